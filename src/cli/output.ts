@@ -1,0 +1,32 @@
+import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+
+/** Colour only on a TTY with NO_COLOR unset (https://no-color.org) and not in --json mode. */
+export function useColor(stream: NodeJS.WriteStream = process.stderr): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, bold: 1, dim: 2 } as const;
+export type Style = keyof typeof codes;
+
+export function paint(text: string, style: Style, on: boolean): string {
+  return on ? `\u001b[${codes[style]}m${text}\u001b[0m` : text;
+}
+
+/** Diagnostics always go to stderr; stdout is data. */
+export function printDiagnostics(ds: readonly Diagnostic[], stream: NodeJS.WriteStream = process.stderr): void {
+  const color = useColor(stream);
+  for (const d of ds) {
+    const line = formatDiagnostic(d);
+    stream.write(paint(line, d.severity === 'error' ? 'red' : 'yellow', color) + '\n');
+  }
+}
+
+/** One JSON document on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Progress and human notes: stderr. */
+export function info(line: string): void {
+  process.stderr.write(line + '\n');
+}

@@ -1,0 +1,52 @@
+/** What is on a host now. Gathered in one remote command per host where possible. */
+
+export type ServiceManager = 'systemd' | 'sysv' | 'direct';
+
+export interface FileFact {
+  path: string;
+  /** null when the file does not exist. */
+  content: string | null;
+  sha256: string | null;
+  /** Octal string `0644`, as Ansible prints it. */
+  mode: string | null;
+  owner: string | null;
+  group: string | null;
+}
+
+export interface AddressFact {
+  dev: string;
+  address: string;
+  prefix: number;
+  family: 'inet' | 'inet6';
+  label?: string;
+}
+
+export interface HostFacts {
+  host: string;
+  serviceManager: ServiceManager;
+  /** Running daemons by name (`keepalived`, `nginx`, `hafleet-agent`) → pids. */
+  processes: Record<string, number[]>;
+  files: Record<string, FileFact>;
+  addresses: AddressFact[];
+  /** Live sysctl values asked for, e.g. `net.ipv4.conf.all.arp_ignore` → "1". */
+  sysctls: Record<string, string>;
+  /** Which tools exist on the host (`keepalived`, `nginx`, `systemctl`, `sudo`). */
+  tools: Record<string, boolean>;
+  /** The last deploy record hafleet left on the host, if any (see apply). */
+  lastDeploy: DeployRecord | null;
+}
+
+export interface DeployRecord {
+  at: string;          // ISO time
+  by: string;          // user@admin-host
+  planId: string;
+  files: { path: string; sha256: string }[];
+}
+
+/** What to read: the planner asks for the managed paths; verify adds sysctls. */
+export interface FactsRequest {
+  paths: string[];
+  /** Directories whose files hafleet placed earlier (to find files to remove). */
+  managedDirs: string[];
+  sysctls: string[];
+}

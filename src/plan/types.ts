@@ -1,0 +1,24 @@
+/** A plan is a value: text and --json are renderings of it. */
+
+export type Change =
+  | { kind: 'create' | 'update'; path: string; diff: string; mode: string; owner: string; group: string; notify: string[]; validate?: string; sha256: string; metaOnly?: boolean }
+  | { kind: 'delete'; path: string; diff: string; notify: string[] }
+  | { kind: 'unchanged'; path: string; reason: string };
+
+export interface ValidationOutcome {
+  path: string;
+  ok: boolean;
+  /** The validator's own message on failure. */
+  message: string;
+}
+
+export type HostPlan =
+  | { host: string; status: 'planned'; changes: Change[]; handlers: string[]; validations: ValidationOutcome[] }
+  | { host: string; status: 'unreachable' | 'failed'; message: string; hint?: string };
+
+export interface Plan {
+  id: string;
+  createdAt: string;
+  hosts: HostPlan[];
+  summary: { filesToChange: number; hostsChanged: number; handlers: Record<string, number>; unreachable: number; failed: number };
+}
