@@ -13,12 +13,28 @@ export interface ValidationOutcome {
 }
 
 export type HostPlan =
-  | { host: string; status: 'planned'; changes: Change[]; handlers: string[]; validations: ValidationOutcome[] }
+  | {
+      host: string;
+      status: 'planned';
+      changes: Change[];
+      handlers: string[];
+      validations: ValidationOutcome[];
+      /** False when the host's deploy record does not list the desired files and checksums (apply rewrites it). */
+      recordCurrent?: boolean;
+    }
   | { host: string; status: 'unreachable' | 'failed'; message: string; hint?: string };
 
 export interface Plan {
   id: string;
   createdAt: string;
   hosts: HostPlan[];
-  summary: { filesToChange: number; hostsChanged: number; handlers: Record<string, number>; unreachable: number; failed: number };
+  summary: {
+    filesToChange: number;
+    hostsChanged: number;
+    handlers: Record<string, number>;
+    unreachable: number;
+    failed: number;
+    /** Files whose on-host validation failed: deploy would fail on their hosts. */
+    validationFailed?: number;
+  };
 }

@@ -1,0 +1,82 @@
+import { assertNever } from '../diagnostics/index.js';
+import type { Change, HostPlan, Plan } from './types.js';
+import { closingLine } from './summary.js';
+
+export interface TextOptions {
+  /** ANSI colours on diff lines and markers; the CLI decides (TTY, NO_COLOR, --json). */
+  color?: boolean;
+}
+
+const ANSI = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2 } as const;
+type Colour = keyof typeof ANSI;
+
+function painter(on: boolean) {
+  return (text: string, c: Colour) => (on ? `\u001b[${ANSI[c]}m${text}\u001b[0m` : text);
+}
+
+function indent(text: string, by: string): string {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+function changeLines(c: Change, paint: ReturnType<typeof painter>): string[] {
+  switch (c.kind) {
+    case 'create':
+    case 'update': {
+      const mark = c.kind === 'create' ? paint('+', 'green') : paint('~', 'yellow');
+      const what = c.kind === 'create' ? 'create' : c.metaOnly ? 'metadata' : 'update';
+      const head = `  ${mark} ${c.path}  (${what}, ${c.mode} ${c.owner}:${c.group}${c.notify.length ? `, notifies ${c.notify.join(', ')}` : ''})`;
+      if (c.metaOnly) return [head, `      ${c.diff.trim()}`];
+      return [head, colourDiff(indent(c.diff, '      '), paint)];
+    }
+    case 'delete':
+      return [`  ${paint('-', 'red')} ${c.path}  (delete: placed by an earlier deploy, no longer rendered)`, colourDiff(indent(c.diff, '      '), paint)];
+    case 'unchanged':
+      return [`  ${paint('=', 'dim')} ${c.path}  (unchanged: ${c.reason})`];
+    default:
+      return assertNever(c);
+  }
+}
+
+function colourDiff(diff: string, paint: ReturnType<typeof painter>): string {
+  return diff
+    .split('\n')
+    .map((l) => {
+      const body = l.trimStart();
+      if (body.startsWith('+++') || body.startsWith('---')) return paint(l, 'bold');
+      if (body.startsWith('@@')) return paint(l, 'cyan');
+      if (body.startsWith('+')) return paint(l, 'green');
+      if (body.startsWith('-')) return paint(l, 'red');
+      return l;
+    })
+    .join('\n');
+}
+
+export function renderHostText(h: HostPlan, opts: TextOptions = {}): string {
+  const paint = painter(Boolean(opts.color));
+  if (h.status !== 'planned') {
+    return `${paint(h.host, 'bold')}: ${paint(h.status, 'red')}: ${h.message}${h.hint ? ` (hint: ${h.hint})` : ''}\n`;
+  }
+  const changed = h.changes.filter((c) => c.kind !== 'unchanged').length;
+  const lines = [`${paint(h.host, 'bold')}: ${changed === 0 ? 'no changes' : `${changed} to change`}`];
+  for (const c of h.changes) lines.push(...changeLines(c, paint));
+  if (h.handlers.length) lines.push(`  handlers: ${h.handlers.join(', ')}`);
+  for (const v of h.validations) {
+    if (v.ok) lines.push(`  ${paint('✓', 'green')} validated ${v.path}`);
+    else lines.push(`  ${paint('✗', 'red')} validation failed for ${v.path}: deploy would fail on this host`, indent(v.message, '      '));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Human plan: one block per host, then the closing line. */
+export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
+  return plan.hosts.map((h) => renderHostText(h, opts)).join('\n') + '\n' + closingLine(plan) + '\n';
+}
+
+/** The `--json` document: the Plan value itself (diffs already masked, no file contents). */
+export function planJson(plan: Plan): Plan {
+  return plan;
+}
