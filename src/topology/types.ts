@@ -28,6 +28,16 @@ export interface VrrpMember {
   /** Other members' addresses when unicast. */
   unicastPeers: string[];
   engine: VrrpEngine;
+  /** Prefix of `address` on `interface` when the inventory gives it (`vrrp_prefix`). */
+  prefix?: number;
+  /** True when `initialState` comes from the host's `vrrp_state`, not derived. */
+  stateExplicit?: boolean;
+}
+
+/** Where a model element was written: a host that sees it and the key path under its vars. */
+export interface Source {
+  host: string;
+  path: readonly (string | number)[];
 }
 
 export interface VrrpInstance {
@@ -51,6 +61,7 @@ export interface VrrpInstance {
   members: VrrpMember[];
   trackScripts: string[];
   where: Where;
+  source?: Source;
 }
 
 export interface HealthCheck {
@@ -84,6 +95,7 @@ export interface VirtualService {
   realServers: RealServer[];
   /** LVS only: address to send to when every real server is down. */
   sorryServer?: { address: string; port: number };
+  source?: Source;
 }
 
 export interface TrackScript {
@@ -137,6 +149,9 @@ export interface Cluster {
   nginx: NginxSettings;
   /** Router id prefix for global_defs. */
   where: Where;
+  /** keepalived `lb_kind`, derived from mode: DR for lvs-dr, NAT for lvs-nat, absent for nginx. */
+  lbKind?: 'DR' | 'NAT';
+  source?: Source;
 }
 
 export interface Topology {

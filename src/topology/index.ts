@@ -1,0 +1,16 @@
+/**
+ * The HA model: clusters, VRRP instances, VIPs, director/realserver roles and derived priorities,
+ * built from an Inventory. Pure; `lint` works on its output.
+ */
+export type * from './types.js';
+export { buildTopology, buildTopologyPartial, secretsOf, type PartialTopology } from './build.js';
+export { clusterSources, type ClusterSource, type ClusterVariant } from './sources.js';
+export { varEvents, walkValue, describeValue, expectedOf, type VarEvent } from './walk.js';
+export { varDiagnostic } from './var-diagnostic.js';
+export { clusterSpec, hostVarSpecs, topLevelSpecs, OWN_PREFIXES, MODES, LB_ALGOS, ENGINES, type KeySpec } from './keys.js';
+export { toJsonSchema } from './json-schema.js';
+export { DEFAULTS, derivedPriority } from './defaults.js';
+export { didYouMean, editDistance } from './did-you-mean.js';
+export { whereAt, keyString, type KeyPath } from './where.js';
+export { parseAddress, addressText, inSubnet } from './vips.js';
+export { groupMembers } from './members-of.js';

@@ -1,0 +1,25 @@
+import { error, warning, type Diagnostic } from '../diagnostics/index.js';
+import type { Inventory } from '../inventory/types.js';
+import { describeValue, type VarEvent } from './walk.js';
+import { whereAt } from './where.js';
+
+/** The diagnostic for a finding of the key walk: shared by buildTopology and lint. */
+export function varDiagnostic(inv: Inventory, e: Exclude<VarEvent, { kind: 'value' }>): Diagnostic {
+  const top = e.path.length === 1;
+  switch (e.kind) {
+    case 'wrong-type': {
+      const quoted = typeof e.value === 'string' && (e.spec.type === 'integer' || e.spec.type === 'number' || e.spec.type === 'boolean');
+      const hint = quoted ? `write it without quotes: ${e.value}` : e.spec.type === 'string' && e.spec.enum ? 'use one of the values listed' : 'see docs/reference.md';
+      return error('wrong-type', `${describeValue(e.value)} is not ${e.expected}`, whereAt(inv, e.host, e.path), hint);
+    }
+    case 'unknown-key':
+      return (top ? warning : error)(
+        'unknown-key',
+        top ? 'unknown hafleet variable' : 'unknown key',
+        whereAt(inv, e.host, e.path),
+        e.suggestion ? `did you mean ${e.suggestion}?` : 'see docs/reference.md for the keys hafleet reads',
+      );
+    case 'missing-key':
+      return error('missing-key', `missing ${e.key}`, whereAt(inv, e.host, e.path), `add ${e.key} (see docs/reference.md)`);
+  }
+}
