@@ -1,0 +1,46 @@
+import type { SpeakerInstance, SpeakerReport, VrrpState } from './types.js';
+
+/**
+ * The TypeScript VRRP agent's status file (src/vrrp writes it). Read tolerantly: an array or a
+ * map of instances, each with a name, a state and optional vrid/priority/auth counters, so a
+ * field the agent adds later does not break verify.
+ */
+function state(v: unknown): VrrpState {
+  const s = String(v ?? '').toUpperCase();
+  if (s === 'INITIALIZE' || s === 'INIT') return 'INIT';
+  return s === 'BACKUP' || s === 'MASTER' || s === 'FAULT' || s === 'STOP' ? s : 'UNKNOWN';
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function agentReport(text: string): SpeakerReport | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!doc || typeof doc !== 'object') return null;
+  const raw = (doc as { instances?: unknown }).instances ?? doc;
+  const entries: [string, Record<string, unknown>][] = Array.isArray(raw)
+    ? raw.map((e: Record<string, unknown>) => [String(e.name ?? e.iname ?? '?'), e])
+    : Object.entries(raw as Record<string, Record<string, unknown>>).filter(([, e]) => e && typeof e === 'object');
+  const instances: SpeakerInstance[] = entries.map(([name, e]) => {
+    const vrid = num(e.vrid);
+    const prio = num(e.effectivePriority ?? e.priority);
+    return {
+      name,
+      ...(vrid !== undefined ? { vrid } : {}),
+      state: state(e.state),
+      ...(prio !== undefined ? { effectivePriority: prio } : {}),
+      authFailures: num(e.authFailures ?? (e.stats as Record<string, unknown> | undefined)?.authFailures) ?? 0,
+    };
+  });
+  const scriptsRaw = (doc as { scripts?: unknown }).scripts;
+  const scripts = Array.isArray(scriptsRaw)
+    ? scriptsRaw.map((s: Record<string, unknown>) => ({ name: String(s.name ?? '?'), ok: s.ok !== false && s.status !== 'failing' }))
+    : [];
+  return instances.length ? { source: 'agent', instances, scripts } : null;
+}

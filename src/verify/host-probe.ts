@@ -1,0 +1,126 @@
+import type { AddressFact } from '../facts/types.js';
+import { keepalivedReport } from './keepalived-report.js';
+import { agentReport } from './agent-status.js';
+import { authLogLines, speakerLogGrep } from './speaker-logs.js';
+import type { SpeakerReport } from './types.js';
+
+/**
+ * One remote command per host that reads what facts do not: addresses and MACs, daemons in this
+ * host's own network namespace (lab hosts share one pid space, so a plain pgrep would see the
+ * neighbours' keepalived), keepalived's own state dumps, auth-mismatch log lines, ARP sysctls.
+ * Files are read through /proc/PID/root so keepalived's /tmp is found even in a private mount
+ * namespace. Sections are framed by `@@hafleet:NAME@@` lines.
+ */
+export const agentStatusPaths = ['/run/hafleet-agent/status.json', '/run/hafleet/agent-status.json', '/var/run/hafleet-agent.json'];
+
+export function hostProbeScript(): string {
+  return `
+export LC_ALL=C
+s() { echo "@@hafleet:$1@@"; }
+s addr; ip -j addr 2>/dev/null
+self=$(readlink /proc/self/ns/net)
+kpid=""; apid=""
+s procs
+for d in /proc/[0-9]*; do
+  [ "$(readlink $d/ns/net 2>/dev/null)" = "$self" ] || continue
+  p=\${d#/proc/}; c=$(cat $d/comm 2>/dev/null)
+  case "$c" in
+    keepalived) pp=$(awk '{print $4}' $d/stat 2>/dev/null)
+      [ "$(cat /proc/$pp/comm 2>/dev/null)" = keepalived ] || kpid=$p; echo "keepalived $p";;
+    nginx) echo "nginx $p";;
+    *) if tr '\\0' ' ' < $d/cmdline 2>/dev/null | grep -q 'hafleet.* agent'; then echo "hafleet-agent $p"; apid=$p; fi;;
+  esac
+done
+if [ -n "$kpid" ]; then
+  r=/proc/$kpid/root/tmp
+  rm -f $r/keepalived.data $r/keepalived.json
+  sj=$(keepalived --signum=JSON 2>/dev/null)
+  kill -USR1 $kpid 2>/dev/null; [ -n "$sj" ] && kill -$sj $kpid 2>/dev/null
+  i=0; while [ $i -lt 40 ] && ! { [ -s $r/keepalived.data ] && { [ -z "$sj" ] || [ -s $r/keepalived.json ]; }; }; do sleep 0.025; i=$((i+1)); done
+  sleep 0.02
+  s kdata; cat $r/keepalived.data 2>/dev/null
+  s kjson; cat $r/keepalived.json 2>/dev/null
+  s klog
+  out=$(readlink /proc/$kpid/fd/1 2>/dev/null)
+  for f in "$out" /proc/$kpid/root/var/log/keepalived.log /proc/$kpid/root/var/log/syslog /proc/$kpid/root/var/log/messages; do
+    [ -n "$f" ] && [ -f "$f" ] && tail -n 400 "$f" 2>/dev/null | grep -E '${speakerLogGrep}'
+  done
+  command -v journalctl >/dev/null 2>&1 && journalctl -u keepalived -n 400 --no-pager 2>/dev/null | grep -E '${speakerLogGrep}'
+fi
+if [ -n "$apid" ]; then
+  s agent
+  for f in ${agentStatusPaths.join(' ')}; do [ -f /proc/$apid/root$f ] && { cat /proc/$apid/root$f; break; }; done
+fi
+s sysctl
+for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo "net.ipv4.conf.\${k%%/*}.\${k##*/} $(cat /proc/sys/net/ipv4/conf/$k 2>/dev/null)"; done
+s end
+`;
+}
+
+export interface HostProbe {
+  addresses: AddressFact[];
+  macs: Record<string, string>;
+  running: Record<string, boolean>;
+  speaker: SpeakerReport | null;
+  authLogLines: string[];
+  sysctls: Record<string, string>;
+}
+
+function splitSections(out: string): Map<string, string> {
+  const m = new Map<string, string>();
+  let name: string | null = null;
+  let buf: string[] = [];
+  for (const line of out.split('\n')) {
+    const h = /^@@hafleet:([a-z]+)@@$/.exec(line);
+    if (h) {
+      if (name) m.set(name, buf.join('\n'));
+      name = h[1]!;
+      buf = [];
+    } else buf.push(line);
+  }
+  if (name) m.set(name, buf.join('\n'));
+  return m;
+}
+
+interface IpAddr { ifname: string; address?: string; addr_info?: { family: string; local: string; prefixlen: number; label?: string }[] }
+
+function parseJson<T>(text: string | undefined): T | null {
+  try {
+    return text?.trim() ? (JSON.parse(text) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `ip -j addr` → addresses (IPv4 and IPv6, link-local included). */
+export function parseIpAddr(text: string | undefined): { addresses: AddressFact[]; macs: Record<string, string> } {
+  const addresses: AddressFact[] = [];
+  const macs: Record<string, string> = {};
+  for (const l of parseJson<IpAddr[]>(text) ?? []) {
+    if (l.address && /^[0-9a-f:]{17}$/i.test(l.address)) macs[l.ifname] = l.address.toLowerCase();
+    for (const a of l.addr_info ?? []) {
+      if (a.family !== 'inet' && a.family !== 'inet6') continue;
+      addresses.push({ dev: l.ifname, address: a.local, prefix: a.prefixlen, family: a.family, ...(a.label && a.label !== l.ifname ? { label: a.label } : {}) });
+    }
+  }
+  return { addresses, macs };
+}
+
+export function parseHostProbe(out: string): HostProbe {
+  const sec = splitSections(out);
+  const { addresses, macs } = parseIpAddr(sec.get('addr'));
+  const running: Record<string, boolean> = { keepalived: false, nginx: false, 'hafleet-agent': false };
+  for (const line of (sec.get('procs') ?? '').split('\n')) {
+    const name = line.split(' ')[0];
+    if (name) running[name] = true;
+  }
+  const speaker = sec.has('kdata') || sec.has('kjson')
+    ? keepalivedReport(sec.get('kdata') ?? null, sec.get('kjson') ?? null)
+    : sec.has('agent') ? agentReport(sec.get('agent') ?? '') : null;
+  const sysctls: Record<string, string> = {};
+  for (const line of (sec.get('sysctl') ?? '').split('\n')) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k && v !== undefined) sysctls[k] = v;
+  }
+  return { addresses, macs, running, speaker, authLogLines: authLogLines((sec.get('klog') ?? '').split('\n')), sysctls };
+}

@@ -1,0 +1,15 @@
+/**
+ * Verify: where every VIP is, whether the directors' own VRRP state agrees, ARP, services and
+ * traffic. `evaluate` is pure over `Observations`; `probe` gathers them (I/O).
+ */
+export type {
+  VrrpState, SpeakerInstance, SpeakerReport, ManagedFileObservation, HostObservation, ArpObservation,
+  BackendObservation, HttpObservation, Observations, FindingKind, Finding, VerifyReport,
+} from './types.js';
+export { evaluate, verifyReport } from './evaluate.js';
+export { formatReport, table } from './format.js';
+export { keepalivedReport, parseKeepalivedData, parseKeepalivedJson } from './keepalived-report.js';
+export { agentReport } from './agent-status.js';
+export { authLogLines } from './speaker-logs.js';
+export { arpingMacs } from './arping-output.js';
+export { hostProbeScript, parseHostProbe, parseIpAddr, type HostProbe } from './host-probe.js';

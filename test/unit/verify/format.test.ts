@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluate, formatReport, verifyReport } from '../../../src/verify/index.js';
+import { healthy, host, topology2x2 } from './fixtures.js';
+
+test('human table: one row per VIP with holder, state, ARP and spread', () => {
+  const t = topology2x2();
+  const out = formatReport(t, verifyReport(evaluate(t, healthy())));
+  const lines = out.split('\n');
+  assert.match(lines[0]!, /^CLUSTER\s+INSTANCE\s+VIP\s+HOLDER\s+STATE\s+VERDICT\s+ARP\s+TRAFFIC$/);
+  assert.match(lines[1]!, /^web\s+web_51\s+198\.18\.0\.100\/24\s+lb1\s+MASTER\s+ok\s+ok\s+80: web1 4 web2 4$/);
+  assert.match(out, /verify passed: 3 passed, 0 error/);
+  assert.equal(out.includes('Problems'), false);
+});
+
+test('human table: split brain row and the problem with what to look at', () => {
+  const t = topology2x2();
+  const o = healthy();
+  host(o, 'lb2').addresses.push({ dev: 'eth0', address: '198.18.0.100', prefix: 24, family: 'inet' });
+  const out = formatReport(t, verifyReport(evaluate(t, o)));
+  assert.match(out.split('\n')[1]!, /lb1\+lb2\s+-\s+split-brain/);
+  assert.match(out, /FAIL \[split-brain\] split brain: 198\.18\.0\.100 is held by lb1 and lb2/);
+  assert.match(out, /look at: VRRP adverts for VRID 51/);
+  assert.match(out, /verify FAILED/);
+});
