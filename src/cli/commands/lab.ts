@@ -1,4 +1,126 @@
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import type { Diagnostic } from '../../diagnostics/index.js';
+import {
+  DEFAULT_LAB_NAME, execInherit, labCommand, labDown, labStatus, labUp, LAB_NAME_RE, preflight, readState,
+  type LabEngine, type LabState, type LabStatus,
+} from '../../lab/index.js';
+import { CommandExit } from '../command-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { info, paint, printDiagnostics, printJson, useColor } from '../output.js';
 
-/** `hafleet lab`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+const USAGE_CODES = new Set(['lab-name', 'lab-size', 'lab-engine']);
+
+function fail(ds: readonly Diagnostic[]): never {
+  printDiagnostics(ds);
+  throw new CommandExit(ds.some((d) => USAGE_CODES.has(d.code)) ? ExitCode.usage : ExitCode.failed);
+}
+
+function checkName(name: string): void {
+  if (!LAB_NAME_RE.test(name)) fail([{ severity: 'error', code: 'lab-name', message: `lab name "${name}" is not 1–8 characters of a-z and 0-9`, where: { key: '--name' } }]);
+}
+
+function needsRoot(): void {
+  const ds = preflight();
+  if (ds.length) fail(ds);
+}
+
+async function mustState(name: string): Promise<LabState> {
+  const s = await readState(name);
+  if (!s) fail([{ severity: 'error', code: 'lab-not-found', message: `there is no lab "${name}"`, where: { key: '--name' }, hint: `create it: hafleet lab up --name ${name}` }]);
+  return s;
+}
+
+function int(v: string): number {
+  return /^\d+$/.test(v) ? Number(v) : NaN;
+}
+
+function howTo(s: LabState): string {
+  const n = s.name === DEFAULT_LAB_NAME ? '' : ` --name ${s.name}`;
+  return [
+    `lab ${s.name} is up: ${s.hosts.length} hosts on ${s.subnet}, VIP ${s.vips.join(', ')} (vrid ${s.vrid}, ${s.engine})`,
+    `inventory: ${s.inventory}`,
+    'use it from the lab\'s admin namespace (no route off this machine):',
+    `  hafleet lab exec${n} -- hafleet plan -i ${s.inventory}`,
+    `  hafleet lab exec${n} -- hafleet deploy -i ${s.inventory} --yes`,
+    `  hafleet lab exec${n} -- curl -s http://${s.vips[0]}/`,
+    `  hafleet lab exec${n} --host ${s.hosts[0]?.name ?? 'lb1'} -- sh      # a shell on a host`,
+    `  hafleet lab status${n}; hafleet lab down${n}`,
+    'lab hosts have no systemd: the inventory sets service_manager: direct (daemons are signalled via their pid files)',
+  ].join('\n');
+}
+
+function printStatus(st: LabStatus): void {
+  const color = useColor(process.stdout);
+  const lines = [`lab ${st.name} (${st.state}) ${st.subnet} bridge ${st.bridge} admin ${st.admin.address} engine ${st.engine} vrid ${st.vrid}`,
+    `inventory ${st.inventory}`];
+  for (const vip of st.vips) {
+    const holders = st.vipHolders[vip] ?? [];
+    const who = holders.length === 0 ? paint('nobody', 'yellow', color) : holders.length > 1 ? paint(`${holders.join(', ')} (split brain)`, 'red', color) : paint(holders[0]!, 'green', color);
+    lines.push(`VIP ${vip} held by ${who}`);
+  }
+  lines.push('');
+  lines.push(['host', 'role', 'address', 'state', 'processes'].map((h, i) => h.padEnd([8, 11, 16, 6][i] ?? 0)).join(''));
+  for (const h of st.hosts) {
+    const procs = Object.entries(h.processes).map(([n, p]) => `${n}(${p.join(',')})`).join(' ') || '-';
+    const extra = h.extraAddresses.length ? ` +${h.extraAddresses.join(' +')}` : '';
+    lines.push(`${h.name.padEnd(8)}${h.role.padEnd(11)}${h.address.padEnd(16)}${(h.up ? 'up' : paint('DOWN', 'red', color)).padEnd(6)}${procs}${extra}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export function register(program: Command): void {
+  const lab = program.command('lab').description('a local fleet in network namespaces: up, down, status, exec');
+  const nameOpt = () => new Option('--name <name>', 'lab name, 1–8 of a-z0-9').default(DEFAULT_LAB_NAME);
+
+  lab.command('up').description('create a lab: directors, realservers, an admin namespace, keys and an inventory')
+    .addOption(nameOpt())
+    .option('--directors <n>', 'directors (lb1, lb2, …)', '2')
+    .option('--realservers <n>', 'realservers (web1, web2, …)', '2')
+    .addOption(new Option('--engine <engine>', 'VRRP engine written into the inventory').choices(['keepalived', 'agent']).default('keepalived'))
+    .option('--forks <n>', 'hosts created at once', '8')
+    .action(async (o: { name: string; directors: string; realservers: string; engine: LabEngine; forks: string }) => {
+      const started = performance.now();
+      const r = await labUp({
+        name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine,
+        forks: Math.max(1, int(o.forks) || 8), signal: globalThis.hafleetAbort, onProgress: info,
+      });
+      if (!r.ok) fail(r.diagnostics);
+      info(howTo(r.value));
+      info(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      process.stdout.write(r.value.inventory + '\n');
+    });
+
+  lab.command('down').description('remove a lab: its processes, namespaces, links and files (safe to repeat)')
+    .addOption(nameOpt())
+    .action(async (o: { name: string }) => {
+      checkName(o.name);
+      needsRoot();
+      const r = await labDown(o.name);
+      info(r.found ? `lab ${o.name} removed (${r.killed.length} processes, ${r.netns.length} namespaces, ${r.links.length} links)` : `lab ${o.name}: nothing to remove`);
+    });
+
+  lab.command('status').description('hosts, addresses, processes and who holds each VIP')
+    .addOption(nameOpt())
+    .option('--json', 'one JSON document on stdout')
+    .action(async (o: { name: string; json?: boolean }) => {
+      checkName(o.name);
+      const st = await labStatus(o.name);
+      if (!st) await mustState(o.name);
+      if (o.json) printJson(st);
+      else printStatus(st!);
+    });
+
+  lab.command('exec').description('run a command in the lab\'s admin namespace, or on a host with --host')
+    .addOption(nameOpt())
+    .option('--host <host>', 'a lab host (lb1, web1, …) instead of the admin namespace')
+    .argument('<command...>', 'the command, after --')
+    .action(async (argv: string[], o: { name: string; host?: string }) => {
+      checkName(o.name);
+      needsRoot();
+      const s = await mustState(o.name);
+      const c = labCommand(s, o.host, argv);
+      if (!c.ok) fail(c.diagnostics);
+      const code = await execInherit(c.value.cmd, c.value.args, globalThis.hafleetAbort);
+      process.exitCode = code; // the command's own exit code, as ssh and kubectl exec do
+    });
+}

@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LabHostPlan } from './names.js';
+import { initScript } from './host-files.js';
+import { findBinary } from './preflight.js';
+import { LabStepError, must, spawnDaemon } from './run.js';
+import { waitListening } from './procs.js';
+import type { LabHostState } from './state.js';
+
+const SSHD_READY_MS = 10_000;
+
+/** `nsenter` into the host's namespaces: the init's mount ns is where the host's files are. */
+export function enterArgs(initPid: number): string[] {
+  return ['-t', String(initPid), '-m', '-n', '-u', '--'];
+}
+
+/**
+ * Brings one host to life inside its (already created) network namespace: the init process,
+ * sshd and, on realservers, the backend nginx. Each pid is stored in `rec` as soon as it is
+ * known and `save` is called, so a crash midway leaves a state file that names it.
+ */
+export async function startHost(h: LabHostPlan, dir: string, prefixLen: number, rec: LabHostState, save: () => Promise<void>): Promise<void> {
+  const init = await spawnDaemon('ip', ['netns', 'exec', h.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', initScript(dir, h, prefixLen)], { waitLine: 'ready' });
+  rec.initPid = init.pid;
+  await save();
+
+  const sshd = await spawnDaemon('nsenter', [...enterArgs(init.pid), findBinary('sshd') ?? '/usr/sbin/sshd', '-D', '-f', '/etc/ssh/sshd_config', '-E', '/var/log/sshd.log']);
+  rec.sshdPid = sshd.pid;
+  await save();
+
+  if (h.role === 'realserver') {
+    await must('nsenter', [...enterArgs(init.pid), findBinary('nginx') ?? '/usr/sbin/nginx']);
+    rec.nginxPid = Number((await readFile(join(dir, 'run', 'nginx.pid'), 'utf8')).trim());
+    await save();
+  }
+  if (!(await waitListening(sshd.pid, 22, SSHD_READY_MS))) {
+    const log = await readFile(join(dir, 'var-log', 'sshd.log'), 'utf8').catch(() => '');
+    throw new LabStepError(`${h.name}: sshd did not listen on ${h.address}:22 within ${SSHD_READY_MS} ms ${log.trim()}`);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * `hafleet lab`: a fleet of real hosts on this machine. Each host is a network namespace on the
+ * lab's bridge with a private mount namespace, a real sshd and (realservers) a backend nginx;
+ * an admin namespace without a default route drives it. Used by users, `make demo` and every
+ * integration test.
+ */
+export { labUp, validateUpOptions, labAlive, type LabUpOptions } from './up.js';
+export { labDown, type LabDownReport } from './down.js';
+export { labStatus, type LabStatus, type LabHostStatus } from './status.js';
+export { labCommand, execInherit } from './exec.js';
+export { preflight, LAB_TOOLS } from './preflight.js';
+export { readState, listLabs, labRoot, labsRoot, type LabState, type LabHostState, type LabEngine } from './state.js';
+export { DEFAULT_LAB_NAME, LAB_NAME_RE, netnsName, bridgeName, vethName, subnetCidr, vipAddress, labVrid, planHosts, type HostRole, type LabHostPlan } from './names.js';
+export { run, type RunResult } from './run.js';

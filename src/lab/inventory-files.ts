@@ -1,0 +1,53 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { LabState } from './state.js';
+
+/**
+ * The lab's inventory in hafleet's format (docs/reference.md). Written as text: every value is
+ * a plain name, address or number the lab chose itself, so no YAML quoting is needed.
+ */
+export function hostsYml(s: LabState): string {
+  const group = (role: 'director' | 'realserver') =>
+    s.hosts.filter((h) => h.role === role).map((h) => `        ${h.name}:\n          ansible_host: ${h.address}\n`).join('');
+  return `# hafleet lab "${s.name}" (${s.subnet}); written by hafleet lab up
+all:
+  children:
+    directors:
+      hosts:
+${group('director')}    realservers:
+      hosts:
+${group('realserver')}`;
+}
+
+export function allYml(s: LabState, authPass: string): string {
+  const vips = s.vips.map((v) => `${v}/24`).join(', ');
+  return `# hafleet lab "${s.name}": connection and HA settings
+ansible_user: root
+ansible_ssh_private_key_file: ${s.privateKey}
+hafleet_known_hosts: ${s.knownHosts}
+# Lab hosts have no systemd: handlers signal the daemons directly (pid files under /run).
+service_manager: direct
+hafleet_clusters:
+  - name: web
+    mode: nginx
+    vrrp_engine: ${s.engine}
+    directors: directors
+    realservers: realservers
+    interface: eth0
+    vrid: ${s.vrid}
+    vips: [${vips}]
+    vrrp:
+      version: 2
+      advert_int: 1
+      auth_pass: ${authPass}
+`;
+}
+
+/** Writes `s.inventory` (`…/inventory/hosts.yml`) and `group_vars/all.yml` beside it. */
+export async function writeInventory(s: LabState, authPass: string): Promise<void> {
+  const dir = dirname(s.inventory);
+  await mkdir(join(dir, 'group_vars'), { recursive: true });
+  await writeFile(s.inventory, hostsYml(s));
+  // all.yml holds auth_pass: readable by root only.
+  await writeFile(join(dir, 'group_vars', 'all.yml'), allYml(s, authPass), { mode: 0o600 });
+}

@@ -1,0 +1,45 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { error, type Diagnostic } from '../diagnostics/index.js';
+
+/** Binaries the lab runs, with the Debian package that ships each. */
+export const LAB_TOOLS: readonly { bin: string; pkg: string }[] = [
+  { bin: 'ip', pkg: 'iproute2' },
+  { bin: 'sshd', pkg: 'openssh-server' },
+  { bin: 'ssh-keygen', pkg: 'openssh-client' },
+  { bin: 'nginx', pkg: 'nginx-light' },
+  { bin: 'keepalived', pkg: 'keepalived' },
+  { bin: 'unshare', pkg: 'util-linux' },
+  { bin: 'nsenter', pkg: 'util-linux' },
+  { bin: 'mount', pkg: 'mount' },
+];
+
+/** sbin directories are searched too: a root shell without them in PATH still has the tools. */
+export function findBinary(bin: string, path = process.env.PATH ?? ''): string | null {
+  const dirs = [...path.split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  for (const d of dirs) {
+    if (!d) continue;
+    try {
+      accessSync(join(d, bin), constants.X_OK);
+      return join(d, bin);
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+/** All reasons the lab cannot run here, at once. `uid` is injectable for tests. */
+export function preflight(uid = process.getuid?.() ?? 0, find = findBinary): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (uid !== 0) {
+    out.push(error('lab-needs-root', 'hafleet lab creates network namespaces, bridges and mounts: it must run as root', {}, 'run it with sudo, or as root'));
+  }
+  const missing = LAB_TOOLS.filter((t) => find(t.bin) === null);
+  if (missing.length) {
+    const pkgs = [...new Set(missing.map((t) => t.pkg))];
+    out.push(error('lab-missing-tools', `missing ${missing.map((t) => t.bin).join(', ')}`, {},
+      `install the Debian packages: apt-get install ${pkgs.join(' ')} (or run make deps)`));
+  }
+  return out;
+}

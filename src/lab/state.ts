@@ -1,0 +1,96 @@
+import { mkdir, readFile, readdir, rename, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HostRole } from './names.js';
+
+/** Where labs live: one folder per lab. `$HAFLEET_LAB_ROOT` replaces the default parent. */
+export function labsRoot(): string {
+  return process.env.HAFLEET_LAB_ROOT || '/run/hafleet/labs';
+}
+
+export function labRoot(name: string): string {
+  return join(labsRoot(), name);
+}
+
+export type LabEngine = 'keepalived' | 'agent';
+
+export interface LabHostState {
+  name: string;
+  role: HostRole;
+  address: string;
+  netns: string;
+  /** Host-side veth on the bridge (the peer is `eth0` inside the namespace). */
+  veth: string;
+  /** Folder under the lab root holding the host's bind-mounted directories. */
+  dir: string;
+  /** The process holding the host's private mount (and UTS) namespace. */
+  initPid?: number;
+  sshdPid?: number;
+  /** Realservers' backend nginx master. */
+  nginxPid?: number;
+}
+
+/**
+ * Everything a lab created, written before each step so `down` (or the next `up`) removes
+ * exactly that, even after a crash midway.
+ */
+export interface LabState {
+  version: 1;
+  name: string;
+  /** `creating` until up finished; a `creating` lab whose upPid is gone is a crashed up. */
+  status: 'creating' | 'up';
+  upPid: number;
+  createdAt: string;
+  index: number;
+  subnet: string;
+  bridge: string;
+  admin: { netns: string; veth: string; address: string };
+  vips: string[];
+  vrid: number;
+  engine: LabEngine;
+  hosts: LabHostState[];
+  root: string;
+  inventory: string;
+  privateKey: string;
+  knownHosts: string;
+}
+
+export function statePath(name: string): string {
+  return join(labRoot(name), 'state.json');
+}
+
+export async function readState(name: string): Promise<LabState | null> {
+  try {
+    return JSON.parse(await readFile(statePath(name), 'utf8')) as LabState;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** Write-then-rename so a crash never leaves half a state file. */
+export async function writeState(s: LabState): Promise<void> {
+  await mkdir(labRoot(s.name), { recursive: true });
+  const tmp = statePath(s.name) + `.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(s, null, 2) + '\n');
+  await rename(tmp, statePath(s.name));
+}
+
+/** Serialises state writes of one up: hosts finish in parallel. */
+export function stateWriter(s: LabState): () => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return () => (chain = chain.then(() => writeState(s)));
+}
+
+/** Names of every lab with a folder under the labs root. */
+export async function listLabs(): Promise<string[]> {
+  try {
+    return (await readdir(labsRoot(), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+export async function removeLabRoot(name: string): Promise<void> {
+  await rm(labRoot(name), { recursive: true, force: true });
+}

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_LAB_NAME } from './names.js';
+import { aliveIn, pidsByNetns } from './procs.js';
+import { run } from './run.js';
+import { listLabs, readState, type LabHostState, type LabState } from './state.js';
+
+export interface LabHostStatus {
+  name: string;
+  role: LabHostState['role'];
+  address: string;
+  netns: string;
+  /** The namespace-holding init still runs: the host exists. */
+  up: boolean;
+  /** Processes in the host's network namespace by name (`sshd`, `nginx`, `keepalived`, `hafleet-agent`). */
+  processes: Record<string, number[]>;
+  /** Addresses on the host's interfaces other than its own (lo excluded). */
+  extraAddresses: string[];
+}
+
+export interface LabStatus {
+  name: string;
+  state: LabState['status'] | 'degraded';
+  subnet: string;
+  bridge: string;
+  admin: LabState['admin'];
+  engine: LabState['engine'];
+  vrid: number;
+  /** The inventory file to pass to `-i`. */
+  inventory: string;
+  privateKey: string;
+  knownHosts: string;
+  vips: string[];
+  /** VIP → hosts holding it now (more than one: split brain; none: nobody). */
+  vipHolders: Record<string, string[]>;
+  hosts: LabHostStatus[];
+}
+
+async function procName(pid: number): Promise<string | null> {
+  const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+  if (!comm) return null;
+  if (comm === 'sleep') return null; // the namespace-holding init
+  if (comm === 'node' || comm.startsWith('hafleet')) {
+    const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (comm.startsWith('hafleet') || (cmd.some((a) => a.includes('hafleet')) && cmd.includes('agent'))) return 'hafleet-agent';
+  }
+  return comm;
+}
+
+/** `ip -j addr` of one namespace: addresses other than loopback and the host's own. */
+async function extraAddresses(netns: string, own: string): Promise<string[]> {
+  const r = await run('ip', ['-n', netns, '-j', '-4', 'addr']);
+  if (r.code !== 0) return [];
+  const links = JSON.parse(r.stdout || '[]') as { ifname: string; addr_info?: { local: string }[] }[];
+  return links.filter((l) => l.ifname !== 'lo').flatMap((l) => (l.addr_info ?? []).map((a) => a.local)).filter((a) => a !== own);
+}
+
+export async function hostStatus(s: LabState, pids: Map<string, number[]>, h: LabHostState, withAddresses: boolean): Promise<LabHostStatus> {
+  const processes: Record<string, number[]> = {};
+  for (const pid of pids.get(h.netns) ?? []) {
+    const n = await procName(pid);
+    if (n) (processes[n] ??= []).push(pid);
+  }
+  return {
+    name: h.name, role: h.role, address: h.address, netns: h.netns,
+    up: await aliveIn(h.initPid, h.netns),
+    processes,
+    extraAddresses: withAddresses ? await extraAddresses(h.netns, h.address) : [],
+  };
+}
+
+/** Hosts, processes and VIP placement of lab `name`; null when there is no such lab. */
+export async function labStatus(name = DEFAULT_LAB_NAME): Promise<LabStatus | null> {
+  const s = await readState(name).catch(() => null);
+  if (!s) return null;
+  const pids = await pidsByNetns(s.hosts.map((h) => h.netns));
+  // VIPs live on directors; asking realservers too would cost a process per host.
+  const hosts = await Promise.all(s.hosts.map((h) => hostStatus(s, pids, h, h.role === 'director')));
+  const vipHolders: Record<string, string[]> = {};
+  for (const vip of s.vips) vipHolders[vip] = hosts.filter((h) => h.extraAddresses.includes(vip)).map((h) => h.name);
+  const degraded = s.status === 'up' && hosts.some((h) => !h.up);
+  return {
+    name: s.name, state: degraded ? 'degraded' : s.status, subnet: s.subnet, bridge: s.bridge, admin: s.admin,
+    engine: s.engine, vrid: s.vrid, inventory: s.inventory, privateKey: s.privateKey, knownHosts: s.knownHosts,
+    vips: s.vips, vipHolders, hosts,
+  };
+}
+
+export { listLabs };

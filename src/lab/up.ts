@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mapLimit } from '../async/index.js';
+import { error, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { labDown } from './down.js';
+import { hostDir, prepareHostFiles } from './host-files.js';
+import { startHost } from './host-start.js';
+import { generateHostKey, generateUserKey, writeKnownHosts } from './keys.js';
+import { writeInventory } from './inventory-files.js';
+import {
+  ADMIN_HOST, adminAddress, bridgeName, DEFAULT_LAB_NAME, labVrid, LAB_NAME_RE, MAX_DIRECTORS, MAX_REALSERVERS,
+  netnsName, planHosts, subnetCidr, vethName, vipAddress,
+} from './names.js';
+import { preflight } from './preflight.js';
+import { aliveIn } from './procs.js';
+import { LabStepError, must } from './run.js';
+import { labRoot, readState, stateWriter, writeState, type LabEngine, type LabState } from './state.js';
+import { allocateIndex } from './subnet.js';
+
+export interface LabUpOptions {
+  name?: string;
+  directors?: number;
+  realservers?: number;
+  engine?: LabEngine;
+  /** Hosts brought up at once (default 8). */
+  forks?: number;
+  signal?: AbortSignal;
+  /** Progress lines for a human (stderr in the CLI). */
+  onProgress?: (line: string) => void;
+}
+
+export function validateUpOptions(o: LabUpOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const name = o.name ?? DEFAULT_LAB_NAME;
+  if (!LAB_NAME_RE.test(name)) out.push(error('lab-name', `lab name "${name}" is not 1–8 characters of a-z and 0-9`, { key: '--name' }, 'kernel interface names are at most 15 characters; pick a short name like "x1"'));
+  const count = (v: number | undefined, min: number, max: number, key: string) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) out.push(error('lab-size', `${key} ${v} is outside ${min}–${max}`, { key }));
+  };
+  count(o.directors, 1, MAX_DIRECTORS, '--directors');
+  count(o.realservers, 1, MAX_REALSERVERS, '--realservers');
+  if (o.engine !== undefined && o.engine !== 'keepalived' && o.engine !== 'agent') out.push(error('lab-engine', `--engine ${o.engine} is not keepalived or agent`, { key: '--engine' }));
+  return out;
+}
+
+/** True when every host's init still runs in its namespace: the lab is whole. */
+export async function labAlive(s: LabState): Promise<boolean> {
+  const alive = await Promise.all(s.hosts.map((h) => aliveIn(h.initPid, h.netns)));
+  return alive.every(Boolean);
+}
+
+function pidRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates lab `name`: bridge, admin namespace, hosts (netns + private mounts + sshd, backend nginx
+ * on realservers), keys, known_hosts and inventory. A failure midway removes what was created.
+ */
+export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
+  const diagnostics = [...validateUpOptions(o), ...preflight()];
+  if (diagnostics.length) return { ok: false, diagnostics };
+  const name = o.name ?? DEFAULT_LAB_NAME;
+  const say = o.onProgress ?? (() => {});
+
+  const prior = await readState(name).catch(() => null);
+  if (prior?.status === 'up' && (await labAlive(prior))) {
+    return { ok: false, diagnostics: [error('lab-exists', `lab "${name}" is already up (${prior.subnet})`, { key: '--name' }, `use it, or remove it first: hafleet lab down --name ${name}`)] };
+  }
+  if (prior?.status === 'creating' && prior.upPid !== process.pid && pidRuns(prior.upPid)) {
+    return { ok: false, diagnostics: [error('lab-busy', `lab "${name}" is being created by process ${prior.upPid}`, { key: '--name' }, 'wait for it, or pick another --name')] };
+  }
+  const leftover = await labDown(name);
+  if (leftover.found) say(`removed the remains of an earlier lab "${name}"`);
+
+  const root = labRoot(name);
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const index = await allocateIndex(name);
+  const plans = planHosts(name, index, o.directors ?? 2, o.realservers ?? 2);
+  const s: LabState = {
+    version: 1, name, status: 'creating', upPid: process.pid, createdAt: new Date().toISOString(),
+    index, subnet: subnetCidr(index), bridge: bridgeName(name),
+    admin: { netns: netnsName(name, ADMIN_HOST), veth: vethName(name, 'a'), address: adminAddress(index) },
+    vips: [vipAddress(index)], vrid: labVrid(index), engine: o.engine ?? 'keepalived',
+    hosts: plans.map((h) => ({ name: h.name, role: h.role, address: h.address, netns: h.netns, veth: h.vethHost, dir: hostDir(root, h.name) })),
+    root, inventory: join(root, 'inventory', 'hosts.yml'), privateKey: join(root, 'id_ed25519'), knownHosts: join(root, 'known_hosts'),
+  };
+  // Written before anything exists, so a crash from here on leaves a list of what to remove.
+  await writeState(s);
+  try {
+    await createLab(s, plans, o, say);
+  } catch (e) {
+    const aborted = o.signal?.aborted;
+    await labDown(name);
+    if (e instanceof LabStepError || aborted) {
+      return { ok: false, diagnostics: [error('lab-up-failed', `lab "${name}" could not be created: ${aborted ? 'interrupted' : (e as Error).message}`, {}, 'everything it had created was removed; run hafleet lab up again')] };
+    }
+    throw e;
+  }
+  return { ok: true, value: s, diagnostics: [] };
+}
+
+async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: LabUpOptions, say: (l: string) => void): Promise<void> {
+  const check = () => { if (o.signal?.aborted) throw new LabStepError('interrupted'); };
+  say(`lab ${s.name}: ${s.subnet} on bridge ${s.bridge}, ${plans.length} hosts`);
+  const links = [
+    `link add ${s.bridge} type bridge forward_delay 0 mcast_snooping 0`,
+    `link set ${s.bridge} up`,
+    ...[{ netns: s.admin.netns, vethHost: s.admin.veth }, ...plans].flatMap((h) => [
+      `netns add ${h.netns}`,
+      `link add ${h.vethHost} type veth peer name eth0 netns ${h.netns}`,
+      `link set ${h.vethHost} master ${s.bridge} up`,
+    ]),
+  ];
+  await must('ip', ['-batch', '-'], { input: links.join('\n') + '\n' });
+  check();
+  await must('ip', ['netns', 'exec', s.admin.netns, 'sh', '-ec',
+    `echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 || true; ip link set lo up; ip addr add ${s.admin.address}/24 dev eth0; ip link set eth0 up`]);
+
+  const user = await generateUserKey(s.root, s.name);
+  const save = stateWriter(s);
+  const hostKeys: { address: string; publicKey: string }[] = new Array(plans.length);
+  let done = 0;
+  let failure: unknown = null;
+  // Failures become values so every host in flight settles before up cleans up after itself.
+  await mapLimit(plans, o.forks ?? 8, async (h, i) => {
+    if (failure !== null || o.signal?.aborted) return;
+    try {
+      const dir = await prepareHostFiles(s.root, h, user.publicKey);
+      hostKeys[i] = { address: h.address, publicKey: await generateHostKey(join(dir, 'etc-ssh'), h.name) };
+      await startHost(h, dir, 24, s.hosts[i]!, save);
+    } catch (e) {
+      failure ??= e;
+      return;
+    }
+    done++;
+    if (plans.length > 10 && done % 20 === 0) say(`  ${done}/${plans.length} hosts up`);
+  });
+  if (failure !== null) throw failure;
+  check();
+  await save();
+  await writeKnownHosts(s.knownHosts, hostKeys);
+  await writeInventory(s, randomBytes(6).toString('base64url').slice(0, 8));
+  s.status = 'up';
+  await writeState(s);
+}
