@@ -1,0 +1,184 @@
+import { error, type Diagnostic, type Where } from '../diagnostics/index.js';
+import type { InventoryBuilder, RawGroup, VarLayer } from './builder.js';
+import type { Group, Host, Inventory, VarValue, Vars } from './types.js';
+
+/*
+ * Variable precedence, lowest first, as Ansible's VariableManager.get_vars combines them for a
+ * host with the default VARIABLE_PRECEDENCE and hash_behaviour=replace (a later level replaces a
+ * top-level key whole; dictionaries are not merged):
+ *
+ *   1. `all` group vars from the inventory sources
+ *   2. every other group's vars from the inventory sources, groups in sort order
+ *   3. group_vars/all
+ *   4. group_vars/<group>, groups in sort order
+ *   5. host vars from the inventory sources (later declarations of the same host win)
+ *   6. host_vars/<host>
+ *
+ * Group sort order is Ansible's sort_groups: depth first (distance from `all` along the longest
+ * path, so a parent always comes before its child), then `ansible_group_priority` (default 1;
+ * only read from inventory sources, as in Ansible), then name. Within one level, later files
+ * and later declarations win. Command-line, play and role levels do not exist in hafleet.
+ */
+
+/** Builds the Inventory value: reconciles `all`/`ungrouped`, checks loops, merges vars. */
+export function buildInventory(b: InventoryBuilder, path: string, dir: string, out: Diagnostic[]): Inventory {
+  attachOrphans(b);
+  breakLoops(b, out);
+  reconcileUngrouped(b);
+  const depth = depths(b);
+  const priority = new Map<string, number>();
+  for (const g of b.groups.values()) priority.set(g.name, groupPriority(g));
+  const order = (x: string, y: string) =>
+    depth.get(x)! - depth.get(y)! || priority.get(x)! - priority.get(y)! || (x < y ? -1 : x > y ? 1 : 0);
+
+  const groups = new Map<string, Group>();
+  for (const g of b.groups.values()) {
+    groups.set(g.name, { name: g.name, hosts: g.hosts, children: g.children, vars: merge([...g.layers, ...g.fileLayers]), where: g.where });
+  }
+
+  const directGroups = new Map<string, string[]>();
+  for (const g of b.groups.values()) for (const h of g.hosts) push(directGroups, h, g.name);
+
+  // Hosts with the same direct groups share their sorted groups and group-level vars: with
+  // hundreds of hosts in a handful of groups, group layers are merged once, not once per host.
+  const ancestors = ancestorSets(b);
+  const shared = new Map<string, { groups: string[]; layers: VarLayer[]; vars: Vars }>();
+  const all = b.groups.get('all')!;
+  const hosts = new Map<string, Host>();
+  const hostLayers = new Map<string, VarLayer[]>();
+  for (const raw of b.hosts.values()) {
+    const direct = directGroups.get(raw.name) ?? [];
+    const signature = direct.join('\0');
+    let s = shared.get(signature);
+    if (!s) {
+      const set = new Set<string>();
+      for (const d of direct) for (const a of ancestors.get(d)!) set.add(a);
+      set.delete('all');
+      const sorted = [...set].sort(order);
+      const gs = sorted.map((n) => b.groups.get(n)!);
+      const layers = [...all.layers, ...gs.flatMap((g) => g.layers), ...all.fileLayers, ...gs.flatMap((g) => g.fileLayers)];
+      s = { groups: ['all', ...sorted], layers, vars: merge(layers) };
+      shared.set(signature, s);
+    }
+    const own = [...raw.layers, ...raw.fileLayers];
+    hostLayers.set(raw.name, own.length ? [...s.layers, ...own] : s.layers);
+    const vars = own.length ? Object.assign({}, s.vars, ...own.map((l) => l.vars)) : s.vars;
+    hosts.set(raw.name, { name: raw.name, vars, groups: s.groups, where: raw.where });
+  }
+
+  return {
+    path,
+    dir,
+    hosts,
+    groups,
+    whereOf(host: string, keyPath: readonly (string | number)[]): Where {
+      const layers = hostLayers.get(host);
+      const h = hosts.get(host);
+      if (!layers || !h) return {};
+      if (keyPath.length === 0) return h.where;
+      const top = String(keyPath[0]);
+      for (let i = layers.length - 1; i >= 0; i--) {
+        if (Object.prototype.hasOwnProperty.call(layers[i].vars, top)) return layers[i].locate(keyPath);
+      }
+      return h.where;
+    },
+  };
+}
+
+/** Later layers replace earlier top-level keys (hash_behaviour=replace). Values are frozen and shared. */
+function merge(layers: readonly VarLayer[]): Vars {
+  const out: Vars = {};
+  for (const l of layers) {
+    deepFreeze(l.vars);
+    Object.assign(out, l.vars);
+  }
+  return out;
+}
+
+function deepFreeze(v: VarValue): void {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const x of Array.isArray(v) ? v : Object.values(v)) deepFreeze(x);
+}
+
+function push(m: Map<string, string[]>, k: string, v: string): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}
+
+/** Ansible's reconcile_inventory: a group without a parent becomes a child of `all`. */
+function attachOrphans(b: InventoryBuilder): void {
+  for (const g of b.groups.values()) if (g.name !== 'all' && g.parents.length === 0) b.addChild('all', g.name);
+}
+
+/** A host in some group other than all/ungrouped is not ungrouped; one in none of them is. */
+function reconcileUngrouped(b: InventoryBuilder): void {
+  const grouped = new Set<string>();
+  for (const g of b.groups.values()) if (g.name !== 'all' && g.name !== 'ungrouped') for (const h of g.hosts) grouped.add(h);
+  const ungrouped = b.groups.get('ungrouped')!;
+  ungrouped.hosts = [...b.hosts.keys()].filter((h) => !grouped.has(h));
+  ungrouped.hostSet = new Set(ungrouped.hosts);
+}
+
+/** A group that is its own ancestor is an error (Ansible: "recursive dependency loop"). */
+function breakLoops(b: InventoryBuilder, out: Diagnostic[]): void {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (g: RawGroup, trail: string[]): void => {
+    state.set(g.name, 'visiting');
+    for (const c of [...g.children]) {
+      const child = b.groups.get(c)!;
+      if (state.get(c) === 'visiting') {
+        const loop = [...trail.slice(trail.indexOf(c)), g.name, c].join(' → ');
+        out.push(error('inventory-structure', `group '${c}' is its own ancestor: ${loop}`, child.where, `remove '${c}' from the children of '${g.name}'`));
+        b.removeChild(g.name, c);
+      } else if (!state.has(c)) visit(child, [...trail, g.name]);
+    }
+    state.set(g.name, 'done');
+  };
+  for (const g of b.groups.values()) if (!state.has(g.name)) visit(g, []);
+  // A loop that hung off nothing is now parentless: give it to `all` as Ansible would.
+  attachOrphans(b);
+}
+
+/** Depth = longest path from `all`, as Ansible's add_child_group keeps it. */
+function depths(b: InventoryBuilder): Map<string, number> {
+  const depth = new Map<string, number>();
+  const of = (name: string): number => {
+    const known = depth.get(name);
+    if (known !== undefined) return known;
+    const g = b.groups.get(name)!;
+    const d = name === 'all' ? 0 : Math.max(0, ...g.parents.map((p) => of(p) + 1));
+    depth.set(name, d);
+    return d;
+  };
+  for (const name of b.groups.keys()) of(name);
+  return depth;
+}
+
+/** Each group with all its ancestors (itself included). */
+function ancestorSets(b: InventoryBuilder): Map<string, Set<string>> {
+  const memo = new Map<string, Set<string>>();
+  const of = (name: string): Set<string> => {
+    const known = memo.get(name);
+    if (known) return known;
+    const set = new Set<string>([name]);
+    memo.set(name, set);
+    for (const p of b.groups.get(name)!.parents) for (const a of of(p)) set.add(a);
+    return set;
+  };
+  for (const name of b.groups.keys()) of(name);
+  return memo;
+}
+
+/** `ansible_group_priority` from inventory sources only; Ansible ignores it in group_vars/. */
+function groupPriority(g: RawGroup): number {
+  for (let i = g.layers.length - 1; i >= 0; i--) {
+    const v = g.layers[i].vars.ansible_group_priority;
+    if (v !== undefined) {
+      const n = typeof v === 'number' ? v : Number(v);
+      return Number.isFinite(n) ? Math.trunc(n) : 1;
+    }
+  }
+  return 1;
+}

@@ -1,0 +1,126 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { error, type Diagnostic, type Where } from '../diagnostics/index.js';
+import type { VarValue, Vars } from './types.js';
+
+/** A parsed YAML file that remembers where each node came from. */
+export interface YamlFile {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+// Ansible reads YAML with PyYAML, i.e. YAML 1.1: `yes`/`no`/`on`/`off` are booleans and `<<`
+// merge keys work. Vault and unsafe tags stay strings: hafleet cannot decrypt, only carry them.
+const OPTIONS = {
+  version: '1.1' as const,
+  uniqueKeys: false,
+  customTags: (tags: unknown[]) => [
+    ...tags,
+    { tag: '!vault', resolve: (s: string) => s },
+    { tag: '!unsafe', resolve: (s: string) => s },
+  ],
+};
+
+export function parseYaml(file: string, text: string): { yaml: YamlFile; diagnostics: Diagnostic[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { ...OPTIONS, lineCounter: lines } as Parameters<typeof parseDocument>[1]);
+  const diagnostics = doc.errors.map((e) => {
+    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    return error('yaml-syntax', message, { file, line: pos.line, col: pos.col }, 'fix the YAML at this position (indentation, a missing ":" or an unclosed quote are the usual causes)');
+  });
+  return { yaml: { file, doc, lines }, diagnostics };
+}
+
+/** file:line:col of a node (or of a map key). */
+export function whereOfNode(y: YamlFile, node: Node | null | undefined): Where {
+  if (!node?.range) return { file: y.file };
+  const { line, col } = y.lines.linePos(node.range[0]);
+  return { file: y.file, line, col };
+}
+
+/**
+ * Position of `path` inside `root`: the key of the deepest path element found, so a nested key
+ * that does not exist falls back to its nearest ancestor.
+ */
+export function locate(y: YamlFile, root: Node | null | undefined, path: readonly (string | number)[]): Where {
+  let node: unknown = root;
+  let best: Where = whereOfNode(y, root ?? undefined);
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = lastPair(node, String(step));
+      if (!pair) break;
+      best = whereOfNode(y, pair.key as Node);
+      node = pair.value;
+    } else if (isSeq(node) && typeof step === 'number') {
+      const item = node.items[step] as Node | undefined;
+      if (!item) break;
+      best = whereOfNode(y, item);
+      node = item;
+    } else break;
+  }
+  return best;
+}
+
+/** With duplicate keys the last one wins, as in PyYAML, so position reports follow it. */
+function lastPair(map: YAMLMap, key: string) {
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const p = map.items[i];
+    if (keyText(p.key) === key) return p;
+  }
+  return undefined;
+}
+
+export function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+/** A node's value as plain JSON-like data (dates, sets and binary become strings/lists). */
+export function toVarValue(y: YamlFile, node: unknown): VarValue {
+  if (node === null || node === undefined) return null;
+  const js = (node as Node).toJS(y.doc, { maxAliasCount: 1000 });
+  return plain(js);
+}
+
+export function toVars(y: YamlFile, node: YAMLMap): Vars {
+  return toVarValue(y, node) as Vars;
+}
+
+function plain(v: unknown): VarValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map(plain);
+  if (v instanceof Set) return [...v].map(plain);
+  if (v instanceof Map) {
+    const o: Record<string, VarValue> = {};
+    for (const [k, x] of v) o[String(k)] = plain(x);
+    return o;
+  }
+  if (typeof v === 'object') {
+    const o: Record<string, VarValue> = {};
+    for (const k of Object.keys(v)) o[k] = plain((v as Record<string, unknown>)[k]);
+    return o;
+  }
+  return String(v);
+}
+
+/** Duplicate keys anywhere below `root` (YAML forbids them; PyYAML silently keeps the last). */
+export function duplicateKeys(y: YamlFile, root: unknown, path: string, out: Diagnostic[]): void {
+  if (isMap(root)) {
+    const seen = new Set<string>();
+    for (const p of root.items) {
+      const k = keyText(p.key);
+      const here = path ? `${path}.${k}` : k;
+      if (seen.has(k)) out.push(error('duplicate-key', `key '${k}' appears twice in the same mapping; the last one wins`, { ...whereOfNode(y, p.key as Node), key: here }, 'remove one of them'));
+      seen.add(k);
+      duplicateKeys(y, p.value, here, out);
+    }
+  } else if (isSeq(root)) {
+    root.items.forEach((item, i) => duplicateKeys(y, item, `${path}[${i}]`, out));
+  }
+}
