@@ -1,0 +1,13 @@
+/**
+ * Render: Inventory × Topology → DesiredState. Role definitions are data
+ * (`templates/<role>/role.yaml` + handlebars `*.hbs`), overridable per inventory in
+ * `<inventory>/templates/<role>/`. Strict: an undefined variable is an error naming file and line.
+ */
+export type { DesiredFile, Handler, HostDesired, DesiredState } from './types.js';
+export { renderFleet, renderHost } from './render-fleet.js';
+export type { RenderOptions } from './render-host.js';
+export { writeDesiredTree } from './write-tree.js';
+export { builtinTemplatesDir } from './template-store.js';
+export type { RoleDefinition, RoleFileSpec } from './role-definition.js';
+export { parseRoleDefinition } from './role-definition.js';
+export { CONDITION_FLAGS } from './conditions.js';

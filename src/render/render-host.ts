@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import { error, hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
+import type { Inventory } from '../inventory/types.js';
+import { secretsOf, type Topology } from '../topology/index.js';
+import type { DesiredFile, Handler, HostDesired } from './types.js';
+import { anyFlags, holds } from './conditions.js';
+import { parseRoleDefinition, type RoleDefinition, type RoleFileSpec } from './role-definition.js';
+import { TemplateStore, builtinTemplatesDir, col1 } from './template-store.js';
+import { runTemplate } from './handlebars-env.js';
+import { buildHostView, clustersOf, type ClusterView, type HostView } from './view.js';
+import { nginxDiagnostics } from './view-nginx.js';
+
+export interface RenderOptions {
+  /** Bundled templates (default: the package's templates/). */
+  templatesDir?: string;
+  /** User overrides (default: `<inventory dir>/templates`); null turns overrides off. */
+  overrideDir?: string | null;
+  /** Render only these hosts (already resolved from a --limit pattern). */
+  limit?: readonly string[];
+  /** Extra literal secrets to list on files that contain them (e.g. topology's secretsOf). */
+  secrets?: readonly string[];
+}
+
+/** Roles in the order their files are listed on a host. */
+const ROLE_ORDER = ['director', 'realserver'];
+
+/** State shared by the hosts of one render: templates, parsed role.yaml files, secrets. */
+export class RenderSession {
+  readonly store: TemplateStore;
+  private roles = new Map<string, Result<RoleDefinition>>();
+  readonly secrets: string[];
+
+  constructor(readonly inv: Inventory, readonly topo: Topology, opts: RenderOptions = {}) {
+    const override = opts.overrideDir === undefined ? join(inv.dir, 'templates') : opts.overrideDir;
+    this.store = new TemplateStore(opts.templatesDir ?? builtinTemplatesDir(), override ?? undefined);
+    const s = new Set<string>([...(opts.secrets ?? []), ...secretsOf(topo)]);
+    // Longest first, so a secret that contains another is listed whole.
+    this.secrets = [...s].filter((x) => x.length > 0).sort((a, b) => b.length - a.length);
+  }
+
+  role(name: string): Result<RoleDefinition> {
+    let r = this.roles.get(name);
+    if (!r) {
+      const loc = this.store.locate(name, 'role.yaml');
+      const text = loc ? this.store.read(loc.path) : null;
+      r = loc && text !== null
+        ? parseRoleDefinition(name, loc.path, text)
+        : { ok: false, diagnostics: [error('role-missing', `no role definition for role "${name}"`, { file: join(this.store.dirs.at(-1)!, name, 'role.yaml') }, 'create templates/<role>/role.yaml')] };
+      this.roles.set(name, r);
+    }
+    return r;
+  }
+}
+
+/** Everything one host should have: files of each role it plays, and the handlers they notify. */
+export function renderHostIn(session: RenderSession, host: string): Result<HostDesired> {
+  const ds: Diagnostic[] = [];
+  const roles = [...(session.topo.roles.get(host) ?? [])].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+  const files: DesiredFile[] = [];
+  const handlers = new Map<string, Handler>();
+  const managed = new Set<string>();
+  for (const role of roles) {
+    const def = session.role(role);
+    ds.push(...def.diagnostics);
+    if (!def.ok) continue;
+    const view = buildHostView(session.topo, session.inv.hosts.get(host), host, role);
+    if (role === 'director') {
+      for (const c of clustersOf(session.topo, host, role)) if (c.mode === 'nginx') ds.push(...nginxDiagnostics(c, host));
+    }
+    for (const spec of def.value.files) {
+      for (const cluster of iterations(spec, view)) {
+        const f = renderFile(session, role, spec, view, cluster, host, ds);
+        if (!f) continue;
+        const twin = files.find((x) => x.path === f.path);
+        // Two clusters may share one file (the default error page): fine when it is the same file.
+        if (twin && twin.content === f.content && twin.mode === f.mode) continue;
+        if (twin) {
+          ds.push(error('render-duplicate-path', `${f.path} is rendered twice`, { ...spec.where, host }, 'give each file its own dest (use {{cluster.name}} with each: cluster)'));
+          continue;
+        }
+        files.push(f);
+        for (const n of f.notify) handlers.set(n, def.value.handlers.find((h) => h.name === n)!);
+      }
+    }
+    for (const p of def.value.managedPaths) managed.add(p);
+  }
+  if (hasErrors(ds)) return { ok: false, diagnostics: ds };
+  const ordered = [...handlers.values()].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+  return { ok: true, value: { host, roles, files, handlers: ordered, managedPaths: [...managed] }, diagnostics: ds };
+}
+
+/** null = one file for the host; otherwise one per matching cluster. */
+function iterations(spec: RoleFileSpec, view: HostView): (ClusterView | null)[] {
+  if (spec.each === 'cluster') return view.clusters.filter((c) => holds(spec.when, c.flags));
+  return holds(spec.when, anyFlags(view.clusters.map((c) => c.flags))) ? [null] : [];
+}
+
+function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, view: HostView, cluster: ClusterView | null, host: string, ds: Diagnostic[]): DesiredFile | null {
+  const context = { ...view, ...spec.vars, cluster };
+  const destT = session.store.compileInline(spec.dest);
+  const dest = destT.ok ? runTemplate(destT.fn, context) : destT;
+  if (!dest.ok) {
+    ds.push(error('render-dest', `dest ${spec.dest}: ${dest.fault.message}`, { ...spec.where, host }, 'dest may use {{cluster.name}} only with each: cluster'));
+    return null;
+  }
+  const loc = session.store.locate(role, spec.template);
+  if (!loc) {
+    ds.push(error('template-missing', `template ${role}/${spec.template} not found (looked in ${session.store.dirs.join(', ')})`, { ...spec.where, host }, `create ${role}/${spec.template} under the inventory's templates/ or fix role.yaml`));
+    return null;
+  }
+  const compiled = session.store.compileFile(loc.path);
+  if (!compiled.ok) {
+    ds.push({ ...compiled.diagnostic, where: { ...compiled.diagnostic.where, host } });
+    return null;
+  }
+  const out = runTemplate(compiled.fn, context);
+  if (!out.ok) {
+    ds.push(error('template-undefined', out.fault.message, { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host }, 'the variables a template sees are listed in templates/README.md; use null checks with {{#if}}'));
+    return null;
+  }
+  const content = out.text;
+  return {
+    path: dest.text,
+    content,
+    mode: spec.mode,
+    owner: spec.owner,
+    group: spec.group,
+    role,
+    ...(spec.validate ? { validate: spec.validate } : {}),
+    notify: [...spec.notify],
+    secrets: session.secrets.filter((s) => content.includes(s)),
+  };
+}

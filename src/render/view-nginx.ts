@@ -1,0 +1,73 @@
+import { posix } from 'node:path';
+import { error, warning, type Diagnostic } from '../diagnostics/index.js';
+import type { Cluster, LbAlgo } from '../topology/types.js';
+
+/** The nginx side of a cluster: one upstream and one server per listening port. */
+export interface NginxClusterView {
+  upstreams: UpstreamView[];
+  servers: { port: number; upstream: string; server_names: string[] }[];
+  nginx: {
+    proxy_connect_timeout: string; proxy_read_timeout: string; proxy_send_timeout: string;
+    max_fails: number; fail_timeout: string; keepalive: number;
+  };
+  error_page: { path: string; root: string; uri: string };
+}
+
+interface UpstreamView {
+  name: string;
+  port: number;
+  /** `least_conn;`/`ip_hash;` line, or null for round robin (weights make it wrr). */
+  method: string | null;
+  servers: { host: string; address: string; port: number; weight: number; backup: boolean }[];
+}
+
+// Reference: rr, wrr→weights, lc→least_conn, sh→ip_hash. wlc is least_conn with weights.
+const METHOD: Partial<Record<LbAlgo, string | null>> = { rr: null, wrr: null, lc: 'least_conn', wlc: 'least_conn', sh: 'ip_hash' };
+
+export function errorPagePath(c: Cluster): string {
+  return c.nginx.errorPage?.startsWith('/') ? c.nginx.errorPage : posix.join('/usr/share/nginx/hafleet', c.name, '50x.html');
+}
+
+export function nginxClusterView(c: Cluster): NginxClusterView {
+  const byPort = new Map<number, UpstreamView>();
+  const names = new Map<number, Set<string>>();
+  for (const s of c.services) {
+    let up = byPort.get(s.port);
+    if (!up) {
+      up = { name: `hafleet_${c.name.replace(/-/g, '_')}_${s.port}`, port: s.port, method: METHOD[s.lbAlgo] ?? null, servers: [] };
+      byPort.set(s.port, up);
+      names.set(s.port, new Set());
+    }
+    names.get(s.port)!.add(s.vip);
+    for (const r of s.realServers) {
+      if (!up.servers.some((x) => x.address === r.address && x.port === r.port)) {
+        up.servers.push({ host: r.host, address: r.address, port: r.port, weight: r.weight, backup: r.backup });
+      }
+    }
+  }
+  const page = errorPagePath(c);
+  return {
+    upstreams: [...byPort.values()],
+    servers: [...byPort.values()].map((u) => ({ port: u.port, upstream: u.name, server_names: [...names.get(u.port)!] })),
+    nginx: {
+      proxy_connect_timeout: c.nginx.proxyConnectTimeout, proxy_read_timeout: c.nginx.proxyReadTimeout,
+      proxy_send_timeout: c.nginx.proxySendTimeout, max_fails: c.nginx.maxFails, fail_timeout: c.nginx.failTimeout,
+      keepalive: c.nginx.keepalive,
+    },
+    error_page: { path: page, root: posix.dirname(page), uri: '/' + posix.basename(page) },
+  };
+}
+
+/** What nginx itself would refuse or silently change, said before anything is written. */
+export function nginxDiagnostics(c: Cluster, host: string): Diagnostic[] {
+  const ds: Diagnostic[] = [];
+  for (const s of c.services) {
+    if (!(s.lbAlgo in METHOD)) {
+      ds.push(warning('nginx-lb-algo', `lb_algo ${s.lbAlgo} has no nginx equivalent; using round robin`, { ...c.where, host }, 'use rr, wrr, lc, wlc or sh in nginx mode'));
+    }
+    if (METHOD[s.lbAlgo] === 'ip_hash' && s.realServers.some((r) => r.backup)) {
+      ds.push(error('nginx-backup-hash', `cluster ${c.name}: nginx refuses a backup server with ip_hash (lb_algo sh)`, { ...c.where, host }, 'drop realserver_backup or use another lb_algo'));
+    }
+  }
+  return ds;
+}

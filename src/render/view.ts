@@ -1,0 +1,145 @@
+import type { Cluster, HealthCheck, Topology, VrrpInstance, VrrpMember } from '../topology/types.js';
+import type { Host } from '../inventory/types.js';
+import { noFlags, type Flags } from './conditions.js';
+import { nginxClusterView, type NginxClusterView } from './view-nginx.js';
+
+/**
+ * What templates see. Keys are snake_case like the inventory; an absent value is `null`, never
+ * missing, so strict mode can tell a typo from "not set". Documented in templates/README.md.
+ */
+export interface HostView {
+  host: { name: string; address: string; vars: Record<string, unknown> };
+  role: string;
+  router_id: string;
+  script_user: string;
+  vrrp_scripts: VrrpScriptView[];
+  instances: InstanceView[];
+  virtual_servers: VirtualServerView[];
+  clusters: ClusterView[];
+  /** Ports the host's nginx listens on (health probe of the check script). */
+  nginx_ports: number[];
+  /** lvs-dr realserver: VIPs carried on lo. */
+  realserver_vips: { address: string; prefix: number; label: string }[];
+  notify_log_file: string;
+}
+
+export interface ClusterView extends NginxClusterView {
+  name: string;
+  mode: string;
+  flags: Flags;
+}
+
+interface VrrpScriptView { name: string; script: string; interval: number; timeout: number; weight: number; fall: number; rise: number; user: string | null }
+
+interface InstanceView {
+  name: string; cluster: string; vrid: number; version: number; advert_int: number; interface: string;
+  state: string; priority: number; auth_pass: string | null; nopreempt: boolean; preempt_delay: number;
+  unicast_src_ip: string | null; unicast_peers: string[];
+  garp_master_delay: number; garp_master_repeat: number; garp_master_refresh: number;
+  vips: { address: string; prefix: number; dev: string; label: string }[];
+  track_scripts: string[];
+  notify: { script: string | null; master: string | null; backup: string | null; fault: string | null; stop: string | null };
+}
+
+interface VirtualServerView {
+  cluster: string; vip: string; port: number; protocol: string; lb_algo: string; lb_kind: string;
+  persistence_timeout: number; delay_loop: number; sorry_server: { address: string; port: number } | null;
+  real_servers: { host: string; address: string; port: number; weight: number; check: CheckView | null }[];
+}
+
+interface CheckView { type: string; http: boolean; path: string; status: number; connect_timeout: number; retry: number; delay_before_retry: number }
+
+const DEFAULT_NOTIFY_LOG = '/var/log/hafleet-notify.log';
+
+export function clusterFlags(c: Cluster, host: string): Flags {
+  const f = noFlags();
+  f.nginx = c.mode === 'nginx';
+  f.lvs = c.mode !== 'nginx';
+  f.lvs_dr = c.mode === 'lvs-dr';
+  f.lvs_nat = c.mode === 'lvs-nat';
+  const engines = new Set(c.instances.flatMap((i) => i.members.filter((m) => m.host === host).map((m) => m.engine)));
+  if (engines.size === 0) engines.add(c.engine);
+  f.keepalived = engines.has('keepalived');
+  f.agent = engines.has('agent');
+  return f;
+}
+
+/** The clusters a host plays `role` in, in topology order. */
+export function clustersOf(topo: Topology, host: string, role: string): Cluster[] {
+  return topo.clusters.filter((c) => (role === 'director' ? c.directors : role === 'realserver' ? c.realservers : []).includes(host));
+}
+
+export function buildHostView(topo: Topology, host: Host | undefined, name: string, role: string): HostView {
+  const clusters = clustersOf(topo, name, role);
+  const mine: { inst: VrrpInstance; member: VrrpMember; cluster: Cluster }[] = [];
+  for (const c of clusters) for (const inst of c.instances) {
+    const member = inst.members.find((m) => m.host === name);
+    if (member && role === 'director') mine.push({ inst, member, cluster: c });
+  }
+  const scripts = new Map<string, VrrpScriptView>();
+  for (const { inst, cluster } of mine) for (const s of cluster.trackScripts) {
+    if (inst.trackScripts.includes(s.name) && !scripts.has(s.name)) {
+      scripts.set(s.name, { name: s.name, script: s.script, interval: s.intervalSec, timeout: s.timeoutSec, weight: s.weight, fall: s.fall, rise: s.rise, user: s.user ?? null });
+    }
+  }
+  const address = mine[0]?.member.address ?? String(host?.vars['ansible_host'] ?? name);
+  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: clusterFlags(c, name), ...nginxClusterView(c) }));
+  return {
+    host: { name, address, vars: { ...(host?.vars ?? {}) } },
+    role,
+    router_id: name,
+    script_user: [...scripts.values()].find((s) => s.user)?.user ?? 'nobody',
+    vrrp_scripts: [...scripts.values()],
+    instances: mine.map(({ inst, member, cluster }) => instanceView(inst, member, cluster)),
+    virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap(virtualServers) : [],
+    clusters: clusterViews,
+    nginx_ports: role === 'director' ? [...new Set(clusterViews.filter((c) => c.flags.nginx).flatMap((c) => c.servers.map((s) => s.port)))] : [],
+    realserver_vips: role === 'realserver' ? realserverVips(clusters) : [],
+    notify_log_file: clusters.find((c) => c.notify.logFile)?.notify.logFile ?? DEFAULT_NOTIFY_LOG,
+  };
+}
+
+function instanceView(inst: VrrpInstance, m: VrrpMember, c: Cluster): InstanceView {
+  return {
+    name: inst.name, cluster: c.name, vrid: inst.vrid, version: inst.version, advert_int: inst.advertInt,
+    interface: m.interface || inst.interface, state: m.initialState, priority: m.priority,
+    // VRRPv3 (RFC 5798) has no authentication; keepalived refuses it there.
+    auth_pass: inst.version === 2 && inst.authPass ? inst.authPass : null,
+    nopreempt: !inst.preempt, preempt_delay: inst.preemptDelaySec,
+    unicast_src_ip: inst.unicast ? (m.unicastSrcIp ?? m.address) : null,
+    unicast_peers: inst.unicast ? m.unicastPeers : [],
+    garp_master_delay: inst.garpMasterDelaySec, garp_master_repeat: inst.garpMasterRepeat, garp_master_refresh: inst.garpMasterRefreshSec,
+    vips: inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev || m.interface, label: v.label ?? `${v.dev || m.interface}:${inst.vrid}` })),
+    track_scripts: inst.trackScripts,
+    notify: { script: c.notify.script ?? null, master: c.notify.master ?? null, backup: c.notify.backup ?? null, fault: c.notify.fault ?? null, stop: c.notify.stop ?? null },
+  };
+}
+
+function checkView(h: HealthCheck): CheckView | null {
+  if (h.type === 'NONE') return null;
+  return { type: h.type, http: h.type === 'HTTP_GET', path: h.path, status: h.status, connect_timeout: h.connectTimeoutSec, retry: h.retry, delay_before_retry: h.delayBeforeRetrySec };
+}
+
+function virtualServers(c: Cluster): VirtualServerView[] {
+  return c.services.map((s) => ({
+    cluster: c.name, vip: s.vip, port: s.port, protocol: s.protocol, lb_algo: s.lbAlgo,
+    lb_kind: c.mode === 'lvs-nat' ? 'NAT' : 'DR',
+    persistence_timeout: s.persistenceTimeoutSec, delay_loop: s.healthCheck.delayLoopSec,
+    sorry_server: s.sorryServer ? { address: s.sorryServer.address, port: s.sorryServer.port } : null,
+    real_servers: s.realServers.map((r) => ({ host: r.host, address: r.address, port: r.port, weight: r.weight, check: checkView(s.healthCheck) })),
+  }));
+}
+
+function realserverVips(clusters: Cluster[]): HostView['realserver_vips'] {
+  const seen = new Set<string>();
+  const out: HostView['realserver_vips'] = [];
+  for (const c of clusters) {
+    if (c.mode !== 'lvs-dr') continue;
+    for (const inst of c.instances) for (const v of inst.vips) {
+      if (seen.has(v.address)) continue;
+      seen.add(v.address);
+      out.push({ address: v.address, prefix: v.address.includes(':') ? 128 : 32, label: `lo:${out.length}` });
+    }
+  }
+  return out;
+}
