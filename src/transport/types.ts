@@ -38,7 +38,9 @@ export type TransportFailure =
   | { kind: 'host-key-unknown'; host: string; fingerprint: string; message: string; hint: string }
   | { kind: 'host-key-changed'; host: string; expected: string; got: string; message: string; hint: string }
   | { kind: 'timeout'; host: string; message: string }
-  | { kind: 'aborted'; host: string; message: string };
+  | { kind: 'aborted'; host: string; message: string }
+  /** The host answered but the step failed there (SFTP permission denied, unreadable facts). */
+  | { kind: 'remote-error'; host: string; message: string; hint?: string };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: TransportFailure };
 
