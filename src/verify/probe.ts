@@ -1,0 +1,107 @@
+import { mapLimit } from '../async/index.js';
+import type { FactsRequest, HostFacts } from '../facts/types.js';
+import type { DesiredState } from '../render/types.js';
+import type { Topology } from '../topology/types.js';
+import type { HostRef, Outcome, Transport } from '../transport/types.js';
+import { fileChange } from '../plan/index.js';
+import { hostProbeScript, parseHostProbe } from './host-probe.js';
+import { arpProbe, httpGet } from './local-probes.js';
+import type { BackendObservation, HostObservation, HttpObservation, ManagedFileObservation, Observations } from './types.js';
+
+/** facts' gatherFacts, passed in so verify does not reach into facts' inner files. */
+export type GatherFacts = (transport: Transport, host: HostRef, request: FactsRequest, signal?: AbortSignal) => Promise<Outcome<HostFacts>>;
+
+export interface VerifyTarget {
+  topology: Topology;
+  hosts: Map<string, HostRef>;
+  /** What the inventory renders: the drift diff is shown against it. */
+  desired?: DesiredState;
+}
+
+export interface ProbeOptions {
+  transport: Transport;
+  gatherFacts?: GatherFacts;
+  signal?: AbortSignal;
+  forks?: number;
+  /** Requests through each VIP:port; default 4 per realserver, at least 8. */
+  requestsPerService?: number;
+  httpTimeoutMs?: number;
+}
+
+export function urlOf(address: string, port: number, path = '/'): string {
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}${path}`;
+}
+
+async function probeHost(target: VerifyTarget, ref: HostRef, o: ProbeOptions): Promise<HostObservation> {
+  const wanted = target.desired?.get(ref.name)?.files ?? [];
+  const [probe, facts] = await Promise.all([
+    o.transport.exec(ref, hostProbeScript(), { privileged: true, timeoutMs: 15000, ...(o.signal ? { signal: o.signal } : {}) }),
+    o.gatherFacts
+      ? o.gatherFacts(o.transport, ref, { paths: wanted.map((f) => f.path), managedDirs: [], sysctls: [] }, o.signal)
+      : Promise.resolve(null),
+  ]);
+  if (!probe.ok) return { host: ref.name, reachable: false, message: probe.failure.message };
+  const p = parseHostProbe(probe.value.stdout);
+  const f = facts && facts.ok ? facts.value : null;
+  const files: ManagedFileObservation[] = [];
+  for (const rec of f?.lastDeploy?.files ?? []) {
+    const have = f?.files[rec.path];
+    if (!have) continue;
+    const want = wanted.find((w) => w.path === rec.path);
+    // plan's fileChange masks secrets on both sides before diffing.
+    const change = want && have.sha256 !== rec.sha256 ? fileChange(want, have) : null;
+    files.push({ path: rec.path, liveSha256: have.sha256, ...(change && change.kind !== 'unchanged' ? { diff: change.diff } : {}) });
+  }
+  return {
+    host: ref.name, reachable: true, addresses: p.addresses, macs: p.macs, running: p.running, speaker: p.speaker,
+    authLogLines: p.authLogLines, sysctls: { ...p.sysctls, ...(f?.sysctls ?? {}) }, files,
+    lastDeploy: f ? f.lastDeploy : null,
+  };
+}
+
+async function probeTraffic(topology: Topology, o: ProbeOptions): Promise<{ backends: BackendObservation[]; http: HttpObservation[] }> {
+  const timeoutMs = o.httpTimeoutMs ?? 2000;
+  const backends: BackendObservation[] = [];
+  const http: HttpObservation[] = [];
+  for (const c of topology.clusters) {
+    for (const svc of c.services) {
+      for (const rs of svc.realServers) {
+        if (backends.some((b) => b.host === rs.host)) continue;
+        const url = urlOf(rs.address, rs.port, svc.healthCheck.path);
+        const a = await httpGet(url, timeoutMs, svc.realServers, o.signal);
+        backends.push({ host: rs.host, url, status: a.status, ...(a.error ? { error: a.error } : {}) });
+      }
+      const sent = o.requestsPerService ?? Math.max(8, 4 * svc.realServers.length);
+      const h: HttpObservation = { vip: svc.vip, port: svc.port, sent, servedBy: {}, statuses: {}, failed: 0 };
+      for (let i = 0; i < sent && !o.signal?.aborted; i++) {
+        const a = await httpGet(urlOf(svc.vip, svc.port, svc.healthCheck.path), timeoutMs, svc.realServers, o.signal);
+        if (a.status === null) {
+          h.failed++;
+          h.firstError ??= a.error ?? 'no answer';
+          continue;
+        }
+        h.statuses[String(a.status)] = (h.statuses[String(a.status)] ?? 0) + 1;
+        const who = a.servedBy ?? '?';
+        h.servedBy[who] = (h.servedBy[who] ?? 0) + 1;
+      }
+      http.push(h);
+    }
+  }
+  return { backends, http };
+}
+
+/** Every probe verify needs: hosts over SSH in parallel (bounded), then ARP and HTTP locally. */
+export async function probe(target: VerifyTarget, o: ProbeOptions): Promise<Observations> {
+  const names = [...target.topology.roles.keys()];
+  const observed = await mapLimit(names, o.forks ?? 10, async (name) => {
+    const ref = target.hosts.get(name);
+    if (!ref) return { host: name, reachable: false as const, message: 'not in the inventory' };
+    return probeHost(target, ref, o);
+  });
+  const hosts: Record<string, HostObservation> = {};
+  for (const h of observed) hosts[h.host] = h;
+  const vips = [...new Set(target.topology.clusters.flatMap((c) => c.instances.flatMap((i) => i.vips.map((v) => v.address))))];
+  const arp = [];
+  for (const v of vips) arp.push(await arpProbe(v, o.signal));
+  return { hosts, arp, ...(await probeTraffic(target.topology, o)) };
+}
