@@ -1,0 +1,113 @@
+/** Typed readers for keepalived.conf statement arguments: each reports a Diagnostic, never throws. */
+import { error, warning, type Diagnostic } from '../diagnostics/index.js';
+import { ipv4ToBytes } from './packet.js';
+import type { Stmt } from './conf-tree.js';
+import type { VipConf } from './config-types.js';
+
+export class Reader {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly notes: Diagnostic[] = [];
+
+  err(s: Stmt, message: string, hint?: string): void {
+    this.diagnostics.push(error('conf-value', `${s.keyword}: ${message}`, s.where, hint));
+  }
+
+  /** An error about a whole block (no keyword prefix). */
+  fail(s: Stmt, code: string, message: string, hint?: string): void {
+    this.diagnostics.push(error(code, message, s.where, hint));
+  }
+
+  warn(s: Stmt, code: string, message: string, hint?: string): void {
+    this.diagnostics.push(warning(code, message, s.where, hint));
+  }
+
+  note(s: Stmt, message: string): void {
+    this.notes.push(warning('conf-note', message, s.where));
+  }
+
+  unknown(s: Stmt, block: string): void {
+    this.warn(s, 'conf-unknown-keyword', `unknown keyword '${s.keyword}' in ${block}, ignored`, 'check the spelling against keepalived.conf(5)');
+  }
+
+  /** A number within [min, max]; `undefined` after reporting. */
+  num(s: Stmt, min: number, max: number, opts: { integer?: boolean } = {}): number | undefined {
+    const a = s.args[0]?.text;
+    if (a === undefined) {
+      this.err(s, 'needs a value');
+      return undefined;
+    }
+    const n = Number(a);
+    if (!/^-?\d+(\.\d+)?$/.test(a) || (opts.integer && !Number.isInteger(n))) {
+      this.err(s, `'${a}' is not ${opts.integer ? 'a whole number' : 'a number'}`);
+      return undefined;
+    }
+    if (n < min || n > max) {
+      this.err(s, `${a} is outside ${min}–${max}`);
+      return undefined;
+    }
+    return n;
+  }
+
+  word(s: Stmt): string | undefined {
+    const a = s.args[0]?.text;
+    if (a === undefined) this.err(s, 'needs a value');
+    return a;
+  }
+
+  /** The rest of the line as one command (keepalived takes `script` / `notify` this way). */
+  rest(s: Stmt): string | undefined {
+    if (s.args.length === 0) {
+      this.err(s, 'needs a command');
+      return undefined;
+    }
+    return s.args.map((t) => t.text).join(' ');
+  }
+
+  ipv4(s: Stmt, text: string): string | undefined {
+    if (!ipv4ToBytes(text)) {
+      this.err(s, `'${text}' is not an IPv4 address`, text.includes(':') ? 'IPv6 is not supported by the agent yet' : undefined);
+      return undefined;
+    }
+    return text;
+  }
+
+  /** `ADDR[/PREFIX] [dev IF] [label L] [brd B] [scope S] …` (keepalived's virtual_ipaddress line). */
+  vip(s: Stmt): VipConf | undefined {
+    const words = [s.keyword, ...s.args.map((t) => t.text)];
+    const m = /^([^/]+)(?:\/(\d{1,2}))?$/.exec(words[0]!);
+    if (!m) {
+      this.err(s, `'${words[0]}' is not ADDRESS[/PREFIX]`);
+      return undefined;
+    }
+    if (/-\d+$/.test(m[1]!)) {
+      this.err(s, `address ranges ('${words[0]}') are not supported by the agent`, 'list each address on its own line');
+      return undefined;
+    }
+    const address = this.ipv4(s, m[1]!);
+    const prefix = m[2] === undefined ? 32 : Number(m[2]);
+    if (prefix > 32) this.err(s, `prefix /${prefix} is longer than 32`);
+    if (!address || prefix > 32) return undefined;
+    const vip: VipConf = { address, prefix, where: s.where };
+    for (let i = 1; i < words.length; i++) {
+      const k = words[i]!;
+      const v = words[i + 1];
+      if (k === 'dev' || k === 'label') {
+        if (v === undefined) {
+          this.err(s, `'${k}' needs a value`);
+          break;
+        }
+        vip[k] = v;
+        i++;
+      } else if (k === 'brd' || k === 'broadcast' || k === 'scope') {
+        this.note(s, `${address}: '${k} ${v ?? ''}' is left to the kernel's default by the agent`);
+        i++;
+      } else if (k === 'no_track' || k === 'preferred_lft') {
+        this.note(s, `${address}: '${k}' ignored by the agent`);
+        if (k === 'preferred_lft') i++;
+      } else {
+        this.warn(s, 'conf-unknown-keyword', `unknown VIP option '${k}' after ${address}, ignored`, 'known: dev, label, brd, scope');
+      }
+    }
+    return vip;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The vrrp subset of a keepalived.conf → AgentConfig. Sections that are not VRRP (virtual_server,
+ * static routes, …) are skipped with a note; unknown keywords in VRRP blocks are warnings with
+ * file:line; anything that would make the agent run something other than what the file says is
+ * an error. Every problem is collected.
+ */
+import fs from 'node:fs';
+import { error, hasErrors, warning, type Diagnostic } from '../diagnostics/index.js';
+import { tokenize, type ConfFiles } from './conf-lexer.js';
+import { buildTree, type Stmt } from './conf-tree.js';
+import { Reader } from './conf-values.js';
+import { readInstance } from './config-instance.js';
+import type { AgentConfig, GlobalDefs, NotifyConf, SyncGroupConf, TrackScriptConf } from './config-types.js';
+
+export interface ParsedConfig {
+  config?: AgentConfig;
+  /** Errors and warnings; the config is usable when there is no error. */
+  diagnostics: Diagnostic[];
+  /** Things skipped or without effect, for `agent -t` to show. */
+  notes: Diagnostic[];
+}
+
+const SKIPPED_SECTIONS = new Set([
+  'virtual_server', 'virtual_server_group', 'real_server', 'static_ipaddress', 'static_routes', 'static_rules',
+  'garp_group', 'vrrp_track_process', 'track_file', 'vrrp_track_file', 'net_namespace', 'instance', 'linkbeat_use_polling',
+  'bfd_instance', 'use_pid_dir', 'include_dir',
+]);
+const GLOBAL_NOTED = new Set([
+  'notification_email', 'notification_email_from', 'smtp_server', 'smtp_connect_timeout', 'smtp_helo', 'enable_dbus',
+  'enable_snmp_vrrp', 'enable_snmp_checker', 'enable_snmp_rfc', 'enable_traps', 'vrrp_iptables', 'vrrp_ipsets', 'lvs_id',
+  'lvs_sync_daemon', 'lvs_timeouts', 'lvs_flush', 'checker_priority', 'vrrp_priority', 'bfd_priority', 'vrrp_no_swap',
+  'checker_no_swap', 'max_auto_priority', 'vrrp_skip_check_adv_addr', 'vrrp_check_unicast_src', 'dynamic_interfaces',
+  'vrrp_startup_delay', 'vrrp_lower_prio_no_advert', 'vrrp_higher_prio_send_advert', 'script_security', 'nftables',
+  'vrrp_min_garp', 'vrrp_rx_bufs_policy', 'vrrp_notify_fifo', 'notify_fifo', 'process_names', 'vrrp_garp_lower_prio_delay',
+  'vrrp_garp_lower_prio_repeat', 'vrrp_strict', 'vrrp_gna_interval', 'vrrp_garp_refresh_repeat',
+]);
+
+/** Parse from the file system (includes resolved relative to each file). */
+export function loadConfig(file: string): ParsedConfig {
+  return parseConfig(file, nodeFiles);
+}
+
+export const nodeFiles: ConfFiles = {
+  read: (f) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  list: (d) => {
+    try {
+      return fs.readdirSync(d);
+    } catch {
+      return [];
+    }
+  },
+};
+
+export function parseConfig(file: string, files: ConfFiles): ParsedConfig {
+  const lex = tokenize(file, files);
+  const tree = buildTree(lex.tokens);
+  const r = new Reader();
+  r.diagnostics.push(...lex.diagnostics, ...tree.diagnostics);
+  const g: GlobalDefs = {
+    enableScriptSecurity: false, vrrpVersion: 2, garpMasterDelaySec: 5, garpMasterRepeat: 5,
+    garpMasterRefreshSec: 0, garpMasterRefreshRepeat: 1, garpIntervalMs: 0,
+  };
+  // global_defs first: its defaults apply to instances written before it.
+  for (const s of tree.stmts) if (s.keyword === 'global_defs') readGlobal(s, g, r);
+  const scripts: TrackScriptConf[] = [];
+  const cfg: AgentConfig = { global: g, scripts, instances: [], syncGroups: [], files: lex.filesRead };
+  for (const s of tree.stmts) {
+    switch (s.keyword) {
+      case 'global_defs': break;
+      case 'vrrp_script': { const sc = readScript(s, r); if (sc) scripts.push(sc); break; }
+      case 'vrrp_instance': { const i = readInstance(s, g, r); if (i) cfg.instances.push(i); break; }
+      case 'vrrp_sync_group': { const sg = readSyncGroup(s, r); if (sg) cfg.syncGroups.push(sg); break; }
+      default:
+        if (SKIPPED_SECTIONS.has(s.keyword)) r.note(s, `${s.keyword} skipped: the agent runs VRRP only`);
+        else r.warn(s, 'conf-unknown-section', `unknown top-level keyword '${s.keyword}', ignored`);
+    }
+  }
+  crossCheck(cfg, r);
+  const diagnostics = r.diagnostics;
+  return { ...(hasErrors(diagnostics) ? {} : { config: cfg }), diagnostics, notes: r.notes };
+}
+
+function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
+  for (const a of s.block ?? []) {
+    const k = a.keyword;
+    switch (k) {
+      case 'router_id': g.routerId = r.word(a); break;
+      case 'script_user': g.scriptUser = r.word(a); g.scriptGroup = a.args[1]?.text; break;
+      case 'enable_script_security': g.enableScriptSecurity = true; break;
+      case 'vrrp_version': { const v = r.num(a, 2, 3, { integer: true }); if (v) g.vrrpVersion = v as 2 | 3; break; }
+      case 'vrrp_garp_master_delay': g.garpMasterDelaySec = r.num(a, 0, 3600) ?? g.garpMasterDelaySec; break;
+      case 'vrrp_garp_master_repeat': g.garpMasterRepeat = r.num(a, 1, 1000, { integer: true }) ?? g.garpMasterRepeat; break;
+      case 'vrrp_garp_master_refresh': g.garpMasterRefreshSec = r.num(a, 0, 86400) ?? g.garpMasterRefreshSec; break;
+      case 'vrrp_garp_master_refresh_repeat': g.garpMasterRefreshRepeat = r.num(a, 1, 1000, { integer: true }) ?? g.garpMasterRefreshRepeat; break;
+      case 'vrrp_garp_interval': { const v = r.num(a, 0, 1); if (v !== undefined) g.garpIntervalMs = v * 1000; break; }
+      case 'vrrp_mcast_group4':
+        r.warn(a, 'conf-unsupported', 'vrrp_mcast_group4 is not supported by the agent: it uses 224.0.0.18', 'use the default group or unicast_peer');
+        break;
+      default:
+        if (GLOBAL_NOTED.has(k) || !k.startsWith('vrrp_')) r.note(a, `global_defs ${k}: not used by the agent`);
+        else r.unknown(a, 'global_defs');
+    }
+  }
+}
+
+function readScript(s: Stmt, r: Reader): TrackScriptConf | undefined {
+  const name = s.args[0]?.text;
+  if (!name) return void r.err(s, 'needs a name', 'vrrp_script chk_nginx { … }');
+  const sc: Partial<TrackScriptConf> = { name, intervalSec: 1, weight: 0, reverse: false, fall: 1, rise: 1, where: s.where };
+  for (const a of s.block ?? []) {
+    switch (a.keyword) {
+      case 'script': sc.script = r.rest(a); break;
+      case 'interval': sc.intervalSec = r.num(a, 0.001, 86400); break;
+      case 'timeout': sc.timeoutSec = r.num(a, 0.001, 86400); break;
+      case 'weight':
+        sc.weight = r.num(a, -254, 254, { integer: true });
+        if (a.args[1]?.text === 'reverse') sc.reverse = true;
+        break;
+      case 'fall': sc.fall = r.num(a, 1, 1000, { integer: true }); break;
+      case 'rise': sc.rise = r.num(a, 1, 1000, { integer: true }); break;
+      case 'user': sc.user = r.word(a); sc.group = a.args[1]?.text; break;
+      case 'init_fail': r.note(a, 'init_fail: the agent starts every script as failed until it first passes'); break;
+      default: r.unknown(a, `vrrp_script ${name}`);
+    }
+  }
+  if (!sc.script) return void r.err(s, `vrrp_script ${name} has no script`, 'add `script "/usr/bin/pidof nginx"`');
+  if ([sc.intervalSec, sc.weight, sc.fall, sc.rise].some((v) => v === undefined)) return undefined;
+  sc.timeoutSec ??= sc.intervalSec;
+  return sc as TrackScriptConf;
+}
+
+function readSyncGroup(s: Stmt, r: Reader): SyncGroupConf | undefined {
+  const name = s.args[0]?.text;
+  if (!name) return void r.err(s, 'needs a name');
+  const sg: SyncGroupConf = { name, members: [], notify: {}, where: s.where };
+  const notify = sg.notify as Record<keyof NotifyConf, string | undefined>;
+  const keys: Record<string, keyof NotifyConf> = { notify: 'any', notify_master: 'master', notify_backup: 'backup', notify_fault: 'fault', notify_stop: 'stop' };
+  for (const a of s.block ?? []) {
+    if (a.keyword === 'group') for (const m of a.block ?? []) sg.members.push(m.keyword, ...m.args.map((t) => t.text));
+    else if (a.keyword in keys) notify[keys[a.keyword]!] = r.rest(a);
+    else if (a.keyword === 'smtp_alert' || a.keyword === 'global_tracking' || a.keyword === 'sync_group_tracking_weight') r.note(a, `${a.keyword}: not used by the agent`);
+    else if (a.keyword === 'track_script' || a.keyword === 'track_interface') r.warn(a, 'conf-unsupported', `${a.keyword} in a sync group is not supported by the agent`, 'track in each vrrp_instance');
+    else r.unknown(a, `vrrp_sync_group ${name}`);
+  }
+  return sg;
+}
+
+function crossCheck(cfg: AgentConfig, r: Reader): void {
+  const names = new Map<string, boolean>();
+  const vrids = new Map<string, string>();
+  for (const i of cfg.instances) {
+    if (names.has(i.name)) r.diagnostics.push(error('conf-duplicate', `vrrp_instance ${i.name} is defined twice`, i.where));
+    names.set(i.name, true);
+    const key = `${i.interface}/${i.version}/${i.vrid}`;
+    const other = vrids.get(key);
+    if (other) {
+      r.diagnostics.push(error('conf-vrid-unique', `virtual_router_id ${i.vrid} on ${i.interface} is used by ${other} and ${i.name}`, i.where, 'give each instance on an interface its own VRID'));
+    }
+    vrids.set(key, i.name);
+    for (const t of i.trackScripts) {
+      if (!cfg.scripts.some((s) => s.name === t.name)) {
+        r.diagnostics.push(warning('conf-unknown-script', `track_script ${t.name}: no vrrp_script of that name, ignored (as keepalived does)`, t.where, 'define it with vrrp_script or fix the name'));
+      }
+    }
+  }
+  for (const sg of cfg.syncGroups) {
+    for (const m of sg.members) {
+      if (!names.has(m)) r.diagnostics.push(warning('conf-sync-member', `vrrp_sync_group ${sg.name}: no vrrp_instance ${m}, ignored`, sg.where));
+    }
+  }
+  if (cfg.instances.length === 0 && !hasErrors(r.diagnostics)) {
+    r.diagnostics.push(error('conf-no-instance', 'no vrrp_instance: the agent would have nothing to run', { file: cfg.files[0] }, 'hafleet agent runs the VRRP part of keepalived.conf'));
+  }
+}

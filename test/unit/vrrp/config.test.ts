@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, nodeFiles, parseConfig } from '../../../src/vrrp/config.js';
+import { lintConfig, killsKeepalived } from '../../../src/vrrp/config-lint.js';
+import type { ConfFiles } from '../../../src/vrrp/conf-lexer.js';
+import { formatDiagnostic } from '../../../src/diagnostics/index.js';
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/vrrp/configs');
+const f = (name: string) => path.join(dir, name);
+const codes = (ds: { code: string; where: { line?: number } }[]) => ds.map((d) => `${d.code}@${d.where.line}`);
+
+function memFiles(map: Record<string, string>): ConfFiles {
+  return {
+    read: (p) => map[p],
+    list: (d) => [...new Set(Object.keys(map).filter((k) => path.dirname(k) === d).map((k) => path.basename(k)))],
+  };
+}
+
+test('tutorial config: tabs, ! comments, # after a value, auth PASS, labels', () => {
+  const r = loadConfig(f('tutorial-master.conf'));
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  assert.deepEqual(r.diagnostics, []);
+  const i = r.config.instances[0]!;
+  assert.equal(i.name, 'VI_1');
+  assert.equal(i.initialState, 'MASTER');
+  assert.equal(i.interface, 'eth0');
+  assert.equal(i.vrid, 51);
+  assert.equal(i.priority, 101);
+  assert.equal(i.advertIntervalCs, 100);
+  assert.equal(i.version, 2);
+  assert.equal(i.authPass, '1111');
+  assert.deepEqual(i.vips.map((v) => [v.address, v.prefix, v.dev, v.label]), [['198.18.0.100', 24, 'eth0', 'eth0:1'], ['198.18.0.101', 32, undefined, undefined]]);
+  assert.deepEqual(i.vips[0]!.where, { file: f('tutorial-master.conf'), line: 35, col: 3 });
+  const s = r.config.scripts[0]!;
+  assert.deepEqual([s.name, s.script, s.intervalSec, s.timeoutSec, s.weight, s.fall, s.rise], ['chk_nginx', 'killall -0 nginx', 2, 2, -20, 2, 1]);
+  assert.equal(r.config.global.routerId, 'LVS_DEVEL');
+  // The mail settings are noted, not errors.
+  assert.ok(r.notes.some((n) => /notification_email/.test(n.message)));
+});
+
+test('unicast + nopreempt runbook style: peers, track weights, quoted notify, garp options', () => {
+  const r = loadConfig(f('unicast-nopreempt.conf'));
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  const i = r.config.instances[0]!;
+  assert.equal(i.preempt, false);
+  assert.equal(i.preemptDelaySec, 30);
+  assert.equal(i.unicastSrcIp, '198.18.1.12');
+  assert.deepEqual(i.unicastPeers, ['198.18.1.11', '198.18.1.13']);
+  assert.deepEqual(i.trackScripts.map((t) => [t.name, t.weight]), [['check_haproxy', -30]]);
+  assert.deepEqual(i.trackInterfaces.map((t) => [t.name, t.weight]), [['ens192', undefined], ['ens224', -10]]);
+  assert.equal(i.notify.master, '/etc/keepalived/notify.sh MASTER VIP_WEB');
+  assert.equal(i.notify.fault, '/etc/keepalived/notify.sh FAULT VIP_WEB');
+  assert.deepEqual([i.garpMasterDelaySec, i.garpMasterRepeat, i.garpMasterRefreshSec], [1, 5, 60]);
+  assert.deepEqual(r.config.scripts[0]!.user, 'nobody');
+  assert.equal(r.config.global.scriptUser, 'keepalived_script');
+  assert.equal(r.config.global.enableScriptSecurity, true);
+  assert.deepEqual(r.notes.map((n) => n.where.line), [35, 35, 49], 'brd, scope and smtp_alert noted');
+});
+
+test('sync group, VRRPv3 from global_defs, include with a relative glob, Allman braces, virtual_server skipped', () => {
+  const r = loadConfig(f('sync-group-v3.conf'));
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  const c = r.config;
+  assert.deepEqual(c.instances.map((i) => [i.name, i.version, i.advertIntervalCs, i.vrid, i.garpMasterRepeat, i.garpMasterDelaySec]), [
+    ['INT', 3, 50, 11, 2, 2],
+    ['EXT', 3, 50, 10, 3, 2],
+  ]);
+  assert.deepEqual(c.instances[1]!.vipsExcluded.map((v) => v.address), ['198.18.2.2']);
+  assert.deepEqual(c.syncGroups, [{ name: 'G1', members: ['EXT', 'INT'], notify: { any: '/usr/local/bin/keepalived-notify.sh' }, where: { file: f('sync-group-v3.conf'), line: 11, col: 1 } }]);
+  assert.deepEqual(c.scripts.map((s) => [s.name, s.weight, s.where.file]), [['chk_gw', 0, path.join(dir, 'conf.d/scripts.conf')]]);
+  assert.deepEqual(c.files.map((x) => path.relative(dir, x)), ['sync-group-v3.conf', 'conf.d/int.conf', 'conf.d/scripts.conf']);
+  assert.deepEqual(r.notes.map((n) => [n.where.line, n.message]), [[37, 'virtual_server skipped: the agent runs VRRP only']]);
+});
+
+test('both routers say state MASTER (common in tutorials): accepted, same model', () => {
+  const r = loadConfig(f('tutorial-both-master.conf'));
+  assert.ok(r.config);
+  assert.equal(r.config.instances[0]!.initialState, 'MASTER');
+  assert.equal(r.config.instances[0]!.priority, 100);
+});
+
+test('broken config: every error with file:line, none stops the others, the password is never echoed', () => {
+  const r = loadConfig(f('broken.conf'));
+  assert.equal(r.config, undefined);
+  assert.deepEqual(codes(r.diagnostics).sort(), [
+    'conf-brace@15', 'conf-missing@1', 'conf-missing@1', 'conf-unknown-keyword@13',
+    'conf-value@11', 'conf-value@2', 'conf-value@3', 'conf-value@5', 'conf-value@6',
+  ].sort());
+  const text = r.diagnostics.map(formatDiagnostic).join('\n');
+  assert.match(text, /broken\.conf:3:5: virtual_router_id: 300 is outside 1–255/);
+  assert.match(text, /broken\.conf:15:1: 'vrrp_instance' block is never closed/);
+  assert.doesNotMatch(text, /hunter2/);
+});
+
+test('include: relative to the including file, nested, missing match is a warning, self-include is bounded', () => {
+  const files = memFiles({
+    '/etc/keepalived/keepalived.conf': 'include conf.d/*.conf\ninclude nothing/*.conf\n',
+    '/etc/keepalived/conf.d/a.conf': 'include ../sub/b.inc\n',
+    '/etc/keepalived/sub/b.inc': 'vrrp_instance X {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n 198.18.9.1\n }\n}\n',
+    '/etc/keepalived/conf.d/.hidden.conf': 'garbage {',
+  });
+  const r = parseConfig('/etc/keepalived/keepalived.conf', files);
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  assert.deepEqual(r.config.instances[0]!.where, { file: '/etc/keepalived/sub/b.inc', line: 1, col: 1 });
+  assert.deepEqual(codes(r.diagnostics), ['conf-include-empty@2']);
+  const loop = parseConfig('/a.conf', memFiles({ '/a.conf': 'include a.conf\n' }));
+  assert.ok(loop.diagnostics.some((d) => d.code === 'conf-include' && /deeper/.test(d.message)));
+});
+
+test('cross checks: duplicate VRID on an interface, unknown track_script, one-line blocks, v3 ignores auth', () => {
+  const conf = [
+    'vrrp_instance A { interface eth0', ' virtual_router_id 5', ' virtual_ipaddress { 198.18.0.1 }', ' track_script { nope }', '}',
+    'vrrp_instance B {', ' interface eth0', ' virtual_router_id 5', ' virtual_ipaddress {', '  198.18.0.2', ' }', '}',
+    'vrrp_instance C {', ' interface eth0', ' version 3', ' virtual_router_id 6', ' authentication {', '  auth_type PASS', '  auth_pass x', ' }', ' virtual_ipaddress {', '  198.18.0.3', ' }', '}',
+  ].join('\n');
+  const r = parseConfig('/k.conf', memFiles({ '/k.conf': conf }));
+  assert.deepEqual(codes(r.diagnostics).sort(), ['conf-unknown-script@4', 'conf-v3-auth@13', 'conf-vrid-unique@6'].sort());
+});
+
+test('a file with no vrrp_instance is an error for the agent', () => {
+  const r = parseConfig('/k.conf', memFiles({ '/k.conf': 'global_defs {\n router_id x\n}\nvirtual_server 198.18.0.1 80 {\n}\n' }));
+  assert.deepEqual(codes(r.diagnostics), ['conf-no-instance@undefined']);
+});
+
+test('scripts that kill keepalived by name are found, in the config and in the script file it runs', () => {
+  const r = loadConfig(f('killall.conf'));
+  assert.ok(r.config);
+  const ws = lintConfig(r.config, nodeFiles);
+  assert.deepEqual(ws.map((w) => w.message), [
+    "vrrp_script chk_nginx fails over by killing keepalived by name ('systemctl stop keepalived')",
+    "vrrp_script chk_file fails over by killing keepalived by name ('killall keepalived')",
+    "vrrp_instance VI_1 notify_fault fails over by killing keepalived by name ('pkill keepalived')",
+  ]);
+  assert.match(ws[0]!.hint!, /weight/);
+  assert.deepEqual(lintConfig(loadConfig(f('tutorial-master.conf')).config!, nodeFiles), [], "killall -0 nginx is fine");
+  assert.equal(killsKeepalived('killall -0 keepalived'), undefined, 'signal 0 only checks');
+  assert.equal(killsKeepalived('pkill keepalived-exporter'), undefined);
+  assert.equal(killsKeepalived('killall -9 keepalived'), 'killall -9 keepalived');
+  assert.equal(killsKeepalived('pidof nginx || service keepalived stop'), 'service keepalived stop');
+  assert.equal(killsKeepalived('systemctl restart nginx'), undefined);
+});
