@@ -1,0 +1,185 @@
+import type { Change } from '../plan/index.js';
+import { q, dirname, basename, wrapScript, writeFileLines, MARK } from './shell.js';
+import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
+
+export const STATE_DIR = '/var/lib/hafleet';
+export const LOCK_DIR = `${STATE_DIR}/lock`;
+export const RECORD_PATH = `${STATE_DIR}/last-deploy.json`;
+/** Backups live here, never beside the file: nginx would load `conf.d/x.conf.bak` twice. */
+export const BACKUP_ROOT = `${STATE_DIR}/backup`;
+/** Exit codes of the deploy script; anything else is a bug or a crash. */
+export const ScriptExit = { ok: 0, invalid: 10, install: 11, handler: 12, health: 13, locked: 75 } as const;
+
+export interface ScriptFile {
+  change: Extract<Change, { kind: 'create' | 'update' | 'delete' }>;
+  /** New content (create/update). */
+  content?: string;
+}
+
+export interface ScriptHandler {
+  name: string;
+  /** The command for this host's service manager. */
+  command: string;
+  check?: string;
+}
+
+export interface DeployScriptInput {
+  deployId: string;
+  planId: string;
+  by: string;
+  breakLock: boolean;
+  files: ScriptFile[];
+  handlers: ScriptHandler[];
+  /** Every desired file with its checksum: the new deploy record. */
+  record: { path: string; sha256: string }[];
+  /** Directories to sweep for `.hafleet-tmp-*` left by a run that died. */
+  sweepDirs: string[];
+  /** Fresh check directory, outside any include dir. */
+  validateDir: string;
+  /** Random suffix for the temp names beside each destination. */
+  rand: string;
+  now: string;
+  /** Health check tries, 0.25 s apart. */
+  healthTries?: number;
+}
+
+/**
+ * A name beside the destination that no daemon includes: nginx reads `conf.d/*.conf`,
+ * keepalived `include`s are globs on `.conf` too; this name never ends in `.conf`.
+ */
+export function tempNameFor(path: string, rand: string): string {
+  return `${dirname(path)}/.hafleet-tmp-${basename(path)}-${rand}`;
+}
+
+function lockLines(i: DeployScriptInput): string[] {
+  return [
+    `mkdir -p ${q(BACKUP_ROOT)}`,
+    ...(i.breakLock ? [`rm -rf ${q(LOCK_DIR)}`] : []),
+    `if ! mkdir ${q(LOCK_DIR)} 2>/dev/null; then`,
+    `  lpid=$(sed -n 's/^pid=//p' ${q(LOCK_DIR + '/info')} 2>/dev/null); alive=no`,
+    '  [ -n "$lpid" ] && kill -0 "$lpid" 2>/dev/null && alive=yes',
+    `  age=$(( $(date +%s) - $(stat -c %Y ${q(LOCK_DIR)} 2>/dev/null || date +%s) ))`,
+    `  echo "${MARK} locked $age $alive $(tr '\\n' ' ' < ${q(LOCK_DIR + '/info')} 2>/dev/null)"`,
+    `  exit ${ScriptExit.locked}`,
+    'fi',
+    `printf 'by=%s\\npid=%s\\nat=%s\\ndeploy=%s\\n' ${q(i.by)} "$$" ${q(i.now)} ${q(i.deployId)} > ${q(LOCK_DIR + '/info')}`,
+  ];
+}
+
+function stageLines(i: DeployScriptInput, temps: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const f of i.files) {
+    const c = f.change;
+    if (c.kind === 'delete' || c.metaOnly) continue;
+    const tmp = temps.get(c.path)!;
+    out.push(`mkdir -p ${q(dirname(c.path))} || hafleet_fail stage "cannot create ${dirname(c.path)}"`);
+    out.push(...writeFileLines(tmp, f.content!));
+    out.push(`chmod ${c.mode} ${q(tmp)} && chown ${q(`${c.owner}:${c.group}`)} ${q(tmp)} || hafleet_fail stage "cannot set mode/owner on ${tmp}"`);
+  }
+  return out;
+}
+
+function installLines(i: DeployScriptInput, temps: Map<string, string>): string[] {
+  const out = [`BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`, 'mkdir -p "$BK"', `echo "${MARK} step install"`];
+  for (const f of i.files) {
+    const c = f.change;
+    const p = q(c.path);
+    out.push(`if [ -e ${p} ]; then mkdir -p "$BK"${q(dirname(c.path))} && cp -p ${p} "$BK"${p} || hafleet_fail install "cannot back up ${c.path}"; fi`);
+    out.push(`hafleet_done+=(${p})`);
+    if (c.kind === 'delete') out.push(`rm -f ${p} || hafleet_fail install "cannot remove ${c.path}"`);
+    else if (c.metaOnly) out.push(`chmod ${c.mode} ${p} && chown ${q(`${c.owner}:${c.group}`)} ${p} || hafleet_fail install "cannot set mode/owner on ${c.path}"`);
+    // rename(2) within one directory: readers see the old file or the new one, never a mix.
+    else out.push(`mv -f ${q(temps.get(c.path)!)} ${p} || hafleet_fail install "cannot move ${c.path} into place"`);
+  }
+  return out;
+}
+
+function handlerLines(i: DeployScriptInput): string[] {
+  const tries = i.healthTries ?? 40;
+  const out = [`echo "${MARK} step handlers"`];
+  for (const h of i.handlers) {
+    out.push(`if ! hafleet_out=$( ( ${h.command} ) 2>&1 ); then hafleet_fail handler ${q(h.name + ': ')}"$hafleet_out"; fi`, `echo "${MARK} handler "${q(h.name)}`);
+  }
+  for (const h of i.handlers) {
+    if (!h.check) continue;
+    // Reloads are asynchronous: poll until healthy, then give the check's own words on failure.
+    out.push(
+      `hafleet_ok=0; for hafleet_i in $(seq 1 ${tries}); do if ( ${h.check} ) >/dev/null 2>&1; then hafleet_ok=1; break; fi; sleep 0.25; done`,
+      `if [ $hafleet_ok = 0 ]; then hafleet_out=$( ( ${h.check} ) 2>&1 ); hafleet_fail health ${q(h.name + ' health check failed: ')}"$hafleet_out"; fi`,
+      `echo "${MARK} healthy "${q(h.name)}`,
+    );
+  }
+  return out;
+}
+
+function failLines(i: DeployScriptInput): string[] {
+  const again = i.handlers.map((h) => `  ( ${h.command} ) >/dev/null 2>&1 || echo "${MARK} rollback-fail handler $(printf %s ${q(h.name)} | base64 -w0)"`);
+  return [
+    'hafleet_done=()',
+    'hafleet_rollback() {',
+    '  local n p tmp',
+    '  for (( n=${#hafleet_done[@]}-1; n>=0; n-- )); do',
+    '    p=${hafleet_done[$n]}; tmp="$(dirname "$p")/.hafleet-tmp-restore-$(basename "$p")"',
+    '    if [ -e "$BK$p" ]; then cp -p "$BK$p" "$tmp" && mv -f "$tmp" "$p" || echo "' + MARK + ' rollback-fail restore $(printf %s "$p" | base64 -w0)"',
+    '    else rm -f "$p"; fi',
+    '  done',
+    '}',
+    'hafleet_handlers_again() {',
+    ...(again.length ? again : ['  :']),
+    '}',
+    'hafleet_fail() {',
+    `  echo "${MARK} fail $1 $(printf %s "$2" | base64 -w0)"`,
+    '  local code',
+    `  case $1 in stage|validate) code=${ScriptExit.invalid};; install) code=${ScriptExit.install};; handler) code=${ScriptExit.handler};; *) code=${ScriptExit.health};; esac`,
+    '  if [ ${#hafleet_done[@]} -gt 0 ]; then hafleet_rollback; hafleet_handlers_again; echo "' + MARK + ' rolled-back"; fi',
+    '  exit $code',
+    '}',
+  ];
+}
+
+function recordLines(i: DeployScriptInput): string[] {
+  const record = JSON.stringify({ at: i.now, by: i.by, planId: i.planId, files: i.record }, null, 2) + '\n';
+  const tmp = `${STATE_DIR}/.last-deploy.json.hafleet-tmp`;
+  return [
+    ...writeFileLines(tmp, record),
+    `mv -f ${q(tmp)} ${q(RECORD_PATH)}`,
+    // Keep the last five backups: enough to look back, bounded on disk.
+    `ls -1dt ${q(BACKUP_ROOT)}/*/ 2>/dev/null | tail -n +6 | xargs -r rm -rf`,
+  ];
+}
+
+/**
+ * One host's whole deploy as one bash script fed on stdin: lock, sweep leftovers, stage temps
+ * beside their destinations, validate, back up, rename into place, run handlers, check health,
+ * write the record, unlock. Any failure after the first rename restores the backups and runs the
+ * handlers again. Wrapped so a dropped connection cannot stop it half-way (see wrapScript).
+ */
+export function deployScript(i: DeployScriptInput): string {
+  const temps = new Map<string, string>();
+  for (const f of i.files) if (f.change.kind !== 'delete' && !f.change.metaOnly) temps.set(f.change.path, tempNameFor(f.change.path, i.rand));
+  const items: ValidateItem[] = [];
+  for (const f of i.files) {
+    const c = f.change;
+    if (c.kind !== 'delete' && !c.metaOnly && c.validate) items.push({ path: c.path, src: temps.get(c.path)!, content: f.content!, validate: c.validate });
+  }
+  const contentTemps = new Map<string, string>();
+  for (const f of i.files) if (f.change.kind !== 'delete' && !f.change.metaOnly) contentTemps.set(f.change.path, temps.get(f.change.path)!);
+  const body = [
+    ...lockLines(i),
+    `hafleet_cleanup() { rm -f ${[...temps.values()].map(q).join(' ')}; rm -rf ${q(i.validateDir)} ${q(LOCK_DIR)}; }`,
+    'trap hafleet_cleanup EXIT',
+    'BK=/nonexistent',
+    ...failLines(i),
+    ...i.sweepDirs.map((d) => `[ -d ${q(d)} ] && find ${q(d)} -maxdepth 1 -name '.hafleet-tmp-*' -type f -delete 2>/dev/null`),
+    `echo "${MARK} step stage"`,
+    ...stageLines(i, temps),
+  ];
+  if (items.length > 0) {
+    const deleted = i.files.filter((f) => f.change.kind === 'delete').map((f) => f.change.path);
+    body.push(`echo "${MARK} step validate"`, ...makeValidateDirLines(i.validateDir), ...validateLines(items, contentTemps, deleted, i.validateDir));
+    body.push(`if [ $invalid = 1 ]; then echo "${MARK} fail validate $(printf %s 'the new configuration was rejected' | base64 -w0)"; exit ${ScriptExit.invalid}; fi`);
+  }
+  if (i.files.length > 0) body.push(...installLines(i, temps), ...handlerLines(i));
+  body.push(...recordLines(i), `echo "${MARK} done"`);
+  return wrapScript(body);
+}
