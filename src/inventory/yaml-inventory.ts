@@ -35,8 +35,10 @@ export function readYamlInventory(y: YamlFile, b: InventoryBuilder, out: Diagnos
       continue;
     }
     if (looksLikeVariable(pair)) {
-      out.push(error('inventory-structure', `top-level key '${name}' has a ${kindOf(pair.value)} value, but top-level keys are groups`, whereOfNode(y, pair.key as Node),
-        'this looks like a variable: put it under `all: { vars: … }` or in group_vars/all.yml'));
+      out.push(error('inventory-structure', `top-level key '${name}' holds ${kindOf(pair.value)}, but top-level keys are groups`, whereOfNode(y, pair.key as Node),
+        isSeq(pair.value)
+          ? `if these are hosts, write \`${name}: { hosts: { host1: , host2: } }\`; if a variable, put it under \`all: { vars: … }\``
+          : 'this looks like a variable: put it under `all: { vars: … }` or in group_vars/all.yml'));
       continue;
     }
     readGroup(y, b, name, pair, out);
