@@ -1,0 +1,33 @@
+/**
+ * lint: inventory and cluster consistency. Rules are a list (rules/index.ts), one file each, with
+ * a stable code; every finding is a Diagnostic with file:line:col, what to do in the hint.
+ */
+import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { Inventory } from '../inventory/types.js';
+import { buildTopologyPartial, type Topology } from '../topology/index.js';
+import { rules } from './rules/index.js';
+
+export type { Rule, LintContext } from './rule.js';
+export { rules } from './rules/index.js';
+
+/** Run every rule over an inventory and the topology built from it. */
+export function lint(inv: Inventory, topology: Topology): Diagnostic[] {
+  return rules.flatMap((r) => r.check({ inv, topology }));
+}
+
+/**
+ * What `hafleet lint` prints: build the topology as far as it goes, lint that, and return each
+ * finding once (the build and the type rules see the same type errors).
+ */
+export function lintInventory(inv: Inventory): Diagnostic[] {
+  const built = buildTopologyPartial(inv);
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of [...built.diagnostics, ...lint(inv, built.topology)]) {
+    const line = formatDiagnostic(d);
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push(d);
+  }
+  return out;
+}
