@@ -11,6 +11,7 @@ export interface RunOptions {
   input?: string;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   timeoutMs?: number;
 }
 
@@ -20,6 +21,7 @@ export function run(cmd: string, args: readonly string[], o: RunOptions = {}): P
     const child = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: o.env ?? process.env,
+      cwd: o.cwd,
       signal: o.signal,
       timeout: o.timeoutMs,
     });

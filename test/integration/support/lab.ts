@@ -1,0 +1,129 @@
+/**
+ * Integration tests' handle on a real lab (`hafleet lab`): start one with a name unique to the
+ * test process, drive it from its admin namespace, and always tear it down.
+ *
+ *   await withLab({ directors: 2, realservers: 2 }, async (lab) => {
+ *     const r = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes']);
+ *     assert.equal(await lab.vipHolder(), 'lb1');
+ *   });
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  labCommand, labDown, labStatus, labUp, run,
+  type LabEngine, type LabState, type RunResult,
+} from '../../../src/lab/index.js';
+
+export type { RunResult };
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI_MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+
+export interface LabOptions {
+  directors?: number;
+  realservers?: number;
+  engine?: LabEngine;
+}
+
+export interface ExecOptions {
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface TestLab {
+  name: string;
+  /** `…/inventory/hosts.yml`: pass to `-i`. */
+  inventoryPath: string;
+  privateKey: string;
+  knownHosts: string;
+  /** The first VIP (`.100` of the lab's /24) and all of them. */
+  vip: string;
+  vips: string[];
+  hosts: { name: string; role: 'director' | 'realserver'; address: string }[];
+  state: LabState;
+  /** Runs `cmd args` in the admin namespace (no default route): curl, ssh, the hafleet CLI. */
+  adminExec(cmd: string, args?: readonly string[], o?: ExecOptions): Promise<RunResult>;
+  /** Runs on a lab host, in its net + mount namespaces: a string goes through `sh -c`. */
+  hostExec(host: string, cmd: string | readonly string[], o?: ExecOptions): Promise<RunResult>;
+  /** `hafleet ARGS` (this checkout, through tsx) run in the admin namespace. */
+  hafleet(args: readonly string[], o?: ExecOptions): Promise<RunResult>;
+  /** ssh root@host from the admin namespace with the lab key and strict host-key checking. */
+  ssh(host: string, command: string, o?: ExecOptions): Promise<RunResult>;
+  /** The director holding `vip` (default the first), null if none; throws on split brain. */
+  vipHolder(vip?: string): Promise<string | null>;
+  /** Every director holding `vip` now. */
+  vipHolders(vip?: string): Promise<string[]>;
+  down(): Promise<void>;
+}
+
+let counter = 0;
+const live = new Set<string>();
+
+/** `t<pid % 1000><counter>`: unique per test process, ≤ 8 characters. */
+export function uniqueLabName(): string {
+  return `t${process.pid % 1000}${counter++}`;
+}
+
+// A test process that ends without calling down (a crash, a timeout) still removes its labs.
+process.once('exit', () => {
+  for (const name of live) {
+    spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'lab', 'down', '--name', name], { cwd: REPO_ROOT, stdio: 'ignore' });
+  }
+});
+
+export async function startLab(name: string = uniqueLabName(), opts: LabOptions = {}): Promise<TestLab> {
+  live.add(name);
+  const r = await labUp({ name, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine });
+  if (!r.ok) {
+    live.delete(name);
+    throw new Error(`lab up ${name} failed: ${r.diagnostics.map((d) => d.message + (d.hint ? ` (${d.hint})` : '')).join('; ')}`);
+  }
+  const s = r.value;
+  const inNs = (host: string | undefined, argv: readonly string[], o: ExecOptions = {}) => {
+    const c = labCommand(s, host, argv);
+    if (!c.ok) throw new Error(c.diagnostics.map((d) => d.message).join('; '));
+    return run(c.value.cmd, c.value.args, { ...o, cwd: REPO_ROOT });
+  };
+  const vipHolders = async (vip = s.vips[0]!) => (await labStatus(name))?.vipHolders[vip] ?? [];
+  return {
+    name,
+    inventoryPath: s.inventory,
+    privateKey: s.privateKey,
+    knownHosts: s.knownHosts,
+    vip: s.vips[0]!,
+    vips: [...s.vips],
+    hosts: s.hosts.map((h) => ({ name: h.name, role: h.role, address: h.address })),
+    state: s,
+    adminExec: (cmd, args = [], o) => inNs(undefined, [cmd, ...args], o),
+    hostExec: (host, cmd, o) => inNs(host, typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd, o),
+    hafleet: (args, o) => inNs(undefined, [process.execPath, '--import', 'tsx', CLI_MAIN, ...args], o),
+    ssh: (host, command, o) => {
+      const h = s.hosts.find((x) => x.name === host);
+      if (!h) throw new Error(`lab ${name} has no host ${host}`);
+      return inNs(undefined, ['ssh', '-i', s.privateKey, '-o', `UserKnownHostsFile=${s.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
+        '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', `root@${h.address}`, command], o);
+    },
+    vipHolders,
+    vipHolder: async (vip) => {
+      const hs = await vipHolders(vip);
+      if (hs.length > 1) throw new Error(`split brain: ${vip ?? s.vips[0]} is on ${hs.join(', ')}`);
+      return hs[0] ?? null;
+    },
+    down: async () => {
+      await labDown(name);
+      live.delete(name);
+    },
+  };
+}
+
+/** Starts a lab, runs `fn`, and tears the lab down whatever happens. */
+export async function withLab<T>(opts: LabOptions, fn: (lab: TestLab) => Promise<T>): Promise<T> {
+  const lab = await startLab(uniqueLabName(), opts);
+  try {
+    return await fn(lab);
+  } finally {
+    await lab.down();
+  }
+}
