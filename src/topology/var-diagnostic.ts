@@ -8,8 +8,11 @@ export function varDiagnostic(inv: Inventory, e: Exclude<VarEvent, { kind: 'valu
   const top = e.path.length === 1;
   switch (e.kind) {
     case 'wrong-type': {
-      const quoted = typeof e.value === 'string' && (e.spec.type === 'integer' || e.spec.type === 'number' || e.spec.type === 'boolean');
-      const hint = quoted ? `write it without quotes: ${e.value}` : e.spec.type === 'string' && e.spec.enum ? 'use one of the values listed' : 'see docs/reference.md';
+      const v = e.value;
+      const quoted = typeof v === 'string' && (
+        ((e.spec.type === 'integer' || e.spec.type === 'number') && /^-?\d+(\.\d+)?$/.test(v)) ||
+        (e.spec.type === 'boolean' && /^(true|false)$/i.test(v)));
+      const hint = quoted ? `write it without quotes: ${v}` : e.spec.type === 'string' && e.spec.enum ? 'use one of the values listed' : 'see docs/reference.md';
       return error('wrong-type', `${describeValue(e.value)} is not ${e.expected}`, whereAt(inv, e.host, e.path), hint);
     }
     case 'unknown-key':

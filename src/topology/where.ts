@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Where } from '../diagnostics/index.js';
 import type { Inventory } from '../inventory/types.js';
 
@@ -19,7 +19,8 @@ export function keyString(path: KeyPath): string {
 export function whereAt(inv: Inventory, host: string, path: KeyPath, withHost = false): Where {
   const w = inv.whereOf(host, path);
   const out: Where = {};
-  if (w.file) out.file = isAbsolute(w.file) ? relative(inv.dir, w.file) : w.file;
+  // The loader may give paths relative to the working directory or absolute ones.
+  if (w.file) out.file = relative(resolve(inv.dir), resolve(w.file)) || w.file;
   if (w.line !== undefined) out.line = w.line;
   if (w.col !== undefined) out.col = w.col;
   if (withHost) out.host = host;

@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/index.js';
-import { at } from '../at.js';
+import { at, rawAt } from '../at.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -17,7 +17,8 @@ export const trackWeight: Rule = {
       const left = top.priority + s.weight;
       if (left < next.priority) return [];
       return [error('track-weight', `${i.name}: ${top.host} ${top.priority} ${s.weight} = ${left} is not below ${next.host}'s ${next.priority}; a dead ${s.name} never demotes it`,
-        at(inv, c.source, ['track', 'nginx', 'weight']), `use weight: ${next.priority - top.priority - 1} or lower, or lower ${top.host}'s priority`)];
+        // Point at the weight when written, else at the cluster that got the default.
+        rawAt(inv, c.source, ['track', 'nginx', 'weight']) !== undefined ? at(inv, c.source, ['track', 'nginx', 'weight']) : at(inv, c.source, []), `use weight: ${next.priority - top.priority - 1} or lower, or lower ${top.host}'s priority`)];
     });
   })),
 };

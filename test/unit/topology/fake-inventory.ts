@@ -33,7 +33,7 @@ export function fakeInventory(spec: FakeSpec): Inventory {
     }
   }
   return {
-    path: 'mem', dir: '/mem', hosts, groups,
+    path: '.', dir: '.', hosts, groups,
     whereOf(host: string, path: readonly (string | number)[]): Where {
       const file = origin.get(`${host}/${path[0]}`) ?? (spec.all && String(path[0]) in spec.all ? 'group_vars/all.yml' : `hosts.yml`);
       return { file };
