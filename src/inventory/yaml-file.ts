@@ -11,11 +11,26 @@ export interface YamlFile {
 
 // Ansible reads YAML with PyYAML, i.e. YAML 1.1: `yes`/`no`/`on`/`off` are booleans and `<<`
 // merge keys work. Vault and unsafe tags stay strings: hafleet cannot decrypt, only carry them.
+// The yaml library's 1.1 schema also reads y/Y/n/N as booleans; PyYAML does not (a host var `y: 2`
+// must stay the key "y"), so its boolean tags are narrowed to PyYAML's spellings.
+const PYYAML_BOOL: Record<string, RegExp> = {
+  true: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+  false: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+};
+
+function pyyamlTags(tags: unknown[]): unknown[] {
+  return tags.map((t) => {
+    const tag = t as { tag?: string; identify?: (v: unknown) => boolean };
+    if (tag.tag !== 'tag:yaml.org,2002:bool') return t;
+    return { ...tag, test: tag.identify?.(true) ? PYYAML_BOOL.true : PYYAML_BOOL.false };
+  });
+}
+
 const OPTIONS = {
   version: '1.1' as const,
   uniqueKeys: false,
   customTags: (tags: unknown[]) => [
-    ...tags,
+    ...pyyamlTags(tags),
     { tag: '!vault', resolve: (s: string) => s },
     { tag: '!unsafe', resolve: (s: string) => s },
   ],
