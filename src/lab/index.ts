@@ -12,3 +12,4 @@ export { preflight, LAB_TOOLS } from './preflight.js';
 export { readState, listLabs, labRoot, labsRoot, type LabState, type LabHostState, type LabEngine } from './state.js';
 export { DEFAULT_LAB_NAME, LAB_NAME_RE, netnsName, bridgeName, vethName, subnetCidr, vipAddress, labVrid, planHosts, type HostRole, type LabHostPlan } from './names.js';
 export { run, type RunResult } from './run.js';
+export { pidsByNetns, rssKb, pssKb } from './procs.js';

@@ -88,3 +88,10 @@ export async function waitListening(pid: number, port: number, timeoutMs: number
     await systemClock.sleep(10);
   }
 }
+
+/** Proportional set size: shared pages split among their users, so a sum over processes is fair. */
+export async function pssKb(pid: number): Promise<number> {
+  const s = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const m = /^Pss:\s+(\d+) kB/m.exec(s);
+  return m ? Number(m[1]) : 0;
+}
