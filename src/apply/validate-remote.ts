@@ -6,6 +6,7 @@ import type { HostPlan, Plan, ValidationOutcome } from '../plan/index.js';
 import { q, wrapScript, writeFileLines } from './shell.js';
 import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
 import { parseScriptOutput } from './script-output.js';
+import { tidyMessage } from './host-deploy.js';
 
 export interface ValidateOptions {
   signal?: AbortSignal;
@@ -57,7 +58,7 @@ export async function validatePlanOnHosts(plan: Plan, desired: DesiredState, tra
       return;
     }
     const report = parseScriptOutput(r.value.stdout);
-    const vs = report.validations;
+    const vs = report.validations.map((v) => ({ ...v, message: tidyMessage(v.message) }));
     if (r.value.code !== 0 && vs.length === 0) vs.push({ path: '*', ok: false, message: `validation script failed (exit ${r.value.code}): ${(r.value.stderr || report.other.join('\n')).trim()}` });
     out.set(h.host, vs);
   });

@@ -1,0 +1,12 @@
+/**
+ * Apply: execute a Plan on the hosts, safely (lock, validate before activation, atomic rename,
+ * backups outside include dirs, handlers once, health checks, rollback), in rolling order.
+ * Also the plan-time on-host validation (`validatePlanOnHosts`), which shares the checker.
+ */
+export type { HostResult, DeployResult, DeployOptions, DeployEvent, Serial, FailStep } from './types.js';
+export { deploy } from './deploy.js';
+export { rollingOrder, batchSize, type RollingOrder, type DirectorLane } from './rolling.js';
+export { validatePlanOnHosts, planValidationScript } from './validate-remote.js';
+export { deployScript, tempNameFor, STATE_DIR, LOCK_DIR, RECORD_PATH, BACKUP_ROOT, ScriptExit } from './deploy-script.js';
+export { parseIpAddr, vipHolders, waitForVips } from './vip-wait.js';
+export { parseSerial, recapLines, exitCodeFor, type RecapCounts } from './recap.js';

@@ -1,0 +1,54 @@
+import type { Topology } from '../topology/types.js';
+import type { AddressFact } from '../facts/types.js';
+import type { Serial } from './types.js';
+
+/** Directors of one cluster: one at a time, the current VIP holder last. */
+export interface DirectorLane {
+  cluster: string;
+  hosts: string[];
+  /** Every director of the cluster (also those not in this deploy): polled for VIP placement. */
+  directors: string[];
+  vips: string[];
+  /** Someone held a VIP before the deploy: service to keep, so wait between directors. */
+  served: boolean;
+}
+
+export interface RollingOrder {
+  lanes: DirectorLane[];
+  /** Realserver batches, run one after another. */
+  batches: string[][];
+  /** Hosts in no cluster: all at once (bounded by --forks). */
+  free: string[];
+}
+
+export function batchSize(serial: Serial | undefined, total: number): number {
+  if (!serial || total === 0) return Math.max(1, total);
+  const n = 'count' in serial ? serial.count : Math.ceil((total * serial.percent) / 100);
+  return Math.max(1, Math.min(total, n));
+}
+
+/**
+ * Decide the order before anything runs (a plan decision, not an apply accident). `hosts` are the
+ * hosts with work to do, `addresses` what each director has now.
+ */
+export function rollingOrder(hosts: readonly string[], topology: Topology | undefined, addresses: ReadonlyMap<string, AddressFact[]>, serial?: Serial): RollingOrder {
+  const todo = new Set(hosts);
+  const placed = new Set<string>();
+  const lanes: DirectorLane[] = [];
+  for (const c of topology?.clusters ?? []) {
+    const vips = [...new Set(c.instances.flatMap((i) => i.vips.map((v) => v.address)))];
+    const holds = (h: string) => (addresses.get(h) ?? []).some((a) => vips.includes(a.address));
+    const mine = c.directors.filter((d) => todo.has(d) && !placed.has(d));
+    mine.forEach((d) => placed.add(d));
+    if (mine.length === 0) continue;
+    // Stable sort: non-holders first in the cluster's order, holders last.
+    const ordered = [...mine.filter((d) => !holds(d)), ...mine.filter(holds)];
+    lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served: c.directors.some(holds) });
+  }
+  const realservers: string[] = [];
+  for (const c of topology?.clusters ?? []) for (const r of c.realservers) if (todo.has(r) && !placed.has(r)) { placed.add(r); realservers.push(r); }
+  const size = batchSize(serial, realservers.length);
+  const batches: string[][] = [];
+  for (let i = 0; i < realservers.length; i += size) batches.push(realservers.slice(i, i + size));
+  return { lanes, batches, free: hosts.filter((h) => !placed.has(h)) };
+}

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rollingOrder, batchSize, parseSerial } from '../../../src/apply/index.js';
+import type { Topology } from '../../../src/topology/types.js';
+
+const topo = {
+  clusters: [
+    { name: 'a', directors: ['a1', 'a2', 'a3'], realservers: ['r1', 'r2', 'r3', 'r4', 'r5'], instances: [{ vips: [{ address: '198.18.0.100' }] }, { vips: [{ address: '198.18.0.101' }] }] },
+    { name: 'b', directors: ['b1', 'b2'], realservers: ['r1'], instances: [{ vips: [{ address: '198.18.0.200' }] }] },
+  ],
+  roles: new Map(),
+} as unknown as Topology;
+const addr = (a: string) => [{ dev: 'eth0', address: a, prefix: 24, family: 'inet' as const }];
+
+test('holders last, others in cluster order; each cluster its own lane', () => {
+  const o = rollingOrder(['a1', 'a2', 'a3', 'b1', 'b2', 'r1', 'x'], topo, new Map([['a1', addr('198.18.0.100')], ['a2', addr('198.18.0.101')]]));
+  assert.deepEqual(o.lanes.map((l) => [l.cluster, l.hosts, l.served]), [['a', ['a3', 'a1', 'a2'], true], ['b', ['b1', 'b2'], false]]);
+  assert.deepEqual(o.free, ['x']);
+  assert.deepEqual(o.batches, [['r1']]);
+});
+
+test('serial batches by count and by percentage', () => {
+  const hosts = ['r1', 'r2', 'r3', 'r4', 'r5'];
+  assert.deepEqual(rollingOrder(hosts, topo, new Map(), { count: 2 }).batches, [['r1', 'r2'], ['r3', 'r4'], ['r5']]);
+  assert.deepEqual(rollingOrder(hosts, topo, new Map(), { percent: 40 }).batches, [['r1', 'r2'], ['r3', 'r4'], ['r5']]);
+  assert.equal(batchSize(undefined, 5), 5);
+  assert.equal(batchSize({ percent: 1 }, 5), 1);
+});
+
+test('--serial parsing', () => {
+  assert.deepEqual(parseSerial('3'), { count: 3 });
+  assert.deepEqual(parseSerial('25%'), { percent: 25 });
+  assert.equal(parseSerial('0'), null);
+  assert.equal(parseSerial('x'), null);
+});
