@@ -34,6 +34,11 @@ export interface HostFacts {
   tools: Record<string, boolean>;
   /** The last deploy record hafleet left on the host, if any (see apply). */
   lastDeploy: DeployRecord | null;
+  /**
+   * The regular files found in each requested managed directory (absent directory: `[]`).
+   * Each of them also has an entry in `files`.
+   */
+  managedFiles?: Record<string, string[]>;
 }
 
 export interface DeployRecord {
