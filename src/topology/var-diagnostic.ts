@@ -1,5 +1,5 @@
 import { error, warning, type Diagnostic } from '../diagnostics/index.js';
-import type { Inventory } from '../inventory/types.js';
+import { isSecretKey, type Inventory } from '../inventory/index.js';
 import { describeValue, type VarEvent } from './walk.js';
 import { whereAt } from './where.js';
 
@@ -13,7 +13,9 @@ export function varDiagnostic(inv: Inventory, e: Exclude<VarEvent, { kind: 'valu
         ((e.spec.type === 'integer' || e.spec.type === 'number') && /^-?\d+(\.\d+)?$/.test(v)) ||
         (e.spec.type === 'boolean' && /^(true|false)$/i.test(v)));
       const hint = quoted ? `write it without quotes: ${v}` : e.spec.type === 'string' && e.spec.enum ? 'use one of the values listed' : 'see docs/reference.md';
-      return error('wrong-type', `${describeValue(e.value)} is not ${e.expected}`, whereAt(inv, e.host, e.path), hint);
+      // Never echo a secret, even a mistyped one.
+      const shown = isSecretKey(String(e.path[e.path.length - 1])) ? 'the value' : describeValue(e.value);
+      return error('wrong-type', `${shown} is not ${e.expected}`, whereAt(inv, e.host, e.path), hint);
     }
     case 'unknown-key':
       return (top ? warning : error)(

@@ -1,4 +1,45 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { hasErrors, type Diagnostic } from '../../diagnostics/index.js';
+import { loadInventory } from '../../inventory/index.js';
+import { lintInventory } from '../../lint/index.js';
+import { CommandExit } from '../command-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { info, printDiagnostics, printJson } from '../output.js';
 
-/** `hafleet lint`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+interface LintOptions {
+  inventory?: string;
+  json?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  hafleet lint -i inventory/
+  hafleet lint -i inventory/hosts.yml --json | jq '.diagnostics[] | select(.severity == "error")'
+
+Checks the inventory and the HA model built from it (VRIDs, priorities, VIPs, peers, services).
+Exit 0 when there are no errors (warnings allowed), 65 when there are.
+`;
+
+/** `hafleet lint`: inventory + cluster consistency, every finding at once. */
+export function register(program: Command): void {
+  program
+    .command('lint')
+    .description('check the inventory and the HA model: VRIDs, priorities, VIPs, peers, services')
+    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .option('--json', 'print {diagnostics: [...]} on stdout')
+    .addHelpText('after', EXAMPLES)
+    .action((opts: LintOptions) => run(opts));
+}
+
+function run(opts: LintOptions): void {
+  if (!opts.inventory) throw new CommandExit(ExitCode.usage, 'hafleet lint: no inventory: pass -i PATH or set HAFLEET_INVENTORY');
+  const loaded = loadInventory(opts.inventory);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  if (loaded.ok) diagnostics.push(...lintInventory(loaded.value));
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (opts.json) printJson({ diagnostics });
+  else printDiagnostics(diagnostics);
+  if (!opts.json) info(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${loaded.ok ? '' : ' (the inventory could not be read; fix these first)'}`);
+  if (hasErrors(diagnostics)) throw new CommandExit(ExitCode.badInventory);
+}

@@ -2,12 +2,12 @@ import { error } from '../../diagnostics/index.js';
 import { at } from '../at.js';
 import type { Rule } from '../rule.js';
 
-/** What an nginx upstream can do: rr (default), wrr (weights), lc (least_conn), sh (ip_hash). */
-export const NGINX_ALGOS = new Set(['rr', 'wrr', 'lc', 'sh']);
+/** What an nginx upstream can do: rr (default), wrr (weights), lc/wlc (least_conn, weighted), sh (ip_hash). */
+export const NGINX_ALGOS = new Set(['rr', 'wrr', 'lc', 'wlc', 'sh']);
 
 export const lbAlgo: Rule = {
   code: 'lb-algo',
-  summary: 'a scheduler the mode cannot do (nginx: rr, wrr, lc, sh)',
+  summary: 'a scheduler the mode cannot do (nginx: rr, wrr, lc, wlc, sh)',
   check: ({ inv, topology }) => topology.clusters.flatMap((c) => {
     if (c.mode !== 'nginx') return [];
     const seen = new Set<string>();
@@ -16,7 +16,7 @@ export const lbAlgo: Rule = {
       if (NGINX_ALGOS.has(s.lbAlgo) || seen.has(key)) return [];
       seen.add(key);
       return [error('lb-algo', `nginx mode has no ${s.lbAlgo} scheduler`, at(inv, s.source, ['lb_algo']),
-        'use rr, wrr (server weights), lc (least_conn) or sh (ip_hash), or an lvs mode')];
+        'use rr, wrr (server weights), lc or wlc (least_conn) or sh (ip_hash), or an lvs mode')];
     });
   }),
 };
