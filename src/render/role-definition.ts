@@ -44,7 +44,7 @@ export function parseRoleDefinition(role: string, file: string, text: string): R
     return { file, line: pos.line, col: pos.col, key };
   };
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
+    const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
     ds.push(error('role-yaml-syntax', e.message.split('\n')[0]!, { file, line: pos?.line, col: pos?.col }, 'fix the YAML syntax'));
   }
   if (ds.length) return { ok: false, diagnostics: ds };
@@ -86,7 +86,7 @@ export function parseRoleDefinition(role: string, file: string, text: string): R
       const present = isMap(cmds) && cmds.has(m);
       const c = str(cmds ?? h, m, false);
       if (!present) ds.push(error('role-yaml-field', `handler needs \`commands.${m}\``, at(cmds ?? h, `handlers[${i}].commands`), 'give a command for systemd, sysv and direct (no init system)'));
-      else commands[m] = c;
+      else if (c !== undefined) commands[m] = c;
     }
     const orderText = str(h, 'order', false);
     const order = orderText === undefined ? 50 : Number(orderText);

@@ -102,10 +102,13 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
 function instanceView(inst: VrrpInstance, m: VrrpMember, c: Cluster): InstanceView {
   return {
     name: inst.name, cluster: c.name, vrid: inst.vrid, version: inst.version, advert_int: inst.advertInt,
-    interface: m.interface || inst.interface, state: m.initialState, priority: m.priority,
+    interface: m.interface || inst.interface, priority: m.priority,
+    // keepalived clears nopreempt and preempt_delay on a MASTER-state instance (with a warning):
+    // both only work when every router starts BACKUP.
+    state: !inst.preempt || inst.preemptDelaySec > 0 ? 'BACKUP' : m.initialState,
     // VRRPv3 (RFC 5798) has no authentication; keepalived refuses it there.
     auth_pass: inst.version === 2 && inst.authPass ? inst.authPass : null,
-    nopreempt: !inst.preempt, preempt_delay: inst.preemptDelaySec,
+    nopreempt: !inst.preempt, preempt_delay: inst.preempt ? inst.preemptDelaySec : 0, // keepalived: incompatible with nopreempt
     unicast_src_ip: inst.unicast ? (m.unicastSrcIp ?? m.address) : null,
     unicast_peers: inst.unicast ? m.unicastPeers : [],
     garp_master_delay: inst.garpMasterDelaySec, garp_master_repeat: inst.garpMasterRepeat, garp_master_refresh: inst.garpMasterRefreshSec,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderFleet, type DesiredFile, type DesiredState, type HostDesired } from '../../../src/render/index.js';
 import { EXAMPLES, ROOT, loadExample } from './example.js';
+import { natCluster, noInventory, topology } from './hand-topology.js';
 
 // The real keepalived, nginx and sh must accept what we render. Needs root (network namespace,
 // keepalived -t) and the Debian packages the Makefile installs.
@@ -31,6 +32,12 @@ for (const name of EXAMPLES) {
   if (!r.ok) throw new Error(`${name} does not render`);
   rendered.set(name, r.value);
 }
+// What the examples do not cover: lvs-nat with a checker-less real server, VRRPv3 with nopreempt, preempt_delay.
+for (const [name, c] of [['hand-nat', natCluster('keepalived')], ['hand-v3', natCluster('keepalived', { version: 3, advertInt: 0.5, preempt: false, preemptDelaySec: 30 })], ['hand-delay', natCluster('keepalived', { preemptDelaySec: 30 })]] as const) {
+  const r = renderFleet(noInventory, topology(c));
+  if (!r.ok) throw new Error(`${name} does not render`);
+  rendered.set(name, r.value);
+}
 interface Entry { ex: string; host: string; hd: HostDesired; f: DesiredFile }
 const allFiles = (pred: (f: DesiredFile, e: Entry) => boolean): Entry[] =>
   [...rendered].flatMap(([ex, d]) => [...d].flatMap(([host, hd]) => hd.files.map((f) => ({ ex, host, hd, f }))))
@@ -40,7 +47,7 @@ describe('rendered files against the real binaries', { skip: why }, () => {
   before(() => {
     assert.equal(run('ip', ['netns', 'add', NS]).code, 0, `ip netns add ${NS}`);
     // keepalived -t checks that the interfaces it is told about exist (veth: no dummy module here).
-    for (const dev of ['eth0']) assert.equal(inNs(`ip link add ${dev} type veth peer name hfpeer-${dev} && ip link set ${dev} up`).code, 0);
+    for (const dev of ['eth0', 'eth1']) assert.equal(inNs(`ip link add ${dev} type veth peer name hfpeer-${dev} && ip link set ${dev} up`).code, 0);
   });
   after(() => {
     run('ip', ['netns', 'del', NS]);
