@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { connectionOf, proxyJumpOf } from '../../../src/inventory/index.js';
+import { FIXTURES, mustLoad, writeTree } from './tmp-inventory.js';
+
+test('connection from the field INI inventory', () => {
+  const inv = mustLoad(join(FIXTURES, 'field-ini/hosts.ini'));
+  assert.deepEqual(connectionOf(inv, 'web04'), {
+    host: '198.18.2.14',
+    port: 2222,
+    user: 'admin',
+    become: true,
+    becomeUser: 'root',
+    becomeMethod: 'sudo',
+    knownHostsFile: join(FIXTURES, 'field-ini/ssh/known_hosts'),
+    proxyJump: 'ops@198.18.0.2',
+  });
+  const bastion = connectionOf(inv, 'bastion');
+  assert.equal(bastion.host, '198.18.0.2');
+  assert.equal(bastion.user, 'ops');
+  assert.equal(bastion.proxyJump, undefined);
+  assert.equal(connectionOf(inv, 'db-a.example.test').host, 'db-a.example.test', 'inventory name when no ansible_host');
+});
+
+test('older ansible_ssh_* aliases, -J and hafleet_proxy_jump in the YAML inventory', () => {
+  const inv = mustLoad(join(FIXTURES, 'field-yaml/hosts.yml'));
+  const lb2 = connectionOf(inv, 'lb2');
+  assert.equal(lb2.port, 2222);
+  assert.equal(lb2.proxyJump, 'ops@198.18.0.2');
+  assert.equal(connectionOf(inv, 'db-a').proxyJump, 'ops@198.18.0.2:2200');
+  assert.equal(connectionOf(inv, 'db-c').port, 2200);
+  assert.equal(connectionOf(inv, 'lb1').knownHostsFile, undefined);
+});
+
+test('aliases win over the new names when both are set, as in Ansible', () => {
+  const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    h:\n      ansible_host: 198.18.0.1\n      ansible_ssh_host: 198.18.0.2\n      ansible_port: "2200"\n      ansible_ssh_user: old\n      ansible_user: new\n      ansible_become: "no"\n      ansible_become_user: postgres\n      ansible_ssh_private_key_file: ~/.ssh/id_ed25519\n      hafleet_known_hosts: /etc/hafleet/known_hosts\n' });
+  const c = connectionOf(mustLoad(join(dir, 'hosts.yml')), 'h');
+  assert.deepEqual(c, {
+    host: '198.18.0.2', port: 2200, user: 'old', privateKeyFile: '~/.ssh/id_ed25519', become: false,
+    becomeUser: 'postgres', becomeMethod: 'sudo', knownHostsFile: '/etc/hafleet/known_hosts',
+  });
+});
+
+test('ProxyJump in all the ways ssh arguments spell it', () => {
+  assert.equal(proxyJumpOf('-o ProxyJump=ops@198.18.0.2'), 'ops@198.18.0.2');
+  assert.equal(proxyJumpOf('-oProxyJump=198.18.0.2'), '198.18.0.2');
+  assert.equal(proxyJumpOf('-o "ProxyJump 198.18.0.2:2200"'), '198.18.0.2:2200');
+  assert.equal(proxyJumpOf('-o proxyjump=a,b'), 'a,b');
+  assert.equal(proxyJumpOf('-J jump@198.18.0.3'), 'jump@198.18.0.3');
+  assert.equal(proxyJumpOf('-Jjump'), 'jump');
+  assert.equal(proxyJumpOf('-o ProxyCommand="ssh -W %h:%p -q ops@198.18.0.2"'), 'ops@198.18.0.2');
+  assert.equal(proxyJumpOf('-o ProxyCommand="ssh -W %h:%p -p 2200 -l ops 198.18.0.2"'), 'ops@198.18.0.2:2200');
+  assert.equal(proxyJumpOf('-o StrictHostKeyChecking=no'), undefined);
+  assert.equal(proxyJumpOf('-o ProxyCommand="nc 198.18.0.2 22"'), undefined);
+  assert.equal(proxyJumpOf(undefined), undefined);
+});

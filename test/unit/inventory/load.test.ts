@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadInventory } from '../../../src/inventory/index.js';
+import { FIXTURES, mustLoad, writeTree } from './tmp-inventory.js';
+
+test('a directory inventory reads every source file in name order, skipping ignored ones', () => {
+  const dir = join(FIXTURES, 'dir-mixed');
+  const r = loadInventory(dir);
+  assert.ok(r.ok);
+  const inv = r.value;
+  assert.equal(inv.dir, dir);
+  assert.deepEqual([...inv.hosts.keys()], ['lb1', 'lb2', 'lb3', 'web1', 'web2']);
+  assert.deepEqual(inv.groups.get('directors')!.hosts, ['lb1', 'lb2', 'lb3']);
+  assert.deepEqual(inv.groups.get('webservers')!.hosts, ['web1', 'web2'], 'the file without extension is read as INI');
+  assert.equal(inv.hosts.get('lb3')!.vars.vrrp_interface, 'eth0', 'group_vars inside the directory');
+});
+
+test('a group_vars file for an unknown group is a warning with the closest name', () => {
+  const r = loadInventory(join(FIXTURES, 'dir-mixed'));
+  const w = r.diagnostics.filter((d) => d.code === 'unknown-vars-file');
+  assert.equal(w.length, 1);
+  assert.equal(w[0].severity, 'warning');
+  assert.match(w[0].hint!, /webservers/);
+});
+
+test('group_vars/<name> without extension wins over <name>.yml, as Ansible picks the first found', () => {
+  const dir = writeTree({
+    'hosts.yml': 'web:\n  hosts:\n    w1:\n',
+    'group_vars/web': 'x: plain\n',
+    'group_vars/web.yml': 'x: yml\ny: yml\n',
+  });
+  const inv = mustLoad(join(dir, 'hosts.yml'));
+  assert.deepEqual(inv.hosts.get('w1')!.vars, { x: 'plain' });
+});
+
+test('a missing inventory is an error with a hint', () => {
+  const r = loadInventory('/nonexistent/hafleet/inventory.yml');
+  assert.equal(r.ok, false);
+  assert.equal(r.diagnostics[0].code, 'inventory-not-found');
+  assert.match(r.diagnostics[0].hint!, /HAFLEET_INVENTORY/);
+});
+
+test('errors from several files are collected together', () => {
+  const dir = writeTree({
+    'a.yml': 'all:\n  hosts:\n    h1:\n     x: 1\n   y: 2\n',
+    'b.ini': '[g]\nh2 novalue\n',
+    'group_vars/all.yml': '- not\n- a mapping\n',
+  });
+  const r = loadInventory(dir);
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.diagnostics.map((d) => d.code).sort(), ['ini-syntax', 'vars-file-structure', 'yaml-syntax']);
+});
+
+test('vault-encrypted vars files and inventory scripts are skipped with a warning', () => {
+  const dir = writeTree({
+    'hosts.yml': 'all:\n  hosts:\n    h1:\n',
+    'zz-script': '#!/bin/sh\necho {}\n',
+    'group_vars/all/vault': '$ANSIBLE_VAULT;1.1;AES256\n6162\n',
+    'group_vars/all/main.yml': 'x: 1\n',
+  });
+  const r = loadInventory(dir);
+  assert.ok(r.ok);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.severity]).sort(), [['inventory-script', 'warning'], ['vault-encrypted', 'warning']]);
+  assert.deepEqual(r.value.hosts.get('h1')!.vars, { x: 1 });
+});
+
+test('!vault values stay strings', () => {
+  const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    h1:\n      secret: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n        6162\n' });
+  const inv = mustLoad(join(dir, 'hosts.yml'));
+  assert.match(String(inv.hosts.get('h1')!.vars.secret), /^\$ANSIBLE_VAULT/);
+});
+
+test('1,000 hosts load in well under a second', () => {
+  const lines = ['all:', '  vars:', '    ansible_user: admin', '  children:'];
+  for (let g = 0; g < 10; g++) {
+    lines.push(`    g${g}:`, '      vars:', `        role: r${g}`, '      hosts:');
+    for (let h = 0; h < 100; h++) lines.push(`        h${g}-${h}:`, `          ansible_host: 198.18.${g}.${h + 1}`);
+  }
+  const dir = writeTree({ 'hosts.yml': lines.join('\n') + '\n', 'group_vars/all.yml': 'hafleet_clusters: [{name: web, vrid: 51}]\n' });
+  mustLoad(join(dir, 'hosts.yml'));
+  const t0 = performance.now();
+  const inv = mustLoad(join(dir, 'hosts.yml'));
+  const ms = performance.now() - t0;
+  assert.equal(inv.hosts.size, 1000);
+  assert.equal(inv.hosts.get('h9-99')!.vars.ansible_host, '198.18.9.100');
+  // The real figure is tens of ms; the bound only catches a quadratic slip on a busy machine.
+  assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+});
