@@ -1,0 +1,31 @@
+import type { DrillOutcome } from './types.js';
+
+function secs(ms: number): string {
+  return `${ms >= 0 ? '+' : '-'}${(Math.abs(ms) / 1000).toFixed(3)} s`;
+}
+
+function msText(ms: number | null): string {
+  return ms === null ? 'never' : `${Math.round(ms)} ms`;
+}
+
+/** The terminal view of one fault run: timeline, then the figures, then the verdict. */
+export function formatOutcome(o: DrillOutcome): string {
+  const r = o.record;
+  const m = o.measures;
+  const lines = [`drill ${r.fault} on ${r.target} (cluster ${r.cluster}, ${r.instance}, VIP ${r.vip}, master ${r.master})`];
+  for (const e of o.timeline) lines.push(`  ${secs(e.sinceFaultMs).padStart(10)}  ${e.what}`);
+  if (r.fault !== 'realserver-down') {
+    const bound = m.bound ? ` (bound ${m.bound.formula}; ${m.overBoundMs! >= 0 ? '+' : ''}${m.overBoundMs ?? '?'} ms)` : '';
+    lines.push(`  failover: ${msText(m.failoverMs)} to ${m.newHolder ?? 'nobody'}${m.failoverMs !== null ? bound : ''}`);
+    lines.push(`  old master released: ${msText(m.releasedMs)}${m.releasedMs !== null && !m.releasedBeforeRestore ? ' (only by the restore)' : ''}`);
+    lines.push(`  after restore: ${m.returned} (expected ${m.expectedReturn}, ${r.config.preempt ? 'preempt' : 'nopreempt'}), settled in ${msText(m.recoveryMs)}`);
+  } else {
+    lines.push(`  VIP stayed on ${r.master}; last request served by ${r.target} ${msText(m.drainMs ?? null)} after the fault`);
+    lines.push(`  recovery: ${msText(m.recoveryMs)}`);
+  }
+  lines.push(`  gratuitous ARPs seen: ${m.garpSeen}`);
+  const q = m.requests;
+  lines.push(`  requests: ${q.sent} sent, ${q.failed} failed, ${q.failedAfterRetry} failed after one retry, longest gap ${q.longestGapMs} ms`);
+  lines.push(o.ok ? '  PASS' : `  FAIL: ${o.problems.join('; ')}`);
+  return lines.join('\n') + '\n';
+}

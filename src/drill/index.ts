@@ -1,0 +1,11 @@
+/**
+ * Drill: fault → observe → restore, with a timeline. The measures, the protocol bound, the
+ * timeline and the report are pure over a `DrillRecord`; `runDrill` gathers one (I/O).
+ */
+export * from './types.js';
+export { skewTimeSec, masterDownIntervalSec, protocolBound } from './bound.js';
+export { parseMonitorLog, parseGarps, isoUtcMs } from './monitor-log.js';
+export { measure, problems, requestStats, holdersAt, markAt } from './measures.js';
+export { timeline, outcome } from './timeline.js';
+export { formatOutcome } from './format.js';
+export { reportHtml, chartSvg, escapeHtml } from './report-html.js';
