@@ -1,0 +1,159 @@
+/**
+ * VIP add/remove through rtnetlink (RTM_NEWADDR / RTM_DELADDR): one syscall pair, ≈ 0.03 ms,
+ * against ≈ 2 ms to spawn `ip`, which matters on the failover path. Falls back to `ip addr` when
+ * netlink cannot be used. "Already there" on add and "not there" on delete count as success: the
+ * agent converges on the wanted state, whatever a previous run left.
+ */
+import { execFileSync } from 'node:child_process';
+import * as libc from './libc.js';
+import { C } from './libc.js';
+
+const RTM_NEWADDR = 20;
+const RTM_DELADDR = 21;
+const NLMSG_ERROR = 2;
+const NLM_F_REQUEST = 1;
+const NLM_F_ACK = 4;
+const NLM_F_CREATE = 0x400;
+const NLM_F_REPLACE = 0x100;
+const IFA_ADDRESS = 1;
+const IFA_LOCAL = 2;
+const IFA_LABEL = 3;
+const IFA_BROADCAST = 4;
+const EEXIST = 17;
+const EADDRNOTAVAIL = 99;
+
+export interface AddrSpec {
+  address: string;
+  prefix: number;
+  dev: string;
+  label?: string;
+}
+
+export interface AddrOps {
+  add(a: AddrSpec): void;
+  del(a: AddrSpec): void;
+  /** 'netlink' or 'ip' (after a netlink failure). */
+  readonly via: string;
+  close(): void;
+}
+
+function ipBytes(ip: string): Buffer {
+  return Buffer.from(ip.split('.').map(Number));
+}
+
+function attr(type: number, data: Buffer): Buffer {
+  const len = 4 + data.length;
+  const b = Buffer.alloc((len + 3) & ~3);
+  b.writeUInt16LE(len, 0);
+  b.writeUInt16LE(type, 2);
+  data.copy(b, 4);
+  return b;
+}
+
+function broadcastOf(ip: string, prefix: number): string {
+  if (prefix >= 31) return ip;
+  const n = (ipBytes(ip).readUInt32BE(0) | (0xffffffff >>> prefix)) >>> 0;
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** The request bytes; exported for the unit test. */
+export function addrMessage(kind: 'add' | 'del', a: AddrSpec, ifindex: number, seq: number): Buffer {
+  const attrs = [attr(IFA_LOCAL, ipBytes(a.address)), attr(IFA_ADDRESS, ipBytes(a.address))];
+  if (kind === 'add' && a.prefix < 31) attrs.push(attr(IFA_BROADCAST, ipBytes(broadcastOf(a.address, a.prefix))));
+  if (a.label) attrs.push(attr(IFA_LABEL, Buffer.from(a.label + '\0')));
+  const ifa = Buffer.alloc(8);
+  ifa[0] = C.AF_INET;
+  ifa[1] = a.prefix;
+  ifa.writeUInt32LE(ifindex, 4);
+  const body = Buffer.concat([ifa, ...attrs]);
+  const h = Buffer.alloc(16);
+  h.writeUInt32LE(16 + body.length, 0);
+  h.writeUInt16LE(kind === 'add' ? RTM_NEWADDR : RTM_DELADDR, 4);
+  h.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK | (kind === 'add' ? NLM_F_CREATE | NLM_F_REPLACE : 0), 6);
+  h.writeUInt32LE(seq, 8);
+  return Buffer.concat([h, body]);
+}
+
+class NetlinkAddr implements AddrOps {
+  readonly via = 'netlink';
+  private seq = 1;
+  private readonly buf = Buffer.alloc(8192);
+  private readonly kernel = Buffer.alloc(12);
+  private readonly ifindexes = new Map<string, number>();
+
+  constructor(private readonly fd: number) {
+    this.kernel.writeUInt16LE(C.AF_NETLINK, 0);
+  }
+
+  private ifindex(dev: string): number {
+    let i = this.ifindexes.get(dev);
+    if (i === undefined) this.ifindexes.set(dev, (i = libc.ifIndex(dev)));
+    return i;
+  }
+
+  private request(kind: 'add' | 'del', a: AddrSpec): void {
+    const seq = this.seq++;
+    libc.sendto(this.fd, addrMessage(kind, a, this.ifindex(a.dev), seq), this.kernel);
+    // The ack comes back at once; wait for it briefly so errors are reported here.
+    for (let tries = 0; tries < 50; tries++) {
+      if (!libc.pollIn(this.fd, 100)) continue;
+      const n = libc.recvNow(this.fd, this.buf);
+      if (n === undefined) continue;
+      for (let off = 0; off + 16 <= n; ) {
+        const len = this.buf.readUInt32LE(off);
+        const type = this.buf.readUInt16LE(off + 4);
+        const rseq = this.buf.readUInt32LE(off + 8);
+        if (type === NLMSG_ERROR && rseq === seq) {
+          const err = -this.buf.readInt32LE(off + 16);
+          if (err === 0 || (kind === 'add' && err === EEXIST) || (kind === 'del' && err === EADDRNOTAVAIL)) return;
+          throw new libc.SysError(`netlink ${kind} ${a.address}/${a.prefix} dev ${a.dev}`, err);
+        }
+        if (len < 16) break;
+        off += (len + 3) & ~3;
+      }
+    }
+    throw new Error(`netlink ${kind} ${a.address}: no answer from the kernel`);
+  }
+
+  add(a: AddrSpec): void {
+    this.request('add', a);
+  }
+
+  del(a: AddrSpec): void {
+    this.request('del', a);
+  }
+
+  close(): void {
+    libc.close(this.fd);
+  }
+}
+
+/** `ip addr` as the fallback: slower, but the same semantics. */
+class IpCommandAddr implements AddrOps {
+  readonly via = 'ip';
+  add(a: AddrSpec): void {
+    const args = ['addr', 'replace', `${a.address}/${a.prefix}`, 'dev', a.dev, ...(a.label ? ['label', a.label] : [])];
+    execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  del(a: AddrSpec): void {
+    try {
+      execFileSync('ip', ['addr', 'del', `${a.address}/${a.prefix}`, 'dev', a.dev], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      if (!/Cannot assign requested address/.test(String((e as { stderr?: Buffer }).stderr ?? ''))) throw e;
+    }
+  }
+  close(): void {}
+}
+
+export function openAddrOps(onFallback: (why: string) => void): AddrOps {
+  try {
+    const fd = libc.socket(C.AF_NETLINK, C.SOCK_RAW, C.NETLINK_ROUTE);
+    const local = Buffer.alloc(12);
+    local.writeUInt16LE(C.AF_NETLINK, 0);
+    libc.bind(fd, local);
+    return new NetlinkAddr(fd);
+  } catch (e) {
+    onFallback((e as Error).message);
+    return new IpCommandAddr();
+  }
+}
