@@ -27,6 +27,11 @@ export interface LabHostState {
   sshdPid?: number;
   /** Realservers' backend nginx master. */
   nginxPid?: number;
+  /**
+   * Bind mounts inside the host's private mount namespace (target ← source). They vanish with
+   * the namespace's last process, so down unmounts nothing: it ends the processes.
+   */
+  mounts?: { target: string; source: string }[];
 }
 
 /**

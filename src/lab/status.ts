@@ -39,9 +39,10 @@ async function procName(pid: number): Promise<string | null> {
   const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
   if (!comm) return null;
   if (comm === 'sleep') return null; // the namespace-holding init
+  // The TypeScript VRRP agent is `node …/main.js agent -f …` (or a `hafleet` bin): the only node on a lab host.
   if (comm === 'node' || comm.startsWith('hafleet')) {
-    const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (comm.startsWith('hafleet') || (cmd.some((a) => a.includes('hafleet')) && cmd.includes('agent'))) return 'hafleet-agent';
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv.includes('agent')) return 'hafleet-agent';
   }
   return comm;
 }

@@ -12,10 +12,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   labCommand, labDown, labStatus, labUp, run,
-  type LabEngine, type LabState, type RunResult,
+  type LabEngine, type LabState, type LabStatus, type RunResult,
 } from '../../../src/lab/index.js';
 
-export type { RunResult };
+export type { RunResult, LabStatus };
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI_MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
@@ -55,6 +55,13 @@ export interface TestLab {
   vipHolder(vip?: string): Promise<string | null>;
   /** Every director holding `vip` now. */
   vipHolders(vip?: string): Promise<string[]>;
+  /** What `hafleet lab status --json` prints: hosts, their processes by name, VIP holders. */
+  status(): Promise<LabStatus>;
+  /**
+   * The host's folder under the lab root, seen from outside: `etc-keepalived`, `etc-nginx`,
+   * `run`, `var-log`, `tmp`, … are its /etc/keepalived, /etc/nginx, /run, /var/log, /tmp.
+   */
+  hostDir(host: string): string;
   down(): Promise<void>;
 }
 
@@ -106,6 +113,16 @@ export async function startLab(name: string = uniqueLabName(), opts: LabOptions 
         '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', `root@${h.address}`, command], o);
     },
     vipHolders,
+    status: async () => {
+      const st = await labStatus(name);
+      if (!st) throw new Error(`lab ${name} is gone`);
+      return st;
+    },
+    hostDir: (host) => {
+      const h = s.hosts.find((x) => x.name === host);
+      if (!h) throw new Error(`lab ${name} has no host ${host}`);
+      return h.dir;
+    },
     vipHolder: async (vip) => {
       const hs = await vipHolders(vip);
       if (hs.length > 1) throw new Error(`split brain: ${vip ?? s.vips[0]} is on ${hs.join(', ')}`);
