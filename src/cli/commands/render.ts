@@ -1,4 +1,76 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { hasErrors, warning, type Diagnostic } from '../../diagnostics/index.js';
+import { loadInventory, selectHosts } from '../../inventory/index.js';
+import { buildTopology } from '../../topology/index.js';
+import { renderFleet, writeDesiredTree } from '../../render/index.js';
+import { CommandExit } from '../command-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { info, printDiagnostics } from '../output.js';
 
-/** `hafleet render`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+interface RenderOptions {
+  inventory?: string;
+  limit?: string;
+  out?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  hafleet render -i inventories/nginx-ha --out /tmp/rendered
+  hafleet render -i inventory/ --limit directors --out out/
+
+Writes DIR/<host>/<absolute path> for every file each host should have, with its mode. Templates
+in <inventory>/templates/<role>/ override the bundled ones. Nothing is written when any host
+fails to render; exit 65 then.
+`;
+
+/** `hafleet render`: the files every host should have, written locally for review. */
+export function register(program: Command): void {
+  program
+    .command('render')
+    .description('render every host\'s files locally into --out DIR (nothing is sent anywhere)')
+    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .option('-l, --limit <pattern>', "only hosts matching an Ansible pattern, e.g. 'directors:!lb2'")
+    .option('-o, --out <dir>', 'directory to write DIR/<host>/<path> into')
+    .addHelpText('after', EXAMPLES)
+    .action((opts: RenderOptions) => run(opts));
+}
+
+function run(opts: RenderOptions): void {
+  if (!opts.inventory) throw new CommandExit(ExitCode.usage, 'hafleet render: no inventory: pass -i PATH or set HAFLEET_INVENTORY');
+  if (!opts.out) throw new CommandExit(ExitCode.usage, 'hafleet render: pass --out DIR to say where the files go');
+
+  const ds: Diagnostic[] = [];
+  const inv = loadInventory(opts.inventory);
+  ds.push(...inv.diagnostics);
+  if (!inv.ok) return fail(ds);
+  let limit: string[] | undefined;
+  if (opts.limit !== undefined) {
+    const sel = selectHosts(inv.value, opts.limit);
+    ds.push(...sel.diagnostics);
+    if (!sel.ok) return fail(ds);
+    limit = sel.value;
+  }
+  const topo = buildTopology(inv.value);
+  ds.push(...topo.diagnostics);
+  if (!topo.ok) return fail(ds);
+  const rendered = renderFleet(inv.value, topo.value, limit ? { limit } : {});
+  ds.push(...rendered.diagnostics);
+  if (!rendered.ok || hasErrors(ds)) return fail(ds);
+
+  const desired = rendered.value;
+  if (desired.size === 0) ds.push(warning('render-no-hosts', 'no host with a role matches; nothing rendered', {}, 'check --limit against `hafleet inventory --graph`'));
+  printDiagnostics(ds);
+  const files = writeDesiredTree(desired, opts.out);
+  const width = Math.max(0, ...[...desired.keys()].map((h) => h.length));
+  for (const [host, hd] of desired) {
+    const handlers = hd.handlers.map((h) => h.name).join(', ') || 'none';
+    info(`  ${host.padEnd(width)}  ${hd.roles.join('+').padEnd(19)} ${String(hd.files.length).padStart(2)} files  handlers: ${handlers}`);
+  }
+  info(`rendered ${files} files for ${desired.size} hosts into ${opts.out}`);
+}
+
+function fail(ds: Diagnostic[]): never {
+  printDiagnostics(ds);
+  const errors = ds.filter((d) => d.severity === 'error').length;
+  throw new CommandExit(ExitCode.badInventory, `hafleet render: ${errors} error${errors === 1 ? '' : 's'}; nothing written`);
+}
