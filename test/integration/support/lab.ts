@@ -80,14 +80,25 @@ process.once('exit', () => {
   }
 });
 
-export async function startLab(name: string = uniqueLabName(), opts: LabOptions = {}): Promise<TestLab> {
-  live.add(name);
-  const r = await labUp({ name, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine });
-  if (!r.ok) {
-    live.delete(name);
-    throw new Error(`lab up ${name} failed: ${r.diagnostics.map((d) => d.message + (d.hint ? ` (${d.hint})` : '')).join('; ')}`);
+/**
+ * Starts a lab named `name`, or, when no name is given, the next unique one (skipping a name a
+ * live lab of another test process already uses: pids can share their last three digits).
+ */
+export async function startLab(name?: string, opts: LabOptions = {}): Promise<TestLab> {
+  for (let attempt = 0; ; attempt++) {
+    const candidate = name ?? uniqueLabName();
+    live.add(candidate);
+    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine });
+    if (r.ok) return handle(candidate, r.value);
+    live.delete(candidate);
+    const taken = r.diagnostics.some((d) => d.code === 'lab-exists' || d.code === 'lab-busy');
+    if (name !== undefined || !taken || attempt >= 5) {
+      throw new Error(`lab up ${candidate} failed: ${r.diagnostics.map((d) => d.message + (d.hint ? ` (${d.hint})` : '')).join('; ')}`);
+    }
   }
-  const s = r.value;
+}
+
+function handle(name: string, s: LabState): TestLab {
   const inNs = (host: string | undefined, argv: readonly string[], o: ExecOptions = {}) => {
     const c = labCommand(s, host, argv);
     if (!c.ok) throw new Error(c.diagnostics.map((d) => d.message).join('; '));
@@ -137,7 +148,7 @@ export async function startLab(name: string = uniqueLabName(), opts: LabOptions 
 
 /** Starts a lab, runs `fn`, and tears the lab down whatever happens. */
 export async function withLab<T>(opts: LabOptions, fn: (lab: TestLab) => Promise<T>): Promise<T> {
-  const lab = await startLab(uniqueLabName(), opts);
+  const lab = await startLab(undefined, opts);
   try {
     return await fn(lab);
   } finally {
