@@ -49,8 +49,11 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
 
   const work: string[] = [];
   for (const h of plan.hosts) {
-    if (h.status === 'planned' && !hostHasChanges(h) && h.recordCurrent) results.set(h.host, { host: h.host, status: 'ok', recordWritten: false });
-    else work.push(h.host);
+    if (h.status === 'planned' && !hostHasChanges(h) && h.recordCurrent) {
+      const r: HostResult = { host: h.host, status: 'ok', recordWritten: false };
+      results.set(h.host, r);
+      emit({ kind: 'host-done', host: h.host, result: r });
+    } else work.push(h.host);
   }
   const byHost = new Map(plan.hosts.map((h) => [h.host, h]));
   const addresses = new Map<string, AddressFact[]>();

@@ -1,4 +1,111 @@
+import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { closingLine, hostHasChanges, renderPlanText, type Plan } from '../../plan/index.js';
+import { deploy, describeResult, exitCodeFor, listrProgress, parseSerial, plainProgress, recapLines, type Serial } from '../../apply/index.js';
+import { CommandExit } from '../command-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { info, paint, printJson, useColor } from '../output.js';
+import { whoAmI } from '../fleet.js';
+import { forksOf, planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
 
-/** `hafleet deploy`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+interface DeployFlags extends PlanFlags {
+  yes?: boolean;
+  serial?: string;
+  maxFail?: string;
+  check?: boolean;
+  diff?: boolean;
+  breakLock?: boolean;
+}
+
+function serialOf(v: string | undefined): Serial | undefined {
+  if (v === undefined) return undefined;
+  const s = parseSerial(v);
+  if (!s) throw new CommandExit(ExitCode.usage, `--serial ${v}: give a count (2) or a percentage (25%)`);
+  return s;
+}
+
+function maxFailOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new CommandExit(ExitCode.usage, `--max-fail ${v}: give a whole number ≥ 0`);
+  return Number(v);
+}
+
+function needsWork(p: Plan): boolean {
+  return p.hosts.some((h) => hostHasChanges(h) || (h.status === 'planned' && !h.recordCurrent));
+}
+
+async function confirm(p: Plan): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Deploy: ${p.summary.filesToChange} file(s) on ${p.summary.hostsChanged} host(s). Go ahead? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function runDeploy(flags: DeployFlags): Promise<void> {
+  if (flags.check) return runPlan(flags); // Ansible's `--check --diff`
+  const forks = forksOf(flags.forks);
+  const serial = serialOf(flags.serial);
+  const maxFail = maxFailOf(flags.maxFail);
+  const { fleet, transport, facts, plan } = await preparePlan(flags, { validate: false, quiet: Boolean(flags.json) });
+  try {
+    const color = !flags.json && useColor(process.stderr);
+    if (!flags.json) process.stderr.write(renderPlanText(plan, { color }));
+    if (needsWork(plan) && plan.summary.filesToChange > 0 && !flags.yes) {
+      if (!process.stdin.isTTY || !process.stderr.isTTY) {
+        throw new CommandExit(ExitCode.usage, 'deploy: not changing hosts without a yes: there is no terminal to ask on (hint: review with `hafleet plan`, then run `hafleet deploy --yes`)');
+      }
+      if (!(await confirm(plan))) throw new CommandExit(ExitCode.failed, 'deploy: not confirmed; nothing was changed');
+    }
+    const tty = !flags.json && Boolean(process.stderr.isTTY) && !('CI' in process.env);
+    const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host)) : plainProgress(info);
+    const signal = globalThis.hafleetAbort;
+    const result = await deploy(plan, fleet.desired, transport, {
+      refs: fleet.refs, facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock),
+      ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), ...(signal ? { signal } : {}),
+      ...(progress ? { onEvent: (e) => progress.onEvent(e) } : {}),
+    });
+    await progress?.done();
+    if (flags.json) printJson({ plan, result });
+    else {
+      for (const h of result.hosts) {
+        if (h.status === 'failed' || h.status === 'unreachable' || h.status === 'skipped') info(paint(`${h.host}: ${describeResult(h)}`, h.status === 'skipped' ? 'yellow' : 'red', color));
+      }
+      process.stdout.write(`\nRECAP ${'*'.repeat(60)}\n${recapLines(result).join('\n')}\n`);
+      info(`${closingLine(plan).replace(/^Plan:/, 'Planned:')} Took ${(result.durationMs / 1000).toFixed(1)} s.`);
+    }
+    const code = exitCodeFor(result);
+    if (code !== 0) throw new CommandExit(code);
+  } finally {
+    await transport.close();
+  }
+}
+
+const EXAMPLES = `
+Examples:
+  hafleet deploy -i inventory/hosts.yml            # shows the plan, asks, deploys
+  hafleet deploy -i inventory/ --limit web --yes --serial 25% --max-fail 1
+  hafleet deploy -i inventory/hosts.yml --check --diff   # same as hafleet plan
+
+Per host: lock, temp file beside each destination, real validation, backup outside include
+dirs, atomic rename, handlers once, health checks, rollback on any failure. Directors of a
+cluster go one at a time, the VIP holder last. Exit: 0 ok, 1 a host failed, 4 only unreachable
+hosts, 65 bad inventory.
+`;
+
+/** `hafleet deploy`: make the plan so, safely, in rolling order. */
+export function register(program: Command): void {
+  planOptions(program.command('deploy').description('apply the plan: validate, install atomically, run handlers, roll back on failure'))
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .option('--serial <n|n%>', 'realservers per batch (count or percentage)')
+    .option('--max-fail <n>', 'realserver failures tolerated before the remaining batches are skipped')
+    .option('--break-lock', 'remove a lock left by an earlier deploy (check that none is running first)')
+    .option('--check', 'dry run: show the plan (alias of hafleet plan)')
+    .option('--diff', 'with --check: show diffs (always on)')
+    .option('--detailed-exitcode', 'with --check: exit 2 when there are changes')
+    .option('--no-validate', 'with --check: skip validating on the hosts')
+    .addHelpText('after', EXAMPLES)
+    .action((flags: DeployFlags) => runDeploy(flags));
+}

@@ -1,4 +1,107 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { createSshTransport, type Transport } from '../../transport/index.js';
+import { plan as makePlan, renderPlanText, planJson, withValidations, type Plan } from '../../plan/index.js';
+import { validatePlanOnHosts } from '../../apply/index.js';
+import { CommandExit } from '../command-error.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { info, printDiagnostics, printJson, useColor } from '../output.js';
+import { gatherFleetFacts, loadFleet, type Fleet } from '../fleet.js';
+import type { FactsByHost } from '../../plan/index.js';
 
-/** `hafleet plan`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+export interface PlanFlags {
+  inventory?: string;
+  limit?: string;
+  json?: boolean;
+  detailedExitcode?: boolean;
+  validate?: boolean;
+  acceptNewHostKeys?: boolean;
+  forks?: string;
+}
+
+export interface Planned {
+  fleet: Fleet;
+  transport: Transport;
+  facts: FactsByHost;
+  plan: Plan;
+}
+
+export function forksOf(v: string | undefined): number {
+  if (v === undefined) return 50;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CommandExit(ExitCode.usage, `--forks ${v}: give a whole number ≥ 1`);
+  return Number(v);
+}
+
+/** Load, connect, gather facts, plan; validate on the hosts unless told not to. The caller closes the transport. */
+export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quiet: boolean }): Promise<Planned> {
+  if (!flags.inventory) throw new CommandExit(ExitCode.usage, 'no inventory: pass -i PATH or set HAFLEET_INVENTORY');
+  const forks = forksOf(flags.forks);
+  const loaded = loadFleet(flags.inventory, flags.limit);
+  printDiagnostics(loaded.diagnostics);
+  if (!loaded.ok) throw new CommandExit(ExitCode.badInventory);
+  const fleet = loaded.value;
+  if (fleet.hosts.length === 0) throw new CommandExit(ExitCode.usage, `no host with a role matches${flags.limit ? ` --limit ${flags.limit}` : ''}`);
+  const transport = createSshTransport({
+    acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
+    onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
+  });
+  const signal = globalThis.hafleetAbort;
+  if (!o.quiet) info(`gathering facts from ${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'}…`);
+  const facts = await gatherFleetFacts(transport, fleet, { forks, ...(signal ? { signal } : {}) });
+  let p = makePlan(fleet.desired, facts);
+  if (o.validate) {
+    const outcomes = await validatePlanOnHosts(p, fleet.desired, transport, fleet.refs, { forks, ...(signal ? { signal } : {}) });
+    p = withValidations(p, outcomes);
+  }
+  return { fleet, transport, facts, plan: p };
+}
+
+/** 1 when a host failed or a file would be rejected, 4 when hosts were only unreachable, 2 for changes if asked. */
+export function planExitCode(p: Plan, detailed: boolean): ExitCodeValue {
+  if (p.summary.failed > 0 || (p.summary.validationFailed ?? 0) > 0) return ExitCode.failed;
+  if (p.summary.unreachable > 0) return ExitCode.unreachable;
+  if (detailed && p.summary.filesToChange > 0) return ExitCode.changes;
+  return ExitCode.ok;
+}
+
+/** `hafleet plan` and `hafleet deploy --check --diff`. */
+export async function runPlan(flags: PlanFlags): Promise<void> {
+  const planned = await preparePlan(flags, { validate: flags.validate !== false, quiet: Boolean(flags.json) });
+  try {
+    if (flags.json) printJson(planJson(planned.plan));
+    else process.stdout.write(renderPlanText(planned.plan, { color: useColor(process.stdout) }));
+  } finally {
+    await planned.transport.close();
+  }
+  const code = planExitCode(planned.plan, Boolean(flags.detailedExitcode));
+  if (code !== ExitCode.ok) throw new CommandExit(code);
+}
+
+const EXAMPLES = `
+Examples:
+  hafleet plan -i inventory/hosts.yml
+  hafleet plan -i inventory/ --limit directors --detailed-exitcode
+  hafleet plan -i inventory/hosts.yml --json | jq '.summary'
+
+Each changed file with a validator is checked on its host with the real tool (keepalived -t,
+nginx -t on a copy of /etc/nginx), in a temporary directory outside every include dir.
+Exit: 0 nothing to change, 2 changes (--detailed-exitcode), 1 a host failed or a file would be
+rejected, 4 hosts unreachable, 65 bad inventory.
+`;
+
+export function planOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .option('-l, --limit <pattern>', "only hosts matching an Ansible pattern, e.g. 'lb*:!lb3'")
+    .option('--json', 'the plan as one JSON document on stdout')
+    .option('--accept-new-host-keys', 'record unknown host keys (like ssh accept-new); changed keys are always refused')
+    .option('-f, --forks <n>', 'hosts contacted at once (default 50)');
+}
+
+/** `hafleet plan`: what deploy would change, with diffs (secrets masked) and on-host validation. */
+export function register(program: Command): void {
+  planOptions(program.command('plan').description('dry-run: what deploy would change on each host, with diffs'))
+    .option('--detailed-exitcode', 'exit 2 when there are changes (as terraform)')
+    .option('--no-validate', 'skip validating changed files on the hosts')
+    .addHelpText('after', EXAMPLES)
+    .action((flags: PlanFlags) => runPlan(flags));
+}

@@ -1,0 +1,72 @@
+import { Listr, ListrLogger, ProcessOutput } from 'listr2';
+import { assertNever } from '../diagnostics/index.js';
+import type { DeployEvent, HostResult } from './types.js';
+
+/** One line saying how a host ended, for progress and the failure list. */
+export function describeResult(r: HostResult): string {
+  switch (r.status) {
+    case 'ok':
+      return r.recordWritten ? 'ok (deploy record refreshed)' : 'ok (no change)';
+    case 'changed':
+      return `changed: ${r.changed.length} file${r.changed.length === 1 ? '' : 's'}${r.handlers.length ? `; ran ${r.handlers.join(', ')}` : ''}`;
+    case 'failed':
+      return `failed at ${r.step}${r.rolledBack ? ' (rolled back)' : ''}: ${r.message}${r.hint ? ` (hint: ${r.hint})` : ''}`;
+    case 'unreachable':
+      return `unreachable: ${r.message}${r.hint ? ` (hint: ${r.hint})` : ''}`;
+    case 'skipped':
+      return `skipped: ${r.reason}`;
+    default:
+      return assertNever(r);
+  }
+}
+
+export interface Progress {
+  onEvent(e: DeployEvent): void;
+  /** Resolves when the presenter has drawn the last state. */
+  done(): Promise<void>;
+}
+
+/** Plain lines on stderr: CI logs and pipes. */
+export function plainProgress(write: (line: string) => void): Progress {
+  return {
+    onEvent(e) {
+      if (e.kind === 'host-start') write(`${e.host}: deploying`);
+      else if (e.kind === 'host-step') write(`${e.host}: ${e.step}`);
+      else if (e.kind === 'host-done') write(`${e.host}: ${describeResult(e.result)}`);
+      else if (e.kind === 'vip-wait') write(`cluster ${e.cluster}: waiting for exactly one director per VIP after ${e.after}`);
+      else write(`cluster ${e.cluster}: VIPs on ${Object.entries(e.holders).map(([v, h]) => `${v}→${h}`).join(', ')}`);
+    },
+    done: async () => undefined,
+  };
+}
+
+/** A listr2 tree on a TTY (stderr): one task per host, its current step below it. */
+export function listrProgress(hosts: readonly string[]): Progress {
+  const finished = new Map<string, (r: HostResult) => void>();
+  const results = new Map<string, Promise<HostResult>>();
+  const steps = new Map<string, (s: string) => void>();
+  for (const h of hosts) results.set(h, new Promise((resolve) => finished.set(h, resolve)));
+  const list = new Listr(
+    hosts.map((host) => ({
+      title: host,
+      task: async (_ctx: unknown, task: { title: string; output: string }) => {
+        steps.set(host, (s) => (task.output = s));
+        const r = await results.get(host)!;
+        task.title = `${host}: ${describeResult(r).split('\n')[0]}`;
+        if (r.status === 'failed' || r.status === 'unreachable') throw new Error(describeResult(r));
+      },
+    })),
+    { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false, logger: new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) }) } },
+  );
+  const running = list.run().catch(() => undefined);
+  return {
+    onEvent(e) {
+      if (e.kind === 'host-start') steps.get(e.host)?.('connecting');
+      else if (e.kind === 'host-step') steps.get(e.host)?.(e.step);
+      else if (e.kind === 'host-done') finished.get(e.host)?.(e.result);
+    },
+    done: async () => {
+      await running;
+    },
+  };
+}

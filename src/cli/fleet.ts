@@ -1,0 +1,72 @@
+import { hostname, userInfo } from 'node:os';
+import { mapLimit } from '../async/index.js';
+import { hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
+import { buildTopology, secretsOf, type Topology } from '../topology/index.js';
+import { renderFleet, type DesiredState } from '../render/index.js';
+import { hostRefOf, type HostRef, type Transport } from '../transport/index.js';
+import { gatherFacts } from '../facts/index.js';
+import type { FactsByHost } from '../plan/index.js';
+
+/** Everything a fleet command needs before it touches a host. */
+export interface Fleet {
+  inventory: Inventory;
+  topology: Topology;
+  desired: DesiredState;
+  /** Hosts with a role, limited by --limit, in inventory order. */
+  hosts: string[];
+  refs: Map<string, HostRef>;
+  /** Literal secrets (auth_pass…): masked in everything printed. */
+  secrets: string[];
+}
+
+/**
+ * inventory → topology → desired state → host refs, for an optional --limit pattern. Every
+ * diagnostic is collected; the result fails when any is an error (the CLI exits 65).
+ */
+export function loadFleet(inventoryPath: string, limit?: string): Result<Fleet> {
+  const ds: Diagnostic[] = [];
+  const inv = loadInventory(inventoryPath);
+  ds.push(...inv.diagnostics);
+  if (!inv.ok) return { ok: false, diagnostics: ds };
+  let limited: string[] | undefined;
+  if (limit !== undefined) {
+    const sel = selectHosts(inv.value, limit);
+    ds.push(...sel.diagnostics);
+    if (!sel.ok) return { ok: false, diagnostics: ds };
+    limited = sel.value;
+  }
+  const topo = buildTopology(inv.value);
+  ds.push(...topo.diagnostics);
+  if (!topo.ok) return { ok: false, diagnostics: ds };
+  const secrets = secretsOf(topo.value);
+  const rendered = renderFleet(inv.value, topo.value, { ...(limited ? { limit: limited } : {}), secrets });
+  ds.push(...rendered.diagnostics);
+  if (!rendered.ok || hasErrors(ds)) return { ok: false, diagnostics: ds };
+  const hosts = [...rendered.value.keys()];
+  const refs = new Map(hosts.map((h) => [h, hostRefOf(inv.value, h)]));
+  return { ok: true, value: { inventory: inv.value, topology: topo.value, desired: rendered.value, hosts, refs, secrets }, diagnostics: ds };
+}
+
+/** Facts for every host of the fleet, one remote command each, `forks` at once. */
+export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { forks: number; signal?: AbortSignal; onHost?: (host: string) => void }): Promise<FactsByHost> {
+  const out: FactsByHost = new Map();
+  await mapLimit(fleet.hosts, o.forks, async (host) => {
+    const want = fleet.desired.get(host)!;
+    const r = await gatherFacts(transport, fleet.refs.get(host)!, { paths: want.files.map((f) => f.path), managedDirs: want.managedPaths, sysctls: [] }, o.signal, { timeoutMs: 30_000 });
+    out.set(host, r);
+    o.onHost?.(host);
+  });
+  return out;
+}
+
+/** `user@admin-host`, for locks and deploy records. */
+export function whoAmI(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    /* no passwd entry: keep "unknown" */
+  }
+  return `${user}@${hostname()}`;
+}
