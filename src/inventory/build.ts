@@ -33,7 +33,7 @@ export function buildInventory(b: InventoryBuilder, path: string, dir: string, o
 
   const groups = new Map<string, Group>();
   for (const g of b.groups.values()) {
-    groups.set(g.name, { name: g.name, hosts: g.hosts, children: g.children, vars: merge([...g.layers, ...g.fileLayers]), where: g.where });
+    groups.set(g.name, { name: g.name, hosts: g.hosts, children: g.children, vars: merge([...g.layers, ...g.fileLayers]), where: Object.keys(g.where).length ? g.where : { file: path } });
   }
 
   const directGroups = new Map<string, string[]>();

@@ -150,7 +150,7 @@ function readHostLine(file: string, line: string, raw: string, at: Where, group:
   for (const t of assignments) {
     const eq = t.indexOf('=');
     if (eq < 0) {
-      out.push(error('ini-syntax', `expected key=value host variable assignment, got '${t}'`, at, 'quote values that contain spaces: key="a b"'));
+      out.push(error('ini-syntax', `expected key=value host variable assignment, got '${t}'`, at, 'write key=value without spaces around =, and quote values that contain spaces: key="a b"'));
       bad = true;
       continue;
     }

@@ -65,7 +65,7 @@ function sourcesIn(dir: string): string[] {
 function readSource(file: string, b: InventoryBuilder, out: Diagnostic[]): void {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     out.push(error('inventory-read', `cannot read ${file}: ${(e as Error).message}`, { file }));
     return;
