@@ -97,8 +97,8 @@ function iterations(spec: RoleFileSpec, view: HostView): (ClusterView | null)[] 
 
 function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, view: HostView, cluster: ClusterView | null, host: string, ds: Diagnostic[]): DesiredFile | null {
   const context = { ...view, ...spec.vars, cluster };
-  const destT = session.store.compileInline(spec.dest);
-  const dest = destT.ok ? runTemplate(destT.fn, context) : destT;
+  const destT = spec.dest.includes('{{') ? session.store.compileInline(spec.dest) : null;
+  const dest = !destT ? { ok: true as const, text: spec.dest } : destT.ok ? runTemplate(destT.fn, context) : destT;
   if (!dest.ok) {
     ds.push(error('render-dest', `dest ${spec.dest}: ${dest.fault.message}`, { ...spec.where, host }, 'dest may use {{cluster.name}} only with each: cluster'));
     return null;

@@ -39,23 +39,33 @@ const inlineCache = new Map<string, ReturnType<typeof compileTemplate>>();
 /** Looks role files up in `<inventory>/templates/<role>/` first, then in the bundled templates. */
 export class TemplateStore {
   readonly dirs: string[];
+  // One store per render: each file is looked up and stat'ed once, not once per host.
+  private located = new Map<string, Located | null>();
+  private fresh = new Set<string>();
 
   constructor(builtinDir: string, overrideDir?: string) {
     this.dirs = overrideDir ? [resolve(overrideDir), resolve(builtinDir)] : [resolve(builtinDir)];
   }
 
   locate(role: string, rel: string): Located | null {
-    for (let i = 0; i < this.dirs.length; i++) {
+    const key = `${role}\0${rel}`;
+    if (this.located.has(key)) return this.located.get(key)!;
+    let found: Located | null = null;
+    for (let i = 0; i < this.dirs.length && !found; i++) {
       const p = join(this.dirs[i]!, role, rel);
-      if (statOrNull(p)?.isFile()) return { path: p, overridden: i < this.dirs.length - 1 };
+      if (statOrNull(p)?.isFile()) found = { path: p, overridden: i < this.dirs.length - 1 };
     }
-    return null;
+    this.located.set(key, found);
+    return found;
   }
 
   /** File text, or null when it cannot be read. */
   read(path: string): string | null {
+    const known = fileCache.get(path);
+    if (known && this.fresh.has(path)) return known.text;
     const st = statOrNull(path);
     if (!st) return null;
+    this.fresh.add(path);
     const hit = fileCache.get(path);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
     try {
@@ -96,7 +106,7 @@ export function col1(col: number | undefined): number | undefined {
 
 function statOrNull(p: string) {
   try {
-    return statSync(p);
+    return statSync(p, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }
