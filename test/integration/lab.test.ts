@@ -117,6 +117,21 @@ describe('hafleet lab (root, real namespaces)', { concurrency: false }, () => {
     const all = await readFile(join(lab.state.root, 'inventory', 'group_vars', 'all.yml'), 'utf8');
     assert.match(all, /service_manager: direct/);
     assert.match(all, new RegExp(`vips: \\[${lab.vip.replace(/\./g, '\\.')}/24\\]`));
+    // The inventory is one hafleet reads: lint finds nothing to say.
+    const lint = await cli(['lint', '-i', lab.inventoryPath]);
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+  });
+
+  it('lab exec runs on a host in its namespaces and passes the exit code through', async () => {
+    const h = await cli(['lab', 'exec', '--name', lab.name, '--host', 'web2', '--', 'sh', '-c', 'hostname; cat /run/nginx.pid']);
+    assert.equal(h.code, 0, h.stderr);
+    const [host, pid] = h.stdout.trim().split('\n');
+    assert.equal(host, 'web2');
+    assert.ok((await lab.status()).hosts.find((x) => x.name === 'web2')!.processes.nginx!.includes(Number(pid)));
+    assert.equal((await cli(['lab', 'exec', '--name', lab.name, '--', 'sh', '-c', 'exit 3'])).code, 3);
+    const bad = await cli(['lab', 'exec', '--name', lab.name, '--host', 'web9', '--', 'true']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /no host "web9"/);
   });
 
   it('keeps two labs apart: own subnets, own bridges, no path between them', async () => {
