@@ -1,4 +1,82 @@
 import type { Command } from 'commander';
+import { CommandExit } from '../command-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { info, paint, printDiagnostics, useColor } from '../output.js';
+import { formatWhere, hasErrors } from '../../diagnostics/index.js';
+import { lintConfig, loadConfig, makeLogger, nodeFiles, startAgent, type ParsedConfig } from '../../vrrp/index.js';
 
-/** `hafleet agent`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+interface AgentFlags {
+  useFile: string;
+  configTest?: boolean;
+  statusFile?: string;
+  logJson?: boolean;
+}
+
+/** Errors, warnings (including the kill-by-name advice) and notes of a parsed config, on stderr. */
+function report(file: string, p: ParsedConfig): boolean {
+  const ds = [...p.diagnostics, ...(p.config ? lintConfig(p.config, nodeFiles) : [])];
+  printDiagnostics(ds);
+  const color = useColor();
+  for (const n of p.notes) info(paint(`note: ${formatWhere(n.where)}: ${n.message}`, 'dim', color));
+  if (hasErrors(ds) || !p.config) return false;
+  const list = p.config.instances.map((i) => `${i.name} (${i.interface} vrid ${i.vrid} v${i.version} priority ${i.priority})`).join(', ');
+  info(`${file}: configuration OK for the agent: ${list}`);
+  return true;
+}
+
+/** `hafleet agent`: the TypeScript VRRP agent on the vrrp part of a keepalived.conf. */
+export function register(program: Command): void {
+  program
+    .command('agent')
+    .description('run the TypeScript VRRP agent on the vrrp part of a keepalived.conf (keepalived-compatible on the wire)')
+    .requiredOption('-f, --use-file <file>', 'keepalived.conf to run', )
+    .option('-t, --config-test', 'check the configuration and exit, as keepalived -t (0 when the agent would run it)')
+    .option('--status-file <path>', 'write the status (state, master, priority, counters) as JSON here')
+    .option('--log-json', 'structured logs: one JSON object per line on stderr')
+    .action(async (o: AgentFlags) => {
+      const parsed = loadConfig(o.useFile);
+      if (o.configTest) {
+        if (!report(o.useFile, parsed)) throw new CommandExit(ExitCode.failed, `${o.useFile}: the agent would not run this configuration`);
+        return;
+      }
+      if (!parsed.config) {
+        report(o.useFile, parsed);
+        throw new CommandExit(ExitCode.failed, `${o.useFile}: not started`);
+      }
+      if (process.getuid?.() !== 0) throw new CommandExit(ExitCode.failed, 'hafleet agent needs root (raw sockets, netlink); run it as root or with CAP_NET_RAW and CAP_NET_ADMIN');
+      const log = makeLogger(Boolean(o.logJson));
+      for (const d of [...parsed.diagnostics, ...lintConfig(parsed.config, nodeFiles)]) log.log('warn', d.message, { code: d.code, where: formatWhere(d.where), hint: d.hint });
+      let agent;
+      try {
+        agent = await startAgent(parsed.config, { configFile: o.useFile, statusFile: o.statusFile, log });
+      } catch (e) {
+        throw new CommandExit(ExitCode.failed, `hafleet agent: cannot start: ${(e as Error).message}`);
+      }
+      log.log('info', 'agent started', { pid: process.pid, config: o.useFile, instances: parsed.config.instances.map((i) => i.name) });
+      await new Promise<void>((resolve) => {
+        const stop = (why: string) => {
+          log.log('info', `stopping (${why})`);
+          process.off('SIGHUP', hup);
+          void agent.stop().then(resolve, (e: Error) => {
+            log.log('error', 'error while stopping', { error: e.message });
+            resolve();
+          });
+        };
+        const hup = () => {
+          const next = loadConfig(o.useFile);
+          if (!next.config) {
+            log.log('error', 'reload refused: the configuration has errors; still running the previous one');
+            for (const d of next.diagnostics) log.log('error', d.message, { code: d.code, where: formatWhere(d.where) });
+            return;
+          }
+          agent.reload(next.config);
+        };
+        process.on('SIGHUP', hup);
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        const signal = globalThis.hafleetAbort;
+        if (signal?.aborted) stop('SIGINT');
+        else signal?.addEventListener('abort', () => stop('SIGINT'), { once: true });
+      });
+      log.log('info', 'agent stopped');
+    });
+}

@@ -1,0 +1,189 @@
+/**
+ * One vrrp_instance at run time: feeds events to the pure state machine and carries out the
+ * actions it returns. Timers are absolute deadlines: a timer's follow-up is armed from the
+ * deadline it fired at, not from "now", so adverts do not drift (setInterval drifts ≈ 2 ms a
+ * tick at 0.1 s).
+ */
+import { decodePacket, encodeAdvert, VRRP_MCAST_GROUP } from './packet.js';
+import { initialMachine, step, type Action, type MachineEvent, type MachineState, type TimerName, type Transition } from './machine.js';
+import type { InstanceConf, VipConf } from './config-types.js';
+import type { Logger } from './log.js';
+import type { VrrpSocket } from './io/vrrp-socket.js';
+import type { AddrOps } from './io/netlink-addr.js';
+import type { Garp } from './io/garp.js';
+import { toParams } from './params.js';
+
+export interface InstanceIo {
+  sock: VrrpSocket;
+  addr: AddrOps;
+  garp: Garp;
+  log: Logger;
+  now(): number;
+  /** After every state change: status file, notify scripts, sync groups. */
+  onTransition(r: InstanceRunner, t: Transition & { at: number }): void;
+}
+
+export class InstanceRunner {
+  m: MachineState;
+  lastTransitionAt?: number;
+  vipsAddedAt?: number;
+  firstGarpAt?: number;
+  private timers = new Map<TimerName, NodeJS.Timeout>();
+  private garpTimers = new Set<NodeJS.Timeout>();
+
+  constructor(public conf: InstanceConf, primaryIp: string, private readonly io: InstanceIo) {
+    this.m = initialMachine(toParams(conf, primaryIp));
+  }
+
+  get name(): string {
+    return this.conf.name;
+  }
+
+  /** A received packet already matched to this instance by VRID. */
+  receive(packet: Uint8Array): void {
+    const r = decodePacket(packet, { authPass: this.conf.version === 2 ? this.conf.authPass : undefined });
+    if (r.ok) this.feed({ kind: 'advert', advert: r.advert, src: r.envelope.src });
+    else this.feed({ kind: 'drop', reason: r.reason });
+  }
+
+  feed(e: MachineEvent, base = this.io.now()): void {
+    const before = this.m.state;
+    const r = step(this.m, e);
+    this.m = r.state;
+    for (const a of r.actions) this.act(a, base);
+    if (r.state.state !== before && r.state.lastTransition) {
+      this.lastTransitionAt = Date.now();
+      this.io.log.log('info', `${this.name}: ${before} → ${r.state.state}`, { instance: this.name, from: before, to: r.state.state, reason: r.state.lastTransition.reason });
+      this.io.onTransition(this, { ...r.state.lastTransition, at: this.lastTransitionAt });
+    }
+  }
+
+  /** Replace the configuration, keeping the state (SIGHUP). */
+  reconfigure(conf: InstanceConf, primaryIp: string): void {
+    const wasMaster = this.m.state === 'MASTER';
+    const oldVips = this.allVips();
+    this.conf = conf;
+    this.m = { ...this.m, params: toParams(conf, primaryIp) };
+    if (wasMaster) {
+      const keep = new Set(this.allVips().map((v) => v.address));
+      for (const v of oldVips) if (!keep.has(v.address)) this.vipOp('del', v);
+      for (const v of this.allVips()) this.vipOp('add', v);
+    }
+  }
+
+  private allVips(): VipConf[] {
+    return [...this.conf.vips, ...this.conf.vipsExcluded];
+  }
+
+  private vipOp(op: 'add' | 'del', v: VipConf): void {
+    try {
+      this.io.addr[op]({ address: v.address, prefix: v.prefix, dev: v.dev ?? this.conf.interface, label: v.label });
+    } catch (e) {
+      this.io.log.log('error', `${this.name}: cannot ${op} VIP ${v.address}`, { instance: this.name, error: (e as Error).message });
+    }
+  }
+
+  /** Remove VIPs a killed earlier run may have left (before startup; the master adds them back). */
+  removeLeftovers(present: ReadonlySet<string>): void {
+    for (const v of this.allVips()) {
+      if (!present.has(v.address)) continue;
+      this.io.log.log('warn', `${this.name}: removing VIP ${v.address} left by an earlier run`, { instance: this.name, vip: v.address });
+      this.vipOp('del', v);
+    }
+  }
+
+  private act(a: Action, base: number): void {
+    switch (a.kind) {
+      case 'arm': {
+        clearTimeout(this.timers.get(a.timer));
+        const deadline = base + a.ms;
+        const t = setTimeout(() => {
+          this.timers.delete(a.timer);
+          this.feed({ kind: 'timer', timer: a.timer }, deadline);
+        }, Math.max(0, deadline - this.io.now()));
+        this.timers.set(a.timer, t);
+        break;
+      }
+      case 'cancel':
+        clearTimeout(this.timers.get(a.timer));
+        this.timers.delete(a.timer);
+        break;
+      case 'send-advert':
+        this.sendAdvert(a.priority);
+        break;
+      case 'add-vips':
+        for (const v of this.allVips()) this.vipOp('add', v);
+        this.vipsAddedAt = this.io.now();
+        break;
+      case 'del-vips':
+        this.stopGarp();
+        for (const v of this.allVips()) this.vipOp('del', v);
+        break;
+      case 'send-garp':
+        this.startGarp();
+        break;
+      case 'notify':
+        // Run by onTransition, which knows the group context.
+        break;
+    }
+  }
+
+  private sendAdvert(priority: number): void {
+    const c = this.conf;
+    const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [VRRP_MCAST_GROUP];
+    for (const dst of dsts) {
+      const payload = encodeAdvert(
+        { version: c.version, vrid: c.vrid, priority, advertIntervalCs: c.advertIntervalCs, addresses: this.m.params.vips },
+        { authPass: c.version === 2 ? c.authPass : undefined, src: this.m.params.primaryIp, dst },
+      );
+      try {
+        this.io.sock.send(payload, dst);
+      } catch (e) {
+        this.io.log.log('error', `${this.name}: advert to ${dst} failed`, { instance: this.name, error: (e as Error).message });
+      }
+    }
+  }
+
+  private garpBurst(repeat: number): void {
+    for (let i = 0; i < repeat; i++) {
+      for (const v of this.allVips()) {
+        try {
+          this.io.garp.send(v.dev ?? this.conf.interface, v.address);
+        } catch (e) {
+          this.io.log.log('error', `${this.name}: gratuitous ARP for ${v.address} failed`, { instance: this.name, error: (e as Error).message });
+        }
+      }
+    }
+  }
+
+  /** keepalived: a burst at once, another after garp_master_delay, then every garp_master_refresh. */
+  private startGarp(): void {
+    this.stopGarp();
+    const c = this.conf;
+    this.garpBurst(c.garpMasterRepeat);
+    this.firstGarpAt = this.io.now();
+    if (c.garpMasterDelaySec > 0) {
+      const t = setTimeout(() => {
+        this.garpTimers.delete(t);
+        this.garpBurst(c.garpMasterRepeat);
+      }, c.garpMasterDelaySec * 1000);
+      this.garpTimers.add(t);
+    }
+    if (c.garpMasterRefreshSec > 0) {
+      const t = setInterval(() => this.garpBurst(c.garpMasterRefreshRepeat), c.garpMasterRefreshSec * 1000);
+      this.garpTimers.add(t);
+    }
+  }
+
+  private stopGarp(): void {
+    for (const t of this.garpTimers) clearTimeout(t);
+    this.garpTimers.clear();
+  }
+
+  /** Stop every timer (after the shutdown event was fed). */
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.stopGarp();
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The agent process: every vrrp_instance of a config on its sockets, tracking, notify scripts,
+ * sync groups, the status file, reload and shutdown. The protocol itself is in machine.ts; the
+ * kernel calls in io/; this file wires them.
+ */
+import os from 'node:os';
+import fs from 'node:fs';
+import { InstanceRunner } from './agent-instance.js';
+import type { AgentConfig, InstanceConf, TrackScriptConf } from './config-types.js';
+import type { Logger } from './log.js';
+import { effectivePriority, type NotifyState, type Transition } from './machine.js';
+import { choosePrimaryIp } from './params.js';
+import { initialTracker, observe, trackEffect, type TrackerState, type TrackInput } from './tracking.js';
+import { openVrrpSocket, type RxPacket, type VrrpSocket } from './io/vrrp-socket.js';
+import { openAddrOps, type AddrOps } from './io/netlink-addr.js';
+import { openGarp, type Garp } from './io/garp.js';
+import { runNotify, runScript } from './io/scripts.js';
+import { buildStatus, writeStatus, type AgentStatus } from './status.js';
+
+export interface AgentOptions {
+  configFile: string;
+  statusFile?: string;
+  log: Logger;
+}
+
+interface SocketEntry {
+  sock: VrrpSocket;
+  runners: InstanceRunner[];
+  otherVrid: number;
+  undecodable: number;
+}
+
+interface ScriptTracker {
+  conf: TrackScriptConf;
+  state: TrackerState;
+  timer?: NodeJS.Timeout;
+  running: boolean;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+export function ipv4AddrsOf(ifname: string): string[] {
+  return (os.networkInterfaces()[ifname] ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address);
+}
+
+function allIpv4(): Set<string> {
+  return new Set(Object.values(os.networkInterfaces()).flatMap((l) => (l ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address)));
+}
+
+function operUp(ifname: string): boolean {
+  try {
+    const s = fs.readFileSync(`/sys/class/net/${ifname}/operstate`, 'utf8').trim();
+    return s === 'up' || s === 'unknown';
+  } catch {
+    return false;
+  }
+}
+
+export class Agent {
+  private runners = new Map<string, InstanceRunner>();
+  private sockets = new Map<string, SocketEntry>();
+  private scripts = new Map<string, ScriptTracker>();
+  private ifUp = new Map<string, boolean>();
+  private ifPoll?: NodeJS.Timeout;
+  private statusTimer?: NodeJS.Timeout;
+  private statusPending = false;
+  private readonly startedAt = new Date().toISOString();
+  private stopping = false;
+  readonly addr: AddrOps;
+  readonly garp: Garp;
+
+  constructor(private cfg: AgentConfig, private readonly o: AgentOptions) {
+    this.addr = openAddrOps((why) => o.log.log('warn', 'netlink unavailable, using `ip addr`', { error: why }));
+    this.garp = openGarp();
+  }
+
+  start(): void {
+    this.pollInterfaces(false);
+    this.startScripts();
+    const present = allIpv4();
+    for (const c of this.cfg.instances) this.addInstance(c, present);
+    this.ifPoll = setInterval(() => this.pollInterfaces(true), 500);
+    this.statusTimer = setInterval(() => this.flushStatus(), 5000);
+    this.flushStatus();
+  }
+
+  private addInstance(c: InstanceConf, present: ReadonlySet<string>): void {
+    const primary = choosePrimaryIp(c, ipv4AddrsOf(c.interface));
+    if (!primary) {
+      this.o.log.log('error', `${c.name}: interface ${c.interface} has no IPv4 address; instance not started`, { instance: c.name });
+      return;
+    }
+    const sock = this.socketFor(c, primary);
+    const r = new InstanceRunner(c, primary, {
+      sock: sock.sock,
+      addr: this.addr,
+      garp: this.garp,
+      log: this.o.log,
+      now,
+      onTransition: (run, t) => this.onTransition(run, t),
+    });
+    sock.runners.push(r);
+    this.runners.set(c.name, r);
+    if (c.priority !== 255) r.removeLeftovers(present);
+    this.applyTracking(r);
+    r.feed({ kind: 'startup' });
+  }
+
+  private socketFor(c: InstanceConf, primary: string): SocketEntry {
+    const multicast = c.unicastPeers.length === 0;
+    const key = `${c.interface}|${primary}|${multicast}`;
+    let e = this.sockets.get(key);
+    if (e) return e;
+    const entry: SocketEntry = { runners: [], otherVrid: 0, undecodable: 0, sock: undefined as unknown as VrrpSocket };
+    entry.sock = openVrrpSocket({ ifname: c.interface, srcIp: primary, multicast }, (p) => this.dispatch(entry, p), (m) => this.o.log.log('error', `receive on ${c.interface}: ${m}`));
+    this.sockets.set(key, entry);
+    return entry;
+  }
+
+  /** Route a packet to the instance of its VRID; the instance's codec + machine count the rest. */
+  private dispatch(e: SocketEntry, p: RxPacket): void {
+    const b = p.packet;
+    const ihl = ((b[0] ?? 0) & 0x0f) * 4;
+    if (b.length < ihl + 8) {
+      e.undecodable++;
+      return;
+    }
+    const version = b[ihl]! >> 4;
+    const vrid = b[ihl + 1]!;
+    const r = e.runners.find((x) => x.conf.vrid === vrid && x.conf.version === version) ?? e.runners.find((x) => x.conf.vrid === vrid);
+    if (!r) {
+      e.otherVrid++;
+      return;
+    }
+    r.receive(b);
+  }
+
+  private onTransition(r: InstanceRunner, t: Transition & { at: number }): void {
+    this.scheduleStatus();
+    const state: NotifyState | undefined = t.to === 'INIT' ? 'STOP' : t.to === 'MASTER' || t.to === 'BACKUP' || t.to === 'FAULT' ? t.to : undefined;
+    if (!state) return;
+    const n = r.conf.notify;
+    const as = { user: this.cfg.global.scriptUser, group: this.cfg.global.scriptGroup };
+    const done = (cmd: string) => (res: { ok: boolean; code: number | null; error?: string }) => {
+      if (!res.ok) this.o.log.log('warn', `${r.name}: notify script failed`, { instance: r.name, script: cmd, code: res.code, error: res.error });
+    };
+    const specific = { MASTER: n.master, BACKUP: n.backup, FAULT: n.fault, STOP: n.stop }[state];
+    if (specific) runNotify(specific, [], as, done(specific));
+    // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.
+    if (n.any) runNotify(n.any, ['INSTANCE', r.name, state, String(r.m.priority)], as, done(n.any));
+    this.syncGroups(r, t);
+  }
+
+  /** vrrp_sync_group: a member in FAULT takes the others to FAULT with it. */
+  private syncGroups(r: InstanceRunner, t: Transition): void {
+    for (const g of this.cfg.syncGroups) {
+      if (!g.members.includes(r.name)) continue;
+      const cause = `sync group ${g.name}: ${r.name} in FAULT`;
+      const faulty = t.to === 'FAULT' && !r.m.faults.every((f) => f.startsWith('sync group '));
+      if (t.to !== 'FAULT' && t.from !== 'FAULT') continue;
+      for (const m of g.members) {
+        const o = this.runners.get(m);
+        if (o && o !== r) o.feed({ kind: 'fault', cause, active: faulty });
+      }
+    }
+  }
+
+  private startScripts(): void {
+    const used = new Set(this.cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    for (const conf of this.cfg.scripts) {
+      if (!used.has(conf.name)) continue;
+      const t: ScriptTracker = { conf, state: initialTracker(), running: false };
+      this.scripts.set(conf.name, t);
+      const tick = () => {
+        if (this.stopping) return;
+        t.timer = setTimeout(tick, conf.intervalSec * 1000);
+        if (t.running) return;
+        t.running = true;
+        const as = { user: conf.user ?? this.cfg.global.scriptUser, group: conf.user ? conf.group : this.cfg.global.scriptGroup };
+        void runScript(conf.script, conf.timeoutSec * 1000, as).then((res) => {
+          t.running = false;
+          const before = t.state.up;
+          t.state = observe(t.state, res.ok, conf.fall, conf.rise);
+          if (t.state.up !== before) {
+            this.o.log.log('info', `vrrp_script ${conf.name} ${t.state.up ? 'passes' : 'fails'}`, { script: conf.name, code: res.code, timedOut: res.timedOut, error: res.error });
+            for (const r of this.runners.values()) if (r.conf.trackScripts.some((x) => x.name === conf.name)) this.applyTracking(r);
+          }
+        });
+      };
+      tick();
+    }
+  }
+
+  private pollInterfaces(apply: boolean): void {
+    const names = new Set(this.cfg.instances.flatMap((i) => [...(i.dontTrackPrimary ? [] : [i.interface]), ...i.trackInterfaces.map((t) => t.name)]));
+    let changed = false;
+    for (const n of names) {
+      const up = operUp(n);
+      if (this.ifUp.get(n) !== up) {
+        changed ||= this.ifUp.has(n);
+        this.ifUp.set(n, up);
+        if (apply) this.o.log.log('info', `interface ${n} ${up ? 'up' : 'down'}`, { interface: n });
+      }
+    }
+    if (apply && changed) for (const r of this.runners.values()) this.applyTracking(r);
+  }
+
+  private applyTracking(r: InstanceRunner): void {
+    const c = r.conf;
+    const inputs: TrackInput[] = [];
+    if (!c.dontTrackPrimary) inputs.push({ name: `interface ${c.interface}`, up: this.ifUp.get(c.interface) ?? true, weight: 0 });
+    for (const t of c.trackInterfaces) inputs.push({ name: `interface ${t.name}`, up: this.ifUp.get(t.name) ?? true, weight: t.weight ?? 0 });
+    for (const t of c.trackScripts) {
+      const s = this.scripts.get(t.name);
+      if (s) inputs.push({ name: `script ${t.name}`, up: s.state.up, weight: t.weight ?? s.conf.weight, reverse: s.conf.reverse });
+    }
+    const eff = trackEffect(inputs);
+    if (effectivePriority(r.m.params.priority, eff.weight) !== r.m.priority) r.feed({ kind: 'priority', weight: eff.weight });
+    for (const f of r.m.faults.filter((f) => !f.startsWith('sync group ') && !eff.faults.includes(f))) r.feed({ kind: 'fault', cause: f, active: false });
+    for (const f of eff.faults.filter((f) => !r.m.faults.includes(f))) r.feed({ kind: 'fault', cause: f, active: true });
+  }
+
+  /** SIGHUP: re-read the file; same-named instances keep their state (and mastership). */
+  reload(next: AgentConfig): void {
+    this.o.log.log('info', 'reloading configuration', { file: this.o.configFile });
+    for (const t of this.scripts.values()) clearTimeout(t.timer);
+    this.scripts.clear();
+    const old = this.cfg;
+    this.cfg = next;
+    this.startScripts();
+    const present = allIpv4();
+    for (const c of next.instances) {
+      const r = this.runners.get(c.name);
+      const oc = old.instances.find((x) => x.name === c.name);
+      const same = r && oc && oc.interface === c.interface && oc.vrid === c.vrid && oc.version === c.version &&
+        oc.unicastSrcIp === c.unicastSrcIp && oc.mcastSrcIp === c.mcastSrcIp && (oc.unicastPeers.length === 0) === (c.unicastPeers.length === 0);
+      if (r && same) {
+        r.reconfigure(c, r.m.params.primaryIp);
+        this.applyTracking(r);
+      } else {
+        if (r) this.removeRunner(r);
+        this.addInstance(c, present);
+      }
+    }
+    for (const r of [...this.runners.values()]) if (!next.instances.some((c) => c.name === r.name)) this.removeRunner(r);
+    this.scheduleStatus();
+  }
+
+  private removeRunner(r: InstanceRunner): void {
+    r.feed({ kind: 'shutdown' });
+    r.dispose();
+    this.runners.delete(r.name);
+    for (const e of this.sockets.values()) e.runners = e.runners.filter((x) => x !== r);
+  }
+
+  /** SIGTERM/SIGINT: priority-0 adverts, VIPs removed, sockets closed. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const r of this.runners.values()) r.feed({ kind: 'shutdown' });
+    for (const r of this.runners.values()) r.dispose();
+    clearInterval(this.ifPoll);
+    clearInterval(this.statusTimer);
+    for (const t of this.scripts.values()) clearTimeout(t.timer);
+    this.flushStatus();
+    await Promise.all([...this.sockets.values()].map((e) => e.sock.close()));
+    this.addr.close();
+    this.garp.close();
+  }
+
+  status(): AgentStatus {
+    return buildStatus({
+      startedAt: this.startedAt,
+      configFile: this.o.configFile,
+      runners: [...this.runners.values()],
+      socketDrops: [...this.sockets.values()].reduce((a, e) => ({ otherVrid: a.otherVrid + e.otherVrid, undecodable: a.undecodable + e.undecodable }), { otherVrid: 0, undecodable: 0 }),
+      addrVia: this.addr.via,
+    });
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusPending) return;
+    this.statusPending = true;
+    setImmediate(() => {
+      this.statusPending = false;
+      this.flushStatus();
+    });
+  }
+
+  private flushStatus(): void {
+    if (!this.o.statusFile) return;
+    try {
+      writeStatus(this.o.statusFile, this.status());
+    } catch (e) {
+      this.o.log.log('error', 'cannot write the status file', { file: this.o.statusFile, error: (e as Error).message });
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The embedded VRRP agent: a keepalived-compatible VRRP speaker (RFC 3768 v2, RFC 5798 v3, IPv4).
+ * Pure parts (codec, state machine, config parser, tracking) are usable on their own; `Agent`
+ * is the running process and needs root (raw sockets, netlink, AF_PACKET).
+ */
+export { decodePacket, decodeVrrp, encodeAdvert, encodeIpv4Packet, VRRP_MCAST_GROUP, VRRP_PROTO } from './packet.js';
+export type { Advert, DecodeOptions, DecodeResult, DropReason, EncodeOptions, Envelope, VrrpVersion } from './packet.js';
+export { effectivePriority, initialMachine, masterDownIntervalMs, skewTimeMs, step } from './machine.js';
+export type { Action, Counters, InstanceParams, MachineDropReason, MachineEvent, MachineState, NotifyState, StepResult, TimerName, Transition, VrrpState } from './machine.js';
+export { loadConfig, nodeFiles, parseConfig, type ParsedConfig } from './config.js';
+export { lintConfig, killsKeepalived } from './config-lint.js';
+export type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, SyncGroupConf, TrackRef, TrackScriptConf, VipConf } from './config-types.js';
+export { initialTracker, observe, trackEffect, type TrackEffect, type TrackInput, type TrackerState } from './tracking.js';
+export type { AgentStatus, InstanceStatus } from './status.js';
+export { makeLogger, type Logger, type Level } from './log.js';
+
+/** The running agent; imported lazily so the pure parts never load the native FFI. */
+export async function startAgent(...args: ConstructorParameters<typeof import('./agent.js').Agent>): Promise<import('./agent.js').Agent> {
+  const { Agent } = await import('./agent.js');
+  const a = new Agent(...args);
+  a.start();
+  return a;
+}
+export type { Agent, AgentOptions } from './agent.js';
