@@ -87,10 +87,13 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
         continue;
       }
       const r = await runHost(host);
-      if (bad(r)) broken = `director ${host} of cluster ${lane.cluster} did not deploy: the other directors are left as they are`;
-      else if (r.status === 'changed' && r.handlers.length && lane.served && lane.hosts.indexOf(host) < lane.hosts.length - 1) {
+      const last = lane.hosts.indexOf(host) === lane.hosts.length - 1;
+      // A rejected config would likely be rejected on the next director too: stop. An unreachable
+      // director finishes or rolls back on its own; go on once the VIPs are settled without it.
+      if (r.status === 'failed' || r.status === 'skipped') broken = `director ${host} of cluster ${lane.cluster} did not deploy: the other directors are left as they are`;
+      else if (!last && lane.served && (r.status === 'unreachable' || (r.status === 'changed' && r.handlers.length > 0))) {
         broken = await settle(lane, host);
-        if (broken) results.set(host, { host, status: 'failed', step: 'vip', message: broken, rolledBack: false });
+        if (broken && r.status === 'changed') results.set(host, { host, status: 'failed', step: 'vip', message: broken, rolledBack: false });
       }
     }
   };

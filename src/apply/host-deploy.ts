@@ -71,7 +71,9 @@ export async function deployHost(transport: Transport, i: HostDeployInput): Prom
   const input = scriptInput(h, i.desired, i.facts.value, i);
   i.onStep?.(changed.length ? `${changed.length} file(s): stage, validate, install, ${h.handlers.length ? h.handlers.join(', ') : 'no handler'}` : 'write deploy record');
   // No signal: a started script finishes or rolls back on its own; cutting it off helps nobody.
-  const r = await transport.exec(i.ref, 'bash -s', { stdin: deployScript(input), timeoutMs: 180_000 });
+  // setsid: the script leaves the SSH session, so neither the hang-up of a dropped connection nor
+  // a kill of the session (timeout) reaches it once bash has read it whole.
+  const r = await transport.exec(i.ref, 'setsid -w bash -s', { stdin: deployScript(input), timeoutMs: 180_000 });
   if (!r.ok) return failureResult(h.host, r.failure, 'deploy');
   const report = parseScriptOutput(r.value.stdout);
   return interpret(h.host, r.value.code, report, r.value.stderr, input.validateDir, changed.map((c) => c.path), h.handlers);

@@ -119,3 +119,12 @@ test('Ctrl-C before start: no host is contacted, all reported skipped', async ()
   assert.equal(t.log.length, 0);
   assert.ok(r.hosts.every((h) => h.status === 'skipped'));
 });
+
+test('an unreachable director does not stop the lane once the VIPs are settled', async () => {
+  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  t.behaviour.set('lb2', 'unreachable');
+  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock });
+  assert.equal(r.hosts.find((h) => h.host === 'lb2')!.status, 'unreachable');
+  assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'changed');
+  assert.equal(exitCodeFor(r), 4);
+});
