@@ -11,6 +11,8 @@ export interface Vip {
   prefix: number;
   /** Interface the VIP is added to; defaults to the instance's interface. */
   dev: string;
+  /** True when the user named `dev`; else `dev` is the instance's interface and a director with its own `vrrp_interface` may prefer that. */
+  devExplicit?: boolean;
   label?: string;
   where: Where;
 }

@@ -1,4 +1,4 @@
-import { error, warning, type Diagnostic } from '../../diagnostics/index.js';
+import { error, type Diagnostic } from '../../diagnostics/index.js';
 import { parseAddress } from '../../topology/index.js';
 import { hostVarAt } from '../at.js';
 import type { Rule } from '../rule.js';
@@ -14,18 +14,10 @@ export const unicastPeers: Rule = {
     const out: Diagnostic[] = [];
     const ownerOf = new Map<string, string>();
     for (const h of inv.hosts.values()) if (typeof h.vars.ansible_host === 'string') ownerOf.set(h.vars.ansible_host, h.name);
-    const warned = new Set<string>();
     for (const c of topology.clusters) {
       for (const i of c.instances) {
-        if (!i.unicast) {
-          for (const m of i.members) {
-            if (inv.hosts.get(m.host)?.vars.unicast_src_ip === undefined || warned.has(m.host)) continue;
-            warned.add(m.host);
-            out.push(warning('unicast-peers', `unicast_src_ip is set but ${i.name} uses multicast`, hostVarAt(inv, m.host, 'unicast_src_ip'),
-              'set vrrp.unicast: true in the cluster, or remove unicast_src_ip'));
-          }
-          continue;
-        }
+        // Without unicast, unicast_src_ip still names the director's address (VrrpMember.address).
+        if (!i.unicast) continue;
         const seen = new Map<string, string>();
         for (const m of i.members) {
           const src = m.unicastSrcIp ?? m.address;
