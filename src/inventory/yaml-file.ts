@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { error, type Diagnostic, type Where } from '../diagnostics/index.js';
 import type { VarValue, Vars } from './types.js';
 
@@ -59,35 +59,55 @@ export function whereOfNode(y: YamlFile, node: Node | null | undefined): Where {
  * that does not exist falls back to its nearest ancestor.
  */
 export function locate(y: YamlFile, root: Node | null | undefined, path: readonly (string | number)[]): Where {
-  let node: unknown = root;
+  let node: unknown = deref(y, root);
   let best: Where = whereOfNode(y, root ?? undefined);
   for (const step of path) {
     if (isMap(node)) {
-      const pair = lastPair(node, String(step));
+      const pair = lastPair(y, node, String(step), 0);
       if (!pair) break;
       best = whereOfNode(y, pair.key as Node);
-      node = pair.value;
+      node = deref(y, pair.value);
     } else if (isSeq(node) && typeof step === 'number') {
       const item = node.items[step] as Node | undefined;
       if (!item) break;
       best = whereOfNode(y, item);
-      node = item;
+      node = deref(y, item);
     } else break;
   }
   return best;
 }
 
-/** With duplicate keys the last one wins, as in PyYAML, so position reports follow it. */
-function lastPair(map: YAMLMap, key: string) {
+/** An alias (`*name`) stands for its anchored node; anything else is itself. */
+export function deref(y: YamlFile, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(y.doc) : node;
+}
+
+/**
+ * With duplicate keys the last one wins, as in PyYAML, so position reports follow it. A key
+ * not written in the map may come from a `<<: *anchor` merge: look there next.
+ */
+function lastPair(y: YamlFile, map: YAMLMap, key: string, depth: number): Pair | undefined {
   for (let i = map.items.length - 1; i >= 0; i--) {
     const p = map.items[i];
-    if (keyText(p.key) === key) return p;
+    if (keyText(p.key) === key && keyText(p.key) !== '<<') return p;
+  }
+  if (depth > 10) return undefined;
+  for (const p of map.items) {
+    if (keyText(p.key) !== '<<') continue;
+    const v = deref(y, p.value);
+    const sources = isSeq(v) ? v.items.map((x) => deref(y, x)) : [v];
+    for (const src of sources) {
+      if (!isMap(src)) continue;
+      const found = lastPair(y, src, key, depth + 1);
+      if (found) return found;
+    }
   }
   return undefined;
 }
 
 export function keyText(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  // A YAML 1.1 merge key parses to a symbol; its source text is `<<`.
+  if (isScalar(key)) return typeof key.value === 'symbol' ? (key.source ?? '<<') : String(key.value);
   return String(key);
 }
 

@@ -3,7 +3,7 @@ import { error, warning, type Diagnostic } from '../diagnostics/index.js';
 import { flatLayer, type InventoryBuilder, type VarLayer } from './builder.js';
 import { closestName } from './closest.js';
 import { expandHostPattern } from './host-range.js';
-import { duplicateKeys, keyText, locate, toVars, whereOfNode, type YamlFile } from './yaml-file.js';
+import { deref, duplicateKeys, keyText, locate, toVars, whereOfNode, type YamlFile } from './yaml-file.js';
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
 
@@ -47,7 +47,7 @@ export function readYamlInventory(y: YamlFile, b: InventoryBuilder, out: Diagnos
 
 function readGroup(y: YamlFile, b: InventoryBuilder, name: string, pair: Pair, out: Diagnostic[]): void {
   const group = b.group(name, whereOfNode(y, pair.key as Node));
-  const node = pair.value;
+  const node = deref(y, pair.value);
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return;
   if (!isMap(node)) {
     out.push(error('inventory-structure', `group '${name}' must be a mapping with hosts, children and/or vars, found ${kindOf(node)}`, whereOfNode(y, node as Node),
@@ -56,7 +56,7 @@ function readGroup(y: YamlFile, b: InventoryBuilder, name: string, pair: Pair, o
   }
   for (const item of node.items) {
     const key = keyText(item.key);
-    const value = item.value;
+    const value = deref(y, item.value);
     const at = whereOfNode(y, item.key as Node);
     if (value === null || value === undefined || (isScalar(value) && value.value === null)) continue;
     if (key === 'vars') {
@@ -110,7 +110,7 @@ function readHost(y: YamlFile, b: InventoryBuilder, group: string, entry: Pair, 
     return;
   }
   let layer: VarLayer | undefined;
-  const value = entry.value;
+  const value = deref(y, entry.value);
   if (isMap(value)) {
     duplicateKeys(y, value, pattern, out);
     layer = yamlLayer(y, value);

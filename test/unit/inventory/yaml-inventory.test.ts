@@ -96,3 +96,28 @@ test('a group that is its own ancestor is an error', () => {
   assert.equal(r.ok, false);
   assert.match(r.diagnostics[0].message, /own ancestor/);
 });
+
+test('anchors, aliases and << merge keys, with whereOf following them', () => {
+  const text = [
+    'all:',
+    '  vars:',
+    '    defaults: &defaults',
+    '      ansible_user: admin',
+    '      ansible_port: 22',
+    '  hosts:',
+    '    h1:',
+    '      <<: *defaults',
+    '      ansible_port: 2222',
+    '    h2: *defaults',
+    '',
+  ].join('\n');
+  const dir = writeTree({ 'hosts.yml': text });
+  const file = join(dir, 'hosts.yml');
+  const inv = mustLoad(file);
+  assert.equal(inv.hosts.get('h1')!.vars.ansible_user, 'admin');
+  assert.equal(inv.hosts.get('h1')!.vars.ansible_port, 2222);
+  assert.equal(inv.hosts.get('h2')!.vars.ansible_port, 22);
+  assert.deepEqual(inv.whereOf('h1', ['ansible_user']), { file, line: 4, col: 7 }, 'through the merge key to the anchor');
+  assert.deepEqual(inv.whereOf('h1', ['ansible_port']), { file, line: 9, col: 7 });
+  assert.deepEqual(inv.whereOf('h2', ['ansible_port']), { file, line: 5, col: 7 }, 'through the alias');
+});
