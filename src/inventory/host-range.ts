@@ -1,6 +1,6 @@
 /**
  * Host names as inventories write them: `web[01:10]`, `db-[a:c]`, `node[1:9:2]-eth0`, with an
- * optional `:port` (`web1:2222`, `[2001:db8::1]:2222`). Mirrors Ansible's
+ * optional `:port` (`web1:2222`, `[::ffff:198.18.0.1]:2222`). Mirrors Ansible's
  * `expand_hostname_range` and `parse_address`, including their rules: a zero-padded start keeps its
  * width and needs an end of the same width; letters range over ASCII letters; a step is optional.
  */

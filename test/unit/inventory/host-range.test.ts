@@ -18,8 +18,8 @@ test('ports', () => {
   assert.deepEqual(expandHostPattern('web1:2222'), { hosts: ['web1'], port: 2222 });
   assert.deepEqual(expandHostPattern('web[1:2]:2200'), { hosts: ['web1', 'web2'], port: 2200 });
   assert.deepEqual(expandHostPattern('198.18.0.1:22'), { hosts: ['198.18.0.1'], port: 22 });
-  assert.deepEqual(expandHostPattern('[2001:db8::1]:2222'), { hosts: ['2001:db8::1'], port: 2222 });
-  assert.deepEqual(expandHostPattern('2001:db8::1'), { hosts: ['2001:db8::1'] });
+  assert.deepEqual(expandHostPattern('[::ffff:198.18.0.1]:2222'), { hosts: ['::ffff:198.18.0.1'], port: 2222 });
+  assert.deepEqual(expandHostPattern('::ffff:198.18.0.1'), { hosts: ['::ffff:198.18.0.1'] });
 });
 
 test('bad ranges are errors, as in Ansible', () => {

@@ -92,8 +92,8 @@ test('out-of-range subscripts, bad regexes and missing limit files are errors', 
 });
 
 test('an IPv6 host name is not split at its colons', () => {
-  const dir = writeTree({ 'hosts.ini': '[v6]\n2001:db8::1\n2001:db8::2\n' });
+  const dir = writeTree({ 'hosts.ini': '[v6]\n::ffff:198.18.0.1\n::ffff:198.18.0.2\n' });
   const v6 = mustLoad(join(dir, 'hosts.ini'));
-  assert.deepEqual(sel('2001:db8::2', v6), ['2001:db8::2']);
-  assert.deepEqual(sel('2001:db8::2,v6[0]', v6), ['2001:db8::1', '2001:db8::2']);
+  assert.deepEqual(sel('::ffff:198.18.0.2', v6), ['::ffff:198.18.0.2']);
+  assert.deepEqual(sel('::ffff:198.18.0.2,v6[0]', v6), ['::ffff:198.18.0.1', '::ffff:198.18.0.2']);
 });
