@@ -52,6 +52,8 @@ export class LabStepError extends Error {}
  * Start a long-lived process in its own session, detached from the CLI, so it outlives `lab up`.
  * Resolves with its pid once spawned, or with the first line it printed when `waitLine` is set.
  */
+const READY_MS = 20_000;
+
 export function spawnDaemon(cmd: string, args: readonly string[], o: { waitLine?: string; logFd?: number } = {}): Promise<{ pid: number; line?: string }> {
   return new Promise((resolve, reject) => {
     const out = o.waitLine ? 'pipe' : o.logFd ?? 'ignore';
@@ -65,11 +67,21 @@ export function spawnDaemon(cmd: string, args: readonly string[], o: { waitLine?
       return;
     }
     let buf = '';
-    const onExit = (code: number | null) => reject(new LabStepError(`${cmd} ${args.join(' ')} exited (${code}) before it was ready: ${buf.trim()}`));
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new LabStepError(`${cmd} ${args.join(' ')} exited (${code}) before it was ready: ${buf.trim()}`));
+    };
+    // A step that hangs (a mount on a stuck filesystem) must not hang up: kill it, and say so.
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      child.kill('SIGKILL');
+      reject(new LabStepError(`${cmd} ${args.join(' ')} was not ready within ${READY_MS} ms: ${buf.trim()}`));
+    }, READY_MS);
     child.on('exit', onExit);
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       buf += d;
       if (buf.includes(o.waitLine!)) {
+        clearTimeout(timer);
         child.off('exit', onExit);
         child.stdout!.destroy();
         child.unref();

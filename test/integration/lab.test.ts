@@ -134,6 +134,30 @@ describe('hafleet lab (root, real namespaces)', { concurrency: false }, () => {
     assert.match(bad.stderr, /no host "web9"/);
   });
 
+  it('carries VRRP between directors: keepalived on the bridge elects lb1, lb2 takes over when it stops', async () => {
+    const conf = (priority: number) => `vrrp_instance lab_probe {
+  state BACKUP
+  interface eth0
+  virtual_router_id ${lab.state.vrid}
+  priority ${priority}
+  advert_int 1
+  virtual_ipaddress { ${lab.vip}/24 dev eth0 }
+}
+`;
+    for (const [host, prio] of [['lb1', 150], ['lb2', 100]] as const) {
+      await writeFile(join(lab.hostDir(host), 'etc-keepalived', 'keepalived.conf'), conf(prio));
+      const r = await lab.hostExec(host, ['keepalived', '-f', '/etc/keepalived/keepalived.conf']);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.equal(await lab.waitForVipHolder('lb1'), 'lb1');
+    const pidFile = join(lab.hostDir('lb1'), 'run', 'keepalived.pid');
+    assert.equal((await lab.hostExec('lb1', `kill $(cat /run/keepalived.pid)`)).code, 0);
+    assert.equal(await lab.waitForVipHolder('lb2'), 'lb2');
+    await waitFor('lb1 keepalived to exit', () => !existsSync(pidFile));
+    assert.equal((await lab.hostExec('lb2', `kill $(cat /run/keepalived.pid)`)).code, 0);
+    assert.equal(await lab.waitForVipHolder(null), null);
+  });
+
   it('keeps two labs apart: own subnets, own bridges, no path between them', async () => {
     other = await startLab(undefined, { directors: 1, realservers: 1 });
     assert.notEqual(other.state.subnet, lab.state.subnet);

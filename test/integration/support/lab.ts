@@ -14,6 +14,7 @@ import {
   labCommand, labDown, labStatus, labUp, run,
   type LabEngine, type LabState, type LabStatus, type RunResult,
 } from '../../../src/lab/index.js';
+import { waitFor } from './wait.js';
 
 export type { RunResult, LabStatus };
 
@@ -55,6 +56,11 @@ export interface TestLab {
   vipHolder(vip?: string): Promise<string | null>;
   /** Every director holding `vip` now. */
   vipHolders(vip?: string): Promise<string[]>;
+  /**
+   * Polls until exactly `expected` holds `vip` (any single director when `expected` is omitted;
+   * nobody when it is null) and returns the holder; fails after `timeoutMs` (default 15 s).
+   */
+  waitForVipHolder(expected?: string | null, o?: { vip?: string; timeoutMs?: number }): Promise<string | null>;
   /** What `hafleet lab status --json` prints: hosts, their processes by name, VIP holders. */
   status(): Promise<LabStatus>;
   /**
@@ -124,6 +130,15 @@ function handle(name: string, s: LabState): TestLab {
         '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', `root@${h.address}`, command], o);
     },
     vipHolders,
+    waitForVipHolder: async (expected, o = {}) => {
+      const vip = o.vip ?? s.vips[0]!;
+      const holders = await waitFor(`${vip} held by ${expected === undefined ? 'one director' : expected ?? 'nobody'}`, async () => {
+        const hs = await vipHolders(vip);
+        const ok = expected === undefined ? hs.length === 1 : expected === null ? hs.length === 0 : hs.length === 1 && hs[0] === expected;
+        return ok && hs;
+      }, { timeoutMs: o.timeoutMs ?? 15_000, intervalMs: 200 });
+      return holders[0] ?? null;
+    },
     status: async () => {
       const st = await labStatus(name);
       if (!st) throw new Error(`lab ${name} is gone`);
