@@ -9,3 +9,8 @@ export { measure, problems, requestStats, holdersAt, markAt } from './measures.j
 export { timeline, outcome } from './timeline.js';
 export { formatOutcome } from './format.js';
 export { reportHtml, chartSvg, escapeHtml } from './report-html.js';
+export { faultScript, restoreScript, parseFaultOutput, commandLine, type RestoreInfo } from './remote-scripts.js';
+export { monitorStartScript, monitorStopScript } from './watch.js';
+export { drillConfig } from './placement.js';
+export { runFault, type FaultContext } from './run-fault.js';
+export { runDrill, type DrillOptions, type DrillRun } from './run-drill.js';

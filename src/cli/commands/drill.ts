@@ -1,4 +1,120 @@
-import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { Option, type Command } from 'commander';
+import { createSshTransport } from '../../transport/index.js';
+import { gatherFacts } from '../../facts/index.js';
+import { formatReport } from '../../verify/index.js';
+import { FAULT_KINDS, formatOutcome, reportHtml, runDrill, type DrillRun, type FaultKind } from '../../drill/index.js';
+import { CommandExit } from '../command-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { info, printJson } from '../output.js';
+import type { Fleet } from '../fleet.js';
+import { fleetOrExit, forks } from './verify.js';
 
-/** `hafleet drill`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+interface DrillFlags {
+  inventory?: string;
+  cluster?: string;
+  fault: string;
+  json?: boolean;
+  report?: string;
+  yes?: boolean;
+  acceptNewHostKeys?: boolean;
+  forks?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  hafleet drill -i inventory/hosts.yml --fault stop-keepalived
+  hafleet drill -i inventory/ --cluster web --fault all --report drill.html
+  hafleet drill -i inventory/ --fault kill-keepalived --json | jq '.outcomes[0].measures'
+
+Faults: ${FAULT_KINDS.join(', ')}, all. The drill refuses to start unless verify passes,
+always restores (on error and on Ctrl-C too) and runs verify again at the end. An inventory
+with hafleet_environment: production asks for confirmation unless --yes.
+Exit 0 when every fault behaved as the HA model says and the fleet is healthy afterwards.
+`;
+
+function faultsOf(v: string): FaultKind[] {
+  if (v === 'all') return [...FAULT_KINDS];
+  const fs = v.split(',').map((s) => s.trim());
+  const bad = fs.filter((f) => !(FAULT_KINDS as readonly string[]).includes(f));
+  if (bad.length) throw new CommandExit(ExitCode.usage, `--fault ${bad.join(',')}: unknown fault (known: ${FAULT_KINDS.join(', ')}, all)`);
+  return fs as FaultKind[];
+}
+
+/** `hafleet_environment: production` on any host of the fleet. */
+function isProduction(fleet: Fleet): boolean {
+  return fleet.hosts.some((h) => fleet.inventory.hosts.get(h)?.vars.hafleet_environment === 'production');
+}
+
+async function confirm(fleet: Fleet, flags: DrillFlags): Promise<void> {
+  if (flags.yes || !isProduction(fleet)) return;
+  if (!process.stdin.isTTY) throw new CommandExit(ExitCode.failed, 'this inventory is production (hafleet_environment): pass --yes to drill it without a terminal');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(`This inventory is production. A drill fails over live VIPs. Type "drill" to go on: `);
+  rl.close();
+  if (answer.trim() !== 'drill') throw new CommandExit(ExitCode.failed, 'drill cancelled');
+}
+
+function runJson(r: Extract<DrillRun, { kind: 'ran' }>): unknown {
+  return {
+    ok: r.ok, cluster: r.cluster, ...(r.stoppedEarly ? { stoppedEarly: r.stoppedEarly } : {}), skipped: r.skipped,
+    outcomes: r.outcomes.map((o) => ({ fault: o.record.fault, target: o.record.target, master: o.record.master, ok: o.ok, problems: o.problems, measures: o.measures, timeline: o.timeline, record: o.record })),
+    verifyBefore: r.verifyBefore, verifyAfter: r.verifyAfter,
+  };
+}
+
+async function run(flags: DrillFlags): Promise<void> {
+  const faults = faultsOf(flags.fault);
+  const fleet = fleetOrExit(flags);
+  await confirm(fleet, flags);
+  const transport = createSshTransport({
+    acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
+    onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
+  });
+  const signal = globalThis.hafleetAbort;
+  let r: DrillRun;
+  try {
+    r = await runDrill(
+      { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
+      { transport, gatherFacts, forks: forks(flags.forks), faults, log: info, ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(signal ? { signal } : {}) },
+    );
+  } finally {
+    await transport.close();
+  }
+  if (r.kind === 'refused') {
+    if (r.verify) process.stderr.write(formatReport(fleet.topology, r.verify));
+    if (flags.json) printJson({ ok: false, refused: r.reason, ...(r.verify ? { verify: r.verify } : {}) });
+    throw new CommandExit(ExitCode.failed, `drill refused: ${r.reason}`);
+  }
+  if (flags.report) {
+    writeFileSync(flags.report, reportHtml(r.outcomes, `hafleet drill: cluster ${r.cluster}`));
+    info(`report written to ${flags.report}`);
+  }
+  if (flags.json) printJson(runJson(r));
+  else {
+    for (const o of r.outcomes) process.stdout.write(formatOutcome(o) + '\n');
+    for (const s of r.skipped) process.stdout.write(`skipped ${s.fault}: ${s.reason}\n`);
+    if (r.stoppedEarly) process.stdout.write(`stopped early: ${r.stoppedEarly}\n`);
+    process.stdout.write(`verify after the drill: ${r.verifyAfter.ok ? 'passed' : 'FAILED'}\n`);
+    if (!r.verifyAfter.ok) process.stdout.write(formatReport(fleet.topology, r.verifyAfter));
+  }
+  if (!r.ok) throw new CommandExit(ExitCode.failed);
+}
+
+/** `hafleet drill`: fault → observe → restore, with a timeline and measured failover times. */
+export function register(program: Command): void {
+  program
+    .command('drill')
+    .description('failover drill: inject a fault, measure the failover, always restore')
+    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .option('--cluster <name>', 'cluster to drill (default: the first with two directors)')
+    .option('--fault <fault>', `${FAULT_KINDS.join(' | ')} | all (comma-separated list allowed)`, 'all')
+    .option('--json', 'one JSON document on stdout: measures, timelines, raw samples, verify before/after')
+    .option('--report <file>', 'write a self-contained HTML report with charts')
+    .option('-y, --yes', 'do not ask for confirmation on a production inventory')
+    .option('--accept-new-host-keys', 'record unknown host keys (like ssh accept-new); changed keys are always refused')
+    .option('-f, --forks <n>', 'hosts probed at once by verify (default 20)')
+    .addHelpText('after', EXAMPLES)
+    .action((flags: DrillFlags) => run(flags));
+}

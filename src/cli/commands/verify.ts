@@ -1,4 +1,85 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { createSshTransport } from '../../transport/index.js';
+import { gatherFacts } from '../../facts/index.js';
+import { formatReport, verify, type VerifyReport } from '../../verify/index.js';
+import { CommandExit } from '../command-error.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { info, printDiagnostics, printJson } from '../output.js';
+import { loadFleet, type Fleet } from '../fleet.js';
 
-/** `hafleet verify`: not registered yet (its issue is in progress). */
-export function register(_program: Command): void {}
+export interface VerifyFlags {
+  inventory?: string;
+  limit?: string;
+  json?: boolean;
+  acceptNewHostKeys?: boolean;
+  forks?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  hafleet verify -i inventory/hosts.yml
+  hafleet verify -i inventory/ --json | jq '.report.findings[] | select(.ok | not)'
+
+For each cluster: who holds every VIP (and whether keepalived agrees), split brain, orphan,
+stale VIPs after keepalived -9, auth mismatches, daemons, drift since the last deploy, track
+scripts, lvs-dr realservers (VIP on lo, live ARP sysctls), ARP answers from the admin box and
+traffic through each VIP. Exit 0 only when all hold, 4 when hosts were only unreachable, 1 else.
+`;
+
+/** Load the inventory for a command that probes the fleet; exits 65 on a bad inventory. */
+export function fleetOrExit(flags: { inventory?: string; limit?: string }): Fleet {
+  if (!flags.inventory) throw new CommandExit(ExitCode.usage, 'no inventory: pass -i PATH or set HAFLEET_INVENTORY');
+  const loaded = loadFleet(flags.inventory, flags.limit);
+  printDiagnostics(loaded.diagnostics);
+  if (!loaded.ok) throw new CommandExit(ExitCode.badInventory);
+  return loaded.value;
+}
+
+export function forks(v: string | undefined): number {
+  if (v === undefined) return 20;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CommandExit(ExitCode.usage, `--forks ${v}: give a whole number ≥ 1`);
+  return Number(v);
+}
+
+export function verifyExitCode(r: VerifyReport): ExitCodeValue {
+  if (r.ok) return ExitCode.ok;
+  const errors = r.findings.filter((f) => f.severity === 'error');
+  return errors.every((f) => f.kind === 'host-unreachable') ? ExitCode.unreachable : ExitCode.failed;
+}
+
+async function run(flags: VerifyFlags): Promise<void> {
+  const fleet = fleetOrExit(flags);
+  const transport = createSshTransport({
+    acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
+    onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
+  });
+  const signal = globalThis.hafleetAbort;
+  let result;
+  try {
+    if (!flags.json) info(`probing ${fleet.hosts.length} host(s), ARP and traffic…`);
+    result = await verify(
+      { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
+      { transport, gatherFacts, forks: forks(flags.forks), ...(signal ? { signal } : {}) },
+    );
+  } finally {
+    await transport.close();
+  }
+  if (flags.json) printJson({ ok: result.report.ok, report: result.report, observations: result.observations });
+  else process.stdout.write(formatReport(fleet.topology, result.report));
+  const code = verifyExitCode(result.report);
+  if (code !== ExitCode.ok) throw new CommandExit(code);
+}
+
+/** `hafleet verify`: where every VIP is, ARP, services, traffic. */
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('where every VIP is, whether keepalived agrees, ARP, services, drift and traffic')
+    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .option('-l, --limit <pattern>', 'only hosts matching an Ansible pattern')
+    .option('--json', 'the report (and what the probes saw) as one JSON document on stdout')
+    .option('--accept-new-host-keys', 'record unknown host keys (like ssh accept-new); changed keys are always refused')
+    .option('-f, --forks <n>', 'hosts probed at once (default 20)')
+    .addHelpText('after', EXAMPLES)
+    .action((flags: VerifyFlags) => run(flags));
+}

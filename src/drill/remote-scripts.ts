@@ -1,0 +1,131 @@
+import type { FaultKind } from './types.js';
+
+/**
+ * Shell the drill runs on hosts. Daemons are found in the host's own network namespace (lab
+ * hosts share one pid space, so a bare pkill would hit the neighbours), stopped the way the
+ * fault says, and their command line is printed so the restore starts them the same way.
+ * Every script prints `at <epoch ns>` right when the fault happens: the fault's time comes from
+ * the host, not from the admin box plus SSH latency.
+ */
+
+export const prelude = `export LC_ALL=C
+self=$(readlink /proc/self/ns/net)
+own() { for d in /proc/[0-9]*; do [ "$(readlink $d/ns/net 2>/dev/null)" = "$self" ] || continue; [ "$(cat $d/comm 2>/dev/null)" = "$1" ] && echo \${d#/proc/}; done; }
+top() { for p in $(own $1); do pp=$(awk '{print $4}' /proc/$p/stat 2>/dev/null); [ "$(cat /proc/$pp/comm 2>/dev/null)" = "$1" ] || echo $p; done; }
+systemd_has() { command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && systemctl is-active --quiet "$1" 2>/dev/null; }
+at() { echo "at $(date +%s%N)"; }
+waitgone() { i=0; while [ -n "$(own $1)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; }
+`;
+
+export function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Stop a daemon gracefully (SIGTERM / systemctl stop), printing how to start it again. */
+function stopDaemon(name: 'keepalived' | 'nginx'): string {
+  return `if systemd_has ${name}; then echo "manager systemd"; at; systemctl stop ${name}; else
+  p=$(top ${name}); [ -n "$p" ] || { echo "error ${name} is not running"; exit 3; }
+  echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"
+  at; kill -TERM $p; fi
+waitgone ${name}`;
+}
+
+export interface FaultScriptOptions {
+  /** link-down: the interface, and how long the host keeps it down before bringing it back itself. */
+  dev?: string;
+  downSec?: number;
+}
+
+export function faultScript(fault: FaultKind, o: FaultScriptOptions = {}): string {
+  switch (fault) {
+    case 'stop-keepalived':
+      return prelude + stopDaemon('keepalived');
+    case 'kill-keepalived':
+      // Every keepalived process at once, as `pkill -9 keepalived` on a real box: the VRRP child
+      // dies without sending priority 0 and without removing its VIPs.
+      return prelude + `p=$(top keepalived); [ -n "$p" ] || { echo "error keepalived is not running"; exit 3; }
+if systemd_has keepalived; then echo "manager systemd"; else echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"; fi
+at; kill -KILL $(own keepalived)
+waitgone keepalived`;
+    case 'stop-nginx':
+    case 'realserver-down':
+      return prelude + stopDaemon('nginx');
+    case 'link-down': {
+      // The host brings its own link back: SSH to it runs over the same interface.
+      const dev = shq(o.dev ?? 'eth0');
+      const sec = Math.max(1, Math.round(o.downSec ?? 6));
+      return prelude + `at; setsid sh -c "ip link set ${dev} down; sleep ${sec}; ip link set ${dev} up" </dev/null >/dev/null 2>&1 &
+echo "scheduled ${sec}"`;
+    }
+  }
+}
+
+export interface RestoreInfo {
+  manager: 'systemd' | 'direct';
+  /** Command line the daemon ran with (nginx: from its `master process …` title). */
+  cmd?: string;
+  /** Where its stdout went (a log file), to keep logging there. */
+  out?: string;
+  /** Host time of the fault, epoch ms. */
+  atMs?: number;
+}
+
+/**
+ * A restartable command line from /proc/PID/cmdline (arguments joined by \x01 by the script).
+ * nginx rewrites its own as one title, `nginx: master process /usr/sbin/nginx -c …`: argument
+ * boundaries are lost, so a title with shell metacharacters falls back to plain `nginx`.
+ */
+export function commandLine(raw: string): string | undefined {
+  const args = raw.replace(/\u0001+$/, '').split('\u0001').filter((a) => a.length);
+  if (args.length === 1 && args[0]!.startsWith('nginx: master process ')) {
+    const title = args[0]!.slice('nginx: master process '.length).trim();
+    return /[;&|'"`$<>\\]/.test(title) ? undefined : title;
+  }
+  return args.length ? args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shq(a))).join(' ') : undefined;
+}
+
+export function parseFaultOutput(stdout: string): RestoreInfo & { error?: string } {
+  const info: RestoreInfo & { error?: string } = { manager: 'direct' };
+  for (const line of stdout.split('\n')) {
+    const [k, ...rest] = line.trim().split(' ');
+    const v = rest.join(' ').trim();
+    if (k === 'manager' && v === 'systemd') info.manager = 'systemd';
+    else if (k === 'cmd' && v) info.cmd = commandLine(v);
+    else if (k === 'out' && v.startsWith('/') && !v.startsWith('/dev/')) info.out = v;
+    else if (k === 'at' && /^\d+$/.test(v)) info.atMs = Number(BigInt(v) / 1000n) / 1000;
+    else if (k === 'error') info.error = v;
+  }
+  return info;
+}
+
+function startDaemon(name: 'keepalived' | 'nginx', info: RestoreInfo, fallback: string): string {
+  if (info.manager === 'systemd') return `systemctl start ${name}`;
+  const out = info.out ? `>>${shq(info.out)} 2>&1` : '>/dev/null 2>&1';
+  const cmd = info.cmd && /^\S*(keepalived|nginx)\b/.test(info.cmd) ? info.cmd : fallback;
+  return `[ -n "$(own ${name})" ] || setsid ${cmd} </dev/null ${out} &
+i=0; while [ -z "$(own ${name})" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+[ -n "$(own ${name})" ] || { echo "error ${name} did not start"; exit 4; }`;
+}
+
+export interface RestoreOptions {
+  /** kill-keepalived: VIPs keepalived left behind on this host, `address/prefix dev`. */
+  staleVips?: { address: string; prefix: number; dev: string }[];
+  dev?: string;
+}
+
+/** Undo a fault. Idempotent: running it twice, or after the fault undid itself, is harmless. */
+export function restoreScript(fault: FaultKind, info: RestoreInfo, o: RestoreOptions = {}): string {
+  switch (fault) {
+    case 'stop-keepalived':
+      return prelude + `at\n` + startDaemon('keepalived', info, 'keepalived');
+    case 'kill-keepalived': {
+      const del = (o.staleVips ?? []).map((v) => `ip addr del ${v.address}/${v.prefix} dev ${shq(v.dev)} 2>/dev/null && echo "removed ${v.address}"`).join('\n');
+      return prelude + `at\n[ -n "$(own keepalived)" ] || { true\n${del}\n}\n` + startDaemon('keepalived', info, 'keepalived');
+    }
+    case 'stop-nginx':
+    case 'realserver-down':
+      return prelude + `at\n` + startDaemon('nginx', info, 'nginx');
+    case 'link-down':
+      return prelude + `at\nip link set ${shq(o.dev ?? 'eth0')} up`;
+  }
+}

@@ -1,0 +1,111 @@
+import type { Cluster } from '../topology/types.js';
+import { verify, type Observations, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
+import { runFault } from './run-fault.js';
+import type { DrillOutcome, FaultKind } from './types.js';
+
+export interface DrillOptions extends ProbeOptions {
+  /** Cluster to drill; the first with two directors when absent. */
+  cluster?: string;
+  faults: FaultKind[];
+  /** Progress lines (stderr in the CLI). */
+  log: (line: string) => void;
+  /** How long to wait for verify to pass again between faults and at the end. */
+  settleMs?: number;
+}
+
+export type DrillRun =
+  | { kind: 'refused'; reason: string; verify?: VerifyReport }
+  | {
+      kind: 'ran';
+      ok: boolean;
+      cluster: string;
+      outcomes: DrillOutcome[];
+      skipped: { fault: FaultKind; reason: string }[];
+      verifyBefore: VerifyReport;
+      verifyAfter: VerifyReport;
+      /** Set when the run stopped early (fleet did not recover, Ctrl-C). */
+      stoppedEarly?: string;
+    };
+
+function pickCluster(target: VerifyTarget, name?: string): Cluster | string {
+  const cs = target.topology.clusters;
+  if (name) return cs.find((c) => c.name === name) ?? `no cluster named ${name} (clusters: ${cs.map((c) => c.name).join(', ')})`;
+  return cs.find((c) => c.instances.some((i) => i.members.length >= 2)) ?? 'no cluster has an instance with two directors: nothing can fail over';
+}
+
+function skipReason(c: Cluster, fault: FaultKind): string | null {
+  const inst = c.instances[0]!;
+  if (inst.members.length < 2 && fault !== 'realserver-down') return `${inst.name} has one director`;
+  if (fault === 'stop-nginx' && c.mode !== 'nginx') return `cluster ${c.name} is ${c.mode}: no nginx on the directors`;
+  if (fault === 'stop-nginx' && inst.trackScripts.length === 0) return `${inst.name} tracks no script: stopping nginx would not demote the master`;
+  if (fault === 'realserver-down' && !c.services.some((s) => s.realServers.length >= 2)) return 'needs a service with two realservers (traffic must drain to the other)';
+  return null;
+}
+
+async function verifyUntil(target: VerifyTarget, o: DrillOptions, ms: number): Promise<{ report: VerifyReport; observations: Observations }> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await verify(target, { ...o, signal: AbortSignal.timeout(60_000) });
+    if (v.report.ok || Date.now() >= deadline) return v;
+    await new Promise((res) => setTimeout(res, 2000));
+  }
+}
+
+function holderOf(report: VerifyReport, c: Cluster): string | null {
+  const inst = c.instances[0]!;
+  return report.findings.find((f) => f.kind === 'vip-ok' && f.cluster === c.name && f.instance === inst.name && f.vip === inst.vips[0]?.address)?.host ?? null;
+}
+
+/**
+ * Verify (refuse unless it passes), then each fault in turn on the cluster's first instance,
+ * waiting for verify to pass again between faults, and verify at the end. Restores run inside
+ * runFault whatever happens; Ctrl-C (o.signal) stops after the fault under way is restored.
+ */
+export async function runDrill(target: VerifyTarget, o: DrillOptions): Promise<DrillRun> {
+  const picked = pickCluster(target, o.cluster);
+  if (typeof picked === 'string') return { kind: 'refused', reason: picked };
+  const cluster = picked;
+  o.log(`verify before the drill`);
+  const first = await verify(target, o);
+  if (!first.report.ok) return { kind: 'refused', reason: 'verify does not pass: the drill only starts on a healthy fleet', verify: first.report };
+  const outcomes: DrillOutcome[] = [];
+  const skipped: { fault: FaultKind; reason: string }[] = [];
+  let current = first;
+  let stoppedEarly: string | undefined;
+  for (const fault of o.faults) {
+    const why = skipReason(cluster, fault);
+    if (why) {
+      skipped.push({ fault, reason: why });
+      o.log(`skip ${fault}: ${why}`);
+      continue;
+    }
+    if (o.signal?.aborted) {
+      stoppedEarly = 'interrupted';
+      break;
+    }
+    if (outcomes.length) {
+      current = await verifyUntil(target, o, o.settleMs ?? 60_000);
+      if (!current.report.ok) {
+        stoppedEarly = `verify did not pass again after ${outcomes[outcomes.length - 1]!.record.fault}`;
+        break;
+      }
+    }
+    const master = holderOf(current.report, cluster);
+    if (!master) {
+      stoppedEarly = `no single holder of ${cluster.instances[0]!.vips[0]?.address}`;
+      break;
+    }
+    o.log(`fault ${fault} (master ${master})`);
+    try {
+      outcomes.push(await runFault({ transport: o.transport, refs: target.hosts, cluster, instance: cluster.instances[0]!, master, observations: current.observations, ...(o.signal ? { signal: o.signal } : {}), log: o.log }, fault));
+    } catch (e) {
+      if (!o.signal?.aborted) throw e;
+      stoppedEarly = 'interrupted (the fault under way was restored)';
+      break;
+    }
+  }
+  o.log('verify after the drill');
+  const after = await verifyUntil(target, o, o.settleMs ?? 60_000);
+  const ok = !stoppedEarly && after.report.ok && outcomes.every((x) => x.ok);
+  return { kind: 'ran', ok, cluster: cluster.name, outcomes, skipped, verifyBefore: first.report, verifyAfter: after.report, ...(stoppedEarly ? { stoppedEarly } : {}) };
+}
