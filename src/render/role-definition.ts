@@ -134,6 +134,6 @@ export function parseRoleDefinition(role: string, file: string, text: string): R
     }
   }
   const managedPaths = strList(root, 'managed_paths');
-  if (ds.length) return { ok: false, diagnostics: ds };
+  if (ds.length) return { ok: false, diagnostics: ds.map((d) => (d.hint ? d : { ...d, hint: 'the role.yaml format is in templates/README.md' })) };
   return { ok: true, value: { name: role, file, files, handlers, managedPaths }, diagnostics: [] };
 }

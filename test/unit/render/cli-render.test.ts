@@ -43,3 +43,17 @@ test('hafleet render without --out is a usage error (64)', () => {
   assert.equal(r.code, 64);
   assert.match(r.stderr, /--out/);
 });
+
+// Inventory.dir is where templates/ overrides live, but the directory loader still reads
+// templates/*.hbs as inventory sources (src/inventory/load.ts must skip `templates`, as it skips
+// group_vars). Until then, point -i at the inventory file; this records the gap without failing.
+test('hafleet render -i DIR with a templates/ override directory inside', { todo: 'inventory directory loader must skip templates/' }, (t) => {
+  const inv = copyExample('nginx-ha');
+  const out = join(mkdtempSync(join(tmpdir(), 'hf-render-cli-')), 'out');
+  t.after(() => rmSync(inv, { recursive: true, force: true }));
+  mkdirSync(join(inv, 'templates/director'), { recursive: true });
+  writeFileSync(join(inv, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n# {{host.name}}\n');
+  const r = hafleet('render', '-i', inv, '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(out, 'lb1/usr/local/sbin/hafleet-notify'), 'utf8'), '#!/bin/sh\n# lb1\n');
+});
