@@ -68,6 +68,8 @@ export interface MachineState {
   masterPriority?: number;
   faults: string[];
   preemptPending: boolean;
+  /** The master said priority 0: masterDown is armed for Skew_Time only. */
+  masterLeaving: boolean;
   counters: Counters;
   lastTransition?: Transition;
 }
@@ -104,6 +106,7 @@ export function initialMachine(params: InstanceParams): MachineState {
     masterAdverIntervalCs: params.advertIntervalCs,
     faults: [],
     preemptPending: false,
+    masterLeaving: false,
     counters: {
       advertsReceived: 0,
       advertsSent: 0,
@@ -251,6 +254,7 @@ function onFault(s: MachineState, cause: string, active: boolean): StepResult {
 function onTimer(s: MachineState, timer: TimerName): StepResult {
   // A timer of another state is stale (cancelled late): ignore it.
   if (timer === 'masterDown' && s.state === 'BACKUP') {
+    if (s.masterLeaving) return becomeMaster({ ...s, masterLeaving: false }, `master ${s.masterIp ?? ''} left (priority 0), after Skew_Time ${round(skewTimeMs(s))} ms`);
     return becomeMaster(s, `no advert for ${round(masterDownIntervalMs(s))} ms (Master_Down_Interval)`);
   }
   if (timer === 'preemptDelay' && s.state === 'BACKUP' && s.preemptPending) {
@@ -292,13 +296,14 @@ function onAdvert(s0: MachineState, a: Advert, src: string): StepResult {
 function backupAdvert(s: MachineState, a: Advert, src: string): StepResult {
   if (a.priority === 0) {
     // RFC 5798 §6.4.2: the master is leaving; take over after Skew_Time only.
-    return { state: s, actions: [{ kind: 'arm', timer: 'masterDown', ms: skewTimeMs(s) }] };
+    return { state: { ...s, masterLeaving: true, masterIp: src }, actions: [{ kind: 'arm', timer: 'masterDown', ms: skewTimeMs(s) }] };
   }
   const preempt = s.params.preempt || s.priority === 255;
   const learned: MachineState = {
     ...s,
     masterIp: src,
     masterPriority: a.priority,
+    masterLeaving: false,
     masterAdverIntervalCs: s.params.version === 3 ? a.advertIntervalCs : s.masterAdverIntervalCs,
   };
   if (!preempt || a.priority >= s.priority) {

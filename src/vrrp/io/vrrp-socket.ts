@@ -29,7 +29,8 @@ function startWorker(workerData: unknown): Worker {
   const js = new URL('./rx-worker.js', import.meta.url);
   if (fs.existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
   const ts = new URL('./rx-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
   return new Worker(boot, { eval: true, workerData });
 }
 

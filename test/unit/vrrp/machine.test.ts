@@ -66,6 +66,8 @@ test('Backup: priority 0 from the master → take over after Skew_Time only', ()
   const b = run(initialMachine(params()), { kind: 'startup' }, rx({ priority: 200 }), rx({ priority: 0 }));
   assert.deepEqual(b.actions, [{ kind: 'arm', timer: 'masterDown', ms: 609.375 }]);
   assert.equal(b.s.counters.priorityZeroReceived, 1);
+  const m = step(b.s, { kind: 'timer', timer: 'masterDown' });
+  assert.match(m.state.lastTransition!.reason, /left \(priority 0\), after Skew_Time 609.4 ms/);
 });
 
 test('preempt_delay: a lower master is honoured until the delay runs out, then we preempt', () => {
