@@ -10,7 +10,7 @@ export function pythonLiteral(text: string): VarValue | undefined {
   const p = new LiteralParser(text);
   try {
     p.ws();
-    const v = p.value();
+    const v = p.topLevel();
     p.ws();
     if (!p.atEnd()) return undefined;
     return v;
@@ -41,6 +41,22 @@ class LiteralParser {
       else if (c === '#') this.i = this.s.length;
       else break;
     }
+  }
+
+  /** `1, 2` without brackets is a tuple in Python (`"00,04"` in a host line becomes a list). */
+  topLevel(): VarValue {
+    const first = this.value();
+    this.ws();
+    if (this.s[this.i] !== ',') return first;
+    const out: VarValue[] = [first];
+    while (this.s[this.i] === ',') {
+      this.i++;
+      this.ws();
+      if (this.atEnd()) break;
+      out.push(this.value());
+      this.ws();
+    }
+    return out;
   }
 
   value(): VarValue {

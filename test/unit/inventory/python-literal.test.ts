@@ -33,6 +33,10 @@ test('strings, lists, tuples, dicts and sets', () => {
   assert.deepEqual(pythonLiteral("{'a': 1, 'b': [True, None]}"), { a: 1, b: [true, null] });
   assert.deepEqual(pythonLiteral('{1, 2, 2}'), [1, 2]);
   assert.deepEqual(pythonLiteral('{}'), {});
+  assert.deepEqual(pythonLiteral('1, 2'), [1, 2], 'a bare tuple');
+  assert.deepEqual(pythonLiteral('00,4,'), [0, 4]);
+  assert.equal(pythonLiteral('02,06'), undefined, '02 is not a Python 3 literal');
+  assert.equal(pythonLiteral('10-5'), undefined, 'no arithmetic (Python 3.8+ rejects it)');
 });
 
 test('a trailing comment is ignored as Python ignores it', () => {
