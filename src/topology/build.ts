@@ -1,6 +1,7 @@
 import { error, hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
 import type { Inventory } from '../inventory/types.js';
 import { buildCluster } from './cluster.js';
+import { clusterDifferences, peerDisagreements } from './differences.js';
 import { clusterSources } from './sources.js';
 import type { Cluster, Topology } from './types.js';
 import { varDiagnostic } from './var-diagnostic.js';
@@ -42,9 +43,14 @@ export function buildTopologyPartial(inv: Inventory): PartialTopology {
   return { topology: { clusters, roles: rolesOf(clusters) }, diagnostics };
 }
 
-/** The HA model of an inventory, or every reason there is none. */
+/**
+ * The HA model of an inventory, or every reason there is none. A cluster that reads differently
+ * for different hosts is refused: the model holds one view, and rendering it would silently drop
+ * the others (lint reports the same findings as peers-agree / cluster-differs).
+ */
 export function buildTopology(inv: Inventory): Result<Topology> {
-  const { topology, diagnostics } = buildTopologyPartial(inv);
+  const { topology, diagnostics: built } = buildTopologyPartial(inv);
+  const diagnostics = [...built, ...peerDisagreements(inv, topology), ...clusterDifferences(inv, topology)];
   return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, value: topology, diagnostics };
 }
 

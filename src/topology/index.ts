@@ -5,6 +5,8 @@
 export type * from './types.js';
 export { buildTopology, buildTopologyPartial, secretsOf, type PartialTopology } from './build.js';
 export { clusterSources, type ClusterSource, type ClusterVariant } from './sources.js';
+export { peerDisagreements, clusterDifferences } from './differences.js';
+export { instanceView, PEER_FIELDS, type InstanceView } from './views.js';
 export { varEvents, walkValue, describeValue, expectedOf, type VarEvent } from './walk.js';
 export { varDiagnostic } from './var-diagnostic.js';
 export { clusterSpec, hostVarSpecs, topLevelSpecs, OWN_PREFIXES, MODES, LB_ALGOS, ENGINES, type KeySpec } from './keys.js';

@@ -136,3 +136,13 @@ test('1,000 hosts build in milliseconds', () => {
   assert.equal(r.value.roles.size, 1000);
   assert.ok(ms < 200, `took ${ms} ms`);
 });
+
+test('a cluster that reads differently for different hosts is refused, secrets unspoken', () => {
+  const spec = { all: { hafleet_clusters: [cluster({ vrrp: { auth_pass: 's3cret' } })] }, groups: { directors: lbs, webservers: webs } };
+  const peer = buildTopology(fakeInventory({ ...spec, hostVars: { lb2: { hafleet_clusters: [cluster({ vrrp: { auth_pass: 'other' } })] } } }));
+  assert.equal(peer.ok, false);
+  assert.deepEqual(peer.diagnostics.map((d) => [d.code, d.where.host]), [['peers-agree', 'lb2']]);
+  assert.ok(!JSON.stringify(peer.diagnostics).includes('other') && !JSON.stringify(peer.diagnostics).includes('s3cret'));
+  const rs = buildTopology(fakeInventory({ ...spec, hostVars: { web1: { hafleet_clusters: [cluster({ vips: ['198.18.0.101/24'], vrrp: { auth_pass: 's3cret' } })] } } }));
+  assert.deepEqual(rs.ok ? [] : rs.diagnostics.map((d) => [d.code, d.where.host, d.where.key]), [['cluster-differs', 'web1', 'hafleet_clusters[0].vips[0]']]);
+});

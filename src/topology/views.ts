@@ -1,5 +1,6 @@
 import type { Inventory, VarValue } from '../inventory/types.js';
-import { clusterSources, type ClusterVariant, type VrrpInstance } from '../topology/index.js';
+import { clusterSources, type ClusterVariant } from './sources.js';
+import type { VrrpInstance } from './types.js';
 
 type Obj = Record<string, VarValue>;
 const isObj = (v: VarValue | undefined): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
