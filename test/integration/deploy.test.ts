@@ -1,0 +1,221 @@
+/**
+ * hafleet plan/deploy against a real 2+2 lab (sshd, nginx, keepalived, VRRP on the wire), the CLI
+ * run in the lab's admin namespace. One lab, steps in order: each step starts from the state the
+ * previous one left, as an operator's day would.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startLab, REPO_ROOT, type TestLab } from './support/lab.js';
+import { waitFor } from './support/wait.js';
+
+let lab: TestLab;
+let baseVars = '';
+let varsPath = '';
+const KA = '/etc/keepalived/keepalived.conf';
+const NGINX = '/etc/nginx/conf.d/hafleet-web.conf';
+
+/** Rewrite the lab's group_vars with tunables that land in keepalived.conf and the nginx conf. */
+function tune(garpDelay: number, readTimeoutS: number): void {
+  writeFileSync(varsPath, `${baseVars.trimEnd()}\n      garp_master_delay: ${garpDelay}\n    nginx:\n      proxy_read_timeout: ${readTimeoutS}s\n`);
+}
+
+async function deploy(args: string[] = []) {
+  const r = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes', '--json', ...args], { timeoutMs: 120_000 });
+  let doc: any = null;
+  try {
+    doc = JSON.parse(r.stdout);
+  } catch {
+    /* asserted by the caller through code/stderr */
+  }
+  return { ...r, doc };
+}
+
+function statusOf(doc: any): Record<string, string> {
+  return Object.fromEntries(doc.result.hosts.map((h: any) => [h.host, h.status]));
+}
+
+async function sha(host: string, path: string): Promise<string> {
+  return (await lab.hostExec(host, `sha256sum ${path} | cut -d' ' -f1`)).stdout.trim();
+}
+
+async function pidOf(host: string, file: string): Promise<string> {
+  return (await lab.hostExec(host, `cat ${file} 2>/dev/null`)).stdout.trim();
+}
+
+async function leftovers(host: string): Promise<string> {
+  const r = await lab.hostExec(host, "find /etc/keepalived /etc/nginx/conf.d /usr/local/sbin /usr/share/hafleet -name '.hafleet-tmp-*' 2>/dev/null; ls -d /var/lib/hafleet/lock /tmp/hafleet-validate.* 2>/dev/null; true");
+  return r.stdout.trim();
+}
+
+/** Names served through the VIP from the admin namespace. */
+async function servedNames(n: number): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const r = await lab.adminExec('curl', ['-s', '-m', '2', `http://${lab.vip}/`]);
+    if (r.code === 0) names.add(r.stdout.trim());
+  }
+  return names;
+}
+
+describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
+  before(async () => {
+    lab = await startLab(undefined, { directors: 2, realservers: 2 });
+    varsPath = join(dirname(lab.inventoryPath), 'group_vars', 'all.yml');
+    baseVars = readFileSync(varsPath, 'utf8');
+  });
+  after(async () => {
+    await lab?.down();
+  });
+
+  it('plan --detailed-exitcode says there are changes, validated on the hosts', async () => {
+    const r = await lab.hafleet(['plan', '-i', lab.inventoryPath, '--detailed-exitcode'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stdout, /✓ validated \/etc\/keepalived\/keepalived.conf/);
+    assert.match(r.stdout, /✓ validated \/etc\/nginx\/conf.d\/hafleet-web.conf/);
+    assert.match(r.stdout, /^Plan: \d+ files to change on 2 hosts, 4 reloads \(keepalived ×2, nginx ×2\)\.$/m);
+    assert.match(r.stdout, /auth_pass \*{8}/);
+    assert.ok(!/auth_pass (?!\*)/.test(r.stdout), 'auth_pass is masked');
+    assert.equal(await leftovers('lb1'), '', 'plan leaves nothing behind');
+  });
+
+  it('first deploy: keepalived on both directors, one VIP holder, both realservers through the VIP', async () => {
+    const r = await deploy();
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(statusOf(r.doc), { lb1: 'changed', lb2: 'changed', web1: 'ok', web2: 'ok' });
+    for (const lb of ['lb1', 'lb2']) {
+      const pid = await pidOf(lb, '/run/keepalived.pid');
+      assert.ok(pid && (await lab.hostExec(lb, `kill -0 ${pid}`)).code === 0, `keepalived runs on ${lb}`);
+      assert.equal(await leftovers(lb), '', `no temp file, lock or check dir left on ${lb}`);
+      const rec = JSON.parse((await lab.hostExec(lb, 'cat /var/lib/hafleet/last-deploy.json')).stdout);
+      assert.equal(rec.planId, r.doc.plan.id);
+      assert.equal(rec.files.find((f: any) => f.path === KA).sha256, await sha(lb, KA));
+    }
+    const holder = await waitFor('one VIP holder', async () => (await lab.vipHolder()) ?? undefined, { timeoutMs: 15_000 });
+    assert.ok(holder === 'lb1' || holder === 'lb2');
+    const names = await waitFor('both realservers through the VIP', async () => {
+      const n = await servedNames(6);
+      return n.has('web1') && n.has('web2') ? n : undefined;
+    }, { timeoutMs: 15_000 });
+    assert.deepEqual([...names].sort(), ['web1', 'web2']);
+  });
+
+  it('second deploy changes nothing and runs no handler', async () => {
+    const before = { ka: await pidOf('lb1', '/run/keepalived.pid'), mtime: (await lab.hostExec('lb1', `stat -c %Y ${KA}`)).stdout };
+    const r = await deploy();
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(statusOf(r.doc), { lb1: 'ok', lb2: 'ok', web1: 'ok', web2: 'ok' });
+    assert.equal(r.doc.plan.summary.filesToChange, 0);
+    assert.deepEqual(r.doc.plan.summary.handlers, {});
+    assert.equal((await lab.hostExec('lb1', `stat -c %Y ${KA}`)).stdout, before.mtime);
+    assert.equal(await pidOf('lb1', '/run/keepalived.pid'), before.ka);
+    const p = await lab.hafleet(['plan', '-i', lab.inventoryPath, '--detailed-exitcode'], { timeoutMs: 60_000 });
+    assert.equal(p.code, 0, p.stdout + p.stderr);
+  });
+
+  it('zero downtime: a client loop through the VIP sees no failed request while both configs change', async () => {
+    const holder = await lab.vipHolder();
+    tune(4, 31);
+    const stop = `/tmp/hafleet-zd-${lab.name}.stop`;
+    rmSync(stop, { force: true });
+    // Bounded: at most 400 requests (≈ 40 s), ends as soon as the deploy is done.
+    const loop = lab.adminExec('sh', ['-c', `ok=0; bad=0; i=0; while [ $i -lt 400 ] && [ ! -e ${stop} ]; do i=$((i+1)); if curl -s -o /dev/null -m 2 -w '%{http_code}' http://${lab.vip}/ | grep -q '^200$'; then ok=$((ok+1)); else bad=$((bad+1)); fi; sleep 0.05; done; echo "$ok $bad"`], { timeoutMs: 120_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const r = await deploy();
+    await new Promise((r) => setTimeout(r, 1500)); // requests after the last reload count too
+    writeFileSync(stop, '');
+    const [ok, bad] = (await loop).stdout.trim().split(' ').map(Number);
+    rmSync(stop, { force: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(statusOf(r.doc), { lb1: 'changed', lb2: 'changed', web1: 'ok', web2: 'ok' });
+    const first = r.doc.result.hosts.find((h: any) => h.host !== holder && h.host.startsWith('lb'));
+    assert.ok(first.changed.includes(KA) && first.changed.includes(NGINX));
+    assert.ok(ok! > 20, `the loop ran (${ok} ok)`);
+    assert.equal(bad, 0, `${bad} failed requests during the deploy`);
+    assert.equal(await lab.vipHolder(), holder, 'the VIP stayed where it was');
+  });
+
+  it('a template override keepalived rejects: that host fails with keepalived\'s words, old config stays, VIP served, exit 1', async () => {
+    const override = join(dirname(lab.inventoryPath), 'templates', 'director', 'keepalived.conf.hbs');
+    const builtin = readFileSync(join(REPO_ROOT, 'templates', 'director', 'keepalived.conf.hbs'), 'utf8');
+    mkdirSync(dirname(override), { recursive: true });
+    writeFileSync(override, builtin.replace(/virtual_router_id\s+\{\{[^}]+\}\}/, 'virtual_router_id 300'));
+    const before = { lb1: await sha('lb1', KA), lb2: await sha('lb2', KA) };
+    try {
+      const r = await deploy();
+      assert.equal(r.code, 1, r.stderr);
+      const failed = r.doc.result.hosts.filter((h: any) => h.status === 'failed');
+      assert.equal(failed.length, 1, JSON.stringify(r.doc.result.hosts));
+      assert.equal(failed[0].step, 'validate');
+      assert.match(failed[0].message, /VRID '300' not valid|outside range/);
+      assert.match(failed[0].message, /\/etc\/keepalived\/keepalived.conf/);
+      assert.ok(!failed[0].message.includes('hafleet-validate'), 'the message names the real file');
+      assert.equal(r.doc.result.hosts.find((h: any) => h.host.startsWith('lb') && h.host !== failed[0].host).status, 'skipped');
+      assert.deepEqual({ lb1: await sha('lb1', KA), lb2: await sha('lb2', KA) }, before, 'old configs still active');
+      assert.equal(await leftovers(failed[0].host), '');
+      assert.ok((await servedNames(4)).size > 0, 'VIP still served');
+      assert.ok(await lab.vipHolder());
+    } finally {
+      rmSync(join(dirname(lab.inventoryPath), 'templates'), { recursive: true, force: true });
+    }
+  });
+
+  it('a changed host key is refused before anything is sent', async () => {
+    tune(3, 32);
+    const kh = readFileSync(lab.knownHosts, 'utf8');
+    const lb2 = lab.hosts.find((h) => h.name === 'lb2')!.address;
+    const otherKey = readFileSync(`${lab.privateKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+    writeFileSync(lab.knownHosts, kh.split('\n').map((l) => (l.startsWith(`${lb2} `) ? `${lb2} ${otherKey}` : l)).join('\n'));
+    const before = await sha('lb2', KA);
+    const authBefore = (await lab.hostExec('lb2', 'grep -c Accepted /var/log/sshd.log || true')).stdout.trim();
+    try {
+      const r = await deploy(['--limit', 'lb2']);
+      assert.equal(r.code, 1, r.stderr);
+      const h = r.doc.result.hosts.find((x: any) => x.host === 'lb2');
+      assert.equal(h.status, 'failed');
+      assert.match(h.message, /changed|mismatch/i);
+      assert.equal(await sha('lb2', KA), before);
+      assert.equal((await lab.hostExec('lb2', 'grep -c Accepted /var/log/sshd.log || true')).stdout.trim(), authBefore, 'no login happened');
+    } finally {
+      writeFileSync(lab.knownHosts, kh);
+    }
+  });
+
+  it('sshd stopped mid-deploy: that host unreachable, the others finish, nothing half-written; next deploy converges', async () => {
+    tune(2, 33);
+    const findSshd = `for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = sshd ] && [ $d/ns/net -ef /proc/self/ns/net ] && echo \${d#/proc/}; done`;
+    const oldKa = await sha('lb2', KA);
+    const run = deploy();
+    // lb2 is not the VIP holder, so it goes first: cut it off while its deploy script holds the lock.
+    await waitFor('lb2 deploy under way', async () => (await lab.hostExec('lb2', 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
+    const pids = (await lab.hostExec('lb2', findSshd)).stdout.trim().split('\n').filter(Boolean);
+    await lab.hostExec('lb2', `kill ${pids.join(' ')}`);
+    const r = await run;
+    assert.equal(r.code, 4, r.stderr);
+    const st = statusOf(r.doc);
+    assert.equal(st.lb2, 'unreachable');
+    assert.equal(st.lb1, 'changed');
+    // The script left the session and ran to its end on its own: new config whole, nothing left over.
+    await waitFor('lb2 script finished', async () => (await lab.hostExec('lb2', 'test -d /var/lib/hafleet/lock')).code !== 0, { timeoutMs: 30_000 });
+    assert.equal(await leftovers('lb2'), '');
+    const nowKa = await sha('lb2', KA);
+    const record = JSON.parse((await lab.hostExec('lb2', 'cat /var/lib/hafleet/last-deploy.json')).stdout);
+    assert.equal(nowKa, record.files.find((f: any) => f.path === KA).sha256, 'a whole file, matching the record (new, or old after a rollback)');
+    assert.ok(nowKa !== oldKa || record.planId !== r.doc.plan.id);
+    // Bring sshd back (same command line as the lab's), then converge.
+    await lab.hostExec('lb2', 'setsid /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log');
+    try {
+      await waitFor('lb2 sshd back', async () => (await lab.ssh('lb2', 'true')).code === 0, { timeoutMs: 10_000 });
+      const again = await deploy();
+      assert.equal(again.code, 0, again.stderr);
+      const third = await deploy();
+      assert.equal(third.code, 0, third.stderr);
+      assert.deepEqual(statusOf(third.doc), { lb1: 'ok', lb2: 'ok', web1: 'ok', web2: 'ok' });
+    } finally {
+      // The sshd we started is not in the lab's state: stop it by pid before lab down.
+      const mine = (await lab.hostExec('lb2', findSshd)).stdout.trim().split('\n').filter(Boolean);
+      if (mine.length) await lab.hostExec('lb2', `kill ${mine.join(' ')}`);
+    }
+  });
+});
