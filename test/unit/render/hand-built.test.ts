@@ -26,9 +26,9 @@ test('agent engine: a VRRP-only config for the agent, no keepalived.conf, the ag
   const r = renderHost(noInventory, topology(natCluster('agent')), 'd2');
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   const paths = r.value.files.map((f) => f.path);
-  assert.ok(paths.includes('/etc/hafleet/vrrp-agent.conf'));
+  assert.ok(paths.includes('/etc/keepalived/hafleet-agent.conf'));
   assert.ok(!paths.includes('/etc/keepalived/keepalived.conf'));
-  const conf = r.value.files.find((f) => f.path === '/etc/hafleet/vrrp-agent.conf')!;
+  const conf = r.value.files.find((f) => f.path === '/etc/keepalived/hafleet-agent.conf')!;
   assert.match(conf.content, /vrrp_instance app_81 \{\n\s+state BACKUP/);
   assert.doesNotMatch(conf.content, /virtual_server/);
   assert.deepEqual(conf.secrets, ['natpass1']);

@@ -46,7 +46,7 @@ test('director: scripts come before keepalived.conf, nginx reloads before keepal
 test('the VRRP agent accepts the config rendered for it (hafleet agent -t)', (t) => {
   const r = renderHost(noInventory, topology(natCluster('agent')), 'd1');
   assert.ok(r.ok);
-  const f = r.value.files.find((x) => x.path === '/etc/hafleet/vrrp-agent.conf')!;
+  const f = r.value.files.find((x) => x.path === '/etc/keepalived/hafleet-agent.conf')!;
   const dir = mkdtempSync(join(tmpdir(), 'hf-render-agent-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'vrrp-agent.conf');
