@@ -184,6 +184,7 @@ export class Agent {
           if (t.state.up !== before) {
             this.o.log.log('info', `vrrp_script ${conf.name} ${t.state.up ? 'passes' : 'fails'}`, { script: conf.name, code: res.code, timedOut: res.timedOut, error: res.error });
             for (const r of this.runners.values()) if (r.conf.trackScripts.some((x) => x.name === conf.name)) this.applyTracking(r);
+            this.scheduleStatus();
           }
         });
       };
@@ -275,6 +276,7 @@ export class Agent {
       runners: [...this.runners.values()],
       socketDrops: [...this.sockets.values()].reduce((a, e) => ({ otherVrid: a.otherVrid + e.otherVrid, undecodable: a.undecodable + e.undecodable }), { otherVrid: 0, undecodable: 0 }),
       addrVia: this.addr.via,
+      scripts: [...this.scripts.values()].map((t) => ({ name: t.conf.name, ok: t.state.up })),
     });
   }
 

@@ -33,6 +33,8 @@ export interface AgentStatus {
   vipVia: string;
   socketDrops: { otherVrid: number; undecodable: number };
   instances: InstanceStatus[];
+  /** vrrp_script results after fall/rise (what `hafleet verify` shows). */
+  scripts: { name: string; ok: boolean }[];
 }
 
 interface RunnerView {
@@ -41,7 +43,14 @@ interface RunnerView {
   lastTransitionAt?: number;
 }
 
-export function buildStatus(o: { startedAt: string; configFile: string; runners: RunnerView[]; socketDrops: AgentStatus['socketDrops']; addrVia: string }): AgentStatus {
+export function buildStatus(o: {
+  startedAt: string;
+  configFile: string;
+  runners: RunnerView[];
+  socketDrops: AgentStatus['socketDrops'];
+  addrVia: string;
+  scripts: AgentStatus['scripts'];
+}): AgentStatus {
   return {
     pid: process.pid,
     startedAt: o.startedAt,
@@ -65,6 +74,7 @@ export function buildStatus(o: { startedAt: string; configFile: string; runners:
       counters: r.m.counters,
       lastTransition: r.m.lastTransition && r.lastTransitionAt ? { ...r.m.lastTransition, at: new Date(r.lastTransitionAt).toISOString() } : null,
     })),
+    scripts: o.scripts,
   };
 }
 
