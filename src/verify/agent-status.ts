@@ -15,6 +15,12 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** The agent counts dropped adverts by reason (`counters.drops['auth-mismatch']`). */
+function authDrops(counters: unknown): number {
+  const drops = (counters as { drops?: Record<string, unknown> } | undefined)?.drops ?? {};
+  return Object.entries(drops).filter(([k]) => k.includes('auth')).reduce((n, [, v]) => n + (num(v) ?? 0), 0);
+}
+
 export function agentReport(text: string): SpeakerReport | null {
   let doc: unknown;
   try {
@@ -35,7 +41,7 @@ export function agentReport(text: string): SpeakerReport | null {
       ...(vrid !== undefined ? { vrid } : {}),
       state: state(e.state),
       ...(prio !== undefined ? { effectivePriority: prio } : {}),
-      authFailures: num(e.authFailures ?? (e.stats as Record<string, unknown> | undefined)?.authFailures) ?? 0,
+      authFailures: num(e.authFailures) ?? authDrops(e.counters),
     };
   });
   const scriptsRaw = (doc as { scripts?: unknown }).scripts;

@@ -11,7 +11,9 @@ import type { SpeakerReport } from './types.js';
  * Files are read through /proc/PID/root so keepalived's /tmp is found even in a private mount
  * namespace. Sections are framed by `@@hafleet:NAME@@` lines.
  */
-export const agentStatusPaths = ['/run/hafleet-agent/status.json', '/run/hafleet/agent-status.json', '/var/run/hafleet-agent.json'];
+export const agentStatusPaths = ['/run/hafleet/agent-status.json', '/run/hafleet-agent/status.json'];
+/** Where the director role's handler records the agent's pid (as facts read it). */
+export const agentPidFile = '/run/hafleet/agent.pid';
 
 export function hostProbeScript(): string {
   return `
@@ -28,9 +30,11 @@ for d in /proc/[0-9]*; do
     keepalived) pp=$(awk '{print $4}' $d/stat 2>/dev/null)
       [ "$(cat /proc/$pp/comm 2>/dev/null)" = keepalived ] || kpid=$p; echo "keepalived $p";;
     nginx) echo "nginx $p";;
-    *) if tr '\\0' ' ' < $d/cmdline 2>/dev/null | grep -q 'hafleet.* agent'; then echo "hafleet-agent $p"; apid=$p; fi;;
   esac
 done
+# The agent is node: known by its pid file, not its name (a cmdline grep would match this very script).
+ap=$(cat ${agentPidFile} 2>/dev/null)
+if [ -n "$ap" ] && [ "$(readlink /proc/$ap/ns/net 2>/dev/null)" = "$self" ]; then echo "hafleet-agent $ap"; apid=$ap; fi
 if [ -n "$kpid" ]; then
   r=/proc/$kpid/root/tmp
   rm -f $r/keepalived.data $r/keepalived.json
@@ -48,8 +52,11 @@ if [ -n "$kpid" ]; then
   command -v journalctl >/dev/null 2>&1 && journalctl -u keepalived -n 400 --no-pager 2>/dev/null | grep -E '${speakerLogGrep}'
 fi
 if [ -n "$apid" ]; then
+  sf=$(tr '\\0' '\\n' < /proc/$apid/cmdline | sed -n '/^--status-file$/{n;p;q}')
   s agent
-  for f in ${agentStatusPaths.join(' ')}; do [ -f /proc/$apid/root$f ] && { cat /proc/$apid/root$f; break; }; done
+  for f in $sf ${agentStatusPaths.join(' ')}; do [ -f /proc/$apid/root$f ] && { cat /proc/$apid/root$f; break; }; done
+  s alog
+  tail -n 400 /proc/$apid/root/var/log/hafleet-agent.log 2>/dev/null | grep -E '${speakerLogGrep}'
 fi
 s sysctl
 for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo "net.ipv4.conf.\${k%%/*}.\${k##*/} $(cat /proc/sys/net/ipv4/conf/$k 2>/dev/null)"; done
@@ -122,5 +129,5 @@ export function parseHostProbe(out: string): HostProbe {
     const [k, v] = line.trim().split(/\s+/);
     if (k && v !== undefined) sysctls[k] = v;
   }
-  return { addresses, macs, running, speaker, authLogLines: authLogLines((sec.get('klog') ?? '').split('\n')), sysctls };
+  return { addresses, macs, running, speaker, authLogLines: authLogLines(((sec.get('klog') ?? '') + '\n' + (sec.get('alog') ?? '')).split('\n')), sysctls };
 }

@@ -66,4 +66,7 @@ test('agent status file, array or map form', () => {
   const m = agentReport(JSON.stringify({ web_52: { vrid: 52, state: 'Backup' } }))!;
   assert.equal(m.instances[0]!.state, 'BACKUP');
   assert.equal(agentReport('{'), null);
+  // The agent's own document (src/vrrp/status.ts): auth drops are counted by reason.
+  const doc = { pid: 9, instances: [{ name: 'web_1', vrid: 1, state: 'BACKUP', priority: 100, counters: { advertsReceived: 3, drops: { 'auth-mismatch': 4, 'bad-ttl': 1 } } }] };
+  assert.equal(agentReport(JSON.stringify(doc))!.instances[0]!.authFailures, 4);
 });
