@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from '../diagnostics/index.js';
 import type { Inventory } from '../inventory/types.js';
 import { derivedPriority } from './defaults.js';
-import { int, list, obj, str, type Obj } from './read.js';
+import { hostInt, int, list, obj, str, type Obj } from './read.js';
 import type { Vip, VrrpEngine, VrrpInstance, VrrpMember } from './types.js';
 import { parseVip } from './vips.js';
 import { whereAt, type KeyPath } from './where.js';
@@ -71,12 +71,12 @@ function buildMembers(c: InstanceContext, order: string[], priorities: Obj): Vrr
   const members = order.map((host, position): VrrpMember => {
     const vars = c.inv.hosts.get(host)!.vars;
     const address = str(vars.unicast_src_ip) ?? str(vars.ansible_host) ?? host;
-    const prefix = int(vars.vrrp_prefix);
+    const prefix = hostInt(vars.vrrp_prefix);
     const state = str(vars.vrrp_state);
     const engine = str(vars.vrrp_engine);
     return {
       host,
-      priority: int(priorities[host]) ?? int(vars.vrrp_priority) ?? derivedPriority(position),
+      priority: int(priorities[host]) ?? hostInt(vars.vrrp_priority) ?? derivedPriority(position),
       initialState: 'BACKUP',
       interface: str(vars.vrrp_interface) ?? c.interface ?? '',
       address,

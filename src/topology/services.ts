@@ -2,7 +2,7 @@ import { error, type Diagnostic } from '../diagnostics/index.js';
 import type { Inventory } from '../inventory/types.js';
 import { DEFAULTS } from './defaults.js';
 import { LB_ALGOS } from './keys.js';
-import { bool, int, list, obj, str, type Obj } from './read.js';
+import { hostBool, hostInt, int, list, obj, str, type Obj } from './read.js';
 import type { HealthCheck, LbAlgo, RealServer, VirtualService } from './types.js';
 import { addressText, parseAddress } from './vips.js';
 import { whereAt, type KeyPath } from './where.js';
@@ -78,8 +78,8 @@ function realServer(inv: Inventory, host: string, port: number): RealServer {
     host,
     address: str(vars.realserver_address) ?? str(vars.ansible_host) ?? host,
     port,
-    weight: int(vars.realserver_weight) ?? DEFAULTS.realserver.weight,
-    backup: bool(vars.realserver_backup) ?? DEFAULTS.realserver.backup,
+    weight: hostInt(vars.realserver_weight) ?? DEFAULTS.realserver.weight,
+    backup: hostBool(vars.realserver_backup) ?? DEFAULTS.realserver.backup,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Inventory, VarValue } from '../inventory/types.js';
 import { didYouMean } from './did-you-mean.js';
 import { OWN_PREFIXES, topLevelSpecs, type KeySpec } from './keys.js';
+import { coerceHostScalar } from './read.js';
 import type { KeyPath } from './where.js';
 
 /** What walking the variables against the key table finds; each lint rule picks its kind. */
@@ -113,7 +114,7 @@ export function varEvents(inv: Inventory): VarEvent[] {
       if (seen.has(id)) continue;
       seen.add(id);
       if (!spec) out.push({ kind: 'unknown-key', host: host.name, path: [name], ...(suggestion ? { suggestion } : {}) });
-      else walkValue(spec, value, host.name, [name], (e) => out.push(e));
+      else walkValue(spec, coerceHostScalar(spec.type, value), host.name, [name], (e) => out.push(e));
     }
   }
   cache.set(inv, out);
