@@ -62,7 +62,8 @@ export function buildInventory(b: InventoryBuilder, path: string, dir: string, o
     }
     const own = [...raw.layers, ...raw.fileLayers];
     hostLayers.set(raw.name, own.length ? [...s.layers, ...own] : s.layers);
-    const vars = own.length ? Object.assign({}, s.vars, ...own.map((l) => l.vars)) : s.vars;
+    // Hosts without vars of their own share one frozen object: nobody may write into it.
+    const vars = own.length ? Object.freeze(Object.assign({}, s.vars, ...own.map((l) => l.vars))) : s.vars;
     hosts.set(raw.name, { name: raw.name, vars, groups: s.groups, where: raw.where });
   }
 
@@ -92,7 +93,7 @@ function merge(layers: readonly VarLayer[]): Vars {
     deepFreeze(l.vars);
     Object.assign(out, l.vars);
   }
-  return out;
+  return Object.freeze(out);
 }
 
 function deepFreeze(v: VarValue): void {

@@ -82,4 +82,5 @@ test('merged vars are frozen and shared, not copied per host', () => {
   assert.equal(a.big, b.big);
   assert.ok(Object.isFrozen(a.big));
   assert.throws(() => (a.big as { list: number[] }).list.push(4), TypeError);
+  assert.throws(() => { a.extra = 1; }, TypeError, 'host vars themselves are frozen too');
 });
