@@ -52,14 +52,15 @@ export function buildCluster(inv: Inventory, src: ClusterSource, diags: Diagnost
 /** nginx mode tracks nginx unless `track.nginx: false`; LVS modes only when asked for. */
 function buildTrack(mode: Mode, track: Obj): TrackScript[] {
   const t = track.nginx;
-  if (t === false || (t === undefined && mode !== 'nginx') || (t !== true && t !== undefined && (typeof t !== 'object' || Array.isArray(t) || t === null))) return [];
+  const on = t === undefined ? mode === 'nginx' : t !== false;
+  if (!on) return [];
   const o = obj(t);
   const d = DEFAULTS.trackNginx;
-  const user = str(o.user) ?? d.user;
   return [{
     name: d.name, script: str(o.script) ?? d.script,
     intervalSec: int(o.interval) ?? d.intervalSec, timeoutSec: int(o.timeout) ?? d.timeoutSec,
-    weight: int(o.weight) ?? d.weight, fall: int(o.fall) ?? d.fall, rise: int(o.rise) ?? d.rise, user,
+    weight: int(o.weight) ?? d.weight, fall: int(o.fall) ?? d.fall, rise: int(o.rise) ?? d.rise,
+    user: str(o.user) ?? d.user,
   }];
 }
 

@@ -55,9 +55,19 @@ function one(c: InstanceContext, raw: Obj, path: KeyPath, diags: Diagnostic[], l
     diags.push(error('missing-key', 'missing interface', whereAt(c.inv, c.host, c.path), 'add interface: eth0 to the cluster, or vrrp_interface to each director'));
     return undefined;
   }
+  const rawVips = list(raw.vips);
+  // With `instances:` the key walk reports a missing vips (required there); the short form is ours.
+  if (rawVips === undefined && !listed) {
+    diags.push(error('missing-key', 'missing vips', whereAt(c.inv, c.host, path), 'add vips: [198.18.0.100/24] next to vrid'));
+    return undefined;
+  }
+  if (rawVips?.length === 0) {
+    diags.push(error('instance-form', `instance ${name} has no VIPs`, whereAt(c.inv, c.host, [...path, 'vips']), 'list at least one VIP, e.g. [198.18.0.100/24]'));
+    return undefined;
+  }
   const defaultPrefix = members.find((m) => m.prefix !== undefined)?.prefix;
   const vips: Vip[] = [];
-  (list(raw.vips) ?? []).forEach((v, i) => {
+  (rawVips ?? []).forEach((v, i) => {
     const vip = parseVip(v, { inv: c.inv, host: c.host, path: [...path, 'vips', i], dev: iface, ...(defaultPrefix !== undefined ? { defaultPrefix } : {}) }, diags);
     if (vip) vips.push(vip);
   });

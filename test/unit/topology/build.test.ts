@@ -146,3 +146,9 @@ test('a cluster that reads differently for different hosts is refused, secrets u
   const rs = buildTopology(fakeInventory({ ...spec, hostVars: { web1: { hafleet_clusters: [cluster({ vips: ['198.18.0.101/24'], vrrp: { auth_pass: 's3cret' } })] } } }));
   assert.deepEqual(rs.ok ? [] : rs.diagnostics.map((d) => [d.code, d.where.host, d.where.key]), [['cluster-differs', 'web1', 'hafleet_clusters[0].vips[0]']]);
 });
+
+test('an instance needs VIPs: missing in the short form, empty anywhere', () => {
+  assert.deepEqual(codes({ vips: undefined } as Vars), ['missing-key']);
+  assert.deepEqual(codes({ vips: [] }), ['instance-form']);
+  assert.deepEqual(codes({ vrid: undefined, vips: undefined, instances: [{ vrid: 51 }] } as Vars), ['missing-key']);
+});
