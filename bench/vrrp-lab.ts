@@ -1,0 +1,214 @@
+/**
+ * A two-router VRRP lab of our own for the agent's integration tests and benchmarks: network
+ * namespaces `hf-ag<pid><tag>-a|b` on a bridge `hfag<pid><tag>`, 198.18.250.1 and .2. Runs the
+ * agent or a real keepalived in each, watches VIP placement with `ip -n NS -j addr`, and tears
+ * down exactly what it created (processes by pid, then links and namespaces by name).
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Node = 'a' | 'b';
+export const ADDR: Record<Node, string> = { a: '198.18.250.1', b: '198.18.250.2' };
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Proc {
+  node: Node;
+  kind: 'agent' | 'keepalived';
+  child: ChildProcess;
+  /** For keepalived: the VRRP child's pid (what kill -9 must hit), read from its pidfile. */
+  vrrpPid?: number;
+  log: string;
+  statusFile?: string;
+  exited: Promise<void>;
+}
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export class VrrpLab {
+  readonly dir: string;
+  readonly procs: Proc[] = [];
+  private created: { ns: string[]; links: string[] } = { ns: [], links: [] };
+
+  constructor(readonly tag: string) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `hfag-${process.pid}${tag}-`));
+  }
+
+  ns(n: Node): string {
+    return `hf-ag${process.pid}${this.tag}-${n}`;
+  }
+
+  get bridge(): string {
+    return `hfag${process.pid}${this.tag}`;
+  }
+
+  up(): void {
+    sh('ip', ['link', 'add', this.bridge, 'type', 'bridge']);
+    this.created.links.push(this.bridge);
+    sh('ip', ['link', 'set', this.bridge, 'up']);
+    for (const n of ['a', 'b'] as Node[]) {
+      const ns = this.ns(n);
+      sh('ip', ['netns', 'add', ns]);
+      this.created.ns.push(ns);
+      const host = `v${process.pid}${this.tag}${n}`;
+      sh('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+      this.created.links.push(host);
+      sh('ip', ['link', 'set', host, 'master', this.bridge, 'up']);
+      sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+      sh('ip', ['-n', ns, 'addr', 'add', `${ADDR[n]}/24`, 'dev', 'eth0']);
+    }
+  }
+
+  write(name: string, text: string): string {
+    const f = path.join(this.dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  }
+
+  private track(p: Omit<Proc, 'exited' | 'log'> & { logFile: string }): Proc {
+    const out = fs.openSync(p.logFile, 'a');
+    p.child.stdout?.on('data', (d: Buffer) => fs.writeSync(out, d));
+    p.child.stderr?.on('data', (d: Buffer) => fs.writeSync(out, d));
+    const proc: Proc = {
+      ...p,
+      log: p.logFile,
+      exited: new Promise((r) => p.child.once('exit', () => r())),
+    };
+    this.procs.push(proc);
+    return proc;
+  }
+
+  startAgent(n: Node, conf: string, extra: string[] = []): Proc {
+    const statusFile = path.join(this.dir, `agent-${n}-${this.procs.length}.status.json`);
+    const child = spawn('ip', ['netns', 'exec', this.ns(n), process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'agent', '-f', conf, '--status-file', statusFile, ...extra], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return this.track({ node: n, kind: 'agent', child, statusFile, logFile: path.join(this.dir, `agent-${n}-${this.procs.length}.log`) });
+  }
+
+  startKeepalived(n: Node, conf: string): Proc {
+    const i = this.procs.length;
+    const pid = path.join(this.dir, `ka-${n}-${i}.pid`);
+    const vrrpPid = path.join(this.dir, `ka-${n}-${i}-vrrp.pid`);
+    const child = spawn('ip', ['netns', 'exec', this.ns(n), '/usr/sbin/keepalived', '-n', '-l', '-D', '--vrrp', '-f', conf, '-p', pid, '-r', vrrpPid], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = this.track({ node: n, kind: 'keepalived', child, logFile: path.join(this.dir, `ka-${n}-${i}.log`) });
+    const read = () => {
+      try {
+        p.vrrpPid = Number(fs.readFileSync(vrrpPid, 'utf8').trim()) || undefined;
+      } catch {
+        /* not written yet */
+      }
+      if (!p.vrrpPid && p.child.exitCode === null) setTimeout(read, 20);
+    };
+    read();
+    return p;
+  }
+
+  /** Wait until the process is ready: the agent wrote its status, keepalived its VRRP pidfile. */
+  async ready(p: Proc, timeoutMs = 20_000): Promise<void> {
+    const ok = () => (p.kind === 'agent' ? fs.existsSync(p.statusFile!) : p.vrrpPid !== undefined);
+    await waitFor(ok, timeoutMs, 20, `${p.kind} on ${p.node} ready`);
+  }
+
+  /** kill -9 the VRRP speaker (keepalived: its VRRP child and parent together, so nothing respawns or says goodbye). */
+  kill9(p: Proc): void {
+    const pids = p.kind === 'keepalived' ? [p.vrrpPid!, p.child.pid!] : [p.child.pid!];
+    // `ip netns exec` execs the program, so the child pid is the speaker itself.
+    sh('kill', ['-9', ...pids.map(String)]);
+  }
+
+  term(p: Proc): void {
+    p.child.kill('SIGTERM');
+  }
+
+  vipsOn(n: Node): string[] {
+    const j = JSON.parse(sh('ip', ['-n', this.ns(n), '-j', 'addr', 'show', 'dev', 'eth0'])) as { addr_info: { family: string; local: string; label?: string }[] }[];
+    return (j[0]?.addr_info ?? []).filter((a) => a.family === 'inet' && a.local !== ADDR[n]).map((a) => a.local);
+  }
+
+  holders(vip: string): Node[] {
+    return (['a', 'b'] as Node[]).filter((n) => this.vipsOn(n).includes(vip));
+  }
+
+  status(p: Proc): { instances: { name: string; state: string; master: string | null; priority: number; counters: { drops: Record<string, number> } }[] } {
+    return JSON.parse(fs.readFileSync(p.statusFile!, 'utf8'));
+  }
+
+  delVip(n: Node, vip: string, prefix = 24): void {
+    try {
+      sh('ip', ['-n', this.ns(n), 'addr', 'del', `${vip}/${prefix}`, 'dev', 'eth0']);
+    } catch {
+      /* not there */
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    for (const p of this.procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+    await Promise.race([Promise.all(this.procs.map((p) => p.exited)), sleep(5000)]);
+    for (const p of this.procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    this.procs.length = 0;
+  }
+
+  async down(): Promise<void> {
+    await this.stopAll();
+    for (const l of this.created.links) {
+      try {
+        sh('ip', ['link', 'del', l]);
+      } catch {
+        /* gone with its namespace */
+      }
+    }
+    for (const ns of this.created.ns) {
+      try {
+        sh('ip', ['netns', 'del', ns]);
+      } catch {
+        /* already gone */
+      }
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Poll `pred` every `pollMs` until true; resolves with the ms it took. */
+export async function waitFor(pred: () => boolean, timeoutMs: number, pollMs = 10, what = 'condition'): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    if (pred()) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(pollMs);
+  }
+}
+
+/** A keepalived.conf both speakers run (the agent reads keepalived's own format). */
+export function vrrpConf(o: { name?: string; vrid: number; priority: number; version: 2 | 3; advertInt: number; authPass?: string; nopreempt?: boolean; vip: string; state?: 'MASTER' | 'BACKUP' }): string {
+  return [
+    'global_defs {',
+    `    router_id hfag_${o.priority}`,
+    '}',
+    `vrrp_instance ${o.name ?? 'VI_1'} {`,
+    `    state ${o.state ?? 'BACKUP'}`,
+    '    interface eth0',
+    `    virtual_router_id ${o.vrid}`,
+    `    version ${o.version}`,
+    `    priority ${o.priority}`,
+    `    advert_int ${o.advertInt}`,
+    ...(o.nopreempt ? ['    nopreempt'] : []),
+    ...(o.authPass ? ['    authentication {', '        auth_type PASS', `        auth_pass ${o.authPass}`, '    }'] : []),
+    '    virtual_ipaddress {',
+    `        ${o.vip}/24 dev eth0 label eth0:vip`,
+    '    }',
+    '    garp_master_delay 1',
+    '}',
+    '',
+  ].join('\n');
+}
