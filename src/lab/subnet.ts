@@ -1,13 +1,14 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemClock } from '../async/index.js';
 import { MAX_LAB_INDEX } from './names.js';
 import { labRoot, labsRoot, listLabs, readState } from './state.js';
 
 /**
  * Each lab gets its own /24 (index n → 198.18.n.0/24 and upward). Indexes in use are read from
- * the other labs' state files; a claim file created with O_EXCL settles two `up`s racing for the
- * same one.
+ * the other labs' state files and claim files (`.index/<i>` holding the lab name), under a lock
+ * so two `up`s racing cannot take the same one.
  */
 function claimsDir(): string {
   return join(labsRoot(), '.index');
@@ -21,31 +22,56 @@ async function claimOwner(index: number): Promise<string | null> {
   }
 }
 
+const LOCK_STALE_MS = 10_000;
+
+/**
+ * The allocation is a short critical section under a lock directory (mkdir is atomic): claims
+ * are read, judged stale or not, and written by one `up` at a time. A lock older than 10 s was
+ * left by a crash and is broken.
+ */
+async function withClaimsLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = join(labsRoot(), '.index.lock');
+  const deadline = systemClock.now() + 3 * LOCK_STALE_MS;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+      if (age > LOCK_STALE_MS) await rmdir(lock).catch(() => undefined);
+      if (systemClock.now() > deadline) throw new RangeError(`could not take ${lock} (held for ${Math.round(age / 1000)} s)`);
+      await systemClock.sleep(10 + Math.random() * 20);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+}
+
 /** Returns the index now owned by `name` (reusing its earlier claim if it has one). */
 export async function allocateIndex(name: string): Promise<number> {
   await mkdir(claimsDir(), { recursive: true });
-  const used = new Set<number>();
-  for (const other of await listLabs()) {
-    if (other === name) continue;
-    const s = await readState(other).catch(() => null);
-    if (s) used.add(s.index);
-  }
-  for (let i = 1; i <= MAX_LAB_INDEX; i++) {
-    if (used.has(i)) continue;
-    const owner = await claimOwner(i);
-    if (owner === name) return i;
-    // A claim whose lab folder is gone was left by a crash between claim and first state write.
-    if (owner !== null && owner !== '' && existsSync(labRoot(owner))) continue;
-    if (owner !== null) await rm(join(claimsDir(), String(i)), { force: true });
-    try {
-      await writeFile(join(claimsDir(), String(i)), name + '\n', { flag: 'wx' });
-      return i;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw e;
+  return withClaimsLock(async () => {
+    const used = new Set<number>();
+    for (const other of await listLabs()) {
+      if (other === name) continue;
+      const s = await readState(other).catch(() => null);
+      if (s) used.add(s.index);
     }
-  }
-  throw new RangeError(`all ${MAX_LAB_INDEX} lab subnets of 198.18.0.0/15 are in use`);
+    for (let i = 1; i <= MAX_LAB_INDEX; i++) {
+      if (used.has(i)) continue;
+      const owner = await claimOwner(i);
+      if (owner === name) return i;
+      // A claim whose lab folder is gone was left by a crash between claim and first state write.
+      if (owner !== null && owner !== '' && existsSync(labRoot(owner))) continue;
+      await writeFile(join(claimsDir(), String(i)), name + '\n');
+      return i;
+    }
+    throw new RangeError(`all ${MAX_LAB_INDEX} lab subnets of 198.18.0.0/15 are in use`);
+  });
 }
 
 /** Drops every claim `name` holds (an up killed midway may hold one without a state file). */

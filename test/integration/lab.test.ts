@@ -198,6 +198,18 @@ describe('hafleet lab (root, real namespaces)', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stderr);
   });
 
+  it('gives labs brought up at the same moment distinct subnets and VRIDs', async () => {
+    const names = [uniqueLabName(), uniqueLabName(), uniqueLabName()];
+    try {
+      const rs = await Promise.all(names.map((name) => labUp({ name, directors: 1, realservers: 1 })));
+      const subnets = rs.map((r) => (assert.ok(r.ok, JSON.stringify(!r.ok && r.diagnostics)), r.value.subnet));
+      assert.equal(new Set(subnets).size, 3, subnets.join(' '));
+      assert.equal(new Set(rs.map((r) => r.ok && r.value.vrid)).size, 3);
+    } finally {
+      await Promise.all(names.map((n) => labDown(n)));
+    }
+  });
+
   it('cleans a lab whose up was killed midway on the next up', async () => {
     const name = uniqueLabName();
     const child = spawn(CLI[0]!, [...CLI.slice(1), 'lab', 'up', '--name', name, '--realservers', '30', '--forks', '2'], { cwd: REPO_ROOT, stdio: 'ignore' });
