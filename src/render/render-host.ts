@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { error, hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
-import type { Inventory } from '../inventory/types.js';
+import { isSecretKey, type Inventory } from '../inventory/index.js';
 import { secretsOf, type Topology } from '../topology/index.js';
 import type { DesiredFile, Handler, HostDesired } from './types.js';
 import { anyFlags, holds } from './conditions.js';
@@ -34,6 +34,11 @@ export class RenderSession {
     const override = opts.overrideDir === undefined ? join(inv.dir, 'templates') : opts.overrideDir;
     this.store = new TemplateStore(opts.templatesDir ?? builtinTemplatesDir(), override ?? undefined);
     const s = new Set<string>([...(opts.secrets ?? []), ...secretsOf(topo)]);
+    // Templates can reach host.vars: a become password printed by an override is a secret too.
+    // Top level only; nested secrets of hafleet_clusters are the topology's (auth_pass).
+    for (const h of inv.hosts.values()) {
+      for (const [k, v] of Object.entries(h.vars)) if (typeof v === 'string' && isSecretKey(k)) s.add(v);
+    }
     // Longest first, so a secret that contains another is listed whole.
     this.secrets = [...s].filter((x) => x.length > 0).sort((a, b) => b.length - a.length);
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderFleet, type DesiredState } from '../../../src/render/index.js';
 import { ROOT, copyExample, loadExample } from './example.js';
@@ -81,4 +81,17 @@ test('--limit: only the hosts asked for', () => {
   const r = renderFleet(inv, topo, { limit: ['lvs2', 'rs3'] });
   assert.ok(r.ok);
   assert.deepEqual([...r.value.keys()], ['lvs2', 'rs3']);
+});
+
+test('secrets: a become password an override prints from host.vars is listed as a secret', (t) => {
+  const dir = copyExample('nginx-ha');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'group_vars/all.yml'), readFileSync(join(dir, 'group_vars/all.yml'), 'utf8') + 'ansible_become_password: Sup3rS3cret\n');
+  mkdirSync(join(dir, 'templates/director'), { recursive: true });
+  writeFileSync(join(dir, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n# {{host.vars.ansible_become_password}}\n');
+  const { inv, topo } = loadExample(join(dir, 'hosts.yml'));
+  const r = renderFleet(inv, topo);
+  assert.ok(r.ok);
+  assert.deepEqual(fileOf(r.value, 'lb1', '/usr/local/sbin/hafleet-notify').secrets, ['Sup3rS3cret']);
+  assert.deepEqual(fileOf(r.value, 'lb1', '/usr/local/sbin/hafleet-check-nginx').secrets, []);
 });
