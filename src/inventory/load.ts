@@ -83,10 +83,11 @@ function readSource(file: string, b: InventoryBuilder, out: Diagnostic[]): void 
   const { yaml, diagnostics } = parseYaml(file, text);
   const asYaml = ['.yml', '.yaml', '.json'].includes(ext);
   const root = yaml.doc.contents;
-  const yamlMapping = diagnostics.length === 0 && (isMap(root) || root === null || (isScalar(root) && root.value === null));
-  if (asYaml || yamlMapping || (diagnostics.length > 0 && looksLikeYaml(text))) {
+  const broken = hasErrors(diagnostics);
+  const yamlMapping = !broken && (isMap(root) || root === null || (isScalar(root) && root.value === null));
+  if (asYaml || yamlMapping || (broken && looksLikeYaml(text))) {
     out.push(...diagnostics);
-    if (diagnostics.length === 0) readYamlInventory(yaml, b, out);
+    if (!broken) readYamlInventory(yaml, b, out);
     return;
   }
   readIniInventory(file, text, b, out);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { isMap, isScalar } from 'yaml';
-import { error, warning, type Diagnostic } from '../diagnostics/index.js';
+import { error, hasErrors, warning, type Diagnostic } from '../diagnostics/index.js';
 import type { VarLayer } from './builder.js';
 import { closestName } from './closest.js';
 import { duplicateKeys, locate, parseYaml, toVars, whereOfNode } from './yaml-file.js';
@@ -98,7 +98,7 @@ export function readVarsFile(file: string, out: Diagnostic[]): VarLayer[] {
   }
   const { yaml, diagnostics } = parseYaml(file, text);
   out.push(...diagnostics);
-  if (diagnostics.length) return [];
+  if (hasErrors(diagnostics)) return [];
   const root = yaml.doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return [];
   if (!isMap(root)) {

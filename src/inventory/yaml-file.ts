@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { error, type Diagnostic, type Where } from '../diagnostics/index.js';
+import { error, warning, type Diagnostic, type Where } from '../diagnostics/index.js';
 import type { VarValue, Vars } from './types.js';
 
 /** A parsed YAML file that remembers where each node came from. */
@@ -44,6 +44,10 @@ export function parseYaml(file: string, text: string): { yaml: YamlFile; diagnos
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     return error('yaml-syntax', message, { file, line: pos.line, col: pos.col }, 'fix the YAML at this position (indentation, a missing ":" or an unclosed quote are the usual causes)');
   });
+  for (const w of doc.warnings) {
+    const pos = w.linePos?.[0] ?? lines.linePos(w.pos[0]);
+    diagnostics.push(warning('yaml-warning', w.message.split('\n')[0], { file, line: pos.line, col: pos.col }));
+  }
   return { yaml: { file, doc, lines }, diagnostics };
 }
 

@@ -87,3 +87,11 @@ test('1,000 hosts load in well under a second', () => {
   // The real figure is tens of ms; the bound only catches a quadratic slip on a busy machine.
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
 });
+
+test('YAML warnings (an unknown tag) are passed on as warnings', () => {
+  const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    h1:\n      x: !custom 1\n' });
+  const r = loadInventory(join(dir, 'hosts.yml'));
+  assert.ok(r.ok);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.severity, d.where.line]), [['yaml-warning', 'warning', 4]]);
+  assert.equal(r.value.hosts.get('h1')!.vars.x, '1');
+});
