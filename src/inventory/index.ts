@@ -4,7 +4,11 @@
  * Pure once the files are read.
  */
 export type { Connection, Group, Host, Inventory, VarValue, Vars } from './types.js';
-/** Read an inventory file or directory; see PRECEDENCE.md for how variables merge. */
+/**
+ * Read an inventory file or directory; see PRECEDENCE.md for how variables merge. In the value,
+ * `Host.groups` is `all` followed by the host's groups in precedence order (lowest first), and
+ * variable maps are frozen and shared between hosts: copy before changing anything.
+ */
 export { loadInventory } from './load.js';
 /** Connection settings (`ansible_host`, `ansible_port`, …) of one host. */
 export { connectionOf, proxyJumpOf, bool as ansibleBoolean } from './connection.js';
