@@ -182,6 +182,24 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     }
   });
 
+  it('a lock left on a host is reported with its holder and age, and removed only with --break-lock', async () => {
+    tune(5, 34);
+    await lab.hostExec('lb2', "mkdir -p /var/lib/hafleet/lock && printf 'by=alice@ctl\\npid=999999\\nat=2026-11-25T10:00:00Z\\ndeploy=old\\n' > /var/lib/hafleet/lock/info && touch -d '-2 hours' /var/lib/hafleet/lock");
+    const before = await sha('lb2', KA);
+    const r = await deploy(['--limit', 'lb2']);
+    assert.equal(r.code, 1, r.stderr);
+    const h = r.doc.result.hosts.find((x: any) => x.host === 'lb2');
+    assert.equal(h.step, 'lock');
+    assert.match(h.message, /holds the lock for (7[12]\d\d)s .*by=alice@ctl.*its process is gone/);
+    assert.match(h.hint, /--break-lock/);
+    assert.equal(await sha('lb2', KA), before, 'nothing changed under a lock');
+    assert.equal((await lab.hostExec('lb2', 'test -d /var/lib/hafleet/lock')).code, 0, 'the lock is not broken silently');
+    const broken = await deploy(['--limit', 'lb2', '--break-lock']);
+    assert.equal(broken.code, 0, broken.stderr);
+    assert.equal(statusOf(broken.doc).lb2, 'changed');
+    assert.equal(await leftovers('lb2'), '');
+  });
+
   it('sshd stopped mid-deploy: that host unreachable, the others finish, nothing half-written; next deploy converges', async () => {
     tune(2, 33);
     const findSshd = `for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = sshd ] && [ $d/ns/net -ef /proc/self/ns/net ] && echo \${d#/proc/}; done`;

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { closingLine, hostHasChanges, renderPlanText, type Plan } from '../../plan/index.js';
-import { deploy, describeResult, exitCodeFor, listrProgress, parseSerial, plainProgress, recapLines, type Serial } from '../../apply/index.js';
+import { closingLine, hostHasChanges, maskText, renderPlanText, type Plan } from '../../plan/index.js';
+import { deploy, describeResult, exitCodeFor, listrProgress, parseSerial, plainProgress, recapLines, type DeployResult, type HostResult, type Serial } from '../../apply/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printJson, useColor } from '../output.js';
@@ -34,6 +34,13 @@ function needsWork(p: Plan): boolean {
   return p.hosts.some((h) => hostHasChanges(h) || (h.status === 'planned' && !h.recordCurrent));
 }
 
+/** A tool's message may quote a config line: mask the fleet's secrets in everything shown. */
+function maskResult(r: HostResult, secrets: readonly string[]): HostResult {
+  if (r.status === 'failed') return { ...r, message: maskText(r.message, secrets), ...(r.validations ? { validations: r.validations.map((v) => ({ ...v, message: maskText(v.message, secrets) })) } : {}) };
+  if (r.status === 'unreachable') return { ...r, message: maskText(r.message, secrets) };
+  return r;
+}
+
 async function confirm(p: Plan): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -62,11 +69,12 @@ async function runDeploy(flags: DeployFlags): Promise<void> {
     const tty = !flags.json && Boolean(process.stderr.isTTY) && !('CI' in process.env);
     const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host)) : plainProgress(info);
     const signal = globalThis.hafleetAbort;
-    const result = await deploy(plan, fleet.desired, transport, {
+    const raw: DeployResult = await deploy(plan, fleet.desired, transport, {
       refs: fleet.refs, facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock),
       ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), ...(signal ? { signal } : {}),
-      ...(progress ? { onEvent: (e) => progress.onEvent(e) } : {}),
+      ...(progress ? { onEvent: (e) => progress.onEvent(e.kind === 'host-done' ? { ...e, result: maskResult(e.result, fleet.secrets) } : e) } : {}),
     });
+    const result: DeployResult = { ...raw, hosts: raw.hosts.map((h) => maskResult(h, fleet.secrets)) };
     await progress?.done();
     if (flags.json) printJson({ plan, result });
     else {

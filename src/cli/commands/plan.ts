@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { createSshTransport, type Transport } from '../../transport/index.js';
-import { plan as makePlan, renderPlanText, planJson, withValidations, type Plan } from '../../plan/index.js';
+import { plan as makePlan, maskText, renderPlanText, planJson, withValidations, type Plan } from '../../plan/index.js';
 import { validatePlanOnHosts } from '../../apply/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -50,6 +50,7 @@ export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quie
   let p = makePlan(fleet.desired, facts);
   if (o.validate) {
     const outcomes = await validatePlanOnHosts(p, fleet.desired, transport, fleet.refs, { forks, ...(signal ? { signal } : {}) });
+    for (const [host, vs] of outcomes) outcomes.set(host, vs.map((v) => ({ ...v, message: maskText(v.message, fleet.secrets) })));
     p = withValidations(p, outcomes);
   }
   return { fleet, transport, facts, plan: p };
