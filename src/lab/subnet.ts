@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { systemClock } from '../async/index.js';
 import { MAX_LAB_INDEX } from './names.js';
+import { LabStepError } from './run.js';
 import { labRoot, labsRoot, listLabs, readState } from './state.js';
 
 /**
@@ -40,7 +41,7 @@ async function withClaimsLock<T>(fn: () => Promise<T>): Promise<T> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
       if (age > LOCK_STALE_MS) await rmdir(lock).catch(() => undefined);
-      if (systemClock.now() > deadline) throw new RangeError(`could not take ${lock} (held for ${Math.round(age / 1000)} s)`);
+      if (systemClock.now() > deadline) throw new LabStepError(`could not take ${lock} (held for ${Math.round(age / 1000)} s)`);
       await systemClock.sleep(10 + Math.random() * 20);
     }
   }
@@ -70,7 +71,7 @@ export async function allocateIndex(name: string): Promise<number> {
       await writeFile(join(claimsDir(), String(i)), name + '\n');
       return i;
     }
-    throw new RangeError(`all ${MAX_LAB_INDEX} lab subnets of 198.18.0.0/15 are in use`);
+    throw new LabStepError(`all ${MAX_LAB_INDEX} lab subnets of 198.18.0.0/15 are in use`);
   });
 }
 

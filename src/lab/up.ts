@@ -80,7 +80,14 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
 
   const root = labRoot(name);
   await mkdir(root, { recursive: true, mode: 0o700 });
-  const index = await allocateIndex(name);
+  let index: number;
+  try {
+    index = await allocateIndex(name);
+  } catch (e) {
+    if (!(e instanceof LabStepError)) throw e;
+    await labDown(name);
+    return { ok: false, diagnostics: [error('lab-no-subnet', e.message, { key: '--name' }, 'remove labs you no longer need: hafleet lab down --name N')] };
+  }
   const plans = planHosts(name, index, o.directors ?? 2, o.realservers ?? 2);
   const s: LabState = {
     version: 1, name, status: 'creating', upPid: process.pid, createdAt: new Date().toISOString(),
@@ -97,7 +104,8 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
   } catch (e) {
     const aborted = o.signal?.aborted;
     await labDown(name);
-    if (e instanceof LabStepError || aborted) {
+    // A failed command or a file system error (ENOSPC, EACCES) is this machine's, not a bug.
+    if (e instanceof LabStepError || aborted || typeof (e as NodeJS.ErrnoException).code === 'string') {
       return { ok: false, diagnostics: [error('lab-up-failed', `lab "${name}" could not be created: ${aborted ? 'interrupted' : (e as Error).message}`, {}, 'everything it had created was removed; run hafleet lab up again')] };
     }
     throw e;
