@@ -108,6 +108,8 @@ export function connect(t: ConnectTarget, s: ConnectSettings, sock?: Duplex): Pr
       authHandler,
       ...(sock ? { sock: sock as never } : {}),
     };
+    // Small request packets (channel open, exec, EOF) must not wait on Nagle + delayed ACK.
+    client.once('connect', () => client.setNoDelay(true));
     client.once('ready', () => settle({ ok: true, value: client }));
     client.on('error', (err) => {
       if (keyDecision && !keyDecision.ok) return settle(keyDecision);

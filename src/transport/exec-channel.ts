@@ -14,9 +14,14 @@ export interface RawExecOptions {
   timeoutMs?: number;
 }
 
+// The login shell's pid is its process group (sshd makes each session a new session), printed
+// first on stderr so a timeout or an abort can end the whole group.
+const PGID_MARK = 'hafleet-pgid ';
+
 /**
- * Run one command on an open connection. A timeout or an abort kills the remote command (signal
- * request, honoured by OpenSSH ≥ 7.9) and closes the channel; the connection stays usable.
+ * Run one command on an open connection. A timeout or an abort sends SIGTERM to the remote
+ * command's process group (scripts can trap it and roll back) and closes the channel; the
+ * connection stays usable.
  */
 export function execOnChannel(client: Client, host: string, cmd: string, o: RawExecOptions): Promise<Outcome<RawExecOutput>> {
   return new Promise((resolve) => {
@@ -24,14 +29,18 @@ export function execOnChannel(client: Client, host: string, cmd: string, o: RawE
     let channel: ClientChannel | undefined;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let pgid: number | undefined;
     const stop = () => {
       if (!channel) return;
-      try {
-        channel.signal('KILL');
-      } catch {
-        // The channel may already be closing; close() below is what matters.
-      }
+      killRemote(channel);
       channel.close();
+      if (pgid !== undefined) {
+        // sshd ignores the signal request for root sessions (it needs privilege separation), so
+        // also ask a sibling channel to deliver it.
+        client.exec(`kill -TERM -- -${pgid} 2>/dev/null`, (err, ch) => {
+          if (!err) ch.resume().stderr.resume();
+        });
+      }
     };
     const onAbort = () => {
       stop();
@@ -53,7 +62,7 @@ export function execOnChannel(client: Client, host: string, cmd: string, o: RawE
       }, ms);
     }
     try {
-      client.exec(cmd, (err, ch) => {
+      client.exec(`echo "${PGID_MARK}$$" >&2; ${cmd}`, (err, ch) => {
         if (err) {
           return settle({ ok: false, failure: { kind: 'unreachable', host, message: `host ${host}: could not start a command: ${err.message}` } });
         }
@@ -64,14 +73,25 @@ export function execOnChannel(client: Client, host: string, cmd: string, o: RawE
         let code: number | null = null;
         let signalName: string | undefined;
         ch.on('data', (d: Buffer) => out.push(d));
-        ch.stderr.on('data', (d: Buffer) => errOut.push(d));
+        let head: Buffer | null = Buffer.alloc(0);
+        ch.stderr.on('data', (d: Buffer) => {
+          if (head === null) return void errOut.push(d);
+          head = Buffer.concat([head, d]);
+          const nl = head.indexOf(0x0a);
+          if (nl < 0) return;
+          const first = head.subarray(0, nl).toString('latin1');
+          if (first.startsWith(PGID_MARK)) pgid = Number(first.slice(PGID_MARK.length)) || undefined;
+          else errOut.push(head.subarray(0, nl + 1));
+          errOut.push(head.subarray(nl + 1));
+          head = null;
+        });
         ch.on('exit', (c: number | null, sig?: string) => {
           code = c;
           signalName = sig ?? undefined;
         });
         ch.on('close', () => {
           const stdout = Buffer.concat(out);
-          let stderr = Buffer.concat(errOut);
+          let stderr = Buffer.concat(head && !head.toString('latin1').startsWith(PGID_MARK) ? [...errOut, head] : errOut);
           if (code === null && signalName === undefined) {
             return settle({ ok: false, failure: { kind: 'unreachable', host, message: `host ${host}: connection lost while a command ran` } });
           }
@@ -85,4 +105,18 @@ export function execOnChannel(client: Client, host: string, cmd: string, o: RawE
       settle({ ok: false, failure: { kind: 'unreachable', host, message: `host ${host}: ${(err as Error).message}` } });
     }
   });
+}
+
+/**
+ * Send the "signal" channel request (RFC 4254 §6.9). ssh2's channel.signal() is silent once our
+ * side sent EOF (stdin ended), which is always the case here, so the request is sent directly.
+ * sshd (OpenSSH ≥ 7.9) answers with killpg on the session's process group (non-root users).
+ */
+function killRemote(channel: ClientChannel): void {
+  const ch = channel as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, name: string): void } } };
+  try {
+    if (ch.outgoing && (ch.outgoing.state === 'open' || ch.outgoing.state === 'eof')) ch._client?._protocol?.signal(ch.outgoing.id, 'TERM');
+  } catch {
+    // The connection may be going away; closing the channel is what remains.
+  }
 }
