@@ -50,22 +50,32 @@ function ms(a: number, b: number): string {
   return `${(b - a).toFixed(1)} ms`;
 }
 
+/** CPU time (user + system) between two process.cpuUsage() readings: steadier than wall time on a busy machine. */
+function cpu(a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): string {
+  return `cpu ${((b.user - a.user + b.system - a.system) / 1000).toFixed(1)} ms`;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'hf-render-bench-'));
 try {
   const hostCount = generate(dir);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const inv = loadInventory(dir);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   if (!inv.ok) throw new Error(inv.diagnostics.map(formatDiagnostic).join('\n'));
   const topo = buildTopology(inv.value);
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   if (!topo.ok) throw new Error(topo.diagnostics.map(formatDiagnostic).join('\n'));
   const desired = renderFleet(inv.value, topo.value);
   const t3 = performance.now();
+  const c3 = process.cpuUsage();
   if (!desired.ok) throw new Error(desired.diagnostics.map(formatDiagnostic).join('\n'));
   // Second render: templates already compiled (a long-running process, or plan after render).
   const again = renderFleet(inv.value, topo.value);
   const t4 = performance.now();
+  const c4 = process.cpuUsage();
   if (!again.ok) throw new Error('second render failed');
 
   let files = 0;
@@ -73,12 +83,12 @@ try {
   for (const hd of desired.value.values()) for (const f of hd.files) { files++; bytes += f.content.length; }
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   console.log(`hosts ${hostCount} (${desired.value.size} rendered), clusters ${CLUSTERS}, files ${files}, ${(bytes / 1024).toFixed(0)} KiB`);
-  console.log(`load inventory   ${ms(t0, t1)}`);
-  console.log(`build topology   ${ms(t1, t2)}`);
-  console.log(`render (cold)    ${ms(t2, t3)}`);
+  console.log(`load inventory   ${ms(t0, t1)}  ${cpu(c0, c1)}`);
+  console.log(`build topology   ${ms(t1, t2)}  ${cpu(c1, c2)}`);
+  console.log(`render (cold)    ${ms(t2, t3)}  ${cpu(c2, c3)}`);
   // A figure, not a timed test: a busy shared machine must not fail `make bench`.
-  console.log(`total            ${ms(t0, t3)}  (target < 1000 ms${t3 - t0 >= 1000 ? ': OVER' : ''})`);
-  console.log(`render (warm)    ${ms(t3, t4)}`);
+  console.log(`total            ${ms(t0, t3)}  ${cpu(c0, c3)}  (target < 1000 ms${t3 - t0 >= 1000 ? ': OVER' : ''})`);
+  console.log(`render (warm)    ${ms(t3, t4)}  ${cpu(c3, c4)}`);
   console.log(`peak RSS         ${rssMiB.toFixed(1)} MiB`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
