@@ -81,9 +81,8 @@ export function uniqueLabName(): string {
 
 // A test process that ends without calling down (a crash, a timeout) still removes its labs.
 process.once('exit', () => {
-  for (const name of live) {
-    spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'lab', 'down', '--name', name], { cwd: REPO_ROOT, stdio: 'ignore' });
-  }
+  if (live.size === 0) return;
+  spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'integration', 'support', 'lab-down.ts'), ...live], { cwd: REPO_ROOT, stdio: 'ignore' });
 });
 
 /**
