@@ -36,7 +36,7 @@ interface InstanceView {
   state: string; priority: number; auth_pass: string | null; nopreempt: boolean; preempt_delay: number;
   unicast_src_ip: string | null; unicast_peers: string[];
   garp_master_delay: number; garp_master_repeat: number; garp_master_refresh: number;
-  vips: { address: string; prefix: number; dev: string; label: string }[];
+  vips: { address: string; prefix: number; dev: string; label: string | null }[];
   track_scripts: string[];
   notify: { script: string | null; master: string | null; backup: string | null; fault: string | null; stop: string | null };
 }
@@ -112,7 +112,7 @@ function instanceView(inst: VrrpInstance, m: VrrpMember, c: Cluster): InstanceVi
     unicast_src_ip: inst.unicast ? (m.unicastSrcIp ?? m.address) : null,
     unicast_peers: inst.unicast ? m.unicastPeers : [],
     garp_master_delay: inst.garpMasterDelaySec, garp_master_repeat: inst.garpMasterRepeat, garp_master_refresh: inst.garpMasterRefreshSec,
-    vips: inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev || m.interface, label: v.label ?? `${v.dev || m.interface}:${inst.vrid}` })),
+    vips: inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev || m.interface, label: vipLabel(v.address, v.label ?? `${v.dev || m.interface}:${inst.vrid}`) })),
     track_scripts: inst.trackScripts,
     notify: { script: c.notify.script ?? null, master: c.notify.master ?? null, backup: c.notify.backup ?? null, fault: c.notify.fault ?? null, stop: c.notify.stop ?? null },
   };
@@ -145,4 +145,9 @@ function realserverVips(clusters: Cluster[]): HostView['realserver_vips'] {
     }
   }
   return out;
+}
+
+/** Labels are IPv4-only and at most IFNAMSIZ-1 (15) characters; the kernel refuses others. */
+function vipLabel(address: string, label: string): string | null {
+  return address.includes(':') || label.length > 15 ? null : label;
 }

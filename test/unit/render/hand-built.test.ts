@@ -64,3 +64,15 @@ test('preempt_delay with preemption: rendered, and the would-be master starts BA
   assert.match(ka, /state BACKUP\n/);
   assert.doesNotMatch(ka, /nopreempt/);
 });
+
+test('VIP labels: interface:vrid by default, none when longer than 15 characters', () => {
+  const long = 'enp0s31f6verylong';
+  const c = natCluster('keepalived', {
+    vips: [{ address: '198.18.2.100', prefix: 24, dev: 'eth1', where: {} }, { address: '198.18.2.101', prefix: 24, dev: long, where: {} }],
+  });
+  const r = renderHost(noInventory, topology(c), 'd1');
+  assert.ok(r.ok);
+  const ka = r.value.files.find((f) => f.path === '/etc/keepalived/keepalived.conf')!.content;
+  assert.match(ka, /198\.18\.2\.100\/24 dev eth1 label eth1:81\n/);
+  assert.match(ka, new RegExp(`198\\.18\\.2\\.101/24 dev ${long}\\n`));
+});
