@@ -80,7 +80,7 @@ function stageLines(i: DeployScriptInput, temps: Map<string, string>): string[] 
 }
 
 function installLines(i: DeployScriptInput, temps: Map<string, string>): string[] {
-  const out = [`BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`, 'mkdir -p "$BK"', `echo "${MARK} step install"`];
+  const out = [`BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`, 'mkdir -p "$BK"', `echo "${MARK} step install $EPOCHREALTIME"`];
   for (const f of i.files) {
     const c = f.change;
     const p = q(c.path);
@@ -96,10 +96,11 @@ function installLines(i: DeployScriptInput, temps: Map<string, string>): string[
 
 function handlerLines(i: DeployScriptInput): string[] {
   const tries = i.healthTries ?? 40;
-  const out = [`echo "${MARK} step handlers"`];
+  const out = [`echo "${MARK} step handlers $EPOCHREALTIME"`];
   for (const h of i.handlers) {
     out.push(`if ! hafleet_out=$( ( ${h.command} ) 2>&1 ); then hafleet_fail handler ${q(h.name + ': ')}"$hafleet_out"; fi`, `echo "${MARK} handler "${q(h.name)}`);
   }
+  out.push(`echo "${MARK} step health $EPOCHREALTIME"`);
   for (const h of i.handlers) {
     if (!h.check) continue;
     // Reloads are asynchronous: poll until healthy, then give the check's own words on failure.
@@ -165,21 +166,22 @@ export function deployScript(i: DeployScriptInput): string {
   const contentTemps = new Map<string, string>();
   for (const f of i.files) if (f.change.kind !== 'delete' && !f.change.metaOnly) contentTemps.set(f.change.path, temps.get(f.change.path)!);
   const body = [
+    `echo "${MARK} step lock $EPOCHREALTIME"`,
     ...lockLines(i),
     `hafleet_cleanup() { rm -f ${[...temps.values()].map(q).join(' ')}; rm -rf ${q(i.validateDir)} ${q(LOCK_DIR)}; }`,
     'trap hafleet_cleanup EXIT',
     'BK=/nonexistent',
     ...failLines(i),
     ...i.sweepDirs.map((d) => `[ -d ${q(d)} ] && find ${q(d)} -maxdepth 1 -name '.hafleet-tmp-*' -type f -delete 2>/dev/null`),
-    `echo "${MARK} step stage"`,
+    `echo "${MARK} step stage $EPOCHREALTIME"`,
     ...stageLines(i, temps),
   ];
   if (items.length > 0) {
     const deleted = i.files.filter((f) => f.change.kind === 'delete').map((f) => f.change.path);
-    body.push(`echo "${MARK} step validate"`, ...makeValidateDirLines(i.validateDir), ...validateLines(items, contentTemps, deleted, i.validateDir));
+    body.push(`echo "${MARK} step validate $EPOCHREALTIME"`, ...makeValidateDirLines(i.validateDir), ...validateLines(items, contentTemps, deleted, i.validateDir));
     body.push(`if [ $invalid = 1 ]; then echo "${MARK} fail validate $(printf %s 'the new configuration was rejected' | base64 -w0)"; exit ${ScriptExit.invalid}; fi`);
   }
   if (i.files.length > 0) body.push(...installLines(i, temps), ...handlerLines(i));
-  body.push(...recordLines(i), `echo "${MARK} done"`);
+  body.push(`echo "${MARK} step record $EPOCHREALTIME"`, ...recordLines(i), `echo "${MARK} done $EPOCHREALTIME"`);
   return wrapScript(body);
 }

@@ -79,13 +79,27 @@ export async function deployHost(transport: Transport, i: HostDeployInput): Prom
   return interpret(h.host, r.value.code, report, r.value.stderr, input.validateDir, changed.map((c) => c.path), h.handlers);
 }
 
+/** `step <name> <epoch seconds>` marks → how long each step of the script took on the host. */
+export function stepTimes(report: ScriptReport): Record<string, number> {
+  const marks = report.events.filter((e) => e.event === 'step' || e.event === 'done').map((e) => {
+    const [name, at] = e.event === 'done' ? ['done', e.rest] : e.rest.split(' ');
+    return { name: name!, at: Number(at) };
+  });
+  const out: Record<string, number> = {};
+  for (let n = 0; n + 1 < marks.length; n++) {
+    const d = (marks[n + 1]!.at - marks[n]!.at) * 1000;
+    if (Number.isFinite(d)) out[marks[n]!.name] = Math.round(d);
+  }
+  return out;
+}
+
 export function interpret(host: string, code: number, report: ScriptReport, stderr: string, validateDir: string, changed: string[], handlers: string[]): HostResult {
   const rolledBack = report.events.some((e) => e.event === 'rolled-back');
   const fail = report.events.find((e) => e.event === 'fail');
   const rollbackProblems = report.events.filter((e) => e.event === 'rollback-fail').map((e) => e.rest);
   const tail = rollbackProblems.length ? `\nrollback problems: ${rollbackProblems.join('; ')}` : '';
   if (code === ScriptExit.ok && report.events.some((e) => e.event === 'done')) {
-    return changed.length ? { host, status: 'changed', changed, handlers } : { host, status: 'ok', recordWritten: true };
+    return changed.length ? { host, status: 'changed', changed, handlers, stepsMs: stepTimes(report) } : { host, status: 'ok', recordWritten: true };
   }
   if (code === ScriptExit.locked) {
     const locked = report.events.find((e) => e.event === 'locked')?.rest ?? '';

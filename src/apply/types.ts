@@ -9,7 +9,7 @@ export type FailStep = 'plan' | 'lock' | 'stage' | 'validate' | 'install' | 'han
 /** What happened on one host: a value, never a rejected promise. */
 export type HostResult =
   | { host: string; status: 'ok'; recordWritten: boolean }
-  | { host: string; status: 'changed'; changed: string[]; handlers: string[] }
+  | { host: string; status: 'changed'; changed: string[]; handlers: string[]; stepsMs?: Record<string, number> }
   | { host: string; status: 'failed'; step: FailStep; message: string; hint?: string; rolledBack: boolean; validations?: ValidationOutcome[] }
   | { host: string; status: 'unreachable'; message: string; hint?: string }
   /** Not attempted: an earlier director of its cluster failed, `--max-fail` was reached, or Ctrl-C. */
