@@ -55,13 +55,14 @@ export function isoUtcMs(s: string): number {
 /**
  * Gratuitous ARPs for the VIP in `tcpdump -l -n -e -tt arp` output:
  *   1795611789.755212 02:aa:bb:cc:dd:12 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42:
- *     Request who-has 198.18.0.100 tell 198.18.0.100, length 28
+ *     Request who-has 198.18.0.100 (ff:ff:ff:ff:ff:ff) tell 198.18.0.100, length 28
  * (a request for the sender's own address) or an unsolicited broadcast Reply `VIP is-at MAC`.
  */
 export function parseGarps(text: string, vip: string): GarpSample[] {
   const out: GarpSample[] = [];
   const esc = vip.replace(/\./g, '\\.');
-  const garp = new RegExp(`(Request who-has ${esc} tell ${esc}[ ,]|Reply ${esc} is-at )`);
+  // With -e tcpdump prints a non-zero target MAC after the address: `who-has VIP (ff:ff:…) tell VIP`.
+  const garp = new RegExp(`(Request who-has ${esc}(?: \\([0-9a-f:]{17}\\))? tell ${esc}[ ,]|Reply ${esc} is-at )`, 'i');
   for (const line of text.split('\n')) {
     const m = /^(\d+\.\d+)\s+([0-9a-f:]{17})\s+>\s+([0-9a-f:]{17})/i.exec(line.trim());
     if (!m || !garp.test(line + ' ')) continue;

@@ -30,6 +30,8 @@ function stopDaemon(name: 'keepalived' | 'nginx'): string {
 waitgone ${name}`;
 }
 
+const linkDownStamp = '/tmp/hafleet-drill-link-down.at';
+
 export interface FaultScriptOptions {
   /** link-down: the interface, and how long the host keeps it down before bringing it back itself. */
   dev?: string;
@@ -45,7 +47,7 @@ export function faultScript(fault: FaultKind, o: FaultScriptOptions = {}): strin
       // dies without sending priority 0 and without removing its VIPs.
       return prelude + `p=$(top keepalived); [ -n "$p" ] || { echo "error keepalived is not running"; exit 3; }
 if systemd_has keepalived; then echo "manager systemd"; else echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"; fi
-at; kill -KILL $(own keepalived)
+ps=$(own keepalived); at; kill -KILL $ps
 waitgone keepalived`;
     case 'stop-nginx':
     case 'realserver-down':
@@ -54,7 +56,9 @@ waitgone keepalived`;
       // The host brings its own link back: SSH to it runs over the same interface.
       const dev = shq(o.dev ?? 'eth0');
       const sec = Math.max(1, Math.round(o.downSec ?? 6));
-      return prelude + `at; setsid sh -c "ip link set ${dev} down; sleep ${sec}; ip link set ${dev} up" </dev/null >/dev/null 2>&1 &
+      // The link goes down a moment later, so this command's answer gets out first; the host
+      // stamps the moment itself and the restore reads the stamp back.
+      return prelude + `setsid sh -c "sleep 0.3; date +%s%N >${linkDownStamp}; ip link set ${dev} down; sleep ${sec}; ip link set ${dev} up" </dev/null >/dev/null 2>&1 &
 echo "scheduled ${sec}"`;
     }
   }
@@ -68,6 +72,8 @@ export interface RestoreInfo {
   out?: string;
   /** Host time of the fault, epoch ms. */
   atMs?: number;
+  /** link-down: host time the link went down, read back by the restore. */
+  downAtMs?: number;
 }
 
 /**
@@ -93,6 +99,7 @@ export function parseFaultOutput(stdout: string): RestoreInfo & { error?: string
     else if (k === 'cmd' && v) info.cmd = commandLine(v);
     else if (k === 'out' && v.startsWith('/') && !v.startsWith('/dev/')) info.out = v;
     else if (k === 'at' && /^\d+$/.test(v)) info.atMs = Number(BigInt(v) / 1000n) / 1000;
+    else if (k === 'down' && /^\d+$/.test(v)) info.downAtMs = Number(BigInt(v) / 1000n) / 1000;
     else if (k === 'error') info.error = v;
   }
   return info;
@@ -126,6 +133,6 @@ export function restoreScript(fault: FaultKind, info: RestoreInfo, o: RestoreOpt
     case 'realserver-down':
       return prelude + `at\n` + startDaemon('nginx', info, 'nginx');
     case 'link-down':
-      return prelude + `at\nip link set ${shq(o.dev ?? 'eth0')} up`;
+      return prelude + `at\nip link set ${shq(o.dev ?? 'eth0')} up\n[ -s ${linkDownStamp} ] && echo "down $(cat ${linkDownStamp})"; rm -f ${linkDownStamp}; true`;
   }
 }

@@ -76,10 +76,11 @@ export async function runFault(ctx: FaultContext, fault: FaultKind): Promise<Dri
     const f = await ctx.transport.exec(targetRef, faultScript(fault, { dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface, downSec }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
     info = out;
-    mark('fault', `${fault} on ${target}`, out.atMs ?? before);
+    // link-down: the host stamps the moment the link goes (read back by the restore); until then, about now + 0.3 s.
+    mark('fault', `${fault} on ${target}`, out.atMs ?? (fault === 'link-down' ? now() + 300 : before));
     if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${fault} on ${target} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : "")}`);
     mark('fault-done', `${fault} injected`);
-    const faultAt = out.atMs ?? before;
+    const faultAt = marks.find((m) => m.kind === 'fault')!.t;
     if (faultMovesVip(fault) && !problems.length) {
       const deadline = faultAt + 2 * (bound?.ms ?? 10_000) + 5000;
       const moved = await pollUntil(async () => (await holders(ctx.transport, backups.map((b) => ctx.refs.get(b)!), vip.address, ctx.signal)).holders.length > 0, deadline, 100, ctx.signal);
@@ -96,8 +97,12 @@ export async function runFault(ctx: FaultContext, fault: FaultKind): Promise<Dri
     const restoreAt = fault === 'link-down' ? Math.max(now(), (marks.find((m) => m.kind === 'fault')?.t ?? now()) + downSec * 1000) : now();
     const staleVips = inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
     const r = await execRetry(ctx, targetRef, restoreScript(fault, info, { staleVips, dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface }), fault === 'link-down' ? 15 : 3);
-    const at = parseFaultOutput(r.stdout).atMs;
-    mark('restore', fault === 'link-down' ? `link of ${target} up (scheduled on the host)` : `restore ${target}`, fault === 'link-down' ? restoreAt : at ?? restoreAt);
+    const back = parseFaultOutput(r.stdout);
+    const at = back.atMs;
+    const faultMark = marks.find((m) => m.kind === 'fault');
+    if (faultMark && back.downAtMs) faultMark.t = back.downAtMs;
+    const linkUpAt = back.downAtMs !== undefined ? back.downAtMs + downSec * 1000 : restoreAt;
+    mark('restore', fault === 'link-down' ? `link of ${target} up (scheduled on the host)` : `restore ${target}`, fault === 'link-down' ? linkUpAt : at ?? restoreAt);
     if (!r.ok) problems.push(`restore of ${target} failed: ${r.message}`);
     mark('restore-done', r.ok ? `${target} restored` : `restore of ${target} FAILED`);
   }
