@@ -2,6 +2,7 @@ import { error, hasErrors, type Diagnostic, type Result } from '../diagnostics/i
 import type { Inventory } from '../inventory/types.js';
 import { buildCluster } from './cluster.js';
 import { clusterDifferences, peerDisagreements } from './differences.js';
+import { advertIntFindings, priorityRangeFindings, valueRangeFindings, vridRangeFindings } from './ranges.js';
 import { clusterSources } from './sources.js';
 import type { Cluster, Topology } from './types.js';
 import { varDiagnostic } from './var-diagnostic.js';
@@ -44,13 +45,16 @@ export function buildTopologyPartial(inv: Inventory): PartialTopology {
 }
 
 /**
- * The HA model of an inventory, or every reason there is none. A cluster that reads differently
- * for different hosts is refused: the model holds one view, and rendering it would silently drop
- * the others (lint reports the same findings as peers-agree / cluster-differs).
+ * The HA model of an inventory, or every reason there is none: type and structure errors, values
+ * out of range, and a cluster that reads differently for different hosts (the model holds one
+ * view; rendering it would silently drop the others). lint reports the same under the same codes.
  */
 export function buildTopology(inv: Inventory): Result<Topology> {
   const { topology, diagnostics: built } = buildTopologyPartial(inv);
-  const diagnostics = [...built, ...peerDisagreements(inv, topology), ...clusterDifferences(inv, topology)];
+  const diagnostics = [
+    ...built, ...valueRangeFindings(inv), ...vridRangeFindings(inv, topology), ...priorityRangeFindings(inv, topology),
+    ...advertIntFindings(inv, topology), ...peerDisagreements(inv, topology), ...clusterDifferences(inv, topology),
+  ];
   return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, value: topology, diagnostics };
 }
 

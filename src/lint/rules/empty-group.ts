@@ -1,5 +1,5 @@
 import { error, type Diagnostic } from '../../diagnostics/index.js';
-import { at, rawAt } from '../at.js';
+import { whereUnder, rawAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 export const emptyGroup: Rule = {
@@ -10,7 +10,7 @@ export const emptyGroup: Rule = {
     for (const [key, hosts] of [['directors', c.directors], ['realservers', c.realservers]] as const) {
       const raw = rawAt(inv, c.source, [key]);
       if (typeof raw === 'string' && hosts.length === 0 && inv.groups.has(raw)) {
-        out.push(error('empty-group', `group ${raw} has no hosts`, at(inv, c.source, [key]), `add hosts to ${raw} in the inventory, or name another group`));
+        out.push(error('empty-group', `group ${raw} has no hosts`, whereUnder(inv, c.source, [key]), `add hosts to ${raw} in the inventory, or name another group`));
       }
     }
     return out;

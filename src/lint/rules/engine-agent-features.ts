@@ -1,6 +1,6 @@
 import { error, type Diagnostic, type Where } from '../../diagnostics/index.js';
 import { parseAddress } from '../../topology/index.js';
-import { at, hostVarAt } from '../at.js';
+import { whereUnder, hostVarAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -23,8 +23,8 @@ export const engineAgentFeatures: Rule = {
     if (agents.length === 0) return [];
     // Cluster-wide agent: one finding at vrrp_engine; per-host overrides: one per host.
     const places: Where[] = c.engine === 'agent' && agents.every((h) => inv.hosts.get(h)?.vars.vrrp_engine === undefined)
-      ? [at(inv, c.source, ['vrrp_engine'])]
-      : agents.map((h) => (inv.hosts.get(h)?.vars.vrrp_engine !== undefined ? hostVarAt(inv, h, 'vrrp_engine') : { ...at(inv, c.source, ['vrrp_engine']), host: h }));
+      ? [whereUnder(inv, c.source, ['vrrp_engine'])]
+      : agents.map((h) => (inv.hosts.get(h)?.vars.vrrp_engine !== undefined ? hostVarAt(inv, h, 'vrrp_engine') : { ...whereUnder(inv, c.source, ['vrrp_engine']), host: h }));
     const out: Diagnostic[] = [];
     for (const m of MISSING) {
       const what = m.what(c);

@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/index.js';
-import { at } from '../at.js';
+import { whereUnder } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /** What an nginx upstream can do: rr (default), wrr (weights), lc/wlc (least_conn, weighted), sh (ip_hash). */
@@ -15,7 +15,7 @@ export const lbAlgo: Rule = {
       const key = JSON.stringify(s.source?.path);
       if (NGINX_ALGOS.has(s.lbAlgo) || seen.has(key)) return [];
       seen.add(key);
-      return [error('lb-algo', `nginx mode has no ${s.lbAlgo} scheduler`, at(inv, s.source, ['lb_algo']),
+      return [error('lb-algo', `nginx mode has no ${s.lbAlgo} scheduler`, whereUnder(inv, s.source, ['lb_algo']),
         'use rr, wrr (server weights), lc or wlc (least_conn) or sh (ip_hash), or an lvs mode')];
     });
   }),

@@ -1,6 +1,6 @@
 import { error, warning, type Diagnostic } from '../../diagnostics/index.js';
 import { inSubnet } from '../../topology/index.js';
-import { at } from '../at.js';
+import { whereUnder } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -17,9 +17,9 @@ export const lvsDrRealserverVip: Rule = {
     for (const h of c.realservers) {
       if (c.directors.includes(h)) {
         out.push(error('lvs-dr-realserver-vip', `${h} is both director and realserver of ${c.name}: its VIP on lo with arp_ignore breaks the director's ARP`,
-          { ...at(inv, c.source, ['realservers']), host: h }, 'in lvs-dr keep directors and realservers apart, or use mode: nginx / lvs-nat'));
+          { ...whereUnder(inv, c.source, ['realservers']), host: h }, 'in lvs-dr keep directors and realservers apart, or use mode: nginx / lvs-nat'));
       } else if (!topology.roles.get(h)?.has('realserver')) {
-        out.push(error('lvs-dr-realserver-vip', `${h} has no realserver role, so it never gets the VIP on lo`, { ...at(inv, c.source, ['realservers']), host: h },
+        out.push(error('lvs-dr-realserver-vip', `${h} has no realserver role, so it never gets the VIP on lo`, { ...whereUnder(inv, c.source, ['realservers']), host: h },
           'list the host under realservers'));
       }
     }
@@ -31,7 +31,7 @@ export const lvsDrRealserverVip: Rule = {
       const rs = s.realServers[0];
       if (rs && rs.port !== s.port) {
         out.push(error('lvs-dr-realserver-vip', `realserver_port ${rs.port} differs from port ${s.port}: direct routing cannot change the port`,
-          at(inv, s.source, ['realserver_port']), 'use the same port on the realservers, or mode: lvs-nat'));
+          whereUnder(inv, s.source, ['realserver_port']), 'use the same port on the realservers, or mode: lvs-nat'));
       }
     }
     const vips = c.instances.flatMap((i) => i.vips);
@@ -39,7 +39,7 @@ export const lvsDrRealserverVip: Rule = {
       const away = vips.find((v) => !inSubnet(rs.address, v.address, v.prefix));
       if (away && /^[0-9.:a-fA-F]+$/.test(rs.address)) {
         out.push(warning('lvs-dr-realserver-vip', `${rs.host}'s address ${rs.address} is outside ${away.address}/${away.prefix}: direct routing needs the realservers on the VIP's segment`,
-          { ...at(inv, c.source, ['realservers']), host: rs.host }, 'put the realservers on the directors\' L2 segment, or use mode: lvs-nat'));
+          { ...whereUnder(inv, c.source, ['realservers']), host: rs.host }, 'put the realservers on the directors\' L2 segment, or use mode: lvs-nat'));
       }
     }
     return out;

@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/index.js';
-import { at, rawAt } from '../at.js';
+import { whereUnder, rawAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 export const missingRealservers: Rule = {
@@ -8,11 +8,11 @@ export const missingRealservers: Rule = {
   check: ({ inv, topology }) => topology.clusters.flatMap((c) => {
     const raw = rawAt(inv, c.source, ['realservers']);
     if (raw === undefined) {
-      return [error('missing-realservers', `cluster ${c.name} has no realservers`, at(inv, c.source, ['name']),
+      return [error('missing-realservers', `cluster ${c.name} has no realservers`, whereUnder(inv, c.source, ['name']),
         'add realservers: a group name or a list of hosts the directors send traffic to')];
     }
     if (Array.isArray(raw) && raw.length === 0) {
-      return [error('missing-realservers', `cluster ${c.name} lists no realservers`, at(inv, c.source, ['realservers']), 'list the hosts the directors send traffic to')];
+      return [error('missing-realservers', `cluster ${c.name} lists no realservers`, whereUnder(inv, c.source, ['realservers']), 'list the hosts the directors send traffic to')];
     }
     return [];
   }),

@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/index.js';
-import { at } from '../at.js';
+import { whereUnder } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 export const modeVsProtocol: Rule = {
@@ -12,7 +12,7 @@ export const modeVsProtocol: Rule = {
       const key = JSON.stringify(s.source?.path);
       if (s.protocol !== 'UDP' || seen.has(key)) return [];
       seen.add(key);
-      return [error('mode-vs-protocol', `nginx mode proxies HTTP over TCP; port ${s.port}/UDP cannot be served`, at(inv, s.source, ['protocol']),
+      return [error('mode-vs-protocol', `nginx mode proxies HTTP over TCP; port ${s.port}/UDP cannot be served`, whereUnder(inv, s.source, ['protocol']),
         'use mode: lvs-dr or lvs-nat for UDP services')];
     });
   }),

@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/index.js';
-import { hostVarAt } from '../at.js';
+import { hostVarAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /** keepalived ignores nopreempt and preempt_delay unless the instance's state is BACKUP. */

@@ -1,5 +1,5 @@
 import { error, warning, type Diagnostic } from '../../diagnostics/index.js';
-import { at } from '../at.js';
+import { whereUnder } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -16,7 +16,7 @@ export const persistenceAlgo: Rule = {
       const key = JSON.stringify(s.source?.path);
       if (s.persistenceTimeoutSec === 0 || seen.has(key)) continue;
       seen.add(key);
-      const where = at(inv, s.source, ['persistence_timeout']);
+      const where = whereUnder(inv, s.source, ['persistence_timeout']);
       if (c.mode === 'nginx') {
         out.push(error('persistence-algo', 'nginx mode has no persistence_timeout', where, 'remove it; use lb_algo: sh (ip_hash) to keep clients on one realserver'));
       } else if (s.lbAlgo === 'sh' || s.lbAlgo === 'dh') {

@@ -1,6 +1,6 @@
 import { error } from '../../diagnostics/index.js';
 import type { Rule } from '../rule.js';
-import { priorityAt } from '../priority-at.js';
+import { priorityAt } from '../../topology/index.js';
 
 /** Equal priorities are broken by the higher primary address (RFC 3768 §6.4.3): rarely what was meant. */
 export const priorityDistinct: Rule = {

@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/index.js';
-import { at, rawAt } from '../at.js';
+import { whereUnder, rawAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -18,7 +18,7 @@ export const trackWeight: Rule = {
       if (left < next.priority) return [];
       return [error('track-weight', `${i.name}: ${top.host} ${top.priority} ${s.weight} = ${left} is not below ${next.host}'s ${next.priority}; a dead ${s.name} never demotes it`,
         // Point at the weight when written, else at the cluster that got the default.
-        rawAt(inv, c.source, ['track', 'nginx', 'weight']) !== undefined ? at(inv, c.source, ['track', 'nginx', 'weight']) : at(inv, c.source, []), `use weight: ${next.priority - top.priority - 1} or lower, or lower ${top.host}'s priority`)];
+        rawAt(inv, c.source, ['track', 'nginx', 'weight']) !== undefined ? whereUnder(inv, c.source, ['track', 'nginx', 'weight']) : whereUnder(inv, c.source, []), `use weight: ${next.priority - top.priority - 1} or lower, or lower ${top.host}'s priority`)];
     });
   })),
 };

@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../../diagnostics/index.js';
 import { parseAddress } from '../../topology/index.js';
-import { hostVarAt } from '../at.js';
+import { hostVarAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /**

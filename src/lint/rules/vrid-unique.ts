@@ -1,6 +1,6 @@
 import { error } from '../../diagnostics/index.js';
 import type { VrrpInstance } from '../../topology/index.js';
-import { at } from '../at.js';
+import { whereUnder } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 import { segmentsOf, segmentText } from '../segments.js';
 
@@ -19,7 +19,7 @@ export const vridUnique: Rule = {
         if (clash) {
           const shared = [...segments].find((s) => clash.segments.has(s))!;
           out.push(error('vrid-unique', `VRID ${inst.vrid} of ${inst.name} is also used by ${clash.inst.name} (cluster ${clash.inst.cluster}) on ${segmentText(shared)}`,
-            at(inv, inst.source, ['vrid']), 'give each VRRP instance on a segment its own VRID (1–255)'));
+            whereUnder(inv, inst.source, ['vrid']), 'give each VRRP instance on a segment its own VRID (1–255)'));
         }
         earlier.push({ inst, segments });
         byVrid.set(inst.vrid, earlier);

@@ -152,3 +152,10 @@ test('an instance needs VIPs: missing in the short form, empty anywhere', () => 
   assert.deepEqual(codes({ vips: [] }), ['instance-form']);
   assert.deepEqual(codes({ vrid: undefined, vips: undefined, instances: [{ vrid: 51 }] } as Vars), ['missing-key']);
 });
+
+test('values out of range are refused with the lint codes', () => {
+  assert.deepEqual(codes({ vrid: 300 }), ['vrid-range']);
+  assert.deepEqual(codes({ vrrp: { advert_int: 0.5 } }), ['advert-int']);
+  assert.deepEqual(codes({ services: [{ port: 70000 }] }), ['value-range']);
+  assert.deepEqual(codes({ track: { nginx: false } }, { hostVars: { lb2: { vrrp_priority: 0 } } }), ['priority-range']);
+});
