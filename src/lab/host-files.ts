@@ -13,6 +13,8 @@ export const HOST_MOUNTS: readonly { target: string; dir: string; mode?: number 
   { target: '/etc/sysctl.d', dir: 'etc-sysctl.d' },
   { target: '/etc/ssh', dir: 'etc-ssh' },
   { target: '/usr/local/sbin', dir: 'usr-local-sbin' },
+  // The director role's error page lives here (templates/director/role.yaml managed_paths).
+  { target: '/usr/share/hafleet', dir: 'usr-share-hafleet' },
   { target: '/var/log', dir: 'var-log' },
   { target: '/var/lib/hafleet', dir: 'var-lib-hafleet' },
   { target: '/root/.ssh', dir: 'root-ssh', mode: 0o700 },

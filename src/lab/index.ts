@@ -13,3 +13,5 @@ export { readState, listLabs, labRoot, labsRoot, type LabState, type LabHostStat
 export { DEFAULT_LAB_NAME, LAB_NAME_RE, netnsName, bridgeName, vethName, subnetCidr, vipAddress, labVrid, planHosts, type HostRole, type LabHostPlan } from './names.js';
 export { run, type RunResult } from './run.js';
 export { pidsByNetns, rssKb, pssKb } from './procs.js';
+/** The directories each host has of its own (bind mounts of folders under the lab root). */
+export { HOST_MOUNTS } from './host-files.js';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  labDown, labStatus, labUp, planHosts, preflight, readState, run, validateUpOptions, vethName,
+  HOST_MOUNTS, labDown, labStatus, labUp, planHosts, preflight, readState, run, validateUpOptions, vethName,
 } from '../../src/lab/index.js';
 import { REPO_ROOT, startLab, uniqueLabName, type TestLab } from './support/lab.js';
 import { waitFor } from './support/wait.js';
@@ -94,14 +94,16 @@ describe('hafleet lab (root, real namespaces)', { concurrency: false }, () => {
     }
   });
 
-  it('gives each host private /run, /etc/keepalived, /tmp that are inspectable under the lab root', async () => {
-    const r = await lab.hostExec('lb1', 'echo mine > /run/probe; echo conf > /etc/keepalived/probe.conf; echo t > /tmp/probe');
-    assert.equal(r.code, 0, r.stderr);
-    const dir = lab.state.hosts.find((h) => h.name === 'lb1')!.dir;
-    assert.equal(await readFile(join(dir, 'run', 'probe'), 'utf8'), 'mine\n');
-    assert.equal(await readFile(join(dir, 'etc-keepalived', 'probe.conf'), 'utf8'), 'conf\n');
-    assert.ok(!existsSync('/run/probe') && !existsSync('/etc/keepalived/probe.conf'), 'nothing leaks onto the machine');
-    assert.equal((await lab.hostExec('lb2', 'cat /run/probe')).code, 1, 'lb2 does not see lb1 files');
+  it('gives each host private /run, /etc/keepalived, /tmp, … that are inspectable under the lab root', async () => {
+    const probe = `hafleet-lab-probe-${lab.name}`;
+    const dir = lab.hostDir('lb1');
+    for (const m of HOST_MOUNTS) {
+      const r = await lab.hostExec('lb1', ['sh', '-c', `echo ${m.target} > ${m.target}/${probe}`]);
+      assert.equal(r.code, 0, `${m.target}: ${r.stderr}`);
+      assert.equal(await readFile(join(dir, m.dir, probe), 'utf8'), `${m.target}\n`, `${m.target} is lb1's folder ${m.dir}`);
+      assert.ok(!existsSync(join(m.target, probe)), `${m.target}/${probe} leaked onto the machine`);
+      assert.equal((await lab.hostExec('lb2', ['test', '-e', join(m.target, probe)])).code, 1, `lb2 sees lb1's ${m.target}`);
+    }
   });
 
   it('lab status --json names the inventory and the VIPs; the admin has no default route', async () => {
