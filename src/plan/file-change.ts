@@ -19,11 +19,13 @@ export function normalizeMode(mode: string): string {
 export function fileChange(want: DesiredFile, have: FileFact | undefined): Change {
   const digest = sha256(want.content);
   const base = { path: want.path, mode: normalizeMode(want.mode), owner: want.owner, group: want.group, notify: [...want.notify], sha256: digest, ...(want.validate ? { validate: want.validate } : {}) };
-  if (!have || have.content === null) {
+  if (!have || (have.content === null && have.sha256 === null)) {
     return { kind: 'create', ...base, diff: unifiedDiff(want.path, null, maskText(want.content, want.secrets)) };
   }
-  const haveSha = have.sha256 ?? sha256(have.content);
+  const haveSha = have.sha256 ?? sha256(have.content!);
   if (haveSha !== digest) {
+    // Facts carry a checksum without content for files too big to read: say so instead of diffing.
+    if (have.content === null) return { kind: 'update', ...base, diff: `--- ${want.path}\ton host (sha256 ${haveSha}, content not read: too large)\n+++ ${want.path}\tplanned (sha256 ${digest})\n` };
     const masked = maskPair(have.content, want.content, want.secrets);
     return { kind: 'update', ...base, diff: unmaskTokens(unifiedDiff(want.path, masked.current, masked.desired)) };
   }
@@ -45,8 +47,8 @@ function metaDiff(want: DesiredFile, have: FileFact): string[] {
 }
 
 /** A file an earlier deploy placed that the inventory no longer renders. */
-export function deleteChange(path: string, have: FileFact | undefined, notify: string[]): Change | null {
-  if (have && have.content === null) return null; // already gone
-  const diff = have?.content != null ? unifiedDiff(path, maskText(have.content, []), null) : `--- ${path}\n+++ /dev/null\n(content not read)\n`;
+export function deleteChange(path: string, have: FileFact | undefined, notify: string[], secrets: readonly string[] = []): Change | null {
+  if (have && have.content === null && have.sha256 === null) return null; // already gone
+  const diff = have?.content != null ? unifiedDiff(path, maskText(have.content, secrets), null) : `--- ${path}\n+++ /dev/null\n(content not read)\n`;
   return { kind: 'delete', path, diff, notify };
 }

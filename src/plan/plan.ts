@@ -60,7 +60,7 @@ export function planHost(want: HostDesired, have: HostFacts): HostPlan {
     if (!dir) continue; // only what a role owns is ever removed
     // The daemon that read the removed file is the one its siblings notify.
     const notify = [...new Set(want.files.filter((f) => underDir(f.path, dir)).flatMap((f) => f.notify))];
-    const del = deleteChange(placed.path, have.files[placed.path], notify);
+    const del = deleteChange(placed.path, have.files[placed.path], notify, want.files.flatMap((f) => f.secrets));
     if (del) changes.push(del);
   }
   return {

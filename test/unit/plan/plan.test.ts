@@ -86,3 +86,16 @@ test('colour only when asked', () => {
   assert.ok(!renderPlanText(p).includes('\u001b['));
   assert.ok(renderPlanText(p, { color: true }).includes('\u001b[32m'));
 });
+
+test('a file too big to read (checksum only) is an update, not a create', () => {
+  const { desired, facts } = loadCase(join(fixtures, 'idempotent'));
+  const f = facts.get('lb1')!;
+  assert.ok(f.ok);
+  const ka = f.value.files['/etc/nginx/conf.d/hafleet-web.conf']!;
+  f.value.files[ka.path] = { ...ka, content: null, sha256: '0'.repeat(64) };
+  const h = plan(desired, facts, fixed).hosts[0]!;
+  assert.ok(h.status === 'planned');
+  const c = h.changes.find((x) => x.path === ka.path)!;
+  assert.equal(c.kind, 'update');
+  assert.match((c as { diff: string }).diff, /too large/);
+});
