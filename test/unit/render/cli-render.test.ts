@@ -27,8 +27,12 @@ test('hafleet render writes DIR/HOST/<path> with modes, golden content and a sum
 
 test('hafleet render refuses to write anything when a host fails, and exits 65', (t) => {
   const inv = copyExample('nginx-ha');
-  const out = join(mkdtempSync(join(tmpdir(), 'hf-render-cli-')), 'out');
-  t.after(() => rmSync(inv, { recursive: true, force: true }));
+  const parent = mkdtempSync(join(tmpdir(), 'hf-render-cli-'));
+  const out = join(parent, 'out');
+  t.after(() => {
+    rmSync(inv, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
+  });
   mkdirSync(join(inv, 'templates/director'), { recursive: true });
   writeFileSync(join(inv, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n{{not_a_variable}}\n');
   const r = hafleet('render', '-i', join(inv, 'hosts.yml'), '--out', out);
@@ -49,8 +53,12 @@ test('hafleet render without --out is a usage error (64)', () => {
 // group_vars). Until then, point -i at the inventory file; this records the gap without failing.
 test('hafleet render -i DIR with a templates/ override directory inside', { todo: 'inventory directory loader must skip templates/' }, (t) => {
   const inv = copyExample('nginx-ha');
-  const out = join(mkdtempSync(join(tmpdir(), 'hf-render-cli-')), 'out');
-  t.after(() => rmSync(inv, { recursive: true, force: true }));
+  const parent = mkdtempSync(join(tmpdir(), 'hf-render-cli-'));
+  const out = join(parent, 'out');
+  t.after(() => {
+    rmSync(inv, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
+  });
   mkdirSync(join(inv, 'templates/director'), { recursive: true });
   writeFileSync(join(inv, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n# {{host.name}}\n');
   const r = hafleet('render', '-i', inv, '--out', out);
