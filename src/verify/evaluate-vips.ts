@@ -66,7 +66,7 @@ export function vipFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs:
     if (trouble.length && allMaster) {
       out.push({
         kind: 'auth-mismatch', ok: false, severity: 'error', ...at, holders: names, state: 'MASTER',
-        message: `split brain from an authentication mismatch: ${names.join(' and ')} are all MASTER for ${inst.name}; ${trouble.join('; ')}`,
+        message: `split brain from an authentication mismatch: ${names.join(' and ')} are ${names.length === 2 ? 'both' : 'all'} MASTER for ${inst.name}; ${trouble.join('; ')}`,
         hint: `auth_pass differs between the directors of ${inst.name}: compare the authentication block of keepalived.conf on ${names.join(', ')} and redeploy`,
       });
     } else {

@@ -82,7 +82,7 @@ test('auth mismatch: both MASTER, one logs an invalid password', () => {
   host(o, 'lb2').authLogLines = ['Wed Nov 25 12:57:19 2026: (web_51) received an invalid passwd!'];
   const fs = run(o);
   const f = only(fs, 'auth-mismatch');
-  assert.match(f.message, /lb1 and lb2 are all MASTER/);
+  assert.match(f.message, /lb1 and lb2 are both MASTER/);
   assert.match(f.message, /invalid passwd/);
   assert.equal(fs.some((x) => x.kind === 'split-brain'), false);
 });
