@@ -78,3 +78,7 @@ test('lint of 1,000 hosts takes milliseconds', () => {
   assert.deepEqual(ds.map((d) => d.code), []);
   assert.ok(ms < 500, `took ${ms} ms`);
 });
+
+test('vrid-unique: an IPv4 and an IPv6 instance may share a VRID (different virtual MACs)', () => {
+  assert.deepEqual(codes([cluster(), cluster({ name: 'web6', vips: ['::ffff:198.18.0.100/120'] })]).filter((c) => c === 'vrid-unique'), []);
+});
