@@ -9,6 +9,12 @@ import { varDiagnostic } from './var-diagnostic.js';
 import { varEvents } from './walk.js';
 import { whereAt } from './where.js';
 
+/** Codes only the model builder reports (lint rules report the others, under their own codes). */
+export const BUILD_CODES = [
+  'unknown-group', 'unknown-host', 'instance-form', 'master-not-director', 'vip-syntax', 'vip-prefix',
+  'service-vip', 'sorry-server', 'cluster-name-unique',
+] as const;
+
 /** A topology of the clusters that built cleanly, and every diagnostic found on the way. */
 export interface PartialTopology {
   topology: Topology;

@@ -16,7 +16,7 @@ export const nginxBackupLbAlgo: Rule = {
       const backups = s.realServers.filter((r) => r.backup);
       if (backups.length === 0) return [];
       return [error('nginx-backup-lb-algo', `lb_algo sh (ip_hash) with backup realserver${backups.length > 1 ? 's' : ''} ${backups.map((b) => b.host).join(', ')}: nginx -t refuses it`,
-        { ...whereUnder(inv, s.source, ['lb_algo']), ...(s.source ? {} : hostVarAt(inv, backups[0]!.host, 'realserver_backup')) },
+        s.source ? whereUnder(inv, s.source, ['lb_algo']) : hostVarAt(inv, backups[0]!.host, 'realserver_backup'),
         'drop realserver_backup from those hosts, or use rr/wrr/lc')];
     });
   }),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatDiagnostic } from '../../../src/diagnostics/index.js';
 import { loadInventory } from '../../../src/inventory/index.js';
 import { lintInventory, rules } from '../../../src/lint/index.js';
+import { BUILD_CODES } from '../../../src/topology/index.js';
 
 const root = 'test/fixtures/lint';
 const folders = readdirSync(root).filter((f) => existsSync(join(root, f, 'hosts.yml'))).sort();
@@ -29,8 +30,8 @@ for (const folder of folders) {
     assert.deepEqual(actual, expected);
     if (folder === 'clean') return;
     // The fixture must fail its own rule (folder name = code, optionally with a -suffix case).
-    const code = rules.map((r) => r.code).filter((c) => folder === c || folder.startsWith(c + '--')).sort((a, b) => b.length - a.length)[0];
-    assert.ok(code, `${folder} names no rule`);
+    const code = [...rules.map((r) => r.code), ...BUILD_CODES].filter((c) => folder === c || folder.startsWith(c + '--')).sort((a, b) => b.length - a.length)[0];
+    assert.ok(code, `${folder} names no rule or build code`);
     assert.ok(actual.some((l) => l.includes(`[${code}]`)), `${folder} does not trigger ${code}`);
   });
 }
@@ -38,6 +39,10 @@ for (const folder of folders) {
 test('every rule has a failing fixture', () => {
   const missing = rules.map((r) => r.code).filter((c) => !folders.some((f) => f === c || f.startsWith(c + '--')));
   assert.deepEqual(missing, []);
+});
+
+test('every code the model builder reports has a failing fixture too', () => {
+  assert.deepEqual(BUILD_CODES.filter((c) => !folders.some((f) => f === c || f.startsWith(c + '--'))), []);
 });
 
 test('rule codes are unique and kebab-case', () => {

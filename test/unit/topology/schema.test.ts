@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { clusterSpec, toJsonSchema, topLevelSpecs, walkValue, type KeySpec, type VarEvent } from '../../../src/topology/index.js';
+import { BUILD_CODES, clusterSpec, toJsonSchema, topLevelSpecs, walkValue, type KeySpec, type VarEvent } from '../../../src/topology/index.js';
 import type { VarValue } from '../../../src/inventory/index.js';
 import { rules } from '../../../src/lint/index.js';
 
@@ -71,9 +71,10 @@ test('every key documented in docs/reference.md is in the schema, and every sche
   assert.deepEqual([...schema].filter((p) => !docs.has(p)).sort(), [], 'in the schema but not documented');
 });
 
-test('the docs list every lint rule code', () => {
+test('the docs list every lint rule code and every code the model builder reports', () => {
   const md = readFileSync(DOCS, 'utf8');
   assert.deepEqual(rules.map((r) => r.code).filter((c) => !md.includes(`| \`${c}\` |`)), []);
+  assert.deepEqual(BUILD_CODES.filter((c) => !md.includes(`\`${c}\``)), []);
 });
 
 /** A value with every key of a spec (objects take all props; anyOf takes its object option). */
