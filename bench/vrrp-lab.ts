@@ -36,6 +36,8 @@ export function sleep(ms: number): Promise<void> {
 export class VrrpLab {
   readonly dir: string;
   readonly procs: Proc[] = [];
+  /** Never reused, so a file of an earlier run is never taken for this one's. */
+  private seq = 0;
   private created: { ns: string[]; links: string[] } = { ns: [], links: [] };
 
   constructor(readonly tag: string) {
@@ -88,16 +90,17 @@ export class VrrpLab {
   }
 
   startAgent(n: Node, conf: string, extra: string[] = []): Proc {
-    const statusFile = path.join(this.dir, `agent-${n}-${this.procs.length}.status.json`);
+    const i = this.seq++;
+    const statusFile = path.join(this.dir, `agent-${n}-${i}.status.json`);
     const child = spawn('ip', ['netns', 'exec', this.ns(n), process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'agent', '-f', conf, '--status-file', statusFile, ...extra], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return this.track({ node: n, kind: 'agent', child, statusFile, logFile: path.join(this.dir, `agent-${n}-${this.procs.length}.log`) });
+    return this.track({ node: n, kind: 'agent', child, statusFile, logFile: path.join(this.dir, `agent-${n}-${i}.log`) });
   }
 
   startKeepalived(n: Node, conf: string): Proc {
-    const i = this.procs.length;
+    const i = this.seq++;
     const pid = path.join(this.dir, `ka-${n}-${i}.pid`);
     const vrrpPid = path.join(this.dir, `ka-${n}-${i}-vrrp.pid`);
     const child = spawn('ip', ['netns', 'exec', this.ns(n), '/usr/sbin/keepalived', '-n', '-l', '-D', '--vrrp', '-f', conf, '-p', pid, '-r', vrrpPid], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -21,6 +21,8 @@ export interface InstanceIo {
   now(): number;
   /** After every state change: status file, notify scripts, sync groups. */
   onTransition(r: InstanceRunner, t: Transition & { at: number }): void;
+  /** Something the status shows changed (master, priority) without a transition. */
+  onChange(r: InstanceRunner): void;
 }
 
 export class InstanceRunner {
@@ -48,6 +50,7 @@ export class InstanceRunner {
 
   feed(e: MachineEvent, base = this.io.now()): void {
     const before = this.m.state;
+    const seen = [this.m.masterIp, this.m.masterPriority, this.m.priority, this.m.faults.length];
     const r = step(this.m, e);
     this.m = r.state;
     for (const a of r.actions) this.act(a, base);
@@ -55,6 +58,8 @@ export class InstanceRunner {
       this.lastTransitionAt = Date.now();
       this.io.log.log('info', `${this.name}: ${before} → ${r.state.state}`, { instance: this.name, from: before, to: r.state.state, reason: r.state.lastTransition.reason });
       this.io.onTransition(this, { ...r.state.lastTransition, at: this.lastTransitionAt });
+    } else if ([r.state.masterIp, r.state.masterPriority, r.state.priority, r.state.faults.length].some((v, i) => v !== seen[i])) {
+      this.io.onChange(this);
     }
   }
 

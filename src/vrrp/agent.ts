@@ -74,21 +74,24 @@ export class Agent {
     this.garp = openGarp();
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.pollInterfaces(false);
     this.startScripts();
     const present = allIpv4();
-    for (const c of this.cfg.instances) this.addInstance(c, present);
+    const runners = this.cfg.instances.map((c) => this.addInstance(c, present));
+    await Promise.all([...this.sockets.values()].map((e) => e.sock.ready));
+    for (const r of runners) r?.feed({ kind: 'startup' });
     this.ifPoll = setInterval(() => this.pollInterfaces(true), 500);
     this.statusTimer = setInterval(() => this.flushStatus(), 5000);
     this.flushStatus();
   }
 
-  private addInstance(c: InstanceConf, present: ReadonlySet<string>): void {
+  /** Set up an instance; the caller feeds `startup` once its socket listens. */
+  private addInstance(c: InstanceConf, present: ReadonlySet<string>): InstanceRunner | undefined {
     const primary = choosePrimaryIp(c, ipv4AddrsOf(c.interface));
     if (!primary) {
       this.o.log.log('error', `${c.name}: interface ${c.interface} has no IPv4 address; instance not started`, { instance: c.name });
-      return;
+      return undefined;
     }
     const sock = this.socketFor(c, primary);
     const r = new InstanceRunner(c, primary, {
@@ -98,12 +101,13 @@ export class Agent {
       log: this.o.log,
       now,
       onTransition: (run, t) => this.onTransition(run, t),
+      onChange: () => this.scheduleStatus(),
     });
     sock.runners.push(r);
     this.runners.set(c.name, r);
     if (c.priority !== 255) r.removeLeftovers(present);
     this.applyTracking(r);
-    r.feed({ kind: 'startup' });
+    return r;
   }
 
   private socketFor(c: InstanceConf, primary: string): SocketEntry {
@@ -240,11 +244,16 @@ export class Agent {
         this.applyTracking(r);
       } else {
         if (r) this.removeRunner(r);
-        this.addInstance(c, present);
+        const n = this.addInstance(c, present);
+        if (n) void this.socketOf(n).then(() => n.feed({ kind: 'startup' }));
       }
     }
     for (const r of [...this.runners.values()]) if (!next.instances.some((c) => c.name === r.name)) this.removeRunner(r);
     this.scheduleStatus();
+  }
+
+  private async socketOf(r: InstanceRunner): Promise<void> {
+    for (const e of this.sockets.values()) if (e.runners.includes(r)) await e.sock.ready;
   }
 
   private removeRunner(r: InstanceRunner): void {

@@ -9,6 +9,8 @@ import { pollIn, recvNow } from './libc.js';
 const { fd, stop } = workerData as { fd: number; stop: SharedArrayBuffer };
 const stopFlag = new Int32Array(stop);
 const buf = Buffer.alloc(65536);
+// The agent starts its timers only once someone is listening (a cold worker takes ~0.5 s).
+parentPort!.postMessage({ ready: true });
 
 while (Atomics.load(stopFlag, 0) === 0) {
   if (!pollIn(fd, 100)) continue;

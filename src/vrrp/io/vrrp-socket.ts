@@ -13,6 +13,8 @@ import * as libc from './libc.js';
 import { C } from './libc.js';
 
 export interface VrrpSocket {
+  /** Resolves when the receive worker runs: adverts queued on the socket meanwhile are not lost. */
+  ready: Promise<void>;
   send(payload: Uint8Array, dst: string): void;
   close(): Promise<void>;
 }
@@ -65,15 +67,22 @@ export function openVrrpSocket(
   const worker = startWorker({ fd: rx, stop });
   let stopped: () => void = () => {};
   const done = new Promise<void>((resolve) => (stopped = resolve));
-  worker.on('message', (m: { packet?: Uint8Array; at?: number; error?: string; stopped?: boolean }) => {
+  let started: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  worker.on('message', (m: { packet?: Uint8Array; at?: number; error?: string; stopped?: boolean; ready?: boolean }) => {
     if (m.packet) onPacket({ packet: m.packet, at: m.at! });
+    else if (m.ready) started();
     else if (m.error) onError(m.error);
     else if (m.stopped) stopped();
   });
   worker.on('error', (e) => onError(`receive worker: ${e.message}`));
-  worker.on('exit', () => stopped());
+  worker.on('exit', () => {
+    started();
+    stopped();
+  });
   const sockaddrs = new Map<string, Buffer>();
   return {
+    ready,
     send(payload, dst) {
       let sa = sockaddrs.get(dst);
       if (!sa) sockaddrs.set(dst, (sa = libc.sockaddrIn(dst)));
