@@ -4,7 +4,7 @@
  * an admin namespace without a default route drives it. Used by users, `make demo` and every
  * integration test.
  */
-export { labUp, validateUpOptions, labAlive, type LabUpOptions } from './up.js';
+export { labUp, validateUpOptions, labAlive, reapOrphanLabs, type LabUpOptions } from './up.js';
 export { labDown, type LabDownReport } from './down.js';
 export { labStatus, type LabStatus, type LabHostStatus } from './status.js';
 export { labCommand, execInherit } from './exec.js';

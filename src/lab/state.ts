@@ -44,6 +44,11 @@ export interface LabState {
   /** `creating` until up finished; a `creating` lab whose upPid is gone is a crashed up. */
   status: 'creating' | 'up';
   upPid: number;
+  /**
+   * Set for labs that live only as long as one process (a test run): once that process is gone
+   * the lab is garbage, and `reapOrphanLabs` removes it. Labs made with the CLI have none.
+   */
+  ownerPid?: number;
   createdAt: string;
   index: number;
   subnet: string;

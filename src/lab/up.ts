@@ -15,7 +15,7 @@ import {
 import { preflight } from './preflight.js';
 import { aliveIn } from './procs.js';
 import { LabStepError, must } from './run.js';
-import { labRoot, readState, stateWriter, writeState, type LabEngine, type LabState } from './state.js';
+import { labRoot, listLabs, readState, stateWriter, writeState, type LabEngine, type LabState } from './state.js';
 import { allocateIndex } from './subnet.js';
 
 export interface LabUpOptions {
@@ -25,6 +25,8 @@ export interface LabUpOptions {
   engine?: LabEngine;
   /** Hosts brought up at once (default 8). */
   forks?: number;
+  /** The lab belongs to this process (a test run): `reapOrphanLabs` removes it once it is gone. */
+  ownerPid?: number;
   signal?: AbortSignal;
   /** Progress lines for a human (stderr in the CLI). */
   onProgress?: (line: string) => void;
@@ -49,7 +51,7 @@ export async function labAlive(s: LabState): Promise<boolean> {
   return alive.every(Boolean);
 }
 
-function pidRuns(pid: number): boolean {
+export function pidRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -90,7 +92,7 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
   }
   const plans = planHosts(name, index, o.directors ?? 2, o.realservers ?? 2);
   const s: LabState = {
-    version: 1, name, status: 'creating', upPid: process.pid, createdAt: new Date().toISOString(),
+    version: 1, name, status: 'creating', upPid: process.pid, ...(o.ownerPid ? { ownerPid: o.ownerPid } : {}), createdAt: new Date().toISOString(),
     index, subnet: subnetCidr(index), bridge: bridgeName(name),
     admin: { netns: netnsName(name, ADMIN_HOST), veth: vethName(name, 'a'), address: adminAddress(index) },
     vips: [vipAddress(index)], vrid: labVrid(index), engine: o.engine ?? 'keepalived',
@@ -156,4 +158,20 @@ async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: La
   await writeInventory(s, randomBytes(6).toString('base64url').slice(0, 8));
   s.status = 'up';
   await writeState(s);
+}
+
+/**
+ * Removes the labs whose owner process (see `ownerPid`) has ended, among `only` when given;
+ * returns their names. Labs without an owner (made with the CLI) are never touched.
+ */
+export async function reapOrphanLabs(only?: readonly string[]): Promise<string[]> {
+  const reaped: string[] = [];
+  for (const name of only ?? (await listLabs())) {
+    const s = await readState(name).catch(() => null);
+    if (!s?.ownerPid || pidRuns(s.ownerPid)) continue;
+    if (s.status === 'creating' && pidRuns(s.upPid)) continue;
+    await labDown(name);
+    reaped.push(name);
+  }
+  return reaped;
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  HOST_MOUNTS, labDown, labStatus, labUp, planHosts, preflight, readState, run, validateUpOptions, vethName,
+  HOST_MOUNTS, labDown, labStatus, labUp, planHosts, preflight, readState, reapOrphanLabs, run, validateUpOptions, vethName,
 } from '../../src/lab/index.js';
 import { REPO_ROOT, startLab, uniqueLabName, type TestLab } from './support/lab.js';
 import { waitFor } from './support/wait.js';
@@ -210,6 +210,20 @@ describe('hafleet lab (root, real namespaces)', { concurrency: false }, () => {
     } finally {
       await Promise.all(names.map((n) => labDown(n)));
     }
+  });
+
+  it('reaps the lab of a test process that was killed before it could tear it down', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'integration', 'support', 'hold-lab.ts')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const name = await waitFor('the child lab', () => out.includes('\n') && out.trim(), { timeoutMs: 30_000 });
+    assert.equal((await readState(name))?.ownerPid, child.pid);
+    child.kill('SIGKILL');
+    await new Promise((res) => child.once('exit', res));
+    assert.ok(existsSync(`/run/netns/hf-${name}-lb1`), 'SIGKILL left the lab behind');
+    assert.deepEqual(await reapOrphanLabs([name]), [name]);
+    assert.deepEqual((await readdir('/run/netns')).filter((n) => n.startsWith(`hf-${name}-`)), []);
+    assert.equal(await readState(name), null);
   });
 
   it('cleans a lab whose up was killed midway on the next up', async () => {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import {
-  DEFAULT_LAB_NAME, execInherit, labCommand, labDown, labStatus, labUp, LAB_NAME_RE, preflight, readState,
+  DEFAULT_LAB_NAME, execInherit, labCommand, labDown, labStatus, labUp, LAB_NAME_RE, preflight, readState, reapOrphanLabs,
   type LabEngine, type LabState, type LabStatus,
 } from '../../lab/index.js';
 import { CommandExit } from '../command-error.js';
@@ -92,9 +92,15 @@ export function register(program: Command): void {
 
   lab.command('down').description('remove a lab: its processes, namespaces, links and files (safe to repeat)')
     .addOption(nameOpt())
-    .action(async (o: { name: string }) => {
+    .option('--orphans', 'instead: remove every lab whose owning test process has ended')
+    .action(async (o: { name: string; orphans?: boolean }) => {
       checkName(o.name);
       needsRoot();
+      if (o.orphans) {
+        const gone = await reapOrphanLabs();
+        info(gone.length ? `removed ${gone.length} orphaned lab(s): ${gone.join(', ')}` : 'no orphaned labs');
+        return;
+      }
       const r = await labDown(o.name);
       info(r.found ? `lab ${o.name} removed (${r.killed.length} processes, ${r.netns.length} namespaces, ${r.links.length} links)` : `lab ${o.name}: nothing to remove`);
     });

@@ -74,7 +74,11 @@ export interface TestLab {
 let counter = 0;
 const live = new Set<string>();
 
-/** `t<pid % 1000><counter>`: unique per test process, ≤ 8 characters. */
+/**
+ * `t<pid % 1000><counter>`: unique per test process, ≤ 8 characters. Each lab records this
+ * process as its owner: if the process is killed before its exit hook runs, the lab is left,
+ * and `hafleet lab down --orphans` removes it (and every other lab whose owner has ended).
+ */
 export function uniqueLabName(): string {
   return `t${process.pid % 1000}${counter++}`;
 }
@@ -93,7 +97,7 @@ export async function startLab(name?: string, opts: LabOptions = {}): Promise<Te
   for (let attempt = 0; ; attempt++) {
     const candidate = name ?? uniqueLabName();
     live.add(candidate);
-    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine });
+    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine, ownerPid: process.pid });
     if (r.ok) return handle(candidate, r.value);
     live.delete(candidate);
     const taken = r.diagnostics.some((d) => d.code === 'lab-exists' || d.code === 'lab-busy');
