@@ -11,7 +11,7 @@ import { whereAt } from './where.js';
 
 /** Codes only the model builder reports (lint rules report the others, under their own codes). */
 export const BUILD_CODES = [
-  'unknown-group', 'unknown-host', 'instance-form', 'master-not-director', 'vip-syntax', 'vip-prefix',
+  'unknown-group', 'unknown-host', 'instance-form', 'master-not-director', 'priority-not-director', 'vip-syntax', 'vip-prefix',
   'service-vip', 'sorry-server', 'cluster-name-unique',
 ] as const;
 

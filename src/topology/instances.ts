@@ -48,6 +48,11 @@ function one(c: InstanceContext, raw: Obj, path: KeyPath, diags: Diagnostic[], l
     diags.push(error('master-not-director', `${master} is not a director of cluster ${c.cluster}`, whereAt(c.inv, c.host, [...path, 'master']),
       `name one of: ${c.directors.join(', ') || '(no directors)'}`));
   }
+  for (const host of Object.keys(obj(raw.priorities))) {
+    if (c.directors.includes(host)) continue;
+    diags.push(error('priority-not-director', `${host} has a priority but is not a director of cluster ${c.cluster}`, whereAt(c.inv, c.host, [...path, 'priorities', host]),
+      `name one of: ${c.directors.join(', ') || '(no directors)'}`));
+  }
   const order = master && c.directors.includes(master) ? [master, ...c.directors.filter((d) => d !== master)] : c.directors;
   const members = buildMembers(c, order, obj(raw.priorities));
   const iface = c.interface ?? members[0]?.interface;
