@@ -90,7 +90,8 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
       const last = lane.hosts.indexOf(host) === lane.hosts.length - 1;
       // A rejected config would likely be rejected on the next director too: stop. An unreachable
       // director finishes or rolls back on its own; go on once the VIPs are settled without it.
-      if (r.status === 'failed' || r.status === 'skipped') broken = `director ${host} of cluster ${lane.cluster} did not deploy: the other directors are left as they are`;
+      if (o.signal?.aborted) broken = 'interrupted before this host started';
+      else if (r.status === 'failed' || r.status === 'skipped') broken = `director ${host} of cluster ${lane.cluster} did not deploy: the other directors are left as they are`;
       else if (!last && lane.served && (r.status === 'unreachable' || (r.status === 'changed' && r.handlers.length > 0))) {
         broken = await settle(lane, host);
         if (broken && r.status === 'changed') results.set(host, { host, status: 'failed', step: 'vip', message: broken, rolledBack: false });

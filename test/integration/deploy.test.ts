@@ -6,7 +6,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { labCommand } from '../../src/lab/index.js';
 import { startLab, REPO_ROOT, type TestLab } from './support/lab.js';
 import { waitFor } from './support/wait.js';
 
@@ -198,6 +200,33 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.equal(broken.code, 0, broken.stderr);
     assert.equal(statusOf(broken.doc).lb2, 'changed');
     assert.equal(await leftovers('lb2'), '');
+  });
+
+  it('Ctrl-C mid-deploy: the host under way finishes on its own, the next director is not started, nothing left over', async () => {
+    tune(6, 36);
+    const holder = (await lab.vipHolder())!;
+    const first = holder === 'lb1' ? 'lb2' : 'lb1';
+    const before = await sha(holder, KA);
+    const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'deploy', '-i', lab.inventoryPath, '--yes', '--json']);
+    assert.ok(c.ok);
+    // `ip netns exec` execs the command: this pid is the CLI's own.
+    const child = spawn(c.value.cmd, c.value.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
+    child.kill('SIGINT');
+    const code = await exited;
+    assert.equal(code, 1);
+    const doc = JSON.parse(out);
+    const st = statusOf(doc);
+    assert.equal(st[first], 'changed', 'the script under way ran to its end');
+    assert.equal(st[holder], 'skipped');
+    assert.equal(await sha(holder, KA), before, 'the VIP holder was not touched');
+    for (const h of ['lb1', 'lb2']) assert.equal(await leftovers(h), '', `nothing left on ${h}`);
+    const again = await deploy();
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(statusOf(again.doc)[holder], 'changed');
   });
 
   it('sshd stopped mid-deploy: that host unreachable, the others finish, nothing half-written; next deploy converges', async () => {

@@ -128,3 +128,13 @@ test('an unreachable director does not stop the lane once the VIPs are settled',
   assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'changed');
   assert.equal(exitCodeFor(r), 4);
 });
+
+test('Ctrl-C while a director deploys: it finishes, the next director is skipped as interrupted', async () => {
+  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const ac = new AbortController();
+  t.afterDeploy = (h) => h === 'lb2' && ac.abort();
+  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, signal: ac.signal });
+  assert.equal(r.hosts.find((h) => h.host === 'lb2')!.status, 'changed');
+  const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
+  assert.ok(lb1.status === 'skipped' && /interrupted/.test(lb1.reason));
+});
