@@ -51,6 +51,16 @@ interface CheckView { type: string; http: boolean; path: string; status: number;
 
 const DEFAULT_NOTIFY_LOG = '/var/log/hafleet-notify.log';
 
+// What depends on the cluster alone is built once per cluster, not once per host. Views are
+// read-only to templates, so sharing them between hosts is safe.
+const nginxViews = new WeakMap<Cluster, NginxClusterView>();
+const lvsViews = new WeakMap<Cluster, VirtualServerView[]>();
+function memo<V>(cache: WeakMap<Cluster, V>, c: Cluster, build: (c: Cluster) => V): V {
+  let v = cache.get(c);
+  if (v === undefined) cache.set(c, (v = build(c)));
+  return v;
+}
+
 export function clusterFlags(c: Cluster, host: string): Flags {
   const f = noFlags();
   f.nginx = c.mode === 'nginx';
@@ -83,7 +93,7 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
     }
   }
   const address = mine[0]?.member.address ?? String(host?.vars['ansible_host'] ?? name);
-  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: clusterFlags(c, name), ...nginxClusterView(c) }));
+  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: clusterFlags(c, name), ...memo(nginxViews, c, nginxClusterView) }));
   return {
     host: { name, address, vars: { ...(host?.vars ?? {}) } },
     role,
@@ -91,7 +101,7 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
     script_user: [...scripts.values()].find((s) => s.user)?.user ?? 'nobody',
     vrrp_scripts: [...scripts.values()],
     instances: mine.map(({ inst, member, cluster }) => instanceView(inst, member, cluster)),
-    virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap(virtualServers) : [],
+    virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap((c) => memo(lvsViews, c, virtualServers)) : [],
     clusters: clusterViews,
     nginx_ports: role === 'director' ? [...new Set(clusterViews.filter((c) => c.flags.nginx).flatMap((c) => c.servers.map((s) => s.port)))] : [],
     realserver_vips: role === 'realserver' ? realserverVips(clusters) : [],
