@@ -56,7 +56,8 @@ export class InstanceRunner {
     for (const a of r.actions) this.act(a, base);
     if (r.state.state !== before && r.state.lastTransition) {
       this.lastTransitionAt = Date.now();
-      this.io.log.log('info', `${this.name}: ${before} → ${r.state.state}`, { instance: this.name, from: before, to: r.state.state, reason: r.state.lastTransition.reason });
+      const extra = r.state.state === 'MASTER' && this.vipsAddedAt !== undefined && this.firstGarpAt !== undefined ? { garpAfterVipMs: Math.round((this.firstGarpAt - this.vipsAddedAt) * 1000) / 1000 } : {};
+      this.io.log.log('info', `${this.name}: ${before} → ${r.state.state}`, { instance: this.name, from: before, to: r.state.state, reason: r.state.lastTransition.reason, ...extra });
       this.io.onTransition(this, { ...r.state.lastTransition, at: this.lastTransitionAt });
     } else if ([r.state.masterIp, r.state.masterPriority, r.state.priority, r.state.faults.length].some((v, i) => v !== seen[i])) {
       this.io.onChange(this);
