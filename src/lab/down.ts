@@ -13,6 +13,8 @@ export interface LabDownReport {
   killed: number[];
   netns: string[];
   links: string[];
+  /** Namespaces or links that still exist after down (a process stuck in the kernel): say so. */
+  remaining: string[];
 }
 
 const hostPart = new RegExp(`^(${ADMIN_HOST}|lb\\d+|web\\d+)$`);
@@ -56,7 +58,12 @@ export async function labDown(name: string): Promise<LabDownReport> {
     ...netns.map((n) => `netns del ${n}`)];
   if (batch.length) await run('ip', ['-force', '-batch', '-'], { input: batch.join('\n') + '\n' });
   const found = Boolean(s) || netns.length > 0 || links.length > 0 || existsSync(labRoot(name));
-  await removeLabRoot(name);
-  await releaseIndex(name);
-  return { name, found, killed, netns, links };
+  const left = await ownedObjects(name, null);
+  const remaining = [...left.netns, ...left.links];
+  // Keep the state file while something is left, so the next down (or up) knows what to retry.
+  if (remaining.length === 0) {
+    await removeLabRoot(name);
+    await releaseIndex(name);
+  }
+  return { name, found, killed, netns, links, remaining };
 }

@@ -196,6 +196,7 @@ describe('hafleet lab (root, real namespaces)', { concurrency: false }, () => {
     assert.deepEqual(afterDown, { netns: [], links: [], mounts: [], pids: [], root: false });
     const again = await labDown(lab.name);
     assert.equal(again.found, false);
+    assert.deepEqual(again.remaining, []);
     const r = await cli(['lab', 'down', '--name', lab.name]);
     assert.equal(r.code, 0, r.stderr);
   });

@@ -102,6 +102,9 @@ export function register(program: Command): void {
         return;
       }
       const r = await labDown(o.name);
+      if (r.remaining.length) {
+        fail([{ severity: 'error', code: 'lab-down-incomplete', message: `lab ${o.name}: still present after down: ${r.remaining.join(', ')}`, where: {}, hint: 'a process may be stuck; run hafleet lab down again in a moment' }]);
+      }
       info(r.found ? `lab ${o.name} removed (${r.killed.length} processes, ${r.netns.length} namespaces, ${r.links.length} links)` : `lab ${o.name}: nothing to remove`);
     });
 
