@@ -2,9 +2,9 @@
  * lint: inventory and cluster consistency. Rules are a list (rules/index.ts), one file each, with
  * a stable code; every finding is a Diagnostic with file:line:col, what to do in the hint.
  */
-import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 import type { Inventory } from '../inventory/types.js';
-import { buildTopologyPartial, type Topology } from '../topology/index.js';
+import { buildTopologyPartial, uniqueDiagnostics, type Topology } from '../topology/index.js';
 import { rules } from './rules/index.js';
 
 export type { Rule, LintContext } from './rule.js';
@@ -21,13 +21,5 @@ export function lint(inv: Inventory, topology: Topology): Diagnostic[] {
  */
 export function lintInventory(inv: Inventory): Diagnostic[] {
   const built = buildTopologyPartial(inv);
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const d of [...built.diagnostics, ...lint(inv, built.topology)]) {
-    const line = formatDiagnostic(d);
-    if (seen.has(line)) continue;
-    seen.add(line);
-    out.push(d);
-  }
-  return out;
+  return uniqueDiagnostics([...built.diagnostics, ...lint(inv, built.topology)]);
 }

@@ -1,4 +1,4 @@
-import { error, hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { error, formatDiagnostic, hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
 import type { Inventory } from '../inventory/types.js';
 import { buildCluster } from './cluster.js';
 import { clusterDifferences, peerDisagreements } from './differences.js';
@@ -47,7 +47,18 @@ export function buildTopologyPartial(inv: Inventory): PartialTopology {
     diagnostics.push(...own);
     if (!hasErrors(own)) clusters.push(cluster);
   }
-  return { topology: { clusters, roles: rolesOf(clusters) }, diagnostics };
+  return { topology: { clusters, roles: rolesOf(clusters) }, diagnostics: unique(diagnostics) };
+}
+
+/** Hosts without a file position for a shared variable report its problems once each. */
+export function unique(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const line = formatDiagnostic(d);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
 }
 
 /**
@@ -57,10 +68,10 @@ export function buildTopologyPartial(inv: Inventory): PartialTopology {
  */
 export function buildTopology(inv: Inventory): Result<Topology> {
   const { topology, diagnostics: built } = buildTopologyPartial(inv);
-  const diagnostics = [
+  const diagnostics = unique([
     ...built, ...valueRangeFindings(inv), ...vridRangeFindings(inv, topology), ...priorityRangeFindings(inv, topology),
     ...advertIntFindings(inv, topology), ...peerDisagreements(inv, topology), ...clusterDifferences(inv, topology),
-  ];
+  ]);
   return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, value: topology, diagnostics };
 }
 

@@ -3,7 +3,7 @@
  * built from an Inventory. Pure; `lint` works on its output.
  */
 export type * from './types.js';
-export { buildTopology, buildTopologyPartial, secretsOf, BUILD_CODES, type PartialTopology } from './build.js';
+export { buildTopology, buildTopologyPartial, secretsOf, BUILD_CODES, unique as uniqueDiagnostics, type PartialTopology } from './build.js';
 export { clusterSources, type ClusterSource, type ClusterVariant } from './sources.js';
 export { peerDisagreements, clusterDifferences } from './differences.js';
 export { valueRangeFindings, vridRangeFindings, priorityRangeFindings, advertIntFindings } from './ranges.js';

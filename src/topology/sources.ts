@@ -41,7 +41,8 @@ export function clusterSources(inv: Inventory): ClusterSource[] {
     if (last && last.raw === raw) key = last.key;
     else {
       const w = inv.whereOf(host.name, ['hafleet_clusters']);
-      key = w.file ? `${w.file}:${w.line}:${w.col}` : '';
+      // Without a line, a position does not identify a value: compare the values instead.
+      key = w.file && w.line !== undefined ? `${w.file}:${w.line}:${w.col}` : '';
       if (!key) {
         const json = JSON.stringify(raw);
         key = keyByJson.get(json) ?? `host:${host.name}`;

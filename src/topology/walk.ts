@@ -11,7 +11,8 @@ export type VarEvent =
   | { kind: 'missing-key'; host: string; path: KeyPath; key: string }
   | { kind: 'value'; host: string; path: KeyPath; spec: KeySpec; value: VarValue };
 
-function kindOf(v: VarValue): string {
+/** A value as a message shows it: `"2"`, `3`, `a list`. */
+export function describeValue(v: VarValue): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -44,8 +45,6 @@ function matchesShallow(spec: KeySpec, v: VarValue): boolean {
     case 'anyOf': return spec.options.some((o) => matchesShallow(o, v));
   }
 }
-
-export { kindOf as describeValue };
 
 /** Walk one value against its spec, reporting each finding to `emit`. */
 export function walkValue(spec: KeySpec, v: VarValue, host: string, path: KeyPath, emit: (e: VarEvent) => void): void {
@@ -110,7 +109,7 @@ export function varEvents(inv: Inventory): VarEvent[] {
       const suggestion = spec ? undefined : didYouMean(name, known);
       if (!spec && !looksOurs(name) && !suggestion) continue;
       const w = inv.whereOf(host.name, [name]);
-      const id = w.file ? `${name}@${w.file}:${w.line}:${w.col}` : `${name}@host:${host.name}`;
+      const id = w.file && w.line !== undefined ? `${name}@${w.file}:${w.line}:${w.col}` : `${name}@host:${host.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
       if (!spec) out.push({ kind: 'unknown-key', host: host.name, path: [name], ...(suggestion ? { suggestion } : {}) });
