@@ -18,10 +18,10 @@ function sections(text: string): Section[] {
   return out;
 }
 
-/** `file present /etc/a b` → ['file', 'present', '/etc/a b']: the last field keeps its spaces. */
+/** `dir present /etc/a b` → ['dir', 'present', '/etc/a b']: the last field keeps its spaces. */
 function splitHead(s: string): string[] {
   const words = s.split(' ');
-  const fixed = words[0] === 'file' || words[0] === 'dir' ? 2 : words[0] === 'tool' ? 3 : 1;
+  const fixed = words[0] === 'dir' ? 2 : words[0] === 'tool' ? 3 : 1;
   return words.length <= fixed ? words : [...words.slice(0, fixed), words.slice(fixed).join(' ')];
 }
 
@@ -63,21 +63,34 @@ export function parseFactsReport(host: string, text: string): HostFacts {
         }
         for (const list of Object.values(facts.processes)) list.sort((x, y) => x - y);
         break;
-      case 'file': {
-        if (!b) break;
-        if (a === 'absent') {
-          facts.files[b] = emptyFile(b);
-          break;
+      case 'files':
+        for (const line of body) {
+          const sp = line.indexOf(' ');
+          const kind = line.slice(0, sp);
+          const path = line.slice(sp + 1);
+          if (sp < 0 || !path) continue;
+          if (kind === 'absent') facts.files[path] = emptyFile(path);
+          else fileOf(path);
         }
-        const f = fileOf(b);
-        const [mode, owner, group] = (body[0] ?? '').split(' ');
-        if (mode && /^[0-7]+$/.test(mode)) f.mode = octalMode(mode);
-        if (owner) f.owner = owner;
-        if (group) f.group = group;
         break;
-      }
+      case 'stat':
+        for (const line of body) {
+          const m = /^([0-7]+) (\S+) (\S+) (\d+) (.+)$/.exec(line);
+          if (!m) continue;
+          const f = fileOf(m[5]!);
+          f.mode = octalMode(m[1]!);
+          f.owner = m[2]!;
+          f.group = m[3]!;
+        }
+        break;
       case 'sha256':
-        if (a && body[0]) fileOf(a).sha256 = body[0].slice(0, 64);
+        for (const line of body) {
+          // sha256sum escapes a name holding a backslash and marks the line with a leading one.
+          const m = /^(\\?)([0-9a-f]{64}) [ *](.+)$/.exec(line);
+          if (!m) continue;
+          const path = m[1] ? m[3]!.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')) : m[3]!;
+          fileOf(path).sha256 = m[2]!;
+        }
         break;
       case 'content':
         if (a) fileOf(a).content = Buffer.from(body.join(''), 'base64').toString('utf8');

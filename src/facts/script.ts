@@ -17,14 +17,17 @@ function q(s: string): string {
 
 /**
  * One POSIX sh script that prints every fact the request asks for as `@@HF@@ <section>` lines,
- * so a host costs one remote command. Processes are found by scanning /proc with shell builtins
+ * so a host costs one remote command. It starts few processes, since on a busy fleet each one
+ * costs the host more than the bytes: one stat and one sha256sum for all files, one base64 per
+ * file's content, one ip. Processes are found by scanning /proc with shell builtins
  * (no fork per process) and kept only when they share our network namespace: lab hosts share
  * one pid namespace, and on a real host the filter changes nothing.
  */
 export function buildFactsScript(req: FactsRequest): string {
   const paths = req.paths.map(q).join(' ');
   const dirs = req.managedDirs.map(q).join(' ');
-  const sysctls = req.sysctls.map(q).join(' ');
+  // /proc/sys paths are computed here so the host reads them with a builtin (no process).
+  const sysctls = req.sysctls.map((k) => `sysctl_fact ${q(k)} ${q('/proc/sys/' + k.replace(/\./g, '/'))}`).join('\n');
   return `M='${MARK}'
 echo "$M hafleet-facts 1"
 echo "$M service-manager"
@@ -43,43 +46,54 @@ if [ -r ${AGENT_PID_FILE} ]; then
   { IFS= read -r p < ${AGENT_PID_FILE}; } 2>/dev/null
   case "$p" in ''|*[!0-9]*) ;; *) [ -d "/proc/$p" ] && [ "/proc/$p/ns/net" -ef /proc/self/ns/net ] && echo "hafleet-agent $p";; esac
 fi
-fact_file() {
-  f=$1
-  if [ ! -e "$f" ] && [ ! -L "$f" ]; then echo "$M file absent $f"; return; fi
-  echo "$M file present $f"
-  if [ -L "$f" ]; then t=link; elif [ -f "$f" ]; then t=file; elif [ -d "$f" ]; then t=dir; else t=other; fi
-  st=$(stat -L -c '%a %U %G %s' -- "$f" 2>/dev/null)
-  echo "$st $t"
-  if [ -f "$f" ] && [ -r "$f" ]; then
-    echo "$M sha256 $f"
-    sha256sum < "$f"
-    s=\${st##* }
-    if [ "\${s:-0}" -le ${CONTENT_CAP_BYTES} ]; then echo "$M content $f"; base64 < "$f"; fi
-  fi
-}
-for f in ${paths}; do fact_file "$f"; done
+set -- ${paths}
+all='
+'
+for f do all="$all$f
+"; done
 for d in ${dirs}; do
   if [ -d "$d" ]; then
     echo "$M dir present $d"
-    for f in "$d"/* "$d"/.[!.]*; do [ -f "$f" ] && echo "$f"; done
+    for f in "$d"/* "$d"/.[!.]*; do
+      [ -f "$f" ] || continue
+      echo "$f"
+      case "$all" in *"
+$f
+"*) ;; *) all="$all$f
+"; set -- "$@" "$f";; esac
+    done
   else echo "$M dir absent $d"; fi
 done
-for d in ${dirs}; do
-  [ -d "$d" ] || continue
-  for f in "$d"/* "$d"/.[!.]*; do
-    [ -f "$f" ] || continue
-    case " ${req.paths.map((p) => p.replace(/[^A-Za-z0-9_./-]/g, '?')).join(' ')} " in *" $f "*) continue;; esac
-    fact_file "$f"
-  done
+echo "$M files"
+for f do
+  if [ -L "$f" ] && [ ! -e "$f" ]; then echo "dangling $f"
+  elif [ -f "$f" ]; then echo "file $f"
+  elif [ -d "$f" ]; then echo "dir $f"
+  elif [ -e "$f" ]; then echo "other $f"
+  else echo "absent $f"; fi
 done
+if [ $# -gt 0 ]; then
+  st=$(stat -L -c '%a %U %G %s %n' -- "$@" 2>/dev/null)
+  echo "$M stat"
+  [ -n "$st" ] && printf '%s\n' "$st"
+  n=$#
+  for f do [ -f "$f" ] && [ -r "$f" ] && set -- "$@" "$f"; done
+  shift $n
+  if [ $# -gt 0 ]; then echo "$M sha256"; sha256sum -- "$@" 2>/dev/null; fi
+  [ -n "$st" ] && while read -r a u g s f; do
+    [ -f "$f" ] && [ -r "$f" ] && [ "$s" -le ${CONTENT_CAP_BYTES} ] && { echo "$M content $f"; base64 < "$f"; }
+  done <<HF_STAT_EOF
+$st
+HF_STAT_EOF
+fi
 if a=$(ip -j addr show 2>/dev/null); then echo "$M addr-json"; printf '%s\n' "$a"
 else echo "$M addr-oneline"; ip -o addr show 2>/dev/null; fi
-for k in ${sysctls}; do
-  p=/proc/sys/$(echo "$k" | tr . /)
-  if command -v sysctl >/dev/null 2>&1 && v=$(sysctl -n -e "$k" 2>/dev/null) && [ -n "$v" ]; then echo "$M sysctl $k"; echo "$v"
-  elif [ -r "$p" ]; then echo "$M sysctl $k"; cat "$p"
-  else echo "$M sysctl-absent $k"; fi
-done
+sysctl_fact() {
+  if { IFS= read -r v < "$2"; } 2>/dev/null; then echo "$M sysctl $1"; printf '%s\n' "$v"
+  elif command -v sysctl >/dev/null 2>&1 && v=$(sysctl -n -e "$1" 2>/dev/null) && [ -n "$v" ]; then echo "$M sysctl $1"; printf '%s\n' "$v"
+  else echo "$M sysctl-absent $1"; fi
+}
+${sysctls}
 if [ -f ${DEPLOY_RECORD_PATH} ]; then echo "$M last-deploy"; base64 < ${DEPLOY_RECORD_PATH}; fi
 echo "$M end"
 `;

@@ -21,12 +21,14 @@ describe('facts script on this machine', () => {
     writeFileSync(join(dir, 'conf.d', '.hidden'), 'h\n');
     writeFileSync(join(dir, "it's big"), Buffer.alloc(CONTENT_CAP_BYTES + 1, 0x61));
     symlinkSync(join(dir, 'a.conf'), join(dir, 'link.conf'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling.conf'));
+    writeFileSync(join(dir, 'back\\slash.conf'), 'xy\n');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports files, managed dirs and sysctls that the parser reads back', () => {
     const req = {
-      paths: [join(dir, 'a.conf'), join(dir, 'missing'), join(dir, "it's big"), join(dir, 'link.conf'), join(dir, 'conf.d', 'keep.conf')],
+      paths: [join(dir, 'a.conf'), join(dir, 'missing'), join(dir, "it's big"), join(dir, 'link.conf'), join(dir, 'conf.d', 'keep.conf'), join(dir, 'dangling.conf'), join(dir, 'back\\slash.conf')],
       managedDirs: [join(dir, 'conf.d'), join(dir, 'nodir')],
       sysctls: ['net.ipv4.ip_forward', 'no.such.key'],
     };
@@ -45,6 +47,10 @@ describe('facts script on this machine', () => {
     assert.equal(big.content, null, 'over the cap: no content');
     assert.equal(big.sha256, createHash('sha256').update(Buffer.alloc(CONTENT_CAP_BYTES + 1, 0x61)).digest('hex'));
     assert.equal(f.files[join(dir, 'link.conf')]!.content, 'hello\nwörld\n', 'a symlink reads as its target');
+    assert.deepEqual(f.files[join(dir, 'dangling.conf')], { path: join(dir, 'dangling.conf'), content: null, sha256: null, mode: null, owner: null, group: null });
+    const back = f.files[join(dir, 'back\\slash.conf')]!;
+    assert.equal(back.sha256, createHash('sha256').update('xy\n').digest('hex'), 'sha256sum escapes the name; the parser undoes it');
+    assert.equal(back.content, 'xy\n');
     assert.deepEqual(f.managedFiles, {
       [join(dir, 'conf.d')]: [join(dir, 'conf.d', 'keep.conf'), join(dir, 'conf.d', 'stale.conf'), join(dir, 'conf.d', '.hidden')],
       [join(dir, 'nodir')]: [],
