@@ -16,7 +16,8 @@ export function formatOutcome(o: DrillOutcome): string {
   for (const e of o.timeline) lines.push(`  ${secs(e.sinceFaultMs).padStart(10)}  ${e.what}`);
   if (r.fault !== 'realserver-down') {
     const bound = m.bound ? ` (bound ${m.bound.formula}; ${m.overBoundMs! >= 0 ? '+' : ''}${m.overBoundMs ?? '?'} ms)` : '';
-    lines.push(`  failover: ${msText(m.failoverMs)} to ${m.newHolder ?? 'nobody'}${m.failoverMs !== null ? bound : ''}`);
+    const since = m.sinceLastAdvertMs !== null ? `, ${msText(m.sinceLastAdvertMs)} after ${r.master}'s ${r.fault === 'stop-keepalived' ? 'priority-0' : 'last'} advert` : '';
+    lines.push(`  failover: ${msText(m.failoverMs)} after the fault to ${m.newHolder ?? 'nobody'}${since}${m.failoverMs !== null ? bound : ''}`);
     lines.push(`  old master released: ${msText(m.releasedMs)}${m.releasedMs !== null && !m.releasedBeforeRestore ? ' (only by the restore)' : ''}`);
     lines.push(`  after restore: ${m.returned} (expected ${m.expectedReturn}, ${r.config.preempt ? 'preempt' : 'nopreempt'}), settled in ${msText(m.recoveryMs)}`);
   } else {

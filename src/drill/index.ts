@@ -4,8 +4,8 @@
  */
 export * from './types.js';
 export { skewTimeSec, masterDownIntervalSec, protocolBound } from './bound.js';
-export { parseMonitorLog, parseGarps, isoUtcMs } from './monitor-log.js';
-export { measure, problems, requestStats, holdersAt, markAt } from './measures.js';
+export { parseMonitorLog, parseGarps, parseAdverts, isoUtcMs } from './monitor-log.js';
+export { measure, problems, requestStats, holdersAt, markAt, protocolStart } from './measures.js';
 export { timeline, outcome } from './timeline.js';
 export { formatOutcome } from './format.js';
 export { reportHtml, chartSvg, escapeHtml } from './report-html.js';

@@ -43,6 +43,21 @@ function returnBehaviour(r: DrillRecord, end: number, newHolder: string | null):
 
 const ms = (x: number) => Math.round(x * 10) / 10;
 
+/**
+ * Where the protocol's clock starts: a graceful stop's priority-0 advert (RFC 5798 §6.4.2: the
+ * backup waits Skew_Time from it), else the master's last advert before the fault (the backup's
+ * Master_Down timer runs from there). Null when no advert was seen (unicast, no capture).
+ */
+export function protocolStart(r: DrillRecord, fault: number): number | null {
+  const mine = r.adverts.filter((a) => a.src === r.masterAddress).sort((a, b) => a.t - b.t);
+  if (r.fault === 'stop-keepalived') {
+    const zero = mine.find((a) => a.priority === 0 && a.t >= fault - 100 && a.t <= fault + 3000);
+    if (zero) return zero.t;
+  }
+  const before = mine.filter((a) => a.priority > 0 && a.t <= fault + 20 && a.t > fault - 5000);
+  return before.length ? before[before.length - 1]!.t : null;
+}
+
 /** Pure: the figures a drill reports, from its raw record. */
 export function measure(r: DrillRecord): DrillMeasures {
   const fault = markAt(r, 'fault') ?? 0;
@@ -53,6 +68,8 @@ export function measure(r: DrillRecord): DrillMeasures {
   const release = firstAfter(r.ownership, fault, (s) => !s.holds && s.host === r.master);
   const bound = protocolBound(r.fault, r.config);
   const failoverMs = takeover ? ms(takeover.t - fault) : null;
+  const start = protocolStart(r, fault);
+  const sinceLastAdvertMs = takeover && start !== null ? ms(takeover.t - start) : null;
   const sinceRestore = r.ownership.filter((s) => s.t >= restore).map((s) => s.t);
   const settled = Math.max(restoreDone, ...sinceRestore);
   const recoveryMs = Number.isFinite(restore) ? ms(settled - restore) : null;
@@ -65,7 +82,8 @@ export function measure(r: DrillRecord): DrillMeasures {
     releasedMs: release ? ms(release.t - fault) : null,
     releasedBeforeRestore: release !== null && release.t < restore,
     bound,
-    overBoundMs: failoverMs !== null && bound ? ms(failoverMs - bound.ms) : null,
+    sinceLastAdvertMs,
+    overBoundMs: failoverMs !== null && bound ? ms((sinceLastAdvertMs ?? failoverMs) - bound.ms) : null,
     recoveryMs,
     returned: returnBehaviour(r, end, takeover?.host ?? null),
     expectedReturn: r.config.preempt ? 'moved-back' : 'stayed',

@@ -1,4 +1,4 @@
-import type { GarpSample, OwnershipSample } from './types.js';
+import type { AdvertSample, GarpSample, OwnershipSample } from './types.js';
 
 /**
  * What a director's address monitor wrote (see watch-hosts.ts): a snapshot, then `ip -ts -o
@@ -68,6 +68,22 @@ export function parseGarps(text: string, vip: string): GarpSample[] {
     if (!m || !garp.test(line + ' ')) continue;
     if (/Reply/.test(line) && m[3]!.toLowerCase() !== 'ff:ff:ff:ff:ff:ff') continue;
     out.push({ t: Math.round(Number(m[1]) * 1e6) / 1000, mac: m[2]!.toLowerCase() });
+  }
+  return out;
+}
+
+/**
+ * VRRP adverts in the same capture (`tcpdump -n -e -tt 'arp or ip proto 112'`):
+ *   1795611789.755212 02:aa:00:00:00:11 > 01:00:5e:00:00:12, ethertype IPv4 (0x0800), length 54:
+ *     198.18.0.11 > 224.0.0.18: VRRPv2, Advertisement, vrid 51, prio 150, authtype simple, intvl 1s, length 20
+ * The master's last advert before a silent fault is where the backup's Master_Down timer starts.
+ */
+export function parseAdverts(text: string, vrid: number): AdvertSample[] {
+  const out: AdvertSample[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\d+\.\d+)\s.*?\s(\S+) > \S+: VRRPv[23], Advertisement, vrid (\d+), prio (\d+)/.exec(line.trim());
+    if (!m || Number(m[3]) !== vrid) continue;
+    out.push({ t: Math.round(Number(m[1]) * 1e6) / 1000, src: m[2]!, priority: Number(m[4]) });
   }
   return out;
 }

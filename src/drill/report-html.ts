@@ -54,6 +54,7 @@ function figures(o: DrillOutcome): string {
   const m = o.measures;
   const rows: [string, string][] = [
     ['failover', m.failoverMs === null ? '—' : `${Math.round(m.failoverMs)} ms to ${m.newHolder}`],
+    ['since the master\'s last advert', m.sinceLastAdvertMs === null ? '— (no advert captured)' : `${Math.round(m.sinceLastAdvertMs)} ms`],
     ['protocol bound', m.bound ? `${m.bound.formula}` : '—'],
     ['over bound', m.overBoundMs === null ? '—' : `${m.overBoundMs} ms`],
     ['old master released', m.releasedMs === null ? 'never' : `${Math.round(m.releasedMs)} ms${m.releasedBeforeRestore ? '' : ' (by the restore)'}`],

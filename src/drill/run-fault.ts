@@ -2,7 +2,7 @@ import type { Cluster, VrrpInstance } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import { routeDev, urlOf, type Observations } from '../verify/index.js';
 import { protocolBound } from './bound.js';
-import { parseGarps } from './monitor-log.js';
+import { parseAdverts, parseGarps } from './monitor-log.js';
 import { drillConfig, holders, pollUntil } from './placement.js';
 import { faultScript, parseFaultOutput, restoreScript, type RestoreInfo } from './remote-scripts.js';
 import { outcome } from './timeline.js';
@@ -125,6 +125,8 @@ export async function runFault(ctx: FaultContext, fault: FaultKind): Promise<Dri
     fault, cluster: cluster.name, instance: inst.name, vip: vip.address, master: ctx.master, backups, target, config,
     marks: marks.sort((a, b) => a.t - b.t), ownership: samples, requests: reqs,
     garps: parseGarps(arpText, vip.address).map((g) => ({ ...g, ...(macToHost.has(g.mac) ? { host: macToHost.get(g.mac)! } : {}) })),
+    adverts: parseAdverts(arpText, inst.vrid),
+    masterAddress: inst.members.find((m) => m.host === ctx.master)?.address ?? '',
     gaps,
   };
   const o = outcome(record);

@@ -35,6 +35,14 @@ export interface GarpSample {
   host?: string;
 }
 
+/** A VRRP advert of the drilled instance seen on the admin side. */
+export interface AdvertSample {
+  t: number;
+  /** Sender's address. */
+  src: string;
+  priority: number;
+}
+
 export type MarkKind = 'start' | 'fault' | 'fault-done' | 'restore' | 'restore-done' | 'end';
 
 export interface Mark {
@@ -73,6 +81,10 @@ export interface DrillRecord {
   ownership: OwnershipSample[];
   requests: RequestSample[];
   garps: GarpSample[];
+  /** Adverts of the instance (multicast only: unicast adverts do not reach the admin box). */
+  adverts: AdvertSample[];
+  /** The master's address on the VRRP interface (to find its adverts). */
+  masterAddress: string;
   /** Host monitors that could not be read back (their samples are missing). */
   gaps: string[];
 }
@@ -102,7 +114,12 @@ export interface DrillMeasures {
   releasedMs: number | null;
   releasedBeforeRestore: boolean;
   bound: ProtocolBound | null;
-  /** failover − bound (negative: faster than the bound). */
+  /**
+   * The master's last advert before the fault → a backup holds the VIP: the interval the
+   * protocol bounds (the backup's Master_Down timer runs from that advert, not from the fault).
+   */
+  sinceLastAdvertMs: number | null;
+  /** (sinceLastAdvertMs, else failoverMs) − bound; negative: faster than the bound. */
   overBoundMs: number | null;
   /** Restore → placement final (preempt: back on the master; nopreempt: stays). */
   recoveryMs: number | null;

@@ -103,9 +103,9 @@ export interface ArpCapture {
   stop(): Promise<string>;
 }
 
-/** tcpdump of ARP on the admin side's interface toward the VIP; its output is parsed at the end. */
+/** tcpdump of ARP and VRRP on the admin side's interface toward the VIP; parsed at the end. */
 export function startArpCapture(iface: string): ArpCapture {
-  const child = spawn('tcpdump', ['-l', '-n', '-e', '-tt', '-i', iface, 'arp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('tcpdump', ['-l', '-n', '-e', '-tt', '-i', iface, 'arp or ip proto 112'], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (c: string) => {

@@ -7,7 +7,8 @@ test('kill-keepalived: failover vs bound, stale VIP released only by the restore
   const m = measure(killRecord());
   assert.equal(m.failoverMs, 3600);
   assert.equal(m.newHolder, 'lb2');
-  assert.equal(m.overBoundMs, -9.4);
+  assert.equal(m.sinceLastAdvertMs, 3610);
+  assert.equal(m.overBoundMs, 0.6, 'compared from the last advert, where the backup timer starts');
   assert.equal(m.releasedMs, 7050);
   assert.equal(m.releasedBeforeRestore, false);
   assert.equal(m.returned, 'moved-back');
@@ -16,6 +17,25 @@ test('kill-keepalived: failover vs bound, stale VIP released only by the restore
   assert.equal(m.garpSeen, 6);
   assert.deepEqual(m.requests, { sent: 101, failed: 37, failedAfterRetry: 37, longestGapMs: 3800 });
   assert.equal(outcome(killRecord()).ok, true);
+});
+
+test('without adverts (unicast) the bound is compared from the fault', () => {
+  const r = killRecord();
+  r.adverts = [];
+  const m = measure(r);
+  assert.equal(m.sinceLastAdvertMs, null);
+  assert.equal(m.overBoundMs, -9.4);
+});
+
+test('graceful stop: the priority-0 advert starts the clock', () => {
+  const r = killRecord();
+  r.fault = 'stop-keepalived';
+  r.adverts.push({ t: 1004, src: '198.18.0.11', priority: 0 });
+  r.ownership = r.ownership.map((s) => (s.host === 'lb2' && s.t === 4600 ? { ...s, t: 1620 } : s));
+  r.ownership.push({ t: 1010, host: 'lb1', holds: false });
+  const m = measure(r);
+  assert.equal(m.sinceLastAdvertMs, 616);
+  assert.equal(m.bound!.ms, 609.4);
 });
 
 test('nopreempt expected but the VIP moved back is a problem', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGarps, parseMonitorLog } from '../../../src/drill/index.js';
+import { parseAdverts, parseGarps, parseMonitorLog } from '../../../src/drill/index.js';
 
 // Real `ip -ts -o monitor address` lines (iproute2 6.1) behind a snapshot.
 const log = [
@@ -28,13 +28,28 @@ test('monitor log → ownership samples on the admin clock, lo ignored', () => {
 
 test('gratuitous ARPs from tcpdump -e -tt: requests for the sender itself and broadcast replies', () => {
   const out = [
-    '1795611789.755212 02:aa:00:00:00:12 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.0.100 tell 198.18.0.100, length 28',
+    // keepalived's: the target MAC is broadcast, which tcpdump -e prints in parentheses
+    '1795611789.755212 02:aa:00:00:00:12 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.0.100 (ff:ff:ff:ff:ff:ff) tell 198.18.0.100, length 28',
+    '1795611789.760000 02:aa:00:00:00:12 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.0.100 tell 198.18.0.100, length 28',
     '1795611789.800000 02:aa:00:00:00:01 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.0.100 tell 198.18.0.1, length 28',
     '1795611789.900000 02:aa:00:00:00:12 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Reply 198.18.0.100 is-at 02:aa:00:00:00:12, length 28',
     '1795611789.950000 02:aa:00:00:00:12 > 02:aa:00:00:00:01, ethertype ARP (0x0806), length 42: Reply 198.18.0.100 is-at 02:aa:00:00:00:12, length 28',
   ].join('\n');
   assert.deepEqual(parseGarps(out, '198.18.0.100').map((g) => [g.t, g.mac]), [
     [1795611789755.212, '02:aa:00:00:00:12'],
+    [1795611789760, '02:aa:00:00:00:12'],
     [1795611789900, '02:aa:00:00:00:12'],
+  ]);
+});
+
+test('VRRP adverts of one VRID from the same capture', () => {
+  const out = [
+    '1795611789.100000 02:aa:00:00:00:11 > 01:00:5e:00:00:12, ethertype IPv4 (0x0800), length 54: 198.18.0.11 > 224.0.0.18: VRRPv2, Advertisement, vrid 51, prio 150, authtype simple, intvl 1s, length 20',
+    '1795611789.200000 02:aa:00:00:00:13 > 01:00:5e:00:00:12, ethertype IPv4 (0x0800), length 54: 198.18.0.13 > 224.0.0.18: VRRPv2, Advertisement, vrid 52, prio 100, authtype simple, intvl 1s, length 20',
+    '1795611789.300000 02:aa:00:00:00:11 > 01:00:5e:00:00:12, ethertype IPv4 (0x0800), length 54: 198.18.0.11 > 224.0.0.18: VRRPv2, Advertisement, vrid 51, prio 0, authtype simple, intvl 1s, length 20',
+  ].join('\n');
+  assert.deepEqual(parseAdverts(out, 51), [
+    { t: 1795611789100, src: '198.18.0.11', priority: 150 },
+    { t: 1795611789300, src: '198.18.0.11', priority: 0 },
   ]);
 });

@@ -33,6 +33,12 @@ export function killRecord(): DrillRecord {
     ],
     garps: [4610, 4611, 4612, 4613, 4614, 9001].map((t) => ({ t, mac: t > 9000 ? '02:00:00:00:00:11' : '02:00:00:00:00:12', host: t > 9000 ? 'lb1' : 'lb2' })),
     requests,
+    // lb1 advertises every second, the last one 10 ms before the kill; lb2 after it took over
+    adverts: [
+      ...[-1010, -10, 990].map((t) => ({ t, src: '198.18.0.11', priority: 150 })),
+      { t: 4600, src: '198.18.0.12', priority: 100 },
+    ],
+    masterAddress: '198.18.0.11',
     gaps: [],
   };
 }

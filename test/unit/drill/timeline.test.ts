@@ -27,7 +27,7 @@ test('timeline orders marks, VIP moves, the first gratuitous ARP per sender and 
 
 test('terminal view names failover, bound, release and requests', () => {
   const text = formatOutcome(outcome(killRecord()));
-  assert.match(text, /failover: 3600 ms to lb2 \(bound 3×1 s \+ skew .* = 3609\.4 ms; -9\.4 ms\)/);
+  assert.match(text, /failover: 3600 ms after the fault to lb2, 3610 ms after lb1's last advert \(bound 3×1 s \+ skew .* = 3609\.4 ms; \+0\.6 ms\)/);
   assert.match(text, /old master released: 7050 ms \(only by the restore\)/);
   assert.match(text, /requests: 101 sent, 37 failed, 37 failed after one retry, longest gap 3800 ms/);
   assert.match(text, /\n  PASS\n$/);
