@@ -230,39 +230,50 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
   });
 
   it('sshd stopped mid-deploy: that host unreachable, the others finish, nothing half-written; next deploy converges', async () => {
-    tune(2, 33);
     const findSshd = `for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = sshd ] && [ $d/ns/net -ef /proc/self/ns/net ] && echo \${d#/proc/}; done`;
-    const oldKa = await sha('lb2', KA);
-    const run = deploy();
-    // lb2 is not the VIP holder, so it goes first: cut it off while its deploy script holds the lock.
-    await waitFor('lb2 deploy under way', async () => (await lab.hostExec('lb2', 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
-    const pids = (await lab.hostExec('lb2', findSshd)).stdout.trim().split('\n').filter(Boolean);
-    await lab.hostExec('lb2', `kill ${pids.join(' ')}`);
-    const r = await run;
-    assert.equal(r.code, 4, r.stderr);
-    const st = statusOf(r.doc);
-    assert.equal(st.lb2, 'unreachable');
-    assert.equal(st.lb1, 'changed');
-    // The script left the session and ran to its end on its own: new config whole, nothing left over.
-    await waitFor('lb2 script finished', async () => (await lab.hostExec('lb2', 'test -d /var/lib/hafleet/lock')).code !== 0, { timeoutMs: 30_000 });
-    assert.equal(await leftovers('lb2'), '');
-    const nowKa = await sha('lb2', KA);
-    const record = JSON.parse((await lab.hostExec('lb2', 'cat /var/lib/hafleet/last-deploy.json')).stdout);
-    assert.equal(nowKa, record.files.find((f: any) => f.path === KA).sha256, 'a whole file, matching the record (new, or old after a rollback)');
-    assert.ok(nowKa !== oldKa || record.planId !== r.doc.plan.id);
-    // Bring sshd back (same command line as the lab's), then converge.
-    await lab.hostExec('lb2', 'setsid /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log');
+    const holder = (await lab.vipHolder())!;
+    const first = holder === 'lb1' ? 'lb2' : 'lb1'; // not the VIP holder: deployed first
+    const restartSshd = async () => {
+      // Same command line as the lab's; this sshd is not in the lab's state: stopped by pid below.
+      await lab.hostExec(first, 'setsid /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log');
+      await waitFor(`${first} sshd back`, async () => (await lab.ssh(first, 'true')).code === 0, { timeoutMs: 10_000 });
+    };
     try {
-      await waitFor('lb2 sshd back', async () => (await lab.ssh('lb2', 'true')).code === 0, { timeoutMs: 10_000 });
+      let r: Awaited<ReturnType<typeof deploy>>;
+      let oldKa: string;
+      // The cut must land while the host's script runs (a few hundred ms): if the script ended
+      // first, the host reports "changed"; bring sshd back and try again with a new change.
+      for (let attempt = 1; ; attempt++) {
+        tune(attempt, 40 + attempt); // both files differ from every earlier attempt
+        oldKa = await sha(first, KA);
+        const run = deploy();
+        await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 10 });
+        const pids = (await lab.hostExec(first, findSshd)).stdout.trim().split('\n').filter(Boolean);
+        await lab.hostExec(first, `kill ${pids.join(' ')}`);
+        r = await run;
+        if (statusOf(r.doc)[first] === 'unreachable' || attempt === 3) break;
+        await restartSshd();
+      }
+      assert.equal(r.code, 4, r.stderr);
+      const st = statusOf(r.doc);
+      assert.equal(st[first], 'unreachable');
+      assert.equal(st[holder], 'changed', 'the other director finished');
+      // The script left the session and ran to its end on its own: a whole file, nothing left over.
+      await waitFor(`${first} script finished`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code !== 0, { timeoutMs: 30_000 });
+      assert.equal(await leftovers(first), '');
+      const nowKa = await sha(first, KA);
+      const record = JSON.parse((await lab.hostExec(first, 'cat /var/lib/hafleet/last-deploy.json')).stdout);
+      assert.equal(nowKa, record.files.find((f: any) => f.path === KA).sha256, 'a whole file, matching the record (new, or old after a rollback)');
+      assert.ok(nowKa !== oldKa! || record.planId !== r.doc.plan.id);
+      await restartSshd();
       const again = await deploy();
       assert.equal(again.code, 0, again.stderr);
       const third = await deploy();
       assert.equal(third.code, 0, third.stderr);
       assert.deepEqual(statusOf(third.doc), { lb1: 'ok', lb2: 'ok', web1: 'ok', web2: 'ok' });
     } finally {
-      // The sshd we started is not in the lab's state: stop it by pid before lab down.
-      const mine = (await lab.hostExec('lb2', findSshd)).stdout.trim().split('\n').filter(Boolean);
-      if (mine.length) await lab.hostExec('lb2', `kill ${mine.join(' ')}`);
+      const mine = (await lab.hostExec(first, findSshd)).stdout.trim().split('\n').filter(Boolean);
+      if (mine.length) await lab.hostExec(first, `kill ${mine.join(' ')}`);
     }
   });
 });
