@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import {
-  DEFAULT_LAB_NAME, execInherit, labCommand, labDown, labStatus, labUp, LAB_NAME_RE, preflight, readState, reapOrphanLabs,
+  DEFAULT_LAB_NAME, execInherit, labCommand, labDown, labStatus, labUp, LAB_NAME_RE, listLabs, preflight, readState, reapOrphanLabs,
   type LabEngine, type LabState, type LabStatus,
 } from '../../lab/index.js';
 import { CommandExit } from '../command-error.js';
@@ -26,7 +26,11 @@ function needsRoot(): void {
 
 async function mustState(name: string): Promise<LabState> {
   const s = await readState(name);
-  if (!s) fail([{ severity: 'error', code: 'lab-not-found', message: `there is no lab "${name}"`, where: { key: '--name' }, hint: `create it: hafleet lab up --name ${name}` }]);
+  if (!s) {
+    const labs = await listLabs();
+    const others = labs.length ? `labs here: ${labs.join(', ')}; or ` : '';
+    fail([{ severity: 'error', code: 'lab-not-found', message: `there is no lab "${name}"`, where: { key: '--name' }, hint: `${others}create it: hafleet lab up --name ${name}` }]);
+  }
   return s;
 }
 
