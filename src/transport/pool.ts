@@ -9,6 +9,8 @@ export interface PooledConnection {
   client: Client;
   slots: ChannelSlots;
   sftp?: Promise<Outcome<SFTPWrapper>>;
+  /** Set when the connection is gone: an SFTP error then means the host dropped away. */
+  closed: boolean;
 }
 
 function hopKey(hops: readonly ConnectTarget[]): string {
@@ -35,6 +37,7 @@ export class ConnectionPool {
         return o;
       }
       o.value.client.once('close', () => {
+        o.value.closed = true;
         if (this.conns.get(key) === p) this.conns.delete(key);
       });
       // Errors after 'ready' end in 'close'; without a listener ssh2 would throw them.
@@ -49,7 +52,7 @@ export class ConnectionPool {
     const last = hops[hops.length - 1]!;
     if (hops.length === 1) {
       const c = await connect(last, this.settings);
-      return c.ok ? { ok: true, value: { client: c.value, slots: new ChannelSlots() } } : c;
+      return c.ok ? { ok: true, value: { client: c.value, slots: new ChannelSlots(), closed: false } } : c;
     }
     const jump = await this.get(hops.slice(0, -1));
     if (!jump.ok) return jump;
@@ -66,7 +69,7 @@ export class ConnectionPool {
     });
     if (!sock.ok) return sock;
     const c = await connect(last, this.settings, sock.value);
-    return c.ok ? { ok: true, value: { client: c.value, slots: new ChannelSlots() } } : c;
+    return c.ok ? { ok: true, value: { client: c.value, slots: new ChannelSlots(), closed: false } } : c;
   }
 
   async closeAll(): Promise<void> {

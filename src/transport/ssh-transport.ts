@@ -26,6 +26,15 @@ function withSignal<T>(p: Promise<Outcome<T>>, host: string, signal?: AbortSigna
   });
 }
 
+/**
+ * An SFTP step failed: the host said no (an SFTP status code: remote-error), or the connection
+ * went away under it (no status: unreachable).
+ */
+function sftpFailure(conn: PooledConnection, host: string, what: string, err: unknown): Outcome<never> {
+  if (conn.closed || typeof (err as { code?: unknown })?.code !== 'number') return { ok: false, failure: { kind: 'unreachable', host, message: `host ${host}: connection lost: ${what}` } };
+  return remoteError(host, what, err);
+}
+
 function remoteError(host: string, what: string, err: unknown): Outcome<never> {
   return { ok: false, failure: { kind: 'remote-error', host, message: `host ${host}: ${what}: ${(err as Error)?.message ?? String(err)}` } };
 }
@@ -139,7 +148,7 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
           await sftpPut(sftp.value, path, data, mode);
           return { ok: true, value: undefined };
         } catch (err) {
-          return remoteError(host.name, `could not write ${path}`, err);
+          return sftpFailure(conn.value, host.name, `could not write ${path}`, err);
         }
       }
       // SFTP runs as the login user: write a private temporary file, then install it as root.
@@ -147,7 +156,7 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
       try {
         await sftpPut(sftp.value, tmp, data, 0o600);
       } catch (err) {
-        return remoteError(host.name, `could not write ${tmp}`, err);
+        return sftpFailure(conn.value, host.name, `could not write ${tmp}`, err);
       }
       const cmd = `install -m ${o.mode} -- ${shellQuote(tmp)} ${shellQuote(path)}; rc=$?; rm -f -- ${shellQuote(tmp)}; exit $rc`;
       const r = await execRaw(host, cmd, { privileged: true, ...(o.signal ? { signal: o.signal } : {}) });
@@ -174,7 +183,7 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
         return { ok: true, value: await withAbort(sftpGet(sftp.value, path), o.signal) };
       } catch (err) {
         if (o.signal?.aborted) return { ok: false, failure: aborted(host.name) };
-        return remoteError(host.name, `could not read ${path}`, err);
+        return sftpFailure(conn.value, host.name, `could not read ${path}`, err);
       }
     },
 

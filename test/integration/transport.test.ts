@@ -92,6 +92,16 @@ const scenarios: Record<string, (job: Job, t: Transport) => Promise<unknown>> = 
     }
     return ms.map((x) => Math.round(x));
   },
+  async drop(job, t) {
+    const h = ref(job, job.hosts[0]!.name);
+    const parent = await t.exec(h, 'echo $PPID');
+    if (!parent.ok) return { parent };
+    const inflight = t.exec(h, 'sleep 4');
+    await new Promise((r) => setTimeout(r, 300));
+    // The sshd process serving this connection (root sessions run without a privsep child).
+    process.kill(Number(parent.value.stdout.trim()), 'SIGKILL');
+    return { inflight: await inflight, after: await t.exec(h, 'echo back') };
+  },
   async wrongKey(job, t) {
     return t.exec(ref(job, job.hosts[0]!.name, { privateKeyFile: process.env.HF_TR_OTHER_KEY! }), 'true');
   },
@@ -267,6 +277,13 @@ if (process.env.HF_TR_DRIVER) {
       assert.equal(!r.ok && r.failure.kind, 'auth');
       assert.match(!r.ok ? r.failure.message : '', new RegExp(`tried key ${other}`));
       assert.match(!r.ok && 'hint' in r.failure ? r.failure.hint ?? '' : '', /ansible_ssh_private_key_file|ssh-add/);
+    });
+
+    it('reports a connection dropped under a running command as unreachable, and dials again next time', async () => {
+      const { result: r } = await drive<{ inflight: Outcome<unknown>; after: Outcome<{ stdout: string }> }>('drop');
+      assert.equal(!r.inflight.ok && r.inflight.failure.kind, 'unreachable', JSON.stringify(r));
+      assert.match(!r.inflight.ok ? r.inflight.failure.message : '', /connection lost/);
+      assert.equal(r.after.ok && r.after.value.stdout, 'back\n');
     });
 
     it('reports a host whose sshd is stopped as unreachable, a value beside the hosts that answer', async () => {
