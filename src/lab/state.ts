@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, rename, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostRole } from './names.js';
+import { LAB_NAME_RE, type HostRole } from './names.js';
 
 /** Where labs live: one folder per lab. `$HAFLEET_LAB_ROOT` replaces the default parent. */
 export function labsRoot(): string {
@@ -94,7 +94,8 @@ export function stateWriter(s: LabState): () => Promise<void> {
 /** Names of every lab with a folder under the labs root. */
 export async function listLabs(): Promise<string[]> {
   try {
-    return (await readdir(labsRoot(), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    // `.index` and `.index.lock` (subnet claims) sit beside the labs.
+    return (await readdir(labsRoot(), { withFileTypes: true })).filter((d) => d.isDirectory() && LAB_NAME_RE.test(d.name)).map((d) => d.name).sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
