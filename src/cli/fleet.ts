@@ -4,8 +4,8 @@ import { hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
 import { buildTopology, secretsOf, type Topology } from '../topology/index.js';
 import { renderFleet, type DesiredState } from '../render/index.js';
-import { hostRefOf, type HostRef, type Transport } from '../transport/index.js';
-import { gatherFacts } from '../facts/index.js';
+import { hostRefOf, type HostRef, type Outcome, type Transport } from '../transport/index.js';
+import { gatherFacts, type HostFacts } from '../facts/index.js';
 import type { FactsByHost } from '../plan/index.js';
 
 /** Everything a fleet command needs before it touches a host. */
@@ -49,13 +49,13 @@ export function loadFleet(inventoryPath: string, limit?: string): Result<Fleet> 
 }
 
 /** Facts for every host of the fleet, one remote command each, `forks` at once. */
-export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { forks: number; signal?: AbortSignal; onHost?: (host: string) => void }): Promise<FactsByHost> {
+export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { forks: number; signal?: AbortSignal; onHost?: (host: string, facts: Outcome<HostFacts>) => void }): Promise<FactsByHost> {
   const out: FactsByHost = new Map();
   await mapLimit(fleet.hosts, o.forks, async (host) => {
     const want = fleet.desired.get(host)!;
     const r = await gatherFacts(transport, fleet.refs.get(host)!, { paths: want.files.map((f) => f.path), managedDirs: want.managedPaths, sysctls: [] }, o.signal, { timeoutMs: 30_000 });
     out.set(host, r);
-    o.onHost?.(host);
+    o.onHost?.(host, r);
   });
   return out;
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { createSshTransport, type Transport } from '../../transport/index.js';
-import { plan as makePlan, maskText, renderPlanText, planJson, withValidations, type Plan } from '../../plan/index.js';
+import { plan as makePlan, maskText, renderPlanText, planJson, withValidations, type Plan, type ValidationOutcome } from '../../plan/index.js';
 import { validatePlanOnHosts } from '../../apply/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -46,11 +46,21 @@ export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quie
   });
   const signal = globalThis.hafleetAbort;
   if (!o.quiet) info(`gathering facts from ${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'}…`);
-  const facts = await gatherFleetFacts(transport, fleet, { forks, ...(signal ? { signal } : {}) });
+  // Each host is validated as soon as its own facts are in, while the others are still read.
+  const checks: Promise<Map<string, ValidationOutcome[]>>[] = [];
+  const facts = await gatherFleetFacts(transport, fleet, {
+    forks,
+    ...(signal ? { signal } : {}),
+    onHost: (host, got) => {
+      if (!o.validate || !got.ok) return;
+      const one = makePlan(new Map([[host, fleet.desired.get(host)!]]), new Map([[host, got]]));
+      checks.push(validatePlanOnHosts(one, fleet.desired, transport, fleet.refs, { forks: 1, ...(signal ? { signal } : {}) }));
+    },
+  });
   let p = makePlan(fleet.desired, facts);
   if (o.validate) {
-    const outcomes = await validatePlanOnHosts(p, fleet.desired, transport, fleet.refs, { forks, ...(signal ? { signal } : {}) });
-    for (const [host, vs] of outcomes) outcomes.set(host, vs.map((v) => ({ ...v, message: maskText(v.message, fleet.secrets) })));
+    const outcomes = new Map<string, ValidationOutcome[]>();
+    for (const m of await Promise.all(checks)) for (const [host, vs] of m) outcomes.set(host, vs.map((v) => ({ ...v, message: maskText(v.message, fleet.secrets) })));
     p = withValidations(p, outcomes);
   }
   return { fleet, transport, facts, plan: p };
