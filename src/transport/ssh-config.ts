@@ -44,7 +44,12 @@ function splitLine(line: string): { key: string; args: string[] } | null {
   return { key: m[1]!.toLowerCase(), args };
 }
 
-export function parseSshConfig(text: string, file = 'ssh_config', readInclude: IncludeReader = readIncludeFromDisk(dirname(file)), depth = 0): SshConfig {
+export function parseSshConfig(text: string, file = 'ssh_config', readInclude: IncludeReader = readIncludeFromDisk(dirname(file))): SshConfig {
+  return { blocks: parseBlocks(text, file, readInclude, 0).filter((b) => b.options.length > 0) };
+}
+
+/** Every block in order; the first holds the options before any Host line. */
+function parseBlocks(text: string, file: string, readInclude: IncludeReader, depth: number): SshConfigBlock[] {
   const blocks: SshConfigBlock[] = [{ patterns: ['*'], options: [] }];
   let current = blocks[0]!;
   text.split('\n').forEach((raw, i) => {
@@ -64,10 +69,10 @@ export function parseSshConfig(text: string, file = 'ssh_config', readInclude: I
       const enclosing = current.patterns;
       for (const arg of args) {
         for (const inc of readInclude(expandTilde(arg))) {
-          const sub = parseSshConfig(inc.text, inc.file, readInclude, depth + 1);
+          const sub = parseBlocks(inc.text, inc.file, readInclude, depth + 1);
           // Options before the included file's first Host line belong to the enclosing block.
-          sub.blocks[0]!.patterns = enclosing;
-          blocks.push(...sub.blocks);
+          sub[0]!.patterns = enclosing;
+          blocks.push(...sub);
         }
       }
       current = { patterns: enclosing, options: [] };
@@ -76,7 +81,7 @@ export function parseSshConfig(text: string, file = 'ssh_config', readInclude: I
       current.options.push({ key, value: args.join(' '), file, line: i + 1 });
     }
   });
-  return { blocks: blocks.filter((b) => b.options.length > 0) };
+  return blocks;
 }
 
 /** `Match all` and `Match host a,b` are understood; any other criterion never matches. */

@@ -20,6 +20,7 @@ interface Job {
   knownHosts: string;
   acceptNew?: boolean;
   jumpVia?: string;
+  connectTimeoutMs?: number;
 }
 
 const ref = (job: Job, name: string, o: Partial<HostRef> = {}): HostRef => {
@@ -103,6 +104,11 @@ const scenarios: Record<string, (job: Job, t: Transport) => Promise<unknown>> = 
     process.kill(Number(parent.value.stdout.trim()), 'SIGKILL');
     return { inflight: await inflight, after: await t.exec(h, 'echo back') };
   },
+  async timed(job, t) {
+    const t0 = performance.now();
+    const r = await t.exec(ref(job, job.hosts[0]!.name), 'true');
+    return { r, ms: performance.now() - t0 };
+  },
   async wrongKey(job, t) {
     return t.exec(ref(job, job.hosts[0]!.name, { privateKeyFile: process.env.HF_TR_OTHER_KEY! }), 'true');
   },
@@ -112,7 +118,7 @@ if (process.env.HF_TR_DRIVER) {
   const job = JSON.parse(process.env.HF_TR_DRIVER) as Job;
   const recorded: string[] = [];
   const t = createSshTransport({
-    acceptNewHostKeys: job.acceptNew ?? false, connectTimeoutMs: 5000, agentSocket: null,
+    acceptNewHostKeys: job.acceptNew ?? false, connectTimeoutMs: job.connectTimeoutMs ?? 5000, agentSocket: null,
     sshConfig: { blocks: [] }, onHostKeyRecorded: (h, f, fp) => recorded.push(`${h} ${f} ${fp}`),
   });
   const t0 = performance.now();
@@ -285,6 +291,15 @@ if (process.env.HF_TR_DRIVER) {
       assert.equal(!r.inflight.ok && r.inflight.failure.kind, 'unreachable', JSON.stringify(r));
       assert.match(!r.inflight.ok ? r.inflight.failure.message : '', /connection lost/);
       assert.equal(r.after.ok && r.after.value.stdout, 'back\n');
+    });
+
+    it('gives up on a host that never answers after the connect timeout, as unreachable', async () => {
+      // .250 of the lab's own /24 is never assigned: ARP goes unanswered on the lab bridge.
+      const silent = { name: 'silent', address: lab.hosts[0]!.address.replace(/\.\d+$/, '.250') };
+      const { result } = await drive<{ r: Outcome<unknown>; ms: number }>('timed', { hosts: [silent], connectTimeoutMs: 1500 });
+      assert.equal(!result.r.ok && result.r.failure.kind, 'unreachable', JSON.stringify(result.r));
+      assert.ok(result.ms >= 1000 && result.ms < 4500, `gave up after ${result.ms} ms`);
+      assert.match(!result.r.ok ? result.r.failure.message : '', /no SSH handshake in time/);
     });
 
     it('reports a host whose sshd is stopped as unreachable, a value beside the hosts that answer', async () => {

@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { homedir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSshConfig, resolveSshHost } from '../../../src/transport/ssh-config.js';
+import { loadUserSshConfig, parseSshConfig, resolveSshHost } from '../../../src/transport/ssh-config.js';
 
 const CONFIG = `
 # lab directors
@@ -80,5 +81,25 @@ describe('ssh config', () => {
   it('understands Match all and ignores other Match criteria', () => {
     const c = parseSshConfig('Match exec "true"\n  User never\nMatch all\n  User always\n', 'c', () => []);
     assert.equal(resolveSshHost(c, 'x').user, 'always');
+  });
+});
+
+describe('ssh config on disk', () => {
+  it('reads Include relative to the config directory, globs sorted, missing files ignored', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hf-tr-sshcfg-'));
+    try {
+      mkdirSync(join(dir, 'config.d'));
+      writeFileSync(join(dir, 'config'), 'Include config.d/*.conf missing.conf\nHost *\n  User fallback\n');
+      writeFileSync(join(dir, 'config.d', '20-b.conf'), 'Host lb1\n  User second\n  Port 2202\n');
+      writeFileSync(join(dir, 'config.d', '10-a.conf'), 'Host lb1\n  User first\n');
+      writeFileSync(join(dir, 'config.d', 'ignored.txt'), 'Host lb1\n  User never\n');
+      const r = resolveSshHost(loadUserSshConfig(join(dir, 'config')), 'lb1');
+      assert.equal(r.user, 'first');
+      assert.equal(r.port, 2202);
+      assert.equal(resolveSshHost(loadUserSshConfig(join(dir, 'config')), 'other').user, 'fallback');
+      assert.deepEqual(loadUserSshConfig(join(dir, 'no-such-config')), { blocks: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
