@@ -122,7 +122,11 @@ function instanceView(inst: VrrpInstance, m: VrrpMember, c: Cluster): InstanceVi
     unicast_src_ip: inst.unicast ? (m.unicastSrcIp ?? m.address) : null,
     unicast_peers: inst.unicast ? m.unicastPeers : [],
     garp_master_delay: inst.garpMasterDelaySec, garp_master_repeat: inst.garpMasterRepeat, garp_master_refresh: inst.garpMasterRefreshSec,
-    vips: inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev || m.interface, label: vipLabel(v.address, v.label ?? `${v.dev || m.interface}:${inst.vrid}`) })),
+    vips: inst.vips.map((v) => {
+      // A VIP without its own dev follows the director's interface (its vrrp_interface may differ).
+      const dev = v.devExplicit && v.dev ? v.dev : m.interface || v.dev;
+      return { address: v.address, prefix: v.prefix, dev, label: vipLabel(v.address, v.label ?? `${dev}:${inst.vrid}`) };
+    }),
     track_scripts: inst.trackScripts,
     notify: { script: c.notify.script ?? null, master: c.notify.master ?? null, backup: c.notify.backup ?? null, fault: c.notify.fault ?? null, stop: c.notify.stop ?? null },
   };

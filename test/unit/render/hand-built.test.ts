@@ -68,11 +68,24 @@ test('preempt_delay with preemption: rendered, and the would-be master starts BA
 test('VIP labels: interface:vrid by default, none when longer than 15 characters', () => {
   const long = 'enp0s31f6verylong';
   const c = natCluster('keepalived', {
-    vips: [{ address: '198.18.2.100', prefix: 24, dev: 'eth1', where: {} }, { address: '198.18.2.101', prefix: 24, dev: long, where: {} }],
+    vips: [{ address: '198.18.2.100', prefix: 24, dev: 'eth1', where: {} }, { address: '198.18.2.101', prefix: 24, dev: long, devExplicit: true, where: {} }],
   });
   const r = renderHost(noInventory, topology(c), 'd1');
   assert.ok(r.ok);
   const ka = r.value.files.find((f) => f.path === '/etc/keepalived/keepalived.conf')!.content;
   assert.match(ka, /198\.18\.2\.100\/24 dev eth1 label eth1:81\n/);
   assert.match(ka, new RegExp(`198\\.18\\.2\\.101/24 dev ${long}\\n`));
+});
+
+test('VIP dev: the director\'s own interface unless the VIP names one', () => {
+  const c = natCluster('keepalived', {
+    vips: [{ address: '198.18.2.100', prefix: 24, dev: 'eth1', where: {} }, { address: '198.18.2.101', prefix: 24, dev: 'eth3', devExplicit: true, where: {} }],
+  });
+  c.instances[0]!.members[1]!.interface = 'eth2';
+  const r = renderHost(noInventory, topology(c), 'd2');
+  assert.ok(r.ok);
+  const ka = r.value.files.find((f) => f.path === '/etc/keepalived/keepalived.conf')!.content;
+  assert.match(ka, /interface eth2\n/);
+  assert.match(ka, /198\.18\.2\.100\/24 dev eth2 label eth2:81\n/);
+  assert.match(ka, /198\.18\.2\.101\/24 dev eth3 label eth3:81\n/);
 });
