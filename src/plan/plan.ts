@@ -83,7 +83,8 @@ export function handlersToRun(want: HostDesired, changes: readonly Change[]): st
 
 /** The record lists exactly the desired files with their checksums. */
 export function recordMatches(record: DeployRecord | null, want: HostDesired): boolean {
-  if (!record) return false;
+  // Nothing managed and nothing placed before: no record to keep (saves a session per such host).
+  if (!record) return want.files.length === 0;
   if (record.files.length !== want.files.length) return false;
   const bySha = new Map(record.files.map((f) => [f.path, f.sha256]));
   return want.files.every((f) => bySha.get(f.path) === sha256(f.content));
