@@ -32,9 +32,9 @@ function capture(lab: VrrpLab): { frames: Frame[]; stop(): void } {
       const m = /^(\d+\.\d+) ([0-9a-f:]{17}) >/.exec(l);
       if (!m) continue;
       const t = Number(m[1]) * 1000;
-      const adv = /IP (\d+\.\d+\.\d+\.\d+) > [\d.]+: VRRPv\d, Advertisement, vrid \d+, prio (\d+)/.exec(l);
+      const adv = /(\d+\.\d+\.\d+\.\d+) > [\d.]+: VRRPv\d, Advertisement, vrid \d+, prio (\d+)/.exec(l);
       if (adv) frames.push({ t, mac: m[2]!, kind: 'advert', src: adv[1], prio: Number(adv[2]) });
-      else if (/ARP, Request who-has 198\.18\.250\.100 .*tell 198\.18\.250\.100/.test(l)) frames.push({ t, mac: m[2]!, kind: 'arp' });
+      else if (/Request who-has 198\.18\.250\.100 .*tell 198\.18\.250\.100/.test(l)) frames.push({ t, mac: m[2]!, kind: 'arp' });
     }
   });
   return { frames, stop: () => td.kill('SIGTERM') };
@@ -65,6 +65,8 @@ interface Row {
   failoverMs: number;
   boundMs: number;
   garpAfterAdvertMs: number;
+  /** From the kill/SIGTERM being sent to the new master's first advert. */
+  fromEventMs: number;
 }
 
 async function scenario(lab: VrrpLab, hi: Speaker, lo: Speaker, version: 2 | 3, advertInt: number, rows: Row[]): Promise<void> {
@@ -89,11 +91,16 @@ async function scenario(lab: VrrpLab, hi: Speaker, lo: Speaker, version: 2 | 3, 
       await waitFor(() => lab.holders(VIP).includes('b'), 10_000, 5, 'b takes over');
       await sleep(Math.max(200, advertInt * 2000));
       const fr = cap.frames;
-      const lastA = fr.filter((f) => f.kind === 'advert' && f.src === ADDR.a && f.t <= tEvent + 50).at(-1)!;
+      // kill -9: the last advert before the kill; SIGTERM: the priority-0 advert it answers with.
+      const lastA =
+        event === 'kill -9'
+          ? fr.filter((f) => f.kind === 'advert' && f.src === ADDR.a && f.t <= tEvent).at(-1)!
+          : fr.find((f) => f.kind === 'advert' && f.src === ADDR.a && f.prio === 0 && f.t >= tEvent - 5)!;
       const firstB = fr.find((f) => f.kind === 'advert' && f.src === ADDR.b && f.t > lastA.t && f.prio !== 0)!;
-      const garpB = fr.find((f) => f.kind === 'arp' && f.mac === macB && f.t >= firstB.t - 50)!;
+      if (!lastA || !firstB) throw new Error(`${name} ${event}: adverts not seen on the bridge (${fr.length} frames captured)`);
+      const garpB = fr.find((f) => f.kind === 'arp' && f.mac === macB && f.t >= firstB.t - 50);
       const bound = event === 'kill -9' ? mdiMs(version, advertInt, 100) : mdiMs(version, advertInt, 100) - 3 * advertInt * 1000;
-      rows.push({ scenario: name, event, failoverMs: firstB.t - lastA.t, boundMs: bound, garpAfterAdvertMs: garpB ? garpB.t - firstB.t : NaN });
+      rows.push({ scenario: name, event, failoverMs: firstB.t - lastA.t, boundMs: bound, garpAfterAdvertMs: garpB ? garpB.t - firstB.t : NaN, fromEventMs: firstB.t - tEvent });
       await a.exited;
       lab.delVip('a', VIP);
     }
@@ -152,14 +159,15 @@ async function main(): Promise<void> {
   } finally {
     await lab.down();
   }
-  console.log('scenario (master→backup)   event     failover ms  bound ms  Δ ms     GARP after advert ms');
+  console.log(`agent run as: ${process.env.HAFLEET_AGENT_MAIN ? `node ${process.env.HAFLEET_AGENT_MAIN}` : 'node --import tsx src/cli/main.ts'}`);
+  console.log('scenario (master→backup)   event     failover ms  bound ms  Δ ms  GARP after advert ms  from signal ms');
   for (const r of rows) {
     console.log(
-      `${r.scenario.padEnd(27)}${r.event.padEnd(10)}${r.failoverMs.toFixed(1).padStart(11)}${r.boundMs.toFixed(1).padStart(10)}${(r.failoverMs - r.boundMs).toFixed(1).padStart(8)}${r.garpAfterAdvertMs.toFixed(3).padStart(12)}`,
+      `${r.scenario.padEnd(27)}${r.event.padEnd(10)}${r.failoverMs.toFixed(1).padStart(11)}${r.boundMs.toFixed(1).padStart(10)}${(r.failoverMs - r.boundMs).toFixed(1).padStart(6)}${r.garpAfterAdvertMs.toFixed(3).padStart(22)}${r.fromEventMs.toFixed(1).padStart(16)}`,
     );
   }
   for (const n of notes) console.log(n);
-  console.log('bound: kill -9 → 3 × advert_int + skew of the backup (priority 100); SIGTERM → its skew time. Measured from the old master\'s last advert to the new master\'s first, on the bridge.');
+  console.log('bound: kill -9 → 3 × advert_int + skew of the backup (priority 100), from the old master\'s last advert; SIGTERM → its skew time, from the old master\'s priority-0 advert; to the new master\'s first advert, on the bridge (tcpdump µs timestamps).');
 }
 
 await main();

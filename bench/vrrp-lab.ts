@@ -92,7 +92,9 @@ export class VrrpLab {
   startAgent(n: Node, conf: string, extra: string[] = []): Proc {
     const i = this.seq++;
     const statusFile = path.join(this.dir, `agent-${n}-${i}.status.json`);
-    const child = spawn('ip', ['netns', 'exec', this.ns(n), process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'agent', '-f', conf, '--status-file', statusFile, ...extra], {
+    // HAFLEET_AGENT_MAIN: a compiled main.js (what a director runs); else the sources through tsx.
+    const main = process.env.HAFLEET_AGENT_MAIN ? [process.env.HAFLEET_AGENT_MAIN] : ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+    const child = spawn('ip', ['netns', 'exec', this.ns(n), process.execPath, ...main, 'agent', '-f', conf, '--status-file', statusFile, ...extra], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
