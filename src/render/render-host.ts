@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { error, hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { error, hasErrors, warning, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { isSecretKey, type Inventory } from '../inventory/index.js';
-import { secretsOf, type Topology } from '../topology/index.js';
+import { secretsOf, type Cluster, type Topology } from '../topology/index.js';
 import type { DesiredFile, Handler, HostDesired } from './types.js';
 import { anyFlags, holds } from './conditions.js';
 import { parseRoleDefinition, type RoleDefinition, type RoleFileSpec } from './role-definition.js';
@@ -70,7 +70,10 @@ export function renderHostIn(session: RenderSession, host: string): Result<HostD
     if (!def.ok) continue;
     const view = buildHostView(session.topo, session.inv.hosts.get(host), host, role);
     if (role === 'director') {
-      for (const c of clustersOf(session.topo, host, role)) if (c.mode === 'nginx') ds.push(...nginxDiagnostics(c, host));
+      for (const c of clustersOf(session.topo, host, role)) {
+        if (c.mode === 'nginx') ds.push(...nginxDiagnostics(c, host));
+        ds.push(...startStateDiagnostics(c, host));
+      }
     }
     for (const spec of def.value.files) {
       for (const cluster of iterations(spec, view)) {
@@ -135,4 +138,17 @@ function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, vi
     notify: [...spec.notify],
     secrets: session.secrets.filter((s) => content.includes(s)),
   };
+}
+
+/** keepalived clears nopreempt/preempt_delay on a MASTER-state instance, so render starts it BACKUP: say so when the user asked for MASTER. */
+function startStateDiagnostics(c: Cluster, host: string): Diagnostic[] {
+  const ds: Diagnostic[] = [];
+  for (const inst of c.instances) {
+    const m = inst.members.find((x) => x.host === host);
+    if (m?.stateExplicit && m.initialState === 'MASTER' && (!inst.preempt || inst.preemptDelaySec > 0)) {
+      ds.push(warning('vrrp-state-backup', `${inst.name}: starts BACKUP, not the MASTER vrrp_state asks for`, { ...inst.where, host },
+        'keepalived ignores nopreempt and preempt_delay on an instance that starts MASTER; drop vrrp_state or the preempt settings'));
+    }
+  }
+  return ds;
 }

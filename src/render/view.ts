@@ -140,7 +140,7 @@ function checkView(h: HealthCheck): CheckView | null {
 function virtualServers(c: Cluster): VirtualServerView[] {
   return c.services.map((s) => ({
     cluster: c.name, vip: s.vip, port: s.port, protocol: s.protocol, lb_algo: s.lbAlgo,
-    lb_kind: c.mode === 'lvs-nat' ? 'NAT' : 'DR',
+    lb_kind: c.lbKind ?? (c.mode === 'lvs-nat' ? 'NAT' : 'DR'),
     persistence_timeout: s.persistenceTimeoutSec, delay_loop: s.healthCheck.delayLoopSec,
     sorry_server: s.sorryServer ? { address: s.sorryServer.address, port: s.sorryServer.port } : null,
     real_servers: s.realServers.map((r) => ({ host: r.host, address: r.address, port: r.port, weight: r.weight, check: checkView(s.healthCheck) })),

@@ -89,3 +89,12 @@ test('VIP dev: the director\'s own interface unless the VIP names one', () => {
   assert.match(ka, /198\.18\.2\.100\/24 dev eth2 label eth2:81\n/);
   assert.match(ka, /198\.18\.2\.101\/24 dev eth3 label eth3:81\n/);
 });
+
+test('an explicit MASTER vrrp_state with nopreempt: rendered BACKUP, with a warning', () => {
+  const c = natCluster('keepalived', { preempt: false });
+  c.instances[0]!.members[0]!.stateExplicit = true;
+  const r = renderHost(noInventory, topology(c), 'd1');
+  assert.ok(r.ok);
+  assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code}`), ['warning vrrp-state-backup']);
+  assert.match(r.value.files.find((f) => f.path === '/etc/keepalived/keepalived.conf')!.content, /state BACKUP\n/);
+});
