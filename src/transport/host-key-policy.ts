@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { algorithmsForKeyType, fingerprintOf, keyTypeOf } from './fingerprint.js';
 import { checkHostKey, knownHostsLine, knownHostsName, parseKnownHosts, recordedKeyTypes, type KnownHostsEntry } from './known-hosts.js';
@@ -26,10 +26,18 @@ export type HostKeyDecision =
   | { ok: true; recorded?: { file: string; fingerprint: string } }
   | { ok: false; failure: TransportFailure };
 
+// Parsed files by path, reused while size and mtime stay the same (100 hosts read them 200 times).
+const parsed = new Map<string, { mtimeMs: number; size: number; entries: KnownHostsEntry[] }>();
+
 function readEntries(files: readonly string[]): KnownHostsEntry[] {
   return files.flatMap((f) => {
     try {
-      return parseKnownHosts(readFileSync(f, 'utf8'), f);
+      const st = statSync(f);
+      const hit = parsed.get(f);
+      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.entries;
+      const entries = parseKnownHosts(readFileSync(f, 'utf8'), f);
+      parsed.set(f, { mtimeMs: st.mtimeMs, size: st.size, entries });
+      return entries;
     } catch {
       return [];
     }
