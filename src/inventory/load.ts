@@ -12,7 +12,8 @@ import { readYamlInventory } from './yaml-inventory.js';
 
 // Ansible's INVENTORY_IGNORE_EXTS and IGNORED_ALWAYS, for files inside an inventory directory.
 const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.cfg', '.retry'];
-const IGNORED_NAMES = new Set(['group_vars', 'host_vars', 'vars_plugins']);
+// templates/ holds a user's template overrides (render reads them), never inventory sources.
+const IGNORED_NAMES = new Set(['group_vars', 'host_vars', 'vars_plugins', 'templates']);
 
 /**
  * Reads an inventory: a YAML file, an INI file, or a directory of them (every file, sorted,
