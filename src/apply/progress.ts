@@ -49,10 +49,13 @@ export function listrProgress(hosts: readonly string[]): Progress {
   const list = new Listr(
     hosts.map((host) => ({
       title: host,
+      rendererOptions: { persistentOutput: true },
       task: async (_ctx: unknown, task: { title: string; output: string }) => {
         steps.set(host, (s) => (task.output = s));
         const r = await results.get(host)!;
         task.title = `${host}: ${describeResult(r).split('\n')[0]}`;
+        // Where the time went on the host, kept under the host's line.
+        task.output = r.status === 'changed' && r.stepsMs ? Object.entries(r.stepsMs).map(([k, ms]) => `${k} ${ms} ms`).join(' · ') : '';
         if (r.status === 'failed' || r.status === 'unreachable') throw new Error(describeResult(r));
       },
     })),

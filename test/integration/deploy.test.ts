@@ -116,6 +116,33 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.equal(p.code, 0, p.stdout + p.stderr);
   });
 
+  it('a file an earlier deploy placed and the inventory no longer renders is removed (cluster renamed)', async () => {
+    writeFileSync(varsPath, baseVars.replace(/- name: web\b/, '- name: www'));
+    try {
+      const p = await lab.hafleet(['plan', '-i', lab.inventoryPath, '--json'], { timeoutMs: 60_000 });
+      const lb1 = JSON.parse(p.stdout).hosts.find((h: any) => h.host === 'lb1');
+      const kinds = Object.fromEntries(lb1.changes.filter((c: any) => c.kind !== 'unchanged').map((c: any) => [c.path, c.kind]));
+      assert.equal(kinds[NGINX], 'delete');
+      assert.equal(kinds['/etc/nginx/conf.d/hafleet-www.conf'], 'create');
+      assert.ok(lb1.validations.every((v: any) => v.ok), JSON.stringify(lb1.validations));
+      const r = await deploy();
+      assert.equal(r.code, 0, r.stderr);
+      for (const lb of ['lb1', 'lb2']) {
+        assert.notEqual((await lab.hostExec(lb, `test -e ${NGINX}`)).code, 0, `${NGINX} removed on ${lb}`);
+        assert.equal((await lab.hostExec(lb, 'test -e /etc/nginx/conf.d/hafleet-www.conf')).code, 0);
+      }
+      await waitFor('both realservers through the VIP', async () => {
+        const n = await servedNames(6);
+        return n.has('web1') && n.has('web2') ? n : undefined;
+      }, { timeoutMs: 15_000 });
+    } finally {
+      writeFileSync(varsPath, baseVars);
+    }
+    const back = await deploy();
+    assert.equal(back.code, 0, back.stderr);
+    assert.notEqual((await lab.hostExec('lb1', 'test -e /etc/nginx/conf.d/hafleet-www.conf')).code, 0);
+  });
+
   it('zero downtime: a client loop through the VIP sees no failed request while both configs change', async () => {
     const holder = await lab.vipHolder();
     tune(4, 31);
