@@ -17,6 +17,15 @@ export interface RawExecOptions {
 // The login shell's pid is its process group (sshd makes each session a new session), printed
 // first on stderr so a timeout or an abort can end the whole group.
 const PGID_MARK = 'hafleet-pgid ';
+const MARK_LINE = /(?:^|\n)hafleet-pgid (\d+)\n/;
+
+/** stderr without our marker line (only its first occurrence: the command's own output stays). */
+export function withoutMarker(stderr: Buffer): Buffer {
+  const m = MARK_LINE.exec(stderr.toString('latin1'));
+  if (!m) return stderr;
+  const start = m.index + (m[0].startsWith('\n') ? 1 : 0);
+  return Buffer.concat([stderr.subarray(0, start), stderr.subarray(m.index + m[0].length)]);
+}
 
 /**
  * Run one command on an open connection. A timeout or an abort sends SIGTERM to the remote
@@ -73,17 +82,15 @@ export function execOnChannel(client: Client, host: string, cmd: string, o: RawE
         let code: number | null = null;
         let signalName: string | undefined;
         ch.on('data', (d: Buffer) => out.push(d));
-        let head: Buffer | null = Buffer.alloc(0);
+        // The marker is usually the first stderr line, but a login shell may print before it
+        // (Debian's bash reads ~/.bashrc under sshd): look for it until found.
+        let seen = 0;
         ch.stderr.on('data', (d: Buffer) => {
-          if (head === null) return void errOut.push(d);
-          head = Buffer.concat([head, d]);
-          const nl = head.indexOf(0x0a);
-          if (nl < 0) return;
-          const first = head.subarray(0, nl).toString('latin1');
-          if (first.startsWith(PGID_MARK)) pgid = Number(first.slice(PGID_MARK.length)) || undefined;
-          else errOut.push(head.subarray(0, nl + 1));
-          errOut.push(head.subarray(nl + 1));
-          head = null;
+          errOut.push(d);
+          if (pgid !== undefined || seen > 64 * 1024) return;
+          seen += d.length;
+          const m = MARK_LINE.exec(Buffer.concat(errOut).toString('latin1'));
+          if (m) pgid = Number(m[1]);
         });
         ch.on('exit', (c: number | null, sig?: string) => {
           code = c;
@@ -91,7 +98,7 @@ export function execOnChannel(client: Client, host: string, cmd: string, o: RawE
         });
         ch.on('close', () => {
           const stdout = Buffer.concat(out);
-          let stderr = Buffer.concat(head && !head.toString('latin1').startsWith(PGID_MARK) ? [...errOut, head] : errOut);
+          let stderr = withoutMarker(Buffer.concat(errOut));
           if (code === null && signalName === undefined) {
             return settle({ ok: false, failure: { kind: 'unreachable', host, message: `host ${host}: connection lost while a command ran` } });
           }
