@@ -54,7 +54,7 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
     ...(agent ? { agentSocket: agent } : {}),
     ...(opts.onHostKeyRecorded ? { onHostKeyRecorded: opts.onHostKeyRecorded } : {}),
   });
-  let password: string | undefined = opts.becomePassword ?? process.env.HAFLEET_BECOME_PASS;
+  let password: string | undefined = (opts.becomePassword ?? process.env.HAFLEET_BECOME_PASS) || undefined;
   let prompted: Promise<string | undefined> | undefined;
 
   const connection = (host: HostRef, signal?: AbortSignal) => withSignal(pool.get(resolveHops(host, sshConfig)), host.name, signal);
