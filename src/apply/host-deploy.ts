@@ -30,7 +30,7 @@ export function failureResult(host: string, f: TransportFailure, during: string)
 }
 
 /** Temp paths in a tool's message read as the file the user knows. */
-export function tidyMessage(text: string, _validateDir?: string): string {
+export function tidyMessage(text: string): string {
   return text
     .replace(/\/tmp\/hafleet-validate\.[A-Za-z0-9]+\/(check|tree|new)(?=\/)/g, '')
     .replace(/\.hafleet-tmp-(.+?)-[0-9a-f]{8,}\b/g, '$1');
@@ -76,7 +76,7 @@ export async function deployHost(transport: Transport, i: HostDeployInput): Prom
   const r = await transport.exec(i.ref, 'setsid -w bash -s', { stdin: deployScript(input), timeoutMs: 180_000 });
   if (!r.ok) return failureResult(h.host, r.failure, 'deploy');
   const report = parseScriptOutput(r.value.stdout);
-  return interpret(h.host, r.value.code, report, r.value.stderr, input.validateDir, changed.map((c) => c.path), h.handlers);
+  return interpret(h.host, r.value.code, report, r.value.stderr, changed.map((c) => c.path), h.handlers);
 }
 
 /** `step <name> <epoch seconds>` marks → how long each step of the script took on the host. */
@@ -93,7 +93,7 @@ export function stepTimes(report: ScriptReport): Record<string, number> {
   return out;
 }
 
-export function interpret(host: string, code: number, report: ScriptReport, stderr: string, validateDir: string, changed: string[], handlers: string[]): HostResult {
+export function interpret(host: string, code: number, report: ScriptReport, stderr: string, changed: string[], handlers: string[]): HostResult {
   const rolledBack = report.events.some((e) => e.event === 'rolled-back');
   const fail = report.events.find((e) => e.event === 'fail');
   const rollbackProblems = report.events.filter((e) => e.event === 'rollback-fail').map((e) => e.rest);
@@ -111,14 +111,14 @@ export function interpret(host: string, code: number, report: ScriptReport, stde
     };
   }
   if (code === ScriptExit.invalid) {
-    const bad = report.validations.filter((v) => !v.ok).map((v) => ({ ...v, message: tidyMessage(v.message, validateDir) }));
-    const message = bad.length ? bad.map((v) => `${v.path} rejected:\n${v.message}`).join('\n') : tidyMessage(fail?.rest ?? 'staging failed', validateDir);
+    const bad = report.validations.filter((v) => !v.ok).map((v) => ({ ...v, message: tidyMessage(v.message) }));
+    const message = bad.length ? bad.map((v) => `${v.path} rejected:\n${v.message}`).join('\n') : tidyMessage(fail?.rest ?? 'staging failed');
     return { host, status: 'failed', step: bad.length ? 'validate' : 'stage', message, rolledBack: false, validations: report.validations };
   }
   if (fail) {
     const sp = fail.rest.indexOf(' ');
     const step = (sp < 0 ? fail.rest : fail.rest.slice(0, sp)) as FailStep;
-    return { host, status: 'failed', step, message: tidyMessage(sp < 0 ? '' : fail.rest.slice(sp + 1), validateDir) + tail, rolledBack };
+    return { host, status: 'failed', step, message: tidyMessage(sp < 0 ? '' : fail.rest.slice(sp + 1)) + tail, rolledBack };
   }
   return { host, status: 'failed', step: 'script', message: `deploy script ended with exit ${code}: ${(stderr || report.other.join('\n')).trim()}` + tail, rolledBack };
 }
