@@ -41,10 +41,13 @@ export class InstanceRunner {
     return this.conf.name;
   }
 
-  /** A received packet already matched to this instance by VRID. */
-  receive(packet: Uint8Array): void {
+  /**
+   * A received packet already matched to this instance by VRID. `at` is when the worker read it:
+   * timers it arms count from then, so a busy main thread does not stretch Master_Down_Interval.
+   */
+  receive(packet: Uint8Array, at = this.io.now()): void {
     const r = decodePacket(packet, { authPass: this.conf.version === 2 ? this.conf.authPass : undefined });
-    if (r.ok) this.feed({ kind: 'advert', advert: r.advert, src: r.envelope.src });
+    if (r.ok) this.feed({ kind: 'advert', advert: r.advert, src: r.envelope.src }, Math.min(at, this.io.now()));
     else this.feed({ kind: 'drop', reason: r.reason });
   }
 

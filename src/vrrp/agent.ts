@@ -136,7 +136,7 @@ export class Agent {
       e.otherVrid++;
       return;
     }
-    r.receive(b);
+    r.receive(b, p.at);
   }
 
   private onTransition(r: InstanceRunner, t: Transition & { at: number }): void {

@@ -1,0 +1,122 @@
+/** The runtime of one instance with fake kernel calls and mocked timers: actions carried out, deadlines kept. */
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { InstanceRunner, type InstanceIo } from '../../../src/vrrp/agent-instance.js';
+import { parseConfig } from '../../../src/vrrp/config.js';
+import { decodeVrrp, encodeAdvert, encodeIpv4Packet } from '../../../src/vrrp/packet.js';
+
+const CONF = `vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 51
+  priority 100
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass pw
+  }
+  virtual_ipaddress {
+    198.18.0.100/24 dev eth0 label eth0:vip
+    198.18.0.101
+  }
+  garp_master_delay 5
+  garp_master_repeat 2
+  garp_master_refresh 30
+}`;
+
+function setup() {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  let now = 1_000_000;
+  const sent: { at: number; priority: number; dst: string }[] = [];
+  const addr: string[] = [];
+  const garps: number[] = [];
+  const transitions: string[] = [];
+  const conf = parseConfig('/k.conf', { read: () => CONF, list: () => [] }).config!.instances[0]!;
+  const io: InstanceIo = {
+    sock: {
+      ready: Promise.resolve(),
+      send(payload, dst) {
+        const r = decodeVrrp(payload, { src: '198.18.250.1', dst, ttl: 255 }, { authPass: 'pw' });
+        assert.ok(r.ok, 'the runtime sends valid adverts');
+        sent.push({ at: now, priority: r.advert.priority, dst });
+      },
+      close: async () => {},
+    },
+    addr: { via: 'fake', add: (a) => addr.push(`add ${a.address}/${a.prefix} ${a.dev} ${a.label ?? ''}`.trim()), del: (a) => addr.push(`del ${a.address}`), close() {} },
+    garp: { send: () => garps.push(now), close() {} },
+    log: { log() {} },
+    now: () => now,
+    onTransition: (_r, t) => transitions.push(`${t.from}→${t.to}`),
+    onChange() {},
+  };
+  const r = new InstanceRunner(conf, '198.18.250.1', io);
+  const advance = (ms: number) => {
+    // Step in small slices so each timer sees the clock at (about) its deadline.
+    for (let left = ms; left > 0; left -= 1) {
+      now += Math.min(1, left);
+      mock.timers.tick(Math.min(1, left));
+    }
+  };
+  return { r, sent, addr, garps, transitions, advance, get now() { return now; } };
+}
+
+test('backup → master: VIPs with label, advert, GARP burst; adverts on deadlines; delayed and refresh bursts', () => {
+  const t = setup();
+  try {
+    t.r.feed({ kind: 'startup' });
+    t.advance(3609);
+    assert.deepEqual(t.transitions, ['INIT→BACKUP']);
+    t.advance(1);
+    assert.deepEqual(t.transitions, ['INIT→BACKUP', 'BACKUP→MASTER']);
+    assert.deepEqual(t.addr, ['add 198.18.0.100/24 eth0 eth0:vip', 'add 198.18.0.101/32 eth0']);
+    assert.equal(t.sent.length, 1);
+    assert.equal(t.garps.length, 2 * 2, 'garp_master_repeat × VIPs at once');
+    const first = t.sent[0]!.at;
+    t.advance(10_000);
+    assert.equal(t.sent.length, 11);
+    t.sent.forEach((s, i) => assert.equal(s.at - first, i * 1000, `advert ${i} on its deadline`));
+    assert.equal(t.garps.length, 8, 'a second burst after garp_master_delay');
+    t.advance(30_000);
+    assert.equal(t.garps.length, 8 + 2, 'refresh: garp_master_refresh_repeat × VIPs');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('master hears a higher priority: VIPs removed, GARP refresh stops; shutdown from backup sends nothing', () => {
+  const t = setup();
+  try {
+    t.r.feed({ kind: 'startup' });
+    t.advance(3700);
+    const higher = encodeIpv4Packet(
+      encodeAdvert({ version: 2, vrid: 51, priority: 200, advertIntervalCs: 100, addresses: ['198.18.0.100', '198.18.0.101'] }, { authPass: 'pw', src: '198.18.250.2', dst: '224.0.0.18' }),
+      { src: '198.18.250.2', dst: '224.0.0.18', ttl: 255 },
+    );
+    t.r.receive(higher);
+    assert.equal(t.r.m.state, 'BACKUP');
+    assert.deepEqual(t.addr.slice(2), ['del 198.18.0.100', 'del 198.18.0.101']);
+    const garps = t.garps.length;
+    const sent = t.sent.length;
+    t.advance(3000);
+    assert.equal(t.garps.length, garps, 'no more GARP once backup');
+    assert.equal(t.sent.length, sent, 'no adverts from a backup');
+    t.r.feed({ kind: 'shutdown' });
+    assert.equal(t.sent.length, sent);
+    t.r.dispose();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('master shutdown: a priority-0 advert, then the VIPs go', () => {
+  const t = setup();
+  try {
+    t.r.feed({ kind: 'startup' });
+    t.advance(3700);
+    t.r.feed({ kind: 'shutdown' });
+    assert.equal(t.sent.at(-1)!.priority, 0);
+    assert.deepEqual(t.addr.slice(-2), ['del 198.18.0.100', 'del 198.18.0.101']);
+    t.r.dispose();
+  } finally {
+    mock.timers.reset();
+  }
+});
