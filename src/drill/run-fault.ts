@@ -1,3 +1,4 @@
+import { systemClock } from '../async/index.js';
 import type { Cluster, VrrpInstance } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import { routeDev, urlOf, type Observations } from '../verify/index.js';
@@ -6,8 +7,8 @@ import { parseAdverts, parseGarps } from './monitor-log.js';
 import { drillConfig, holders, pollUntil } from './placement.js';
 import { faultScript, parseFaultOutput, restoreScript, type RestoreInfo } from './remote-scripts.js';
 import { outcome } from './timeline.js';
-import { faultMovesVip, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind } from './types.js';
-import { startArpCapture, startHostMonitors, startRequestLoop, stopHostMonitors, type ArpCapture } from './watch.js';
+import { faultMovesVip, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind, type OwnershipSample, type RequestSample } from './types.js';
+import { startArpCapture, startHostMonitors, startRequestLoop, stopHostMonitors, type ArpCapture, type HostMonitor, type RequestLoop } from './watch.js';
 
 export interface FaultContext {
   transport: Transport;
@@ -23,7 +24,7 @@ export interface FaultContext {
 }
 
 const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+const sleep = (ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal);
 
 async function execRetry(ctx: FaultContext, ref: HostRef, script: string, attempts: number): Promise<{ ok: boolean; stdout: string; message: string }> {
   let message = '';
@@ -62,63 +63,73 @@ export async function runFault(ctx: FaultContext, fault: FaultKind): Promise<Dri
   const id = `${process.pid}-${Date.now().toString(36)}`;
   const downSec = Math.ceil((bound?.ms ?? 4000) / 1000) + 3;
 
-  const monitors = await startHostMonitors(ctx.transport, directorRefs, id, 300, ctx.signal);
-  for (const m of monitors) if (m.error) problems.push(`address monitor on ${m.host}: ${m.error}`);
-  const iface = await routeDev(vip.address);
-  let arp: ArpCapture | null = iface ? startArpCapture(iface) : null;
-  await sleep(300); // tcpdump needs a moment before it captures
-  const requests = svc ? startRequestLoop(urlOf(svc.vip, svc.port, svc.healthCheck.path), svc.realServers) : null;
-  mark('start', `observers on ${directorRefs.map((r) => r.name).join(', ')}${arp ? `, ARP on ${iface}` : ''}`);
-  let info: RestoreInfo = { manager: 'direct' };
+  // Observers are stopped in the outer finally whatever happens (Ctrl-C included): nothing may
+  // keep running on the hosts or here. The restore is the inner finally.
+  let monitors: HostMonitor[] = [];
+  let arp: ArpCapture | null = null;
+  let requests: RequestLoop | null = null;
+  let observed: { reqs: RequestSample[]; arpText: string; samples: OwnershipSample[]; gaps: string[] } = { reqs: [], arpText: '', samples: [], gaps: [] };
   try {
-    await sleep(1000);
-    const before = now();
-    const f = await ctx.transport.exec(targetRef, faultScript(fault, { dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface, downSec }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
-    info = out;
-    // link-down: the host stamps the moment the link goes (read back by the restore); until then, about now + 0.3 s.
-    mark('fault', `${fault} on ${target}`, out.atMs ?? (fault === 'link-down' ? now() + 300 : before));
-    if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${fault} on ${target} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : "")}`);
-    mark('fault-done', `${fault} injected`);
-    const faultAt = marks.find((m) => m.kind === 'fault')!.t;
-    if (faultMovesVip(fault) && !problems.length) {
-      const deadline = faultAt + 2 * (bound?.ms ?? 10_000) + 5000;
-      const moved = await pollUntil(async () => (await holders(ctx.transport, backups.map((b) => ctx.refs.get(b)!), vip.address, ctx.signal)).holders.length > 0, deadline, 100, ctx.signal);
-      ctx.log(moved ? `  a backup holds ${vip.address}` : `  no backup took ${vip.address} within ${Math.round(deadline - faultAt)} ms`);
-    } else {
-      await sleep(4000);
+    monitors = await startHostMonitors(ctx.transport, directorRefs, id, 300, ctx.signal);
+    for (const m of monitors) if (m.error) problems.push(`address monitor on ${m.host}: ${m.error}`);
+    const iface = await routeDev(vip.address);
+    arp = iface ? startArpCapture(iface) : null;
+    await sleep(300); // tcpdump needs a moment before it captures
+    requests = svc ? startRequestLoop(urlOf(svc.vip, svc.port, svc.healthCheck.path), svc.realServers) : null;
+    mark('start', `observers on ${directorRefs.map((r) => r.name).join(', ')}${arp ? `, ARP on ${iface}` : ''}`);
+    let info: RestoreInfo = { manager: 'direct' };
+    try {
+      await sleep(1000, ctx.signal);
+      const before = now();
+      const f = await ctx.transport.exec(targetRef, faultScript(fault, { dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface, downSec }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
+      info = out;
+      // link-down: the host stamps the moment the link goes (read back by the restore); until then, about now + 0.3 s.
+      mark('fault', `${fault} on ${target}`, out.atMs ?? (fault === 'link-down' ? now() + 300 : before));
+      if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${fault} on ${target} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : "")}`);
+      mark('fault-done', `${fault} injected`);
+      const faultAt = marks.find((m) => m.kind === 'fault')!.t;
+      if (faultMovesVip(fault) && !problems.length) {
+        const deadline = faultAt + 2 * (bound?.ms ?? 10_000) + 5000;
+        const moved = await pollUntil(async () => (await holders(ctx.transport, backups.map((b) => ctx.refs.get(b)!), vip.address, ctx.signal)).holders.length > 0, deadline, 100, ctx.signal);
+        ctx.log(moved ? `  a backup holds ${vip.address}` : `  no backup took ${vip.address} within ${Math.round(deadline - faultAt)} ms`);
+      } else {
+        await sleep(4000, ctx.signal);
+      }
+      await sleep(1500, ctx.signal);
+      if (fault === 'link-down') {
+        // The host brings the link back itself; an earlier restore would find SSH cut anyway.
+        const upAt = faultAt + downSec * 1000;
+        if (upAt > now()) await sleep(upAt - now());
+      }
+    } finally {
+      const restoreAt = fault === 'link-down' ? Math.max(now(), (marks.find((m) => m.kind === 'fault')?.t ?? now()) + downSec * 1000) : now();
+      const staleVips = inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
+      const r = await execRetry(ctx, targetRef, restoreScript(fault, info, { staleVips, dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface }), fault === 'link-down' ? 15 : 3);
+      const back = parseFaultOutput(r.stdout);
+      const at = back.atMs;
+      const faultMark = marks.find((m) => m.kind === 'fault');
+      if (faultMark && back.downAtMs) faultMark.t = back.downAtMs;
+      const linkUpAt = back.downAtMs !== undefined ? back.downAtMs + downSec * 1000 : restoreAt;
+      mark('restore', fault === 'link-down' ? `link of ${target} up (scheduled on the host)` : `restore ${target}`, fault === 'link-down' ? linkUpAt : at ?? restoreAt);
+      if (!r.ok) problems.push(`restore of ${target} failed: ${r.message}`);
+      mark('restore-done', r.ok ? `${target} restored` : `restore of ${target} FAILED`);
     }
-    await sleep(1500);
-    if (fault === 'link-down') {
-      const upAt = faultAt + downSec * 1000;
-      if (upAt > now()) await sleep(upAt - now());
-    }
+    const expected = faultMovesVip(fault) && !config.preempt ? null : ctx.master;
+    const refs = inst.members.map((m) => ctx.refs.get(m.host)!);
+    const settled = await pollUntil(async () => {
+      const h = await holders(ctx.transport, refs, vip.address);
+      return h.unknown.length === 0 && h.holders.length === 1 && (expected === null || h.holders[0] === expected);
+    }, now() + 30_000, 200, ctx.signal);
+    if (!settled) ctx.log(`  placement did not settle within 30 s`);
+    await sleep(1000, ctx.signal);
   } finally {
-    const restoreAt = fault === 'link-down' ? Math.max(now(), (marks.find((m) => m.kind === 'fault')?.t ?? now()) + downSec * 1000) : now();
-    const staleVips = inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
-    const r = await execRetry(ctx, targetRef, restoreScript(fault, info, { staleVips, dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface }), fault === 'link-down' ? 15 : 3);
-    const back = parseFaultOutput(r.stdout);
-    const at = back.atMs;
-    const faultMark = marks.find((m) => m.kind === 'fault');
-    if (faultMark && back.downAtMs) faultMark.t = back.downAtMs;
-    const linkUpAt = back.downAtMs !== undefined ? back.downAtMs + downSec * 1000 : restoreAt;
-    mark('restore', fault === 'link-down' ? `link of ${target} up (scheduled on the host)` : `restore ${target}`, fault === 'link-down' ? linkUpAt : at ?? restoreAt);
-    if (!r.ok) problems.push(`restore of ${target} failed: ${r.message}`);
-    mark('restore-done', r.ok ? `${target} restored` : `restore of ${target} FAILED`);
+    mark('end', 'observers stopped');
+    const reqs = requests ? await requests.stop() : [];
+    const arpText = arp ? await arp.stop() : '';
+    observed = { reqs, arpText, ...(await stopHostMonitors(ctx.transport, monitors, vip.address)) };
   }
-  const expected = faultMovesVip(fault) && !config.preempt ? null : ctx.master;
-  const refs = inst.members.map((m) => ctx.refs.get(m.host)!);
-  const settled = await pollUntil(async () => {
-    const h = await holders(ctx.transport, refs, vip.address);
-    return h.unknown.length === 0 && h.holders.length === 1 && (expected === null || h.holders[0] === expected);
-  }, now() + 30_000, 200);
-  if (!settled) ctx.log(`  placement did not settle within 30 s`);
-  await sleep(1000);
-  mark('end', 'observers stopped');
-  const reqs = requests ? await requests.stop() : [];
-  const arpText = arp ? await arp.stop() : '';
-  arp = null;
-  const { samples, gaps } = await stopHostMonitors(ctx.transport, monitors, vip.address);
+  const { reqs, arpText, samples, gaps } = observed;
   const macToHost = new Map<string, string>();
   for (const h of Object.values(ctx.observations.hosts)) if (h.reachable) for (const mac of Object.values(h.macs)) macToHost.set(mac, h.host);
   const record: DrillRecord = {
