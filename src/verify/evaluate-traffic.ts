@@ -13,7 +13,7 @@ function macOwners(obs: Observations): Map<string, string> {
 export function arpFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs: Observations): Finding[] {
   const at = { cluster: cluster.name, instance: inst.name, vip: vip.address };
   const a = obs.arp.find((x) => x.vip === vip.address);
-  if (!a) return [];
+  if (!a || inst.members.some((m) => !obs.hosts[m.host])) return [];
   if (a.error) return [{ kind: 'arp-wrong-holder', ok: false, severity: 'warning', ...at, message: `ARP probe for ${vip.address} could not run: ${a.error}`, hint: 'is arping installed on the admin box, and is it on the VIP subnet?' }];
   const owners = macOwners(obs);
   const who = a.macs.map((mac) => owners.get(mac) ?? mac);

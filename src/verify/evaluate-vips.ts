@@ -79,7 +79,8 @@ export function vipFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs:
     return out;
   }
   if (live.length === 0) {
-    if (all.length === 0) {
+    // A member left out by --limit may hold it: no verdict without every member observed.
+    if (all.length === 0 && inst.members.every((m) => obs.hosts[m.host])) {
       const states = inst.members.map((m) => {
         const h = reachable(obs, m.host);
         if (!h) return `${m.host} unreachable`;

@@ -189,3 +189,11 @@ test('an unreachable host is a finding; the other hosts are still judged', () =>
   assert.match(only(fs, 'host-unreachable').message, /ETIMEDOUT/);
   assert.deepEqual(only(fs, 'vip-ok').holders, ['lb1']);
 });
+
+test('--limit: a director left out is not judged, and no orphan is claimed without it', () => {
+  const o = healthy();
+  delete o.hosts.lb1;
+  const fs = run(o);
+  assert.deepEqual(failures(fs), []);
+  assert.equal(fs.some((f) => f.kind === 'vip-ok'), false, 'the holder was not observed');
+});
