@@ -48,12 +48,29 @@ export function loadFleet(inventoryPath: string, limit?: string): Result<Fleet> 
   return { ok: true, value: { inventory: inv.value, topology: topo.value, desired: rendered.value, hosts, refs, secrets }, diagnostics: ds };
 }
 
-/** Facts for every host of the fleet, one remote command each, `forks` at once. */
+/** Paths an earlier deploy placed (its record) that are no longer rendered: removal candidates. */
+function placedNotRendered(facts: HostFacts, renderedPaths: ReadonlySet<string>): string[] {
+  return (facts.lastDeploy?.files ?? []).map((f) => f.path).filter((p) => !renderedPaths.has(p));
+}
+
+/**
+ * Facts for every host of the fleet, `forks` at once: one remote command per host for the
+ * rendered files. Listing whole managed dirs costs every host a fork per file there (system
+ * files in /etc/sysctl.d, /usr/local/sbin…); only the deploy record's files can be removed, so
+ * those are read in a second command, and only on hosts that have any.
+ */
 export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { forks: number; signal?: AbortSignal; onHost?: (host: string, facts: Outcome<HostFacts>) => void }): Promise<FactsByHost> {
   const out: FactsByHost = new Map();
   await mapLimit(fleet.hosts, o.forks, async (host) => {
     const want = fleet.desired.get(host)!;
-    const r = await gatherFacts(transport, fleet.refs.get(host)!, { paths: want.files.map((f) => f.path), managedDirs: want.managedPaths, sysctls: [] }, o.signal, { timeoutMs: 30_000 });
+    const ref = fleet.refs.get(host)!;
+    const paths = want.files.map((f) => f.path);
+    let r = await gatherFacts(transport, ref, { paths, managedDirs: [], sysctls: [] }, o.signal, { timeoutMs: 30_000 });
+    const stale = r.ok ? placedNotRendered(r.value, new Set(paths)) : [];
+    if (r.ok && stale.length > 0) {
+      const more = await gatherFacts(transport, ref, { paths: stale, managedDirs: [], sysctls: [] }, o.signal, { timeoutMs: 30_000 });
+      r = more.ok ? { ok: true, value: { ...r.value, files: { ...r.value.files, ...more.value.files } } } : more;
+    }
     out.set(host, r);
     o.onHost?.(host, r);
   });
