@@ -1,0 +1,118 @@
+/**
+ * The agent's keepalived features on the wire (own namespaces, bench/vrrp-lab.ts): unicast peers
+ * with keepalived, weight-based tracking moving the VIP, notify scripts with keepalived's
+ * arguments, and the status file. Needs root.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ADDR, VrrpLab, waitFor, sleep, type Node } from '../../bench/vrrp-lab.js';
+
+const isRoot = process.getuid?.() === 0;
+const VIP = '198.18.250.100';
+
+const only = (lab: VrrpLab, n: Node) => () => {
+  const h = lab.holders(VIP);
+  return h.length === 1 && h[0] === n;
+};
+
+function instance(o: { n: Node; priority: number; unicast?: boolean; extra?: string[] }): string {
+  const peer = o.n === 'a' ? ADDR.b : ADDR.a;
+  return [
+    'vrrp_instance VI_U {',
+    '    state BACKUP',
+    '    interface eth0',
+    '    virtual_router_id 90',
+    `    priority ${o.priority}`,
+    '    advert_int 1',
+    '    authentication {',
+    '        auth_type PASS',
+    '        auth_pass uni',
+    '    }',
+    ...(o.unicast ? [`    unicast_src_ip ${ADDR[o.n]}`, '    unicast_peer {', `        ${peer}`, '    }'] : []),
+    '    virtual_ipaddress {',
+    `        ${VIP}/24 dev eth0`,
+    '    }',
+    ...(o.extra ?? []),
+    '}',
+    '',
+  ].join('\n');
+}
+
+describe('agent features', { skip: isRoot ? false : 'needs root (network namespaces, raw sockets)', concurrency: false }, () => {
+  let lab: VrrpLab;
+  before(() => {
+    lab = new VrrpLab('u');
+    lab.up();
+  });
+  after(async () => {
+    await lab?.down();
+  });
+
+  for (const agentOn of ['a', 'b'] as Node[]) {
+    test(`unicast peers with keepalived, agent ${agentOn === 'a' ? 'master (150)' : 'backup (100)'}: election and SIGTERM handover`, async () => {
+      try {
+        const kaOn: Node = agentOn === 'a' ? 'b' : 'a';
+        const prio = (n: Node) => (n === 'a' ? 150 : 100);
+        const ag = lab.startAgent(agentOn, lab.write(`u-ag-${agentOn}.conf`, instance({ n: agentOn, priority: prio(agentOn), unicast: true })));
+        const ka = lab.startKeepalived(kaOn, lab.write(`u-ka-${kaOn}.conf`, instance({ n: kaOn, priority: prio(kaOn), unicast: true })));
+        await Promise.all([lab.ready(ag), lab.ready(ka)]);
+        await waitFor(only(lab, 'a'), 15_000, 20, 'a master over unicast');
+        await sleep(2500);
+        assert.deepEqual(lab.holders(VIP), ['a'], 'no split brain over unicast');
+        const st = lab.status(ag).instances[0]!;
+        assert.equal(st.master, ADDR.a);
+        assert.deepEqual(st.counters.drops, {}, 'every unicast advert accepted');
+        lab.term(agentOn === 'a' ? ag : ka);
+        const ms = await waitFor(only(lab, 'b'), 3000, 5, 'handover');
+        assert.ok(ms < 1000, `handover ${ms.toFixed(0)} ms`);
+      } finally {
+        await lab.stopAll();
+        lab.delVip('a', VIP);
+        lab.delVip('b', VIP);
+      }
+    });
+  }
+
+  test('weight-based tracking moves the VIP and back; notify scripts get keepalived\'s arguments', async () => {
+    const flag = path.join(lab.dir, 'nginx-ok');
+    const notifyLog = path.join(lab.dir, 'notify.log');
+    const notify = lab.write('notify.sh', `#!/bin/sh\necho "$@" >> ${notifyLog}\n`);
+    fs.chmodSync(notify, 0o755);
+    fs.writeFileSync(flag, '');
+    const script = [
+      'vrrp_script chk_nginx {',
+      `    script "/usr/bin/test -f ${flag}"`,
+      '    interval 0.2',
+      '    fall 2',
+      '    rise 2',
+      '    weight -60',
+      '}',
+      '',
+    ].join('\n');
+    try {
+      const a = lab.startAgent('a', lab.write('t-a.conf', script + instance({ n: 'a', priority: 150, extra: ['    track_script {', '        chk_nginx', '    }', `    notify ${notify}`, `    notify_master "${notify} became-master"`] })));
+      const b = lab.startAgent('b', lab.write('t-b.conf', instance({ n: 'b', priority: 100 })));
+      await Promise.all([lab.ready(a), lab.ready(b)]);
+      await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+      fs.rmSync(flag);
+      // 2 failures × 0.2 s, then priority 90 < 100: b preempts after its Master_Down_Interval.
+      await waitFor(only(lab, 'b'), 8000, 20, 'b takes over while the check fails');
+      const st = lab.status(a).instances[0]!;
+      assert.equal(st.priority, 90);
+      assert.equal(st.state, 'BACKUP');
+      fs.writeFileSync(flag, '');
+      await waitFor(only(lab, 'a'), 8000, 20, 'a preempts again when the check passes');
+      await waitFor(() => fs.existsSync(notifyLog) && fs.readFileSync(notifyLog, 'utf8').split('\n').filter(Boolean).length >= 5, 3000, 20, 'notify calls');
+      const calls = fs.readFileSync(notifyLog, 'utf8').split('\n').filter(Boolean);
+      assert.ok(calls.includes('INSTANCE VI_U MASTER 150'), calls.join(' | '));
+      assert.ok(calls.includes('INSTANCE VI_U BACKUP 90'), calls.join(' | '));
+      assert.ok(calls.includes('became-master'), calls.join(' | '));
+    } finally {
+      await lab.stopAll();
+      lab.delVip('a', VIP);
+      lab.delVip('b', VIP);
+    }
+  });
+});
