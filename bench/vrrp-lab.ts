@@ -70,6 +70,15 @@ export class VrrpLab {
     }
   }
 
+  /** Take a router off the bridge (its eth0 stays up: a partition, not a link fault) and back. */
+  unplug(n: Node): void {
+    sh('ip', ['link', 'set', `v${process.pid}${this.tag}${n}`, 'nomaster']);
+  }
+
+  plug(n: Node): void {
+    sh('ip', ['link', 'set', `v${process.pid}${this.tag}${n}`, 'master', this.bridge]);
+  }
+
   write(name: string, text: string): string {
     const f = path.join(this.dir, name);
     fs.writeFileSync(f, text);

@@ -115,4 +115,35 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       lab.delVip('b', VIP);
     }
   });
+
+  for (const agentOn of ['a', 'b'] as Node[]) {
+    test(`a healed split brain (agent ${agentOn === 'a' ? '150' : '100'} vs keepalived, v3 0.1 s) has one master again within one advert interval`, async () => {
+      const conf = (n: Node) =>
+        ['vrrp_instance VI_S {', '    interface eth0', '    virtual_router_id 91', '    version 3', `    priority ${n === 'a' ? 150 : 100}`, '    advert_int 0.1',
+          '    virtual_ipaddress {', `        ${VIP}/24 dev eth0`, '    }', '}', ''].join('\n');
+      try {
+        const kaOn: Node = agentOn === 'a' ? 'b' : 'a';
+        const ag = lab.startAgent(agentOn, lab.write(`s-ag-${agentOn}.conf`, conf(agentOn)));
+        const ka = lab.startKeepalived(kaOn, lab.write(`s-ka-${kaOn}.conf`, conf(kaOn)));
+        await Promise.all([lab.ready(ag), lab.ready(ka)]);
+        await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+        lab.unplug('b');
+        await waitFor(() => lab.holders(VIP).length === 2, 3000, 10, 'split brain while partitioned');
+        await sleep(500);
+        lab.plug('b');
+        const ms = await waitFor(only(lab, 'a'), 3000, 5, 'one master after healing');
+        // One advert interval (100 ms) plus our polling of `ip addr` and the bridge relearning.
+        assert.ok(ms < 100 + 150, `healed in ${ms.toFixed(0)} ms`);
+      } finally {
+        try {
+          lab.plug('b');
+        } catch {
+          /* already on the bridge */
+        }
+        await lab.stopAll();
+        lab.delVip('a', VIP);
+        lab.delVip('b', VIP);
+      }
+    });
+  }
 });
