@@ -1,5 +1,6 @@
 import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HOST_FILE_MOUNTS, LAB_USER, prepareHostUsers } from './host-users.js';
 import type { LabHostPlan } from './names.js';
 
 /**
@@ -18,6 +19,10 @@ export const HOST_MOUNTS: readonly { target: string; dir: string; mode?: number 
   { target: '/var/log', dir: 'var-log' },
   { target: '/var/lib/hafleet', dir: 'var-lib-hafleet' },
   { target: '/root/.ssh', dir: 'root-ssh', mode: 0o700 },
+  // The lab user's sudo grant and home (see host-users.ts); /home whole, so the machine's /home
+  // gets no hafleet folder.
+  { target: '/etc/sudoers.d', dir: 'etc-sudoers.d', mode: 0o750 },
+  { target: '/home', dir: 'home', mode: 0o755 },
   { target: '/tmp', dir: 'tmp', mode: 0o1777 },
   { target: '/run', dir: 'run' },
 ];
@@ -47,6 +52,8 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 AuthenticationMethods publickey
 AuthorizedKeysFile .ssh/authorized_keys
+AllowUsers root ${LAB_USER}
+StrictModes yes
 UsePAM no
 UseDNS no
 PrintMotd no
@@ -80,6 +87,7 @@ export async function prepareHostFiles(root: string, h: LabHostPlan, authorizedK
     writeFile(join(dir, 'root-ssh', 'authorized_keys'), authorizedKey, { mode: 0o600 }),
     writeFile(join(dir, 'etc-ssh', 'sshd_config'), sshdConfig(h.address)),
     copyIfPresent('/etc/ssh/ssh_config', join(dir, 'etc-ssh', 'ssh_config')),
+    prepareHostUsers(dir, authorizedKey),
   ]);
   if (h.role === 'realserver') {
     await writeFile(join(nginx, 'sites-enabled', BACKEND_SITE), backendSite(h.name));
@@ -94,10 +102,19 @@ async function copyIfPresent(src: string, dst: string): Promise<void> {
   await cp(src, dst).catch(() => undefined);
 }
 
+/** Every bind mount of a host (folders and single files), as state.json records them. */
+export function hostMounts(dir: string): { target: string; source: string }[] {
+  return [
+    ...HOST_FILE_MOUNTS.map((m) => ({ target: m.target, source: join(dir, m.file) })),
+    ...HOST_MOUNTS.map((m) => ({ target: m.target, source: join(dir, m.dir) })),
+  ];
+}
+
 /**
- * The init script run inside the host's fresh mount namespace: bind the host's folders, then
- * configure the network and sleep forever holding the namespaces. Mounts over an ancestor of the
- * lab root (e.g. /run) go last, or the later sources would be hidden.
+ * The init script run inside the host's fresh mount namespace: bind the host's files and folders,
+ * then configure the network and sleep forever holding the namespaces. Mounts over an ancestor of
+ * the lab root (e.g. /run) go last, or the later sources would be hidden; single files (passwd,
+ * group, shadow) go first for the same reason, and their targets must exist already.
  */
 export function initScript(dir: string, h: LabHostPlan, prefixLen: number): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -105,6 +122,7 @@ export function initScript(dir: string, h: LabHostPlan, prefixLen: number): stri
   return [
     'exec 2>&1',
     'set -e',
+    ...HOST_FILE_MOUNTS.map((m) => `mount --bind ${q(join(dir, m.file))} ${m.target}`),
     ...mounts.map((m) => `mkdir -p ${m.target} && mount --bind ${q(join(dir, m.dir))} ${m.target}`),
     `hostname ${h.name}`,
     'ip link set lo up',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabHostPlan } from './names.js';
-import { HOST_MOUNTS, initScript } from './host-files.js';
+import { hostMounts, initScript } from './host-files.js';
 import { findBinary } from './preflight.js';
 import { LabStepError, must, spawnDaemon } from './run.js';
 import { waitListening } from './procs.js';
@@ -22,7 +22,7 @@ export function enterArgs(initPid: number): string[] {
 export async function startHost(h: LabHostPlan, dir: string, prefixLen: number, rec: LabHostState, save: () => Promise<void>): Promise<void> {
   const init = await spawnDaemon('ip', ['netns', 'exec', h.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', initScript(dir, h, prefixLen)], { waitLine: 'ready' });
   rec.initPid = init.pid;
-  rec.mounts = HOST_MOUNTS.map((m) => ({ target: m.target, source: join(dir, m.dir) }));
+  rec.mounts = hostMounts(dir);
   await save();
 
   const sshd = await spawnDaemon('nsenter', [...enterArgs(init.pid), findBinary('sshd') ?? '/usr/sbin/sshd', '-D', '-f', '/etc/ssh/sshd_config', '-E', '/var/log/sshd.log']);

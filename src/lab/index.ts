@@ -15,3 +15,5 @@ export { run, type RunResult } from './run.js';
 export { pidsByNetns, rssKb, pssKb } from './procs.js';
 /** The directories each host has of its own (bind mounts of folders under the lab root). */
 export { HOST_MOUNTS } from './host-files.js';
+/** The lab's non-root user on every host (never on the machine), its sudo and per-host user files. */
+export { LAB_USER, LAB_LOGIN_USERS, HOST_FILE_MOUNTS, requireSudoPassword, hashPassword, type LabLoginUser } from './host-users.js';

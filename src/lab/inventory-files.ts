@@ -21,9 +21,12 @@ ${group('realserver')}`;
 
 export function allYml(s: LabState, authPass: string): string {
   const vips = s.vips.map((v) => `${v}/24`).join(', ');
+  const user = s.loginUser ?? 'root';
+  // A non-root login reaches root the Ansible way: sudo (the lab user may, see host-users.ts).
+  const become = user === 'root' ? '' : 'ansible_become: true\n';
   return `# hafleet lab "${s.name}": connection and HA settings
-ansible_user: root
-ansible_ssh_private_key_file: ${s.privateKey}
+ansible_user: ${user}
+${become}ansible_ssh_private_key_file: ${s.privateKey}
 hafleet_known_hosts: ${s.knownHosts}
 # Lab hosts have no systemd: handlers signal the daemons directly (pid files under /run).
 service_manager: direct

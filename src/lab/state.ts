@@ -57,6 +57,8 @@ export interface LabState {
   vips: string[];
   vrid: number;
   engine: LabEngine;
+  /** `ansible_user` of the lab's inventory: root (absent in older state files) or the lab user, with become. */
+  loginUser?: string;
   hosts: LabHostState[];
   root: string;
   inventory: string;

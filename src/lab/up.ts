@@ -6,6 +6,7 @@ import { error, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { labDown } from './down.js';
 import { hostDir, prepareHostFiles } from './host-files.js';
 import { startHost } from './host-start.js';
+import { LAB_LOGIN_USERS, LAB_USER } from './host-users.js';
 import { generateHostKey, generateUserKey, writeKnownHosts } from './keys.js';
 import { writeInventory } from './inventory-files.js';
 import {
@@ -23,6 +24,11 @@ export interface LabUpOptions {
   directors?: number;
   realservers?: number;
   engine?: LabEngine;
+  /**
+   * The inventory's `ansible_user`: `root` (default) or the lab's non-root user `hafleet`,
+   * which then logs in and becomes root through sudo (`ansible_become: true`).
+   */
+  user?: string;
   /** Hosts brought up at once (default 8). */
   forks?: number;
   /** The lab belongs to this process (a test run): `reapOrphanLabs` removes it once it is gone. */
@@ -42,6 +48,9 @@ export function validateUpOptions(o: LabUpOptions): Diagnostic[] {
   count(o.directors, 1, MAX_DIRECTORS, '--directors');
   count(o.realservers, 1, MAX_REALSERVERS, '--realservers');
   if (o.engine !== undefined && o.engine !== 'keepalived' && o.engine !== 'agent') out.push(error('lab-engine', `--engine ${o.engine} is not keepalived or agent`, { key: '--engine' }));
+  if (o.user !== undefined && !(LAB_LOGIN_USERS as readonly string[]).includes(o.user)) {
+    out.push(error('lab-user', `--user ${o.user} is not ${LAB_LOGIN_USERS.join(' or ')}`, { key: '--user' }, `lab hosts have root and the non-root ${LAB_USER}, who becomes root through sudo`));
+  }
   return out;
 }
 
@@ -95,7 +104,7 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
     version: 1, name, status: 'creating', upPid: process.pid, ...(o.ownerPid ? { ownerPid: o.ownerPid } : {}), createdAt: new Date().toISOString(),
     index, subnet: subnetCidr(index), bridge: bridgeName(name),
     admin: { netns: netnsName(name, ADMIN_HOST), veth: vethName(name, 'a'), address: adminAddress(index) },
-    vips: [vipAddress(index)], vrid: labVrid(index), engine: o.engine ?? 'keepalived',
+    vips: [vipAddress(index)], vrid: labVrid(index), engine: o.engine ?? 'keepalived', loginUser: o.user ?? 'root',
     hosts: plans.map((h) => ({ name: h.name, role: h.role, address: h.address, netns: h.netns, veth: h.vethHost, dir: hostDir(root, h.name) })),
     root, inventory: join(root, 'inventory', 'hosts.yml'), privateKey: join(root, 'id_ed25519'), knownHosts: join(root, 'known_hosts'),
   };

@@ -8,7 +8,7 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printDiagnostics, printJson, useColor } from '../output.js';
 
-const USAGE_CODES = new Set(['lab-name', 'lab-size', 'lab-engine']);
+const USAGE_CODES = new Set(['lab-name', 'lab-size', 'lab-engine', 'lab-user']);
 
 function fail(ds: readonly Diagnostic[]): never {
   printDiagnostics(ds);
@@ -82,10 +82,11 @@ export function register(program: Command): void {
     .option('--realservers <n>', 'realservers (web1, web2, …)', '2')
     .addOption(new Option('--engine <engine>', 'VRRP engine written into the inventory').choices(['keepalived', 'agent']).default('keepalived'))
     .option('--forks <n>', 'hosts created at once', '8')
-    .action(async (o: { name: string; directors: string; realservers: string; engine: LabEngine; forks: string }) => {
+    .addOption(new Option('--user <user>', 'ansible_user of the inventory: root, or the non-root hafleet with become (sudo)').choices(['root', 'hafleet']).default('root'))
+    .action(async (o: { name: string; directors: string; realservers: string; engine: LabEngine; forks: string; user: string }) => {
       const started = performance.now();
       const r = await labUp({
-        name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine,
+        name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine, user: o.user,
         forks: Math.max(1, int(o.forks) || 8), signal: globalThis.hafleetAbort, onProgress: info,
       });
       if (!r.ok) fail(r.diagnostics);

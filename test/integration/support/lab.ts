@@ -25,6 +25,8 @@ export interface LabOptions {
   directors?: number;
   realservers?: number;
   engine?: LabEngine;
+  /** The inventory's ansible_user: root (default) or `hafleet`, the lab's non-root user, with become. */
+  user?: string;
 }
 
 export interface ExecOptions {
@@ -97,7 +99,7 @@ export async function startLab(name?: string, opts: LabOptions = {}): Promise<Te
   for (let attempt = 0; ; attempt++) {
     const candidate = name ?? uniqueLabName();
     live.add(candidate);
-    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine, ownerPid: process.pid });
+    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine, user: opts.user, ownerPid: process.pid });
     if (r.ok) return handle(candidate, r.value);
     live.delete(candidate);
     const taken = r.diagnostics.some((d) => d.code === 'lab-exists' || d.code === 'lab-busy');
