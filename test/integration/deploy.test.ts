@@ -123,6 +123,8 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
       const lb1 = JSON.parse(p.stdout).hosts.find((h: any) => h.host === 'lb1');
       const kinds = Object.fromEntries(lb1.changes.filter((c: any) => c.kind !== 'unchanged').map((c: any) => [c.path, c.kind]));
       assert.equal(kinds[NGINX], 'delete');
+      const del = lb1.changes.find((c: any) => c.path === NGINX);
+      assert.match(del.diff, /^-upstream hafleet_web_80 \{$/m, 'the removal shows what goes away');
       assert.equal(kinds['/etc/nginx/conf.d/hafleet-www.conf'], 'create');
       assert.ok(lb1.validations.every((v: any) => v.ok), JSON.stringify(lb1.validations));
       const r = await deploy();
