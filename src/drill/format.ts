@@ -21,7 +21,8 @@ export function formatOutcome(o: DrillOutcome): string {
     lines.push(`  old master released: ${msText(m.releasedMs)}${m.releasedMs !== null && !m.releasedBeforeRestore ? ' (only by the restore)' : ''}`);
     lines.push(`  after restore: ${m.returned} (expected ${m.expectedReturn}, ${r.config.preempt ? 'preempt' : 'nopreempt'}), settled in ${msText(m.recoveryMs)}`);
   } else {
-    lines.push(`  VIP stayed on ${r.master}; last request served by ${r.target} ${msText(m.drainMs ?? null)} after the fault`);
+    const drain = m.drainMs ? `the last request ${r.target} served came ${msText(m.drainMs)} after the fault` : `no request reached ${r.target} after the fault`;
+    lines.push(`  VIP ${m.failoverMs === null ? `stayed on ${r.master}` : `MOVED to ${m.newHolder}`}; ${drain}`);
     lines.push(`  recovery: ${msText(m.recoveryMs)}`);
   }
   lines.push(`  gratuitous ARPs seen: ${m.garpSeen}`);

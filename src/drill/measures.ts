@@ -49,6 +49,8 @@ const ms = (x: number) => Math.round(x * 10) / 10;
  * Master_Down timer runs from there). Null when no advert was seen (unicast, no capture).
  */
 export function protocolStart(r: DrillRecord, fault: number): number | null {
+  // A track script's failure starts at the fault itself; the bound counts from there.
+  if (r.fault === 'stop-nginx' || r.fault === 'realserver-down') return null;
   const mine = r.adverts.filter((a) => a.src === r.masterAddress).sort((a, b) => a.t - b.t);
   if (r.fault === 'stop-keepalived') {
     const zero = mine.find((a) => a.priority === 0 && a.t >= fault - 100 && a.t <= fault + 3000);

@@ -1,14 +1,14 @@
 import { systemClock } from '../async/index.js';
 import type { Cluster, VrrpInstance } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
-import { routeDev, urlOf, type Observations } from '../verify/index.js';
+import type { Observations } from '../verify/index.js';
 import { protocolBound } from './bound.js';
 import { parseAdverts, parseGarps } from './monitor-log.js';
+import { startObservers, stopObservers, type Observed, type Observers } from './observers.js';
 import { drillConfig, holders, pollUntil } from './placement.js';
 import { faultScript, parseFaultOutput, restoreScript, type RestoreInfo } from './remote-scripts.js';
 import { outcome } from './timeline.js';
-import { faultMovesVip, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind, type OwnershipSample, type RequestSample } from './types.js';
-import { startArpCapture, startHostMonitors, startRequestLoop, stopHostMonitors, type ArpCapture, type HostMonitor, type RequestLoop } from './watch.js';
+import { faultMovesVip, type DrillConfig, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind, type ProtocolBound } from './types.js';
 
 export interface FaultContext {
   transport: Transport;
@@ -26,120 +26,155 @@ export interface FaultContext {
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal);
 
-async function execRetry(ctx: FaultContext, ref: HostRef, script: string, attempts: number): Promise<{ ok: boolean; stdout: string; message: string }> {
-  let message = '';
-  for (let i = 0; i < attempts; i++) {
-    // Restores get their own timeout, never the root signal: Ctrl-C must not stop a restore.
-    const r = await ctx.transport.exec(ref, script, { privileged: true, timeoutMs: 15_000, signal: AbortSignal.timeout(20_000) });
-    if (r.ok && r.value.code === 0) return { ok: true, stdout: r.value.stdout, message: '' };
-    message = r.ok ? `exit ${r.value.code}: ${(r.value.stdout + r.value.stderr).trim().split('\n').pop()}` : r.failure.message;
-    await sleep(1000);
-  }
-  return { ok: false, stdout: '', message };
+/** Who does what in this run, decided before anything is touched. */
+interface FaultPlan {
+  fault: FaultKind;
+  vip: VrrpInstance['vips'][number];
+  backups: string[];
+  target: string;
+  /** The target's VRRP interface (link-down). */
+  dev: string;
+  config: DrillConfig;
+  bound: ProtocolBound | null;
+  /** link-down: how long the host keeps its link down before it brings it back itself. */
+  downSec: number;
 }
 
-/**
- * One fault: observers on, baseline, inject, wait for the VIP to do what the fault demands,
- * restore (always: finally), wait for the placement to settle, observers off, then the record
- * goes to the pure measures. Problems are values in the outcome; only bugs throw.
- */
-export async function runFault(ctx: FaultContext, fault: FaultKind): Promise<DrillOutcome> {
+function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
   const { cluster, instance: inst } = ctx;
   const vip = inst.vips[0]!;
   const backups = inst.members.filter((m) => m.host !== ctx.master).sort((a, b) => b.priority - a.priority).map((m) => m.host);
   const svc = cluster.services.find((s) => s.vip === vip.address) ?? cluster.services[0];
-  const servedBefore = Object.keys(ctx.observations.http.find((h) => h.vip === vip.address)?.servedBy ?? {});
-  const target = fault === 'realserver-down' ? (svc?.realServers.find((r) => servedBefore.includes(r.host)) ?? svc?.realServers[0])?.host ?? cluster.realservers[0]! : ctx.master;
+  // realserver-down: one that served traffic in the verify before, so its draining shows.
+  const served = Object.keys(ctx.observations.http.find((h) => h.vip === vip.address)?.servedBy ?? {});
+  const rs = svc?.realServers.find((r) => served.includes(r.host)) ?? svc?.realServers[0];
+  const target = fault === 'realserver-down' ? rs?.host ?? cluster.realservers[0]! : ctx.master;
   const config = drillConfig(cluster, inst, ctx.master, backups[0]);
   const bound = protocolBound(fault, config);
-  const directorRefs = inst.members.map((m) => ctx.refs.get(m.host)!).filter(Boolean);
-  const targetRef = ctx.refs.get(target)!;
-  const marks: Mark[] = [];
-  const mark = (kind: MarkKind, note: string, t = now()) => {
-    marks.push({ t, kind, note });
-    ctx.log(`  ${kind.padEnd(12)} ${note}`);
+  return {
+    fault, vip, backups, target, config, bound,
+    dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface,
+    downSec: Math.ceil((bound?.ms ?? 4000) / 1000) + 3,
   };
-  const problems: string[] = [];
-  const id = `${process.pid}-${Date.now().toString(36)}`;
-  const downSec = Math.ceil((bound?.ms ?? 4000) / 1000) + 3;
+}
 
-  // Observers are stopped in the outer finally whatever happens (Ctrl-C included): nothing may
-  // keep running on the hosts or here. The restore is the inner finally.
-  let monitors: HostMonitor[] = [];
-  let arp: ArpCapture | null = null;
-  let requests: RequestLoop | null = null;
-  let observed: { reqs: RequestSample[]; arpText: string; samples: OwnershipSample[]; gaps: string[] } = { reqs: [], arpText: '', samples: [], gaps: [] };
+class Marks {
+  readonly list: Mark[] = [];
+  constructor(private readonly log: (line: string) => void) {}
+  add(kind: MarkKind, note: string, t = now()): Mark {
+    const m = { t, kind, note };
+    this.list.push(m);
+    this.log(`  ${kind.padEnd(12)} ${note}`);
+    return m;
+  }
+  at(kind: MarkKind): Mark | undefined {
+    return this.list.find((m) => m.kind === kind);
+  }
+}
+
+/** Inject the fault, then wait until the VIP did what the fault demands (or a deadline). */
+async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: string[]): Promise<RestoreInfo> {
+  const before = now();
+  const f = await ctx.transport.exec(ctx.refs.get(p.target)!, faultScript(p.fault, { dev: p.dev, downSec: p.downSec }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
+  // The host stamps the fault; link-down stamps it when the link goes (read back by the restore).
+  const fault = marks.add('fault', `${p.fault} on ${p.target}`, out.atMs ?? (p.fault === 'link-down' ? now() + 300 : before));
+  if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${p.fault} on ${p.target} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : '')}`);
+  marks.add('fault-done', `${p.fault} injected`);
+  if (faultMovesVip(p.fault) && !problems.length) {
+    const deadline = fault.t + 2 * (p.bound?.ms ?? 10_000) + 5000;
+    const backupRefs = p.backups.map((b) => ctx.refs.get(b)!);
+    const moved = await pollUntil(async () => (await holders(ctx.transport, backupRefs, p.vip.address, ctx.signal)).holders.length > 0, deadline, 100, ctx.signal);
+    ctx.log(moved ? `  a backup holds ${p.vip.address}` : `  no backup took ${p.vip.address} within ${Math.round(deadline - fault.t)} ms`);
+  } else {
+    await sleep(4000, ctx.signal);
+  }
+  await sleep(1500, ctx.signal);
+  if (p.fault === 'link-down') {
+    // The host brings the link back itself; a restore before that would find SSH cut anyway.
+    const upAt = fault.t + p.downSec * 1000;
+    if (upAt > now()) await sleep(upAt - now());
+  }
+  return out;
+}
+
+/** Undo the fault. Never given the root signal: Ctrl-C must not stop a restore. */
+async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks: Marks, problems: string[]): Promise<void> {
+  const start = now();
+  const staleVips = ctx.instance.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
+  const script = restoreScript(p.fault, info, { staleVips, dev: p.dev });
+  let r: { ok: boolean; stdout: string; message: string } = { ok: false, stdout: '', message: '' };
+  // link-down: the host may need a while before SSH answers again.
+  for (let i = 0; i < (p.fault === 'link-down' ? 15 : 3) && !r.ok; i++) {
+    if (i) await sleep(1000);
+    const x = await ctx.transport.exec(ctx.refs.get(p.target)!, script, { privileged: true, timeoutMs: 15_000, signal: AbortSignal.timeout(20_000) });
+    r = x.ok && x.value.code === 0 ? { ok: true, stdout: x.value.stdout, message: '' }
+      : { ok: false, stdout: '', message: x.ok ? `exit ${x.value.code}: ${(x.value.stdout + x.value.stderr).trim().split('\n').pop()}` : x.failure.message };
+  }
+  const back = parseFaultOutput(r.stdout);
+  const fault = marks.at('fault');
+  if (fault && back.downAtMs !== undefined) fault.t = back.downAtMs;
+  if (p.fault === 'link-down') marks.add('restore', `link of ${p.target} up (scheduled on the host)`, fault ? fault.t + p.downSec * 1000 : start);
+  else marks.add('restore', `restore ${p.target}`, back.atMs ?? start);
+  if (!r.ok) problems.push(`restore of ${p.target} failed: ${r.message}`);
+  marks.add('restore-done', r.ok ? `${p.target} restored` : `restore of ${p.target} FAILED`);
+}
+
+/** Wait until one director holds the VIP: the master again (preempt) or anyone (nopreempt). */
+async function settle(ctx: FaultContext, p: FaultPlan): Promise<void> {
+  const expected = faultMovesVip(p.fault) && !p.config.preempt ? null : ctx.master;
+  const refs = ctx.instance.members.map((m) => ctx.refs.get(m.host)!);
+  const settled = await pollUntil(async () => {
+    const h = await holders(ctx.transport, refs, p.vip.address);
+    return h.unknown.length === 0 && h.holders.length === 1 && (expected === null || h.holders[0] === expected);
+  }, now() + 30_000, 200, ctx.signal);
+  if (!settled) ctx.log('  placement did not settle within 30 s');
+  await sleep(1000, ctx.signal);
+}
+
+function record(ctx: FaultContext, p: FaultPlan, marks: Marks, seen: Observed): DrillRecord {
+  const macToHost = new Map<string, string>();
+  for (const h of Object.values(ctx.observations.hosts)) if (h.reachable) for (const mac of Object.values(h.macs)) macToHost.set(mac, h.host);
+  return {
+    fault: p.fault, cluster: ctx.cluster.name, instance: ctx.instance.name, vip: p.vip.address, master: ctx.master,
+    backups: p.backups, target: p.target, config: p.config,
+    marks: [...marks.list].sort((a, b) => a.t - b.t), ownership: seen.ownership, requests: seen.requests,
+    garps: parseGarps(seen.capture, p.vip.address).map((g) => ({ ...g, ...(macToHost.has(g.mac) ? { host: macToHost.get(g.mac)! } : {}) })),
+    adverts: parseAdverts(seen.capture, ctx.instance.vrid),
+    masterAddress: ctx.instance.members.find((m) => m.host === ctx.master)?.address ?? '',
+    gaps: seen.gaps,
+  };
+}
+
+/**
+ * One fault: observers on, baseline, inject, wait for the VIP to do what the fault demands,
+ * restore (inner finally), wait for the placement to settle, observers off (outer finally: on
+ * Ctrl-C too), then the record goes to the pure measures. Problems are values in the outcome.
+ */
+export async function runFault(ctx: FaultContext, fault: FaultKind): Promise<DrillOutcome> {
+  const p = planFault(ctx, fault);
+  const marks = new Marks(ctx.log);
+  const problems: string[] = [];
+  const svc = ctx.cluster.services.find((s) => s.vip === p.vip.address) ?? ctx.cluster.services[0];
+  const directors = ctx.instance.members.map((m) => ctx.refs.get(m.host)!).filter(Boolean);
+  let observers: Observers | null = null;
+  let seen: Observed = { requests: [], capture: '', ownership: [], gaps: [] };
   try {
-    monitors = await startHostMonitors(ctx.transport, directorRefs, id, 300, ctx.signal);
-    for (const m of monitors) if (m.error) problems.push(`address monitor on ${m.host}: ${m.error}`);
-    const iface = await routeDev(vip.address);
-    arp = iface ? startArpCapture(iface) : null;
-    await sleep(300); // tcpdump needs a moment before it captures
-    requests = svc ? startRequestLoop(urlOf(svc.vip, svc.port, svc.healthCheck.path), svc.realServers) : null;
-    mark('start', `observers on ${directorRefs.map((r) => r.name).join(', ')}${arp ? `, ARP on ${iface}` : ''}`);
+    observers = await startObservers(ctx.transport, directors, p.vip.address, svc ? { vip: svc.vip, port: svc.port, path: svc.healthCheck.path, realServers: svc.realServers } : null, `${process.pid}-${Date.now().toString(36)}`, ctx.signal);
+    problems.push(...observers.problems);
+    marks.add('start', `observers on ${directors.map((r) => r.name).join(', ')}${observers.arp ? `, ARP on ${observers.iface}` : ''}`);
     let info: RestoreInfo = { manager: 'direct' };
     try {
       await sleep(1000, ctx.signal);
-      const before = now();
-      const f = await ctx.transport.exec(targetRef, faultScript(fault, { dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface, downSec }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-      const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
-      info = out;
-      // link-down: the host stamps the moment the link goes (read back by the restore); until then, about now + 0.3 s.
-      mark('fault', `${fault} on ${target}`, out.atMs ?? (fault === 'link-down' ? now() + 300 : before));
-      if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${fault} on ${target} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : "")}`);
-      mark('fault-done', `${fault} injected`);
-      const faultAt = marks.find((m) => m.kind === 'fault')!.t;
-      if (faultMovesVip(fault) && !problems.length) {
-        const deadline = faultAt + 2 * (bound?.ms ?? 10_000) + 5000;
-        const moved = await pollUntil(async () => (await holders(ctx.transport, backups.map((b) => ctx.refs.get(b)!), vip.address, ctx.signal)).holders.length > 0, deadline, 100, ctx.signal);
-        ctx.log(moved ? `  a backup holds ${vip.address}` : `  no backup took ${vip.address} within ${Math.round(deadline - faultAt)} ms`);
-      } else {
-        await sleep(4000, ctx.signal);
-      }
-      await sleep(1500, ctx.signal);
-      if (fault === 'link-down') {
-        // The host brings the link back itself; an earlier restore would find SSH cut anyway.
-        const upAt = faultAt + downSec * 1000;
-        if (upAt > now()) await sleep(upAt - now());
-      }
+      info = await inject(ctx, p, marks, problems);
     } finally {
-      const restoreAt = fault === 'link-down' ? Math.max(now(), (marks.find((m) => m.kind === 'fault')?.t ?? now()) + downSec * 1000) : now();
-      const staleVips = inst.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
-      const r = await execRetry(ctx, targetRef, restoreScript(fault, info, { staleVips, dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface }), fault === 'link-down' ? 15 : 3);
-      const back = parseFaultOutput(r.stdout);
-      const at = back.atMs;
-      const faultMark = marks.find((m) => m.kind === 'fault');
-      if (faultMark && back.downAtMs) faultMark.t = back.downAtMs;
-      const linkUpAt = back.downAtMs !== undefined ? back.downAtMs + downSec * 1000 : restoreAt;
-      mark('restore', fault === 'link-down' ? `link of ${target} up (scheduled on the host)` : `restore ${target}`, fault === 'link-down' ? linkUpAt : at ?? restoreAt);
-      if (!r.ok) problems.push(`restore of ${target} failed: ${r.message}`);
-      mark('restore-done', r.ok ? `${target} restored` : `restore of ${target} FAILED`);
+      await restore(ctx, p, info, marks, problems);
     }
-    const expected = faultMovesVip(fault) && !config.preempt ? null : ctx.master;
-    const refs = inst.members.map((m) => ctx.refs.get(m.host)!);
-    const settled = await pollUntil(async () => {
-      const h = await holders(ctx.transport, refs, vip.address);
-      return h.unknown.length === 0 && h.holders.length === 1 && (expected === null || h.holders[0] === expected);
-    }, now() + 30_000, 200, ctx.signal);
-    if (!settled) ctx.log(`  placement did not settle within 30 s`);
-    await sleep(1000, ctx.signal);
+    await settle(ctx, p);
   } finally {
-    mark('end', 'observers stopped');
-    const reqs = requests ? await requests.stop() : [];
-    const arpText = arp ? await arp.stop() : '';
-    observed = { reqs, arpText, ...(await stopHostMonitors(ctx.transport, monitors, vip.address)) };
+    marks.add('end', 'observers stopped');
+    if (observers) seen = await stopObservers(ctx.transport, observers);
   }
-  const { reqs, arpText, samples, gaps } = observed;
-  const macToHost = new Map<string, string>();
-  for (const h of Object.values(ctx.observations.hosts)) if (h.reachable) for (const mac of Object.values(h.macs)) macToHost.set(mac, h.host);
-  const record: DrillRecord = {
-    fault, cluster: cluster.name, instance: inst.name, vip: vip.address, master: ctx.master, backups, target, config,
-    marks: marks.sort((a, b) => a.t - b.t), ownership: samples, requests: reqs,
-    garps: parseGarps(arpText, vip.address).map((g) => ({ ...g, ...(macToHost.has(g.mac) ? { host: macToHost.get(g.mac)! } : {}) })),
-    adverts: parseAdverts(arpText, inst.vrid),
-    masterAddress: inst.members.find((m) => m.host === ctx.master)?.address ?? '',
-    gaps,
-  };
-  const o = outcome(record);
+  const o = outcome(record(ctx, p, marks, seen));
   return problems.length ? { ...o, problems: [...problems, ...o.problems], ok: false } : o;
 }

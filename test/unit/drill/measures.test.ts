@@ -38,6 +38,14 @@ test('graceful stop: the priority-0 advert starts the clock', () => {
   assert.equal(m.bound!.ms, 609.4);
 });
 
+test('stop-nginx: the bound counts from the fault, not from an advert', () => {
+  const r = killRecord();
+  r.fault = 'stop-nginx';
+  const m = measure(r);
+  assert.equal(m.sinceLastAdvertMs, null);
+  assert.equal(m.overBoundMs, 3600 - 9609.4);
+});
+
 test('nopreempt expected but the VIP moved back is a problem', () => {
   const r = killRecord();
   r.config.preempt = false;
