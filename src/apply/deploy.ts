@@ -88,13 +88,16 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
       }
       const r = await runHost(host);
       const last = lane.hosts.indexOf(host) === lane.hosts.length - 1;
-      // A rejected config would likely be rejected on the next director too: stop. An unreachable
-      // director finishes or rolls back on its own; go on once the VIPs are settled without it.
+      // A rejected config would likely be rejected on the next director too, and a lock means
+      // someone else is at work: stop. A director we could not reach or log in to (nothing sent),
+      // or that dropped mid-way (its script finishes or rolls back on its own), is not a reason
+      // to leave the others behind: go on once the VIPs are settled without it.
+      const untouched = r.status === 'unreachable' || (r.status === 'failed' && r.step === 'plan');
       if (o.signal?.aborted) broken = 'interrupted before this host started';
-      else if (r.status === 'failed' || r.status === 'skipped') broken = `director ${host} of cluster ${lane.cluster} did not deploy: the other directors are left as they are`;
-      else if (!last && lane.served && (r.status === 'unreachable' || (r.status === 'changed' && r.handlers.length > 0))) {
+      else if (!untouched && (r.status === 'failed' || r.status === 'skipped')) broken = `director ${host} of cluster ${lane.cluster} did not deploy: the other directors are left as they are`;
+      else if (!last && lane.served && (untouched || (r.status === 'changed' && r.handlers.length > 0))) {
         broken = await settle(lane, host);
-        if (broken && r.status === 'changed') results.set(host, { host, status: 'failed', step: 'vip', message: broken, rolledBack: false });
+        if (broken && r.status === 'changed') record({ host, status: 'failed', step: 'vip', message: broken, rolledBack: false });
       }
     }
   };

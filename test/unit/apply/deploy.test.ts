@@ -138,3 +138,15 @@ test('Ctrl-C while a director deploys: it finishes, the next director is skipped
   const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
   assert.ok(lb1.status === 'skipped' && /interrupted/.test(lb1.reason));
 });
+
+test('a director refused at connect (changed host key) is not touched; the others still deploy', async () => {
+  const { desired, f, clock, t, refs } = fleet(all, 'lb1');
+  f.set('lb2', { ok: false, failure: { kind: 'host-key-changed', host: 'lb2', expected: 'SHA256:a', got: 'SHA256:b', message: 'host key changed', hint: 'check the host' } });
+  const p = plan(desired, f, { id: 'p2', now: new Date(0) });
+  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock });
+  const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
+  assert.ok(lb2.status === 'failed' && lb2.step === 'plan');
+  assert.ok(!t.log.some((l) => l.host === 'lb2'), 'nothing sent to lb2');
+  assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'changed');
+  assert.equal(exitCodeFor(r), 1);
+});
