@@ -105,6 +105,13 @@ export class Agent {
     });
     sock.runners.push(r);
     this.runners.set(c.name, r);
+    for (const dev of new Set([...c.vips, ...c.vipsExcluded].map((v) => v.dev ?? c.interface))) {
+      try {
+        this.garp.prepare(dev);
+      } catch (e) {
+        this.o.log.log('error', `${c.name}: interface ${dev} for gratuitous ARP: ${(e as Error).message}`, { instance: c.name });
+      }
+    }
     if (c.priority !== 255) r.removeLeftovers(present);
     this.applyTracking(r);
     return r;

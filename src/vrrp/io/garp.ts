@@ -31,6 +31,8 @@ export function garpFrame(mac: Buffer, ip: string): Buffer {
 }
 
 export interface Garp {
+  /** Look the interface up now rather than on the failover path. */
+  prepare(dev: string): void;
   send(dev: string, ip: string): void;
   close(): void;
 }
@@ -54,6 +56,9 @@ export function openGarp(): Garp {
     return d;
   };
   return {
+    prepare(dev) {
+      dest(dev);
+    },
     send(dev, ip) {
       const d = dest(dev);
       libc.sendto(fd, garpFrame(d.mac, ip), d.sll);

@@ -42,7 +42,7 @@ function setup() {
       close: async () => {},
     },
     addr: { via: 'fake', add: (a) => addr.push(`add ${a.address}/${a.prefix} ${a.dev} ${a.label ?? ''}`.trim()), del: (a) => addr.push(`del ${a.address}`), close() {} },
-    garp: { send: () => garps.push(now), close() {} },
+    garp: { prepare() {}, send: () => garps.push(now), close() {} },
     log: { log() {} },
     now: () => now,
     onTransition: (_r, t) => transitions.push(`${t.from}→${t.to}`),
