@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ADDR, VrrpLab, waitFor, sleep, type Node } from '../../bench/vrrp-lab.js';
 
@@ -146,4 +147,29 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       }
     });
   }
+
+  test('interface down → FAULT (VIP removed, backup takes over); up again → back and preempting', async () => {
+    try {
+      const a = lab.startAgent('a', lab.write('f-a.conf', instance({ n: 'a', priority: 150 })));
+      const b = lab.startAgent('b', lab.write('f-b.conf', instance({ n: 'b', priority: 100 })));
+      await Promise.all([lab.ready(a), lab.ready(b)]);
+      await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+      execFileSync('ip', ['-n', lab.ns('a'), 'link', 'set', 'eth0', 'down']);
+      await waitFor(() => lab.status(a).instances[0]!.state === 'FAULT', 3000, 20, 'a in FAULT');
+      assert.deepEqual(lab.status(a).instances[0]!.faults, ['interface eth0']);
+      await waitFor(only(lab, 'b'), 6000, 20, 'b master, the VIP gone from a');
+      execFileSync('ip', ['-n', lab.ns('a'), 'link', 'set', 'eth0', 'up']);
+      await waitFor(only(lab, 'a'), 10_000, 20, 'a back and preempting');
+      assert.match(fs.readFileSync(a.log, 'utf8'), /FAULT → BACKUP .*fault cleared: interface eth0/);
+    } finally {
+      try {
+        execFileSync('ip', ['-n', lab.ns('a'), 'link', 'set', 'eth0', 'up']);
+      } catch {
+        /* namespace gone */
+      }
+      await lab.stopAll();
+      lab.delVip('a', VIP);
+      lab.delVip('b', VIP);
+    }
+  });
 });
