@@ -79,6 +79,7 @@ export class Agent {
     this.startScripts();
     const present = allIpv4();
     const runners = this.cfg.instances.map((c) => this.addInstance(c, present));
+    if (!runners.some(Boolean)) throw new Error('no vrrp_instance could start (see the errors above)');
     await Promise.all([...this.sockets.values()].map((e) => e.sock.ready));
     for (const r of runners) r?.feed({ kind: 'startup' });
     this.ifPoll = setInterval(() => this.pollInterfaces(true), 500);
@@ -93,7 +94,13 @@ export class Agent {
       this.o.log.log('error', `${c.name}: interface ${c.interface} has no IPv4 address; instance not started`, { instance: c.name });
       return undefined;
     }
-    const sock = this.socketFor(c, primary);
+    let sock: SocketEntry;
+    try {
+      sock = this.socketFor(c, primary);
+    } catch (e) {
+      this.o.log.log('error', `${c.name}: cannot open VRRP sockets on ${c.interface}: ${(e as Error).message}; instance not started`, { instance: c.name });
+      return undefined;
+    }
     const r = new InstanceRunner(c, primary, {
       sock: sock.sock,
       addr: this.addr,

@@ -18,7 +18,12 @@ export { makeLogger, type Logger, type Level } from './log.js';
 export async function startAgent(...args: ConstructorParameters<typeof import('./agent.js').Agent>): Promise<import('./agent.js').Agent> {
   const { Agent } = await import('./agent.js');
   const a = new Agent(...args);
-  await a.start();
+  try {
+    await a.start();
+  } catch (e) {
+    await a.stop();
+    throw e;
+  }
   return a;
 }
 export type { Agent, AgentOptions } from './agent.js';
