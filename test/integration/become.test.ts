@@ -218,6 +218,10 @@ if (process.env.HF_BECOME_DRIVER) {
       assert.deepEqual(outputs.map((s) => s.slice(0, 200)), [], 'no driver or CLI output holds the password');
       const grep = await lab.hostExec('lb2', ['grep', '-rlF', '-D', 'skip', '--', password, '/var/log', '/run', '/tmp', '/home', '/etc/keepalived', '/etc/nginx', '/var/lib/hafleet']);
       assert.equal(grep.code, 1, `files holding the password: ${grep.stdout}${grep.stderr}`);
+      // Uploads refused by sudo (no password) left no temporary file behind either.
+      for (const host of ['lb1', 'lb2']) {
+        assert.deepEqual(readdirSync(join(lab.hostDir(host), 'tmp')).filter((f) => f.startsWith('.hafleet-put-')), [], `${host}: /tmp`);
+      }
     });
   });
 }
