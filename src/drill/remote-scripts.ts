@@ -1,3 +1,4 @@
+import { ownProcsShell } from '../verify/index.js';
 import type { FaultKind } from './types.js';
 
 /**
@@ -9,9 +10,7 @@ import type { FaultKind } from './types.js';
  */
 
 export const prelude = `export LC_ALL=C
-self=$(readlink /proc/self/ns/net)
-own() { for d in /proc/[0-9]*; do [ "$(readlink $d/ns/net 2>/dev/null)" = "$self" ] || continue; [ "$(cat $d/comm 2>/dev/null)" = "$1" ] && echo \${d#/proc/}; done; }
-top() { for p in $(own $1); do pp=$(awk '{print $4}' /proc/$p/stat 2>/dev/null); [ "$(cat /proc/$pp/comm 2>/dev/null)" = "$1" ] || echo $p; done; }
+${ownProcsShell}
 systemd_has() { command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && systemctl is-active --quiet "$1" 2>/dev/null; }
 at() { echo "at $(date +%s%N)"; }
 waitgone() { i=0; while [ -n "$(own $1)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; }

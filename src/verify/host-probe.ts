@@ -2,6 +2,7 @@ import type { AddressFact } from '../facts/types.js';
 import { keepalivedReport } from './keepalived-report.js';
 import { agentReport } from './agent-status.js';
 import { authLogLines, speakerLogGrep } from './speaker-logs.js';
+import { ownProcsShell } from './own-procs.js';
 import type { SpeakerReport } from './types.js';
 
 /**
@@ -20,18 +21,13 @@ export function hostProbeScript(): string {
 export LC_ALL=C
 s() { echo "@@hafleet:$1@@"; }
 s addr; ip -j addr 2>/dev/null
+${ownProcsShell}
 self=$(readlink /proc/self/ns/net)
-kpid=""; apid=""
+procs=$(own_procs)
 s procs
-for d in /proc/[0-9]*; do
-  [ "$(readlink $d/ns/net 2>/dev/null)" = "$self" ] || continue
-  p=\${d#/proc/}; c=$(cat $d/comm 2>/dev/null)
-  case "$c" in
-    keepalived) pp=$(awk '{print $4}' $d/stat 2>/dev/null)
-      [ "$(cat /proc/$pp/comm 2>/dev/null)" = keepalived ] || kpid=$p; echo "keepalived $p";;
-    nginx) echo "nginx $p";;
-  esac
-done
+echo "$procs" | awk '$2=="keepalived" || $2=="nginx" {print $2, $1}'
+kpid=$(echo "$procs" | awk '$2=="keepalived" {pp[$1]=$3} END {for (p in pp) if (!(pp[p] in pp)) print p}' | head -n 1)
+apid=""
 # The agent is node: known by its pid file, not its name (a cmdline grep would match this very script).
 ap=$(cat ${agentPidFile} 2>/dev/null)
 if [ -n "$ap" ] && [ "$(readlink /proc/$ap/ns/net 2>/dev/null)" = "$self" ]; then echo "hafleet-agent $ap"; apid=$ap; fi

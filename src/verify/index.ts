@@ -16,3 +16,4 @@ export { hostProbeScript, parseHostProbe, parseIpAddr, type HostProbe } from './
 export { probe, urlOf, type GatherFacts, type VerifyTarget, type ProbeOptions } from './probe.js';
 export { arpProbe, routeDev, httpGet, servedBy, type HttpAnswer } from './local-probes.js';
 export { verify } from './verify.js';
+export { ownProcsShell } from './own-procs.js';

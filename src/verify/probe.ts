@@ -35,7 +35,7 @@ export function urlOf(address: string, port: number, path = '/'): string {
 async function probeHost(target: VerifyTarget, ref: HostRef, o: ProbeOptions): Promise<HostObservation> {
   const wanted = target.desired?.get(ref.name)?.files ?? [];
   const [probe, facts] = await Promise.all([
-    o.transport.exec(ref, hostProbeScript(), { privileged: true, timeoutMs: 15000, ...(o.signal ? { signal: o.signal } : {}) }),
+    o.transport.exec(ref, hostProbeScript(), { privileged: true, timeoutMs: 30_000, ...(o.signal ? { signal: o.signal } : {}) }),
     o.gatherFacts
       ? o.gatherFacts(o.transport, ref, { paths: wanted.map((f) => f.path), managedDirs: [], sysctls: [] }, o.signal)
       : Promise.resolve(null),
@@ -100,7 +100,8 @@ export async function probe(target: VerifyTarget, o: ProbeOptions): Promise<Obse
   });
   const hosts: Record<string, HostObservation> = {};
   for (const h of observed) hosts[h.host] = h;
-  const vips = [...new Set(target.topology.clusters.flatMap((c) => c.instances.flatMap((i) => i.vips.map((v) => v.address))))];
+  // ARP is IPv4's; IPv6 VIPs are announced by neighbour discovery, which arping does not ask.
+  const vips = [...new Set(target.topology.clusters.flatMap((c) => c.instances.flatMap((i) => i.vips.map((v) => v.address))))].filter((v) => !v.includes(':'));
   const arp = [];
   for (const v of vips) arp.push(await arpProbe(v, o.signal));
   return { hosts, arp, ...(await probeTraffic(target.topology, o)) };
