@@ -28,9 +28,10 @@ Examples:
   hafleet drill -i inventory/ --cluster web --fault all --report drill.html
   hafleet drill -i inventory/ --fault kill-keepalived --json | jq '.outcomes[0].measures'
 
-Faults: ${FAULT_KINDS.join(', ')}, all. The drill refuses to start unless verify passes,
-always restores (on error and on Ctrl-C too) and runs verify again at the end. An inventory
-with hafleet_environment: production asks for confirmation unless --yes.
+Faults: ${FAULT_KINDS.join(', ')}, all.
+The drill refuses to start unless verify passes, always restores (on error and on Ctrl-C
+too) and runs verify again at the end. An inventory with hafleet_environment: production
+asks for confirmation unless --yes.
 Exit 0 when every fault behaved as the HA model says and the fleet is healthy afterwards.
 `;
 
