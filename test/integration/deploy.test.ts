@@ -18,6 +18,13 @@ let varsPath = '';
 const KA = '/etc/keepalived/keepalived.conf';
 const NGINX = '/etc/nginx/conf.d/hafleet-web.conf';
 
+/**
+ * Keeps a host's deploy script in its health-check loop (nginx's local health URL refused) until
+ * `nft delete table inet hftest`: a step that lands "while the script runs" then does, whatever
+ * the machine's speed.
+ */
+const HOLD = "nft add table inet hftest && nft add chain inet hftest out '{ type filter hook output priority 0; }' && nft add rule inet hftest out ip daddr 127.0.0.1 tcp dport 80 reject with tcp reset";
+
 /** Rewrite the lab's group_vars with tunables that land in keepalived.conf and the nginx conf. */
 function tune(garpDelay: number, readTimeoutS: number): void {
   writeFileSync(varsPath, `${baseVars.trimEnd()}\n      garp_master_delay: ${garpDelay}\n    nginx:\n      proxy_read_timeout: ${readTimeoutS}s\n`);
@@ -239,12 +246,17 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'deploy', '-i', lab.inventoryPath, '--yes', '--json']);
     assert.ok(c.ok);
     // `ip netns exec` execs the command: this pid is the CLI's own.
+    assert.equal((await lab.hostExec(first, HOLD)).code, 0);
     const child = spawn(c.value.cmd, c.value.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-    await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
-    child.kill('SIGINT');
+    try {
+      await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
+      child.kill('SIGINT');
+    } finally {
+      await lab.hostExec(first, 'nft delete table inet hftest 2>/dev/null; true');
+    }
     const code = await exited;
     assert.equal(code, 1);
     const doc = JSON.parse(out);
@@ -267,22 +279,17 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
       await lab.hostExec(first, 'setsid /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log');
       await waitFor(`${first} sshd back`, async () => (await lab.ssh(first, 'true')).code === 0, { timeoutMs: 10_000 });
     };
+    // Hold the host's script in its health-check loop so the cut lands while it runs (see HOLD).
     try {
-      let r: Awaited<ReturnType<typeof deploy>>;
-      let oldKa: string;
-      // The cut must land while the host's script runs (a few hundred ms): if the script ended
-      // first, the host reports "changed"; bring sshd back and try again with a new change.
-      for (let attempt = 1; ; attempt++) {
-        tune(attempt, 40 + attempt); // both files differ from every earlier attempt
-        oldKa = await sha(first, KA);
-        const run = deploy();
-        await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 10 });
-        const pids = (await lab.hostExec(first, findSshd)).stdout.trim().split('\n').filter(Boolean);
-        await lab.hostExec(first, `kill ${pids.join(' ')}`);
-        r = await run;
-        if (statusOf(r.doc)[first] === 'unreachable' || attempt === 3) break;
-        await restartSshd();
-      }
+      tune(2, 41);
+      const oldKa = await sha(first, KA);
+      assert.equal((await lab.hostExec(first, HOLD)).code, 0);
+      const run = deploy();
+      await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
+      const pids = (await lab.hostExec(first, findSshd)).stdout.trim().split('\n').filter(Boolean);
+      await lab.hostExec(first, `kill ${pids.join(' ')}`);
+      await lab.hostExec(first, 'nft delete table inet hftest');
+      const r = await run;
       assert.equal(r.code, 4, r.stderr);
       const st = statusOf(r.doc);
       assert.equal(st[first], 'unreachable');
@@ -293,7 +300,7 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
       const nowKa = await sha(first, KA);
       const record = JSON.parse((await lab.hostExec(first, 'cat /var/lib/hafleet/last-deploy.json')).stdout);
       assert.equal(nowKa, record.files.find((f: any) => f.path === KA).sha256, 'a whole file, matching the record (new, or old after a rollback)');
-      assert.ok(nowKa !== oldKa! || record.planId !== r.doc.plan.id);
+      assert.ok(nowKa !== oldKa || record.planId !== r.doc.plan.id);
       await restartSshd();
       const again = await deploy();
       assert.equal(again.code, 0, again.stderr);
@@ -301,6 +308,7 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
       assert.equal(third.code, 0, third.stderr);
       assert.deepEqual(statusOf(third.doc), { lb1: 'ok', lb2: 'ok', web1: 'ok', web2: 'ok' });
     } finally {
+      await lab.hostExec(first, 'nft delete table inet hftest 2>/dev/null; true');
       const mine = (await lab.hostExec(first, findSshd)).stdout.trim().split('\n').filter(Boolean);
       if (mine.length) await lab.hostExec(first, `kill ${mine.join(' ')}`);
     }
