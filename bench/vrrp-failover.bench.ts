@@ -91,12 +91,14 @@ async function scenario(lab: VrrpLab, hi: Speaker, lo: Speaker, version: 2 | 3, 
       await waitFor(() => lab.holders(VIP).includes('b'), 10_000, 5, 'b takes over');
       await sleep(Math.max(200, advertInt * 2000));
       const fr = cap.frames;
-      // kill -9: the last advert before the kill; SIGTERM: the priority-0 advert it answers with.
+      // The backup sends nothing until it takes over: its first advert after the signal is the
+      // takeover. kill -9: from the old master's last advert before that (the process may get
+      // one more out between the signal being sent and its death); SIGTERM: from its priority-0 advert.
+      const firstB = fr.find((f) => f.kind === 'advert' && f.src === ADDR.b && f.t > tEvent - 5 && f.prio !== 0)!;
       const lastA =
         event === 'kill -9'
-          ? fr.filter((f) => f.kind === 'advert' && f.src === ADDR.a && f.t <= tEvent).at(-1)!
+          ? fr.filter((f) => f.kind === 'advert' && f.src === ADDR.a && firstB && f.t < firstB.t).at(-1)!
           : fr.find((f) => f.kind === 'advert' && f.src === ADDR.a && f.prio === 0 && f.t >= tEvent - 5)!;
-      const firstB = fr.find((f) => f.kind === 'advert' && f.src === ADDR.b && f.t > lastA.t && f.prio !== 0)!;
       if (!lastA || !firstB) throw new Error(`${name} ${event}: adverts not seen on the bridge (${fr.length} frames captured)`);
       const garpB = fr.find((f) => f.kind === 'arp' && f.mac === macB && f.t >= firstB.t - 50);
       const bound = event === 'kill -9' ? mdiMs(version, advertInt, 100) : mdiMs(version, advertInt, 100) - 3 * advertInt * 1000;
