@@ -31,7 +31,11 @@ export function formatReport(topology: Topology, report: VerifyReport): string {
         const cell = vipCell(fs.filter((f) => vipKinds.has(f.kind)));
         const arp = fs.find((f) => f.kind.startsWith('arp'));
         const traffic = report.findings.filter((f) => f.cluster === c.name && f.vip?.startsWith(`${v.address}:`) && (f.kind === 'traffic' || f.kind === 'error-page'));
-        const spread = traffic.map((t) => `${t.vip!.split(':')[1]}: ${Object.entries(t.distribution ?? {}).map(([h, n]) => `${h} ${n}`).join(' ') || '-'}${t.ok ? '' : ' FAIL'}`).join('; ');
+        const spread = traffic.map((t) => {
+          const port = t.vip!.split(':')[1];
+          const text = t.kind === 'error-page' ? 'error page' : Object.entries(t.distribution ?? {}).map(([h, n]) => `${h} ${n}`).join(' ') || '-';
+          return `${port}: ${text}${t.ok ? '' : ' FAIL'}`;
+        }).join('; ');
         rows.push([c.name, inst.name, `${v.address}/${v.prefix}`, cell.holder, cell.state, cell.verdict, arp ? (arp.ok ? 'ok' : 'FAIL') : '-', spread || '-']);
       }
     }

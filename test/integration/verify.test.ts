@@ -100,6 +100,21 @@ describe('hafleet verify on a 2+2 lab', { timeout: 600_000 }, () => {
     await passes();
   });
 
+  it('with every realserver down: the error page answers through the VIP, the backends are named', async () => {
+    for (const h of ['web1', 'web2']) await lab.hostExec(h, 'kill $(cat /run/nginx.pid)');
+    try {
+      const j = await verify();
+      assert.equal(j.code, 1);
+      const page = j.doc.report.findings.find((f: any) => f.kind === 'error-page');
+      assert.equal(page?.ok, true, JSON.stringify(page));
+      assert.deepEqual(j.doc.report.findings.filter((f: any) => f.kind === 'backend-down').map((f: any) => f.host).sort(), ['web1', 'web2']);
+      assert.equal(j.doc.observations.http[0].statuses['503'], j.doc.observations.http[0].sent);
+    } finally {
+      for (const h of ['web1', 'web2']) await lab.hostExec(h, 'nginx');
+    }
+    await passes();
+  });
+
   it('names an auth mismatch: both MASTER, the counters say why, drift shows the masked diff', async () => {
     await lab.hostExec('lb2', `sed -i 's/auth_pass .*/auth_pass wrongpw1/' /etc/keepalived/keepalived.conf && kill -HUP $(cat /run/keepalived.pid)`);
     await waitFor('both directors MASTER', async () => (await lab.vipHolders()).length === 2, { timeoutMs: 15_000 });

@@ -23,3 +23,13 @@ test('human table: split brain row and the problem with what to look at', () => 
   assert.match(out, /look at: VRRP adverts for VRID 51/);
   assert.match(out, /verify FAILED/);
 });
+
+test('human table: every realserver down, the error page answering', () => {
+  const t = topology2x2();
+  const o = healthy();
+  o.backends = o.backends.map((b) => ({ ...b, status: null, error: 'ECONNREFUSED' }));
+  o.http[0] = { vip: '198.18.0.100', port: 80, sent: 8, servedBy: { '?': 8 }, statuses: { '503': 8 }, failed: 0 };
+  const out = formatReport(t, verifyReport(evaluate(t, o)));
+  assert.match(out.split('\n')[1]!, /80: error page$/);
+  assert.match(out, /FAIL \[backend-down\] realserver web1 does not answer http:\/\/198\.18\.0\.21:80\/: ECONNREFUSED/);
+});
