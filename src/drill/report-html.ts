@@ -22,7 +22,7 @@ export function chartSvg(o: DrillOutcome): string {
   const t0 = Math.min(...times);
   const t1 = Math.max(...times, t0 + 1);
   const x = (t: number) => LABEL + ((t - t0) / (t1 - t0)) * (W - LABEL - 10);
-  const height = (hosts.length + 1) * LANE + 40;
+  const height = (hosts.length + 1) * LANE + 44;
   const parts: string[] = [];
   hosts.forEach((h, i) => {
     const y = 10 + i * LANE;
@@ -40,13 +40,18 @@ export function chartSvg(o: DrillOutcome): string {
     const cls = q.ok ? 'ok' : q.okAfterRetry ? 'retry' : 'fail';
     parts.push(`<rect x="${x(q.t).toFixed(1)}" y="${ry + 4}" width="2" height="${LANE - 8}" class="${cls}"/>`);
   }
-  for (const m of r.marks) {
-    if (m.kind === 'start' || m.kind === 'end') continue;
-    parts.push(`<line x1="${x(m.t).toFixed(1)}" x2="${x(m.t).toFixed(1)}" y1="4" y2="${ry + LANE}" class="mark"><title>${escapeHtml(m.note)}</title></line>`);
-    parts.push(`<text x="${(x(m.t) + 2).toFixed(1)}" y="${ry + LANE + 14}" class="s">${escapeHtml(m.kind)}</text>`);
-  }
   const fault = markAt(r, 'fault') ?? t0;
-  parts.push(`<text x="${LABEL}" y="${height - 4}" class="s">${((t0 - fault) / 1000).toFixed(1)} s</text><text x="${W - 60}" y="${height - 4}" class="s">+${((t1 - fault) / 1000).toFixed(1)} s</text>`);
+  // A tick per second (per 5 s on long runs), counted from the fault.
+  const step = t1 - t0 > 40_000 ? 5000 : 1000;
+  for (let k = Math.ceil((t0 - fault) / step); fault + k * step <= t1; k++) {
+    const tx = x(fault + k * step).toFixed(1);
+    parts.push(`<line x1="${tx}" x2="${tx}" y1="${ry + LANE}" y2="${ry + LANE + 4}" class="tick"/><text x="${tx}" y="${height - 4}" class="s" text-anchor="middle">${(k * step) / 1000}</text>`);
+  }
+  for (const m of r.marks) {
+    if (m.kind !== 'fault' && m.kind !== 'restore') continue;
+    parts.push(`<line x1="${x(m.t).toFixed(1)}" x2="${x(m.t).toFixed(1)}" y1="4" y2="${ry + LANE}" class="mark"><title>${escapeHtml(m.note)}</title></line>`);
+    parts.push(`<text x="${(x(m.t) + 3).toFixed(1)}" y="${ry + LANE + 14}" class="s">${escapeHtml(m.kind)}</text>`);
+  }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-label="VIP ownership and requests during ${escapeHtml(r.fault)}">${parts.join('')}</svg>`;
 }
 
@@ -77,9 +82,9 @@ export function reportHtml(outcomes: readonly DrillOutcome[], title = 'hafleet d
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}svg{display:block;margin:1em 0}
 .l{font-size:12px}.s{font-size:10px;fill:#555}.bg{fill:#eee}.vip{fill:#2b7bb9}.ok{fill:#3a3}.retry{fill:#e90}.fail{fill:#d22}
-.mark{stroke:#000;stroke-dasharray:3 2}table{border-collapse:collapse}th,td{text-align:left;padding:2px 10px;border-bottom:1px solid #ddd}
+.mark{stroke:#000;stroke-dasharray:3 2}.tick{stroke:#888}table{border-collapse:collapse}th,td{text-align:left;padding:2px 10px;border-bottom:1px solid #ddd}
 .pass{color:#3a3;font-weight:bold}.failv{color:#d22;font-weight:bold}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p>VIP ownership per director (blue) and requests through the VIP (green: answered, orange: answered on retry, red: failed).</p>
+<body><h1>${escapeHtml(title)}</h1><p>VIP ownership per director (blue) and requests through the VIP (green: answered, orange: answered on retry, red: failed); seconds from the fault.</p>
 ${sections.join('\n')}
 </body></html>
 `;

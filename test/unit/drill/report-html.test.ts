@@ -12,6 +12,9 @@ test('HTML report is self-contained: inline SVG, no scripts, no external referen
   assert.equal((html.match(/class="vip"/g) ?? []).length, 3);
   assert.equal((html.match(/class="fail"/g) ?? []).length, 37);
   assert.match(html, /3600 ms to lb2/);
+  // seconds −1 … +9 around the fault at 1 s of a 10 s record
+  assert.equal((html.match(/class="tick"/g) ?? []).length, 11);
+  assert.equal((html.match(/class="mark"/g) ?? []).length, 2, 'fault and restore lines');
 });
 
 test('HTML escapes what it prints', () => {
