@@ -52,6 +52,14 @@ export function vipFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs:
   const all = holdings(obs, inst, vip);
   const live = all.filter((h) => h.speakerAlive);
   const out: Finding[] = [];
+  for (const m of inst.members) {
+    const held = reachable(obs, m.host)?.addresses.filter((a) => a.address === vip.address && a.dev !== 'lo') ?? [];
+    if (held.length < 2) continue;
+    const extra = held.filter((a) => a.dev !== vip.dev);
+    out.push({ kind: 'duplicate-vip', ok: false, severity: 'error', ...at, host: m.host, holders: [m.host],
+      message: `${m.host} holds ${vip.address} ${held.length} times (${held.map((a) => a.dev).join(', ')})`,
+      hint: `keep it on ${vip.dev} only: on ${m.host} ${extra.map((a) => `ip addr del ${vip.address}/${a.prefix} dev ${a.dev}`).join('; ') || 'remove the extra address'}` });
+  }
   for (const s of all.filter((h) => !h.speakerAlive)) {
     out.push({
       kind: 'stale-vip', ok: false, severity: 'error', ...at, host: s.host, holders: all.map((h) => h.host),

@@ -7,7 +7,7 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-const vipKinds = new Set(['vip-ok', 'split-brain', 'orphan', 'stale-vip', 'auth-mismatch', 'wrong-interface', 'wrong-prefix']);
+const vipKinds = new Set(['vip-ok', 'split-brain', 'orphan', 'stale-vip', 'auth-mismatch', 'wrong-interface', 'wrong-prefix', 'duplicate-vip']);
 
 function vipCell(fs: Finding[]): { holder: string; state: string; verdict: string } {
   const bad = fs.filter((f) => !f.ok && f.severity === 'error');

@@ -93,6 +93,7 @@ export type FindingKind =
   | 'orphan'
   | 'wrong-interface'
   | 'wrong-prefix'
+  | 'duplicate-vip'
   | 'stale-vip'
   | 'auth-mismatch'
   | 'state-address-disagree'

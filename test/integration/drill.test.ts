@@ -136,6 +136,24 @@ describe('hafleet drill on a 2+2 lab', { timeout: 1_500_000 }, () => {
     assert.ok(after.every((q: any) => q.ok || q.okAfterRetry), 'the other realserver answered');
   });
 
+  it('nopreempt: after the restore the VIP stays on the backup', async () => {
+    const vars = join(dirname(lab.inventoryPath), 'group_vars', 'all.yml');
+    const text = readFileSync(vars, 'utf8');
+    assert.match(text, /\n {6}advert_int: 1\n/);
+    writeFileSync(vars, text.replace(/\n( {6})advert_int: 1\n/, '\n$1advert_int: 1\n$1preempt: false\n'));
+    const d = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes'], { timeoutMs: 180_000 });
+    assert.equal(d.code, 0, d.stderr);
+    await verifyPasses();
+    const r = await drill(['--fault', 'stop-keepalived', '--json']);
+    const o = r.doc?.outcomes?.[0];
+    assert.ok(o, r.stderr.slice(-2000));
+    assert.deepEqual(o.problems, []);
+    assert.equal(o.measures.expectedReturn, 'stayed');
+    assert.equal(o.measures.returned, 'stayed');
+    assert.equal(await lab.vipHolder(), 'lb2');
+    assert.equal(r.code, 0);
+  });
+
   it('prints the measured failovers', () => {
     const rows = Object.entries(figures).map(([fault, m]) => {
       const q = m.requests;

@@ -197,3 +197,11 @@ test('--limit: a director left out is not judged, and no orphan is claimed witho
   assert.deepEqual(failures(fs), []);
   assert.equal(fs.some((f) => f.kind === 'vip-ok'), false, 'the holder was not observed');
 });
+
+test('one director holding the VIP twice is named', () => {
+  const o = healthy();
+  host(o, 'lb1').addresses.push({ dev: 'eth1', address: '198.18.0.100', prefix: 24, family: 'inet' });
+  const fs = run(o);
+  assert.match(only(fs, 'duplicate-vip').message, /lb1 holds 198\.18\.0\.100 2 times \(eth0, eth1\)/);
+  assert.equal(fs.some((f) => f.kind === 'vip-ok'), false);
+});
