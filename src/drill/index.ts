@@ -13,4 +13,4 @@ export { faultScript, restoreScript, parseFaultOutput, commandLine, type Restore
 export { monitorStartScript, monitorStopScript } from './watch.js';
 export { drillConfig } from './placement.js';
 export { runFault, type FaultContext } from './run-fault.js';
-export { runDrill, type DrillOptions, type DrillRun } from './run-drill.js';
+export { runDrill, pickCluster, skipReason, type DrillOptions, type DrillRun } from './run-drill.js';

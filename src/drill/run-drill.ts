@@ -27,13 +27,15 @@ export type DrillRun =
       stoppedEarly?: string;
     };
 
-function pickCluster(target: VerifyTarget, name?: string): Cluster | string {
+/** The cluster to drill: the named one, or the first with an instance of two directors; else why not. */
+export function pickCluster(target: VerifyTarget, name?: string): Cluster | string {
   const cs = target.topology.clusters;
   if (name) return cs.find((c) => c.name === name) ?? `no cluster named ${name} (clusters: ${cs.map((c) => c.name).join(', ')})`;
   return cs.find((c) => c.instances.some((i) => i.members.length >= 2)) ?? 'no cluster has an instance with two directors: nothing can fail over';
 }
 
-function skipReason(c: Cluster, fault: FaultKind): string | null {
+/** Why a fault cannot run on this cluster, or null when it can. */
+export function skipReason(c: Cluster, fault: FaultKind): string | null {
   const inst = c.instances[0]!;
   if (inst.members.length < 2 && fault !== 'realserver-down') return `${inst.name} has one director`;
   // The fault scripts stop and kill keepalived; the agent's own faults are not written yet.

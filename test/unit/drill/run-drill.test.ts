@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pickCluster, skipReason, FAULT_KINDS } from '../../../src/drill/index.js';
+import { topology2x2 } from '../verify/fixtures.js';
+
+test('the first cluster with two directors is drilled; a wrong name says which exist', () => {
+  const t = topology2x2();
+  const c = pickCluster({ topology: t, hosts: new Map() });
+  assert.equal(typeof c === 'string' ? c : c.name, 'web');
+  assert.equal(pickCluster({ topology: t, hosts: new Map() }, 'api'), 'no cluster named api (clusters: web)');
+});
+
+test('every fault runs on an nginx cluster with keepalived and a track script', () => {
+  const c = topology2x2().clusters[0]!;
+  assert.deepEqual(FAULT_KINDS.map((f) => skipReason(c, f)), FAULT_KINDS.map(() => null));
+});
+
+test('faults that cannot mean anything are skipped with the reason', () => {
+  const lvs = { ...topology2x2().clusters[0]!, mode: 'lvs-dr' as const };
+  assert.match(skipReason(lvs, 'stop-nginx')!, /lvs-dr: no nginx on the directors/);
+  const untracked = topology2x2().clusters[0]!;
+  untracked.instances[0]!.trackScripts = [];
+  assert.match(skipReason(untracked, 'stop-nginx')!, /tracks no script/);
+  const agent = topology2x2().clusters[0]!;
+  agent.instances[0]!.members.forEach((m) => (m.engine = 'agent'));
+  assert.match(skipReason(agent, 'kill-keepalived')!, /hafleet VRRP agent/);
+  assert.equal(skipReason(agent, 'link-down'), null);
+  const single = topology2x2().clusters[0]!;
+  single.instances[0]!.members.pop();
+  assert.match(skipReason(single, 'stop-keepalived')!, /one director/);
+});
