@@ -172,4 +172,33 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       lab.delVip('b', VIP);
     }
   });
+
+  test('SIGHUP: an added instance starts, a removed one leaves (VIP gone), a broken file is refused', async () => {
+    const vi2 = ['vrrp_instance VI_2 {', '    interface eth0', '    virtual_router_id 93', '    priority 100', '    advert_int 1',
+      '    virtual_ipaddress {', '        198.18.250.101/24 dev eth0', '    }', '}', ''].join('\n');
+    const conf = path.join(lab.dir, 'r-a.conf');
+    try {
+      fs.writeFileSync(conf, instance({ n: 'a', priority: 150 }));
+      const a = lab.startAgent('a', conf);
+      await lab.ready(a);
+      await waitFor(() => lab.vipsOn('a').includes(VIP), 10_000, 20, 'VI_U master');
+      fs.writeFileSync(conf, instance({ n: 'a', priority: 150 }) + vi2);
+      a.child.kill('SIGHUP');
+      await waitFor(() => lab.vipsOn('a').includes('198.18.250.101'), 10_000, 20, 'VI_2 started and master');
+      assert.ok(lab.vipsOn('a').includes(VIP), 'VI_U kept its VIP');
+      fs.writeFileSync(conf, vi2);
+      a.child.kill('SIGHUP');
+      await waitFor(() => !lab.vipsOn('a').includes(VIP), 3000, 20, 'VI_U removed');
+      fs.writeFileSync(conf, vi2.replace('virtual_router_id 93', 'virtual_router_id 300'));
+      a.child.kill('SIGHUP');
+      await waitFor(() => /reload refused/.test(fs.readFileSync(a.log, 'utf8')), 3000, 20, 'refusal logged');
+      await sleep(300);
+      assert.deepEqual(lab.vipsOn('a'), ['198.18.250.101'], 'still running the previous configuration');
+      assert.deepEqual(lab.status(a).instances.map((i) => [i.name, i.state]), [['VI_2', 'MASTER']]);
+    } finally {
+      await lab.stopAll();
+      lab.delVip('a', VIP);
+      lab.delVip('a', '198.18.250.101');
+    }
+  });
 });
