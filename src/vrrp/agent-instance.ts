@@ -23,6 +23,8 @@ export interface InstanceIo {
   onTransition(r: InstanceRunner, t: Transition & { at: number }): void;
   /** Something the status shows changed (master, priority) without a transition. */
   onChange(r: InstanceRunner): void;
+  /** vrrp_sync_group: may this instance become master now (every other member wants to)? */
+  groupReady(r: InstanceRunner): boolean;
 }
 
 export class InstanceRunner {
@@ -108,7 +110,8 @@ export class InstanceRunner {
         const deadline = base + a.ms;
         const t = setTimeout(() => {
           this.timers.delete(a.timer);
-          this.feed({ kind: 'timer', timer: a.timer }, deadline);
+          const groupReady = a.timer === 'masterDown' ? this.io.groupReady(this) : true;
+          this.feed({ kind: 'timer', timer: a.timer, groupReady }, deadline);
         }, Math.max(0, deadline - this.io.now()));
         this.timers.set(a.timer, t);
         break;

@@ -109,6 +109,7 @@ export class Agent {
       now,
       onTransition: (run, t) => this.onTransition(run, t),
       onChange: () => this.scheduleStatus(),
+      groupReady: (run) => this.groupReady(run),
     });
     sock.runners.push(r);
     this.runners.set(c.name, r);
@@ -169,17 +170,31 @@ export class Agent {
     this.syncGroups(r, t);
   }
 
-  /** vrrp_sync_group: a member in FAULT takes the others to FAULT with it. */
+  private groupsOf(r: InstanceRunner): { name: string; others: InstanceRunner[] }[] {
+    return this.cfg.syncGroups
+      .filter((g) => g.members.includes(r.name))
+      .map((g) => ({ name: g.name, others: g.members.map((m) => this.runners.get(m)).filter((o): o is InstanceRunner => o !== undefined && o !== r) }));
+  }
+
+  /** keepalived's vrrp_sync_can_goto_master: only when every other member is, or wants to be, master. */
+  private groupReady(r: InstanceRunner): boolean {
+    return this.groupsOf(r).every((g) => g.others.every((o) => o.m.state === 'MASTER' || o.m.wantsMaster));
+  }
+
+  /**
+   * vrrp_sync_group: members move together. FAULT takes the others to FAULT; MASTER and BACKUP
+   * pull the others along. Moves the group itself caused are not propagated again.
+   */
   private syncGroups(r: InstanceRunner, t: Transition): void {
-    for (const g of this.cfg.syncGroups) {
-      if (!g.members.includes(r.name)) continue;
+    if (t.reason.includes('sync group ')) return;
+    for (const g of this.groupsOf(r)) {
       const cause = `sync group ${g.name}: ${r.name} in FAULT`;
-      const faulty = t.to === 'FAULT' && !r.m.faults.every((f) => f.startsWith('sync group '));
-      if (t.to !== 'FAULT' && t.from !== 'FAULT') continue;
-      for (const m of g.members) {
-        const o = this.runners.get(m);
-        if (o && o !== r) o.feed({ kind: 'fault', cause, active: faulty });
+      if (t.to === 'FAULT' || t.from === 'FAULT') {
+        const faulty = t.to === 'FAULT';
+        for (const o of g.others) o.feed({ kind: 'fault', cause, active: faulty });
       }
+      if (t.to === 'MASTER') for (const o of g.others) o.feed({ kind: 'sync', to: 'MASTER', reason: `sync group ${g.name}: ${r.name} became MASTER` });
+      if (t.from === 'MASTER' && t.to === 'BACKUP') for (const o of g.others) o.feed({ kind: 'sync', to: 'BACKUP', reason: `sync group ${g.name}: ${r.name} became BACKUP` });
     }
   }
 

@@ -88,6 +88,8 @@ export interface InstanceConf {
 export interface SyncGroupConf {
   name: string;
   members: string[];
+  /** sync_group_tracking_weight: keep the members' tracking weights (else they become 0 → FAULT). */
+  trackingWeight: boolean;
   notify: NotifyConf;
   where: Where;
 }

@@ -138,17 +138,38 @@ function readScript(s: Stmt, r: Reader): TrackScriptConf | undefined {
 function readSyncGroup(s: Stmt, r: Reader): SyncGroupConf | undefined {
   const name = s.args[0]?.text;
   if (!name) return void r.err(s, 'needs a name');
-  const sg: SyncGroupConf = { name, members: [], notify: {}, where: s.where };
+  const sg: SyncGroupConf = { name, members: [], trackingWeight: false, notify: {}, where: s.where };
   const notify = sg.notify as Record<keyof NotifyConf, string | undefined>;
   const keys: Record<string, keyof NotifyConf> = { notify: 'any', notify_master: 'master', notify_backup: 'backup', notify_fault: 'fault', notify_stop: 'stop' };
   for (const a of s.block ?? []) {
     if (a.keyword === 'group') for (const m of a.block ?? []) sg.members.push(m.keyword, ...m.args.map((t) => t.text));
     else if (a.keyword in keys) notify[keys[a.keyword]!] = r.rest(a);
-    else if (a.keyword === 'smtp_alert' || a.keyword === 'global_tracking' || a.keyword === 'sync_group_tracking_weight') r.note(a, `${a.keyword}: not used by the agent`);
+    else if (a.keyword === 'sync_group_tracking_weight' || a.keyword === 'global_tracking') sg.trackingWeight = true;
+    else if (a.keyword === 'smtp_alert') r.note(a, `${a.keyword}: not used by the agent`);
     else if (a.keyword === 'track_script' || a.keyword === 'track_interface') r.warn(a, 'conf-unsupported', `${a.keyword} in a sync group is not supported by the agent`, 'track in each vrrp_instance');
     else r.unknown(a, `vrrp_sync_group ${name}`);
   }
   return sg;
+}
+
+/**
+ * keepalived ignores tracking weights of sync group members unless the group says
+ * sync_group_tracking_weight: a failing check puts the member, and so the group, in FAULT.
+ */
+function zeroSyncWeights(cfg: AgentConfig, group: string, members: string[], r: Reader): void {
+  for (const i of cfg.instances.filter((x) => members.includes(x.name))) {
+    for (const t of i.trackScripts) {
+      const w = t.weight ?? cfg.scripts.find((s) => s.name === t.name)?.weight ?? 0;
+      if (w === 0) continue;
+      r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${w} of ${t.name} is ignored, a failure puts the group in FAULT (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
+      t.weight = 0;
+    }
+    for (const t of i.trackInterfaces) {
+      if (!t.weight) continue;
+      r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${t.weight} of interface ${t.name} is ignored (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
+      t.weight = 0;
+    }
+  }
 }
 
 function crossCheck(cfg: AgentConfig, r: Reader): void {
@@ -173,6 +194,7 @@ function crossCheck(cfg: AgentConfig, r: Reader): void {
     for (const m of sg.members) {
       if (!names.has(m)) r.diagnostics.push(warning('conf-sync-member', `vrrp_sync_group ${sg.name}: no vrrp_instance ${m}, ignored`, sg.where));
     }
+    if (!sg.trackingWeight) zeroSyncWeights(cfg, sg.name, sg.members, r);
   }
   if (cfg.instances.length === 0 && !hasErrors(r.diagnostics)) {
     r.diagnostics.push(error('conf-no-instance', 'no vrrp_instance: the agent would have nothing to run', { file: cfg.files[0] }, 'hafleet agent runs the VRRP part of keepalived.conf'));

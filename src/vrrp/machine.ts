@@ -70,6 +70,8 @@ export interface MachineState {
   preemptPending: boolean;
   /** The master said priority 0: masterDown is armed for Skew_Time only. */
   masterLeaving: boolean;
+  /** Our Master_Down timer ran out but the sync group held us back. */
+  wantsMaster: boolean;
   counters: Counters;
   lastTransition?: Transition;
 }
@@ -79,7 +81,13 @@ export type MachineEvent =
   | { kind: 'shutdown' }
   | { kind: 'advert'; advert: Advert; src: string }
   | { kind: 'drop'; reason: DropReason }
-  | { kind: 'timer'; timer: TimerName }
+  /**
+   * `groupReady: false` (vrrp_sync_group): another member does not want to be master yet, so this
+   * one only records that it does and waits (keepalived prefers backup to thrashing).
+   */
+  | { kind: 'timer'; timer: TimerName; groupReady?: boolean }
+  /** vrrp_sync_group: another member moved; follow it. */
+  | { kind: 'sync'; to: 'MASTER' | 'BACKUP'; reason: string }
   /** Sum of the tracking weights now in force (track_script / track_interface weights). */
   | { kind: 'priority'; weight: number }
   | { kind: 'fault'; cause: string; active: boolean };
@@ -107,6 +115,7 @@ export function initialMachine(params: InstanceParams): MachineState {
     faults: [],
     preemptPending: false,
     masterLeaving: false,
+    wantsMaster: false,
     counters: {
       advertsReceived: 0,
       advertsSent: 0,
@@ -150,7 +159,9 @@ export function step(s: MachineState, e: MachineEvent): StepResult {
     case 'shutdown':
       return shutdown(s);
     case 'timer':
-      return onTimer(s, e.timer);
+      return onTimer(s, e.timer, e.groupReady ?? true);
+    case 'sync':
+      return onSync(s, e.to, e.reason);
     case 'advert':
       return onAdvert(s, e.advert, e.src);
   }
@@ -186,7 +197,7 @@ function start(s: MachineState, why: string): StepResult {
 
 function becomeMaster(s: MachineState, reason: string): StepResult {
   let m = bump(moveTo(s, 'MASTER', reason), 'becameMaster');
-  m = { ...m, masterIp: s.params.primaryIp, masterPriority: s.priority, preemptPending: false };
+  m = { ...m, masterIp: s.params.primaryIp, masterPriority: s.priority, preemptPending: false, wantsMaster: false };
   const [m2, send] = sendAdvert(m, m.priority);
   // VIPs first, then the advert and gratuitous ARP announce them (keepalived's order).
   return {
@@ -251,7 +262,20 @@ function onFault(s: MachineState, cause: string, active: boolean): StepResult {
   return { state: n, actions: [] };
 }
 
-function onTimer(s: MachineState, timer: TimerName): StepResult {
+function onSync(s: MachineState, to: 'MASTER' | 'BACKUP', reason: string): StepResult {
+  if (to === 'MASTER' && s.state === 'BACKUP') return becomeMaster(s, reason);
+  if (to === 'BACKUP' && s.state === 'MASTER') {
+    // As keepalived's vrrp_sync_backup: leave without a priority-0 advert.
+    const r = leaveMaster({ ...s, wantsMaster: false }, 'BACKUP', reason, false);
+    return { state: r.state, actions: [...r.actions, { kind: 'arm', timer: 'masterDown', ms: masterDownIntervalMs(r.state) }, { kind: 'notify', state: 'BACKUP', reason }] };
+  }
+  return { state: s, actions: [] };
+}
+
+function onTimer(s: MachineState, timer: TimerName, groupReady: boolean): StepResult {
+  if (timer === 'masterDown' && s.state === 'BACKUP' && !groupReady) {
+    return { state: { ...s, wantsMaster: true }, actions: [{ kind: 'arm', timer: 'masterDown', ms: masterDownIntervalMs(s) }] };
+  }
   // A timer of another state is stale (cancelled late): ignore it.
   if (timer === 'masterDown' && s.state === 'BACKUP') {
     if (s.masterLeaving) return becomeMaster({ ...s, masterLeaving: false }, `master ${s.masterIp ?? ''} left (priority 0), after Skew_Time ${round(skewTimeMs(s))} ms`);
@@ -309,7 +333,7 @@ function backupAdvert(s: MachineState, a: Advert, src: string): StepResult {
   if (!preempt || a.priority >= s.priority) {
     const actions: Action[] = [{ kind: 'arm', timer: 'masterDown', ms: masterDownIntervalMs(learned) }];
     if (s.preemptPending) actions.push({ kind: 'cancel', timer: 'preemptDelay' });
-    return { state: { ...learned, preemptPending: false }, actions };
+    return { state: { ...learned, preemptPending: false, wantsMaster: false }, actions };
   }
   if (s.params.preemptDelayMs > 0 && s.priority !== 255) {
     // keepalived preempt_delay: keep honouring the lower master until the delay has run out.

@@ -201,4 +201,46 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       lab.delVip('a', '198.18.250.101');
     }
   });
+
+  for (const peer of ['agent', 'keepalived'] as const) {
+    test(`vrrp_sync_group with a ${peer} peer: one member's failing check (FAULT, as keepalived) moves the whole group, and back`, async () => {
+      const flag = path.join(lab.dir, `sync-ok-${peer}`);
+      fs.writeFileSync(flag, '');
+      const group = (n: Node) => {
+        const prio = n === 'a' ? 150 : 100;
+        const inst = (name: string, vrid: number, vip: string, track: boolean) => [
+          `vrrp_instance ${name} {`, '    interface eth0', `    virtual_router_id ${vrid}`, '    version 3', `    priority ${prio}`, '    advert_int 0.1',
+          '    virtual_ipaddress {', `        ${vip}/24 dev eth0`, '    }',
+          ...(track ? ['    track_script {', '        chk', '    }'] : []), '}'];
+        return [
+          ...(n === 'a' ? ['vrrp_script chk {', `    script "/usr/bin/test -f ${flag}"`, '    interval 0.2', '    fall 2', '    rise 2', '    weight -60', '}'] : []),
+          'vrrp_sync_group G {', '    group {', '        EXT', '        INT', '    }', '}',
+          ...inst('EXT', 94, VIP, n === 'a'), ...inst('INT', 95, '198.18.250.101', false), '',
+        ].join('\n');
+      };
+      const all = [VIP, '198.18.250.101'];
+      const on = (n: Node) => () => {
+        const va = lab.vipsOn('a');
+        const vb = lab.vipsOn('b');
+        return n === 'a' ? all.every((v) => va.includes(v)) && vb.length === 0 : all.every((v) => vb.includes(v)) && va.length === 0;
+      };
+      try {
+        const a = lab.startAgent('a', lab.write(`g-a-${peer}.conf`, group('a')));
+        const b = peer === 'agent' ? lab.startAgent('b', lab.write('g-b.conf', group('b'))) : lab.startKeepalived('b', lab.write('g-b-ka.conf', group('b')));
+        await Promise.all([lab.ready(a), lab.ready(b)]);
+        await waitFor(on('a'), 15_000, 20, 'the group master on a');
+        fs.rmSync(flag);
+        await waitFor(on('b'), 8000, 20, 'the whole group on b while a check fails');
+        await sleep(1500);
+        assert.ok(on('b')(), `no thrashing: a ${lab.vipsOn('a')} b ${lab.vipsOn('b')}`);
+        fs.writeFileSync(flag, '');
+        await waitFor(on('a'), 8000, 20, 'the whole group back on a');
+        await sleep(1500);
+        assert.ok(on('a')(), `stays on a: a ${lab.vipsOn('a')} b ${lab.vipsOn('b')}`);
+      } finally {
+        await lab.stopAll();
+        for (const n of ['a', 'b'] as Node[]) for (const v of [VIP, '198.18.250.101']) lab.delVip(n, v);
+      }
+    });
+  }
 });

@@ -47,6 +47,7 @@ function setup() {
     now: () => now,
     onTransition: (_r, t) => transitions.push(`${t.from}→${t.to}`),
     onChange() {},
+    groupReady: () => true,
   };
   const r = new InstanceRunner(conf, '198.18.250.1', io);
   const advance = (ms: number) => {

@@ -68,7 +68,7 @@ test('sync group, VRRPv3 from global_defs, include with a relative glob, Allman 
     ['EXT', 3, 50, 10, 3, 2],
   ]);
   assert.deepEqual(c.instances[1]!.vipsExcluded.map((v) => v.address), ['198.18.2.2']);
-  assert.deepEqual(c.syncGroups, [{ name: 'G1', members: ['EXT', 'INT'], notify: { any: '/usr/local/bin/keepalived-notify.sh' }, where: { file: f('sync-group-v3.conf'), line: 11, col: 1 } }]);
+  assert.deepEqual(c.syncGroups, [{ name: 'G1', members: ['EXT', 'INT'], trackingWeight: false, notify: { any: '/usr/local/bin/keepalived-notify.sh' }, where: { file: f('sync-group-v3.conf'), line: 11, col: 1 } }]);
   assert.deepEqual(c.scripts.map((s) => [s.name, s.weight, s.where.file]), [['chk_gw', 0, path.join(dir, 'conf.d/scripts.conf')]]);
   assert.deepEqual(c.files.map((x) => path.relative(dir, x)), ['sync-group-v3.conf', 'conf.d/int.conf', 'conf.d/scripts.conf']);
   assert.deepEqual(r.notes.map((n) => [n.where.line, n.message]), [[37, 'virtual_server skipped: the agent runs VRRP only']]);
@@ -140,4 +140,18 @@ test('scripts that kill keepalived by name are found, in the config and in the s
   assert.equal(killsKeepalived('killall -9 keepalived'), 'killall -9 keepalived');
   assert.equal(killsKeepalived('pidof nginx || service keepalived stop'), 'service keepalived stop');
   assert.equal(killsKeepalived('systemctl restart nginx'), undefined);
+});
+
+test('sync group members: tracking weights become 0 (FAULT) as in keepalived, unless sync_group_tracking_weight', () => {
+  const conf = (extra: string) => [
+    'vrrp_script chk {', ' script "/bin/true"', ' weight -50', '}',
+    'vrrp_sync_group G {', ' group {', '  A', ' }', extra, '}',
+    'vrrp_instance A {', ' interface eth0', ' virtual_router_id 5', ' virtual_ipaddress {', '  198.18.0.1', ' }', ' track_script {', '  chk', ' }', '}',
+  ].join('\n');
+  const r = parseConfig('/k.conf', memFiles({ '/k.conf': conf('') }));
+  assert.deepEqual(codes(r.diagnostics), ['conf-sync-weight@18']);
+  assert.equal(r.config!.instances[0]!.trackScripts[0]!.weight, 0);
+  const kept = parseConfig('/k.conf', memFiles({ '/k.conf': conf(' sync_group_tracking_weight') }));
+  assert.deepEqual(kept.diagnostics, []);
+  assert.equal(kept.config!.instances[0]!.trackScripts[0]!.weight, undefined, 'the script\'s own -50 applies');
 });

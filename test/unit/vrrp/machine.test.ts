@@ -245,3 +245,22 @@ test('sim: a wrong password isolates the routers (both master), every advert cou
   assert.equal(b.s.counters.drops['auth-mismatch'], a.sentAt.length);
   assert.equal(a.s.counters.drops['auth-mismatch'], b.sentAt.length);
 });
+
+test('sync group: a held-back backup records that it wants master; sync events pull a member along', () => {
+  const b = run(initialMachine(params()), { kind: 'startup' });
+  const held = step(b.s, { kind: 'timer', timer: 'masterDown', groupReady: false });
+  assert.equal(held.state.state, 'BACKUP');
+  assert.equal(held.state.wantsMaster, true);
+  assert.deepEqual(held.actions, [{ kind: 'arm', timer: 'masterDown', ms: 3609.375 }]);
+  // A valid advert from a master resets the wish.
+  assert.equal(step(held.state, rx({ priority: 200 })).state.wantsMaster, false);
+  const m = step(held.state, { kind: 'sync', to: 'MASTER', reason: 'sync group G: X became MASTER' });
+  assert.equal(m.state.state, 'MASTER');
+  assert.equal(m.state.wantsMaster, false);
+  const back = step(m.state, { kind: 'sync', to: 'BACKUP', reason: 'sync group G: X became BACKUP' });
+  assert.equal(back.state.state, 'BACKUP');
+  // keepalived's sync backup leaves without a priority-0 advert.
+  assert.deepEqual(kinds(back.actions), ['cancel:advert', 'del-vips', 'arm:masterDown', 'notify:BACKUP']);
+  assert.deepEqual(step(back.state, { kind: 'sync', to: 'BACKUP', reason: 'x' }).actions, [], 'already there');
+  assert.deepEqual(step(initialMachine(params()), { kind: 'sync', to: 'MASTER', reason: 'x' }).actions, [], 'not running');
+});
