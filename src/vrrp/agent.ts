@@ -61,6 +61,7 @@ export class Agent {
   private sockets = new Map<string, SocketEntry>();
   private scripts = new Map<string, ScriptTracker>();
   private ifUp = new Map<string, boolean>();
+  private groupStates = new Map<string, string>();
   private ifPoll?: NodeJS.Timeout;
   private statusTimer?: NodeJS.Timeout;
   private statusPending = false;
@@ -168,6 +169,23 @@ export class Agent {
     // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.
     if (n.any) runNotify(n.any, ['INSTANCE', r.name, state, String(r.m.priority)], as, done(n.any));
     this.syncGroups(r, t);
+    this.groupNotify(r, as, done);
+  }
+
+  /** A group's own notify scripts run when all its members have reached the same state. */
+  private groupNotify(r: InstanceRunner, as: { user?: string; group?: string }, done: (cmd: string) => (res: { ok: boolean; code: number | null; error?: string }) => void): void {
+    for (const g of this.cfg.syncGroups.filter((x) => x.members.includes(r.name))) {
+      const members = g.members.map((m) => this.runners.get(m)).filter((o): o is InstanceRunner => o !== undefined);
+      const states = new Set(members.map((m) => m.m.state));
+      const s = [...states][0];
+      if (states.size !== 1 || !s || this.groupStates.get(g.name) === s) continue;
+      this.groupStates.set(g.name, s);
+      const state: NotifyState | undefined = s === 'INIT' ? 'STOP' : s;
+      const cmd = { MASTER: g.notify.master, BACKUP: g.notify.backup, FAULT: g.notify.fault, STOP: g.notify.stop }[state];
+      this.o.log.log('info', `vrrp_sync_group ${g.name}: ${state}`, { group: g.name, state });
+      if (cmd) runNotify(cmd, [], as, done(cmd));
+      if (g.notify.any) runNotify(g.notify.any, ['GROUP', g.name, state], as, done(g.notify.any));
+    }
   }
 
   private groupsOf(r: InstanceRunner): { name: string; others: InstanceRunner[] }[] {

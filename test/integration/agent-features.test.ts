@@ -206,6 +206,9 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
     test(`vrrp_sync_group with a ${peer} peer: one member's failing check (FAULT, as keepalived) moves the whole group, and back`, async () => {
       const flag = path.join(lab.dir, `sync-ok-${peer}`);
       fs.writeFileSync(flag, '');
+      const notifyLog = path.join(lab.dir, `group-notify-${peer}.log`);
+      const notify = lab.write(`group-notify-${peer}.sh`, `#!/bin/sh\necho "$@" >> ${notifyLog}\n`);
+      fs.chmodSync(notify, 0o755);
       const group = (n: Node) => {
         const prio = n === 'a' ? 150 : 100;
         const inst = (name: string, vrid: number, vip: string, track: boolean) => [
@@ -214,7 +217,7 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
           ...(track ? ['    track_script {', '        chk', '    }'] : []), '}'];
         return [
           ...(n === 'a' ? ['vrrp_script chk {', `    script "/usr/bin/test -f ${flag}"`, '    interval 0.2', '    fall 2', '    rise 2', '    weight -60', '}'] : []),
-          'vrrp_sync_group G {', '    group {', '        EXT', '        INT', '    }', '}',
+          'vrrp_sync_group G {', '    group {', '        EXT', '        INT', '    }', ...(n === 'a' ? [`    notify ${notify}`] : []), '}',
           ...inst('EXT', 94, VIP, n === 'a'), ...inst('INT', 95, '198.18.250.101', false), '',
         ].join('\n');
       };
@@ -237,6 +240,8 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
         await waitFor(on('a'), 8000, 20, 'the whole group back on a');
         await sleep(1500);
         assert.ok(on('a')(), `stays on a: a ${lab.vipsOn('a')} b ${lab.vipsOn('b')}`);
+        const calls = fs.readFileSync(notifyLog, 'utf8').split('\n').filter(Boolean);
+        assert.deepEqual(calls.filter((c) => c !== 'GROUP G BACKUP'), ['GROUP G MASTER', 'GROUP G FAULT', 'GROUP G MASTER'], calls.join(' | '));
       } finally {
         await lab.stopAll();
         for (const n of ['a', 'b'] as Node[]) for (const v of [VIP, '198.18.250.101']) lab.delVip(n, v);
