@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     await labDown(name);
   }
   console.log(`drill on a 2+2 keepalived lab, advert_int 1 s, priorities 150/100, ${runs} run(s) per fault; median (min–max) in ms`);
-  console.log(['fault'.padEnd(16), 'after fault'.padEnd(20), 'after advert'.padEnd(20), 'bound'.padEnd(8), 'over bound'.padEnd(20), 'failed', 'failed w/ retry', 'longest gap'].join('  '));
+  console.log(['fault'.padEnd(16), 'after fault'.padEnd(20), 'after advert'.padEnd(20), 'bound'.padEnd(8), 'over bound'.padEnd(20), 'failed'.padEnd(15), 'failed w/ retry'.padEnd(15), 'longest gap'].join('  '));
   for (const [fault, ms] of results) {
     const pick = (f: (m: DrillMeasures) => number | null) => ms.map(f).filter((x): x is number => x !== null);
     console.log([
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       stats(pick((m) => m.sinceLastAdvertMs)).padEnd(20),
       String(ms[0]?.bound?.ms ?? '-').padEnd(8),
       stats(pick((m) => m.overBoundMs)).padEnd(20),
-      stats(ms.map((m) => m.requests.failed)).padEnd(6),
+      stats(ms.map((m) => m.requests.failed)).padEnd(15),
       stats(ms.map((m) => m.requests.failedAfterRetry)).padEnd(15),
       stats(ms.map((m) => m.requests.longestGapMs)),
     ].join('  '));
