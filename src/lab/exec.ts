@@ -24,7 +24,12 @@ export function labCommand(s: LabState, host: string | undefined, argv: readonly
 export function execInherit(cmd: string, args: readonly string[], signal?: AbortSignal): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: 'inherit' });
-    const onAbort = () => child.kill('SIGINT');
+    // A Ctrl-C on a terminal reaches the whole foreground process group, the child included:
+    // forwarding it too would be a second SIGINT, which hafleet commands take as "quit now,
+    // skip the restore". Forward only when we were signalled alone (no terminal).
+    const onAbort = () => {
+      if (!process.stdin.isTTY) child.kill('SIGINT');
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', () => resolve(127));
     child.on('close', (code, sig) => {
