@@ -1,6 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LabState } from './state.js';
+
+/**
+ * The checkout this module runs from (src/lab/ under tsx, dist/src/lab/ when built): lab hosts
+ * share this machine's filesystem, so its built CLI runs the agent there (`hafleet` is not on
+ * their PATH).
+ */
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = HERE.endsWith(join('dist', 'src', 'lab')) ? join(HERE, '..', '..', '..') : join(HERE, '..', '..');
+
+/** `hafleet_agent_command` for lab directors: this node binary and the checkout's built CLI. */
+export function labAgentCommand(): string {
+  return `${process.execPath} ${join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js')} agent`;
+}
 
 /**
  * The lab's inventory in hafleet's format (docs/reference.md). Written as text: every value is
@@ -30,7 +44,9 @@ ${become}ansible_ssh_private_key_file: ${s.privateKey}
 hafleet_known_hosts: ${s.knownHosts}
 # Lab hosts have no systemd: handlers signal the daemons directly (pid files under /run).
 service_manager: direct
-hafleet_clusters:
+${s.engine === 'agent' ? `# The VRRP agent from this checkout's dist/ (make build): hafleet is not on the hosts' PATH.
+hafleet_agent_command: ${labAgentCommand()}
+` : ''}hafleet_clusters:
   - name: web
     mode: nginx
     vrrp_engine: ${s.engine}

@@ -127,6 +127,13 @@ function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, vi
     return null;
   }
   const content = out.text;
+  // A validate command may name a variable (the agent's `{{hafleet_agent_command}} -t -f {path}`).
+  const validateT = spec.validate?.includes('{{') ? session.store.compileInline(spec.validate) : null;
+  const validate = !validateT ? { ok: true as const, text: spec.validate } : validateT.ok ? runTemplate(validateT.fn, context) : validateT;
+  if (!validate.ok) {
+    ds.push(error('render-validate', `validate ${spec.validate}: ${validate.fault.message}`, { ...spec.where, host }, 'the variables a template sees are listed in templates/README.md'));
+    return null;
+  }
   return {
     path: dest.text,
     content,
@@ -134,7 +141,7 @@ function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, vi
     owner: spec.owner,
     group: spec.group,
     role,
-    ...(spec.validate ? { validate: spec.validate } : {}),
+    ...(validate.text ? { validate: validate.text } : {}),
     notify: [...spec.notify],
     secrets: session.secrets.filter((s) => content.includes(s)),
   };

@@ -21,6 +21,8 @@ export interface HostView {
   /** lvs-dr realserver: VIPs carried on lo. */
   realserver_vips: { address: string; prefix: number; label: string }[];
   notify_log_file: string;
+  /** The command that runs the VRRP agent (`hafleet_agent_command`): a word list for sh. */
+  hafleet_agent_command: string;
 }
 
 export interface ClusterView extends NginxClusterView {
@@ -106,7 +108,14 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
     nginx_ports: role === 'director' ? [...new Set(clusterViews.filter((c) => c.flags.nginx).flatMap((c) => c.servers.map((s) => s.port)))] : [],
     realserver_vips: role === 'realserver' ? realserverVips(clusters) : [],
     notify_log_file: clusters.find((c) => c.notify.logFile)?.notify.logFile ?? DEFAULT_NOTIFY_LOG,
+    hafleet_agent_command: agentCommand(host?.vars['hafleet_agent_command']),
   };
+}
+
+/** Where `hafleet` is not on the host's PATH (a checkout, a lab), the inventory names the command. */
+export const DEFAULT_AGENT_COMMAND = 'hafleet agent';
+function agentCommand(v: unknown): string {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : DEFAULT_AGENT_COMMAND;
 }
 
 function instanceView(inst: VrrpInstance, m: VrrpMember, c: Cluster): InstanceView {

@@ -191,6 +191,7 @@ export const hostVarSpecs: Record<string, KeySpec> = {
   vrrp_state: str('initial state override', { enum: ['MASTER', 'BACKUP'], directive: 'state' }),
   unicast_src_ip: str('own address for unicast VRRP', { default: 'ansible_host', directive: 'unicast_src_ip' }),
   vrrp_engine: str('keepalived or agent', { enum: ENGINES }),
+  hafleet_agent_command: str('command that runs the hafleet VRRP agent (vrrp_engine: agent), as sh words', { default: 'hafleet agent' }),
   realserver_weight: int('weight', { default: 1, min: 0, max: 65535, directive: 'weight' }),
   realserver_backup: bool('nginx backup server (nginx mode only)', { default: false, directive: 'server … backup' }),
   realserver_address: str('address directors send to', { default: 'ansible_host', directive: 'real_server / server' }),
