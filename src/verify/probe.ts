@@ -56,6 +56,7 @@ async function probeHost(target: VerifyTarget, ref: HostRef, o: ProbeOptions): P
     host: ref.name, reachable: true, addresses: p.addresses, macs: p.macs, running: p.running, speaker: p.speaker,
     authLogLines: p.authLogLines, sysctls: { ...p.sysctls, ...(f?.sysctls ?? {}) }, files,
     lastDeploy: f ? f.lastDeploy : null,
+    ...(target.desired ? { wantedFiles: wanted.length } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export type HostObservation =
       sysctls: Record<string, string>;
       files: ManagedFileObservation[];
       lastDeploy: DeployRecord | null;
+      /** How many files the inventory renders for this host (unknown when verify ran without it). */
+      wantedFiles?: number;
     };
 
 /** Who answered an ARP request for a VIP sent from the admin box. */

@@ -129,6 +129,13 @@ test('drift: a changed file shows its diff; a host never deployed is a warning',
   assert.equal(drift.find((f) => f.host === 'web1')!.severity, 'warning');
 });
 
+test('drift: a host the inventory renders nothing for needs no deploy record', () => {
+  const o = healthy();
+  host(o, 'web1').lastDeploy = null;
+  host(o, 'web1').wantedFiles = 0;
+  assert.equal(run(o).filter((f) => f.kind === 'drift').length, 0);
+});
+
 test('track script failing is named with its host', () => {
   const o = healthy();
   host(o, 'lb1').speaker!.scripts = [{ name: 'chk_nginx', ok: false }];
