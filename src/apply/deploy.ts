@@ -47,12 +47,14 @@ const INTERRUPTED = 'interrupted before this host started';
  */
 async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
   let broken: string | null = null;
+  let reloaded: string | null = null;
   for (const [n, host] of lane.hosts.entries()) {
     if (broken) {
       x.record({ host, status: 'skipped', reason: broken });
       continue;
     }
     const r = await x.runHost(host);
+    if (r.status === 'changed' && r.handlers.length > 0) reloaded = host;
     const untouched = r.status === 'unreachable' || (r.status === 'failed' && r.step === 'plan');
     const last = n === lane.hosts.length - 1;
     if (x.o.signal?.aborted) broken = INTERRUPTED;
@@ -61,6 +63,13 @@ async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
       broken = await settle(x, lane, host);
       if (broken && r.status === 'changed') x.record({ host, status: 'failed', step: 'vip', message: broken, rolledBack: false });
     }
+  }
+  // The deploy is done when the cluster serves again: after the last director's reload (or the
+  // first deploy, when keepalived starts BACKUP and takes Master_Down_Interval to elect), every
+  // VIP must have exactly one holder, or verify right after would find an orphan.
+  if (!broken && reloaded && !x.o.signal?.aborted) {
+    const late = await settle(x, lane, reloaded);
+    if (late) x.record({ host: reloaded, status: 'failed', step: 'vip', message: late.replace('; the other directors are left as they are', ''), rolledBack: false });
   }
 }
 

@@ -36,17 +36,27 @@ function fleet(hosts: string[], holder: string | null, changedHosts = hosts) {
 }
 const all = ['lb1', 'lb2', 'web1', 'web2', 'web3', 'web4'];
 
-test('directors one at a time, the VIP holder last, VIP checked between them', async () => {
+test('directors one at a time, the VIP holder last, VIP checked between them and after the last', async () => {
   const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
   const events: string[] = [];
   const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, onEvent: (e) => e.kind === 'vip-wait' && events.push(`wait after ${e.after}`) });
   const lbs = t.log.filter((l) => l.host.startsWith('lb'));
   assert.deepEqual(lbs.map((l) => l.host), ['lb2', 'lb1']);
   assert.ok(lbs[1]!.at >= lbs[0]!.end, 'never both directors at once');
-  assert.deepEqual(events, ['wait after lb2']);
+  assert.deepEqual(events, ['wait after lb2', 'wait after lb1']);
   assert.ok(r.hosts.every((h) => h.status === 'changed'));
   assert.equal(exitCodeFor(r), 0);
   assert.match(recapLines(r)[0]!, /^lb1\s+: ok=1 changed=1 unreachable=0 failed=0 skipped=0$/);
+});
+
+test('a VIP that has no single holder after the last director fails the deploy', async () => {
+  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  t.afterDeploy = (h) => h === 'lb1' && t.addrs.set('lb1', []); // the holder reloads and nobody takes over
+  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, vipDeadlineMs: 2000 });
+  const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
+  assert.ok(lb1.status === 'failed' && lb1.step === 'vip', JSON.stringify(lb1));
+  assert.match(lb1.message, /did not settle on exactly one director .*nobody/);
+  assert.equal(exitCodeFor(r), 1);
 });
 
 test('a director that fails leaves the others untouched', async () => {
