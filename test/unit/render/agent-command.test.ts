@@ -1,0 +1,49 @@
+/** `hafleet_agent_command` reaches the agent director's wrapper and the config's validate command. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { renderHost } from '../../../src/render/index.js';
+import type { Inventory } from '../../../src/inventory/index.js';
+import { natCluster, noInventory, topology } from './hand-topology.js';
+
+const WRAPPER = '/usr/local/sbin/hafleet-agent';
+const UNIT = '/etc/systemd/system/hafleet-agent.service';
+const CONF = '/etc/keepalived/hafleet-agent.conf';
+
+function withCommand(command: string): Inventory {
+  const d1 = { name: 'd1', vars: { hafleet_agent_command: command }, groups: ['all'], where: {} };
+  return { ...noInventory, hosts: new Map([['d1', d1]]) } as Inventory;
+}
+
+test('agent director: wrapper (0755), unit and config; the default command is `hafleet agent`', () => {
+  const r = renderHost(noInventory, topology(natCluster('agent')), 'd1');
+  assert.ok(r.ok);
+  const by = new Map(r.value.files.map((f) => [f.path, f]));
+  const wrapper = by.get(WRAPPER)!;
+  assert.equal(wrapper.mode, '0755');
+  assert.match(wrapper.content, /^  exec hafleet agent -f \/etc\/keepalived\/hafleet-agent\.conf --status-file \/run\/hafleet\/agent-status\.json$/m);
+  assert.match(wrapper.content, /^exec hafleet agent "\$@"$/m);
+  assert.equal(spawnSync('sh', ['-n'], { input: wrapper.content }).status, 0, 'the wrapper is valid sh');
+  assert.match(by.get(UNIT)!.content, /^ExecStart=\/usr\/local\/sbin\/hafleet-agent$/m);
+  assert.equal(by.get(CONF)!.validate, 'hafleet agent -t -f {path}');
+  assert.deepEqual(by.get(CONF)!.notify, ['reload hafleet-agent']);
+  assert.ok(!by.has('/etc/keepalived/keepalived.conf'));
+  assert.deepEqual(r.value.handlers.map((h) => h.name).filter((n) => /keepalived|agent/.test(n)), ['reload hafleet-agent']);
+});
+
+test('hafleet_agent_command replaces the command in the wrapper and in validate', () => {
+  const cmd = '/usr/bin/node /opt/hafleet/dist/src/cli/main.js agent';
+  const r = renderHost(withCommand(cmd), topology(natCluster('agent')), 'd1');
+  assert.ok(r.ok);
+  const by = new Map(r.value.files.map((f) => [f.path, f]));
+  assert.match(by.get(WRAPPER)!.content, new RegExp(`^exec ${cmd} "\\$@"$`, 'm'));
+  assert.equal(by.get(CONF)!.validate, `${cmd} -t -f {path}`);
+});
+
+test('keepalived director: no agent files', () => {
+  const r = renderHost(withCommand('/x agent'), topology(natCluster('keepalived')), 'd1');
+  assert.ok(r.ok);
+  const paths = r.value.files.map((f) => f.path);
+  for (const p of [WRAPPER, UNIT, CONF]) assert.ok(!paths.includes(p), p);
+  assert.ok(paths.includes('/etc/keepalived/keepalived.conf'));
+});
