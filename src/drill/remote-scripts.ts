@@ -1,4 +1,6 @@
-import { ownProcsShell } from '../verify/index.js';
+import { prelude, shq } from './shell.js';
+import type { VrrpEngine } from '../topology/types.js';
+import { agentFaultScript, agentRestoreScript, type HandlerCommands, type ServiceManager } from './agent-scripts.js';
 import type { FaultKind } from './types.js';
 
 /**
@@ -9,21 +11,15 @@ import type { FaultKind } from './types.js';
  * the host, not from the admin box plus SSH latency.
  */
 
-export const prelude = `export LC_ALL=C
-${ownProcsShell}
-systemd_has() { command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && systemctl is-active --quiet "$1" 2>/dev/null; }
-at() { echo "at $(date +%s%N)"; }
-waitgone() { i=0; while [ -n "$(own $1)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; }
-`;
+export { prelude, shq };
 
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+/** How a daemon is named in messages: keepalived is the director's VRRP speaker. */
+const label = (name: 'keepalived' | 'nginx') => (name === 'keepalived' ? 'the VRRP speaker (keepalived)' : name);
 
 /** Stop a daemon gracefully (SIGTERM / systemctl stop), printing how to start it again. */
 function stopDaemon(name: 'keepalived' | 'nginx'): string {
   return `if systemd_has ${name}; then echo "manager systemd"; at; systemctl stop ${name}; else
-  p=$(top ${name}); [ -n "$p" ] || { echo "error ${name} is not running"; exit 3; }
+  p=$(top ${name}); [ -n "$p" ] || { echo "error ${label(name)} is not running"; exit 3; }
   echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"
   at; kill -TERM $p; fi
 waitgone ${name}`;
@@ -35,16 +31,19 @@ export interface FaultScriptOptions {
   /** link-down: the interface, and how long the host keeps it down before bringing it back itself. */
   dev?: string;
   downSec?: number;
+  /** stop-/kill-keepalived: the VRRP speaker the target runs (default keepalived). */
+  engine?: VrrpEngine;
 }
 
 export function faultScript(fault: FaultKind, o: FaultScriptOptions = {}): string {
   switch (fault) {
     case 'stop-keepalived':
-      return prelude + stopDaemon('keepalived');
+      return o.engine === 'agent' ? agentFaultScript('stop') : prelude + stopDaemon('keepalived');
     case 'kill-keepalived':
+      if (o.engine === 'agent') return agentFaultScript('kill');
       // Every keepalived process at once, as `pkill -9 keepalived` on a real box: the VRRP child
       // dies without sending priority 0 and without removing its VIPs.
-      return prelude + `p=$(top keepalived); [ -n "$p" ] || { echo "error keepalived is not running"; exit 3; }
+      return prelude + `p=$(top keepalived); [ -n "$p" ] || { echo "error ${label('keepalived')} is not running"; exit 3; }
 if systemd_has keepalived; then echo "manager systemd"; else echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"; fi
 ps=$(own keepalived); at; kill -KILL $ps
 waitgone keepalived`;
@@ -73,6 +72,8 @@ export interface RestoreInfo {
   atMs?: number;
   /** link-down: host time the link went down, read back by the restore. */
   downAtMs?: number;
+  /** The host's service manager as facts name it (agent faults print it: the handler's command is per manager). */
+  serviceManager?: ServiceManager;
 }
 
 /**
@@ -99,6 +100,7 @@ export function parseFaultOutput(stdout: string): RestoreInfo & { error?: string
     else if (k === 'out' && v.startsWith('/') && !v.startsWith('/dev/')) info.out = v;
     else if (k === 'at' && /^\d+$/.test(v)) info.atMs = Number(BigInt(v) / 1000n) / 1000;
     else if (k === 'down' && /^\d+$/.test(v)) info.downAtMs = Number(BigInt(v) / 1000n) / 1000;
+    else if (k === 'svc' && (v === 'systemd' || v === 'sysv' || v === 'direct')) info.serviceManager = v;
     else if (k === 'error') info.error = v;
   }
   return info;
@@ -110,24 +112,38 @@ function startDaemon(name: 'keepalived' | 'nginx', info: RestoreInfo, fallback: 
   const cmd = info.cmd && /^\S*(keepalived|nginx)\b/.test(info.cmd) ? info.cmd : fallback;
   return `[ -n "$(own ${name})" ] || setsid ${cmd} </dev/null ${out} &
 i=0; while [ -z "$(own ${name})" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-[ -n "$(own ${name})" ] || { echo "error ${name} did not start"; exit 4; }`;
+[ -n "$(own ${name})" ] || { echo "error ${label(name)} did not start"; exit 4; }`;
 }
 
 export interface RestoreOptions {
   /** kill-keepalived: VIPs keepalived left behind on this host, `address/prefix dev`. */
   staleVips?: { address: string; prefix: number; dev: string }[];
   dev?: string;
+  /** stop-/kill-keepalived: the VRRP speaker the target runs (default keepalived). */
+  engine?: VrrpEngine;
+  /** agent: the role's start handler for the target, from the desired state (as apply runs it). */
+  agentHandler?: HandlerCommands;
+}
+
+function staleVipDeletes(vips: RestoreOptions['staleVips'] = []): string {
+  return vips.map((v) => `ip addr del ${v.address}/${v.prefix} dev ${shq(v.dev)} 2>/dev/null && echo "removed ${v.address}"`).join('\n');
 }
 
 /** Undo a fault. Idempotent: running it twice, or after the fault undid itself, is harmless. */
 export function restoreScript(fault: FaultKind, info: RestoreInfo, o: RestoreOptions = {}): string {
   switch (fault) {
     case 'stop-keepalived':
-      return prelude + `at\n` + startDaemon('keepalived', info, 'keepalived');
-    case 'kill-keepalived': {
-      const del = (o.staleVips ?? []).map((v) => `ip addr del ${v.address}/${v.prefix} dev ${shq(v.dev)} 2>/dev/null && echo "removed ${v.address}"`).join('\n');
-      return prelude + `at\n[ -n "$(own keepalived)" ] || { true\n${del}\n}\n` + startDaemon('keepalived', info, 'keepalived');
-    }
+    case 'kill-keepalived':
+      if (o.engine === 'agent') {
+        return agentRestoreScript({
+          ...(o.agentHandler ? { handler: o.agentHandler } : {}), ...(info.serviceManager ? { serviceManager: info.serviceManager } : {}),
+          ...(info.cmd ? { cmd: info.cmd } : {}), ...(info.out ? { out: info.out } : {}),
+          // A graceful stop removed the VIPs itself; only a killed agent leaves them.
+          ...(fault === 'kill-keepalived' && o.staleVips ? { staleVips: o.staleVips } : {}),
+        });
+      }
+      if (fault === 'stop-keepalived') return prelude + `at\n` + startDaemon('keepalived', info, 'keepalived');
+      return prelude + `at\n[ -n "$(own keepalived)" ] || { true\n${staleVipDeletes(o.staleVips)}\n}\n` + startDaemon('keepalived', info, 'keepalived');
     case 'stop-nginx':
     case 'realserver-down':
       return prelude + `at\n` + startDaemon('nginx', info, 'nginx');

@@ -38,8 +38,6 @@ export function pickCluster(target: VerifyTarget, name?: string): Cluster | stri
 export function skipReason(c: Cluster, fault: FaultKind): string | null {
   const inst = c.instances[0]!;
   if (inst.members.length < 2 && fault !== 'realserver-down') return `${inst.name} has one director`;
-  // The fault scripts stop and kill keepalived; the agent's own faults are not written yet.
-  if ((fault === 'stop-keepalived' || fault === 'kill-keepalived') && inst.members.some((m) => m.engine === 'agent')) return `${inst.name} runs the hafleet VRRP agent: ${fault} acts on keepalived only`;
   if (fault === 'stop-nginx' && c.mode !== 'nginx') return `cluster ${c.name} is ${c.mode}: no nginx on the directors`;
   if (fault === 'stop-nginx' && inst.trackScripts.length === 0) return `${inst.name} tracks no script: stopping nginx would not demote the master`;
   if (fault === 'realserver-down' && !c.services.some((s) => s.realServers.length >= 2)) return 'needs a service with two realservers (traffic must drain to the other)';
@@ -101,7 +99,7 @@ export async function runDrill(target: VerifyTarget, o: DrillOptions): Promise<D
     }
     o.log(`fault ${fault} (master ${master})`);
     try {
-      outcomes.push(await runFault({ transport: o.transport, refs: target.hosts, cluster, instance: cluster.instances[0]!, master, observations: current.observations, ...(o.signal ? { signal: o.signal } : {}), log: o.log }, fault));
+      outcomes.push(await runFault({ transport: o.transport, refs: target.hosts, cluster, instance: cluster.instances[0]!, master, observations: current.observations, ...(target.desired ? { desired: target.desired } : {}), ...(o.signal ? { signal: o.signal } : {}), log: o.log }, fault));
     } catch (e) {
       if (!o.signal?.aborted) throw e;
       stoppedEarly = 'interrupted (the fault under way was restored)';

@@ -1,14 +1,16 @@
 import { systemClock } from '../async/index.js';
-import type { Cluster, VrrpInstance } from '../topology/types.js';
+import type { DesiredState } from '../render/index.js';
+import type { Cluster, VrrpEngine, VrrpInstance } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import type { Observations } from '../verify/index.js';
 import { protocolBound } from './bound.js';
 import { parseAdverts, parseGarps } from './monitor-log.js';
 import { startObservers, stopObservers, type Observed, type Observers } from './observers.js';
 import { drillConfig, holders, pollUntil } from './placement.js';
+import { AGENT_HANDLER, type HandlerCommands } from './agent-scripts.js';
 import { faultScript, parseFaultOutput, restoreScript, type RestoreInfo } from './remote-scripts.js';
 import { outcome } from './timeline.js';
-import { faultMovesVip, type DrillConfig, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind, type ProtocolBound } from './types.js';
+import { faultMovesVip, isSpeakerFault, type DrillConfig, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind, type ProtocolBound } from './types.js';
 
 export interface FaultContext {
   transport: Transport;
@@ -19,6 +21,8 @@ export interface FaultContext {
   master: string;
   /** What verify saw: MACs for naming gratuitous ARP senders, realservers that answered. */
   observations: Observations;
+  /** What the inventory renders per host: the agent's restore runs the role's start handler from it. */
+  desired?: DesiredState;
   signal?: AbortSignal;
   log: (line: string) => void;
 }
@@ -38,6 +42,19 @@ interface FaultPlan {
   bound: ProtocolBound | null;
   /** link-down: how long the host keeps its link down before it brings it back itself. */
   downSec: number;
+  /** The target's VRRP speaker: what stop-/kill-keepalived act on. */
+  engine: VrrpEngine;
+  /** agent: the role's start handler for the target, as apply would run it. */
+  agentHandler?: HandlerCommands;
+  /** How the fault reads in marks and the report: `kill-keepalived on lb1 (VRRP speaker …)`. */
+  what: string;
+}
+
+/** The fault as the user reads it; the VRRP-speaker faults say which speaker and how. */
+function describe(fault: FaultKind, target: string, engine: VrrpEngine): string {
+  if (!isSpeakerFault(fault)) return `${fault} on ${target}`;
+  const speaker = engine === 'agent' ? 'hafleet agent' : 'keepalived';
+  return `${fault} on ${target} (VRRP speaker ${speaker}, ${fault === 'stop-keepalived' ? 'SIGTERM: priority-0 advert' : 'SIGKILL: silent'})`;
 }
 
 function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
@@ -51,8 +68,11 @@ function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
   const target = fault === 'realserver-down' ? rs?.host ?? cluster.realservers[0]! : ctx.master;
   const config = drillConfig(cluster, inst, ctx.master, backups[0]);
   const bound = protocolBound(fault, config);
+  const engine = inst.members.find((m) => m.host === target)?.engine ?? 'keepalived';
+  const agentHandler = engine === 'agent' ? ctx.desired?.get(target)?.handlers.find((h) => h.name === AGENT_HANDLER)?.commands : undefined;
   return {
-    fault, vip, backups, target, config, bound,
+    fault, vip, backups, target, config, bound, engine, what: describe(fault, target, engine),
+    ...(agentHandler ? { agentHandler } : {}),
     dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface,
     downSec: Math.ceil((bound?.ms ?? 4000) / 1000) + 3,
   };
@@ -75,11 +95,11 @@ class Marks {
 /** Inject the fault, then wait until the VIP did what the fault demands (or a deadline). */
 async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: string[]): Promise<RestoreInfo> {
   const before = now();
-  const f = await ctx.transport.exec(ctx.refs.get(p.target)!, faultScript(p.fault, { dev: p.dev, downSec: p.downSec }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const f = await ctx.transport.exec(ctx.refs.get(p.target)!, faultScript(p.fault, { dev: p.dev, downSec: p.downSec, engine: p.engine }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
   // The host stamps the fault; link-down stamps it when the link goes (read back by the restore).
-  const fault = marks.add('fault', `${p.fault} on ${p.target}`, out.atMs ?? (p.fault === 'link-down' ? now() + 300 : before));
-  if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${p.fault} on ${p.target} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : '')}`);
+  const fault = marks.add('fault', p.what, out.atMs ?? (p.fault === 'link-down' ? now() + 300 : before));
+  if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${p.what} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : '')}`);
   marks.add('fault-done', `${p.fault} injected`);
   if (faultMovesVip(p.fault) && !problems.length) {
     const deadline = fault.t + 2 * (p.bound?.ms ?? 10_000) + 5000;
@@ -102,7 +122,7 @@ async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: s
 async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks: Marks, problems: string[]): Promise<void> {
   const start = now();
   const staleVips = ctx.instance.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
-  const script = restoreScript(p.fault, info, { staleVips, dev: p.dev });
+  const script = restoreScript(p.fault, info, { staleVips, dev: p.dev, engine: p.engine, ...(p.agentHandler ? { agentHandler: p.agentHandler } : {}) });
   let r: { ok: boolean; stdout: string; message: string } = { ok: false, stdout: '', message: '' };
   // link-down: the host may need a while before SSH answers again.
   for (let i = 0; i < (p.fault === 'link-down' ? 15 : 3) && !r.ok; i++) {

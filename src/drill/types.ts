@@ -3,6 +3,11 @@ export type FaultKind = 'stop-keepalived' | 'kill-keepalived' | 'stop-nginx' | '
 
 export const FAULT_KINDS: readonly FaultKind[] = ['stop-keepalived', 'kill-keepalived', 'stop-nginx', 'link-down', 'realserver-down'];
 
+/** Whether the fault acts on the director's VRRP speaker (keepalived or the hafleet agent). */
+export function isSpeakerFault(f: FaultKind): f is 'stop-keepalived' | 'kill-keepalived' {
+  return f === 'stop-keepalived' || f === 'kill-keepalived';
+}
+
 /** Whether the VIP must leave the master under this fault. */
 export function faultMovesVip(f: FaultKind): boolean {
   return f !== 'realserver-down';

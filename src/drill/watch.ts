@@ -3,7 +3,7 @@ import type { RealServer } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import { httpGet } from '../verify/index.js';
 import { parseMonitorLog } from './monitor-log.js';
-import { shq } from './remote-scripts.js';
+import { shq } from './shell.js';
 import type { OwnershipSample, RequestSample } from './types.js';
 
 /**

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { createSshTransport } from '../../transport/index.js';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport } from '../../verify/index.js';
-import { FAULT_KINDS, formatOutcome, reportHtml, runDrill, type DrillRun, type FaultKind } from '../../drill/index.js';
+import { FAULT_KINDS, faultNamesHelp, formatOutcome, parseFaultList, reportHtml, runDrill, type DrillRun, type FaultKind } from '../../drill/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printJson } from '../output.js';
@@ -28,7 +28,9 @@ Examples:
   hafleet drill -i inventory/ --cluster web --fault all --report drill.html
   hafleet drill -i inventory/ --fault kill-keepalived --json | jq '.outcomes[0].measures'
 
-Faults: ${FAULT_KINDS.join(', ')}, all.
+Faults: ${faultNamesHelp()}.
+stop-keepalived / kill-keepalived act on the director's VRRP speaker: keepalived, or the
+hafleet agent on vrrp_engine: agent directors (SIGTERM: priority-0 advert; SIGKILL: silence).
 The drill refuses to start unless verify passes, always restores (on error and on Ctrl-C
 too) and runs verify again at the end. An inventory with hafleet_environment: production
 asks for confirmation unless --yes.
@@ -36,11 +38,9 @@ Exit 0 when every fault behaved as the HA model says and the fleet is healthy af
 `;
 
 function faultsOf(v: string): FaultKind[] {
-  if (v === 'all') return [...FAULT_KINDS];
-  const fs = v.split(',').map((s) => s.trim());
-  const bad = fs.filter((f) => !(FAULT_KINDS as readonly string[]).includes(f));
-  if (bad.length) throw new CommandExit(ExitCode.usage, `--fault ${bad.join(',')}: unknown fault (known: ${FAULT_KINDS.join(', ')}, all)`);
-  return fs as FaultKind[];
+  const { faults, unknown } = parseFaultList(v);
+  if (unknown.length || !faults.length) throw new CommandExit(ExitCode.usage, `--fault ${unknown.join(',') || v}: unknown fault (known: ${faultNamesHelp()})`);
+  return faults;
 }
 
 /** `hafleet_environment: production` on any host of the fleet. */
