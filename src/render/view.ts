@@ -95,7 +95,10 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
     }
   }
   const address = mine[0]?.member.address ?? String(host?.vars['ansible_host'] ?? name);
-  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: clusterFlags(c, name), ...memo(nginxViews, c, nginxClusterView) }));
+  // A host the inventory says has no systemd gets no unit files (lab hosts share the machine's /etc/systemd).
+  const manager = host?.vars['service_manager'];
+  const systemd = manager === undefined || manager === null || manager === 'systemd';
+  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: { ...clusterFlags(c, name), systemd }, ...memo(nginxViews, c, nginxClusterView) }));
   return {
     host: { name, address, vars: { ...(host?.vars ?? {}) } },
     role,

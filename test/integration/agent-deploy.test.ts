@@ -16,6 +16,7 @@ let varsPath = '';
 const AGENT_PID = '/run/hafleet/agent.pid';
 const AGENT_CONF = '/etc/keepalived/hafleet-agent.conf';
 const KA_PID = '/run/keepalived.pid';
+const UNIT = '/etc/systemd/system/hafleet-agent.service';
 const DIRECTORS = ['lb1', 'lb2'];
 
 async function deploy() {
@@ -103,6 +104,8 @@ describe('vrrp_engine: agent through deploy on a 2+2 lab', { timeout: 900_000 },
     const r = await deploy();
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.deepEqual(statusOf(r.doc), { lb1: 'changed', lb2: 'changed', web1: 'ok', web2: 'ok' });
+    // service_manager: direct → no systemd unit (lab hosts share the machine's /etc/systemd).
+    for (const h of r.doc.result.hosts) assert.ok(!(h.changed ?? []).includes(UNIT), `${h.host}: ${h.changed}`);
     for (const lb of DIRECTORS) {
       const mode = (await lab.hostExec(lb, 'stat -c %a /usr/local/sbin/hafleet-agent')).stdout.trim();
       assert.equal(mode, '755', `wrapper mode on ${lb}`);
@@ -120,6 +123,14 @@ describe('vrrp_engine: agent through deploy on a 2+2 lab', { timeout: 900_000 },
     await bothRealservers();
   });
 
+  it('hafleet verify passes on the agent fleet (status file, one holder, traffic)', async () => {
+    let last = { code: -1, stdout: '', stderr: '' };
+    await waitFor('verify to pass', async () => {
+      last = await lab.hafleet(['verify', '-i', lab.inventoryPath], { timeoutMs: 120_000 });
+      return last.code === 0;
+    }, { timeoutMs: 60_000, intervalMs: 1000 }).catch((e: Error) => assert.fail(`${e.message}\n${last.stdout}${last.stderr}`));
+  });
+
   it('second deploy changes nothing and keeps the agents', async () => {
     const before = await Promise.all(DIRECTORS.map(agentPid));
     const r = await deploy();
@@ -131,15 +142,22 @@ describe('vrrp_engine: agent through deploy on a 2+2 lab', { timeout: 900_000 },
     for (const lb of DIRECTORS) assert.equal((await agentProcesses(lb)).length, 1, `one agent on ${lb}`);
   });
 
-  it('kill -9 of the master\'s agent: the other director takes the VIP', async () => {
+  it('kill -9 of the master\'s agent: the other director takes the VIP', async (t) => {
     const master = (await lab.waitForVipHolder(undefined, { timeoutMs: 10_000 }))!;
     const other = master === 'lb1' ? 'lb2' : 'lb1';
     const pid = await agentPid(master);
     assert.ok(pid);
+    const t0 = Date.now();
     assert.equal((await lab.hostExec(master, `kill -9 ${pid}`)).code, 0);
-    // A killed agent leaves its VIP on the interface: the peer's takeover is seen on the peer.
-    await waitFor(`${other} holds ${lab.vip}`, async () => (await lab.vipHolders()).includes(other), { timeoutMs: 15_000 });
+    // A killed agent (like keepalived) leaves its VIP on the interface: the takeover is seen on
+    // the peer; its gratuitous ARPs move the traffic.
+    await waitFor(`${other} holds ${lab.vip}`, async () => (await lab.vipHolders()).includes(other), { timeoutMs: 15_000, intervalMs: 100 });
+    t.diagnostic(`takeover seen ${Date.now() - t0} ms after kill -9 (v2, advert_int 1: Master_Down_Interval ≈ 3.6 s); holders now ${(await lab.vipHolders()).join(', ')}`);
+    await bothRealservers();
     assert.equal(await agentPid(master), null, 'the killed agent is gone');
+    const v = await lab.hafleet(['verify', '-i', lab.inventoryPath], { timeoutMs: 120_000 });
+    assert.notEqual(v.code, 0, `verify fails with ${master}'s agent dead:\n${v.stdout}`);
+    assert.match(v.stdout + v.stderr, new RegExp(master), 'verify names the director');
   });
 
   it('switching the inventory to keepalived stops the agents and starts keepalived, one holder', () => toKeepalived());
@@ -159,7 +177,6 @@ describe('vrrp_engine: agent through deploy on a 2+2 lab', { timeout: 900_000 },
     await bothRealservers();
   });
 
-  // Last: lab hosts share this machine's /etc/systemd/system, and this removes the unit again.
   it('and to keepalived once more, the agent\'s files removed', () => toKeepalived());
 });
 
@@ -180,7 +197,6 @@ async function toKeepalived(): Promise<void> {
     const gone = await lab.hostExec(lb, `ls ${AGENT_CONF} /usr/local/sbin/hafleet-agent ${AGENT_PID} 2>/dev/null; true`);
     assert.equal(gone.stdout.trim(), '', `agent files removed on ${lb}`);
   }
-  assert.ok(!existsSync('/etc/systemd/system/hafleet-agent.service'), 'the unit is removed');
   await lab.waitForVipHolder(undefined, { timeoutMs: 20_000 });
   await bothRealservers();
 }

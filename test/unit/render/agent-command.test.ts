@@ -10,8 +10,8 @@ const WRAPPER = '/usr/local/sbin/hafleet-agent';
 const UNIT = '/etc/systemd/system/hafleet-agent.service';
 const CONF = '/etc/keepalived/hafleet-agent.conf';
 
-function withCommand(command: string): Inventory {
-  const d1 = { name: 'd1', vars: { hafleet_agent_command: command }, groups: ['all'], where: {} };
+function withCommand(command: string, more: Record<string, string> = {}): Inventory {
+  const d1 = { name: 'd1', vars: { hafleet_agent_command: command, ...more }, groups: ['all'], where: {} };
   return { ...noInventory, hosts: new Map([['d1', d1]]) } as Inventory;
 }
 
@@ -46,4 +46,14 @@ test('keepalived director: no agent files', () => {
   const paths = r.value.files.map((f) => f.path);
   for (const p of [WRAPPER, UNIT, CONF]) assert.ok(!paths.includes(p), p);
   assert.ok(paths.includes('/etc/keepalived/keepalived.conf'));
+});
+
+test('no systemd unit where the inventory says the host has none (service_manager sysv or direct)', () => {
+  for (const [manager, unit] of [['direct', false], ['sysv', false], ['systemd', true]] as const) {
+    const r = renderHost(withCommand('hafleet agent', { service_manager: manager }), topology(natCluster('agent')), 'd1');
+    assert.ok(r.ok);
+    const paths = r.value.files.map((f) => f.path);
+    assert.equal(paths.includes(UNIT), unit, manager);
+    assert.ok(paths.includes(WRAPPER), manager);
+  }
 });
