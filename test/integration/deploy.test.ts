@@ -19,11 +19,25 @@ const KA = '/etc/keepalived/keepalived.conf';
 const NGINX = '/etc/nginx/conf.d/hafleet-web.conf';
 
 /**
- * Keeps a host's deploy script in its health-check loop (nginx's local health URL refused) until
- * `nft delete table inet hftest`: a step that lands "while the script runs" then does, whatever
- * the machine's speed.
+ * Keeps a host's deploy script in its health-check loop until `nft delete table inet hftest`:
+ * nginx's local health URL goes unanswered (dropped, so each of the script's 40 tries waits out
+ * curl's 1 s limit: ≈50 s of hold, not the ≈10 s a refused connection gives under load). A step
+ * that lands "while the script runs" then does, and the test checks that it did before releasing.
  */
-const HOLD = "nft add table inet hftest && nft add chain inet hftest out '{ type filter hook output priority 0; }' && nft add rule inet hftest out ip daddr 127.0.0.1 tcp dport 80 reject with tcp reset";
+const HOLD = "nft add table inet hftest && nft add chain inet hftest out '{ type filter hook output priority 0; }' && nft add rule inet hftest out ip daddr 127.0.0.1 tcp dport 80 drop";
+const RELEASE = 'nft delete table inet hftest';
+const LOCKED = 'test -d /var/lib/hafleet/lock';
+
+/**
+ * The host's sshd processes (listener and sessions): one pgrep over its network namespace. A shell
+ * loop with a `cat` per /proc entry forks once per process of the whole machine (shared pid
+ * namespace) and took long enough under load for the held script to give up.
+ */
+const FIND_SSHD = 'pgrep -x sshd --ns $$ --nslist net; true';
+
+async function sshdPids(host: string): Promise<string[]> {
+  return (await lab.hostExec(host, FIND_SSHD)).stdout.trim().split('\n').filter(Boolean);
+}
 
 /** Rewrite the lab's group_vars with tunables that land in keepalived.conf and the nginx conf. */
 function tune(garpDelay: number, readTimeoutS: number): void {
@@ -249,13 +263,19 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.equal((await lab.hostExec(first, HOLD)).code, 0);
     const child = spawn(c.value.cmd, c.value.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     try {
-      await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
+      await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, LOCKED)).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
       child.kill('SIGINT');
+      // Release only once the CLI has taken the interrupt (it says so as it aborts), and while the
+      // script still runs: otherwise the script could end first and the holder would start.
+      await waitFor('the CLI took the interrupt', () => err.includes('interrupted:'), { timeoutMs: 15_000, intervalMs: 20 });
+      assert.equal((await lab.hostExec(first, LOCKED)).code, 0, `Ctrl-C landed while ${first}'s script ran`);
     } finally {
-      await lab.hostExec(first, 'nft delete table inet hftest 2>/dev/null; true');
+      await lab.hostExec(first, `${RELEASE} 2>/dev/null; true`);
     }
     const code = await exited;
     assert.equal(code, 1);
@@ -271,7 +291,6 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
   });
 
   it('sshd stopped mid-deploy: that host unreachable, the others finish, nothing half-written; next deploy converges', async () => {
-    const findSshd = `for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = sshd ] && [ $d/ns/net -ef /proc/self/ns/net ] && echo \${d#/proc/}; done`;
     const holder = (await lab.vipHolder())!;
     const first = holder === 'lb1' ? 'lb2' : 'lb1'; // not the VIP holder: deployed first
     const restartSshd = async () => {
@@ -285,17 +304,24 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
       const oldKa = await sha(first, KA);
       assert.equal((await lab.hostExec(first, HOLD)).code, 0);
       const run = deploy();
-      await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
-      const pids = (await lab.hostExec(first, findSshd)).stdout.trim().split('\n').filter(Boolean);
-      await lab.hostExec(first, `kill ${pids.join(' ')}`);
-      await lab.hostExec(first, 'nft delete table inet hftest');
+      await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, LOCKED)).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
+      const pids = await sshdPids(first);
+      assert.ok(pids.length >= 2, `${first}: the listener and the deploy's session (${pids.join(' ')})`);
+      assert.equal((await lab.hostExec(first, `kill ${pids.join(' ')}`)).code, 0);
+      // The cut has landed once every one of them is gone; only then may the script go on, and it
+      // must still be running (held): the session died under it, not after it.
+      // (A zombie counts as gone: its socket closed when it exited.)
+      const gone = `for p in ${pids.join(' ')}; do s=$(sed 's/.*) //' /proc/$p/stat 2>/dev/null | cut -c1); [ -z "$s" ] || [ "$s" = Z ] || exit 1; done`;
+      await waitFor(`${first}'s sshd gone`, async () => (await lab.hostExec(first, gone)).code === 0, { timeoutMs: 10_000, intervalMs: 20 });
+      assert.equal((await lab.hostExec(first, LOCKED)).code, 0, `the cut landed while ${first}'s script ran`);
+      assert.equal((await lab.hostExec(first, RELEASE)).code, 0);
       const r = await run;
       assert.equal(r.code, 4, r.stderr);
       const st = statusOf(r.doc);
       assert.equal(st[first], 'unreachable');
       assert.equal(st[holder], 'changed', 'the other director finished');
       // The script left the session and ran to its end on its own: a whole file, nothing left over.
-      await waitFor(`${first} script finished`, async () => (await lab.hostExec(first, 'test -d /var/lib/hafleet/lock')).code !== 0, { timeoutMs: 30_000 });
+      await waitFor(`${first} script finished`, async () => (await lab.hostExec(first, LOCKED)).code !== 0, { timeoutMs: 30_000 });
       assert.equal(await leftovers(first), '');
       const nowKa = await sha(first, KA);
       const record = JSON.parse((await lab.hostExec(first, 'cat /var/lib/hafleet/last-deploy.json')).stdout);
@@ -308,8 +334,8 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
       assert.equal(third.code, 0, third.stderr);
       assert.deepEqual(statusOf(third.doc), { lb1: 'ok', lb2: 'ok', web1: 'ok', web2: 'ok' });
     } finally {
-      await lab.hostExec(first, 'nft delete table inet hftest 2>/dev/null; true');
-      const mine = (await lab.hostExec(first, findSshd)).stdout.trim().split('\n').filter(Boolean);
+      await lab.hostExec(first, `${RELEASE} 2>/dev/null; true`);
+      const mine = await sshdPids(first);
       if (mine.length) await lab.hostExec(first, `kill ${mine.join(' ')}`);
     }
   });
