@@ -36,8 +36,8 @@ svcmgr() { if [ -d /run/systemd/system ]; then echo systemd; elif command -v ser
 export function agentFaultScript(kind: 'stop' | 'kill'): string {
   const signal = kind === 'stop'
     ? `if systemd_has hafleet-agent; then echo "manager systemd"; at; systemctl stop hafleet-agent; else at; kill -TERM $p; fi`
-    // systemd would restart a killed unit (Restart=on-failure) after RestartSec: the drill's
-    // restore comes first on the lab's timescale; the manager line makes it use the unit.
+    // Under systemd the unit's Restart=on-failure may bring the agent back before the restore
+    // (it drops the stale VIP as it starts); the restore then finds it running and starts none.
     : `if systemd_has hafleet-agent; then echo "manager systemd"; fi; at; kill -KILL $p`;
   return prelude + agentShell + `p=$(agent_pid); [ -n "$p" ] || { echo "error the VRRP speaker (hafleet agent) is not running: no live agent in ${AGENT_PID_FILE}"; exit 3; }
 echo "speaker agent"; echo "svc $(svcmgr)"
@@ -80,7 +80,7 @@ export function agentRestoreScript(o: AgentRestoreOptions): string {
   const del = (o.staleVips ?? []).map((v) => `  ip addr del ${v.address}/${v.prefix} dev ${shq(v.dev)} 2>/dev/null && echo "removed ${v.address}"`);
   const run = start
     // On lines of its own: a handler ending in a comment cannot swallow the closing parenthesis.
-    ? `  (\n${start}\n  ) </dev/null >/dev/null 2>&1 || echo "warn the start handler exited $?"`
+    ? `  echo "started ${o.handler ? `by the handler '${AGENT_HANDLER}' (${o.serviceManager ?? 'direct'})` : 'from its command line'}"\n  (\n${start}\n  ) </dev/null >/dev/null 2>&1 || echo "warn the start command exited $?"`
     : `  echo "error no way to start the VRRP speaker (hafleet agent): no '${AGENT_HANDLER}' handler in the desired state and no command line seen"; exit 4`;
   return prelude + agentShell + `at
 if [ -z "$(agent_pid)" ]; then

@@ -74,6 +74,8 @@ export interface RestoreInfo {
   downAtMs?: number;
   /** The host's service manager as facts name it (agent faults print it: the handler's command is per manager). */
   serviceManager?: ServiceManager;
+  /** Restore: how a stopped VRRP speaker was started again (the agent's restore says). */
+  started?: string;
 }
 
 /**
@@ -100,6 +102,7 @@ export function parseFaultOutput(stdout: string): RestoreInfo & { error?: string
     else if (k === 'out' && v.startsWith('/') && !v.startsWith('/dev/')) info.out = v;
     else if (k === 'at' && /^\d+$/.test(v)) info.atMs = Number(BigInt(v) / 1000n) / 1000;
     else if (k === 'down' && /^\d+$/.test(v)) info.downAtMs = Number(BigInt(v) / 1000n) / 1000;
+    else if (k === 'started' && v) info.started = v;
     else if (k === 'svc' && (v === 'systemd' || v === 'sysv' || v === 'direct')) info.serviceManager = v;
     else if (k === 'error') info.error = v;
   }

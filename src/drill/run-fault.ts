@@ -137,7 +137,7 @@ async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks
   if (p.fault === 'link-down') marks.add('restore', `link of ${p.target} up (scheduled on the host)`, fault ? fault.t + p.downSec * 1000 : start);
   else marks.add('restore', `restore ${p.target}`, back.atMs ?? start);
   if (!r.ok) problems.push(`restore of ${p.target} failed: ${r.message}`);
-  marks.add('restore-done', r.ok ? `${p.target} restored` : `restore of ${p.target} FAILED`);
+  marks.add('restore-done', r.ok ? `${p.target} restored${back.started ? ` (VRRP speaker started ${back.started})` : ''}` : `restore of ${p.target} FAILED`);
 }
 
 /** Wait until one director holds the VIP: the master again (preempt) or anyone (nopreempt). */

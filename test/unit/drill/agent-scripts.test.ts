@@ -66,6 +66,8 @@ test("the agent's restore runs the role's handler for the host's service manager
   assert.ok(del > 0 && del < s.indexOf(handler.sysv), 'the stale VIP goes before the agent starts');
   assert.match(s, /if \[ -z "\$\(agent_pid\)" \]; then/, 'nothing is started when an agent already runs');
   assert.match(s, /error the VRRP speaker \(hafleet agent\) did not start/);
+  assert.match(s, /echo "started by the handler 'reload hafleet-agent' \(sysv\)"/, 'the restore says how it started the agent');
+  assert.equal(parseFaultOutput("at 1\nstarted by the handler 'reload hafleet-agent' (sysv)\n").started, "by the handler 'reload hafleet-agent' (sysv)");
   assert.ok(restoreScript('kill-keepalived', { manager: 'direct' }, { engine: 'agent', agentHandler: handler, staleVips: stale }).includes('# direct'), 'direct when the manager is unknown');
   assert.ok(restoreScript('stop-keepalived', { manager: 'systemd', serviceManager: 'systemd' }, { engine: 'agent', agentHandler: handler }).includes(handler.systemd));
 });
@@ -78,6 +80,7 @@ test('a graceful stop leaves no VIP behind: its restore deletes none', () => {
 test('without a handler the agent restarts from its own command line, pid file written as the wrapper does', () => {
   const cmd = `/usr/bin/node /opt/hafleet/dist/cli/main.js agent -f ${AGENT_CONF}`;
   const start = agentStartCommand({ cmd, out: '/var/log/hafleet-agent.log' })!;
+  assert.match(restoreScript('kill-keepalived', { manager: 'direct', cmd }, { engine: 'agent' }), /echo "started from its command line"/);
   assert.equal(start, `mkdir -p /run/hafleet; setsid sh -c 'echo $$ >/run/hafleet/agent.pid; exec ${cmd}' </dev/null >>'/var/log/hafleet-agent.log' 2>&1 &`);
   assert.equal(agentStartCommand({ cmd: '/usr/bin/node something-else.js' }), undefined, 'not the agent: never started');
   const none = restoreScript('kill-keepalived', { manager: 'direct' }, { engine: 'agent', staleVips: stale });
