@@ -5,7 +5,7 @@ import { loadInventory, selectHosts, type Inventory } from '../inventory/index.j
 import { buildTopology, secretsOf, type Topology } from '../topology/index.js';
 import { renderFleet, type DesiredState } from '../render/index.js';
 import { hostRefOf, type HostRef, type Outcome, type Transport } from '../transport/index.js';
-import { gatherFacts, type HostFacts } from '../facts/index.js';
+import { gatherFacts, type HostFacts, type ServiceManager } from '../facts/index.js';
 import type { FactsByHost } from '../plan/index.js';
 
 /** Everything a fleet command needs before it touches a host. */
@@ -65,7 +65,8 @@ export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { 
     const want = fleet.desired.get(host)!;
     const ref = fleet.refs.get(host)!;
     const paths = want.files.map((f) => f.path);
-    let r = await gatherFacts(transport, ref, { paths, managedDirs: [], sysctls: [] }, o.signal, { timeoutMs: 30_000 });
+    const forced = serviceManagerOf(fleet.inventory, host);
+    let r = await gatherFacts(transport, ref, { paths, managedDirs: [], sysctls: [], ...(forced ? { serviceManager: forced } : {}) }, o.signal, { timeoutMs: 30_000 });
     const stale = r.ok ? placedNotRendered(r.value, new Set(paths)) : [];
     if (r.ok && stale.length > 0) {
       const more = await gatherFacts(transport, ref, { paths: stale, managedDirs: [], sysctls: [] }, o.signal, { timeoutMs: 30_000 });
@@ -75,6 +76,12 @@ export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { 
     o.onHost?.(host, r);
   });
   return out;
+}
+
+/** The inventory's `service_manager` for a host, when it forces one (lint checks the value). */
+export function serviceManagerOf(inv: Inventory, host: string): ServiceManager | undefined {
+  const v = inv.hosts.get(host)?.vars['service_manager'];
+  return v === 'systemd' || v === 'sysv' || v === 'direct' ? v : undefined;
 }
 
 /** `user@admin-host`, for locks and deploy records. */

@@ -32,5 +32,9 @@ export async function gatherFacts(transport: Transport, host: HostRef, request: 
       },
     };
   }
-  return { ok: true, value: parseFactsReport(host.name, r.value.stdout) };
+  const facts = parseFactsReport(host.name, r.value.stdout);
+  // A host may look like sysv (Debian ships /etc/init.d scripts) while its daemons are run
+  // directly, as on lab hosts: the inventory knows better than detection.
+  if (request.serviceManager) facts.serviceManager = request.serviceManager;
+  return { ok: true, value: facts };
 }

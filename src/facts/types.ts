@@ -54,4 +54,6 @@ export interface FactsRequest {
   /** Directories whose files hafleet placed earlier (to find files to remove). */
   managedDirs: string[];
   sysctls: string[];
+  /** The inventory's `service_manager`: wins over what the host looks like (detection still runs). */
+  serviceManager?: ServiceManager;
 }

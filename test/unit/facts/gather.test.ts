@@ -35,6 +35,11 @@ describe('gatherFacts', () => {
     assert.match(String(calls[0]!.o?.stdin), /'\/etc\/keepalived\/keepalived\.conf'/);
     assert.equal(r.ok && r.value.serviceManager, 'sysv');
   });
+  it("the inventory's service_manager wins over what the host looks like", async () => {
+    const { t } = fakeTransport({ ok: true, value: { code: 0, stdout: '@@HF@@ hafleet-facts 1\n@@HF@@ service-manager\nsysv\n@@HF@@ end\n', stderr: '' } });
+    const r = await gatherFacts(t, host, { ...req, serviceManager: 'direct' });
+    assert.equal(r.ok && r.value.serviceManager, 'direct');
+  });
   it('passes a transport failure through unchanged', async () => {
     const failure = { kind: 'unreachable' as const, host: 'lb1', message: 'host lb1 (198.18.0.11): connection refused (is sshd running?)' };
     const r = await gatherFacts(fakeTransport({ ok: false, failure }).t, host, req);
