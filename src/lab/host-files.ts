@@ -116,14 +116,24 @@ export function hostMounts(dir: string): { target: string; source: string }[] {
  * the lab root (e.g. /run) go last, or the later sources would be hidden; single files (passwd,
  * group, shadow) go first for the same reason, and their targets must exist already.
  */
-export function initScript(dir: string, h: LabHostPlan, prefixLen: number): string {
+export function initScript(dir: string, h: LabHostPlan, prefixLen: number, keepVisible: readonly string[] = []): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const mounts = [...HOST_MOUNTS].sort((a, b) => Number(dir.startsWith(a.target + '/')) - Number(dir.startsWith(b.target + '/')));
   return [
     'exec 2>&1',
     'set -e',
     ...HOST_FILE_MOUNTS.map((m) => `mount --bind ${q(join(dir, m.file))} ${m.target}`),
-    ...mounts.map((m) => `mkdir -p ${m.target} && mount --bind ${q(join(dir, m.dir))} ${m.target}`),
+    ...mounts.flatMap((m) => {
+      // A path hosts must still see (the hafleet checkout the agent runs from, the node binary)
+      // that lies under a private folder (a clone in /tmp, a home in /home) is bound into that
+      // folder first, while the machine's copy is still in sight; --rbind carries it along.
+      const kept = keepVisible.filter((k) => k.startsWith(m.target + '/'));
+      const src = join(dir, m.dir);
+      return [
+        ...kept.map((k) => `mkdir -p ${q(src + k.slice(m.target.length))} && mount --bind ${q(k)} ${q(src + k.slice(m.target.length))}`),
+        `mkdir -p ${m.target} && mount ${kept.length ? '--rbind' : '--bind'} ${q(src)} ${m.target}`,
+      ];
+    }),
     `hostname ${h.name}`,
     'ip link set lo up',
     `ip addr add ${h.address}/${prefixLen} dev eth0`,

@@ -1,13 +1,27 @@
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { LabHostPlan } from './names.js';
 import { hostMounts, initScript } from './host-files.js';
+import { REPO_ROOT } from './inventory-files.js';
 import { findBinary } from './preflight.js';
 import { LabStepError, must, spawnDaemon } from './run.js';
 import { waitListening } from './procs.js';
 import type { LabHostState } from './state.js';
 
 const SSHD_READY_MS = 10_000;
+
+/** Paths every host must see as the machine does: this checkout and the node binary's folder. */
+function keepVisible(): string[] {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return [...new Set([real(REPO_ROOT), real(dirname(process.execPath))])];
+}
 
 /** `nsenter` into the host's namespaces: the init's mount ns is where the host's files are. */
 export function enterArgs(initPid: number): string[] {
@@ -20,7 +34,7 @@ export function enterArgs(initPid: number): string[] {
  * known and `save` is called, so a crash midway leaves a state file that names it.
  */
 export async function startHost(h: LabHostPlan, dir: string, prefixLen: number, rec: LabHostState, save: () => Promise<void>): Promise<void> {
-  const init = await spawnDaemon('ip', ['netns', 'exec', h.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', initScript(dir, h, prefixLen)], { waitLine: 'ready' });
+  const init = await spawnDaemon('ip', ['netns', 'exec', h.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', initScript(dir, h, prefixLen, keepVisible())], { waitLine: 'ready' });
   rec.initPid = init.pid;
   rec.mounts = hostMounts(dir);
   await save();

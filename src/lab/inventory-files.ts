@@ -9,7 +9,7 @@ import type { LabState } from './state.js';
  * their PATH).
  */
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = HERE.endsWith(join('dist', 'src', 'lab')) ? join(HERE, '..', '..', '..') : join(HERE, '..', '..');
+export const REPO_ROOT = HERE.endsWith(join('dist', 'src', 'lab')) ? join(HERE, '..', '..', '..') : join(HERE, '..', '..');
 
 /** `hafleet_agent_command` for lab directors: this node binary and the checkout's built CLI. */
 export function labAgentCommand(): string {
