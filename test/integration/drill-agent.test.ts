@@ -84,6 +84,8 @@ describe('hafleet drill on a 2+2 lab with the VRRP agent', { timeout: 1_200_000 
     assert.equal(o.measures.newHolder, 'lb2');
     assert.equal(o.measures.bound.ms, 609.4);
     assert.ok(o.measures.failoverMs < 1000, `failover ${o.measures.failoverMs} ms vs bound ${o.measures.bound.ms} ms`);
+    // Counted from lb1's priority-0 advert: the backup waits Skew_Time, give or take scheduling.
+    assert.ok(Math.abs(o.measures.overBoundMs) <= 300, `${o.measures.sinceLastAdvertMs} ms after the priority-0 advert vs bound ${o.measures.bound.ms} ms`);
     assert.ok(o.measures.releasedBeforeRestore, 'the agent removes its VIP on SIGTERM');
     assert.ok(o.record.adverts.some((a: any) => a.src === o.record.masterAddress && a.priority === 0), 'a priority-0 advert from lb1 on the wire');
     assert.ok(o.measures.garpSeen > 0, 'gratuitous ARP seen from the new master');
