@@ -126,6 +126,8 @@ export interface RestoreOptions {
   engine?: VrrpEngine;
   /** agent: the role's start handler for the target, from the desired state (as apply runs it). */
   agentHandler?: HandlerCommands;
+  /** The inventory's `service_manager` for the target: wins over what the fault script detected, as in apply. */
+  serviceManager?: ServiceManager;
 }
 
 function staleVipDeletes(vips: RestoreOptions['staleVips'] = []): string {
@@ -139,7 +141,7 @@ export function restoreScript(fault: FaultKind, info: RestoreInfo, o: RestoreOpt
     case 'kill-keepalived':
       if (o.engine === 'agent') {
         return agentRestoreScript({
-          ...(o.agentHandler ? { handler: o.agentHandler } : {}), ...(info.serviceManager ? { serviceManager: info.serviceManager } : {}),
+          ...(o.agentHandler ? { handler: o.agentHandler } : {}), ...(o.serviceManager ?? info.serviceManager ? { serviceManager: o.serviceManager ?? info.serviceManager! } : {}),
           ...(info.cmd ? { cmd: info.cmd } : {}), ...(info.out ? { out: info.out } : {}),
           // A graceful stop removed the VIPs itself; only a killed agent leaves them.
           ...(fault === 'kill-keepalived' && o.staleVips ? { staleVips: o.staleVips } : {}),

@@ -1,5 +1,6 @@
 import type { Cluster } from '../topology/types.js';
 import { verify, type Observations, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
+import type { ServiceManager } from './agent-scripts.js';
 import { runFault } from './run-fault.js';
 import type { DrillOutcome, FaultKind } from './types.js';
 
@@ -11,6 +12,8 @@ export interface DrillOptions extends ProbeOptions {
   log: (line: string) => void;
   /** How long to wait for verify to pass again between faults and at the end. */
   settleMs?: number;
+  /** The inventory's `service_manager` per host, when it forces one: restores run handlers as apply does. */
+  serviceManager?: (host: string) => ServiceManager | undefined;
 }
 
 export type DrillRun =
@@ -99,7 +102,7 @@ export async function runDrill(target: VerifyTarget, o: DrillOptions): Promise<D
     }
     o.log(`fault ${fault} (master ${master})`);
     try {
-      outcomes.push(await runFault({ transport: o.transport, refs: target.hosts, cluster, instance: cluster.instances[0]!, master, observations: current.observations, ...(target.desired ? { desired: target.desired } : {}), ...(o.signal ? { signal: o.signal } : {}), log: o.log }, fault));
+      outcomes.push(await runFault({ transport: o.transport, refs: target.hosts, cluster, instance: cluster.instances[0]!, master, observations: current.observations, ...(target.desired ? { desired: target.desired } : {}), ...(o.serviceManager ? { serviceManager: o.serviceManager } : {}), ...(o.signal ? { signal: o.signal } : {}), log: o.log }, fault));
     } catch (e) {
       if (!o.signal?.aborted) throw e;
       stoppedEarly = 'interrupted (the fault under way was restored)';

@@ -7,7 +7,7 @@ import { protocolBound } from './bound.js';
 import { parseAdverts, parseGarps } from './monitor-log.js';
 import { startObservers, stopObservers, type Observed, type Observers } from './observers.js';
 import { drillConfig, holders, pollUntil } from './placement.js';
-import { AGENT_HANDLER, type HandlerCommands } from './agent-scripts.js';
+import { AGENT_HANDLER, type HandlerCommands, type ServiceManager } from './agent-scripts.js';
 import { faultScript, parseFaultOutput, restoreScript, type RestoreInfo } from './remote-scripts.js';
 import { outcome } from './timeline.js';
 import { faultMovesVip, isSpeakerFault, type DrillConfig, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind, type ProtocolBound } from './types.js';
@@ -23,6 +23,8 @@ export interface FaultContext {
   observations: Observations;
   /** What the inventory renders per host: the agent's restore runs the role's start handler from it. */
   desired?: DesiredState;
+  /** The inventory's `service_manager` per host, when it forces one (apply's handlers follow it). */
+  serviceManager?: (host: string) => ServiceManager | undefined;
   signal?: AbortSignal;
   log: (line: string) => void;
 }
@@ -46,6 +48,7 @@ interface FaultPlan {
   engine: VrrpEngine;
   /** agent: the role's start handler for the target, as apply would run it. */
   agentHandler?: HandlerCommands;
+  serviceManager?: ServiceManager;
   /** How the fault reads in marks and the report: `kill-keepalived on lb1 (VRRP speaker …)`. */
   what: string;
 }
@@ -70,9 +73,10 @@ function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
   const bound = protocolBound(fault, config);
   const engine = inst.members.find((m) => m.host === target)?.engine ?? 'keepalived';
   const agentHandler = engine === 'agent' ? ctx.desired?.get(target)?.handlers.find((h) => h.name === AGENT_HANDLER)?.commands : undefined;
+  const serviceManager = ctx.serviceManager?.(target);
   return {
     fault, vip, backups, target, config, bound, engine, what: describe(fault, target, engine),
-    ...(agentHandler ? { agentHandler } : {}),
+    ...(agentHandler ? { agentHandler } : {}), ...(serviceManager ? { serviceManager } : {}),
     dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface,
     downSec: Math.ceil((bound?.ms ?? 4000) / 1000) + 3,
   };
@@ -122,7 +126,7 @@ async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: s
 async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks: Marks, problems: string[]): Promise<void> {
   const start = now();
   const staleVips = ctx.instance.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
-  const script = restoreScript(p.fault, info, { staleVips, dev: p.dev, engine: p.engine, ...(p.agentHandler ? { agentHandler: p.agentHandler } : {}) });
+  const script = restoreScript(p.fault, info, { staleVips, dev: p.dev, engine: p.engine, ...(p.agentHandler ? { agentHandler: p.agentHandler } : {}), ...(p.serviceManager ? { serviceManager: p.serviceManager } : {}) });
   let r: { ok: boolean; stdout: string; message: string } = { ok: false, stdout: '', message: '' };
   // link-down: the host may need a while before SSH answers again.
   for (let i = 0; i < (p.fault === 'link-down' ? 15 : 3) && !r.ok; i++) {

@@ -57,8 +57,9 @@ async function runFault(name: string, fault: string): Promise<any> {
   assert.match(o.record.marks.find((m: any) => m.kind === 'fault').note, /VRRP speaker hafleet agent/);
   assert.equal(r.doc.verifyAfter.ok, true, 'verify passes after the drill');
   assert.equal(r.code, 0, r.stderr.slice(-2000));
-  // The restore started a new agent, through the role's handler (the wrapper writes the pid file).
-  assert.match(o.record.marks.find((m: any) => m.kind === 'restore-done').note, /lb1 restored \(VRRP speaker started by the handler 'reload hafleet-agent'/);
+  // The restore started a new agent, through the role's handler (the wrapper writes the pid file),
+  // with the command for the inventory's service_manager (the lab says direct), as apply does.
+  assert.match(o.record.marks.find((m: any) => m.kind === 'restore-done').note, /lb1 restored \(VRRP speaker started by the handler 'reload hafleet-agent' \(direct\)/);
   const after = await agentPid('lb1');
   assert.ok(after && after !== before, `a new agent runs on lb1 (before ${before}, after ${after})`);
   assert.equal(await lab.vipHolder(), 'lb1', 'preempt: the VIP is back on lb1');

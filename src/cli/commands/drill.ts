@@ -8,7 +8,7 @@ import { FAULT_KINDS, faultNamesHelp, formatOutcome, parseFaultList, reportHtml,
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printJson } from '../output.js';
-import type { Fleet } from '../fleet.js';
+import { serviceManagerOf, type Fleet } from '../fleet.js';
 import { fleetOrExit, forks } from './verify.js';
 
 interface DrillFlags {
@@ -78,7 +78,7 @@ async function run(flags: DrillFlags): Promise<void> {
   try {
     r = await runDrill(
       { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
-      { transport, gatherFacts, forks: forks(flags.forks), faults, log: info, ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(signal ? { signal } : {}) },
+      { transport, gatherFacts, forks: forks(flags.forks), faults, log: info, serviceManager: (h) => serviceManagerOf(fleet.inventory, h), ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(signal ? { signal } : {}) },
     );
   } finally {
     await transport.close();

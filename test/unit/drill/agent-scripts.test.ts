@@ -70,6 +70,10 @@ test("the agent's restore runs the role's handler for the host's service manager
   assert.equal(parseFaultOutput("at 1\nstarted by the handler 'reload hafleet-agent' (sysv)\n").started, "by the handler 'reload hafleet-agent' (sysv)");
   assert.ok(restoreScript('kill-keepalived', { manager: 'direct' }, { engine: 'agent', agentHandler: handler, staleVips: stale }).includes('# direct'), 'direct when the manager is unknown');
   assert.ok(restoreScript('stop-keepalived', { manager: 'systemd', serviceManager: 'systemd' }, { engine: 'agent', agentHandler: handler }).includes(handler.systemd));
+  // The inventory's service_manager wins over detection, as it does for apply's handlers.
+  const forced = restoreScript('kill-keepalived', info, { engine: 'agent', agentHandler: handler, serviceManager: 'direct' });
+  assert.ok(forced.includes('# direct') && !forced.includes('# sysv'));
+  assert.match(forced, /started by the handler 'reload hafleet-agent' \(direct\)/);
 });
 
 test('a graceful stop leaves no VIP behind: its restore deletes none', () => {
