@@ -20,14 +20,7 @@ const UNIT = '/etc/systemd/system/hafleet-agent.service';
 const DIRECTORS = ['lb1', 'lb2'];
 
 async function deploy() {
-  const r = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes', '--json'], { timeoutMs: 180_000 });
-  let doc: any = null;
-  try {
-    doc = JSON.parse(r.stdout);
-  } catch {
-    /* asserted by the caller through code/stderr */
-  }
-  return { ...r, doc };
+  return lab.hafleetJson(['deploy', '-i', lab.inventoryPath, '--yes', '--json'], { timeoutMs: 180_000 });
 }
 
 function statusOf(doc: any): Record<string, string> {

@@ -45,14 +45,7 @@ function tune(garpDelay: number, readTimeoutS: number): void {
 }
 
 async function deploy(args: string[] = []) {
-  const r = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes', '--json', ...args], { timeoutMs: 120_000 });
-  let doc: any = null;
-  try {
-    doc = JSON.parse(r.stdout);
-  } catch {
-    /* asserted by the caller through code/stderr */
-  }
-  return { ...r, doc };
+  return lab.hafleetJson(['deploy', '-i', lab.inventoryPath, '--yes', '--json', ...args], { timeoutMs: 120_000 });
 }
 
 function statusOf(doc: any): Record<string, string> {

@@ -17,14 +17,7 @@ const AGENT_PID = '/run/hafleet/agent.pid';
 const AGENT_CONF = '/etc/keepalived/hafleet-agent.conf';
 
 async function drill(args: string[]): Promise<{ code: number; stdout: string; stderr: string; doc: any }> {
-  const r = await lab.hafleet(['drill', '-i', lab.inventoryPath, ...args], { timeoutMs: 300_000 });
-  let doc: any = null;
-  try {
-    doc = JSON.parse(r.stdout);
-  } catch {
-    /* asserted through code/stderr by the caller */
-  }
-  return { ...r, doc };
+  return lab.hafleetJson(['drill', '-i', lab.inventoryPath, ...args], { timeoutMs: 300_000 });
 }
 
 async function verifyPasses(): Promise<void> {

@@ -16,14 +16,7 @@ let lab: TestLab;
 const figures: Record<string, any> = {};
 
 async function drill(args: string[]): Promise<{ code: number; stdout: string; stderr: string; doc: any }> {
-  const r = await lab.hafleet(['drill', '-i', lab.inventoryPath, ...args], { timeoutMs: 300_000 });
-  let doc: any = null;
-  try {
-    doc = JSON.parse(r.stdout);
-  } catch {
-    /* asserted through code/stderr by the caller */
-  }
-  return { ...r, doc };
+  return lab.hafleetJson(['drill', '-i', lab.inventoryPath, ...args], { timeoutMs: 300_000 });
 }
 
 async function verifyPasses(): Promise<void> {

@@ -52,6 +52,8 @@ export interface TestLab {
   hostExec(host: string, cmd: string | readonly string[], o?: ExecOptions): Promise<RunResult>;
   /** `hafleet ARGS` (this checkout, through tsx) run in the admin namespace. */
   hafleet(args: readonly string[], o?: ExecOptions): Promise<RunResult>;
+  /** `hafleet ARGS` with `--json` among them: the result and its parsed document (null when stdout is not JSON). */
+  hafleetJson(args: readonly string[], o?: ExecOptions): Promise<RunResult & { doc: any }>;
   /** ssh root@host from the admin namespace with the lab key and strict host-key checking. */
   ssh(host: string, command: string, o?: ExecOptions): Promise<RunResult>;
   /** The director holding `vip` (default the first), null if none; throws on split brain. */
@@ -128,6 +130,16 @@ function handle(name: string, s: LabState): TestLab {
     adminExec: (cmd, args = [], o) => inNs(undefined, [cmd, ...args], o),
     hostExec: (host, cmd, o) => inNs(host, typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd, o),
     hafleet: (args, o) => inNs(undefined, [process.execPath, '--import', 'tsx', CLI_MAIN, ...args], o),
+    hafleetJson: async (args, o) => {
+      const r = await inNs(undefined, [process.execPath, '--import', 'tsx', CLI_MAIN, ...args], o);
+      let doc: any = null;
+      try {
+        doc = JSON.parse(r.stdout);
+      } catch {
+        /* the caller asserts through code and stderr */
+      }
+      return { ...r, doc };
+    },
     ssh: (host, command, o) => {
       const h = s.hosts.find((x) => x.name === host);
       if (!h) throw new Error(`lab ${name} has no host ${host}`);
