@@ -18,7 +18,9 @@ export const HOST_MOUNTS: readonly { target: string; dir: string; mode?: number 
   { target: '/usr/share/hafleet', dir: 'usr-share-hafleet' },
   { target: '/var/log', dir: 'var-log' },
   { target: '/var/lib/hafleet', dir: 'var-lib-hafleet' },
-  { target: '/root/.ssh', dir: 'root-ssh', mode: 0o700 },
+  // A fresh root home, as a new host has: the machine's /root/.bashrc (pyenv, cargo…) would
+  // otherwise run on every SSH command (bash sources it for sshd) and cost ~100 processes each.
+  { target: '/root', dir: 'root-home', mode: 0o700 },
   // The lab user's sudo grant and home (see host-users.ts); /home whole, so the machine's /home
   // gets no hafleet folder.
   { target: '/etc/sudoers.d', dir: 'etc-sudoers.d', mode: 0o750 },
@@ -84,7 +86,7 @@ export async function prepareHostFiles(root: string, h: LabHostPlan, authorizedK
   await Promise.all([
     mkdir(join(dir, 'run', 'sshd'), { recursive: true }),
     mkdir(join(dir, 'var-log', 'nginx'), { recursive: true }),
-    writeFile(join(dir, 'root-ssh', 'authorized_keys'), authorizedKey, { mode: 0o600 }),
+    mkdir(join(dir, 'root-home', '.ssh'), { mode: 0o700 }).then(() => writeFile(join(dir, 'root-home', '.ssh', 'authorized_keys'), authorizedKey, { mode: 0o600 })),
     writeFile(join(dir, 'etc-ssh', 'sshd_config'), sshdConfig(h.address)),
     copyIfPresent('/etc/ssh/ssh_config', join(dir, 'etc-ssh', 'ssh_config')),
     prepareHostUsers(dir, authorizedKey),
