@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAB_USER, requireSudoPassword } from '../../src/lab/index.js';
 import { createSshTransport, type HostRef, type Outcome, type Transport } from '../../src/transport/index.js';
@@ -75,6 +75,25 @@ if (process.env.HF_BECOME_DRIVER) {
   await t.close();
   process.stdout.write(JSON.stringify(result));
 } else {
+  /** Runs argv on a pseudo-terminal; types $HF_PTY_ANSWER + Enter once a BECOME prompt shows; prints what the terminal showed. */
+  const PTY_ANSWER = [
+    'import os, pty, select, sys',
+    'pid, fd = pty.fork()',
+    'if pid == 0:',
+    '    os.execvp(sys.argv[1], sys.argv[1:])',
+    'out, answered = b"", False',
+    'while True:',
+    '    if not select.select([fd], [], [], 150)[0]: break',
+    '    try: chunk = os.read(fd, 4096)',
+    '    except OSError: break',
+    '    if not chunk: break',
+    '    out += chunk',
+    '    if not answered and b"BECOME password" in out:',
+    '        os.write(fd, os.environ["HF_PTY_ANSWER"].encode() + b"\\r"); answered = True',
+    'status = os.waitpid(pid, 0)[1]',
+    'sys.stdout.write(out.decode("utf8", "replace"))',
+    'sys.exit(os.waitstatus_to_exitcode(status))',
+  ].join('\n');
   describe('become through sudo as the lab user hafleet', { concurrency: false, timeout: 600_000 }, () => {
     let lab: TestLab;
     let scratch: string;
@@ -211,6 +230,19 @@ if (process.env.HF_BECOME_DRIVER) {
       const again = await hafleet(['plan', '-i', lab.inventoryPath, '--detailed-exitcode'], env);
       assert.equal(again.code, 0, again.stdout + again.stderr);
       assert.match(again.stdout, /No changes/);
+    });
+
+    it('plan -K on a terminal asks for the password once, on demand, without echo', async () => {
+      // A real pseudo-terminal (python's pty): the prompt is answered only once it is shown, as a person would.
+      const cli = [process.execPath, '--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.ts')];
+      const r = await lab.adminExec('python3', ['-c', PTY_ANSWER, ...cli, 'plan', '-i', lab.inventoryPath, '--detailed-exitcode', '-K'], {
+        env: { ...baseEnv(), HF_PTY_ANSWER: password }, timeoutMs: 180_000,
+      });
+      seen.push(r.stdout, r.stderr);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(r.stdout.split('BECOME password').length - 1, 1, `asked once: ${r.stdout}`);
+      assert.match(r.stdout, /No changes/);
+      assert.doesNotMatch(r.stdout, /sudo needs a password/);
     });
 
     it('the password shows in no output and no file of the hosts', async () => {

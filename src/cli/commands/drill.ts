@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { createSshTransport } from '../../transport/index.js';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport } from '../../verify/index.js';
 import { FAULT_KINDS, faultNamesHelp, formatOutcome, parseFaultList, reportHtml, runDrill, type DrillRun, type FaultKind } from '../../drill/index.js';
 import { CommandExit } from '../command-error.js';
+import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printJson } from '../output.js';
 import { serviceManagerOf, type Fleet } from '../fleet.js';
@@ -19,6 +19,7 @@ interface DrillFlags {
   report?: string;
   yes?: boolean;
   acceptNewHostKeys?: boolean;
+  askBecomePass?: boolean;
   forks?: string;
 }
 
@@ -69,10 +70,7 @@ async function run(flags: DrillFlags): Promise<void> {
   const faults = faultsOf(flags.fault);
   const fleet = fleetOrExit(flags);
   await confirm(fleet, flags);
-  const transport = createSshTransport({
-    acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
-    onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
-  });
+  const transport = cliTransport(flags);
   const signal = globalThis.hafleetAbort;
   let r: DrillRun;
   try {
@@ -105,7 +103,7 @@ async function run(flags: DrillFlags): Promise<void> {
 
 /** `hafleet drill`: fault → observe → restore, with a timeline and measured failover times. */
 export function register(program: Command): void {
-  program
+  connectionOptions(program
     .command('drill')
     .description('failover drill: inject a fault, measure the failover, always restore')
     .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
@@ -114,8 +112,7 @@ export function register(program: Command): void {
     .option('--json', 'one JSON document on stdout: measures, timelines, raw samples, verify before/after')
     .option('--report <file>', 'write a self-contained HTML report with charts')
     .option('-y, --yes', 'do not ask for confirmation on a production inventory')
-    .option('--accept-new-host-keys', 'record unknown host keys (like ssh accept-new); changed keys are always refused')
-    .option('-f, --forks <n>', 'hosts probed at once by verify (default 20)')
+    .option('-f, --forks <n>', 'hosts probed at once by verify (default 20)'))
     .addHelpText('after', EXAMPLES)
     .action((flags: DrillFlags) => run(flags));
 }

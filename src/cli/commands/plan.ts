@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { createSshTransport, type Transport } from '../../transport/index.js';
+import type { Transport } from '../../transport/index.js';
+import { cliTransport, connectionOptions } from '../transport.js';
 import { plan as makePlan, maskText, renderPlanText, planJson, withValidations, type Plan, type ValidationOutcome } from '../../plan/index.js';
 import { validatePlanOnHosts } from '../../apply/index.js';
 import { CommandExit } from '../command-error.js';
@@ -15,6 +16,7 @@ export interface PlanFlags {
   detailedExitcode?: boolean;
   validate?: boolean;
   acceptNewHostKeys?: boolean;
+  askBecomePass?: boolean;
   forks?: string;
 }
 
@@ -40,10 +42,7 @@ export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quie
   if (!loaded.ok) throw new CommandExit(ExitCode.badInventory);
   const fleet = loaded.value;
   if (fleet.hosts.length === 0) throw new CommandExit(ExitCode.usage, `no host with a role matches${flags.limit ? ` --limit ${flags.limit}` : ''}`);
-  const transport = createSshTransport({
-    acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
-    onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
-  });
+  const transport = cliTransport(flags);
   const signal = globalThis.hafleetAbort;
   if (!o.quiet) info(`gathering facts from ${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'}…`);
   // Each host is validated as soon as its own facts are in, while the others are still read.
@@ -100,12 +99,11 @@ rejected, 4 hosts unreachable, 65 bad inventory.
 `;
 
 export function planOptions(cmd: Command): Command {
-  return cmd
+  return connectionOptions(cmd
     .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
     .option('-l, --limit <pattern>', "only hosts matching an Ansible pattern, e.g. 'lb*:!lb3'")
     .option('--json', 'the plan as one JSON document on stdout')
-    .option('--accept-new-host-keys', 'record unknown host keys (like ssh accept-new); changed keys are always refused')
-    .option('-f, --forks <n>', 'hosts contacted at once (default 50)');
+    .option('-f, --forks <n>', 'hosts contacted at once (default 50)'));
 }
 
 /** `hafleet plan`: what deploy would change, with diffs (secrets masked) and on-host validation. */

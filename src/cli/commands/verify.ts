@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { createSshTransport } from '../../transport/index.js';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport, verify, type VerifyReport } from '../../verify/index.js';
 import { CommandExit } from '../command-error.js';
+import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { info, printDiagnostics, printJson } from '../output.js';
 import { loadFleet, type Fleet } from '../fleet.js';
@@ -12,6 +12,7 @@ export interface VerifyFlags {
   limit?: string;
   json?: boolean;
   acceptNewHostKeys?: boolean;
+  askBecomePass?: boolean;
   forks?: string;
 }
 
@@ -49,10 +50,7 @@ export function verifyExitCode(r: VerifyReport): ExitCodeValue {
 
 async function run(flags: VerifyFlags): Promise<void> {
   const fleet = fleetOrExit(flags);
-  const transport = createSshTransport({
-    acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
-    onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
-  });
+  const transport = cliTransport(flags);
   const signal = globalThis.hafleetAbort;
   let result;
   try {
@@ -72,14 +70,13 @@ async function run(flags: VerifyFlags): Promise<void> {
 
 /** `hafleet verify`: where every VIP is, ARP, services, traffic. */
 export function register(program: Command): void {
-  program
+  connectionOptions(program
     .command('verify')
     .description('where every VIP is, whether keepalived agrees, ARP, services, drift and traffic')
     .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
     .option('-l, --limit <pattern>', 'only hosts matching an Ansible pattern')
     .option('--json', 'the report (and what the probes saw) as one JSON document on stdout')
-    .option('--accept-new-host-keys', 'record unknown host keys (like ssh accept-new); changed keys are always refused')
-    .option('-f, --forks <n>', 'hosts probed at once (default 20)')
+    .option('-f, --forks <n>', 'hosts probed at once (default 20)'))
     .addHelpText('after', EXAMPLES)
     .action((flags: VerifyFlags) => run(flags));
 }
