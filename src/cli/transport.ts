@@ -39,9 +39,10 @@ export interface SecretInput {
  * gives undefined (no password: the host then fails as `auth` with its hint).
  */
 export function readSecret(input: SecretInput, output: NodeJS.WritableStream, prompt: string): Promise<string | undefined> {
-  output.write(prompt);
+  // Echo off before the prompt shows: whatever is typed once it is visible must not be echoed.
   input.setRawMode?.(true);
   input.resume();
+  output.write(prompt);
   return new Promise((resolve) => {
     let typed = '';
     const done = (value: string | undefined) => {
