@@ -100,9 +100,16 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       fs.rmSync(flag);
       // 2 failures × 0.2 s, then priority 90 < 100: b preempts after its Master_Down_Interval.
       await waitFor(only(lab, 'b'), 8000, 20, 'b takes over while the check fails');
-      const st = lab.status(a).instances[0]!;
-      assert.equal(st.priority, 90);
-      assert.equal(st.state, 'BACKUP');
+      // The status file follows the transition; poll it rather than read it once.
+      const demoted = () => {
+        try {
+          const st = lab.status(a).instances[0]!;
+          return st.priority === 90 && st.state === 'BACKUP';
+        } catch {
+          return false; // between writes
+        }
+      };
+      await waitFor(demoted, 3000, 20, 'a reports BACKUP at priority 90');
       fs.writeFileSync(flag, '');
       await waitFor(only(lab, 'a'), 8000, 20, 'a preempts again when the check passes');
       await waitFor(() => fs.existsSync(notifyLog) && fs.readFileSync(notifyLog, 'utf8').split('\n').filter(Boolean).length >= 5, 3000, 20, 'notify calls');
