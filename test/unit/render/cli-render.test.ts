@@ -11,6 +11,19 @@ function hafleet(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A scratch copy of inventories/nginx-ha whose templates/ overrides the notify script, and an output path. */
+function overrideNotify(t: { after(fn: () => void): void }, template: string): { inv: string; out: string } {
+  const inv = copyExample('nginx-ha');
+  const parent = mkdtempSync(join(tmpdir(), 'hf-render-cli-'));
+  t.after(() => {
+    rmSync(inv, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
+  });
+  mkdirSync(join(inv, 'templates/director'), { recursive: true });
+  writeFileSync(join(inv, 'templates/director/notify.sh.hbs'), template);
+  return { inv, out: join(parent, 'out') };
+}
+
 test('hafleet render writes DIR/HOST/<path> with modes, golden content and a summary on stderr', (t) => {
   const out = mkdtempSync(join(tmpdir(), 'hf-render-cli-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
@@ -26,15 +39,7 @@ test('hafleet render writes DIR/HOST/<path> with modes, golden content and a sum
 });
 
 test('hafleet render refuses to write anything when a host fails, and exits 65', (t) => {
-  const inv = copyExample('nginx-ha');
-  const parent = mkdtempSync(join(tmpdir(), 'hf-render-cli-'));
-  const out = join(parent, 'out');
-  t.after(() => {
-    rmSync(inv, { recursive: true, force: true });
-    rmSync(parent, { recursive: true, force: true });
-  });
-  mkdirSync(join(inv, 'templates/director'), { recursive: true });
-  writeFileSync(join(inv, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n{{not_a_variable}}\n');
+  const { inv, out } = overrideNotify(t, '#!/bin/sh\n{{not_a_variable}}\n');
   const r = hafleet('render', '-i', join(inv, 'hosts.yml'), '--out', out);
   assert.equal(r.code, 65, r.stderr);
   assert.match(r.stderr, /notify\.sh\.hbs:2:3 host lb1: undefined variable "not_a_variable"/);
@@ -48,19 +53,9 @@ test('hafleet render without --out is a usage error (64)', () => {
   assert.match(r.stderr, /--out/);
 });
 
-// Inventory.dir is where templates/ overrides live, but the directory loader still reads
-// templates/*.hbs as inventory sources (src/inventory/load.ts must skip `templates`, as it skips
-// group_vars). Until then, point -i at the inventory file; this records the gap without failing.
+// Inventory.dir is where templates/ overrides live: the directory loader must not read them as sources.
 test('hafleet render -i DIR with a templates/ override directory inside', (t) => {
-  const inv = copyExample('nginx-ha');
-  const parent = mkdtempSync(join(tmpdir(), 'hf-render-cli-'));
-  const out = join(parent, 'out');
-  t.after(() => {
-    rmSync(inv, { recursive: true, force: true });
-    rmSync(parent, { recursive: true, force: true });
-  });
-  mkdirSync(join(inv, 'templates/director'), { recursive: true });
-  writeFileSync(join(inv, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n# {{host.name}}\n');
+  const { inv, out } = overrideNotify(t, '#!/bin/sh\n# {{host.name}}\n');
   const r = hafleet('render', '-i', inv, '--out', out);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(out, 'lb1/usr/local/sbin/hafleet-notify'), 'utf8'), '#!/bin/sh\n# lb1\n');
