@@ -3,7 +3,7 @@
  * Pure parts (codec, state machine, config parser, tracking) are usable on their own; `Agent`
  * is the running process and needs root (raw sockets, netlink, AF_PACKET).
  */
-export { decodePacket, decodeVrrp, encodeAdvert, encodeIpv4Packet, VRRP_MCAST_GROUP, VRRP_PROTO } from './packet.js';
+export { decodePacket, decodeVrrp, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6, VRRP_PROTO } from './packet.js';
 export type { Advert, DecodeOptions, DecodeResult, DropReason, EncodeOptions, Envelope, VrrpVersion } from './packet.js';
 export { effectivePriority, initialMachine, masterDownIntervalMs, skewTimeMs, step } from './machine.js';
 export type { Action, Counters, InstanceParams, MachineDropReason, MachineEvent, MachineState, NotifyState, StepResult, TimerName, Transition, VrrpState } from './machine.js';

@@ -6,7 +6,7 @@
  * us* (VRID, version, address list, v2 interval) and what they mean.
  */
 import type { Advert, DropReason, VrrpVersion } from './packet.js';
-import { ipv4ToNumber } from './packet.js';
+import { compareIp, familyOf } from './packet.js';
 
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
 export type TimerName = 'masterDown' | 'advert' | 'preemptDelay';
@@ -34,6 +34,7 @@ export type MachineDropReason =
   | DropReason
   | 'wrong-vrid'
   | 'version-mismatch'
+  | 'family-mismatch'
   | 'advert-interval-mismatch'
   | 'addr-list-mismatch'
   | 'own-advert'
@@ -301,6 +302,7 @@ function notForUs(s: MachineState, a: Advert, src: string): MachineDropReason | 
   if (s.state === 'INIT' || s.state === 'FAULT') return 'not-running';
   if (a.vrid !== s.params.vrid) return 'wrong-vrid';
   if (a.version !== s.params.version) return 'version-mismatch';
+  if (familyOf(src) !== familyOf(s.params.primaryIp)) return 'family-mismatch';
   if (src === s.params.primaryIp) return 'own-advert';
   // RFC 3768 §7.1: a v2 router MUST drop adverts whose interval differs from its own.
   if (a.version === 2 && a.advertIntervalCs !== s.params.advertIntervalCs) return 'advert-interval-mismatch';
@@ -351,7 +353,7 @@ function masterAdvert(s: MachineState, a: Advert, src: string): StepResult {
     const [n, send] = sendAdvert(s, s.priority);
     return { state: n, actions: [send, { kind: 'arm', timer: 'advert', ms: s.params.advertIntervalCs * 10 }] };
   }
-  const higher = a.priority > s.priority || (a.priority === s.priority && ipv4ToNumber(src) > ipv4ToNumber(s.params.primaryIp));
+  const higher = a.priority > s.priority || (a.priority === s.priority && compareIp(src, s.params.primaryIp) > 0);
   if (higher) {
     const why = a.priority > s.priority ? `higher priority ${a.priority} > ${s.priority} from ${src}` : `equal priority ${a.priority}, higher address ${src}`;
     const learned: MachineState = {

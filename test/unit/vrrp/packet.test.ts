@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodePacket, decodeVrrp, encodeAdvert, encodeIpv4Packet, ipv4ToNumber, type Advert } from '../../../src/vrrp/packet.js';
+import {
+  canonicalIp, compareIp, decodePacket, decodeVrrp, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet, isLinkLocal6, onesSum, pseudoHeaderSum, type Advert,
+} from '../../../src/vrrp/packet.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const env = { src: '198.18.250.1', dst: '224.0.0.18', ttl: 255 };
@@ -60,7 +62,7 @@ test('drops with the reason, never throws', () => {
   cases.push(['zero addresses', mut((b) => (b[23] = 0)), 'secret', 'bad-addr-count']);
   cases.push(['more addresses than bytes', mut((b) => (b[23] = 9)), 'secret', 'truncated']);
   cases.push(['protocol 6', mut((b) => (b[9] = 6)), 'secret', 'bad-protocol']);
-  cases.push(['IPv6 nibble', mut((b) => (b[0] = 0x65)), 'secret', 'bad-ip-header']);
+  cases.push(['IP version 5', mut((b) => (b[0] = 0x55)), 'secret', 'bad-ip-header']);
   cases.push(['IP length past end', mut((b) => (b[3] = 200)), 'secret', 'truncated']);
   cases.push(['interval 0', encodeIpv4Packet(v2('secret', { advertIntervalCs: 0 }), env), 'secret', 'bad-interval']);
   for (const [name, pkt, pass, reason] of cases) {
@@ -75,9 +77,83 @@ test('passwords longer than 8 bytes compare on the first 8, as keepalived trunca
   assert.equal(decodePacket(pkt, { authPass: '12345678' }).ok, true);
 });
 
-test('ipv4ToNumber orders addresses for the tie-break', () => {
-  assert.ok(ipv4ToNumber('198.18.250.2') > ipv4ToNumber('198.18.250.1'));
-  assert.ok(ipv4ToNumber('255.0.0.1') > ipv4ToNumber('198.18.0.1'));
+test('compareIp orders addresses of one family as unsigned numbers, for the tie-break', () => {
+  assert.ok(compareIp('198.18.250.2', '198.18.250.1') > 0);
+  assert.ok(compareIp('255.0.0.1', '198.18.0.1') > 0);
+  assert.equal(compareIp('198.18.0.1', '198.18.0.1'), 0);
+  assert.ok(compareIp('fe80::2', 'fe80::1') > 0);
+  assert.ok(compareIp('fe80::1:0', 'fe80::ffff') > 0);
+  assert.ok(compareIp('fe80::ff00:0:0:1', 'fe80::1ff:ffff:ffff:ffff') > 0, 'high bytes first');
+  assert.throws(() => compareIp('fe80::1', '198.18.0.1'));
+});
+
+test('canonicalIp gives every address one spelling; zones and junk are refused', () => {
+  assert.equal(canonicalIp('2001:0002:0000:0000::0100'), '2001:2::100');
+  assert.equal(canonicalIp('FE80::A:1'), 'fe80::a:1');
+  assert.equal(canonicalIp('2001:2:0:1:0:0:0:11'), '2001:2:0:1::11');
+  assert.equal(canonicalIp('198.18.0.100'), '198.18.0.100');
+  for (const bad of ['fe80::1%eth0', '198.18.0', '198.18.0.256', '2001:2::1::2', 'eth0', '']) assert.equal(canonicalIp(bad), undefined, bad);
+  assert.equal(isLinkLocal6('fe80::1'), true);
+  assert.equal(isLinkLocal6('febf::1'), true);
+  assert.equal(isLinkLocal6('fec0::1'), false);
+  assert.equal(isLinkLocal6('2001:2::1'), false);
+});
+
+const env6 = { src: 'fe80::11', dst: 'ff02::12', ttl: 255 };
+
+test('v3 over IPv6: 16-byte addresses, checksum over the IPv6 pseudo-header', () => {
+  const a: Advert = { version: 3, vrid: 51, priority: 100, advertIntervalCs: 100, addresses: ['fe80::100'] };
+  const p = encodeAdvert(a, { src: env6.src, dst: env6.dst });
+  assert.equal(p.length, 8 + 16);
+  assert.equal(hex(p.subarray(0, 6)), '313364010064');
+  assert.equal(hex(p.subarray(8)), 'fe800000000000000000000000000100');
+  // RFC 8200 §8.1: src, dst, 32-bit length, 3 zero bytes, next header. Worked by hand:
+  // fe80+0011 (src) + ff02+0012 (dst) + 0018 (length) + 0070 (next header) = 0x1fe2d → 0xfe2e;
+  // message 3133+6401+0064+fe80+0100 = 0x19518; together 0x39345 → folds to 0x9348 → ~ 0x6cb7.
+  assert.equal(pseudoHeaderSum(env6.src, env6.dst, 24), 0xfe2e, 'pseudo-header alone, folded');
+  assert.equal(hex(p.subarray(6, 8)), '6cb7');
+  assert.equal(onesSum(p, 0, p.length, pseudoHeaderSum(env6.src, env6.dst, p.length)), 0xffff);
+  // The pseudo-header binds the checksum to both addresses.
+  assert.deepEqual(decodeVrrp(p, { ...env6, src: 'fe80::12' }), { ok: false, reason: 'bad-checksum' });
+  assert.deepEqual(decodeVrrp(p, { ...env6, dst: 'fe80::12' }), { ok: false, reason: 'bad-checksum' });
+  assert.throws(() => encodeAdvert({ ...a, version: 2 }, { src: env6.src, dst: env6.dst }), /VRRPv2/);
+});
+
+test('round trip v3 over IPv6 through a whole packet, addresses in canonical form', () => {
+  const a: Advert = { version: 3, vrid: 200, priority: 254, advertIntervalCs: 10, addresses: ['fe80::100', '2001:2:0:1::100', '2001:2:0:1::101'] };
+  const e = { src: 'fe80::a8c1:abff:fe00:11', dst: 'ff02::12', ttl: 255 };
+  const pkt = encodeIpv6Packet(encodeAdvert(a, { src: e.src, dst: e.dst }), e);
+  assert.equal(pkt.length, 40 + 8 + 48);
+  assert.equal(pkt[0]! >> 4, 6);
+  assert.equal(pkt[6], 112);
+  assert.deepEqual(decodePacket(pkt), { ok: true, advert: a, envelope: e });
+  // Unicast to a global peer.
+  const u = { src: '2001:2:0:1::11', dst: '2001:2:0:1::12', ttl: 255 };
+  assert.deepEqual(decodePacket(encodeIpv6Packet(encodeAdvert(a, u), u)), { ok: true, advert: a, envelope: u });
+});
+
+test('IPv6 drops with the reason, never throws', () => {
+  const a: Advert = { version: 3, vrid: 51, priority: 100, advertIntervalCs: 100, addresses: ['fe80::100'] };
+  const good = encodeIpv6Packet(encodeAdvert(a, env6), env6);
+  const mut = (f: (b: Uint8Array) => void) => { const b = Uint8Array.from(good); f(b); return b; };
+  const v2in6 = Uint8Array.from(good);
+  v2in6[40] = 0x21;
+  const cases: [string, Uint8Array, string][] = [
+    ['header only', good.subarray(0, 39), 'truncated'],
+    ['hop limit 254', encodeIpv6Packet(encodeAdvert(a, env6), { ...env6, ttl: 254 }), 'bad-ttl'],
+    ['hop limit 0 (none reported)', encodeIpv6Packet(encodeAdvert(a, env6), { ...env6, ttl: 0 }), 'bad-ttl'],
+    ['next header 6', mut((b) => (b[6] = 6)), 'bad-protocol'],
+    ['payload length past end', mut((b) => (b[5] = 200)), 'truncated'],
+    ['VRRPv2 over IPv6', v2in6, 'bad-version'],
+    ['flipped address bit', mut((b) => (b[63] ^= 1)), 'bad-checksum'],
+    ['two addresses claimed, one sent', mut((b) => (b[43] = 2)), 'truncated'],
+    ['destination unknown (no IPV6_PKTINFO)', encodeIpv6Packet(encodeAdvert(a, env6), { ...env6, dst: '::' }), 'bad-checksum'],
+  ];
+  for (const [name, pkt, reason] of cases) {
+    const r = decodePacket(pkt);
+    assert.equal(r.ok, false, name);
+    assert.equal(!r.ok && r.reason, reason, name);
+  }
 });
 
 test('real keepalived 2.2.7 adverts decode, and our encoder produces the same VRRP bytes', async () => {
