@@ -1,6 +1,6 @@
 /** Typed readers for keepalived.conf statement arguments: each reports a Diagnostic, never throws. */
 import { error, warning, type Diagnostic } from '../diagnostics/index.js';
-import { ipv4ToBytes } from './packet.js';
+import { canonicalIp, familyOf } from './packet.js';
 import type { Stmt } from './conf-tree.js';
 import type { VipConf } from './config-types.js';
 
@@ -21,7 +21,7 @@ export class Reader {
     this.diagnostics.push(warning(code, message, s.where, hint));
   }
 
-  note(s: Stmt, message: string): void {
+  note(s: Pick<Stmt, 'where'>, message: string): void {
     this.notes.push(warning('conf-note', message, s.where));
   }
 
@@ -63,18 +63,20 @@ export class Reader {
     return s.args.map((t) => t.text).join(' ');
   }
 
-  ipv4(s: Stmt, text: string): string | undefined {
-    if (!ipv4ToBytes(text)) {
-      this.err(s, `'${text}' is not an IPv4 address`, text.includes(':') ? 'IPv6 is not supported by the agent yet' : undefined);
+  /** An IPv4 or IPv6 address (no zone), in canonical form. */
+  ip(s: Stmt, text: string): string | undefined {
+    const ip = canonicalIp(text);
+    if (!ip) {
+      this.err(s, `'${text}' is not an IP address`, text.includes('%') ? 'leave out the %zone: the instance\'s interface is used' : undefined);
       return undefined;
     }
-    return text;
+    return ip;
   }
 
   /** `ADDR[/PREFIX] [dev IF] [label L] [brd B] [scope S] …` (keepalived's virtual_ipaddress line). */
   vip(s: Stmt): VipConf | undefined {
     const words = [s.keyword, ...s.args.map((t) => t.text)];
-    const m = /^([^/]+)(?:\/(\d{1,2}))?$/.exec(words[0]!);
+    const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(words[0]!);
     if (!m) {
       this.err(s, `'${words[0]}' is not ADDRESS[/PREFIX]`);
       return undefined;
@@ -83,10 +85,12 @@ export class Reader {
       this.err(s, `address ranges ('${words[0]}') are not supported by the agent`, 'list each address on its own line');
       return undefined;
     }
-    const address = this.ipv4(s, m[1]!);
-    const prefix = m[2] === undefined ? 32 : Number(m[2]);
-    if (prefix > 32) this.err(s, `prefix /${prefix} is longer than 32`);
-    if (!address || prefix > 32) return undefined;
+    const address = this.ip(s, m[1]!);
+    const max = familyOf(m[1]!) === 6 ? 128 : 32;
+    // keepalived's default: a host address.
+    const prefix = m[2] === undefined ? max : Number(m[2]);
+    if (prefix > max) this.err(s, `prefix /${prefix} is longer than ${max}`);
+    if (!address || prefix > max) return undefined;
     const vip: VipConf = { address, prefix, where: s.where };
     for (let i = 1; i < words.length; i++) {
       const k = words[i]!;
@@ -96,7 +100,8 @@ export class Reader {
           this.err(s, `'${k}' needs a value`);
           break;
         }
-        vip[k] = v;
+        if (k === 'label' && familyOf(address) === 6) this.note(s, `${address}: labels are IPv4 only; ignored`);
+        else vip[k] = v;
         i++;
       } else if (k === 'brd' || k === 'broadcast' || k === 'scope') {
         this.note(s, `${address}: '${k} ${v ?? ''}' is left to the kernel's default by the agent`);

@@ -2,6 +2,7 @@
 import type { Stmt } from './conf-tree.js';
 import type { Reader } from './conf-values.js';
 import type { GlobalDefs, InstanceConf, TrackRef } from './config-types.js';
+import { familyOf, isLinkLocal6, type Family } from './packet.js';
 
 /** Accepted but without effect in the agent: noted so nobody is surprised. */
 const NOTED: Record<string, string> = {
@@ -16,7 +17,6 @@ const NOTED: Record<string, string> = {
   notify_master_rx_lower_pri: 'not implemented by the agent',
   skip_check_adv_addr: 'the agent always checks the address list',
   unicast_ttl: 'the agent always sends and expects TTL 255',
-  native_ipv6: 'IPv6 is not supported by the agent yet',
   use_vmac: 'VMAC interfaces are not supported by the agent; VIPs go on the interface',
   vmac_xmit_base: 'VMAC interfaces are not supported by the agent',
 };
@@ -59,7 +59,21 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     dontTrackPrimary: false,
   };
   let advertIntStmt: Stmt | undefined;
+  let versionStmt: Stmt | undefined;
   let nopreemptStmt: Stmt | undefined;
+  // keepalived: the first address (VIP, peer, source) or native_ipv6 decides the family; an
+  // address of the other family is an error (in virtual_ipaddress_excluded both may mix).
+  let family: Family | undefined;
+  const sameFamily = (st: Stmt, ip: string | undefined, what: string): string | undefined => {
+    if (ip === undefined) return undefined;
+    const f = familyOf(ip);
+    if (family === undefined) family = f;
+    else if (f !== family) {
+      r.err(st, `${what} ${ip} is IPv${f} but vrrp_instance ${name} is IPv${family}`, 'one instance speaks one IP version: put the other family in its own vrrp_instance (or in virtual_ipaddress_excluded)');
+      return undefined;
+    }
+    return ip;
+  };
   for (const s of stmt.block ?? []) {
     const k = s.keyword;
     switch (k) {
@@ -81,15 +95,20 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'version': {
         const v = r.num(s, 2, 3, { integer: true });
         if (v !== undefined) inst.version = v as 2 | 3;
+        versionStmt = s;
         break;
       }
+      case 'native_ipv6':
+        if (family === 4) r.err(s, `vrrp_instance ${name} already has IPv4 addresses`, 'native_ipv6 is for an instance whose addresses are IPv6');
+        else family = 6;
+        break;
       case 'authentication': readAuth(s, inst, r); break;
       case 'virtual_ipaddress':
       case 'virtual_ipaddress_excluded': {
         const list = k === 'virtual_ipaddress' ? inst.vips : inst.vipsExcluded;
         for (const line of s.block ?? []) {
           const v = r.vip(line);
-          if (v) list.push(v);
+          if (v && (k === 'virtual_ipaddress_excluded' || sameFamily(line, v.address, 'VIP'))) list.push(v);
         }
         break;
       }
@@ -100,12 +119,14 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'nopreempt': inst.preempt = false; nopreemptStmt = s; break;
       case 'preempt': inst.preempt = true; break;
       case 'preempt_delay': inst.preemptDelaySec = r.num(s, 0, 1000); break;
-      case 'unicast_src_ip': inst.unicastSrcIp = r.ipv4(s, r.word(s) ?? ''); break;
-      case 'mcast_src_ip': inst.mcastSrcIp = r.ipv4(s, r.word(s) ?? ''); break;
+      case 'unicast_src_ip': inst.unicastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
+      case 'mcast_src_ip': inst.mcastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
       case 'unicast_peer':
-        for (const line of s.block ?? []) for (const w of [line.keyword, ...line.args.map((t) => t.text)]) {
-          const ip = r.ipv4(line, w);
+        for (const line of s.block ?? []) {
+          // keepalived 2.2: `ADDRESS [min_ttl N] [max_ttl N]`; the agent always wants TTL 255.
+          const ip = sameFamily(line, r.ip(line, line.keyword), 'unicast_peer');
           if (ip) inst.unicastPeers.push(ip);
+          if (line.args.length > 0) r.note(line, `${line.keyword}: '${line.args.map((t) => t.text).join(' ')}' ignored; the agent wants TTL 255 from every peer`);
         }
         break;
       case 'notify': inst.notify.any = r.rest(s); break;
@@ -127,6 +148,16 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
   if (!inst.interface) r.fail(stmt, 'conf-missing', `vrrp_instance ${name} has no interface`, 'add `interface eth0` (the interface VRRP runs on)');
   if (inst.vrid === undefined && !(stmt.block ?? []).some((s) => s.keyword === 'virtual_router_id')) {
     r.fail(stmt, 'conf-missing', `vrrp_instance ${name} has no virtual_router_id`, 'add `virtual_router_id 51` (1–255, the same on every router of this VIP)');
+  }
+  inst.family = family ?? 4;
+  if (inst.family === 6) {
+    // keepalived: IPv6 instances speak VRRPv3 whatever vrrp_version says globally.
+    if (versionStmt && inst.version === 2) r.err(versionStmt, `VRRPv2 is IPv4 only; vrrp_instance ${name} is IPv6`, 'use `version 3` (or leave version out)');
+    inst.version = 3;
+    const first = inst.vips[0];
+    if (first && inst.unicastPeers.length === 0 && !isLinkLocal6(first.address)) {
+      r.note(first, `${first.address}: RFC 5798 §5.2.9 wants a link-local first IPv6 VIP (keepalived logs this too); accepted`);
+    }
   }
   if (inst.version === 2 && inst.advertIntervalCs! % 100 !== 0 && advertIntStmt) {
     r.err(advertIntStmt, `VRRPv2 carries whole seconds, not ${inst.advertIntervalCs! / 100}`, 'use `version 3` for sub-second adverts');

@@ -1,6 +1,6 @@
 /** The vrrp part of a keepalived.conf, as the agent runs it. Defaults are keepalived 2.2.7's. */
 import type { Where } from '../diagnostics/index.js';
-import type { VrrpVersion } from './packet.js';
+import type { Family, VrrpVersion } from './packet.js';
 
 export interface GlobalDefs {
   routerId?: string;
@@ -66,6 +66,8 @@ export interface InstanceConf {
   priority: number;
   advertIntervalCs: number;
   version: VrrpVersion;
+  /** IPv4 or IPv6, from the first address (keepalived's rule) or native_ipv6; IPv6 is VRRPv3 only. */
+  family: Family;
   /** VRRPv2 PASS; a secret: never printed. */
   authPass?: string;
   vips: VipConf[];
@@ -74,6 +76,7 @@ export interface InstanceConf {
   trackInterfaces: TrackRef[];
   preempt: boolean;
   preemptDelaySec: number;
+  /** Addresses in canonical form (`canonicalIp`), of the instance's family. */
   unicastSrcIp?: string;
   unicastPeers: string[];
   mcastSrcIp?: string;

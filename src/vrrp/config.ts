@@ -178,7 +178,7 @@ function crossCheck(cfg: AgentConfig, r: Reader): void {
   for (const i of cfg.instances) {
     if (names.has(i.name)) r.diagnostics.push(error('conf-duplicate', `vrrp_instance ${i.name} is defined twice`, i.where));
     names.set(i.name, true);
-    const key = `${i.interface}/${i.version}/${i.vrid}`;
+    const key = `${i.interface}/IPv${i.family}/${i.version}/${i.vrid}`;
     const other = vrids.get(key);
     if (other) {
       r.diagnostics.push(error('conf-vrid-unique', `virtual_router_id ${i.vrid} on ${i.interface} is used by ${other} and ${i.name}`, i.where, 'give each instance on an interface its own VRID'));

@@ -155,3 +155,55 @@ test('sync group members: tracking weights become 0 (FAULT) as in keepalived, un
   assert.deepEqual(kept.diagnostics, []);
   assert.equal(kept.config!.instances[0]!.trackScripts[0]!.weight, undefined, 'the script\'s own -50 applies');
 });
+
+test('dual stack: one instance per family, IPv6 is VRRPv3 whatever vrrp_version says, addresses canonical', () => {
+  const r = loadConfig(f('dual-stack.conf'));
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  assert.deepEqual(r.diagnostics, []);
+  const [v4, v6, v6u] = r.config.instances;
+  assert.deepEqual([v4!.family, v4!.version, v4!.authPass], [4, 2, 's3cret']);
+  assert.deepEqual([v6!.family, v6!.version, v6!.vrid], [6, 3, 51]);
+  assert.deepEqual(v6!.vips.map((v) => [v.address, v.prefix, v.dev]), [['fe80::51:1', 64, undefined], ['2001:db8::100', 64, 'eth0']]);
+  assert.deepEqual(v6!.vipsExcluded.map((v) => [v.address, v.prefix]), [['198.18.0.200', 32]], 'excluded VIPs may be of the other family');
+  assert.deepEqual([v6u!.family, v6u!.version, v6u!.unicastSrcIp, v6u!.unicastPeers], [6, 3, '2001:db8:1::11', ['2001:db8:1::12', '2001:db8:1::13']]);
+  assert.deepEqual(v6u!.vips.map((v) => [v.address, v.prefix]), [['2001:db8:1::100', 128]], 'an IPv6 VIP without a prefix is a /128');
+});
+
+test('IPv6 mistakes: mixed families, VRRPv2, zones, prefixes — each with its line and a hint', () => {
+  const conf = [
+    'vrrp_instance MIX {',        // 1
+    '  interface eth0',           // 2
+    '  virtual_router_id 1',      // 3
+    '  virtual_ipaddress {',      // 4
+    '    198.18.0.100',           // 5
+    '    2001:db8::100',          // 6
+    '  }',                        // 7
+    '  native_ipv6',              // 8
+    '}',                          // 9
+    'vrrp_instance V2 {',         // 10
+    '  interface eth0',           // 11
+    '  virtual_router_id 2',      // 12
+    '  version 2',                // 13
+    '  virtual_ipaddress {',      // 14
+    '    2001:db8::100/129',      // 15
+    '    2001:db8::101/64 label eth0:x', // 16
+    '  }',                        // 17
+    '  unicast_peer {',           // 18
+    '    fe80::2%eth0',           // 19
+    '    198.18.0.12',            // 20
+    '  }',                        // 21
+    '}',                          // 22
+  ].join('\n');
+  const r = parseConfig('/etc/keepalived/keepalived.conf', memFiles({ '/etc/keepalived/keepalived.conf': conf }));
+  const errs = r.diagnostics.filter((d) => d.severity === 'error');
+  const at = (line: number) => errs.filter((d) => d.where.line === line).map((d) => d.message + ' | ' + (d.hint ?? '')).join('\n');
+  assert.match(at(6), /VIP 2001:db8::100 is IPv6 but vrrp_instance MIX is IPv4.*\| one instance speaks one IP version/);
+  assert.match(at(8), /already has IPv4 addresses/);
+  assert.match(at(13), /VRRPv2 is IPv4 only.*\| use `version 3`/);
+  assert.match(at(15), /prefix \/129 is longer than 128/);
+  assert.match(at(19), /'fe80::2%eth0' is not an IP address.*\| leave out the %zone/);
+  assert.match(at(20), /unicast_peer 198.18.0.12 is IPv4 but vrrp_instance V2 is IPv6/);
+  assert.equal(errs.length, 6, errs.map(formatDiagnostic).join('\n'));
+  assert.ok(r.notes.some((n) => n.where.line === 16 && /labels are IPv4 only/.test(n.message)));
+  assert.ok(r.notes.some((n) => n.where.line === 16 && /link-local first IPv6 VIP/.test(n.message)), 'the first VIP that is kept (line 15 was refused) is not link-local');
+});
