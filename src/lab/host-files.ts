@@ -1,6 +1,7 @@
 import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HOST_FILE_MOUNTS, LAB_USER, prepareHostUsers } from './host-users.js';
+import { ipv6Setup } from './ipv6.js';
 import type { LabHostPlan } from './names.js';
 
 /**
@@ -139,8 +140,7 @@ export function initScript(dir: string, h: LabHostPlan, prefixLen: number, keepV
     `hostname ${h.name}`,
     'ip link set lo up',
     `ip addr add ${h.address}/${prefixLen} dev eth0`,
-    // No IPv6 in the lab: no DAD wait, no router solicitations on the bridge.
-    'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 || true',
+    ...ipv6Setup(h.address6),
     'ip link set eth0 up',
     'echo ready',
     'exec sleep infinity </dev/null >/dev/null 2>&1',

@@ -11,6 +11,8 @@ export { labCommand, execInherit } from './exec.js';
 export { preflight, LAB_TOOLS } from './preflight.js';
 export { readState, listLabs, labRoot, labsRoot, type LabState, type LabHostState, type LabEngine } from './state.js';
 export { DEFAULT_LAB_NAME, LAB_NAME_RE, netnsName, bridgeName, vethName, subnetCidr, vipAddress, labVrid, planHosts, type HostRole, type LabHostPlan } from './names.js';
+/** The lab's IPv6 address plan (`lab up --ipv6`): 2001:2:0:<index hex>::/64, hosts mirroring their IPv4 octet. */
+export { LAB_IPV6_PREFIX, subnet6Cidr, address6 } from './ipv6.js';
 export { run, type RunResult } from './run.js';
 export { pidsByNetns, rssKb, pssKb } from './procs.js';
 /** The directories each host has of its own (bind mounts of folders under the lab root). */

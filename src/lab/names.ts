@@ -18,6 +18,8 @@ export interface LabHostPlan {
   netns: string;
   vethHost: string;
   address: string;
+  /** Its 2001:2::/48 address, only in a lab brought up with IPv6 (see ipv6.ts). */
+  address6?: string;
 }
 
 /** Directors take .11–.19, VIPs .100–.109, realservers .21–.99 then .110–.254. */

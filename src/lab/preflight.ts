@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/index.js';
 
@@ -42,4 +42,11 @@ export function preflight(uid = process.getuid?.() ?? 0, find = findBinary): Dia
       `install the Debian packages: apt-get install ${pkgs.join(' ')} (or run make deps)`));
   }
   return out;
+}
+
+/** `lab up --ipv6` needs a kernel with IPv6 (`ipv6.disable=1` at boot removes /proc/sys/net/ipv6). */
+export function ipv6Preflight(present = existsSync('/proc/sys/net/ipv6')): Diagnostic[] {
+  if (present) return [];
+  return [error('lab-no-ipv6', '--ipv6: this kernel has no IPv6 (/proc/sys/net/ipv6 is missing)', { key: '--ipv6' },
+    'it was booted with ipv6.disable=1: drop that from the kernel command line, or bring the lab up without --ipv6')];
 }

@@ -17,6 +17,8 @@ export interface LabHostState {
   name: string;
   role: HostRole;
   address: string;
+  /** Its IPv6 address (a lab up with `--ipv6`; absent otherwise and in older state files). */
+  address6?: string;
   netns: string;
   /** Host-side veth on the bridge (the peer is `eth0` inside the namespace). */
   veth: string;
@@ -53,8 +55,10 @@ export interface LabState {
   index: number;
   subnet: string;
   bridge: string;
-  admin: { netns: string; veth: string; address: string };
+  admin: { netns: string; veth: string; address: string; address6?: string };
   vips: string[];
+  /** The lab's IPv6 /64 and IPv6 VIPs, when up with `--ipv6` (absent: IPv6 is disabled everywhere). */
+  ipv6?: { subnet: string; vips: string[] };
   vrid: number;
   engine: LabEngine;
   /** `ansible_user` of the lab's inventory: root (absent in older state files) or the lab user, with become. */

@@ -8,6 +8,8 @@ export interface LabHostStatus {
   name: string;
   role: LabHostState['role'];
   address: string;
+  /** Its IPv6 address, in a lab up with `--ipv6`. */
+  address6?: string;
   netns: string;
   /** The namespace-holding init still runs: the host exists. */
   up: boolean;
@@ -30,7 +32,9 @@ export interface LabStatus {
   privateKey: string;
   knownHosts: string;
   vips: string[];
-  /** VIP → hosts holding it now (more than one: split brain; none: nobody). */
+  /** The IPv6 /64 and IPv6 VIPs of a lab up with `--ipv6`. */
+  ipv6?: LabState['ipv6'];
+  /** VIP (IPv4, and IPv6 with `--ipv6`) → hosts holding it now (more than one: split brain; none: nobody). */
   vipHolders: Record<string, string[]>;
   hosts: LabHostStatus[];
 }
@@ -47,12 +51,16 @@ async function procName(pid: number): Promise<string | null> {
   return comm;
 }
 
-/** `ip -j addr` of one namespace: addresses other than loopback and the host's own. */
-async function extraAddresses(netns: string, own: string): Promise<string[]> {
-  const r = await run('ip', ['-n', netns, '-j', '-4', 'addr']);
+/**
+ * `ip -j addr` of one namespace: addresses other than loopback and the host's own. IPv6 is asked
+ * only in a lab that has it; the kernel's link-local (fe80::, scope link) is the host's own too.
+ */
+async function extraAddresses(netns: string, own: readonly string[], ipv6: boolean): Promise<string[]> {
+  const r = await run('ip', ['-n', netns, '-j', ...(ipv6 ? [] : ['-4']), 'addr']);
   if (r.code !== 0) return [];
-  const links = JSON.parse(r.stdout || '[]') as { ifname: string; addr_info?: { local: string }[] }[];
-  return links.filter((l) => l.ifname !== 'lo').flatMap((l) => (l.addr_info ?? []).map((a) => a.local)).filter((a) => a !== own);
+  const links = JSON.parse(r.stdout || '[]') as { ifname: string; addr_info?: { local: string; family: string; scope: string }[] }[];
+  return links.filter((l) => l.ifname !== 'lo').flatMap((l) => l.addr_info ?? [])
+    .filter((a) => !own.includes(a.local) && !(a.family === 'inet6' && a.scope === 'link')).map((a) => a.local);
 }
 
 export async function hostStatus(s: LabState, pids: Map<string, number[]>, h: LabHostState, withAddresses: boolean): Promise<LabHostStatus> {
@@ -62,10 +70,10 @@ export async function hostStatus(s: LabState, pids: Map<string, number[]>, h: La
     if (n) (processes[n] ??= []).push(pid);
   }
   return {
-    name: h.name, role: h.role, address: h.address, netns: h.netns,
+    name: h.name, role: h.role, address: h.address, ...(h.address6 ? { address6: h.address6 } : {}), netns: h.netns,
     up: await aliveIn(h.initPid, h.netns),
     processes,
-    extraAddresses: withAddresses ? await extraAddresses(h.netns, h.address) : [],
+    extraAddresses: withAddresses ? await extraAddresses(h.netns, [h.address, ...(h.address6 ? [h.address6] : [])], s.ipv6 !== undefined) : [],
   };
 }
 
@@ -77,12 +85,12 @@ export async function labStatus(name = DEFAULT_LAB_NAME): Promise<LabStatus | nu
   // VIPs live on directors; asking realservers too would cost a process per host.
   const hosts = await Promise.all(s.hosts.map((h) => hostStatus(s, pids, h, h.role === 'director')));
   const vipHolders: Record<string, string[]> = {};
-  for (const vip of s.vips) vipHolders[vip] = hosts.filter((h) => h.extraAddresses.includes(vip)).map((h) => h.name);
+  for (const vip of [...s.vips, ...(s.ipv6?.vips ?? [])]) vipHolders[vip] = hosts.filter((h) => h.extraAddresses.includes(vip)).map((h) => h.name);
   const degraded = s.status === 'up' && hosts.some((h) => !h.up);
   return {
     name: s.name, state: degraded ? 'degraded' : s.status, subnet: s.subnet, bridge: s.bridge, admin: s.admin,
     engine: s.engine, vrid: s.vrid, inventory: s.inventory, privateKey: s.privateKey, knownHosts: s.knownHosts,
-    vips: s.vips, vipHolders, hosts,
+    vips: s.vips, ...(s.ipv6 ? { ipv6: s.ipv6 } : {}), vipHolders, hosts,
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimit } from '../async/index.js';
 import { error, type Diagnostic, type Result } from '../diagnostics/index.js';
@@ -9,11 +9,12 @@ import { startHost } from './host-start.js';
 import { LAB_LOGIN_USERS, LAB_USER } from './host-users.js';
 import { generateHostKey, generateUserKey, writeKnownHosts } from './keys.js';
 import { writeInventory } from './inventory-files.js';
+import { address6, ipv6Setup, subnet6Cidr } from './ipv6.js';
 import {
   ADMIN_HOST, adminAddress, bridgeName, DEFAULT_LAB_NAME, labVrid, LAB_NAME_RE, MAX_DIRECTORS, MAX_REALSERVERS,
   netnsName, planHosts, subnetCidr, vethName, vipAddress,
 } from './names.js';
-import { preflight } from './preflight.js';
+import { ipv6Preflight, preflight } from './preflight.js';
 import { aliveIn } from './procs.js';
 import { LabStepError, must } from './run.js';
 import { labRoot, listLabs, readState, stateWriter, writeState, type LabEngine, type LabState } from './state.js';
@@ -29,6 +30,11 @@ export interface LabUpOptions {
    * which then logs in and becomes root through sudo (`ansible_become: true`).
    */
   user?: string;
+  /**
+   * Keep IPv6 on in every namespace (DAD off, no router solicitations) and give each host and
+   * VIP an address in 2001:2:0:<index hex>::/64 (see ipv6.ts). Off (default): IPv6 disabled.
+   */
+  ipv6?: boolean;
   /** Hosts brought up at once (default 8). */
   forks?: number;
   /** The lab belongs to this process (a test run): `reapOrphanLabs` removes it once it is gone. */
@@ -74,7 +80,7 @@ export function pidRuns(pid: number): boolean {
  * on realservers), keys, known_hosts and inventory. A failure midway removes what was created.
  */
 export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
-  const diagnostics = [...validateUpOptions(o), ...preflight()];
+  const diagnostics = [...validateUpOptions(o), ...preflight(), ...(o.ipv6 ? ipv6Preflight() : [])];
   if (diagnostics.length) return { ok: false, diagnostics };
   const name = o.name ?? DEFAULT_LAB_NAME;
   const say = o.onProgress ?? (() => {});
@@ -99,13 +105,16 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
     await labDown(name);
     return { ok: false, diagnostics: [error('lab-no-subnet', e.message, { key: '--name' }, 'remove labs you no longer need: hafleet lab down --name N')] };
   }
-  const plans = planHosts(name, index, o.directors ?? 2, o.realservers ?? 2);
+  const v6 = (ipv4: string) => (o.ipv6 ? { address6: address6(index, ipv4) } : {});
+  const plans = planHosts(name, index, o.directors ?? 2, o.realservers ?? 2).map((h) => ({ ...h, ...v6(h.address) }));
+  const vips = [vipAddress(index)];
   const s: LabState = {
     version: 1, name, status: 'creating', upPid: process.pid, ...(o.ownerPid ? { ownerPid: o.ownerPid } : {}), createdAt: new Date().toISOString(),
     index, subnet: subnetCidr(index), bridge: bridgeName(name),
-    admin: { netns: netnsName(name, ADMIN_HOST), veth: vethName(name, 'a'), address: adminAddress(index) },
-    vips: [vipAddress(index)], vrid: labVrid(index), engine: o.engine ?? 'keepalived', loginUser: o.user ?? 'root',
-    hosts: plans.map((h) => ({ name: h.name, role: h.role, address: h.address, netns: h.netns, veth: h.vethHost, dir: hostDir(root, h.name) })),
+    admin: { netns: netnsName(name, ADMIN_HOST), veth: vethName(name, 'a'), address: adminAddress(index), ...v6(adminAddress(index)) },
+    vips, ...(o.ipv6 ? { ipv6: { subnet: subnet6Cidr(index), vips: vips.map((v) => address6(index, v)) } } : {}),
+    vrid: labVrid(index), engine: o.engine ?? 'keepalived', loginUser: o.user ?? 'root',
+    hosts: plans.map((h) => ({ name: h.name, role: h.role, address: h.address, ...(h.address6 ? { address6: h.address6 } : {}), netns: h.netns, veth: h.vethHost, dir: hostDir(root, h.name) })),
     root, inventory: join(root, 'inventory', 'hosts.yml'), privateKey: join(root, 'id_ed25519'), knownHosts: join(root, 'known_hosts'),
   };
   // Written before anything exists, so a crash from here on leaves a list of what to remove.
@@ -126,20 +135,26 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
 
 async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: LabUpOptions, say: (l: string) => void): Promise<void> {
   const check = () => { if (o.signal?.aborted) throw new LabStepError('interrupted'); };
-  say(`lab ${s.name}: ${s.subnet} on bridge ${s.bridge}, ${plans.length} hosts`);
-  const links = [
+  say(`lab ${s.name}: ${s.subnet}${s.ipv6 ? ` and ${s.ipv6.subnet}` : ''} on bridge ${s.bridge}, ${plans.length} hosts`);
+  const ends = [{ netns: s.admin.netns, vethHost: s.admin.veth }, ...plans];
+  const adds = [
     `link add ${s.bridge} type bridge forward_delay 0 mcast_snooping 0`,
-    `link set ${s.bridge} up`,
-    ...[{ netns: s.admin.netns, vethHost: s.admin.veth }, ...plans].flatMap((h) => [
-      `netns add ${h.netns}`,
-      `link add ${h.vethHost} type veth peer name eth0 netns ${h.netns}`,
-      `link set ${h.vethHost} master ${s.bridge} up`,
-    ]),
+    ...ends.flatMap((h) => [`netns add ${h.netns}`, `link add ${h.vethHost} type veth peer name eth0 netns ${h.netns}`]),
   ];
-  await must('ip', ['-batch', '-'], { input: links.join('\n') + '\n' });
+  const ups = [`link set ${s.bridge} up`, ...ends.map((h) => `link set ${h.vethHost} master ${s.bridge} up`)];
+  if (!s.ipv6) {
+    await must('ip', ['-batch', '-'], { input: [...adds, ...ups].join('\n') + '\n' });
+  } else {
+    // The bridge and its ports (in this machine's namespace) stay a plain switch: with IPv6 they
+    // would take link-local addresses through which lab hosts could reach the machine's own
+    // services, and could take a router advertisement sent on the lab's wire.
+    await must('ip', ['-batch', '-'], { input: adds.join('\n') + '\n' });
+    await Promise.all([s.bridge, ...ends.map((h) => h.vethHost)].map((l) => writeFile(`/proc/sys/net/ipv6/conf/${l}/disable_ipv6`, '1')));
+    await must('ip', ['-batch', '-'], { input: ups.join('\n') + '\n' });
+  }
   check();
   await must('ip', ['netns', 'exec', s.admin.netns, 'sh', '-ec',
-    `echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 || true; ip link set lo up; ip addr add ${s.admin.address}/24 dev eth0; ip link set eth0 up`]);
+    [...ipv6Setup(s.admin.address6), 'ip link set lo up', `ip addr add ${s.admin.address}/24 dev eth0`, 'ip link set eth0 up'].join('; ')]);
 
   const user = await generateUserKey(s.root, s.name);
   const save = stateWriter(s);

@@ -42,6 +42,7 @@ function howTo(s: LabState): string {
   const n = s.name === DEFAULT_LAB_NAME ? '' : ` --name ${s.name}`;
   return [
     `lab ${s.name} is up: ${s.hosts.length} hosts on ${s.subnet}, VIP ${s.vips.join(', ')} (vrid ${s.vrid}, ${s.engine})`,
+    ...(s.ipv6 ? [`IPv6 on: ${s.ipv6.subnet}, admin ${s.admin.address6}, VIP ${s.ipv6.vips.join(', ')}; hosts keep their IPv4 host number (${s.hosts[0]?.name} ${s.hosts[0]?.address6})`] : []),
     `inventory: ${s.inventory}`,
     'use it from the lab\'s admin namespace (no route off this machine):',
     `  hafleet lab exec${n} -- hafleet plan -i ${s.inventory}`,
@@ -57,17 +58,20 @@ function printStatus(st: LabStatus): void {
   const color = useColor(process.stdout);
   const lines = [`lab ${st.name} (${st.state}) ${st.subnet} bridge ${st.bridge} admin ${st.admin.address} engine ${st.engine} vrid ${st.vrid}`,
     `inventory ${st.inventory}`];
-  for (const vip of st.vips) {
+  if (st.ipv6) lines.push(`ipv6 ${st.ipv6.subnet} admin ${st.admin.address6 ?? '-'}`);
+  for (const vip of [...st.vips, ...(st.ipv6?.vips ?? [])]) {
     const holders = st.vipHolders[vip] ?? [];
     const who = holders.length === 0 ? paint('nobody', 'yellow', color) : holders.length > 1 ? paint(`${holders.join(', ')} (split brain)`, 'red', color) : paint(holders[0]!, 'green', color);
     lines.push(`VIP ${vip} held by ${who}`);
   }
   lines.push('');
-  lines.push(['host', 'role', 'address', 'state', 'processes'].map((h, i) => h.padEnd([8, 11, 16, 6][i] ?? 0)).join(''));
+  // The address6 column only in a lab with IPv6: the table of an ordinary lab stays as it was.
+  const v6 = (a: string | undefined) => (st.ipv6 ? (a ?? '-').padEnd(20) : '');
+  lines.push(`${'host'.padEnd(8)}${'role'.padEnd(11)}${'address'.padEnd(16)}${v6('address6')}${'state'.padEnd(6)}processes`);
   for (const h of st.hosts) {
     const procs = Object.entries(h.processes).map(([n, p]) => `${n}(${p.join(',')})`).join(' ') || '-';
     const extra = h.extraAddresses.length ? ` +${h.extraAddresses.join(' +')}` : '';
-    lines.push(`${h.name.padEnd(8)}${h.role.padEnd(11)}${h.address.padEnd(16)}${(h.up ? 'up' : paint('DOWN', 'red', color)).padEnd(6)}${procs}${extra}`);
+    lines.push(`${h.name.padEnd(8)}${h.role.padEnd(11)}${h.address.padEnd(16)}${v6(h.address6)}${(h.up ? 'up' : paint('DOWN', 'red', color)).padEnd(6)}${procs}${extra}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -83,10 +87,11 @@ export function register(program: Command): void {
     .addOption(new Option('--engine <engine>', 'VRRP engine written into the inventory').choices(['keepalived', 'agent']).default('keepalived'))
     .option('--forks <n>', 'hosts created at once', '8')
     .addOption(new Option('--user <user>', 'ansible_user of the inventory: root, or the non-root hafleet with become (sudo)').choices(['root', 'hafleet']).default('root'))
-    .action(async (o: { name: string; directors: string; realservers: string; engine: LabEngine; forks: string; user: string }) => {
+    .option('--ipv6', 'keep IPv6 on (no DAD, no router solicitations): link-local, and 2001:2:0:<index hex>::/64 from the benchmarking prefix 2001:2::/48 (lb1 …::11, VIP …::100); default: IPv6 disabled')
+    .action(async (o: { name: string; directors: string; realservers: string; engine: LabEngine; forks: string; user: string; ipv6?: boolean }) => {
       const started = performance.now();
       const r = await labUp({
-        name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine, user: o.user,
+        name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine, user: o.user, ipv6: o.ipv6,
         forks: Math.max(1, int(o.forks) || 8), signal: globalThis.hafleetAbort, onProgress: info,
       });
       if (!r.ok) fail(r.diagnostics);
