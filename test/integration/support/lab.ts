@@ -27,6 +27,8 @@ export interface LabOptions {
   engine?: LabEngine;
   /** The inventory's ansible_user: root (default) or `hafleet`, the lab's non-root user, with become. */
   user?: string;
+  /** IPv6 on in every namespace, with 2001:2:0:<index hex>::/64 addresses (`lab up --ipv6`). */
+  ipv6?: boolean;
 }
 
 export interface ExecOptions {
@@ -44,6 +46,9 @@ export interface TestLab {
   /** The first VIP (`.100` of the lab's /24) and all of them. */
   vip: string;
   vips: string[];
+  /** With `ipv6`: the first IPv6 VIP (`::100` of the lab's /64) and all of them; undefined without. */
+  vip6?: string;
+  vips6?: string[];
   hosts: { name: string; role: 'director' | 'realserver'; address: string }[];
   state: LabState;
   /** Runs `cmd args` in the admin namespace (no default route): curl, ssh, the hafleet CLI. */
@@ -101,7 +106,7 @@ export async function startLab(name?: string, opts: LabOptions = {}): Promise<Te
   for (let attempt = 0; ; attempt++) {
     const candidate = name ?? uniqueLabName();
     live.add(candidate);
-    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine, user: opts.user, ownerPid: process.pid });
+    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine, user: opts.user, ipv6: opts.ipv6, ownerPid: process.pid });
     if (r.ok) return handle(candidate, r.value);
     live.delete(candidate);
     const taken = r.diagnostics.some((d) => d.code === 'lab-exists' || d.code === 'lab-busy');
@@ -125,6 +130,8 @@ function handle(name: string, s: LabState): TestLab {
     knownHosts: s.knownHosts,
     vip: s.vips[0]!,
     vips: [...s.vips],
+    vip6: s.ipv6?.vips[0],
+    vips6: s.ipv6 ? [...s.ipv6.vips] : undefined,
     hosts: s.hosts.map((h) => ({ name: h.name, role: h.role, address: h.address })),
     state: s,
     adminExec: (cmd, args = [], o) => inNs(undefined, [cmd, ...args], o),
