@@ -1,8 +1,11 @@
 /**
  * A two-router VRRP lab of our own for the agent's integration tests and benchmarks: network
- * namespaces `hf-ag<pid><tag>-a|b` on a bridge `hfag<pid><tag>`, 198.18.250.1 and .2. Runs the
- * agent or a real keepalived in each, watches VIP placement with `ip -n NS -j addr`, and tears
- * down exactly what it created (processes by pid, then links and namespaces by name).
+ * namespaces `hf-ag<pid><tag>-a|b` on a bridge `hfag<pid><tag>`, 198.18.250.1 and .2; for IPv6
+ * the link-local fe80::1 and fe80::2 (set by hand, so tests know them; DAD and router
+ * solicitations off, so they are usable at once and the bridge stays quiet) and 2001:2:0:250::1
+ * and ::2 from the benchmarking prefix (RFC 5180). Runs the agent or a real keepalived in each,
+ * watches VIP placement with `ip -n NS -j addr`, and tears down exactly what it created
+ * (processes by pid, then links and namespaces by name).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 export type Node = 'a' | 'b';
 export const ADDR: Record<Node, string> = { a: '198.18.250.1', b: '198.18.250.2' };
+/** Each router's IPv6 link-local address: the source of its IPv6 adverts. */
+export const LL6: Record<Node, string> = { a: 'fe80::1', b: 'fe80::2' };
+/** Each router's global IPv6 address (for unicast peers). */
+export const GA6: Record<Node, string> = { a: '2001:2:0:250::1', b: '2001:2:0:250::2' };
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface Proc {
@@ -60,6 +67,9 @@ export class VrrpLab {
       const ns = this.ns(n);
       sh('ip', ['netns', 'add', ns]);
       this.created.ns.push(ns);
+      // Before eth0 exists, so it inherits them: no DAD, no solicitations, no automatic link-local.
+      sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.default.router_solicitations=0',
+        'net.ipv6.conf.default.addr_gen_mode=1', 'net.ipv6.conf.default.disable_ipv6=0']);
       const host = `v${process.pid}${this.tag}${n}`;
       sh('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
       this.created.links.push(host);
@@ -67,6 +77,8 @@ export class VrrpLab {
       sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
       sh('ip', ['-n', ns, 'addr', 'add', `${ADDR[n]}/24`, 'dev', 'eth0']);
+      sh('ip', ['-n', ns, 'addr', 'add', `${LL6[n]}/64`, 'dev', 'eth0', 'nodad']);
+      sh('ip', ['-n', ns, 'addr', 'add', `${GA6[n]}/64`, 'dev', 'eth0', 'nodad']);
     }
   }
 
@@ -145,9 +157,21 @@ export class VrrpLab {
     p.child.kill('SIGTERM');
   }
 
+  /** Addresses on the router's eth0 besides its own (IPv4 first, as `ip` lists them). */
   vipsOn(n: Node): string[] {
     const j = JSON.parse(sh('ip', ['-n', this.ns(n), '-j', 'addr', 'show', 'dev', 'eth0'])) as { addr_info: { family: string; local: string; label?: string }[] }[];
-    return (j[0]?.addr_info ?? []).filter((a) => a.family === 'inet' && a.local !== ADDR[n]).map((a) => a.local);
+    const own = new Set([ADDR[n], LL6[n], GA6[n]]);
+    return (j[0]?.addr_info ?? []).filter((a) => (a.family === 'inet' || a.family === 'inet6') && !own.has(a.local)).map((a) => a.local);
+  }
+
+  /** The MAC address of a router's eth0. */
+  mac(n: Node): string {
+    return (JSON.parse(sh('ip', ['-n', this.ns(n), '-j', 'link', 'show', 'dev', 'eth0'])) as { address: string }[])[0]!.address;
+  }
+
+  /** Run a command inside a router's namespace. */
+  exec(n: Node, cmd: string, args: string[]): string {
+    return sh('ip', ['netns', 'exec', this.ns(n), cmd, ...args]);
   }
 
   holders(vip: string): Node[] {
@@ -204,7 +228,9 @@ export async function waitFor(pred: () => boolean, timeoutMs: number, pollMs = 1
 }
 
 /** A keepalived.conf both speakers run (the agent reads keepalived's own format). */
-export function vrrpConf(o: { name?: string; vrid: number; priority: number; version: 2 | 3; advertInt: number; authPass?: string; nopreempt?: boolean; vip: string; state?: 'MASTER' | 'BACKUP' }): string {
+export function vrrpConf(o: { name?: string; vrid: number; priority: number; version: 2 | 3; advertInt: number; authPass?: string; nopreempt?: boolean; vip: string; state?: 'MASTER' | 'BACKUP'; unicast?: { src: string; peer: string } }): string {
+  // IPv6: a /64 on the link, no label (labels are IPv4 only).
+  const vipLine = o.vip.includes(':') ? `${o.vip}/64 dev eth0` : `${o.vip}/24 dev eth0 label eth0:vip`;
   return [
     'global_defs {',
     `    router_id hfag_${o.priority}`,
@@ -218,8 +244,9 @@ export function vrrpConf(o: { name?: string; vrid: number; priority: number; ver
     `    advert_int ${o.advertInt}`,
     ...(o.nopreempt ? ['    nopreempt'] : []),
     ...(o.authPass ? ['    authentication {', '        auth_type PASS', `        auth_pass ${o.authPass}`, '    }'] : []),
+    ...(o.unicast ? [`    unicast_src_ip ${o.unicast.src}`, '    unicast_peer {', `        ${o.unicast.peer}`, '    }'] : []),
     '    virtual_ipaddress {',
-    `        ${o.vip}/24 dev eth0 label eth0:vip`,
+    `        ${vipLine}`,
     '    }',
     '    garp_master_delay 1',
     '}',

@@ -4,7 +4,7 @@
  * deadline it fired at, not from "now", so adverts do not drift (setInterval drifts ≈ 2 ms a
  * tick at 0.1 s).
  */
-import { decodePacket, encodeAdvert, VRRP_MCAST_GROUP } from './packet.js';
+import { decodePacket, encodeAdvert, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from './packet.js';
 import { initialMachine, step, type Action, type MachineEvent, type MachineState, type TimerName, type Transition } from './machine.js';
 import type { InstanceConf, VipConf } from './config-types.js';
 import type { Logger } from './log.js';
@@ -48,8 +48,11 @@ export class InstanceRunner {
    * timers it arms count from then, so a busy main thread does not stretch Master_Down_Interval.
    */
   receive(packet: Uint8Array, at = this.io.now()): void {
-    const r = decodePacket(packet, { authPass: this.conf.version === 2 ? this.conf.authPass : undefined });
-    if (r.ok) this.feed({ kind: 'advert', advert: r.advert, src: r.envelope.src }, Math.min(at, this.io.now()));
+    const unicast = this.conf.unicastPeers.length > 0;
+    const r = decodePacket(packet, { authPass: this.conf.version === 2 ? this.conf.authPass : undefined, anyTtl: unicast });
+    // Unicast: only a listed peer may speak for this router (what keepalived's check_unicast_src does).
+    if (r.ok && unicast && !this.conf.unicastPeers.includes(r.envelope.src)) this.feed({ kind: 'drop', reason: 'unknown-unicast-src' });
+    else if (r.ok) this.feed({ kind: 'advert', advert: r.advert, src: r.envelope.src }, Math.min(at, this.io.now()));
     else this.feed({ kind: 'drop', reason: r.reason });
   }
 
@@ -142,7 +145,7 @@ export class InstanceRunner {
 
   private sendAdvert(priority: number): void {
     const c = this.conf;
-    const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [VRRP_MCAST_GROUP];
+    const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [c.family === 6 ? VRRP_MCAST_GROUP6 : VRRP_MCAST_GROUP];
     for (const dst of dsts) {
       const payload = encodeAdvert(
         { version: c.version, vrid: c.vrid, priority, advertIntervalCs: c.advertIntervalCs, addresses: this.m.params.vips },

@@ -15,6 +15,7 @@ import { openVrrpSocket, type RxPacket, type VrrpSocket } from './io/vrrp-socket
 import { openAddrOps, type AddrOps } from './io/netlink-addr.js';
 import { openGarp, type Garp } from './io/garp.js';
 import { runNotify, runScript } from './io/scripts.js';
+import { canonicalIp, isLinkLocal6, payloadOffset, type Family } from './packet.js';
 import { buildStatus, writeStatus, type AgentStatus } from './status.js';
 
 export interface AgentOptions {
@@ -39,12 +40,20 @@ interface ScriptTracker {
 
 const now = () => performance.timeOrigin + performance.now();
 
-export function ipv4AddrsOf(ifname: string): string[] {
-  return (os.networkInterfaces()[ifname] ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address);
+/**
+ * Candidate source addresses of an interface: its IPv4 addresses, or for IPv6 its link-local
+ * ones (RFC 5798 §5.1.2.1: the source of an IPv6 advert is the interface's link-local address,
+ * which is also what keepalived uses).
+ */
+export function addrsOf(ifname: string, family: Family): string[] {
+  return (os.networkInterfaces()[ifname] ?? [])
+    .filter((a) => (family === 6 ? a.family === 'IPv6' && isLinkLocal6(a.address) : a.family === 'IPv4'))
+    .map((a) => canonicalIp(a.address.split('%')[0]!) ?? a.address);
 }
 
-function allIpv4(): Set<string> {
-  return new Set(Object.values(os.networkInterfaces()).flatMap((l) => (l ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address)));
+/** Every address on the host, canonical, both families: VIPs a killed earlier run left behind. */
+function allAddrs(): Set<string> {
+  return new Set(Object.values(os.networkInterfaces()).flatMap((l) => (l ?? []).map((a) => canonicalIp(a.address.split('%')[0]!) ?? a.address)));
 }
 
 function operUp(ifname: string): boolean {
@@ -78,7 +87,7 @@ export class Agent {
   async start(): Promise<void> {
     this.pollInterfaces(false);
     this.startScripts();
-    const present = allIpv4();
+    const present = allAddrs();
     const runners = this.cfg.instances.map((c) => this.addInstance(c, present));
     if (!runners.some(Boolean)) throw new Error('no vrrp_instance could start (see the errors above)');
     await Promise.all([...this.sockets.values()].map((e) => e.sock.ready));
@@ -90,9 +99,10 @@ export class Agent {
 
   /** Set up an instance; the caller feeds `startup` once its socket listens. */
   private addInstance(c: InstanceConf, present: ReadonlySet<string>): InstanceRunner | undefined {
-    const primary = choosePrimaryIp(c, ipv4AddrsOf(c.interface));
+    const primary = choosePrimaryIp(c, addrsOf(c.interface, c.family));
     if (!primary) {
-      this.o.log.log('error', `${c.name}: interface ${c.interface} has no IPv4 address; instance not started`, { instance: c.name });
+      const what = c.family === 6 ? 'IPv6 link-local address (is IPv6 disabled on it? see net.ipv6.conf.' + c.interface + '.disable_ipv6)' : 'IPv4 address';
+      this.o.log.log('error', `${c.name}: interface ${c.interface} has no ${what}; instance not started`, { instance: c.name });
       return undefined;
     }
     let sock: SocketEntry;
@@ -140,13 +150,13 @@ export class Agent {
   /** Route a packet to the instance of its VRID; the instance's codec + machine count the rest. */
   private dispatch(e: SocketEntry, p: RxPacket): void {
     const b = p.packet;
-    const ihl = ((b[0] ?? 0) & 0x0f) * 4;
-    if (b.length < ihl + 8) {
+    const off = payloadOffset(b);
+    if (b.length < off + 8) {
       e.undecodable++;
       return;
     }
-    const version = b[ihl]! >> 4;
-    const vrid = b[ihl + 1]!;
+    const version = b[off]! >> 4;
+    const vrid = b[off + 1]!;
     const r = e.runners.find((x) => x.conf.vrid === vrid && x.conf.version === version) ?? e.runners.find((x) => x.conf.vrid === vrid);
     if (!r) {
       e.otherVrid++;
@@ -280,11 +290,11 @@ export class Agent {
     const old = this.cfg;
     this.cfg = next;
     this.startScripts();
-    const present = allIpv4();
+    const present = allAddrs();
     for (const c of next.instances) {
       const r = this.runners.get(c.name);
       const oc = old.instances.find((x) => x.name === c.name);
-      const same = r && oc && oc.interface === c.interface && oc.vrid === c.vrid && oc.version === c.version &&
+      const same = r && oc && oc.interface === c.interface && oc.family === c.family && oc.vrid === c.vrid && oc.version === c.version &&
         oc.unicastSrcIp === c.unicastSrcIp && oc.mcastSrcIp === c.mcastSrcIp && (oc.unicastPeers.length === 0) === (c.unicastPeers.length === 0);
       if (r && same) {
         r.reconfigure(c, r.m.params.primaryIp);

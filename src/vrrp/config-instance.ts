@@ -16,7 +16,7 @@ const NOTED: Record<string, string> = {
   garp_lower_prio_repeat: 'not implemented by the agent',
   notify_master_rx_lower_pri: 'not implemented by the agent',
   skip_check_adv_addr: 'the agent always checks the address list',
-  unicast_ttl: 'the agent always sends and expects TTL 255',
+  unicast_ttl: 'the agent always sends TTL 255 and, like keepalived, takes any TTL from a listed unicast peer',
   use_vmac: 'VMAC interfaces are not supported by the agent; VIPs go on the interface',
   vmac_xmit_base: 'VMAC interfaces are not supported by the agent',
 };
@@ -123,10 +123,10 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'mcast_src_ip': inst.mcastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
       case 'unicast_peer':
         for (const line of s.block ?? []) {
-          // keepalived 2.2: `ADDRESS [min_ttl N] [max_ttl N]`; the agent always wants TTL 255.
+          // keepalived 2.2: `ADDRESS [min_ttl N] [max_ttl N]`; the agent checks the source instead.
           const ip = sameFamily(line, r.ip(line, line.keyword), 'unicast_peer');
           if (ip) inst.unicastPeers.push(ip);
-          if (line.args.length > 0) r.note(line, `${line.keyword}: '${line.args.map((t) => t.text).join(' ')}' ignored; the agent wants TTL 255 from every peer`);
+          if (line.args.length > 0) r.note(line, `${line.keyword}: '${line.args.map((t) => t.text).join(' ')}' ignored; the agent takes adverts from listed peers only, whatever their TTL`);
         }
         break;
       case 'notify': inst.notify.any = r.rest(s); break;

@@ -44,7 +44,8 @@ export type DropReason =
   | 'bad-addr-count'
   | 'bad-interval'
   | 'bad-checksum'
-  | 'auth-mismatch';
+  | 'auth-mismatch'
+  | 'unknown-unicast-src';
 
 export type DecodeResult =
   | { ok: true; advert: Advert; envelope: Envelope }
@@ -53,6 +54,12 @@ export type DecodeResult =
 export interface DecodeOptions {
   /** VRRPv2 simple password; undefined = the instance uses no authentication. */
   authPass?: string;
+  /**
+   * Unicast peers: accept any TTL / hop limit. The RFCs' 255 rule guards the multicast group;
+   * keepalived does not apply it to unicast, and sends IPv6 unicast adverts with the kernel's
+   * default hop limit (64). The receiver checks the source against its peer list instead.
+   */
+  anyTtl?: boolean;
 }
 
 export interface EncodeOptions {
@@ -254,7 +261,7 @@ function decodeIpv6(pkt: Uint8Array, o: DecodeOptions): DecodeResult {
   if (pkt[6] !== VRRP_PROTO) return { ok: false, reason: 'bad-protocol', detail: `next header ${pkt[6]}` };
   const envelope: Envelope = { src: bytesToIpv6(pkt, 8), dst: bytesToIpv6(pkt, 24), ttl: pkt[7]! };
   // RFC 5798 §7.1: the hop limit must be 255.
-  if (envelope.ttl !== 255) return { ok: false, reason: 'bad-ttl', detail: `hop limit ${envelope.ttl}` };
+  if (envelope.ttl !== 255 && !o.anyTtl) return { ok: false, reason: 'bad-ttl', detail: `hop limit ${envelope.ttl}` };
   return decodeVrrp(pkt.subarray(40, 40 + plen), envelope, o);
 }
 
@@ -273,7 +280,7 @@ export function decodePacket(pkt: Uint8Array, o: DecodeOptions = {}): DecodeResu
   if (pkt[9] !== VRRP_PROTO) return { ok: false, reason: 'bad-protocol', detail: `protocol ${pkt[9]}` };
   const envelope: Envelope = { src: bytesToIpv4(pkt, 12), dst: bytesToIpv4(pkt, 16), ttl: pkt[8]! };
   // RFC 3768 §7.1 / RFC 5798 §7.1: TTL must be 255, so an advert cannot come from off-link.
-  if (envelope.ttl !== 255) return { ok: false, reason: 'bad-ttl', detail: `TTL ${envelope.ttl}` };
+  if (envelope.ttl !== 255 && !o.anyTtl) return { ok: false, reason: 'bad-ttl', detail: `TTL ${envelope.ttl}` };
   return decodeVrrp(pkt.subarray(ihl, total), envelope, o);
 }
 

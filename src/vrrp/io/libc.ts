@@ -13,6 +13,7 @@ const fns = {
   bind: lib.func('int bind(int fd, const void *addr, uint32_t len)'),
   sendto: lib.func('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)'),
   recv: lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)'),
+  recvmsg: lib.func('intptr_t recvmsg(int fd, void *msg, int flags)'),
   poll: lib.func('int poll(_Inout_ void *fds, unsigned long n, int timeout)'),
   close: lib.func('int close(int fd)'),
   ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *name)'),
@@ -21,6 +22,7 @@ const fns = {
 
 export const C = {
   AF_INET: 2,
+  AF_INET6: 10,
   AF_NETLINK: 16,
   AF_PACKET: 17,
   SOCK_RAW: 3,
@@ -35,6 +37,20 @@ export const C = {
   IP_MULTICAST_TTL: 33,
   IP_MULTICAST_LOOP: 34,
   IP_ADD_MEMBERSHIP: 35,
+  IPPROTO_IPV6: 41,
+  IPV6_CHECKSUM: 7,
+  IPV6_UNICAST_HOPS: 16,
+  IPV6_MULTICAST_IF: 17,
+  IPV6_MULTICAST_HOPS: 18,
+  IPV6_MULTICAST_LOOP: 19,
+  IPV6_JOIN_GROUP: 20,
+  IPV6_RECVPKTINFO: 49,
+  IPV6_PKTINFO: 50,
+  IPV6_RECVHOPLIMIT: 51,
+  IPV6_HOPLIMIT: 52,
+  IPV6_TCLASS: 67,
+  IPV6_FREEBIND: 78,
+  ETH_P_IPV6: 0x86dd,
   NETLINK_ROUTE: 0,
   ETH_P_ARP: 0x0806,
   MSG_DONTWAIT: 0x40,
@@ -116,6 +132,92 @@ export function sockaddrIn(ip: string): Buffer {
   b.writeUInt16LE(C.AF_INET, 0);
   ip.split('.').forEach((p, i) => (b[4 + i] = Number(p)));
   return b;
+}
+
+/** struct sockaddr_in6 (port 0, no flow label); `scopeId` is the ifindex a link-local address needs. */
+export function sockaddrIn6(addr: readonly number[], scopeId = 0): Buffer {
+  const b = Buffer.alloc(28);
+  b.writeUInt16LE(C.AF_INET6, 0);
+  Buffer.from(addr).copy(b, 8);
+  b.writeUInt32LE(scopeId, 24);
+  return b;
+}
+
+/** struct ipv6_mreq { multiaddr, ifindex }. */
+export function ipv6Mreq(group: readonly number[], ifindex: number): Buffer {
+  const b = Buffer.alloc(20);
+  Buffer.from(group).copy(b, 0);
+  b.writeInt32LE(ifindex, 16);
+  return b;
+}
+
+/** One datagram from `recvmsg` on a raw IPv6 socket, with what its ancillary data said. */
+export interface Datagram6 {
+  payload: Buffer;
+  src: Buffer;
+  /** From IPV6_PKTINFO; undefined when the kernel sent none. */
+  dst?: Buffer;
+  /** From IPV6_HOPLIMIT; undefined when the kernel sent none. */
+  hopLimit?: number;
+}
+
+/**
+ * recvmsg for a raw IPv6 socket (which strips the IPv6 header: source, destination and hop limit
+ * come back as the peer address and ancillary data). The msghdr, iovec and buffers live in native
+ * memory allocated once and seen through Buffers, because the kernel writes through the pointers
+ * in them after the call has returned its arguments. Not re-entrant: one per receive loop.
+ */
+export class Recv6 {
+  private readonly name = koffi.alloc('uint8_t', 28);
+  private readonly data = koffi.alloc('uint8_t', 65536);
+  private readonly control = koffi.alloc('uint8_t', 256);
+  private readonly iov = koffi.alloc('uint8_t', 16);
+  private readonly msg = koffi.alloc('uint8_t', 56);
+  private readonly nameB = Buffer.from(koffi.view(this.name, 28));
+  private readonly dataB = Buffer.from(koffi.view(this.data, 65536));
+  private readonly controlB = Buffer.from(koffi.view(this.control, 256));
+  private readonly msgB = Buffer.from(koffi.view(this.msg, 56));
+
+  constructor(private readonly fd: number) {
+    const iovB = Buffer.from(koffi.view(this.iov, 16));
+    iovB.writeBigUInt64LE(koffi.address(this.data), 0);
+    iovB.writeBigUInt64LE(65536n, 8);
+    this.msgB.writeBigUInt64LE(koffi.address(this.name), 0);
+    this.msgB.writeBigUInt64LE(koffi.address(this.iov), 16);
+    this.msgB.writeBigUInt64LE(1n, 24);
+    this.msgB.writeBigUInt64LE(koffi.address(this.control), 32);
+  }
+
+  /** Non-blocking; undefined when nothing is queued. */
+  next(): Datagram6 | undefined {
+    // struct msghdr (x86_64/arm64): name 0, namelen 8, iov 16, iovlen 24, control 32, controllen 40, flags 48.
+    this.msgB.writeUInt32LE(28, 8);
+    this.msgB.writeBigUInt64LE(256n, 40);
+    this.msgB.writeInt32LE(0, 48);
+    const n = Number(fns.recvmsg(this.fd, this.msg, C.MSG_DONTWAIT));
+    if (n < 0) {
+      const e = koffi.errno();
+      if (e === C.EAGAIN || e === C.EINTR) return undefined;
+      throw new SysError('recvmsg', e);
+    }
+    const d: Datagram6 = { payload: Buffer.from(this.dataB.subarray(0, n)), src: Buffer.from(this.nameB.subarray(8, 24)) };
+    // struct cmsghdr { size_t len; int level; int type; data… }, each aligned to 8.
+    const clen = Number(this.msgB.readBigUInt64LE(40));
+    for (let off = 0; off + 16 <= clen; ) {
+      const len = Number(this.controlB.readBigUInt64LE(off));
+      if (len < 16 || off + len > clen) break;
+      const level = this.controlB.readInt32LE(off + 8);
+      const type = this.controlB.readInt32LE(off + 12);
+      if (level === C.IPPROTO_IPV6 && type === C.IPV6_PKTINFO && len >= 16 + 20) d.dst = Buffer.from(this.controlB.subarray(off + 16, off + 32));
+      if (level === C.IPPROTO_IPV6 && type === C.IPV6_HOPLIMIT && len >= 16 + 4) d.hopLimit = this.controlB.readInt32LE(off + 16);
+      off += (len + 7) & ~7;
+    }
+    return d;
+  }
+
+  close(): void {
+    for (const p of [this.name, this.data, this.control, this.iov, this.msg]) koffi.free(p);
+  }
 }
 
 /** struct ip_mreqn { multiaddr, address, ifindex }. */

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import * as libc from './libc.js';
 import { C } from './libc.js';
+import { familyOf, ipToBytes } from '../packet.js';
 
 const RTM_NEWADDR = 20;
 const RTM_DELADDR = 21;
@@ -19,6 +20,8 @@ const IFA_ADDRESS = 1;
 const IFA_LOCAL = 2;
 const IFA_LABEL = 3;
 const IFA_BROADCAST = 4;
+/** IPv6: usable at once, as keepalived adds VIPs (a VIP held by one router at a time has no duplicate to detect). */
+const IFA_F_NODAD = 0x02;
 const EEXIST = 17;
 const EADDRNOTAVAIL = 99;
 
@@ -38,7 +41,9 @@ export interface AddrOps {
 }
 
 function ipBytes(ip: string): Buffer {
-  return Buffer.from(ip.split('.').map(Number));
+  const b = ipToBytes(ip);
+  if (!b) throw new Error(`bug: not an IP address: ${ip}`);
+  return Buffer.from(b);
 }
 
 function attr(type: number, data: Buffer): Buffer {
@@ -58,12 +63,15 @@ function broadcastOf(ip: string, prefix: number): string {
 
 /** The request bytes; exported for the unit test. */
 export function addrMessage(kind: 'add' | 'del', a: AddrSpec, ifindex: number, seq: number): Buffer {
+  const v6 = familyOf(a.address) === 6;
   const attrs = [attr(IFA_LOCAL, ipBytes(a.address)), attr(IFA_ADDRESS, ipBytes(a.address))];
-  if (kind === 'add' && a.prefix < 31) attrs.push(attr(IFA_BROADCAST, ipBytes(broadcastOf(a.address, a.prefix))));
-  if (a.label) attrs.push(attr(IFA_LABEL, Buffer.from(a.label + '\0')));
+  // Broadcast addresses and labels are IPv4 notions.
+  if (!v6 && kind === 'add' && a.prefix < 31) attrs.push(attr(IFA_BROADCAST, ipBytes(broadcastOf(a.address, a.prefix))));
+  if (!v6 && a.label) attrs.push(attr(IFA_LABEL, Buffer.from(a.label + '\0')));
   const ifa = Buffer.alloc(8);
-  ifa[0] = C.AF_INET;
+  ifa[0] = v6 ? C.AF_INET6 : C.AF_INET;
   ifa[1] = a.prefix;
+  if (v6 && kind === 'add') ifa[2] = IFA_F_NODAD;
   ifa.writeUInt32LE(ifindex, 4);
   const body = Buffer.concat([ifa, ...attrs]);
   const h = Buffer.alloc(16);
@@ -132,7 +140,8 @@ class NetlinkAddr implements AddrOps {
 class IpCommandAddr implements AddrOps {
   readonly via = 'ip';
   add(a: AddrSpec): void {
-    const args = ['addr', 'replace', `${a.address}/${a.prefix}`, 'dev', a.dev, ...(a.label ? ['label', a.label] : [])];
+    const v6 = familyOf(a.address) === 6;
+    const args = ['addr', 'replace', `${a.address}/${a.prefix}`, 'dev', a.dev, ...(a.label && !v6 ? ['label', a.label] : []), ...(v6 ? ['nodad'] : [])];
     execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   }
   del(a: AddrSpec): void {

@@ -1,14 +1,17 @@
 /**
  * Raw IPPROTO 112 sockets for one interface. Two of them, because of a kernel habit: a socket
  * bound to an address silently drops multicast. So the receiver is only bound to the device and
- * joined to 224.0.0.18; the sender is bound to our primary address (the source every peer — and
- * the v3 pseudo-header checksum — sees), with TTL 255 (IP_MULTICAST_TTL for the group, IP_TTL for
- * unicast peers), TOS 0xc0 like keepalived, and loop off so we never hear ourselves.
+ * joined to 224.0.0.18 (ff02::12); the sender is bound to our primary address (the source every
+ * peer — and the v3 pseudo-header checksum — sees), with TTL / hop limit 255 (the multicast and
+ * the unicast option both), TOS / traffic class 0xc0 like keepalived, and loop off so we never
+ * hear ourselves. IPv6: the receiver asks for the destination (IPV6_PKTINFO) and the hop limit as
+ * ancillary data, and leaves IPV6_CHECKSUM off so a bad checksum reaches the decoder and is
+ * counted instead of vanishing in the kernel; our checksum is the codec's.
  */
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { VRRP_MCAST_GROUP, VRRP_PROTO } from '../packet.js';
+import { familyOf, ipv6ToBytes, isLinkLocal6, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6, VRRP_PROTO } from '../packet.js';
 import * as libc from './libc.js';
 import { C } from './libc.js';
 
@@ -36,26 +39,50 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+function setup4(rx: number, tx: number, o: { srcIp: string; multicast: boolean }, ifindex: number, dev: Buffer): void {
+  libc.setsockopt(rx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
+  if (o.multicast) libc.setsockopt(rx, C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, libc.ipMreqn(VRRP_MCAST_GROUP, '0.0.0.0', ifindex));
+
+  libc.setsockopt(tx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
+  libc.bind(tx, libc.sockaddrIn(o.srcIp));
+  libc.setsockopt(tx, C.IPPROTO_IP, C.IP_MULTICAST_IF, libc.ipMreqn(VRRP_MCAST_GROUP, o.srcIp, ifindex));
+  libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_MULTICAST_TTL, 255);
+  libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_TTL, 255);
+  libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_MULTICAST_LOOP, 0);
+  libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_TOS, 0xc0);
+}
+
+function setup6(rx: number, tx: number, o: { srcIp: string; multicast: boolean }, ifindex: number, dev: Buffer): void {
+  libc.setsockopt(rx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
+  if (o.multicast) libc.setsockopt(rx, C.IPPROTO_IPV6, C.IPV6_JOIN_GROUP, libc.ipv6Mreq(ipv6ToBytes(VRRP_MCAST_GROUP6)!, ifindex));
+  libc.setsockoptInt(rx, C.IPPROTO_IPV6, C.IPV6_RECVPKTINFO, 1);
+  libc.setsockoptInt(rx, C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, 1);
+
+  libc.setsockopt(tx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
+  // A link-local source needs its interface; FREEBIND lets us bind while DAD still runs on it.
+  libc.setsockoptInt(tx, C.IPPROTO_IPV6, C.IPV6_FREEBIND, 1);
+  libc.bind(tx, libc.sockaddrIn6(ipv6ToBytes(o.srcIp)!, isLinkLocal6(o.srcIp) ? ifindex : 0));
+  libc.setsockoptInt(tx, C.IPPROTO_IPV6, C.IPV6_MULTICAST_IF, ifindex);
+  libc.setsockoptInt(tx, C.IPPROTO_IPV6, C.IPV6_MULTICAST_HOPS, 255);
+  libc.setsockoptInt(tx, C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, 255);
+  libc.setsockoptInt(tx, C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP, 0);
+  libc.setsockoptInt(tx, C.IPPROTO_IPV6, C.IPV6_TCLASS, 0xc0);
+}
+
 export function openVrrpSocket(
   o: { ifname: string; srcIp: string; multicast: boolean },
   onPacket: (p: RxPacket) => void,
   onError: (message: string) => void,
 ): VrrpSocket {
+  const family = familyOf(o.srcIp);
+  const af = family === 6 ? C.AF_INET6 : C.AF_INET;
   const ifindex = libc.ifIndex(o.ifname);
   const dev = Buffer.from(o.ifname + '\0');
-  const rx = libc.socket(C.AF_INET, C.SOCK_RAW, VRRP_PROTO);
-  const tx = libc.socket(C.AF_INET, C.SOCK_RAW, VRRP_PROTO);
+  const rx = libc.socket(af, C.SOCK_RAW, VRRP_PROTO);
+  const tx = libc.socket(af, C.SOCK_RAW, VRRP_PROTO);
   try {
-    libc.setsockopt(rx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
-    if (o.multicast) libc.setsockopt(rx, C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, libc.ipMreqn(VRRP_MCAST_GROUP, '0.0.0.0', ifindex));
-
-    libc.setsockopt(tx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
-    libc.bind(tx, libc.sockaddrIn(o.srcIp));
-    libc.setsockopt(tx, C.IPPROTO_IP, C.IP_MULTICAST_IF, libc.ipMreqn(VRRP_MCAST_GROUP, o.srcIp, ifindex));
-    libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_MULTICAST_TTL, 255);
-    libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_TTL, 255);
-    libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_MULTICAST_LOOP, 0);
-    libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_TOS, 0xc0);
+    if (family === 6) setup6(rx, tx, o, ifindex, dev);
+    else setup4(rx, tx, o, ifindex, dev);
     // The sender never reads (shutdown() refuses an unconnected raw socket): keep its queue tiny.
     libc.setsockoptInt(tx, C.SOL_SOCKET, C.SO_RCVBUF, 1);
   } catch (e) {
@@ -64,7 +91,7 @@ export function openVrrpSocket(
     throw e;
   }
   const stop = new SharedArrayBuffer(4);
-  const worker = startWorker({ fd: rx, stop });
+  const worker = startWorker({ fd: rx, stop, family });
   let stopped: () => void = () => {};
   const done = new Promise<void>((resolve) => (stopped = resolve));
   let started: () => void = () => {};
@@ -85,7 +112,8 @@ export function openVrrpSocket(
     ready,
     send(payload, dst) {
       let sa = sockaddrs.get(dst);
-      if (!sa) sockaddrs.set(dst, (sa = libc.sockaddrIn(dst)));
+      // Link-local and multicast IPv6 destinations need the interface; the kernel ignores it otherwise.
+      if (!sa) sockaddrs.set(dst, (sa = family === 6 ? libc.sockaddrIn6(ipv6ToBytes(dst)!, ifindex) : libc.sockaddrIn(dst)));
       libc.sendto(tx, payload, sa);
     },
     async close() {

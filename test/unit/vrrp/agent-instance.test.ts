@@ -3,7 +3,7 @@ import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { InstanceRunner, type InstanceIo } from '../../../src/vrrp/agent-instance.js';
 import { parseConfig } from '../../../src/vrrp/config.js';
-import { decodeVrrp, encodeAdvert, encodeIpv4Packet } from '../../../src/vrrp/packet.js';
+import { decodeVrrp, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet } from '../../../src/vrrp/packet.js';
 
 const CONF = `vrrp_instance VI_1 {
   interface eth0
@@ -23,19 +23,19 @@ const CONF = `vrrp_instance VI_1 {
   garp_master_refresh 30
 }`;
 
-function setup() {
+function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefined = 'pw') {
   mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   let now = 1_000_000;
   const sent: { at: number; priority: number; dst: string }[] = [];
   const addr: string[] = [];
   const garps: number[] = [];
   const transitions: string[] = [];
-  const conf = parseConfig('/k.conf', { read: () => CONF, list: () => [] }).config!.instances[0]!;
+  const conf = parseConfig('/k.conf', { read: () => text, list: () => [] }).config!.instances[0]!;
   const io: InstanceIo = {
     sock: {
       ready: Promise.resolve(),
       send(payload, dst) {
-        const r = decodeVrrp(payload, { src: '198.18.250.1', dst, ttl: 255 }, { authPass: 'pw' });
+        const r = decodeVrrp(payload, { src: primary, dst, ttl: 255 }, { authPass });
         assert.ok(r.ok, 'the runtime sends valid adverts');
         sent.push({ at: now, priority: r.advert.priority, dst });
       },
@@ -49,7 +49,7 @@ function setup() {
     onChange() {},
     groupReady: () => true,
   };
-  const r = new InstanceRunner(conf, '198.18.250.1', io);
+  const r = new InstanceRunner(conf, primary, io);
   const advance = (ms: number) => {
     // Step in small slices so each timer sees the clock at (about) its deadline.
     for (let left = ms; left > 0; left -= 1) {
@@ -116,6 +116,44 @@ test('master shutdown: a priority-0 advert, then the VIPs go', () => {
     t.r.feed({ kind: 'shutdown' });
     assert.equal(t.sent.at(-1)!.priority, 0);
     assert.deepEqual(t.addr.slice(-2), ['del 198.18.0.100', 'del 198.18.0.101']);
+    t.r.dispose();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('unicast over IPv6: adverts to the peer; a peer\'s advert counts whatever its hop limit (keepalived sends 64); a stranger\'s is dropped', () => {
+  const conf = `vrrp_instance VI_6 {
+  interface eth0
+  virtual_router_id 52
+  priority 100
+  advert_int 1
+  unicast_src_ip 2001:2:0:250::1
+  unicast_peer {
+    2001:2:0:250::2
+  }
+  virtual_ipaddress {
+    2001:2:0:250::100/64
+  }
+}`;
+  const t = setup(conf, '2001:2:0:250::1', undefined);
+  try {
+    const advert = (src: string, hop: number) => encodeIpv6Packet(
+      encodeAdvert({ version: 3, vrid: 52, priority: 150, advertIntervalCs: 100, addresses: ['2001:2:0:250::100'] }, { src, dst: '2001:2:0:250::1' }),
+      { src, dst: '2001:2:0:250::1', ttl: hop },
+    );
+    t.r.feed({ kind: 'startup' });
+    t.r.receive(advert('2001:2:0:250::3', 255));
+    assert.equal(t.r.m.counters.drops['unknown-unicast-src'], 1, 'not a listed peer');
+    assert.equal(t.r.m.masterIp, undefined);
+    t.r.receive(advert('2001:2:0:250::2', 64));
+    assert.equal(t.r.m.masterIp, '2001:2:0:250::2', 'the peer is heard at hop limit 64');
+    assert.equal(t.r.m.counters.advertsReceived, 1);
+    t.advance(5000);
+    assert.equal(t.r.m.state, 'MASTER', 'the peer went quiet');
+    assert.ok(t.sent.length > 0 && t.sent.every((s) => s.dst === '2001:2:0:250::2'), 'adverts go to the peer, and decode as IPv6 v3');
+    assert.deepEqual(t.addr, ['add 2001:2:0:250::100/64 eth0']);
+    t.r.feed({ kind: 'shutdown' });
     t.r.dispose();
   } finally {
     mock.timers.reset();
