@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addrMessage } from '../../../src/vrrp/io/netlink-addr.js';
-import { garpFrame } from '../../../src/vrrp/io/garp.js';
+import { garpFrame, naFrame } from '../../../src/vrrp/io/garp.js';
+import { onesSum, pseudoHeaderSum } from '../../../src/vrrp/packet.js';
 
 test('netlink RTM_NEWADDR for a labelled VIP, byte for byte', () => {
   const m = addrMessage('add', { address: '198.18.0.100', prefix: 24, dev: 'eth0', label: 'eth0:vip' }, 2, 7);
@@ -25,4 +26,36 @@ test('gratuitous ARP frame: broadcast request, sender = target = VIP', () => {
   assert.equal(f.length, 60);
   assert.equal(f.subarray(0, 14).toString('hex'), 'ffffffffffff' + '020000000001' + '0806');
   assert.equal(f.subarray(14, 42).toString('hex'), '0001' + '0800' + '06' + '04' + '0001' + '020000000001' + 'c6120064' + 'ffffffffffff' + 'c6120064');
+});
+
+test('netlink RTM_NEWADDR for an IPv6 VIP: AF_INET6, NODAD, 16-byte address, no broadcast or label', () => {
+  const m = addrMessage('add', { address: '2001:2:0:1::100', prefix: 64, dev: 'eth0', label: 'eth0:vip' }, 2, 9);
+  const hex = Buffer.from(m).toString('hex');
+  assert.equal(m.length, 16 + 8 + 20 + 20);
+  assert.equal(m.readUInt32LE(0), m.length);
+  // ifaddrmsg: AF_INET6 (10), /64, IFA_F_NODAD, scope 0, ifindex 2
+  assert.equal(hex.slice(32, 48), '0a400200' + '02000000');
+  const addr = '20010002000000010000000000000100';
+  assert.equal(hex.slice(48), '14000200' + addr + '14000100' + addr);
+  const d = addrMessage('del', { address: '2001:2:0:1::100', prefix: 64, dev: 'eth0' }, 2, 10);
+  assert.equal(d[16 + 2], 0, 'delete carries no flags');
+  assert.equal(d.readUInt16LE(4), 21);
+});
+
+test('unsolicited Neighbor Advertisement: to all-nodes from the VIP, Override, hop limit 255, valid checksum', () => {
+  const mac = Buffer.from([0x02, 0, 0, 0, 0, 0x11]);
+  const f = naFrame(mac, '2001:2:0:1::100', false);
+  assert.equal(f.length, 14 + 40 + 32);
+  assert.equal(f.subarray(0, 14).toString('hex'), '333300000001' + '020000000011' + '86dd');
+  const ip = f.subarray(14, 54).toString('hex');
+  // version 6, payload 32, next header ICMPv6 (58), hop limit 255, src = VIP, dst = ff02::1
+  assert.equal(ip, '60000000' + '0020' + '3a' + 'ff' + '20010002000000010000000000000100' + 'ff020000000000000000000000000001');
+  const icmp = f.subarray(54);
+  assert.equal(icmp[0], 136, 'type: Neighbor Advertisement');
+  assert.equal(icmp[1], 0);
+  assert.equal(icmp[4], 0x20, 'Override only: not solicited, not a router');
+  assert.equal(icmp.subarray(8, 24).toString('hex'), '20010002000000010000000000000100', 'target = VIP');
+  assert.equal(icmp.subarray(24).toString('hex'), '0201' + '020000000011', 'target link-layer address option');
+  assert.equal(onesSum(icmp, 0, 32, pseudoHeaderSum('2001:2:0:1::100', 'ff02::1', 32, 58)), 0xffff, 'checksum verifies');
+  assert.equal(naFrame(mac, '2001:2:0:1::100', true)[54 + 4], 0xa0, 'Router + Override when the interface forwards');
 });
