@@ -1,23 +1,18 @@
 import { error, type Diagnostic, type Where } from '../../diagnostics/index.js';
-import { parseAddress } from '../../topology/index.js';
 import { whereUnder, hostVarAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
 /**
  * What the TypeScript VRRP agent does not do (src/vrrp reads a keepalived.conf VRRP subset):
- * no virtual_server (LVS), no IPv6. keepalived must run those directors.
+ * no virtual_server (LVS). keepalived must run those directors. (IPv6 VIPs it does, VRRPv3.)
  */
 const MISSING: { what: (c: Parameters<Rule['check']>[0]['topology']['clusters'][number]) => string | undefined; hint: string }[] = [
   { what: (c) => (c.mode !== 'nginx' ? `LVS virtual servers (mode ${c.mode})` : undefined), hint: 'use vrrp_engine: keepalived for lvs clusters' },
-  {
-    what: (c) => c.instances.flatMap((i) => i.vips).map((v) => v.address).find((a) => parseAddress(a)?.kind() === 'ipv6')?.replace(/^/, 'IPv6 VIPs like '),
-    hint: 'use vrrp_engine: keepalived for IPv6',
-  },
 ];
 
 export const engineAgentFeatures: Rule = {
   code: 'engine-agent-features',
-  summary: 'features the VRRP agent does not support (LVS virtual servers, IPv6)',
+  summary: 'features the VRRP agent does not support (LVS virtual servers)',
   check: ({ inv, topology }) => topology.clusters.flatMap((c) => {
     const agents = [...new Set(c.instances.flatMap((i) => i.members.filter((m) => m.engine === 'agent').map((m) => m.host)))];
     if (agents.length === 0) return [];

@@ -29,6 +29,7 @@ import { persistenceAlgo } from './persistence-algo.js';
 import { nginxBackupLbAlgo } from './nginx-backup-lb-algo.js';
 import { modeVsProtocol } from './mode-vs-protocol.js';
 import { engineAgentFeatures } from './engine-agent-features.js';
+import { vipFamily } from './vip-family.js';
 
 /** Every rule, in the order findings are printed: the inventory's shape first, then the HA model. */
 export const rules: readonly Rule[] = [
@@ -36,6 +37,6 @@ export const rules: readonly Rule[] = [
   emptyGroup, directorCount, missingRealservers,
   vridRange, vridUnique, priorityRange, priorityDistinct, peersAgree,
   authPassLength, authV3, advertInt, nopreemptState, preemptDelayNeedsPreempt, trackWeight, unicastPeers,
-  vipInSubnet, vipNotHostAddress, vipUnique, lvsDrRealserverVip,
+  vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, lvsDrRealserverVip,
   lbAlgo, healthCheck, persistenceAlgo, nginxBackupLbAlgo, modeVsProtocol, engineAgentFeatures,
 ];
