@@ -5,7 +5,8 @@ import type { Cluster, LbAlgo } from '../topology/types.js';
 /** The nginx side of a cluster: one upstream and one server per listening port. */
 export interface NginxClusterView {
   upstreams: UpstreamView[];
-  servers: { port: number; upstream: string; server_names: string[] }[];
+  /** `listen6`: the port also listens on IPv6 (`[::]:port`), when a service VIP on it is IPv6. */
+  servers: { port: number; upstream: string; server_names: string[]; listen6: boolean }[];
   nginx: {
     proxy_connect_timeout: string; proxy_read_timeout: string; proxy_send_timeout: string;
     max_fails: number; fail_timeout: string; keepalive: number;
@@ -38,7 +39,8 @@ export function nginxClusterView(c: Cluster): NginxClusterView {
       byPort.set(s.port, up);
       names.set(s.port, new Set());
     }
-    names.get(s.port)!.add(s.vip);
+    // The Host header names an IPv6 address in brackets (RFC 3986 §3.2.2), and so does server_name.
+    names.get(s.port)!.add(s.vip.includes(':') ? `[${s.vip}]` : s.vip);
     for (const r of s.realServers) {
       if (!up.servers.some((x) => x.address === r.address && x.port === r.port)) {
         up.servers.push({ host: r.host, address: r.address, port: r.port, weight: r.weight, backup: r.backup });
@@ -48,7 +50,10 @@ export function nginxClusterView(c: Cluster): NginxClusterView {
   const page = errorPagePath(c);
   return {
     upstreams: [...byPort.values()],
-    servers: [...byPort.values()].map((u) => ({ port: u.port, upstream: u.name, server_names: [...names.get(u.port)!] })),
+    servers: [...byPort.values()].map((u) => {
+      const names_ = [...names.get(u.port)!];
+      return { port: u.port, upstream: u.name, server_names: names_, listen6: names_.some((n) => n.startsWith('[')) };
+    }),
     nginx: {
       proxy_connect_timeout: c.nginx.proxyConnectTimeout, proxy_read_timeout: c.nginx.proxyReadTimeout,
       proxy_send_timeout: c.nginx.proxySendTimeout, max_fails: c.nginx.maxFails, fail_timeout: c.nginx.failTimeout,

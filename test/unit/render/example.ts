@@ -6,7 +6,7 @@ import { loadInventory, type Inventory } from '../../../src/inventory/index.js';
 import { buildTopology, type Topology } from '../../../src/topology/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
-export const EXAMPLES = ['nginx-ha', 'lvs-dr', 'dual-master'] as const;
+export const EXAMPLES = ['nginx-ha', 'lvs-dr', 'dual-master', 'dual-stack'] as const;
 
 /** Load an inventory and its topology, failing loudly: the examples must always be valid. */
 export function loadExample(dir: string): { inv: Inventory; topo: Topology } {
