@@ -28,7 +28,7 @@ function report(file: string, p: ParsedConfig): boolean {
 export function register(program: Command): void {
   program
     .command('agent')
-    .description('run the TypeScript VRRP agent on the vrrp part of a keepalived.conf (keepalived-compatible on the wire)')
+    .description('run the TypeScript VRRP agent on the vrrp part of a keepalived.conf (keepalived-compatible on the wire: VRRPv2 and VRRPv3 over IPv4, VRRPv3 over IPv6)')
     .requiredOption('-f, --use-file <file>', 'keepalived.conf to run', )
     .option('-t, --config-test', 'check the configuration and exit, as keepalived -t (0 when the agent would run it)')
     .option('--status-file <path>', 'write the status (state, master, priority, counters) as JSON here')
