@@ -10,7 +10,7 @@ UNIT_TESTS = $(shell find test/unit -name '*.test.ts' | sort)
 INTEGRATION_TESTS = $(shell find test/integration -name '*.test.ts' | sort)
 NODE_TEST := node --import tsx --test --test-reporter=spec
 
-.PHONY: help deps system-deps build test unit integration demo bench clean lint-types
+.PHONY: help deps system-deps build typecheck test unit integration demo bench clean lint-types
 
 help:
 	@echo "make demo   run a lab fleet end to end (lab up → plan → deploy → verify → drill)"
@@ -37,14 +37,18 @@ deps: system-deps node_modules/.hafleet-installed
 build: node_modules/.hafleet-installed
 	npx tsc -p tsconfig.json
 
-unit: build
+# The tests and benchmarks are type-checked too (tsx runs them without checking).
+typecheck: node_modules/.hafleet-installed
+	npx tsc -p tsconfig.test.json
+
+unit: build typecheck
 	$(NODE_TEST) $(UNIT_TESTS)
 
 integration: deps build
 	@if [ "$$(id -u)" != 0 ]; then echo "integration tests need root (network namespaces)"; exit 1; fi
 	$(NODE_TEST) --test-concurrency=1 $(INTEGRATION_TESTS)
 
-test: deps build
+test: deps build typecheck
 	$(NODE_TEST) $(UNIT_TESTS) $(INTEGRATION_TESTS)
 
 demo: deps build

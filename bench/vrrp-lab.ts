@@ -178,7 +178,7 @@ export class VrrpLab {
     return (['a', 'b'] as Node[]).filter((n) => this.vipsOn(n).includes(vip));
   }
 
-  status(p: Proc): { instances: { name: string; state: string; master: string | null; priority: number; counters: { drops: Record<string, number> } }[] } {
+  status(p: Proc): { instances: { name: string; state: string; master: string | null; priority: number; faults: string[]; counters: { drops: Record<string, number> } }[] } {
     return JSON.parse(fs.readFileSync(p.statusFile!, 'utf8'));
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/lab/index.js';
-import { REPO_ROOT, startLab, type TestLab } from './support/lab.js';
+import { REPO_ROOT, startLab, type RunResult, type TestLab } from './support/lab.js';
 
 const CLI = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts')];
 const cli = (args: string[]) => run(CLI[0]!, [...CLI.slice(1), ...args], { cwd: REPO_ROOT });
@@ -106,7 +106,7 @@ describe('hafleet lab --ipv6 (root, real namespaces)', { concurrency: false }, (
     assert.ok(plain.state.hosts.every((h) => h.address6 === undefined) && plain.state.admin.address6 === undefined);
     for (const host of [...plain.hosts.map((h) => h.name), undefined]) {
       const argv = ['sh', '-c', 'cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6; ip -6 addr show dev eth0'];
-      const r = host ? await plain.hostExec(host, argv) : await plain.adminExec(argv[0]!, argv.slice(1));
+      const r: RunResult = host ? await plain.hostExec(host, argv) : await plain.adminExec(argv[0]!, argv.slice(1));
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), '1', `${host ?? 'admin'}: IPv6 is on`);
     }

@@ -21,7 +21,7 @@ function codes(clusters: Vars[], more: Partial<FakeSpec> = {}): string[] {
 test('a plain nginx cluster and a dual-master one are clean', () => {
   assert.deepEqual(codes([cluster()]), []);
   assert.deepEqual(codes([cluster({ vrid: undefined, vips: undefined, instances: [
-    { name: 'a', vrid: 51, vips: ['198.18.0.100/24'], master: 'lb1' }, { name: 'b', vrid: 52, vips: ['198.18.0.101/24'], master: 'lb2' }] } as Vars)]), []);
+    { name: 'a', vrid: 51, vips: ['198.18.0.100/24'], master: 'lb1' }, { name: 'b', vrid: 52, vips: ['198.18.0.101/24'], master: 'lb2' }] } as unknown as Vars)]), []);
 });
 
 test('vrid-unique: same VRID in the same subnet clashes across clusters; other subnets or interfaces do not', () => {

@@ -36,5 +36,5 @@ export function natCluster(engine: VrrpEngine, over: Partial<VrrpInstance> = {})
 }
 
 export function topology(c: Cluster): Topology {
-  return { clusters: [c], roles: new Map([['d1', new Set(['director'] as const)], ['d2', new Set(['director'] as const)], ['r1', new Set(['realserver'] as const)]]) };
+  return { clusters: [c], roles: new Map<string, Set<'director' | 'realserver'>>([['d1', new Set(['director'])], ['d2', new Set(['director'])], ['r1', new Set(['realserver'])]]) };
 }

@@ -45,7 +45,7 @@ test('instances form: each instance has its own master (dual-master)', () => {
   const t = build({ vrid: undefined, vips: undefined, instances: [
     { name: 'web_a', vrid: 51, vips: ['198.18.0.100/24'], master: 'lb1' },
     { name: 'web_b', vrid: 52, vips: ['198.18.0.101/24'], master: 'lb2' },
-  ] } as Vars);
+  ] } as unknown as Vars);
   const [a, b] = t.clusters[0]!.instances;
   assert.deepEqual(a!.members.map((m) => [m.host, m.priority, m.initialState]), [['lb1', 150, 'MASTER'], ['lb2', 100, 'BACKUP'], ['lb3', 90, 'BACKUP']]);
   assert.deepEqual(b!.members.map((m) => [m.host, m.priority, m.initialState]), [['lb2', 150, 'MASTER'], ['lb1', 100, 'BACKUP'], ['lb3', 90, 'BACKUP']]);
@@ -53,14 +53,14 @@ test('instances form: each instance has its own master (dual-master)', () => {
 });
 
 test('explicit priorities win: instance priorities over host vrrp_priority over derived', () => {
-  const t = build({ vrid: undefined, vips: undefined, instances: [{ vrid: 51, vips: ['198.18.0.100/24'], priorities: { lb3: 200 } }] } as Vars,
+  const t = build({ vrid: undefined, vips: undefined, instances: [{ vrid: 51, vips: ['198.18.0.100/24'], priorities: { lb3: 200 } }] } as unknown as Vars,
     { hostVars: { lb2: { vrrp_priority: 120 }, lb3: { vrrp_priority: 50 } } });
   const i = t.clusters[0]!.instances[0]!;
   assert.deepEqual(i.members.map((m) => [m.host, m.priority, m.initialState]), [['lb1', 150, 'BACKUP'], ['lb2', 120, 'BACKUP'], ['lb3', 200, 'MASTER']]);
 });
 
 test('nopreempt and preempt_delay: everyone starts BACKUP (keepalived needs it)', () => {
-  for (const vrrp of [{ preempt: false }, { preempt_delay: 30 }]) {
+  for (const vrrp of [{ preempt: false }, { preempt_delay: 30 }] as Vars[]) {
     const i = build({ vrrp }).clusters[0]!.instances[0]!;
     assert.deepEqual(i.members.map((m) => m.initialState), ['BACKUP', 'BACKUP', 'BACKUP']);
   }
@@ -114,7 +114,7 @@ test('errors are values with a position, a code and a hint; all of them, not the
   assert.equal(r.ok ? '' : r.diagnostics[0]!.hint, 'did you mean directors?');
   assert.deepEqual(codes({ instances: [] }), ['instance-form']);
   assert.deepEqual(codes({ vips: ['198.18.0.300/24'] }), ['vip-syntax']);
-  assert.deepEqual(codes({ vrid: undefined, vips: undefined, instances: [{ vrid: 1, vips: ['198.18.0.100/24'], master: 'web1' }] } as Vars), ['master-not-director']);
+  assert.deepEqual(codes({ vrid: undefined, vips: undefined, instances: [{ vrid: 1, vips: ['198.18.0.100/24'], master: 'web1' }] } as unknown as Vars), ['master-not-director']);
   assert.deepEqual(codes({ mode: 'nginxx' }), ['wrong-type']);
 });
 
@@ -148,9 +148,9 @@ test('a cluster that reads differently for different hosts is refused, secrets u
 });
 
 test('an instance needs VIPs: missing in the short form, empty anywhere', () => {
-  assert.deepEqual(codes({ vips: undefined } as Vars), ['missing-key']);
+  assert.deepEqual(codes({ vips: undefined } as unknown as Vars), ['missing-key']);
   assert.deepEqual(codes({ vips: [] }), ['instance-form']);
-  assert.deepEqual(codes({ vrid: undefined, vips: undefined, instances: [{ vrid: 51 }] } as Vars), ['missing-key']);
+  assert.deepEqual(codes({ vrid: undefined, vips: undefined, instances: [{ vrid: 51 }] } as unknown as Vars), ['missing-key']);
 });
 
 test('values out of range are refused with the lint codes', () => {
