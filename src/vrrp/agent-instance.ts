@@ -111,12 +111,19 @@ export class InstanceRunner {
       case 'arm': {
         clearTimeout(this.timers.get(a.timer));
         const deadline = base + a.ms;
-        const t = setTimeout(() => {
+        const fire = () => {
+          // Node rounds timer delays to whole ms on a loop clock cached per tick, so a timer can
+          // run up to ~1 ms early: wait out the rest, never take over before the protocol says.
+          const early = deadline - this.io.now();
+          if (early > 0.05) {
+            this.timers.set(a.timer, setTimeout(fire, Math.ceil(early)));
+            return;
+          }
           this.timers.delete(a.timer);
           const groupReady = a.timer === 'masterDown' ? this.io.groupReady(this) : true;
           this.feed({ kind: 'timer', timer: a.timer, groupReady }, deadline);
-        }, Math.max(0, deadline - this.io.now()));
-        this.timers.set(a.timer, t);
+        };
+        this.timers.set(a.timer, setTimeout(fire, Math.max(0, deadline - this.io.now())));
         break;
       }
       case 'cancel':

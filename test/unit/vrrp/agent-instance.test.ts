@@ -57,7 +57,9 @@ function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefin
       mock.timers.tick(Math.min(1, left));
     }
   };
-  return { r, sent, addr, garps, transitions, advance, get now() { return now; } };
+  /** Move only the high-resolution clock (the runtime's now()), not the timers' clock. */
+  const clock = (ms: number) => (now += ms);
+  return { r, sent, addr, garps, transitions, advance, clock, get now() { return now; } };
 }
 
 test('backup → master: VIPs with label, advert, GARP burst; adverts on deadlines; delayed and refresh bursts', () => {
@@ -155,6 +157,23 @@ test('unicast over IPv6: adverts to the peer; a peer\'s advert counts whatever i
     assert.deepEqual(t.addr, ['add 2001:2:0:250::100/64 eth0']);
     t.r.feed({ kind: 'shutdown' });
     t.r.dispose();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a timer that fires before its deadline (Node rounds to whole ms) waits out the rest', () => {
+  const t = setup();
+  try {
+    t.r.feed({ kind: 'startup' });
+    // Master_Down_Interval 3609.375 ms. The timer runs while the high-resolution clock still
+    // says 3608.9 ms: no takeover yet.
+    t.clock(3608.9);
+    mock.timers.tick(3610);
+    assert.deepEqual(t.transitions, ['INIT→BACKUP'], 'not before the bound');
+    t.clock(0.5);
+    mock.timers.tick(1);
+    assert.deepEqual(t.transitions, ['INIT→BACKUP', 'BACKUP→MASTER'], 'at the bound');
   } finally {
     mock.timers.reset();
   }
