@@ -24,8 +24,6 @@ const NOTED: Record<string, string> = {
 const UNSUPPORTED: Record<string, string> = {
   virtual_routes: 'add the routes in a notify_master script',
   virtual_rules: 'add the rules in a notify_master script',
-  track_file: 'use a vrrp_script that reads the file',
-  track_process: 'use a vrrp_script such as `pidof nginx`',
   track_bfd: 'use a vrrp_script',
   track_src_ip: 'set unicast_src_ip or mcast_src_ip instead',
   kernel_rx_buf_size: 'no effect on the agent',
@@ -37,7 +35,7 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     r.err(stmt, 'needs a name', 'vrrp_instance VI_1 { … }');
     return undefined;
   }
-  const inst: Partial<InstanceConf> & Pick<InstanceConf, 'vips' | 'vipsExcluded' | 'trackScripts' | 'trackInterfaces' | 'unicastPeers' | 'notify'> = {
+  const inst: Partial<InstanceConf> & Pick<InstanceConf, 'vips' | 'vipsExcluded' | 'trackScripts' | 'trackInterfaces' | 'trackProcesses' | 'trackFiles' | 'unicastPeers' | 'notify'> = {
     name,
     where: stmt.where,
     initialState: 'BACKUP',
@@ -48,6 +46,8 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     vipsExcluded: [],
     trackScripts: [],
     trackInterfaces: [],
+    trackProcesses: [],
+    trackFiles: [],
     preempt: true,
     preemptDelaySec: 0,
     unicastPeers: [],
@@ -112,10 +112,10 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
         }
         break;
       }
-      case 'track_script':
-      case 'track_interface':
-        (k === 'track_script' ? inst.trackScripts : inst.trackInterfaces).push(...readTrack(s, r));
-        break;
+      case 'track_script': inst.trackScripts.push(...readTrack(s, r)); break;
+      case 'track_interface': inst.trackInterfaces.push(...readTrack(s, r)); break;
+      case 'track_process': inst.trackProcesses.push(...readTrack(s, r)); break;
+      case 'track_file': inst.trackFiles.push(...readTrack(s, r)); break;
       case 'nopreempt': inst.preempt = false; nopreemptStmt = s; break;
       case 'preempt': inst.preempt = true; break;
       case 'preempt_delay': inst.preemptDelaySec = r.num(s, 0, 1000); break;
@@ -209,7 +209,9 @@ function readTrack(s: Stmt, r: Reader): TrackRef[] {
       const w = Number(a[1]);
       if (!Number.isInteger(w) || w < -254 || w > 254) r.err(line, `weight '${a[1] ?? ''}' is not a whole number in -254–254`);
       else ref.weight = w;
-      if (a.length > 2 && a[2] !== 'reverse') r.unknown(line, s.keyword);
+      if (a[2] === 'reverse') ref.reverse = true;
+      else if (a[2] === 'noreverse' || a[2] === 'no_reverse') ref.reverse = false;
+      else if (a.length > 2) r.unknown(line, s.keyword);
     } else if (a.length > 0) r.err(line, `expected 'weight N' after ${line.keyword}, got '${a.join(' ')}'`);
     out.push(ref);
   }

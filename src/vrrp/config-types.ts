@@ -33,6 +33,39 @@ export interface TrackScriptConf {
   where: Where;
 }
 
+/** `vrrp_track_process NAME { … }`: up while the number of matching processes is within the quorum. */
+export interface TrackProcessConf {
+  name: string;
+  /** Matched against /proc/PID/stat's comm, or argv[0] with fullCommand. */
+  process: string;
+  /** Parameters to match against argv[1…] (implies fullCommand). */
+  params: string[];
+  /** none: name only; exact: the same parameters; partial: the first n match; initial: the last may be longer. */
+  paramMatch: 'none' | 'exact' | 'partial' | 'initial';
+  fullCommand: boolean;
+  /** 0 (keepalived's default): out of quorum → FAULT; otherwise as vrrp_script weights. */
+  weight: number;
+  reverse: boolean;
+  quorum: number;
+  quorumMax: number;
+  /** Seconds the new state must hold before it counts (up after a fork, down after an exit). */
+  forkDelaySec: number;
+  terminateDelaySec: number;
+  where: Where;
+}
+
+/** `track_file NAME { … }` (`vrrp_track_file`): a number in a file, times the weight, added to the priority. */
+export interface TrackFileConf {
+  name: string;
+  file: string;
+  /** 0: a non-zero value in the file → FAULT; otherwise value × weight is added. */
+  weight: number;
+  reverse: boolean;
+  /** `init_file [VALUE] [overwrite]`: write VALUE at start when the file is missing (or always). */
+  init?: { value: number; overwrite: boolean };
+  where: Where;
+}
+
 export interface VipConf {
   address: string;
   prefix: number;
@@ -45,6 +78,8 @@ export interface TrackRef {
   name: string;
   /** Overrides the script's weight (`track_script { chk weight -20 }`). */
   weight?: number;
+  /** `weight N reverse` / `noreverse`: overrides the tracked object's own. */
+  reverse?: boolean;
   where: Where;
 }
 
@@ -74,6 +109,8 @@ export interface InstanceConf {
   vipsExcluded: VipConf[];
   trackScripts: TrackRef[];
   trackInterfaces: TrackRef[];
+  trackProcesses: TrackRef[];
+  trackFiles: TrackRef[];
   preempt: boolean;
   preemptDelaySec: number;
   /** Addresses in canonical form (`canonicalIp`), of the instance's family. */
@@ -100,6 +137,8 @@ export interface SyncGroupConf {
 export interface AgentConfig {
   global: GlobalDefs;
   scripts: TrackScriptConf[];
+  processes: TrackProcessConf[];
+  trackFiles: TrackFileConf[];
   instances: InstanceConf[];
   syncGroups: SyncGroupConf[];
   /** Every file read (main + includes), for reload and messages. */

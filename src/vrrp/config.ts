@@ -10,7 +10,7 @@ import { tokenize, type ConfFiles } from './conf-lexer.js';
 import { buildTree, type Stmt } from './conf-tree.js';
 import { Reader } from './conf-values.js';
 import { readInstance } from './config-instance.js';
-import type { AgentConfig, GlobalDefs, NotifyConf, SyncGroupConf, TrackScriptConf } from './config-types.js';
+import type { AgentConfig, GlobalDefs, NotifyConf, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackScriptConf } from './config-types.js';
 
 export interface ParsedConfig {
   config?: AgentConfig;
@@ -22,7 +22,7 @@ export interface ParsedConfig {
 
 const SKIPPED_SECTIONS = new Set([
   'virtual_server', 'virtual_server_group', 'real_server', 'static_ipaddress', 'static_routes', 'static_rules',
-  'garp_group', 'vrrp_track_process', 'track_file', 'vrrp_track_file', 'net_namespace', 'instance', 'linkbeat_use_polling',
+  'garp_group', 'net_namespace', 'instance', 'linkbeat_use_polling',
   'bfd_instance', 'use_pid_dir', 'include_dir',
 ]);
 const GLOBAL_NOTED = new Set([
@@ -69,11 +69,19 @@ export function parseConfig(file: string, files: ConfFiles): ParsedConfig {
   // global_defs first: its defaults apply to instances written before it.
   for (const s of tree.stmts) if (s.keyword === 'global_defs') readGlobal(s, g, r);
   const scripts: TrackScriptConf[] = [];
-  const cfg: AgentConfig = { global: g, scripts, instances: [], syncGroups: [], files: lex.filesRead };
+  const cfg: AgentConfig = { global: g, scripts, processes: [], trackFiles: [], instances: [], syncGroups: [], files: lex.filesRead };
   for (const s of tree.stmts) {
     switch (s.keyword) {
       case 'global_defs': break;
       case 'vrrp_script': { const sc = readScript(s, r); if (sc) scripts.push(sc); break; }
+      case 'vrrp_track_process': { const p = readTrackProcess(s, r); if (p) cfg.processes.push(p); break; }
+      case 'vrrp_track_file':
+      case 'track_file': {
+        if (s.keyword === 'vrrp_track_file') r.note(s, 'vrrp_track_file is a deprecated name for track_file');
+        const f = readTrackFile(s, r);
+        if (f) cfg.trackFiles.push(f);
+        break;
+      }
       case 'vrrp_instance': { const i = readInstance(s, g, r); if (i) cfg.instances.push(i); break; }
       case 'vrrp_sync_group': { const sg = readSyncGroup(s, r); if (sg) cfg.syncGroups.push(sg); break; }
       default:
@@ -135,6 +143,90 @@ function readScript(s: Stmt, r: Reader): TrackScriptConf | undefined {
   return sc as TrackScriptConf;
 }
 
+function readTrackProcess(s: Stmt, r: Reader): TrackProcessConf | undefined {
+  const name = s.args[0]?.text;
+  if (!name) return void r.err(s, 'needs a name', 'vrrp_track_process chk_nginx { process nginx }');
+  const p: TrackProcessConf = {
+    name, process: '', params: [], paramMatch: 'none', fullCommand: false, weight: 0, reverse: false,
+    quorum: 1, quorumMax: Number.MAX_SAFE_INTEGER, forkDelaySec: 0, terminateDelaySec: 0, where: s.where,
+  };
+  let quorumMaxSet = false;
+  for (const a of s.block ?? []) {
+    const k = a.keyword;
+    switch (k) {
+      case 'process': {
+        const [proc, ...params] = a.args.map((t) => t.text);
+        if (proc === undefined) { r.err(a, 'needs a process name'); break; }
+        p.process = proc;
+        if (params.length > 0) {
+          // keepalived: parameters mean the whole command line is matched, exactly unless said otherwise.
+          p.params = params;
+          p.fullCommand = true;
+          if (p.paramMatch === 'none') p.paramMatch = 'exact';
+        }
+        break;
+      }
+      case 'param_match': {
+        const v = a.args[0]?.text;
+        if (v === undefined) p.paramMatch = 'exact';
+        else if (v === 'initial' || v === 'partial') p.paramMatch = v;
+        else { r.err(a, `'${v}' is neither initial nor partial`); break; }
+        p.fullCommand = true;
+        break;
+      }
+      case 'weight':
+        p.weight = r.num(a, -254, 254, { integer: true }) ?? 0;
+        if (a.args[1]?.text === 'reverse') p.reverse = true;
+        break;
+      case 'quorum': p.quorum = r.num(a, 1, 65535, { integer: true }) ?? p.quorum; break;
+      case 'quorum_max': p.quorumMax = r.num(a, 0, 65535, { integer: true }) ?? p.quorumMax; quorumMaxSet = true; break;
+      case 'delay': case 'fork_delay': case 'terminate_delay': {
+        const v = r.num(a, 0.000001, 3600);
+        if (v !== undefined && k !== 'terminate_delay') p.forkDelaySec = v;
+        if (v !== undefined && k !== 'fork_delay') p.terminateDelaySec = v;
+        break;
+      }
+      case 'full_command': p.fullCommand = true; break;
+      default: r.unknown(a, `vrrp_track_process ${name}`);
+    }
+  }
+  if (!p.process) return void r.err(s, `vrrp_track_process ${name} has no process`, 'add `process nginx` (the name in /proc/PID/comm)');
+  // quorum_max 0: up while no such process runs.
+  if (quorumMaxSet && p.quorumMax === 0) p.quorum = 0;
+  if (p.quorum > p.quorumMax) r.err(s, `vrrp_track_process ${name}: quorum ${p.quorum} is above quorum_max ${p.quorumMax}`);
+  if (!p.fullCommand && p.process.length > 15) {
+    r.warn(s, 'conf-process-name', `vrrp_track_process ${name}: '${p.process}' is longer than the 15 characters of a process name, so it can never match`, 'use full_command to match the command line');
+  }
+  return p;
+}
+
+function readTrackFile(s: Stmt, r: Reader): TrackFileConf | undefined {
+  const name = s.args[0]?.text;
+  if (!name) return void r.err(s, 'needs a name', 'track_file state { file /run/keepalived/state }');
+  const f: TrackFileConf = { name, file: '', weight: 1, reverse: false, where: s.where };
+  for (const a of s.block ?? []) {
+    switch (a.keyword) {
+      case 'file': f.file = r.word(a) ?? ''; break;
+      case 'weight':
+        f.weight = r.num(a, -2147483647, 2147483647, { integer: true }) ?? f.weight;
+        if (a.args[1]?.text === 'reverse') f.reverse = true;
+        break;
+      case 'init_file': {
+        const words = a.args.map((t) => t.text);
+        const overwrite = words.includes('overwrite');
+        const v = words.find((w) => w !== 'overwrite');
+        if (v !== undefined && !/^-?\d+$/.test(v)) { r.err(a, `'${v}' is not a whole number`); break; }
+        f.init = { value: v === undefined ? 0 : Number(v), overwrite };
+        break;
+      }
+      default: r.unknown(a, `track_file ${name}`);
+    }
+  }
+  if (!f.file) return void r.err(s, `track_file ${name} has no file`, 'add `file "/run/keepalived/weight"`');
+  if (!f.file.startsWith('/')) r.warn(s, 'conf-relative-file', `track_file ${name}: '${f.file}' is relative`, 'give an absolute path');
+  return f;
+}
+
 function readSyncGroup(s: Stmt, r: Reader): SyncGroupConf | undefined {
   const name = s.args[0]?.text;
   if (!name) return void r.err(s, 'needs a name');
@@ -164,6 +256,18 @@ function zeroSyncWeights(cfg: AgentConfig, group: string, members: string[], r: 
       r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${w} of ${t.name} is ignored, a failure puts the group in FAULT (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
       t.weight = 0;
     }
+    const kinds: [string, typeof i.trackProcesses, (n: string) => number | undefined][] = [
+      ['track_process', i.trackProcesses, (n) => cfg.processes.find((p) => p.name === n)?.weight],
+      ['track_file', i.trackFiles, (n) => cfg.trackFiles.find((f) => f.name === n)?.weight],
+    ];
+    for (const [kind, refs, own] of kinds) {
+      for (const t of refs) {
+        const w = t.weight ?? own(t.name) ?? 0;
+        if (w === 0) continue;
+        r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${w} of ${kind} ${t.name} is ignored, a failure puts the group in FAULT (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
+        t.weight = 0;
+      }
+    }
     for (const t of i.trackInterfaces) {
       if (!t.weight) continue;
       r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${t.weight} of interface ${t.name} is ignored (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
@@ -187,6 +291,16 @@ function crossCheck(cfg: AgentConfig, r: Reader): void {
     for (const t of i.trackScripts) {
       if (!cfg.scripts.some((s) => s.name === t.name)) {
         r.diagnostics.push(warning('conf-unknown-script', `track_script ${t.name}: no vrrp_script of that name, ignored (as keepalived does)`, t.where, 'define it with vrrp_script or fix the name'));
+      }
+    }
+    for (const t of i.trackProcesses) {
+      if (!cfg.processes.some((p) => p.name === t.name)) {
+        r.diagnostics.push(warning('conf-unknown-script', `track_process ${t.name}: no vrrp_track_process of that name, ignored (as keepalived does)`, t.where, 'define it with vrrp_track_process or fix the name'));
+      }
+    }
+    for (const t of i.trackFiles) {
+      if (!cfg.trackFiles.some((f) => f.name === t.name)) {
+        r.diagnostics.push(warning('conf-unknown-script', `track_file ${t.name}: no track_file block of that name, ignored (as keepalived does)`, t.where, 'define it with track_file NAME { file … } or fix the name'));
       }
     }
   }

@@ -35,6 +35,10 @@ export interface AgentStatus {
   instances: InstanceStatus[];
   /** vrrp_script results after fall/rise (what `hafleet verify` shows). */
   scripts: { name: string; ok: boolean }[];
+  /** vrrp_track_process: in quorum or not, and how many processes matched. */
+  processes: { name: string; ok: boolean; count: number }[];
+  /** track_file: the value last read. */
+  files: { name: string; file: string; value: number }[];
 }
 
 interface RunnerView {
@@ -50,6 +54,8 @@ export function buildStatus(o: {
   socketDrops: AgentStatus['socketDrops'];
   addrVia: string;
   scripts: AgentStatus['scripts'];
+  processes?: AgentStatus['processes'];
+  files?: AgentStatus['files'];
 }): AgentStatus {
   return {
     pid: process.pid,
@@ -75,6 +81,8 @@ export function buildStatus(o: {
       lastTransition: r.m.lastTransition && r.lastTransitionAt ? { ...r.m.lastTransition, at: new Date(r.lastTransitionAt).toISOString() } : null,
     })),
     scripts: o.scripts,
+    processes: o.processes ?? [],
+    files: o.files ?? [],
   };
 }
 

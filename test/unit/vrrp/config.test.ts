@@ -207,3 +207,20 @@ test('IPv6 mistakes: mixed families, VRRPv2, zones, prefixes — each with its l
   assert.ok(r.notes.some((n) => n.where.line === 16 && /labels are IPv4 only/.test(n.message)));
   assert.ok(r.notes.some((n) => n.where.line === 16 && /link-local first IPv6 VIP/.test(n.message)), 'the first VIP that is kept (line 15 was refused) is not link-local');
 });
+
+test('vrrp_track_process and track_file as keepalived 2.x writes them: parsed, referenced with weight overrides and reverse', () => {
+  const r = loadConfig(f('track-process-file.conf'));
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  const [nginx, haproxy] = r.config.processes;
+  assert.deepEqual([nginx!.process, nginx!.fullCommand, nginx!.weight, nginx!.quorum, nginx!.forkDelaySec, nginx!.terminateDelaySec], ['nginx', false, -50, 1, 0.5, 0.5]);
+  assert.deepEqual([haproxy!.process, haproxy!.params, haproxy!.paramMatch, haproxy!.fullCommand, haproxy!.weight, haproxy!.quorumMax],
+    ['/usr/sbin/haproxy', ['-Ws', '-f', '/etc/haproxy/haproxy.cfg'], 'partial', true, 0, 8]);
+  const [maint, legacy] = r.config.trackFiles;
+  assert.deepEqual([maint!.file, maint!.weight, maint!.init], ['/var/run/keepalived/maintenance', -1, { value: 0, overwrite: false }]);
+  assert.deepEqual([legacy!.file, legacy!.weight], ['/var/run/keepalived/legacy', 1], 'track_file weight defaults to 1');
+  const i = r.config.instances[0]!;
+  assert.deepEqual(i.trackProcesses.map((t) => [t.name, t.weight, t.reverse]), [['track_nginx', undefined, undefined], ['track_haproxy_master', 10, true]]);
+  assert.deepEqual(i.trackFiles.map((t) => [t.name, t.weight]), [['maintenance', -100], ['legacy_weight', undefined], ['no_such_file', undefined]]);
+  assert.deepEqual(codes(r.diagnostics), ['conf-unknown-script@42'], 'the undefined track_file is a warning');
+  assert.ok(r.notes.some((n) => /vrrp_track_file is a deprecated name/.test(n.message)));
+});
