@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ADDR, VrrpLab, waitFor, sleep, type Node } from '../../bench/vrrp-lab.js';
 
@@ -118,6 +118,59 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       assert.ok(calls.includes('INSTANCE VI_U BACKUP 90'), calls.join(' | '));
       assert.ok(calls.includes('became-master'), calls.join(' | '));
     } finally {
+      await lab.stopAll();
+      lab.delVip('a', VIP);
+      lab.delVip('b', VIP);
+    }
+  });
+
+  test('vrrp_track_process and track_file move the VIP to keepalived and back (weights), and the status shows them', async (t) => {
+    // A process of our own with a name nothing else on the machine has (comm is the file name).
+    const name = `hftrk${process.pid % 100000}`;
+    const bin = path.join(lab.dir, name);
+    fs.copyFileSync('/bin/sleep', bin);
+    fs.chmodSync(bin, 0o755);
+    const weightFile = path.join(lab.dir, 'weight');
+    const run = () => spawn(bin, ['600'], { stdio: 'ignore' });
+    let tracked = run();
+    const conf = [
+      'vrrp_track_process trk {',
+      `    process ${name}`,
+      '    weight -60',
+      '}',
+      'track_file wf {',
+      `    file ${weightFile}`,
+      '    weight -1',
+      '    init_file 0',
+      '}',
+      '',
+    ].join('\n');
+    const v3 = (n: Node, extra: string[] = []) => instance({ n, priority: n === 'a' ? 150 : 100, extra }).replace('    advert_int 1\n', '    advert_int 0.1\n    version 3\n').replace(/    authentication \{[^}]*\}\n/, '');
+    try {
+      const a = lab.startAgent('a', lab.write('tp-a.conf', conf + v3('a', ['    track_process {', '        trk', '    }', '    track_file {', '        wf', '    }'])));
+      const b = lab.startKeepalived('b', lab.write('tp-b.conf', v3('b')));
+      await Promise.all([lab.ready(a), lab.ready(b)]);
+      await waitFor(only(lab, 'a'), 15_000, 20, 'a master while its process runs');
+      assert.equal(fs.readFileSync(weightFile, 'utf8').trim(), '0', 'init_file wrote the value');
+      const st = () => JSON.parse(fs.readFileSync(a.statusFile!, 'utf8')) as { processes: { name: string; ok: boolean; count: number }[]; files: { name: string; value: number }[] };
+      await waitFor(() => { try { return st().processes[0]?.count === 1; } catch { return false; } }, 3000, 20, 'the status counts the process');
+
+      // The process dies: priority 90 < 100 — keepalived preempts.
+      const died = performance.now();
+      tracked.kill('SIGKILL');
+      await waitFor(only(lab, 'b'), 5000, 10, 'b takes over when the tracked process is gone');
+      t.diagnostic(`process gone → keepalived master in ${(performance.now() - died).toFixed(0)} ms (poll 0.1 s + Master_Down_Interval 0.36 s)`);
+      tracked = run();
+      await waitFor(only(lab, 'a'), 5000, 10, 'a preempts again once the process is back (found by the 1 s scan)');
+
+      // The weight file: 60 × -1 = -60.
+      fs.writeFileSync(weightFile, '60\n');
+      await waitFor(only(lab, 'b'), 5000, 10, 'b takes over when the file says 60');
+      await waitFor(() => { try { return st().files[0]?.value === 60; } catch { return false; } }, 3000, 20, 'the status shows the value');
+      fs.writeFileSync(weightFile, '0\n');
+      await waitFor(only(lab, 'a'), 5000, 10, 'a back when the file says 0');
+    } finally {
+      tracked.kill('SIGKILL');
       await lab.stopAll();
       lab.delVip('a', VIP);
       lab.delVip('b', VIP);
