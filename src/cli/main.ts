@@ -15,6 +15,13 @@ program
 
 for (const register of commands) register(program);
 
+// `hafleet … | head`: the reader went away. Stop quietly, as other Unix tools do, instead of
+// crashing on an unhandled EPIPE.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 async function main(): Promise<number> {
   const controller = new AbortController();
   let interrupted = 0;

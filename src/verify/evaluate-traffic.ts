@@ -42,7 +42,8 @@ function spread(d: Record<string, number>): string {
 export function trafficFindings(cluster: Cluster, obs: Observations): Finding[] {
   const out: Finding[] = [];
   for (const svc of cluster.services) {
-    const at = { cluster: cluster.name, vip: `${svc.vip}:${svc.port}` };
+    // ADDRESS:PORT, with an IPv6 address in brackets (RFC 3986) so the port stays readable.
+    const at = { cluster: cluster.name, vip: `${svc.vip.includes(':') ? `[${svc.vip}]` : svc.vip}:${svc.port}` };
     const h = obs.http.find((x) => x.vip === svc.vip && x.port === svc.port);
     if (!h) continue;
     const healthy = svc.realServers.filter((rs) => {

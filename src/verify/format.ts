@@ -30,9 +30,10 @@ export function formatReport(topology: Topology, report: VerifyReport): string {
         const fs = report.findings.filter((f) => f.cluster === c.name && f.instance === inst.name && f.vip === v.address);
         const cell = vipCell(fs.filter((f) => vipKinds.has(f.kind)));
         const arp = fs.find((f) => f.kind.startsWith('arp'));
-        const traffic = report.findings.filter((f) => f.cluster === c.name && f.vip?.startsWith(`${v.address}:`) && (f.kind === 'traffic' || f.kind === 'error-page'));
+        const host = v.address.includes(':') ? `[${v.address}]` : v.address;
+        const traffic = report.findings.filter((f) => f.cluster === c.name && f.vip?.startsWith(`${host}:`) && (f.kind === 'traffic' || f.kind === 'error-page'));
         const spread = traffic.map((t) => {
-          const port = t.vip!.split(':')[1];
+          const port = t.vip!.slice(t.vip!.lastIndexOf(':') + 1);
           const text = t.kind === 'error-page' ? 'error page' : Object.entries(t.distribution ?? {}).map(([h, n]) => `${h} ${n}`).join(' ') || '-';
           return `${port}: ${text}${t.ok ? '' : ' FAIL'}`;
         }).join('; ');

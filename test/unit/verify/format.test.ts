@@ -33,3 +33,13 @@ test('human table: every realserver down, the error page answering', () => {
   assert.match(out.split('\n')[1]!, /80: error page$/);
   assert.match(out, /FAIL \[backend-down\] realserver web1 does not answer http:\/\/198\.18\.0\.21:80\/: ECONNREFUSED/);
 });
+
+test('human table: an IPv6 VIP keeps its port apart from its address ([addr]:port)', () => {
+  const v6 = <T>(x: T): T => JSON.parse(JSON.stringify(x).replaceAll('198.18.0.100', '2001:2::100').replaceAll('"prefix":24', '"prefix":64').replaceAll('"family":"inet"', '"family":"inet6"'));
+  const t0 = topology2x2();
+  const t = { ...v6({ ...t0, roles: undefined }), roles: t0.roles };
+  const report = verifyReport(evaluate(t, v6(healthy())));
+  assert.ok(report.findings.some((f) => f.kind === 'traffic' && f.vip === '[2001:2::100]:80'), JSON.stringify(report.findings.map((f) => f.vip)));
+  const row = formatReport(t, report).split('\n')[1]!;
+  assert.match(row, /^web\s+web_51\s+2001:2::100\/\d+\s+lb1\s+MASTER\s+ok\s+\S+\s+80: web1 4 web2 4$/);
+});
