@@ -4,7 +4,7 @@
  * deadline it fired at, not from "now", so adverts do not drift (setInterval drifts ≈ 2 ms a
  * tick at 0.1 s).
  */
-import { decodePacket, encodeAdvert, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from './packet.js';
+import { decodePacket, encodeAdvert } from './packet.js';
 import { initialMachine, step, type Action, type MachineEvent, type MachineState, type TimerName, type Transition } from './machine.js';
 import type { InstanceConf, VipConf } from './config-types.js';
 import type { Logger } from './log.js';
@@ -152,7 +152,7 @@ export class InstanceRunner {
 
   private sendAdvert(priority: number): void {
     const c = this.conf;
-    const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [c.family === 6 ? VRRP_MCAST_GROUP6 : VRRP_MCAST_GROUP];
+    const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [c.mcastGroup];
     for (const dst of dsts) {
       const payload = encodeAdvert(
         { version: c.version, vrid: c.vrid, priority, advertIntervalCs: c.advertIntervalCs, addresses: this.m.params.vips },

@@ -168,11 +168,11 @@ export class Agent {
 
   private socketFor(c: InstanceConf, primary: string): SocketEntry {
     const multicast = c.unicastPeers.length === 0;
-    const key = `${c.interface}|${primary}|${multicast}`;
+    const key = `${c.interface}|${primary}|${multicast ? c.mcastGroup : 'unicast'}`;
     let e = this.sockets.get(key);
     if (e) return e;
     const entry: SocketEntry = { runners: [], otherVrid: 0, undecodable: 0, sock: undefined as unknown as VrrpSocket };
-    entry.sock = openVrrpSocket({ ifname: c.interface, srcIp: primary, multicast }, (p) => this.dispatch(entry, p), (m) => this.o.log.log('error', `receive on ${c.interface}: ${m}`));
+    entry.sock = openVrrpSocket({ ifname: c.interface, srcIp: primary, group: multicast ? c.mcastGroup : undefined }, (p) => this.dispatch(entry, p), (m) => this.o.log.log('error', `receive on ${c.interface}: ${m}`));
     this.sockets.set(key, entry);
     return entry;
   }
@@ -434,7 +434,7 @@ export class Agent {
       const r = this.runners.get(c.name);
       const oc = old.instances.find((x) => x.name === c.name);
       const same = r && oc && oc.interface === c.interface && oc.family === c.family && oc.vrid === c.vrid && oc.version === c.version &&
-        oc.unicastSrcIp === c.unicastSrcIp && oc.mcastSrcIp === c.mcastSrcIp && (oc.unicastPeers.length === 0) === (c.unicastPeers.length === 0);
+        oc.unicastSrcIp === c.unicastSrcIp && oc.mcastSrcIp === c.mcastSrcIp && oc.mcastGroup === c.mcastGroup && (oc.unicastPeers.length === 0) === (c.unicastPeers.length === 0);
       if (r && same) {
         r.reconfigure(c, r.m.params.primaryIp);
         this.applyTracking(r);

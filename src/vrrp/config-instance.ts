@@ -2,7 +2,7 @@
 import type { Stmt } from './conf-tree.js';
 import type { Reader } from './conf-values.js';
 import type { GlobalDefs, InstanceConf, TrackRef } from './config-types.js';
-import { familyOf, isLinkLocal6, type Family } from './packet.js';
+import { familyOf, isLinkLocal6, isMulticastGroup, type Family } from './packet.js';
 
 /** Accepted but without effect in the agent: noted so nobody is surprised. */
 const NOTED: Record<string, string> = {
@@ -121,6 +121,12 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'preempt_delay': inst.preemptDelaySec = r.num(s, 0, 1000); break;
       case 'unicast_src_ip': inst.unicastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
       case 'mcast_src_ip': inst.mcastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
+      case 'mcast_dst_ip': {
+        const ip = sameFamily(s, r.ip(s, r.word(s) ?? ''), k);
+        if (ip && !isMulticastGroup(ip, familyOf(ip))) r.err(s, `${ip} is not a${familyOf(ip) === 6 ? ' link-local' : ''} multicast address`);
+        else if (ip) inst.mcastDst = ip;
+        break;
+      }
       case 'unicast_peer':
         for (const line of s.block ?? []) {
           // keepalived 2.2: `ADDRESS [min_ttl N] [max_ttl N]`; the agent checks the source instead.
@@ -150,6 +156,7 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     r.fail(stmt, 'conf-missing', `vrrp_instance ${name} has no virtual_router_id`, 'add `virtual_router_id 51` (1–255, the same on every router of this VIP)');
   }
   inst.family = family ?? 4;
+  inst.mcastGroup = inst.mcastDst ?? (inst.family === 6 ? g.mcastGroup6 : g.mcastGroup4);
   if (inst.family === 6) {
     // keepalived: IPv6 instances speak VRRPv3 whatever vrrp_version says globally.
     if (versionStmt && inst.version === 2) r.err(versionStmt, `VRRPv2 is IPv4 only; vrrp_instance ${name} is IPv6`, 'use `version 3` (or leave version out)');

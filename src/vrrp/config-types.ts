@@ -15,6 +15,9 @@ export interface GlobalDefs {
   garpMasterRefreshRepeat: number;
   /** vrrp_garp_interval: gap between the gratuitous ARPs of one burst. */
   garpIntervalMs: number;
+  /** vrrp_mcast_group4 / vrrp_mcast_group6: the groups adverts go to (224.0.0.18, ff02::12). */
+  mcastGroup4: string;
+  mcastGroup6: string;
 }
 
 export interface TrackScriptConf {
@@ -117,6 +120,10 @@ export interface InstanceConf {
   unicastSrcIp?: string;
   unicastPeers: string[];
   mcastSrcIp?: string;
+  /** mcast_dst_ip: this instance's group, instead of the global one of its family. */
+  mcastDst?: string;
+  /** The group this instance's adverts go to when multicast: mcast_dst_ip, else the global group of its family. */
+  mcastGroup: string;
   notify: NotifyConf;
   garpMasterDelaySec: number;
   garpMasterRepeat: number;

@@ -10,6 +10,7 @@ import { tokenize, type ConfFiles } from './conf-lexer.js';
 import { buildTree, type Stmt } from './conf-tree.js';
 import { Reader } from './conf-values.js';
 import { readInstance } from './config-instance.js';
+import { isMulticastGroup, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from './packet.js';
 import type { AgentConfig, GlobalDefs, NotifyConf, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackScriptConf } from './config-types.js';
 
 export interface ParsedConfig {
@@ -65,6 +66,7 @@ export function parseConfig(file: string, files: ConfFiles): ParsedConfig {
   const g: GlobalDefs = {
     enableScriptSecurity: false, vrrpVersion: 2, garpMasterDelaySec: 5, garpMasterRepeat: 5,
     garpMasterRefreshSec: 0, garpMasterRefreshRepeat: 1, garpIntervalMs: 0,
+    mcastGroup4: VRRP_MCAST_GROUP, mcastGroup6: VRRP_MCAST_GROUP6,
   };
   // global_defs first: its defaults apply to instances written before it.
   for (const s of tree.stmts) if (s.keyword === 'global_defs') readGlobal(s, g, r);
@@ -108,8 +110,14 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
       case 'vrrp_garp_master_refresh_repeat': g.garpMasterRefreshRepeat = r.num(a, 1, 1000, { integer: true }) ?? g.garpMasterRefreshRepeat; break;
       case 'vrrp_garp_interval': { const v = r.num(a, 0, 1); if (v !== undefined) g.garpIntervalMs = v * 1000; break; }
       case 'vrrp_mcast_group4':
-        r.warn(a, 'conf-unsupported', 'vrrp_mcast_group4 is not supported by the agent: it uses 224.0.0.18', 'use the default group or unicast_peer');
+      case 'vrrp_mcast_group6': {
+        const family = k === 'vrrp_mcast_group4' ? 4 : 6;
+        const ip = r.ip(a, r.word(a) ?? '');
+        if (ip && !isMulticastGroup(ip, family)) r.err(a, `${ip} is not an IPv${family} ${family === 6 ? 'link-local ' : ''}multicast address`, family === 6 ? 'ff02::/16' : '224.0.0.0/4');
+        else if (ip && family === 4) g.mcastGroup4 = ip;
+        else if (ip) g.mcastGroup6 = ip;
         break;
+      }
       default:
         if (GLOBAL_NOTED.has(k) || !k.startsWith('vrrp_')) r.note(a, `global_defs ${k}: not used by the agent`);
         else r.unknown(a, 'global_defs');

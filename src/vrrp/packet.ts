@@ -128,6 +128,13 @@ export function compareIp(a: string, b: string): number {
   return 0;
 }
 
+/** A group adverts may go to: IPv4 224.0.0.0/4; IPv6 link-local scope ff02::/16 (keepalived's rule). */
+export function isMulticastGroup(ip: string, family: Family): boolean {
+  const b = ipToBytes(ip);
+  if (!b || (b.length === 16) !== (family === 6)) return false;
+  return family === 6 ? b[0] === 0xff && (b[1]! & 0x0f) === 2 : (b[0]! & 0xf0) === 0xe0;
+}
+
 /** RFC 4291 §2.5.6: fe80::/10. */
 export function isLinkLocal6(ip: string): boolean {
   const b = ipv6ToBytes(ip);

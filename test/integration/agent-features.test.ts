@@ -177,6 +177,37 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
     }
   });
 
+  test('vrrp_mcast_group4 / mcast_dst_ip: agent and keepalived on a group of their own; routers on the default group do not hear them', async () => {
+    const group = (n: Node, g: string) => instance({ n, priority: n === 'a' ? 150 : 100, extra: [`    mcast_dst_ip ${g}`] });
+    try {
+      const ag = lab.startAgent('a', lab.write('g-a.conf', group('a', '224.0.0.44')));
+      const ka = lab.startKeepalived('b', lab.write('g-b.conf', `global_defs {\n    vrrp_mcast_group4 224.0.0.44\n}\n${instance({ n: 'b', priority: 100 })}`));
+      await Promise.all([lab.ready(ag), lab.ready(ka)]);
+      await waitFor(only(lab, 'a'), 15_000, 20, 'a master on 224.0.0.44');
+      await sleep(2500);
+      assert.deepEqual(lab.holders(VIP), ['a'], 'keepalived hears the agent on the custom group');
+      const capture = execFileSync('ip', ['netns', 'exec', lab.ns('b'), 'timeout', '3', 'tcpdump', '-n', '-c', '2', '-i', 'eth0', 'ip proto 112'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      assert.match(capture, /198\.18\.250\.1 > 224\.0\.0\.44: VRRP/, capture);
+      lab.kill9(ag);
+      await waitFor(() => lab.holders(VIP).includes('b'), 6000, 10, 'keepalived takes over');
+    } finally {
+      await lab.stopAll();
+      lab.delVip('a', VIP);
+      lab.delVip('b', VIP);
+    }
+    // The agent on the default group and keepalived on 224.0.0.44 cannot hear each other: both master.
+    try {
+      const ag = lab.startAgent('a', lab.write('g2-a.conf', instance({ n: 'a', priority: 150 })));
+      const ka = lab.startKeepalived('b', lab.write('g2-b.conf', `global_defs {\n    vrrp_mcast_group4 224.0.0.44\n}\n${instance({ n: 'b', priority: 100 })}`));
+      await Promise.all([lab.ready(ag), lab.ready(ka)]);
+      await waitFor(() => lab.holders(VIP).length === 2, 15_000, 20, 'two masters on two groups');
+    } finally {
+      await lab.stopAll();
+      lab.delVip('a', VIP);
+      lab.delVip('b', VIP);
+    }
+  });
+
   for (const agentOn of ['a', 'b'] as Node[]) {
     test(`a healed split brain (agent ${agentOn === 'a' ? '150' : '100'} vs keepalived, v3 0.1 s) has one master again within one advert interval`, async () => {
       const conf = (n: Node) =>

@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { familyOf, ipv6ToBytes, isLinkLocal6, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6, VRRP_PROTO } from '../packet.js';
+import { familyOf, ipv6ToBytes, isLinkLocal6, VRRP_MCAST_GROUP, VRRP_PROTO } from '../packet.js';
 import * as libc from './libc.js';
 import { C } from './libc.js';
 
@@ -39,22 +39,25 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-function setup4(rx: number, tx: number, o: { srcIp: string; multicast: boolean }, ifindex: number, dev: Buffer): void {
+function setup4(rx: number, tx: number, o: { srcIp: string; group?: string }, ifindex: number, dev: Buffer): void {
   libc.setsockopt(rx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
-  if (o.multicast) libc.setsockopt(rx, C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, libc.ipMreqn(VRRP_MCAST_GROUP, '0.0.0.0', ifindex));
+  // Only the group this socket joined (the default hands it every group the host is in).
+  libc.setsockoptInt(rx, C.IPPROTO_IP, C.IP_MULTICAST_ALL, 0);
+  if (o.group) libc.setsockopt(rx, C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, libc.ipMreqn(o.group, '0.0.0.0', ifindex));
 
   libc.setsockopt(tx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
   libc.bind(tx, libc.sockaddrIn(o.srcIp));
-  libc.setsockopt(tx, C.IPPROTO_IP, C.IP_MULTICAST_IF, libc.ipMreqn(VRRP_MCAST_GROUP, o.srcIp, ifindex));
+  libc.setsockopt(tx, C.IPPROTO_IP, C.IP_MULTICAST_IF, libc.ipMreqn(o.group ?? VRRP_MCAST_GROUP, o.srcIp, ifindex));
   libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_MULTICAST_TTL, 255);
   libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_TTL, 255);
   libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_MULTICAST_LOOP, 0);
   libc.setsockoptInt(tx, C.IPPROTO_IP, C.IP_TOS, 0xc0);
 }
 
-function setup6(rx: number, tx: number, o: { srcIp: string; multicast: boolean }, ifindex: number, dev: Buffer): void {
+function setup6(rx: number, tx: number, o: { srcIp: string; group?: string }, ifindex: number, dev: Buffer): void {
   libc.setsockopt(rx, C.SOL_SOCKET, C.SO_BINDTODEVICE, dev);
-  if (o.multicast) libc.setsockopt(rx, C.IPPROTO_IPV6, C.IPV6_JOIN_GROUP, libc.ipv6Mreq(ipv6ToBytes(VRRP_MCAST_GROUP6)!, ifindex));
+  libc.setsockoptInt(rx, C.IPPROTO_IPV6, C.IPV6_MULTICAST_ALL, 0);
+  if (o.group) libc.setsockopt(rx, C.IPPROTO_IPV6, C.IPV6_JOIN_GROUP, libc.ipv6Mreq(ipv6ToBytes(o.group)!, ifindex));
   libc.setsockoptInt(rx, C.IPPROTO_IPV6, C.IPV6_RECVPKTINFO, 1);
   libc.setsockoptInt(rx, C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, 1);
 
@@ -70,7 +73,8 @@ function setup6(rx: number, tx: number, o: { srcIp: string; multicast: boolean }
 }
 
 export function openVrrpSocket(
-  o: { ifname: string; srcIp: string; multicast: boolean },
+  /** `group`: the multicast group to join and send to; none for unicast peers. */
+  o: { ifname: string; srcIp: string; group?: string },
   onPacket: (p: RxPacket) => void,
   onError: (message: string) => void,
 ): VrrpSocket {

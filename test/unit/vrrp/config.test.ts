@@ -224,3 +224,18 @@ test('vrrp_track_process and track_file as keepalived 2.x writes them: parsed, r
   assert.deepEqual(codes(r.diagnostics), ['conf-unknown-script@42'], 'the undefined track_file is a warning');
   assert.ok(r.notes.some((n) => /vrrp_track_file is a deprecated name/.test(n.message)));
 });
+
+test('multicast groups: vrrp_mcast_group4/6 globally, mcast_dst_ip per instance; anything not multicast is an error', () => {
+  const inst = (name: string, vrid: number, vip: string, extra = '') => `vrrp_instance ${name} {\n  interface eth0\n  virtual_router_id ${vrid}\n${extra}  virtual_ipaddress {\n    ${vip}\n  }\n}\n`;
+  const instances = inst('A', 1, '198.18.0.100') + inst('B', 2, '198.18.0.101', '  mcast_dst_ip 224.0.0.45\n') + inst('C', 3, '2001:2::100');
+  const globals = (g4: string, g6: string) => `global_defs {\n  vrrp_mcast_group4 ${g4}\n  vrrp_mcast_group6 ${g6}\n}\n`;
+  const r = parseConfig('/k.conf', memFiles({ '/k.conf': globals('224.0.0.44', 'ff02::44') + instances }));
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  assert.deepEqual(r.config.instances.map((i) => i.mcastGroup), ['224.0.0.44', '224.0.0.45', 'ff02::44']);
+  const defaults = parseConfig('/k.conf', memFiles({ '/k.conf': instances }));
+  assert.deepEqual(defaults.config!.instances.map((i) => i.mcastGroup), ['224.0.0.18', '224.0.0.45', 'ff02::12']);
+  // Line 2: not multicast; line 3: not link-local scope; line 15: B's mcast_dst_ip is no group, and
+  // (as in keepalived) its address made B IPv6, so B's IPv4 VIP (line 17) is refused and B has none.
+  const bad = parseConfig('/k.conf', memFiles({ '/k.conf': globals('198.18.0.1', 'ff05::12') + instances.replace('224.0.0.45', '2001:2::1') }));
+  assert.deepEqual(codes(bad.diagnostics.filter((d) => d.severity === 'error')), ['conf-value@2', 'conf-value@3', 'conf-value@15', 'conf-value@17', 'conf-missing@12']);
+});
