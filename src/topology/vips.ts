@@ -55,7 +55,10 @@ export function parseVip(raw: VarValue, c: VipContext, diags: Diagnostic[]): Vip
   }
   const max = addr.kind() === 'ipv4' ? 32 : 128;
   let prefix: number;
-  if (prefixText === undefined) {
+  if (prefixText === undefined && addr.kind() === 'ipv6') {
+    // vrrp_prefix is the IPv4 subnet's; an IPv6 LAN is a /64 (RFC 4291 §2.5.4), so the VIP is on-link.
+    prefix = 64;
+  } else if (prefixText === undefined) {
     if (c.defaultPrefix === undefined) {
       diags.push(error('vip-prefix', `${text} has no prefix and the directors' subnet is not known`, where,
         `write ${addrText}/24 (the subnet of the directors' interface), or set vrrp_prefix on the directors`));

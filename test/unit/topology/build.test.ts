@@ -86,6 +86,11 @@ test('VIP prefix defaults to vrrp_prefix; without it the error says what to writ
   assert.match(d.hint!, /198\.18\.0\.100\/24/);
 });
 
+test('an IPv6 VIP without a prefix is a /64 (an IPv6 LAN), whatever the IPv4 vrrp_prefix says', () => {
+  const t = build({ vrrp: { version: 3 }, vips: ['2001:2:0:1::100'] }, { hostVars: { lb1: { vrrp_prefix: 23 } } });
+  assert.deepEqual(t.clusters[0]!.instances[0]!.vips.map((v) => [v.address, v.prefix]), [['2001:2:0:1::100', 64]]);
+});
+
 test('lvs modes: lb_kind, no nginx track unless asked, engine per host', () => {
   const t = build({ mode: 'lvs-dr', vrrp_engine: 'agent' }, { hostVars: { lb2: { vrrp_engine: 'keepalived' } } });
   const c = t.clusters[0]!;
