@@ -6,7 +6,7 @@
  */
 import { decodePacket, encodeAdvert } from './packet.js';
 import { initialMachine, step, type Action, type MachineEvent, type MachineState, type TimerName, type Transition } from './machine.js';
-import type { InstanceConf, VipConf } from './config-types.js';
+import { vipDev, type InstanceConf, type VipConf } from './config-types.js';
 import type { Logger } from './log.js';
 import type { VrrpSocket } from './io/vrrp-socket.js';
 import type { AddrOps } from './io/netlink-addr.js';
@@ -91,7 +91,7 @@ export class InstanceRunner {
 
   private vipOp(op: 'add' | 'del', v: VipConf): void {
     try {
-      this.io.addr[op]({ address: v.address, prefix: v.prefix, dev: v.dev ?? this.conf.interface, label: v.label });
+      this.io.addr[op]({ address: v.address, prefix: v.prefix, dev: vipDev(this.conf, v), label: v.label });
     } catch (e) {
       this.io.log.log('error', `${this.name}: cannot ${op} VIP ${v.address}`, { instance: this.name, error: (e as Error).message });
     }
@@ -170,7 +170,7 @@ export class InstanceRunner {
     for (let i = 0; i < repeat; i++) {
       for (const v of this.allVips()) {
         try {
-          this.io.garp.send(v.dev ?? this.conf.interface, v.address);
+          this.io.garp.send(vipDev(this.conf, v), v.address);
         } catch (e) {
           this.io.log.log('error', `${this.name}: gratuitous ARP for ${v.address} failed`, { instance: this.name, error: (e as Error).message });
         }

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import { InstanceRunner } from './agent-instance.js';
-import type { AgentConfig, InstanceConf, TrackFileConf, TrackProcessConf, TrackScriptConf } from './config-types.js';
+import { vipDev, type AgentConfig, type InstanceConf, type TrackFileConf, type TrackProcessConf, type TrackScriptConf } from './config-types.js';
 import type { Logger } from './log.js';
 import { effectivePriority, type NotifyState, type Transition } from './machine.js';
 import { choosePrimaryIp } from './params.js';
@@ -18,6 +18,7 @@ import { readProc, scanProcs } from './io/procs.js';
 import { openVrrpSocket, type RxPacket, type VrrpSocket } from './io/vrrp-socket.js';
 import { openAddrOps, type AddrOps } from './io/netlink-addr.js';
 import { openGarp, type Garp } from './io/garp.js';
+import { openVmacOps, vmacAddress, type VmacOps } from './io/netlink-link.js';
 import { runNotify, runScript } from './io/scripts.js';
 import { canonicalIp, isLinkLocal6, payloadOffset, type Family } from './packet.js';
 import { buildStatus, writeStatus, type AgentStatus } from './status.js';
@@ -107,6 +108,9 @@ export class Agent {
   private stopping = false;
   readonly addr: AddrOps;
   readonly garp: Garp;
+  /** Opened when the first instance with use_vmac starts. */
+  private vmacs?: VmacOps;
+  private readonly vmacNames = new Set<string>();
 
   constructor(private cfg: AgentConfig, private readonly o: AgentOptions) {
     this.addr = openAddrOps((why) => o.log.log('warn', 'netlink unavailable, using `ip addr`', { error: why }));
@@ -135,6 +139,17 @@ export class Agent {
       this.o.log.log('error', `${c.name}: interface ${c.interface} has no ${what}; instance not started`, { instance: c.name });
       return undefined;
     }
+    if (c.vmac && !this.vmacNames.has(c.vmac.name)) {
+      try {
+        this.vmacs ??= openVmacOps();
+        this.vmacs.create(c.vmac.name, c.interface, vmacAddress(c.vrid, 4));
+        this.vmacNames.add(c.vmac.name);
+        this.o.log.log('info', `${c.name}: VMAC ${c.vmac.name} on ${c.interface}`, { instance: c.name, vmac: c.vmac.name, mac: vmacAddress(c.vrid, 4).toString('hex').replace(/(..)(?!$)/g, '$1:') });
+      } catch (e) {
+        this.o.log.log('error', `${c.name}: cannot create VMAC ${c.vmac.name} on ${c.interface}: ${(e as Error).message}; instance not started`, { instance: c.name });
+        return undefined;
+      }
+    }
     let sock: SocketEntry;
     try {
       sock = this.socketFor(c, primary);
@@ -154,7 +169,7 @@ export class Agent {
     });
     sock.runners.push(r);
     this.runners.set(c.name, r);
-    for (const dev of new Set([...c.vips, ...c.vipsExcluded].map((v) => v.dev ?? c.interface))) {
+    for (const dev of new Set([...c.vips, ...c.vipsExcluded].map((v) => vipDev(c, v)))) {
       try {
         this.garp.prepare(dev);
       } catch (e) {
@@ -168,11 +183,13 @@ export class Agent {
 
   private socketFor(c: InstanceConf, primary: string): SocketEntry {
     const multicast = c.unicastPeers.length === 0;
-    const key = `${c.interface}|${primary}|${multicast ? c.mcastGroup : 'unicast'}`;
+    // Adverts leave through the VMAC (its virtual MAC as their source) unless vmac_xmit_base.
+    const txIfname = c.vmac && !c.vmac.xmitBase ? c.vmac.name : c.interface;
+    const key = `${c.interface}|${txIfname}|${primary}|${multicast ? c.mcastGroup : 'unicast'}`;
     let e = this.sockets.get(key);
     if (e) return e;
     const entry: SocketEntry = { runners: [], otherVrid: 0, undecodable: 0, sock: undefined as unknown as VrrpSocket };
-    entry.sock = openVrrpSocket({ ifname: c.interface, srcIp: primary, group: multicast ? c.mcastGroup : undefined }, (p) => this.dispatch(entry, p), (m) => this.o.log.log('error', `receive on ${c.interface}: ${m}`));
+    entry.sock = openVrrpSocket({ ifname: c.interface, txIfname, srcIp: primary, group: multicast ? c.mcastGroup : undefined }, (p) => this.dispatch(entry, p), (m) => this.o.log.log('error', `receive on ${c.interface}: ${m}`));
     this.sockets.set(key, entry);
     return entry;
   }
@@ -434,6 +451,7 @@ export class Agent {
       const r = this.runners.get(c.name);
       const oc = old.instances.find((x) => x.name === c.name);
       const same = r && oc && oc.interface === c.interface && oc.family === c.family && oc.vrid === c.vrid && oc.version === c.version &&
+        oc.vmac?.name === c.vmac?.name && oc.vmac?.xmitBase === c.vmac?.xmitBase &&
         oc.unicastSrcIp === c.unicastSrcIp && oc.mcastSrcIp === c.mcastSrcIp && oc.mcastGroup === c.mcastGroup && (oc.unicastPeers.length === 0) === (c.unicastPeers.length === 0);
       if (r && same) {
         r.reconfigure(c, r.m.params.primaryIp);
@@ -456,7 +474,26 @@ export class Agent {
     r.feed({ kind: 'shutdown' });
     r.dispose();
     this.runners.delete(r.name);
-    for (const e of this.sockets.values()) e.runners = e.runners.filter((x) => x !== r);
+    for (const [key, e] of this.sockets) {
+      e.runners = e.runners.filter((x) => x !== r);
+      if (e.runners.length > 0) continue;
+      // Nobody left on it (its VMAC may be about to go): close it.
+      this.sockets.delete(key);
+      void e.sock.close();
+    }
+    const vmac = r.conf.vmac?.name;
+    if (vmac && ![...this.runners.values()].some((o) => o.conf.vmac?.name === vmac)) this.removeVmac(vmac);
+  }
+
+  private removeVmac(name: string): void {
+    try {
+      this.vmacs?.remove(name);
+    } catch (e) {
+      this.o.log.log('error', `cannot remove VMAC ${name}`, { error: (e as Error).message });
+    }
+    this.vmacNames.delete(name);
+    this.addr.forget(name);
+    this.garp.forget(name);
   }
 
   /** SIGTERM/SIGINT: priority-0 adverts, VIPs removed, sockets closed. */
@@ -471,6 +508,9 @@ export class Agent {
     for (const t of this.scripts.values()) clearTimeout(t.timer);
     this.flushStatus();
     await Promise.all([...this.sockets.values()].map((e) => e.sock.close()));
+    // The VMACs go last: sockets sending through them are closed by now.
+    for (const n of [...this.vmacNames]) this.removeVmac(n);
+    this.vmacs?.close();
     this.addr.close();
     this.garp.close();
   }

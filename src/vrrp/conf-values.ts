@@ -17,7 +17,7 @@ export class Reader {
     this.diagnostics.push(error(code, message, s.where, hint));
   }
 
-  warn(s: Stmt, code: string, message: string, hint?: string): void {
+  warn(s: Pick<Stmt, 'where'>, code: string, message: string, hint?: string): void {
     this.diagnostics.push(warning(code, message, s.where, hint));
   }
 

@@ -17,8 +17,7 @@ const NOTED: Record<string, string> = {
   notify_master_rx_lower_pri: 'not implemented by the agent',
   skip_check_adv_addr: 'the agent always checks the address list',
   unicast_ttl: 'the agent always sends TTL 255 and, like keepalived, takes any TTL from a listed unicast peer',
-  use_vmac: 'VMAC interfaces are not supported by the agent; VIPs go on the interface',
-  vmac_xmit_base: 'VMAC interfaces are not supported by the agent',
+  use_vmac_addr: 'the agent always gives a VMAC the virtual router MAC',
 };
 /** Accepted by keepalived, but ignoring them would change failover: warn. */
 const UNSUPPORTED: Record<string, string> = {
@@ -61,6 +60,7 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
   let advertIntStmt: Stmt | undefined;
   let versionStmt: Stmt | undefined;
   let nopreemptStmt: Stmt | undefined;
+  let vmacXmitBase = false;
   // keepalived: the first address (VIP, peer, source) or native_ipv6 decides the family; an
   // address of the other family is an error (in virtual_ipaddress_excluded both may mix).
   let family: Family | undefined;
@@ -145,6 +145,16 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'garp_master_refresh': inst.garpMasterRefreshSec = r.num(s, 0, 86400); break;
       case 'garp_master_refresh_repeat': inst.garpMasterRefreshRepeat = r.num(s, 1, 1000, { integer: true }); break;
       case 'dont_track_primary': inst.dontTrackPrimary = true; break;
+      case 'use_vmac': {
+        const n = s.args[0]?.text;
+        if (n !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(n)) r.err(s, `'${n}' is not an interface name (1–15 characters)`);
+        else inst.vmac = { name: n ?? '', xmitBase: inst.vmac?.xmitBase ?? false, where: s.where };
+        break;
+      }
+      case 'vmac_xmit_base':
+        if (inst.vmac) inst.vmac.xmitBase = true;
+        else vmacXmitBase = true;
+        break;
       default:
         if (k in NOTED) r.note(s, `${k}: ${NOTED[k]}`);
         else if (k in UNSUPPORTED) r.warn(s, 'conf-unsupported', `${k} is not supported by the agent, ignored`, UNSUPPORTED[k]);
@@ -157,6 +167,18 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
   }
   inst.family = family ?? 4;
   inst.mcastGroup = inst.mcastDst ?? (inst.family === 6 ? g.mcastGroup6 : g.mcastGroup4);
+  if (inst.vmac) {
+    // keepalived's default name: vrrp.VRID.
+    if (!inst.vmac.name && inst.vrid !== undefined) inst.vmac.name = `vrrp.${inst.vrid}`;
+    if (vmacXmitBase) inst.vmac.xmitBase = true;
+    if (inst.family === 6) {
+      r.warn(inst.vmac, 'conf-unsupported', 'use_vmac with IPv6 is not supported by the agent: the VIPs go on the interface itself', 'drop use_vmac from this instance, or run keepalived on this director');
+      inst.vmac = undefined;
+    } else if (inst.unicastPeers.length > 0 && !inst.vmac.xmitBase) {
+      r.warn(inst.vmac, 'conf-vmac-unicast', 'unicast with use_vmac sends from the base interface (vmac_xmit_base), as keepalived does');
+      inst.vmac.xmitBase = true;
+    }
+  }
   if (inst.family === 6) {
     // keepalived: IPv6 instances speak VRRPv3 whatever vrrp_version says globally.
     if (versionStmt && inst.version === 2) r.err(versionStmt, `VRRPv2 is IPv4 only; vrrp_instance ${name} is IPv6`, 'use `version 3` (or leave version out)');

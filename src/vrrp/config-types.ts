@@ -122,6 +122,8 @@ export interface InstanceConf {
   mcastSrcIp?: string;
   /** mcast_dst_ip: this instance's group, instead of the global one of its family. */
   mcastDst?: string;
+  /** use_vmac: a macvlan carrying the virtual MAC holds the VIPs; adverts leave through it unless xmitBase. */
+  vmac?: { name: string; xmitBase: boolean; where: Where };
   /** The group this instance's adverts go to when multicast: mcast_dst_ip, else the global group of its family. */
   mcastGroup: string;
   notify: NotifyConf;
@@ -130,6 +132,15 @@ export interface InstanceConf {
   garpMasterRefreshSec: number;
   garpMasterRefreshRepeat: number;
   dontTrackPrimary: boolean;
+}
+
+/**
+ * Where an instance's VIP goes: with use_vmac, on the VMAC when it names no device or the VRRP
+ * interface itself (keepalived moves those); otherwise its own `dev`, else the VRRP interface.
+ */
+export function vipDev(c: Pick<InstanceConf, 'interface' | 'vmac'>, v: Pick<VipConf, 'dev'>): string {
+  if (c.vmac && (v.dev === undefined || v.dev === c.interface)) return c.vmac.name;
+  return v.dev ?? c.interface;
 }
 
 export interface SyncGroupConf {

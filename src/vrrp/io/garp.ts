@@ -77,6 +77,8 @@ export interface Garp {
   /** Look the interface up now rather than on the failover path. */
   prepare(dev: string): void;
   send(dev: string, ip: string): void;
+  /** `dev` was removed (a VMAC): look it up again next time. */
+  forget(dev: string): void;
   close(): void;
 }
 
@@ -111,6 +113,9 @@ export function openGarp(): Garp {
   return {
     prepare(dev) {
       dest(dev);
+    },
+    forget(dev) {
+      devs.delete(dev);
     },
     send(dev, ip) {
       const d = dest(dev);

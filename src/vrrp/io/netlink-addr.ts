@@ -9,13 +9,10 @@ import * as libc from './libc.js';
 import { C } from './libc.js';
 import { familyOf, ipToBytes } from '../packet.js';
 
+import { attr, NLM_F_ACK, NLM_F_CREATE, NLM_F_REPLACE, NLM_F_REQUEST, nlmsg, openRtnl, request } from './netlink.js';
+
 const RTM_NEWADDR = 20;
 const RTM_DELADDR = 21;
-const NLMSG_ERROR = 2;
-const NLM_F_REQUEST = 1;
-const NLM_F_ACK = 4;
-const NLM_F_CREATE = 0x400;
-const NLM_F_REPLACE = 0x100;
 const IFA_ADDRESS = 1;
 const IFA_LOCAL = 2;
 const IFA_LABEL = 3;
@@ -37,6 +34,8 @@ export interface AddrOps {
   del(a: AddrSpec): void;
   /** 'netlink' or 'ip' (after a netlink failure). */
   readonly via: string;
+  /** `dev` was removed (a VMAC): look its index up again next time. */
+  forget(dev: string): void;
   close(): void;
 }
 
@@ -44,15 +43,6 @@ function ipBytes(ip: string): Buffer {
   const b = ipToBytes(ip);
   if (!b) throw new Error(`bug: not an IP address: ${ip}`);
   return Buffer.from(b);
-}
-
-function attr(type: number, data: Buffer): Buffer {
-  const len = 4 + data.length;
-  const b = Buffer.alloc((len + 3) & ~3);
-  b.writeUInt16LE(len, 0);
-  b.writeUInt16LE(type, 2);
-  data.copy(b, 4);
-  return b;
 }
 
 function broadcastOf(ip: string, prefix: number): string {
@@ -73,25 +63,16 @@ export function addrMessage(kind: 'add' | 'del', a: AddrSpec, ifindex: number, s
   ifa[1] = a.prefix;
   if (v6 && kind === 'add') ifa[2] = IFA_F_NODAD;
   ifa.writeUInt32LE(ifindex, 4);
-  const body = Buffer.concat([ifa, ...attrs]);
-  const h = Buffer.alloc(16);
-  h.writeUInt32LE(16 + body.length, 0);
-  h.writeUInt16LE(kind === 'add' ? RTM_NEWADDR : RTM_DELADDR, 4);
-  h.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK | (kind === 'add' ? NLM_F_CREATE | NLM_F_REPLACE : 0), 6);
-  h.writeUInt32LE(seq, 8);
-  return Buffer.concat([h, body]);
+  return nlmsg(kind === 'add' ? RTM_NEWADDR : RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK | (kind === 'add' ? NLM_F_CREATE | NLM_F_REPLACE : 0), seq, Buffer.concat([ifa, ...attrs]));
 }
 
 class NetlinkAddr implements AddrOps {
   readonly via = 'netlink';
   private seq = 1;
   private readonly buf = Buffer.alloc(8192);
-  private readonly kernel = Buffer.alloc(12);
   private readonly ifindexes = new Map<string, number>();
 
-  constructor(private readonly fd: number) {
-    this.kernel.writeUInt16LE(C.AF_NETLINK, 0);
-  }
+  constructor(private readonly fd: number) {}
 
   private ifindex(dev: string): number {
     let i = this.ifindexes.get(dev);
@@ -101,30 +82,18 @@ class NetlinkAddr implements AddrOps {
 
   private request(kind: 'add' | 'del', a: AddrSpec): void {
     const seq = this.seq++;
-    libc.sendto(this.fd, addrMessage(kind, a, this.ifindex(a.dev), seq), this.kernel);
-    // The ack comes back at once; wait for it briefly so errors are reported here.
-    for (let tries = 0; tries < 50; tries++) {
-      if (!libc.pollIn(this.fd, 100)) continue;
-      const n = libc.recvNow(this.fd, this.buf);
-      if (n === undefined) continue;
-      for (let off = 0; off + 16 <= n; ) {
-        const len = this.buf.readUInt32LE(off);
-        const type = this.buf.readUInt16LE(off + 4);
-        const rseq = this.buf.readUInt32LE(off + 8);
-        if (type === NLMSG_ERROR && rseq === seq) {
-          const err = -this.buf.readInt32LE(off + 16);
-          if (err === 0 || (kind === 'add' && err === EEXIST) || (kind === 'del' && err === EADDRNOTAVAIL)) return;
-          throw new libc.SysError(`netlink ${kind} ${a.address}/${a.prefix} dev ${a.dev}`, err);
-        }
-        if (len < 16) break;
-        off += (len + 3) & ~3;
-      }
-    }
-    throw new Error(`netlink ${kind} ${a.address}: no answer from the kernel`);
+    const what = `netlink ${kind} ${a.address}/${a.prefix} dev ${a.dev}`;
+    const err = request(this.fd, addrMessage(kind, a, this.ifindex(a.dev), seq), seq, this.buf, what);
+    if (err === 0 || (kind === 'add' && err === EEXIST) || (kind === 'del' && err === EADDRNOTAVAIL)) return;
+    throw new libc.SysError(what, err);
   }
 
   add(a: AddrSpec): void {
     this.request('add', a);
+  }
+
+  forget(dev: string): void {
+    this.ifindexes.delete(dev);
   }
 
   del(a: AddrSpec): void {
@@ -151,16 +120,13 @@ class IpCommandAddr implements AddrOps {
       if (!/Cannot assign requested address/.test(String((e as { stderr?: Buffer }).stderr ?? ''))) throw e;
     }
   }
+  forget(): void {}
   close(): void {}
 }
 
 export function openAddrOps(onFallback: (why: string) => void): AddrOps {
   try {
-    const fd = libc.socket(C.AF_NETLINK, C.SOCK_RAW, C.NETLINK_ROUTE);
-    const local = Buffer.alloc(12);
-    local.writeUInt16LE(C.AF_NETLINK, 0);
-    libc.bind(fd, local);
-    return new NetlinkAddr(fd);
+    return new NetlinkAddr(openRtnl());
   } catch (e) {
     onFallback((e as Error).message);
     return new IpCommandAddr();

@@ -239,3 +239,14 @@ test('multicast groups: vrrp_mcast_group4/6 globally, mcast_dst_ip per instance;
   const bad = parseConfig('/k.conf', memFiles({ '/k.conf': globals('198.18.0.1', 'ff05::12') + instances.replace('224.0.0.45', '2001:2::1') }));
   assert.deepEqual(codes(bad.diagnostics.filter((d) => d.severity === 'error')), ['conf-value@2', 'conf-value@3', 'conf-value@15', 'conf-value@17', 'conf-missing@12']);
 });
+
+test('use_vmac: default name vrrp.VRID or the given one; unicast implies vmac_xmit_base; IPv6 VMAC is refused with a warning', () => {
+  const inst = (name: string, vrid: number, lines: string, vip = '198.18.0.100') => `vrrp_instance ${name} {\n  interface eth0\n  virtual_router_id ${vrid}\n${lines}  virtual_ipaddress {\n    ${vip}\n  }\n}\n`;
+  const conf = inst('A', 51, '  use_vmac\n') + inst('B', 52, '  vmac_xmit_base\n  use_vmac vmac-b\n', '198.18.0.101')
+    + inst('C', 53, '  use_vmac\n  unicast_peer {\n    198.18.0.12\n  }\n', '198.18.0.102') + inst('D', 54, '  use_vmac\n', '2001:2::100');
+  const r = parseConfig('/k.conf', memFiles({ '/k.conf': conf }));
+  assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  assert.deepEqual(r.config.instances.map((i) => i.vmac && [i.vmac.name, i.vmac.xmitBase]), [['vrrp.51', false], ['vmac-b', true], ['vrrp.53', true], undefined]);
+  assert.deepEqual(r.diagnostics.map((d) => d.code), ['conf-vmac-unicast', 'conf-unsupported']);
+  assert.equal(parseConfig('/k.conf', memFiles({ '/k.conf': inst('E', 55, '  use_vmac this-name-is-far-too-long\n') })).config, undefined, 'an impossible interface name is an error');
+});

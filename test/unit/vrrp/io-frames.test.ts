@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addrMessage } from '../../../src/vrrp/io/netlink-addr.js';
 import { garpFrame, naFrame } from '../../../src/vrrp/io/garp.js';
+import { createVmacMessage, vmacAddress } from '../../../src/vrrp/io/netlink-link.js';
 import { onesSum, pseudoHeaderSum } from '../../../src/vrrp/packet.js';
 
 test('netlink RTM_NEWADDR for a labelled VIP, byte for byte', () => {
@@ -58,4 +59,22 @@ test('unsolicited Neighbor Advertisement: to all-nodes from the VIP, Override, h
   assert.equal(icmp.subarray(24).toString('hex'), '0201' + '020000000011', 'target link-layer address option');
   assert.equal(onesSum(icmp, 0, 32, pseudoHeaderSum('2001:2:0:1::100', 'ff02::1', 32, 58)), 0xffff, 'checksum verifies');
   assert.equal(naFrame(mac, '2001:2:0:1::100', true)[54 + 4], 0xa0, 'Router + Override when the interface forwards');
+});
+
+test('VMAC: the virtual router MAC (RFC 5798 §7.3) and the RTM_NEWLINK creating a private macvlan with it', () => {
+  assert.equal(vmacAddress(51, 4).toString('hex'), '00005e000133');
+  assert.equal(vmacAddress(255, 6).toString('hex'), '00005e0002ff');
+  const m = createVmacMessage('vrrp.51', 2, vmacAddress(51, 4), 3);
+  const hex = m.toString('hex');
+  assert.equal(m.readUInt32LE(0), m.length);
+  assert.equal(m.readUInt16LE(4), 16, 'RTM_NEWLINK');
+  assert.equal(m.readUInt16LE(6), 0x605, 'REQUEST|ACK|CREATE|EXCL: never take over an existing link by surprise');
+  assert.equal(hex.slice(32, 64), '00'.repeat(16), 'ifinfomsg: index 0 (new), no flags');
+  const attrs = hex.slice(64);
+  assert.ok(attrs.startsWith('0800' + '0500' + '02000000'), 'IFLA_LINK = parent ifindex 2');
+  assert.ok(attrs.includes('0c00' + '0300' + Buffer.from('vrrp.51\0').toString('hex')), 'IFLA_IFNAME');
+  assert.ok(attrs.includes('0a00' + '0100' + '00005e000133' + '0000'), 'IFLA_ADDRESS, padded');
+  // IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE = private (1) } }
+  // (the kind without its NUL, as iproute2 and keepalived send it; one byte of padding)
+  assert.ok(attrs.endsWith('1c00' + '1200' + '0b00' + '0100' + Buffer.from('macvlan').toString('hex') + '00' + '0c00' + '0200' + '0800' + '0100' + '01000000'), attrs);
 });
