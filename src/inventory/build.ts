@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type Where } from '../diagnostics/index.js';
 import type { InventoryBuilder, RawGroup, VarLayer } from './builder.js';
 import type { Group, Host, Inventory, VarValue, Vars } from './types.js';
+import { isTemplated, renderString, TemplateError } from './jinja.js';
 
 /*
  * Variable precedence, lowest first, as Ansible's VariableManager.get_vars combines them for a
@@ -67,23 +68,121 @@ export function buildInventory(b: InventoryBuilder, path: string, dir: string, o
     hosts.set(raw.name, { name: raw.name, vars, groups: s.groups, where: raw.where });
   }
 
+  const whereOf = (host: string, keyPath: readonly (string | number)[]): Where => {
+    const layers = hostLayers.get(host);
+    const h = hosts.get(host);
+    if (!layers || !h) return {};
+    if (keyPath.length === 0) return h.where;
+    const top = String(keyPath[0]);
+    for (let i = layers.length - 1; i >= 0; i--) {
+      if (Object.prototype.hasOwnProperty.call(layers[i].vars, top)) return layers[i].locate(keyPath);
+    }
+    return h.where;
+  };
+  renderTemplates(hosts, whereOf, out);
   return {
     path,
     dir,
     hosts,
     groups,
-    whereOf(host: string, keyPath: readonly (string | number)[]): Where {
-      const layers = hostLayers.get(host);
-      const h = hosts.get(host);
-      if (!layers || !h) return {};
-      if (keyPath.length === 0) return h.where;
-      const top = String(keyPath[0]);
-      for (let i = layers.length - 1; i >= 0; i--) {
-        if (Object.prototype.hasOwnProperty.call(layers[i].vars, top)) return layers[i].locate(keyPath);
-      }
-      return h.where;
-    },
+    whereOf,
   };
+}
+
+/**
+ * Variables hafleet itself reads (its own prefixes, and the connection variables of
+ * connection.ts): a template left unrendered in one of them is an error.
+ */
+const OWN_KEY = /^(hafleet_|vrrp_|realserver_|unicast_)|^service_manager$|^ansible_(host|port|user|become|become_method|become_user|private_key_file|ssh_(host|port|user|private_key_file|common_args|extra_args))$/;
+
+const templated = new WeakMap<object, boolean>();
+function hasTemplate(v: VarValue): boolean {
+  if (typeof v === 'string') return isTemplated(v);
+  if (v === null || typeof v !== 'object') return false;
+  let r = templated.get(v);
+  if (r === undefined) templated.set(v, (r = (Array.isArray(v) ? v : Object.values(v)).some(hasTemplate)));
+  return r;
+}
+
+/**
+ * Ansible renders `{{ … }}` in variables when it uses them; hafleet renders them once, per host,
+ * with the subset in jinja.ts (variables of the host, inventory_hostname, group_names, groups,
+ * hostvars, lookup('env')). A value it cannot render stays as written; in a key hafleet reads that
+ * is an error naming the key, elsewhere (variables of Ansible roles, facts) it does not matter.
+ */
+function renderTemplates(hosts: Map<string, Host>, whereOf: (h: string, p: readonly (string | number)[]) => Where, out: Diagnostic[]): void {
+  if (![...hosts.values()].some((h) => hasTemplate(h.vars))) return;
+  const members: Record<string, string[]> = {};
+  for (const h of hosts.values()) for (const g of h.groups) (members[g] ??= []).push(h.name);
+  const rendered = new Map<string, Map<string, VarValue | undefined>>();
+  const pending = new Set<string>();
+  const seen = new Set<string>();
+  const hostvars: Record<string, VarValue> = {};
+  for (const name of hosts.keys()) {
+    Object.defineProperty(hostvars, name, { enumerable: true, get: () => varsOf(name) });
+  }
+  const varsOf = (host: string): VarValue => {
+    const o: Record<string, VarValue> = {};
+    for (const k of Object.keys(hosts.get(host)!.vars)) Object.defineProperty(o, k, { enumerable: true, get: () => lookup(host, k) ?? null });
+    return o;
+  };
+  const magic = (host: string, name: string): VarValue | undefined => {
+    const h = hosts.get(host)!;
+    switch (name) {
+      case 'inventory_hostname': return host;
+      case 'inventory_hostname_short': return host.split('.')[0]!;
+      case 'group_names': return h.groups.filter((g) => g !== 'all' && g !== 'ungrouped');
+      case 'groups': return members;
+      case 'hostvars': return hostvars;
+      default: return undefined;
+    }
+  };
+  const lookup = (host: string, name: string): VarValue | undefined => {
+    const vars = hosts.get(host)!.vars;
+    if (!Object.prototype.hasOwnProperty.call(vars, name)) return magic(host, name);
+    let cache = rendered.get(host);
+    if (!cache) rendered.set(host, (cache = new Map()));
+    if (cache.has(name)) return cache.get(name);
+    const key = `${host}\0${name}`;
+    if (pending.has(key)) throw new TemplateError(`${name} refers to itself`);
+    pending.add(key);
+    try {
+      const v = renderValue(host, [name], vars[name]!);
+      cache.set(name, v);
+      return v;
+    } finally {
+      pending.delete(key);
+    }
+  };
+  const renderValue = (host: string, path: (string | number)[], v: VarValue): VarValue => {
+    if (!hasTemplate(v)) return v;
+    if (typeof v === 'string') {
+      try {
+        return renderString(v, { lookup: (n) => lookup(host, n), env: process.env });
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        const top = String(path[0]);
+        if (OWN_KEY.test(top)) {
+          const where = whereOf(host, path);
+          const id = `${where.file}:${where.line}:${where.col}:${e.message}`;
+          if (!seen.has(id)) {
+            seen.add(id);
+            out.push(error('inventory-template', `${path.join('.')}: cannot render ${JSON.stringify(v)}: ${e.message}`, { ...where, host },
+              "hafleet evaluates variables, hostvars/groups/inventory_hostname, lookup('env', …) and the filters default, int, string, bool, lower, upper, trim, join, first, last, length, replace; write the value itself otherwise"));
+          }
+        }
+        return v;
+      }
+    }
+    if (Array.isArray(v)) return v.map((x, i) => renderValue(host, [...path, i], x));
+    return Object.fromEntries(Object.entries(v as Record<string, VarValue>).map(([k, x]) => [k, renderValue(host, [...path, k], x)]));
+  };
+  for (const h of [...hosts.values()]) {
+    if (!hasTemplate(h.vars)) continue;
+    const vars: Vars = {};
+    for (const k of Object.keys(h.vars)) vars[k] = lookup(h.name, k)!;
+    hosts.set(h.name, { ...h, vars: Object.freeze(vars) });
+  }
 }
 
 /** Later layers replace earlier top-level keys (hash_behaviour=replace). Values are frozen and shared. */
