@@ -5,7 +5,8 @@ SHELL := /bin/bash
 # Debian packages the lab and the integration tests need: binary → package.
 SYSTEM_TOOLS := ip:iproute2 keepalived:keepalived nginx:nginx-light sshd:openssh-server \
                 arping:arping tcpdump:tcpdump curl:curl nft:nftables pkill:procps \
-                unshare:util-linux nsenter:util-linux sudo:sudo ssh-keygen:openssh-client ping:iputils-ping
+                unshare:util-linux nsenter:util-linux sudo:sudo ssh-keygen:openssh-client ping:iputils-ping \
+                ndisc6:ndisc6
 UNIT_TESTS = $(shell find test/unit -name '*.test.ts' | sort)
 INTEGRATION_TESTS = $(shell find test/integration -name '*.test.ts' | sort)
 NODE_TEST := node --import tsx --test --test-reporter=spec

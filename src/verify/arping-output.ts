@@ -17,6 +17,19 @@ export function arpingMacs(output: string): string[] {
   return macs;
 }
 
+/**
+ * MAC addresses that answered a neighbour solicitation, from `ndisc6 -m -q` (one link-layer
+ * address per answer, `02:00:00:00:00:11`) or its verbose form (`Target link-layer address: …`).
+ */
+export function ndiscMacs(output: string): string[] {
+  const macs: string[] = [];
+  for (const m of output.matchAll(/(?:^|\s)([0-9a-f]{2}(?::[0-9a-f]{2}){5})(?=\s|$)/gim)) {
+    const v = m[1]!.toLowerCase();
+    if (!macs.includes(v)) macs.push(v);
+  }
+  return macs;
+}
+
 /** Command line for the arping on this machine, by its flavour (`-i` for Habets', `-I` for iputils). */
 export function arpingArgs(flavour: 'habets' | 'iputils', iface: string, vip: string, count = 2): string[] {
   return flavour === 'habets'

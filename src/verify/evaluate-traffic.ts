@@ -14,7 +14,9 @@ export function arpFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs:
   const at = { cluster: cluster.name, instance: inst.name, vip: vip.address };
   const a = obs.arp.find((x) => x.vip === vip.address);
   if (!a || inst.members.some((m) => !obs.hosts[m.host])) return [];
-  if (a.error) return [{ kind: 'arp-wrong-holder', ok: false, severity: 'warning', ...at, message: `ARP probe for ${vip.address} could not run: ${a.error}`, hint: 'is arping installed on the admin box, and is it on the VIP subnet?' }];
+  const v6 = vip.address.includes(':');
+  const ARP = v6 ? 'neighbour solicitation' : 'ARP';
+  if (a.error) return [{ kind: 'arp-wrong-holder', ok: false, severity: 'warning', ...at, message: `${ARP} probe for ${vip.address} could not run: ${a.error}`, hint: `is ${v6 ? 'ndisc6' : 'arping'} installed on the admin box, and is it on the VIP subnet?` }];
   const owners = macOwners(obs);
   const who = a.macs.map((mac) => owners.get(mac) ?? mac);
   const live = holdings(obs, inst, vip).filter((h) => h.speakerAlive);
@@ -22,16 +24,16 @@ export function arpFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs:
   const realservers = who.filter((h) => cluster.realservers.includes(h));
   if (realservers.length) {
     return [{ kind: 'arp-answered-by-realserver', ok: false, severity: 'error', ...at, holders: who,
-      message: `ARP for ${vip.address} answered by realserver ${realservers.join(', ')} (${who.join(', ')}): it would steal the VIP's traffic`,
+      message: `${ARP} for ${vip.address} answered by realserver ${realservers.join(', ')} (${who.join(', ')}): it would steal the VIP's traffic`,
       hint: `ARP suppression is off on ${realservers.join(', ')}: arp_ignore=1, arp_announce=2 must be live` }];
   }
   if (holderMac && a.macs.length === 1 && a.macs[0] === holderMac) {
-    return [{ kind: 'arp-ok', ok: true, severity: 'ok', ...at, holders: who, message: `ARP for ${vip.address} answered by ${who[0]} alone` }];
+    return [{ kind: 'arp-ok', ok: true, severity: 'ok', ...at, holders: who, message: `${ARP} for ${vip.address} answered by ${who[0]} alone` }];
   }
   const expected = live.length === 1 ? `${live[0]!.host} (${holderMac ?? 'MAC unknown'})` : 'one holder';
   return [{ kind: 'arp-wrong-holder', ok: false, severity: 'error', ...at, holders: who,
-    message: a.macs.length === 0 ? `no answer to ARP for ${vip.address} from ${a.iface ?? 'the admin box'}` : `ARP for ${vip.address} answered by ${who.join(', ')}, expected ${expected}`,
-    hint: 'neighbours may still point at the old holder: check gratuitous ARP (garp_master_*) and where the VIP is' }];
+    message: a.macs.length === 0 ? `no answer to ${ARP} for ${vip.address} from ${a.iface ?? 'the admin box'}` : `${ARP} for ${vip.address} answered by ${who.join(', ')}, expected ${expected}`,
+    hint: `neighbours may still point at the old holder: check ${v6 ? 'unsolicited neighbour advertisements' : 'gratuitous ARP'} (garp_master_*) and where the VIP is` }];
 }
 
 function spread(d: Record<string, number>): string {

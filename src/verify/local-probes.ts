@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { RealServer } from '../topology/types.js';
-import { arpingArgs, arpingMacs } from './arping-output.js';
+import { arpingArgs, arpingMacs, ndiscMacs } from './arping-output.js';
 import type { ArpObservation } from './types.js';
 
 /**
@@ -38,6 +38,14 @@ export async function arpProbe(vip: string, signal?: AbortSignal): Promise<ArpOb
   const iface = await routeDev(vip, signal);
   if (!iface) return { vip, macs: [], error: `no route to ${vip} from the admin box` };
   if (iface === 'lo') return { vip, iface, macs: [], error: `${vip} is local to the admin box` };
+  if (vip.includes(':')) {
+    // IPv6's ARP is a neighbour solicitation; ndisc6 (Debian ndisc6) sends it and, with -m,
+    // reports every answer, so two holders show as two MACs as arping shows them for IPv4.
+    const r = await run('ndisc6', ['-m', '-n', '-q', '-r', '2', '-w', '1000', vip, iface], 8000, signal);
+    if (r.code === -1 && /ENOENT/.test(r.stderr)) return { vip, iface, macs: [], error: 'ndisc6 is not installed on the admin box (Debian: apt-get install ndisc6)' };
+    if (r.code !== 0 && r.code !== 2) return { vip, iface, macs: [], error: `ndisc6 failed (${r.code}): ${r.stderr.trim().split('\n')[0] ?? ''}` };
+    return { vip, iface, macs: ndiscMacs(r.stdout) };
+  }
   const r = await run('arping', arpingArgs(await arpingFlavour(), iface, vip), 5000, signal);
   // arping exits non-zero when nobody answered: that is an observation, not an error.
   if (r.code !== 0 && r.code !== 1) return { vip, iface, macs: [], error: `arping failed (${r.code}): ${r.stderr.trim().split('\n')[0] ?? ''}` };

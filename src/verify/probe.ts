@@ -101,8 +101,8 @@ export async function probe(target: VerifyTarget, o: ProbeOptions): Promise<Obse
   });
   const hosts: Record<string, HostObservation> = {};
   for (const h of observed) hosts[h.host] = h;
-  // ARP is IPv4's; IPv6 VIPs are announced by neighbour discovery, which arping does not ask.
-  const vips = [...new Set(target.topology.clusters.flatMap((c) => c.instances.flatMap((i) => i.vips.map((v) => v.address))))].filter((v) => !v.includes(':'));
+  // ARP for IPv4 VIPs, a neighbour solicitation for IPv6 ones (arpProbe picks).
+  const vips = [...new Set(target.topology.clusters.flatMap((c) => c.instances.flatMap((i) => i.vips.map((v) => v.address))))];
   const arp = [];
   for (const v of vips) arp.push(await arpProbe(v, o.signal));
   return { hosts, arp, ...(await probeTraffic(target.topology, o)) };

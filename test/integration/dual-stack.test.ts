@@ -51,13 +51,16 @@ describe('dual stack (IPv4 + IPv6 VIPs) with the agent, deploy → verify → dr
     assert.match(conf.stdout, new RegExp(`${lab.vip6!.replace(/:/g, ':')}/64 dev eth0`));
   });
 
-  it('verify passes, with traffic through [vip6]:80', async () => {
+  it('verify passes: traffic through [vip6]:80, the IPv6 VIP\'s neighbour solicitation answered by the holder alone', async () => {
     const r = await waitFor('verify to pass', async () => {
       const v = await lab.hafleetJson(['verify', '-i', lab.inventoryPath, '--json'], { timeoutMs: 120_000 });
       return v.code === 0 ? v : undefined;
     }, { timeoutMs: 60_000 });
     const traffic = r.doc.report.findings.filter((f: { kind: string }) => f.kind === 'traffic');
     assert.ok(traffic.some((f: { vip: string; ok: boolean }) => f.vip === `[${lab.vip6}]:80` && f.ok), JSON.stringify(traffic));
+    const nd = r.doc.report.findings.find((f: { kind: string; vip?: string }) => f.kind === 'arp-ok' && f.vip === lab.vip6);
+    assert.ok(nd, 'a neighbour solicitation for the IPv6 VIP is answered by its holder alone (ndisc6)');
+    assert.match(nd.message, /neighbour solicitation for .* answered by lb1 alone/);
     const held = r.doc.report.findings.filter((f: { kind: string; vip?: string }) => f.kind === 'vip-ok' && f.vip === lab.vip6);
     assert.equal(held.length, 1, JSON.stringify(r.doc.report.findings));
     assert.equal(held[0].host, 'lb1');
@@ -78,6 +81,12 @@ describe('dual stack (IPv4 + IPv6 VIPs) with the agent, deploy → verify → dr
     // The VIPs stay on lb1 (nobody removes them after kill -9), so wait for lb2 to add its own.
     await waitFor('lb2 to hold the IPv6 VIP', async () => ((await lab.vipHolders(lab.vip6!)).includes('lb2') ? true : undefined), { timeoutMs: 10_000 });
     await waitFor('lb2 to hold the IPv4 VIP', async () => ((await lab.vipHolders(lab.vip)).includes('lb2') ? true : undefined), { timeoutMs: 10_000 });
+    // The stale IPv6 VIP on lb1 answers neighbour solicitations too: verify says so.
+    const v = await lab.hafleetJson(['verify', '-i', lab.inventoryPath, '--json'], { timeoutMs: 120_000 });
+    assert.notEqual(v.code, 0);
+    const nd = v.doc.report.findings.find((f: { kind: string; vip?: string }) => f.kind.startsWith('arp') && f.vip === lab.vip6);
+    assert.equal(nd?.ok, false, JSON.stringify(nd));
+    assert.deepEqual([...nd.holders].sort(), ['lb1', 'lb2'], nd.message);
     await lab.hostExec('lb1', `ip addr del ${lab.vip6}/64 dev eth0; ip addr del ${lab.vip}/24 dev eth0`);
     assert.equal(await waitFor('the site through the IPv6 VIP on lb2', async () => ((await served(`http://[${lab.vip6}]/`)) === 'web1' ? 'web1' : undefined), { timeoutMs: 10_000 }), 'web1');
   });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentReport, arpingMacs, authLogLines, keepalivedReport, parseHostProbe } from '../../../src/verify/index.js';
+import { agentReport, arpingMacs, authLogLines, keepalivedReport, ndiscMacs, parseHostProbe } from '../../../src/verify/index.js';
 import { fixtureText } from './fixtures.js';
 
 test('keepalived data dump: instance state, priority, failing track script (real 2.2.7 output)', () => {
@@ -69,4 +69,11 @@ test('agent status file, array or map form', () => {
   // The agent's own document (src/vrrp/status.ts): auth drops are counted by reason.
   const doc = { pid: 9, instances: [{ name: 'web_1', vrid: 1, state: 'BACKUP', priority: 100, counters: { advertsReceived: 3, drops: { 'auth-mismatch': 4, 'bad-ttl': 1 } } }] };
   assert.equal(agentReport(JSON.stringify(doc))!.instances[0]!.authFailures, 4);
+});
+
+test('ndisc6 answers: -q prints one MAC per answer; the verbose form names it; duplicates once, lower case', () => {
+  assert.deepEqual(ndiscMacs('02:AA:BB:CC:DD:01\n02:aa:bb:cc:dd:02\n02:aa:bb:cc:dd:01\n'), ['02:aa:bb:cc:dd:01', '02:aa:bb:cc:dd:02']);
+  const verbose = 'Soliciting 2001:2:0:1::100 (2001:2:0:1::100) on eth0...\nTarget link-layer address: 02:AA:BB:CC:DD:03\n from fe80::1\n';
+  assert.deepEqual(ndiscMacs(verbose), ['02:aa:bb:cc:dd:03']);
+  assert.deepEqual(ndiscMacs('Timed out.\nNo response.\n'), []);
 });
