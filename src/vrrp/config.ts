@@ -118,6 +118,10 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
         else if (ip) g.mcastGroup6 = ip;
         break;
       }
+      case 'vrrp_strict':
+        // Copied from distribution sample configs more often than chosen.
+        r.note(a, 'global_defs vrrp_strict: the agent adds no firewall rules; keepalived would drop traffic to the VIPs (no_accept) unless `accept` is set, and refuses unicast and authentication');
+        break;
       default:
         if (GLOBAL_NOTED.has(k) || !k.startsWith('vrrp_')) r.note(a, `global_defs ${k}: not used by the agent`);
         else r.unknown(a, 'global_defs');
