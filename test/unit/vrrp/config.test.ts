@@ -250,3 +250,10 @@ test('use_vmac: default name vrrp.VRID or the given one; unicast implies vmac_xm
   assert.deepEqual(r.diagnostics.map((d) => d.code), ['conf-vmac-unicast', 'conf-unsupported']);
   assert.equal(parseConfig('/k.conf', memFiles({ '/k.conf': inst('E', 55, '  use_vmac this-name-is-far-too-long\n') })).config, undefined, 'an impossible interface name is an error');
 });
+
+test('vrrp_strict (in distribution sample configs): accepted, with a note on what keepalived would do differently', () => {
+  const r = parseConfig('/k.conf', memFiles({ '/k.conf': 'global_defs {\n  vrrp_strict\n}\nvrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    198.18.0.100\n  }\n}\n' }));
+  assert.ok(r.config);
+  const n = r.notes.find((x) => x.where.line === 2)!;
+  assert.match(n.message, /vrrp_strict: the agent adds no firewall rules; keepalived would drop traffic to the VIPs/);
+});
