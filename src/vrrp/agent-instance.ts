@@ -11,12 +11,14 @@ import type { Logger } from './log.js';
 import type { VrrpSocket } from './io/vrrp-socket.js';
 import type { AddrOps } from './io/netlink-addr.js';
 import type { Garp } from './io/garp.js';
+import type { RouteLine, RouteOps } from './io/routes.js';
 import { toParams } from './params.js';
 
 export interface InstanceIo {
   sock: VrrpSocket;
   addr: AddrOps;
   garp: Garp;
+  routes: RouteOps;
   log: Logger;
   now(): number;
   /** After every state change: status file, notify scripts, sync groups. */
@@ -136,9 +138,12 @@ export class InstanceRunner {
       case 'add-vips':
         for (const v of this.allVips()) this.vipOp('add', v);
         this.vipsAddedAt = this.io.now();
+        // After this step's advert and ARPs: spawning `ip` must not delay them.
+        if (this.conf.routes.length > 0) setImmediate(() => this.routesOp('add', this.conf.routes));
         break;
       case 'del-vips':
         this.stopGarp();
+        if (this.conf.routes.length > 0) this.routesOp('del', [...this.conf.routes].reverse());
         for (const v of this.allVips()) this.vipOp('del', v);
         break;
       case 'send-garp':
@@ -164,6 +169,16 @@ export class InstanceRunner {
         this.io.log.log('error', `${this.name}: advert to ${dst} failed`, { instance: this.name, error: (e as Error).message });
       }
     }
+  }
+
+  /** virtual_routes / virtual_rules one after another, in order (a route may need the one before). */
+  private routesOp(op: 'add' | 'del', lines: readonly RouteLine[]): void {
+    const [line, ...rest] = lines;
+    if (!line) return;
+    this.io.routes.apply(op, line, (error) => {
+      if (error) this.io.log.log('error', `${this.name}: cannot ${op} ${line.kind} ${line.words.join(' ')}: ${error}`, { instance: this.name });
+      this.routesOp(op, rest);
+    });
   }
 
   private garpBurst(repeat: number): void {

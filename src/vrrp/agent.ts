@@ -19,6 +19,7 @@ import { openVrrpSocket, type RxPacket, type VrrpSocket } from './io/vrrp-socket
 import { openAddrOps, type AddrOps } from './io/netlink-addr.js';
 import { openGarp, type Garp } from './io/garp.js';
 import { openVmacOps, vmacAddress, type VmacOps } from './io/netlink-link.js';
+import { ipRouteOps } from './io/routes.js';
 import { runNotify, runScript } from './io/scripts.js';
 import { canonicalIp, isLinkLocal6, payloadOffset, type Family } from './packet.js';
 import { buildStatus, writeStatus, type AgentStatus } from './status.js';
@@ -108,6 +109,7 @@ export class Agent {
   private stopping = false;
   readonly addr: AddrOps;
   readonly garp: Garp;
+  private readonly routes = ipRouteOps();
   /** Opened when the first instance with use_vmac starts. */
   private vmacs?: VmacOps;
   private readonly vmacNames = new Set<string>();
@@ -161,6 +163,7 @@ export class Agent {
       sock: sock.sock,
       addr: this.addr,
       garp: this.garp,
+      routes: this.routes,
       log: this.o.log,
       now,
       onTransition: (run, t) => this.onTransition(run, t),

@@ -2,7 +2,8 @@
 import type { Stmt } from './conf-tree.js';
 import type { Reader } from './conf-values.js';
 import type { GlobalDefs, InstanceConf, TrackRef } from './config-types.js';
-import { familyOf, isLinkLocal6, isMulticastGroup, type Family } from './packet.js';
+import { canonicalIp, familyOf, isLinkLocal6, isMulticastGroup, type Family } from './packet.js';
+import type { RouteLine } from './io/routes.js';
 
 /** Accepted but without effect in the agent: noted so nobody is surprised. */
 const NOTED: Record<string, string> = {
@@ -21,8 +22,6 @@ const NOTED: Record<string, string> = {
 };
 /** Accepted by keepalived, but ignoring them would change failover: warn. */
 const UNSUPPORTED: Record<string, string> = {
-  virtual_routes: 'add the routes in a notify_master script',
-  virtual_rules: 'add the rules in a notify_master script',
   track_bfd: 'use a vrrp_script',
   track_src_ip: 'set unicast_src_ip or mcast_src_ip instead',
   kernel_rx_buf_size: 'no effect on the agent',
@@ -34,7 +33,7 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     r.err(stmt, 'needs a name', 'vrrp_instance VI_1 { … }');
     return undefined;
   }
-  const inst: Partial<InstanceConf> & Pick<InstanceConf, 'vips' | 'vipsExcluded' | 'trackScripts' | 'trackInterfaces' | 'trackProcesses' | 'trackFiles' | 'unicastPeers' | 'notify'> = {
+  const inst: Partial<InstanceConf> & Pick<InstanceConf, 'vips' | 'vipsExcluded' | 'trackScripts' | 'trackInterfaces' | 'trackProcesses' | 'trackFiles' | 'routes' | 'unicastPeers' | 'notify'> = {
     name,
     where: stmt.where,
     initialState: 'BACKUP',
@@ -47,6 +46,7 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     trackInterfaces: [],
     trackProcesses: [],
     trackFiles: [],
+    routes: [],
     preempt: true,
     preemptDelaySec: 0,
     unicastPeers: [],
@@ -145,6 +145,13 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'garp_master_refresh': inst.garpMasterRefreshSec = r.num(s, 0, 86400); break;
       case 'garp_master_refresh_repeat': inst.garpMasterRefreshRepeat = r.num(s, 1, 1000, { integer: true }); break;
       case 'dont_track_primary': inst.dontTrackPrimary = true; break;
+      case 'virtual_routes':
+      case 'virtual_rules':
+        for (const line of s.block ?? []) {
+          const route = readRouteLine(line, k === 'virtual_routes' ? 'route' : 'rule', r);
+          if (route) inst.routes.push(route);
+        }
+        break;
       case 'use_vmac': {
         const n = s.args[0]?.text;
         if (n !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(n)) r.err(s, `'${n}' is not an interface name (1–15 characters)`);
@@ -227,6 +234,21 @@ function readAuth(s: Stmt, inst: Partial<InstanceConf>, r: Reader): void {
   }
   if (type === 'PASS' && pass === undefined) r.err(s, 'auth_type PASS without auth_pass');
   if (pass !== undefined) inst.authPass = pass;
+}
+
+/**
+ * One virtual_routes / virtual_rules line. Its words go to `ip route` / `ip rule` as written; here
+ * only what can be checked without the kernel: the family (for `ip -6`) from the first address,
+ * and that a route names a destination.
+ */
+function readRouteLine(line: Stmt, kind: 'route' | 'rule', r: Reader): RouteLine | undefined {
+  const words = [line.keyword, ...line.args.map((t) => t.text)];
+  const addr = words.map((w) => w.replace(/\/\d+$/, '')).find((w) => canonicalIp(w) !== undefined);
+  if (kind === 'route' && !addr && !['default', 'blackhole', 'unreachable', 'prohibit', 'throw'].includes(words[0]!)) {
+    r.err(line, `'${words.join(' ')}' names no destination`, 'write it as for `ip route add`, e.g. 198.19.0.0/24 via 198.18.0.1 dev eth0');
+    return undefined;
+  }
+  return { kind, words, family: addr !== undefined && familyOf(addr) === 6 ? 6 : 4 };
 }
 
 function readTrack(s: Stmt, r: Reader): TrackRef[] {

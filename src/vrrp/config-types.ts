@@ -1,6 +1,7 @@
 /** The vrrp part of a keepalived.conf, as the agent runs it. Defaults are keepalived 2.2.7's. */
 import type { Where } from '../diagnostics/index.js';
 import type { Family, VrrpVersion } from './packet.js';
+import type { RouteLine } from './io/routes.js';
 
 export interface GlobalDefs {
   routerId?: string;
@@ -122,6 +123,8 @@ export interface InstanceConf {
   mcastSrcIp?: string;
   /** mcast_dst_ip: this instance's group, instead of the global one of its family. */
   mcastDst?: string;
+  /** virtual_routes / virtual_rules: `ip route` / `ip rule` lines held while master. */
+  routes: RouteLine[];
   /** use_vmac: a macvlan carrying the virtual MAC holds the VIPs; adverts leave through it unless xmitBase. */
   vmac?: { name: string; xmitBase: boolean; where: Where };
   /** The group this instance's adverts go to when multicast: mcast_dst_ip, else the global group of its family. */

@@ -257,6 +257,42 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
     }
   });
 
+  test('virtual_routes / virtual_rules follow mastership, between the agent and keepalived', async () => {
+    const conf = (n: Node) => instance({ n, priority: n === 'a' ? 150 : 100, extra: [
+      '    virtual_routes {',
+      `        198.19.99.0/24 via ${n === 'a' ? ADDR.b : ADDR.a} dev eth0`,
+      '    }',
+      '    virtual_rules {',
+      `        from ${VIP} table 100`,
+      '    }',
+    ] }).replace('virtual_router_id 90', 'virtual_router_id 94');
+    const route = (n: Node) => lab.exec(n, 'ip', ['route', 'show', '198.19.99.0/24']).trim();
+    const rule = (n: Node) => lab.exec(n, 'ip', ['rule', 'show']).includes(`from ${VIP} lookup 100`);
+    try {
+      const ag = lab.startAgent('a', lab.write('r-a.conf', conf('a')));
+      const ka = lab.startKeepalived('b', lab.write('r-b.conf', conf('b')));
+      await Promise.all([lab.ready(ag), lab.ready(ka)]);
+      await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+      await waitFor(() => route('a') !== '' && rule('a'), 3000, 20, 'the agent added its route and rule');
+      assert.match(route('a'), /^198\.19\.99\.0\/24 via 198\.18\.250\.2 dev eth0/);
+      assert.equal(route('b'), '', 'none on the backup');
+      assert.equal(rule('b'), false);
+      lab.term(ag);
+      await ag.exited;
+      await waitFor(() => route('b') !== '', 5000, 20, 'keepalived adds its route as the new master');
+      assert.equal(route('a'), '', 'the agent removed its route on the way out');
+      assert.equal(rule('a'), false, 'and its rule');
+    } finally {
+      await lab.stopAll();
+      lab.delVip('a', VIP);
+      lab.delVip('b', VIP);
+      for (const n of ['a', 'b'] as Node[]) {
+        try { lab.exec(n, 'ip', ['route', 'del', '198.19.99.0/24']); } catch { /* gone */ }
+        try { lab.exec(n, 'ip', ['rule', 'del', 'from', VIP, 'table', '100']); } catch { /* gone */ }
+      }
+    }
+  });
+
   for (const agentOn of ['a', 'b'] as Node[]) {
     test(`a healed split brain (agent ${agentOn === 'a' ? '150' : '100'} vs keepalived, v3 0.1 s) has one master again within one advert interval`, async () => {
       const conf = (n: Node) =>

@@ -29,6 +29,7 @@ function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefin
   const sent: { at: number; priority: number; dst: string }[] = [];
   const addr: string[] = [];
   const garps: number[] = [];
+  const routes: string[] = [];
   const transitions: string[] = [];
   const conf = parseConfig('/k.conf', { read: () => text, list: () => [] }).config!.instances[0]!;
   const io: InstanceIo = {
@@ -43,6 +44,7 @@ function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefin
     },
     addr: { via: 'fake', add: (a) => addr.push(`add ${a.address}/${a.prefix} ${a.dev} ${a.label ?? ''}`.trim()), del: (a) => addr.push(`del ${a.address}`), forget() {}, close() {} },
     garp: { prepare() {}, send: () => garps.push(now), forget() {}, close() {} },
+    routes: { apply: (op, line, done) => { routes.push(`${op} ${line.kind} ${line.words.join(' ')}`); done(); } },
     log: { log() {} },
     now: () => now,
     onTransition: (_r, t) => transitions.push(`${t.from}→${t.to}`),
@@ -59,7 +61,7 @@ function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefin
   };
   /** Move only the high-resolution clock (the runtime's now()), not the timers' clock. */
   const clock = (ms: number) => (now += ms);
-  return { r, sent, addr, garps, transitions, advance, clock, get now() { return now; } };
+  return { r, sent, addr, garps, routes, transitions, advance, clock, get now() { return now; } };
 }
 
 test('backup → master: VIPs with label, advert, GARP burst; adverts on deadlines; delayed and refresh bursts', () => {
@@ -174,6 +176,33 @@ test('a timer that fires before its deadline (Node rounds to whole ms) waits out
     t.clock(0.5);
     mock.timers.tick(1);
     assert.deepEqual(t.transitions, ['INIT→BACKUP', 'BACKUP→MASTER'], 'at the bound');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('virtual_routes and virtual_rules: added in order after becoming master (off the failover step), removed in reverse before the VIPs go', async () => {
+  const conf = CONF.replace('  garp_master_delay 5', [
+    '  virtual_routes {',
+    '    198.19.99.0/24 via 198.18.0.1 dev eth0',
+    '    src 198.18.0.100 to 198.19.98.0/24 dev eth0',
+    '  }',
+    '  virtual_rules {',
+    '    from 198.18.0.100 table 100',
+    '  }',
+    '  garp_master_delay 5',
+  ].join('\n'));
+  const t = setup(conf);
+  try {
+    t.r.feed({ kind: 'startup' });
+    t.advance(3610);
+    assert.equal(t.r.m.state, 'MASTER');
+    assert.deepEqual(t.routes, [], 'not in the failover step itself');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(t.routes, ['add route 198.19.99.0/24 via 198.18.0.1 dev eth0', 'add route src 198.18.0.100 to 198.19.98.0/24 dev eth0', 'add rule from 198.18.0.100 table 100']);
+    t.r.feed({ kind: 'shutdown' });
+    assert.deepEqual(t.routes.slice(3), ['del rule from 198.18.0.100 table 100', 'del route src 198.18.0.100 to 198.19.98.0/24 dev eth0', 'del route 198.19.99.0/24 via 198.18.0.1 dev eth0']);
+    t.r.dispose();
   } finally {
     mock.timers.reset();
   }

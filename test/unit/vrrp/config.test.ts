@@ -257,3 +257,16 @@ test('vrrp_strict (in distribution sample configs): accepted, with a note on wha
   const n = r.notes.find((x) => x.where.line === 2)!;
   assert.match(n.message, /vrrp_strict: the agent adds no firewall rules; keepalived would drop traffic to the VIPs/);
 });
+
+test('virtual_routes / virtual_rules: lines kept as written for ip, family from the first address, a route without destination refused', async () => {
+  const { ipArgs } = await import('../../../src/vrrp/io/routes.js');
+  const conf = (v6: boolean) => `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    ${v6 ? '2001:2::100' : '198.18.0.100'}\n  }\n  virtual_routes {\n    ${v6 ? '2001:2:99::/64 via fe80::1 dev eth0' : '198.19.99.0/24 via 198.18.0.1 dev eth0 metric 10'}\n    blackhole 198.19.97.0/24\n    dev eth0 table 100\n  }\n  virtual_rules {\n    from 198.18.0.100 table 100\n  }\n}\n`;
+  const r = parseConfig('/k.conf', memFiles({ '/k.conf': conf(false) }));
+  assert.deepEqual(codes(r.diagnostics), ['conf-value@10'], 'a route line without destination');
+  const ok = parseConfig('/k.conf', memFiles({ '/k.conf': conf(true).replace('    dev eth0 table 100\n', '') }));
+  assert.ok(ok.config, ok.diagnostics.map(formatDiagnostic).join('\n'));
+  const [v6route, blackhole, rule] = ok.config.instances[0]!.routes;
+  assert.deepEqual(ipArgs('add', v6route!), ['-6', 'route', 'add', '2001:2:99::/64', 'via', 'fe80::1', 'dev', 'eth0']);
+  assert.deepEqual(ipArgs('del', blackhole!), ['route', 'del', 'blackhole', '198.19.97.0/24']);
+  assert.deepEqual(ipArgs('add', rule!), ['rule', 'add', 'from', '198.18.0.100', 'table', '100']);
+});
