@@ -9,10 +9,9 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { ADDR, LL6, VrrpLab, sleep, vrrpConf, waitFor, type Node, type Proc } from './vrrp-lab.js';
+import { ADDR, LL6, VrrpLab, sleep, vrrpConf, waitFor, type Node, type Speaker } from './vrrp-lab.js';
 
 const REPS = Number(process.argv[2] ?? 3);
-type Speaker = 'agent' | 'keepalived';
 
 /** What differs between the address families on the wire. */
 interface Family {
@@ -75,15 +74,6 @@ function mdiMs(version: 2 | 3, advertInt: number, prio: number): number {
   return 3 * advertInt * 1000 + skew;
 }
 
-function start(lab: VrrpLab, who: Speaker, n: Node, conf: string): Proc {
-  return who === 'agent' ? lab.startAgent(n, conf) : lab.startKeepalived(n, conf);
-}
-
-const soleHolder = (lab: VrrpLab, n: Node, vip = IPV4.vip) => () => {
-  const h = lab.holders(vip);
-  return h.length === 1 && h[0] === n;
-};
-
 interface Row {
   scenario: string;
   event: 'kill -9' | 'SIGTERM';
@@ -105,13 +95,13 @@ async function scenario(lab: VrrpLab, fam: Family, hi: Speaker, lo: Speaker, ver
   const macB = macInNs(lab, 'b');
   const cap = capture(lab);
   try {
-    const b = start(lab, lo, 'b', confLo);
+    const b = lab.start(lo, 'b', confLo);
     await lab.ready(b);
     for (let i = 0; i < REPS * 2; i++) {
       const event = i % 2 === 0 ? 'kill -9' : 'SIGTERM';
-      const a = start(lab, hi, 'a', confHi);
+      const a = lab.start(hi, 'a', confHi);
       await lab.ready(a);
-      await waitFor(soleHolder(lab, 'a', VIP), 20_000, 20, 'a sole master');
+      await waitFor(lab.holdsAlone('a', VIP), 20_000, 20, 'a sole master');
       await sleep(advertInt * 1000 * 2.5);
       const tEvent = Date.now();
       if (event === 'kill -9') lab.kill9(a);
@@ -156,7 +146,7 @@ async function idle(lab: VrrpLab, version: 2 | 3, advertInt: number): Promise<st
   const b = lab.startAgent('b', lab.write('i-b.conf', vrrpConf({ ...c, priority: 100 })));
   try {
     await Promise.all([lab.ready(a), lab.ready(b)]);
-    await waitFor(soleHolder(lab, 'a'), 20_000, 20, 'a master');
+    await waitFor(lab.holdsAlone('a', IPV4.vip), 20_000, 20, 'a master');
     await sleep(2000);
     const s0 = [procStat(a.child.pid!), procStat(b.child.pid!)];
     const seconds = 10;

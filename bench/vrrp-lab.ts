@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type Node = 'a' | 'b';
+export type Speaker = 'agent' | 'keepalived';
 export const ADDR: Record<Node, string> = { a: '198.18.250.1', b: '198.18.250.2' };
 /** Each router's IPv6 link-local address: the source of its IPv6 adverts. */
 export const LL6: Record<Node, string> = { a: 'fe80::1', b: 'fe80::2' };
@@ -120,6 +121,19 @@ export class VrrpLab {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return this.track({ node: n, kind: 'agent', child, statusFile, logFile: path.join(this.dir, `agent-${n}-${i}.log`) });
+  }
+
+  /** The agent or a real keepalived on `n`. */
+  start(who: Speaker, n: Node, conf: string): Proc {
+    return who === 'agent' ? this.startAgent(n, conf) : this.startKeepalived(n, conf);
+  }
+
+  /** For waitFor: `n` and nobody else holds `vip`. */
+  holdsAlone(n: Node, vip: string): () => boolean {
+    return () => {
+      const h = this.holders(vip);
+      return h.length === 1 && h[0] === n;
+    };
   }
 
   startKeepalived(n: Node, conf: string): Proc {

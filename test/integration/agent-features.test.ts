@@ -13,11 +13,6 @@ import { ADDR, VrrpLab, waitFor, sleep, type Node } from '../../bench/vrrp-lab.j
 const isRoot = process.getuid?.() === 0;
 const VIP = '198.18.250.100';
 
-const only = (lab: VrrpLab, n: Node) => () => {
-  const h = lab.holders(VIP);
-  return h.length === 1 && h[0] === n;
-};
-
 function instance(o: { n: Node; priority: number; unicast?: boolean; extra?: string[] }): string {
   const peer = o.n === 'a' ? ADDR.b : ADDR.a;
   return [
@@ -59,14 +54,14 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
         const ag = lab.startAgent(agentOn, lab.write(`u-ag-${agentOn}.conf`, instance({ n: agentOn, priority: prio(agentOn), unicast: true })));
         const ka = lab.startKeepalived(kaOn, lab.write(`u-ka-${kaOn}.conf`, instance({ n: kaOn, priority: prio(kaOn), unicast: true })));
         await Promise.all([lab.ready(ag), lab.ready(ka)]);
-        await waitFor(only(lab, 'a'), 15_000, 20, 'a master over unicast');
+        await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'a master over unicast');
         await sleep(2500);
         assert.deepEqual(lab.holders(VIP), ['a'], 'no split brain over unicast');
         const st = lab.status(ag).instances[0]!;
         assert.equal(st.master, ADDR.a);
         assert.deepEqual(st.counters.drops, {}, 'every unicast advert accepted');
         lab.term(agentOn === 'a' ? ag : ka);
-        const ms = await waitFor(only(lab, 'b'), 3000, 5, 'handover');
+        const ms = await waitFor(lab.holdsAlone('b', VIP), 3000, 5, 'handover');
         assert.ok(ms < 1000, `handover ${ms.toFixed(0)} ms`);
       } finally {
         await lab.stopAll();
@@ -96,10 +91,10 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       const a = lab.startAgent('a', lab.write('t-a.conf', script + instance({ n: 'a', priority: 150, extra: ['    track_script {', '        chk_nginx', '    }', `    notify ${notify}`, `    notify_master "${notify} became-master"`] })));
       const b = lab.startAgent('b', lab.write('t-b.conf', instance({ n: 'b', priority: 100 })));
       await Promise.all([lab.ready(a), lab.ready(b)]);
-      await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+      await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'a master');
       fs.rmSync(flag);
       // 2 failures × 0.2 s, then priority 90 < 100: b preempts after its Master_Down_Interval.
-      await waitFor(only(lab, 'b'), 8000, 20, 'b takes over while the check fails');
+      await waitFor(lab.holdsAlone('b', VIP), 8000, 20, 'b takes over while the check fails');
       // The status file follows the transition; poll it rather than read it once.
       const demoted = () => {
         try {
@@ -111,7 +106,7 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       };
       await waitFor(demoted, 3000, 20, 'a reports BACKUP at priority 90');
       fs.writeFileSync(flag, '');
-      await waitFor(only(lab, 'a'), 8000, 20, 'a preempts again when the check passes');
+      await waitFor(lab.holdsAlone('a', VIP), 8000, 20, 'a preempts again when the check passes');
       await waitFor(() => fs.existsSync(notifyLog) && fs.readFileSync(notifyLog, 'utf8').split('\n').filter(Boolean).length >= 5, 3000, 20, 'notify calls');
       const calls = fs.readFileSync(notifyLog, 'utf8').split('\n').filter(Boolean);
       assert.ok(calls.includes('INSTANCE VI_U MASTER 150'), calls.join(' | '));
@@ -150,7 +145,7 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       const a = lab.startAgent('a', lab.write('tp-a.conf', conf + v3('a', ['    track_process {', '        trk', '    }', '    track_file {', '        wf', '    }'])));
       const b = lab.startKeepalived('b', lab.write('tp-b.conf', v3('b')));
       await Promise.all([lab.ready(a), lab.ready(b)]);
-      await waitFor(only(lab, 'a'), 15_000, 20, 'a master while its process runs');
+      await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'a master while its process runs');
       assert.equal(fs.readFileSync(weightFile, 'utf8').trim(), '0', 'init_file wrote the value');
       const st = () => JSON.parse(fs.readFileSync(a.statusFile!, 'utf8')) as { processes: { name: string; ok: boolean; count: number }[]; files: { name: string; value: number }[] };
       await waitFor(() => { try { return st().processes[0]?.count === 1; } catch { return false; } }, 3000, 20, 'the status counts the process');
@@ -158,17 +153,17 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       // The process dies: priority 90 < 100 — keepalived preempts.
       const died = performance.now();
       tracked.kill('SIGKILL');
-      await waitFor(only(lab, 'b'), 5000, 10, 'b takes over when the tracked process is gone');
+      await waitFor(lab.holdsAlone('b', VIP), 5000, 10, 'b takes over when the tracked process is gone');
       t.diagnostic(`process gone → keepalived master in ${(performance.now() - died).toFixed(0)} ms (poll 0.1 s + Master_Down_Interval 0.36 s)`);
       tracked = run();
-      await waitFor(only(lab, 'a'), 5000, 10, 'a preempts again once the process is back (found by the 1 s scan)');
+      await waitFor(lab.holdsAlone('a', VIP), 5000, 10, 'a preempts again once the process is back (found by the 1 s scan)');
 
       // The weight file: 60 × -1 = -60.
       fs.writeFileSync(weightFile, '60\n');
-      await waitFor(only(lab, 'b'), 5000, 10, 'b takes over when the file says 60');
+      await waitFor(lab.holdsAlone('b', VIP), 5000, 10, 'b takes over when the file says 60');
       await waitFor(() => { try { return st().files[0]?.value === 60; } catch { return false; } }, 3000, 20, 'the status shows the value');
       fs.writeFileSync(weightFile, '0\n');
-      await waitFor(only(lab, 'a'), 5000, 10, 'a back when the file says 0');
+      await waitFor(lab.holdsAlone('a', VIP), 5000, 10, 'a back when the file says 0');
     } finally {
       tracked.kill('SIGKILL');
       await lab.stopAll();
@@ -183,7 +178,7 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       const ag = lab.startAgent('a', lab.write('g-a.conf', group('a', '224.0.0.44')));
       const ka = lab.startKeepalived('b', lab.write('g-b.conf', `global_defs {\n    vrrp_mcast_group4 224.0.0.44\n}\n${instance({ n: 'b', priority: 100 })}`));
       await Promise.all([lab.ready(ag), lab.ready(ka)]);
-      await waitFor(only(lab, 'a'), 15_000, 20, 'a master on 224.0.0.44');
+      await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'a master on 224.0.0.44');
       await sleep(2500);
       assert.deepEqual(lab.holders(VIP), ['a'], 'keepalived hears the agent on the custom group');
       const capture = execFileSync('ip', ['netns', 'exec', lab.ns('b'), 'timeout', '3', 'tcpdump', '-n', '-c', '2', '-i', 'eth0', 'ip proto 112'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -272,7 +267,7 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       const ag = lab.startAgent('a', lab.write('r-a.conf', conf('a')));
       const ka = lab.startKeepalived('b', lab.write('r-b.conf', conf('b')));
       await Promise.all([lab.ready(ag), lab.ready(ka)]);
-      await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+      await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'a master');
       await waitFor(() => route('a') !== '' && rule('a'), 3000, 20, 'the agent added its route and rule');
       assert.match(route('a'), /^198\.19\.99\.0\/24 via 198\.18\.250\.2 dev eth0/);
       assert.equal(route('b'), '', 'none on the backup');
@@ -303,12 +298,12 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
         const ag = lab.startAgent(agentOn, lab.write(`s-ag-${agentOn}.conf`, conf(agentOn)));
         const ka = lab.startKeepalived(kaOn, lab.write(`s-ka-${kaOn}.conf`, conf(kaOn)));
         await Promise.all([lab.ready(ag), lab.ready(ka)]);
-        await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+        await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'a master');
         lab.unplug('b');
         await waitFor(() => lab.holders(VIP).length === 2, 3000, 10, 'split brain while partitioned');
         await sleep(500);
         lab.plug('b');
-        const ms = await waitFor(only(lab, 'a'), 3000, 5, 'one master after healing');
+        const ms = await waitFor(lab.holdsAlone('a', VIP), 3000, 5, 'one master after healing');
         // One advert interval (100 ms) plus our polling of `ip addr` and the bridge relearning.
         assert.ok(ms < 100 + 150, `healed in ${ms.toFixed(0)} ms`);
       } finally {
@@ -329,13 +324,13 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
       const a = lab.startAgent('a', lab.write('f-a.conf', instance({ n: 'a', priority: 150 })));
       const b = lab.startAgent('b', lab.write('f-b.conf', instance({ n: 'b', priority: 100 })));
       await Promise.all([lab.ready(a), lab.ready(b)]);
-      await waitFor(only(lab, 'a'), 15_000, 20, 'a master');
+      await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'a master');
       execFileSync('ip', ['-n', lab.ns('a'), 'link', 'set', 'eth0', 'down']);
       await waitFor(() => lab.status(a).instances[0]!.state === 'FAULT', 3000, 20, 'a in FAULT');
       assert.deepEqual(lab.status(a).instances[0]!.faults, ['interface eth0']);
-      await waitFor(only(lab, 'b'), 6000, 20, 'b master, the VIP gone from a');
+      await waitFor(lab.holdsAlone('b', VIP), 6000, 20, 'b master, the VIP gone from a');
       execFileSync('ip', ['-n', lab.ns('a'), 'link', 'set', 'eth0', 'up']);
-      await waitFor(only(lab, 'a'), 10_000, 20, 'a back and preempting');
+      await waitFor(lab.holdsAlone('a', VIP), 10_000, 20, 'a back and preempting');
       assert.match(fs.readFileSync(a.log, 'utf8'), /FAULT → BACKUP .*fault cleared: interface eth0/);
     } finally {
       try {

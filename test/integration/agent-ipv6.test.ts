@@ -9,24 +9,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { GA6, LL6, VrrpLab, vrrpConf, waitFor, sleep, type Node, type Proc } from '../../bench/vrrp-lab.js';
+import { GA6, LL6, VrrpLab, vrrpConf, waitFor, sleep, type Node, type Speaker } from '../../bench/vrrp-lab.js';
 
 const isRoot = process.getuid?.() === 0;
 const VIP6 = '2001:2:0:250::100';
 const VIP4 = '198.18.250.100';
-type Speaker = 'agent' | 'keepalived';
 
 /** Master_Down_Interval of the backup (priority 100), v3, ms. */
 const mdi = (advertInt: number) => 3 * advertInt * 1000 + (156 * advertInt * 1000) / 256;
-
-const only = (lab: VrrpLab, n: Node, vip = VIP6) => () => {
-  const h = lab.holders(vip);
-  return h.length === 1 && h[0] === n;
-};
-
-function start(lab: VrrpLab, who: Speaker, n: Node, conf: string): Proc {
-  return who === 'agent' ? lab.startAgent(n, conf) : lab.startKeepalived(n, conf);
-}
 
 describe('agent over IPv6', { skip: isRoot ? false : 'needs root (network namespaces, raw sockets)', concurrency: false }, () => {
   let lab: VrrpLab;
@@ -49,10 +39,10 @@ describe('agent over IPv6', { skip: isRoot ? false : 'needs root (network namesp
       const confHi = lab.write(`v6-hi-${hi}.conf`, vrrpConf({ ...c, priority: 150 }));
       const confLo = lab.write(`v6-lo-${lo}.conf`, vrrpConf({ ...c, priority: 100 }));
       try {
-        const b = start(lab, lo, 'b', confLo);
-        let a = start(lab, hi, 'a', confHi);
+        const b = lab.start(lo, 'b', confLo);
+        let a = lab.start(hi, 'a', confHi);
         await Promise.all([lab.ready(a), lab.ready(b)]);
-        await waitFor(only(lab, 'a'), 15_000, 20, 'the higher priority to hold the IPv6 VIP alone');
+        await waitFor(lab.holdsAlone('a', VIP6), 15_000, 20, 'the higher priority to hold the IPv6 VIP alone');
         // Each hears the other: for 20 advert intervals only a holds it.
         const t0 = performance.now();
         while (performance.now() - t0 < 2000) {
@@ -67,13 +57,13 @@ describe('agent over IPv6', { skip: isRoot ? false : 'needs root (network namesp
         if (hi === 'agent') assert.equal(lab.status(a).instances[0]!.state, 'MASTER');
 
         lab.term(a);
-        const handover = await waitFor(only(lab, 'b'), 3000, 5, 'handover after SIGTERM');
+        const handover = await waitFor(lab.holdsAlone('b', VIP6), 3000, 5, 'handover after SIGTERM');
         assert.ok(handover < 1000, `SIGTERM handover took ${handover.toFixed(0)} ms`);
         await a.exited;
 
-        a = start(lab, hi, 'a', confHi);
+        a = lab.start(hi, 'a', confHi);
         await lab.ready(a);
-        await waitFor(only(lab, 'a'), 15_000, 20, 'preemption by the returning higher priority');
+        await waitFor(lab.holdsAlone('a', VIP6), 15_000, 20, 'preemption by the returning higher priority');
         await sleep(300);
 
         lab.kill9(a);
@@ -97,7 +87,7 @@ describe('agent over IPv6', { skip: isRoot ? false : 'needs root (network namesp
         const ag = lab.startAgent(agentOn, lab.write(`u6-ag-${agentOn}.conf`, conf(agentOn)));
         const ka = lab.startKeepalived(kaOn, lab.write(`u6-ka-${kaOn}.conf`, conf(kaOn)));
         await Promise.all([lab.ready(ag), lab.ready(ka)]);
-        await waitFor(only(lab, 'a'), 15_000, 20, 'a to hold the VIP alone');
+        await waitFor(lab.holdsAlone('a', VIP6), 15_000, 20, 'a to hold the VIP alone');
         await sleep(2500);
         assert.deepEqual(lab.holders(VIP6), ['a'], 'no split brain over unicast');
         const st = lab.status(ag).instances[0]!;
@@ -119,7 +109,7 @@ describe('agent over IPv6', { skip: isRoot ? false : 'needs root (network namesp
       lab.exec('b', 'ip', ['neigh', 'replace', VIP6, 'lladdr', stale, 'dev', 'eth0', 'nud', 'stale']);
       const ag = lab.startAgent('a', lab.write('na.conf', vrrpConf({ version: 3, advertInt: 0.1, vrid: 63, vip: VIP6, priority: 150 })));
       await lab.ready(ag);
-      await waitFor(only(lab, 'a'), 10_000, 10, 'a master');
+      await waitFor(lab.holdsAlone('a', VIP6), 10_000, 10, 'a master');
       const macA = lab.mac('a');
       const neigh = () => (JSON.parse(lab.exec('b', 'ip', ['-j', 'neigh', 'show', 'dev', 'eth0', 'to', VIP6])) as { lladdr?: string }[])[0]?.lladdr;
       await waitFor(() => neigh() === macA, 3000, 10, `b's neighbour entry for ${VIP6} to move from ${stale} to ${macA}`);
@@ -147,7 +137,7 @@ describe('agent over IPv6', { skip: isRoot ? false : 'needs root (network namesp
       const ag = lab.startAgent('a', lab.write('dual-a.conf', dual('a')));
       const ka = lab.startKeepalived('b', lab.write('dual-b.conf', dual('b')));
       await Promise.all([lab.ready(ag), lab.ready(ka)]);
-      await waitFor(() => only(lab, 'a', VIP4)() && only(lab, 'a', VIP6)(), 15_000, 20, 'a to hold both VIPs');
+      await waitFor(() => lab.holdsAlone('a', VIP4)() && lab.holdsAlone('a', VIP6)(), 15_000, 20, 'a to hold both VIPs');
       await sleep(1000);
       assert.deepEqual(lab.holders(VIP4), ['a']);
       assert.deepEqual(lab.holders(VIP6), ['a']);
@@ -173,7 +163,7 @@ describe('agent over IPv6', { skip: isRoot ? false : 'needs root (network namesp
       assert.deepEqual(lab.holders(VIP6).sort(), ['a', 'b'], 'the leftover is there before the agent starts');
       const ag = lab.startAgent('b', lab.write('left-b.conf', vrrpConf({ version: 3, advertInt: 0.1, vrid: 65, vip: VIP6, priority: 100 })));
       await lab.ready(ag);
-      await waitFor(only(lab, 'a'), 5000, 10, 'the leftover on b removed');
+      await waitFor(lab.holdsAlone('a', VIP6), 5000, 10, 'the leftover on b removed');
     } finally {
       await lab.stopAll();
       lab.delVip('a', VIP6, 64);

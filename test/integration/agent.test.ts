@@ -7,26 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { VrrpLab, vrrpConf, waitFor, sleep, type Node, type Proc } from '../../bench/vrrp-lab.js';
+import { VrrpLab, vrrpConf, waitFor, sleep, type Node, type Speaker } from '../../bench/vrrp-lab.js';
 
 const isRoot = process.getuid?.() === 0;
 const VIP = '198.18.250.100';
-type Speaker = 'agent' | 'keepalived';
 
 /** Master_Down_Interval of the backup (priority 100), ms. */
 function mdi(version: 2 | 3, advertInt: number): number {
   const skew = version === 2 ? (156 / 256) * 1000 : (156 * advertInt * 1000) / 256;
   return 3 * advertInt * 1000 + skew;
 }
-
-function start(lab: VrrpLab, who: Speaker, n: Node, conf: string): Proc {
-  return who === 'agent' ? lab.startAgent(n, conf) : lab.startKeepalived(n, conf);
-}
-
-const only = (lab: VrrpLab, n: Node) => () => {
-  const h = lab.holders(VIP);
-  return h.length === 1 && h[0] === n;
-};
 
 const cases: { version: 2 | 3; advertInt: number; authPass?: string }[] = [
   { version: 2, advertInt: 1, authPass: 'hf-pw' },
@@ -54,10 +44,10 @@ describe('agent on the wire', { skip: isRoot ? false : 'needs root (network name
         const confHi = lab.write(`hi-${c.version}.conf`, vrrpConf({ ...c, vrid: 60 + c.version, priority: 150, vip: VIP }));
         const confLo = lab.write(`lo-${c.version}.conf`, vrrpConf({ ...c, vrid: 60 + c.version, priority: 100, vip: VIP }));
         try {
-          const b = start(lab, lo, 'b', confLo);
-          let a = start(lab, hi, 'a', confHi);
+          const b = lab.start(lo, 'b', confLo);
+          let a = lab.start(hi, 'a', confHi);
           await Promise.all([lab.ready(a), lab.ready(b)]);
-          await waitFor(only(lab, 'a'), 15_000, 20, 'the higher priority to hold the VIP alone');
+          await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'the higher priority to hold the VIP alone');
           // No split brain: for 5 advert intervals only a holds it.
           const t0 = performance.now();
           while (performance.now() - t0 < 5 * c.advertInt * 1000) {
@@ -68,14 +58,14 @@ describe('agent on the wire', { skip: isRoot ? false : 'needs root (network name
 
           // SIGTERM of the master: priority 0, the backup takes over after its skew time.
           lab.term(a);
-          const handover = await waitFor(only(lab, 'b'), 3000, 5, 'handover after SIGTERM');
+          const handover = await waitFor(lab.holdsAlone('b', VIP), 3000, 5, 'handover after SIGTERM');
           assert.ok(handover < 1000, `SIGTERM handover took ${handover.toFixed(0)} ms`);
           await a.exited;
 
           // The higher priority comes back and preempts.
-          a = start(lab, hi, 'a', confHi);
+          a = lab.start(hi, 'a', confHi);
           await lab.ready(a);
-          await waitFor(only(lab, 'a'), 15_000, 20, 'preemption by the returning higher priority');
+          await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'preemption by the returning higher priority');
           await sleep(c.advertInt * 1000 * 1.5);
 
           // kill -9 of the master: takeover when Master_Down_Interval after its last advert runs out.
@@ -102,15 +92,15 @@ describe('agent on the wire', { skip: isRoot ? false : 'needs root (network name
       const confHi = lab.write('np-hi.conf', vrrpConf({ ...c, priority: 150, nopreempt: true, vip: VIP }));
       const confLo = lab.write('np-lo.conf', vrrpConf({ ...c, priority: 100, vip: VIP }));
       try {
-        const b = start(lab, lo, 'b', confLo);
+        const b = lab.start(lo, 'b', confLo);
         await lab.ready(b);
-        await waitFor(only(lab, 'b'), 10_000, 20, 'the only router to become master');
-        const a = start(lab, hi, 'a', confHi);
+        await waitFor(lab.holdsAlone('b', VIP), 10_000, 20, 'the only router to become master');
+        const a = lab.start(hi, 'a', confHi);
         await lab.ready(a);
         await sleep(3000);
         assert.deepEqual(lab.holders(VIP), ['b'], 'nopreempt: the higher priority stays backup');
         lab.term(b);
-        await waitFor(only(lab, 'a'), 2000, 5, 'the nopreempt router takes over when the master leaves');
+        await waitFor(lab.holdsAlone('a', VIP), 2000, 5, 'the nopreempt router takes over when the master leaves');
       } finally {
         await lab.stopAll();
         lab.delVip('a', VIP);
@@ -142,12 +132,12 @@ describe('agent on the wire', { skip: isRoot ? false : 'needs root (network name
     try {
       const b = lab.startAgent('b', lab.write('lo-b.conf', vrrpConf({ ...base, priority: 150 })));
       await lab.ready(b);
-      await waitFor(only(lab, 'b'), 10_000, 20, 'b master');
+      await waitFor(lab.holdsAlone('b', VIP), 10_000, 20, 'b master');
       // A leftover on a, as a kill -9 leaves it.
       execIp(lab, 'a', ['addr', 'add', `${VIP}/24`, 'dev', 'eth0', 'label', 'eth0:vip']);
       const a = lab.startAgent('a', lab.write('lo-a.conf', vrrpConf({ ...base, priority: 100 })));
       await lab.ready(a);
-      await waitFor(only(lab, 'b'), 2000, 10, 'the leftover to be removed');
+      await waitFor(lab.holdsAlone('b', VIP), 2000, 10, 'the leftover to be removed');
       assert.match(fs.readFileSync(a.log, 'utf8'), /removing VIP 198\.18\.250\.100 left by an earlier run/);
 
       // Reload b with another priority: it stays master, no transition.
