@@ -22,7 +22,8 @@ import { isTemplated, renderString, TemplateError } from './jinja.js';
  */
 
 /** Builds the Inventory value: reconciles `all`/`ungrouped`, checks loops, merges vars. */
-export function buildInventory(b: InventoryBuilder, path: string, dir: string, out: Diagnostic[]): Inventory {
+/** `env` is what `lookup('env', …)` in a templated value reads (the caller's environment). */
+export function buildInventory(b: InventoryBuilder, path: string, dir: string, out: Diagnostic[], env: NodeJS.ProcessEnv = {}): Inventory {
   attachOrphans(b);
   breakLoops(b, out);
   reconcileUngrouped(b);
@@ -79,7 +80,7 @@ export function buildInventory(b: InventoryBuilder, path: string, dir: string, o
     }
     return h.where;
   };
-  renderTemplates(hosts, whereOf, out);
+  renderTemplates(hosts, whereOf, env, out);
   return {
     path,
     dir,
@@ -110,7 +111,7 @@ function hasTemplate(v: VarValue): boolean {
  * hostvars, lookup('env')). A value it cannot render stays as written; in a key hafleet reads that
  * is an error naming the key, elsewhere (variables of Ansible roles, facts) it does not matter.
  */
-function renderTemplates(hosts: Map<string, Host>, whereOf: (h: string, p: readonly (string | number)[]) => Where, out: Diagnostic[]): void {
+function renderTemplates(hosts: Map<string, Host>, whereOf: (h: string, p: readonly (string | number)[]) => Where, env: NodeJS.ProcessEnv, out: Diagnostic[]): void {
   if (![...hosts.values()].some((h) => hasTemplate(h.vars))) return;
   const members: Record<string, string[]> = {};
   for (const h of hosts.values()) for (const g of h.groups) (members[g] ??= []).push(h.name);
@@ -158,7 +159,7 @@ function renderTemplates(hosts: Map<string, Host>, whereOf: (h: string, p: reado
     if (!hasTemplate(v)) return v;
     if (typeof v === 'string') {
       try {
-        return renderString(v, { lookup: (n) => lookup(host, n), env: process.env });
+        return renderString(v, { lookup: (n) => lookup(host, n), env });
       } catch (e) {
         if (!(e instanceof TemplateError)) throw e;
         const top = String(path[0]);

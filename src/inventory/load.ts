@@ -21,7 +21,8 @@ const IGNORED_NAMES = new Set(['group_vars', 'host_vars', 'vars_plugins', 'templ
  * See build.ts for the variable precedence. All problems are collected; the value is returned
  * only when none of them is an error.
  */
-export function loadInventory(path: string): Result<Inventory> {
+/** `env`: the environment templated values may read with lookup('env', …) (this process's by default). */
+export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env): Result<Inventory> {
   const out: Diagnostic[] = [];
   let isDir: boolean;
   try {
@@ -41,7 +42,7 @@ export function loadInventory(path: string): Result<Inventory> {
   const hostVars = readVarsDir(dir, 'host_vars', new Set(b.hosts.keys()), out);
   for (const [name, layers] of hostVars) b.hosts.get(name)!.fileLayers.push(...layers);
 
-  const inventory = buildInventory(b, path, dir, out);
+  const inventory = buildInventory(b, path, dir, out, env);
   return hasErrors(out) ? { ok: false, diagnostics: out } : { ok: true, value: inventory, diagnostics: out };
 }
 
