@@ -11,7 +11,7 @@ import { buildTree, type Stmt } from './conf-tree.js';
 import { Reader } from './conf-values.js';
 import { readInstance } from './config-instance.js';
 import { isMulticastGroup, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from './packet.js';
-import type { AgentConfig, GlobalDefs, NotifyConf, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackScriptConf } from './config-types.js';
+import type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackRef, TrackScriptConf } from './config-types.js';
 
 export interface ParsedConfig {
   config?: AgentConfig;
@@ -262,21 +262,11 @@ function readSyncGroup(s: Stmt, r: Reader): SyncGroupConf | undefined {
  */
 function zeroSyncWeights(cfg: AgentConfig, group: string, members: string[], r: Reader): void {
   for (const i of cfg.instances.filter((x) => members.includes(x.name))) {
-    for (const t of i.trackScripts) {
-      const w = t.weight ?? cfg.scripts.find((s) => s.name === t.name)?.weight ?? 0;
-      if (w === 0) continue;
-      r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${w} of ${t.name} is ignored, a failure puts the group in FAULT (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
-      t.weight = 0;
-    }
-    const kinds: [string, typeof i.trackProcesses, (n: string) => number | undefined][] = [
-      ['track_process', i.trackProcesses, (n) => cfg.processes.find((p) => p.name === n)?.weight],
-      ['track_file', i.trackFiles, (n) => cfg.trackFiles.find((f) => f.name === n)?.weight],
-    ];
-    for (const [kind, refs, own] of kinds) {
-      for (const t of refs) {
-        const w = t.weight ?? own(t.name) ?? 0;
+    for (const k of trackedKinds(cfg, i)) {
+      for (const t of k.refs) {
+        const w = t.weight ?? k.find(t.name)?.weight ?? 0;
         if (w === 0) continue;
-        r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${w} of ${kind} ${t.name} is ignored, a failure puts the group in FAULT (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
+        r.diagnostics.push(warning('conf-sync-weight', `vrrp_instance ${i.name} is in vrrp_sync_group ${group}: weight ${w} of ${k.label}${t.name} is ignored, a failure puts the group in FAULT (as keepalived does)`, t.where, 'add sync_group_tracking_weight to the group to keep the weights'));
         t.weight = 0;
       }
     }
@@ -286,6 +276,15 @@ function zeroSyncWeights(cfg: AgentConfig, group: string, members: string[], r: 
       t.weight = 0;
     }
   }
+}
+
+/** An instance's references to tracked objects defined at the top level, by kind. */
+function trackedKinds(cfg: AgentConfig, i: InstanceConf): { refs: TrackRef[]; find: (n: string) => { weight: number } | undefined; label: string; keyword: string; block: string; hint: string }[] {
+  return [
+    { refs: i.trackScripts, find: (n) => cfg.scripts.find((x) => x.name === n), label: '', keyword: 'track_script', block: 'vrrp_script', hint: 'define it with vrrp_script or fix the name' },
+    { refs: i.trackProcesses, find: (n) => cfg.processes.find((x) => x.name === n), label: 'track_process ', keyword: 'track_process', block: 'vrrp_track_process', hint: 'define it with vrrp_track_process or fix the name' },
+    { refs: i.trackFiles, find: (n) => cfg.trackFiles.find((x) => x.name === n), label: 'track_file ', keyword: 'track_file', block: 'track_file block', hint: 'define it with track_file NAME { file … } or fix the name' },
+  ];
 }
 
 function crossCheck(cfg: AgentConfig, r: Reader): void {
@@ -300,19 +299,10 @@ function crossCheck(cfg: AgentConfig, r: Reader): void {
       r.diagnostics.push(error('conf-vrid-unique', `virtual_router_id ${i.vrid} on ${i.interface} is used by ${other} and ${i.name}`, i.where, 'give each instance on an interface its own VRID'));
     }
     vrids.set(key, i.name);
-    for (const t of i.trackScripts) {
-      if (!cfg.scripts.some((s) => s.name === t.name)) {
-        r.diagnostics.push(warning('conf-unknown-script', `track_script ${t.name}: no vrrp_script of that name, ignored (as keepalived does)`, t.where, 'define it with vrrp_script or fix the name'));
-      }
-    }
-    for (const t of i.trackProcesses) {
-      if (!cfg.processes.some((p) => p.name === t.name)) {
-        r.diagnostics.push(warning('conf-unknown-script', `track_process ${t.name}: no vrrp_track_process of that name, ignored (as keepalived does)`, t.where, 'define it with vrrp_track_process or fix the name'));
-      }
-    }
-    for (const t of i.trackFiles) {
-      if (!cfg.trackFiles.some((f) => f.name === t.name)) {
-        r.diagnostics.push(warning('conf-unknown-script', `track_file ${t.name}: no track_file block of that name, ignored (as keepalived does)`, t.where, 'define it with track_file NAME { file … } or fix the name'));
+    for (const k of trackedKinds(cfg, i)) {
+      for (const t of k.refs) {
+        if (k.find(t.name)) continue;
+        r.diagnostics.push(warning('conf-unknown-script', `${k.keyword} ${t.name}: no ${k.block} of that name, ignored (as keepalived does)`, t.where, k.hint));
       }
     }
   }
