@@ -36,3 +36,15 @@ export function aborted(host: string): TransportFailure {
 export function timedOut(host: string, what: string, ms: number): TransportFailure {
   return { kind: 'timeout', host, message: `host ${host}: ${what} did not finish within ${ms} ms` };
 }
+
+/**
+ * A failure seen by another inventory host: hosts that share an endpoint (same user, address and
+ * port) share one pooled connection, so its failure first names whichever host dialled. Each
+ * host's message must name that host, or an operator goes looking at the wrong machine.
+ */
+export function failureFor(f: TransportFailure, host: string): TransportFailure {
+  if (f.host === host) return f;
+  const own = `host ${f.host} (`;
+  const message = f.message.startsWith(own) ? `host ${host} (${f.message.slice(own.length)}` : `host ${host}: ${f.message}`;
+  return { ...f, host, message };
+}

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { algorithmsForKeyType, fingerprintOf, keyTypeOf } from './fingerprint.js';
 import { checkHostKey, knownHostsLine, knownHostsName, parseKnownHosts, recordedKeyTypes, type KnownHostsEntry } from './known-hosts.js';
@@ -104,7 +104,10 @@ export function decideHostKey(t: HostKeyTarget, key: Buffer, sources: KnownHosts
   }
   if (acceptNew) {
     mkdirSync(dirname(sources.recordFile), { recursive: true, mode: 0o700 });
-    appendFileSync(sources.recordFile, knownHostsLine(name, keyType, key), { mode: 0o600 });
+    // A file written by hand may lack its final newline: appending straight after it would glue
+    // two entries into one line that matches neither host (a false "HOST KEY CHANGED" later).
+    const sep = endsWithoutNewline(sources.recordFile) ? '\n' : '';
+    appendFileSync(sources.recordFile, sep + knownHostsLine(name, keyType, key), { mode: 0o600 });
     return { ok: true, recorded: { file: sources.recordFile, fingerprint: got } };
   }
   return {
@@ -115,4 +118,21 @@ export function decideHostKey(t: HostKeyTarget, key: Buffer, sources: KnownHosts
       hint: `compare the fingerprint with the host's, then run again with --accept-new-host-keys, or record it: ssh-keyscan -p ${t.port} ${t.address} >> ${sources.recordFile}`,
     },
   };
+}
+
+/** True when the file exists, is not empty and its last byte is not a newline. */
+export function endsWithoutNewline(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    const size = statSync(file).size;
+    if (size === 0) return false;
+    fd = openSync(file, 'r');
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

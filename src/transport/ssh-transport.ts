@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SFTPWrapper } from 'ssh2';
 import { needsSudo, shellQuote, sudoCommand, sudoWantsPassword, SUDO_PASSWORD_REJECTED } from './become.js';
 import { execOnChannel, type RawExecOptions, type RawExecOutput } from './exec-channel.js';
-import { aborted } from './failures.js';
+import { aborted, failureFor } from './failures.js';
 import type { SshTransportOptions } from './options.js';
 import { ConnectionPool, type PooledConnection } from './pool.js';
 import { sftpGet, sftpPut, sftpUnlink } from './sftp-files.js';
@@ -57,7 +57,8 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
   let password: string | undefined = (opts.becomePassword ?? process.env.HAFLEET_BECOME_PASS) || undefined;
   let prompted: Promise<string | undefined> | undefined;
 
-  const connection = (host: HostRef, signal?: AbortSignal) => withSignal(pool.get(resolveHops(host, sshConfig)), host.name, signal);
+  const connection = (host: HostRef, signal?: AbortSignal): Promise<Outcome<PooledConnection>> =>
+    withSignal(pool.get(resolveHops(host, sshConfig)), host.name, signal).then((o) => (o.ok ? o : { ok: false, failure: failureFor(o.failure, host.name) }));
 
   async function run(conn: PooledConnection, host: HostRef, cmd: string, o: RawExecOptions): Promise<Outcome<RawExecOutput>> {
     const release = await conn.slots.acquire();

@@ -53,6 +53,14 @@ describe('host key policy', () => {
     assert.equal(readFileSync(s.recordFile, 'utf8'), `# inventory known hosts\n[198.18.0.5]:2222 ${K1.type} ${K1.b64}\n`);
     assert.deepEqual(decideHostKey({ ...t, port: 2222 }, blob(K1), s, false), { ok: true });
   });
+  it('starts a new line when the file has no final newline, so two hosts stay apart', () => {
+    const s = sources('f', `198.18.0.9 ${K2.type} ${K2.b64}`);
+    assert.equal(decideHostKey(t, blob(K1), s, true).ok, true);
+    assert.equal(readFileSync(s.recordFile, 'utf8'), `198.18.0.9 ${K2.type} ${K2.b64}\n198.18.0.5 ${K1.type} ${K1.b64}\n`);
+    // Both are known afterwards; before the fix the glued line made the other host's key look changed.
+    assert.deepEqual(decideHostKey({ ...t, address: '198.18.0.9' }, blob(K2), s, false), { ok: true });
+    assert.deepEqual(decideHostKey(t, blob(K1), s, false), { ok: true });
+  });
   it('never records a key of a new type when another type is recorded', () => {
     const s = sources('e', `198.18.0.5 ${K1.type} ${K1.b64}\n`);
     const d = decideHostKey(t, blob(K3), s, true);
