@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CommandExit } from './command-error.js';
 import { ExitCode } from './exit-codes.js';
 import { commands } from './commands/index.js';
+import { printable } from '../terminal/index.js';
 
 const program = new Command();
 program
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommandExit) {
-      if (e.message) process.stderr.write(e.message + '\n');
+      if (e.message) process.stderr.write(printable(e.message) + '\n');
       return e.code;
     }
     if (e instanceof CommanderError) {
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
     }
     process.stderr.write('hafleet: internal error, please report it with the output of --debug\n');
     if (program.opts().debug) process.stderr.write(String((e as Error)?.stack ?? e) + '\n');
-    else process.stderr.write(`  ${(e as Error)?.message ?? String(e)}\n`);
+    else process.stderr.write(`  ${printable((e as Error)?.message ?? String(e))}\n`);
     return ExitCode.internal;
   }
 }

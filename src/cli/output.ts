@@ -1,4 +1,5 @@
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { printable } from '../terminal/index.js';
 
 /** Colour only on a TTY with NO_COLOR unset (https://no-color.org) and not in --json mode. */
 export function useColor(stream: NodeJS.WriteStream = process.stderr): boolean {
@@ -16,9 +17,15 @@ export function paint(text: string, style: Style, on: boolean): string {
 export function printDiagnostics(ds: readonly Diagnostic[], stream: NodeJS.WriteStream = process.stderr): void {
   const color = useColor(stream);
   for (const d of ds) {
-    const line = formatDiagnostic(d);
+    // A diagnostic may quote a host's words or an inventory value: shown, never obeyed.
+    const line = printable(formatDiagnostic(d), { keepOwnColour: false });
     stream.write(paint(line, d.severity === 'error' ? 'red' : 'yellow', color) + '\n');
   }
+}
+
+/** Human text for stdout or stderr (reports, recaps): hafleet's colours stay, a host's controls are shown. */
+export function writeHuman(stream: NodeJS.WriteStream, text: string): void {
+  stream.write(printable(text));
 }
 
 /** One JSON document on stdout. */
@@ -28,5 +35,5 @@ export function printJson(value: unknown): void {
 
 /** Progress and human notes: stderr. */
 export function info(line: string): void {
-  process.stderr.write(line + '\n');
+  process.stderr.write(printable(line) + '\n');
 }

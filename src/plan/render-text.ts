@@ -1,6 +1,10 @@
 import { assertNever } from '../diagnostics/index.js';
 import type { Change, HostPlan, Plan } from './types.js';
 import { closingLine } from './summary.js';
+import { printable } from '../terminal/index.js';
+
+/** Text from a host (file content, a tool's words): no terminal control reaches the screen. */
+const shown = (text: string) => printable(text, { keepOwnColour: false });
 
 export interface TextOptions {
   /** ANSI colours on diff lines and markers; the CLI decides (TTY, NO_COLOR, --json). */
@@ -28,12 +32,12 @@ function changeLines(c: Change, paint: ReturnType<typeof painter>): string[] {
     case 'update': {
       const mark = c.kind === 'create' ? paint('+', 'green') : paint('~', 'yellow');
       const what = c.kind === 'create' ? 'create' : c.metaOnly ? 'metadata' : 'update';
-      const head = `  ${mark} ${c.path}  (${what}, ${c.mode} ${c.owner}:${c.group}${c.notify.length ? `, notifies ${c.notify.join(', ')}` : ''})`;
-      if (c.metaOnly) return [head, `      ${c.diff.trim()}`];
-      return [head, colourDiff(indent(c.diff, '      '), paint)];
+      const head = `  ${mark} ${shown(c.path)}  (${what}, ${c.mode} ${c.owner}:${c.group}${c.notify.length ? `, notifies ${c.notify.join(', ')}` : ''})`;
+      if (c.metaOnly) return [head, `      ${shown(c.diff.trim())}`];
+      return [head, colourDiff(indent(shown(c.diff), '      '), paint)];
     }
     case 'delete':
-      return [`  ${paint('-', 'red')} ${c.path}  (delete: placed by an earlier deploy, no longer rendered)`, colourDiff(indent(c.diff, '      '), paint)];
+      return [`  ${paint('-', 'red')} ${shown(c.path)}  (delete: placed by an earlier deploy, no longer rendered)`, colourDiff(indent(shown(c.diff), '      '), paint)];
     case 'unchanged':
       return [`  ${paint('=', 'dim')} ${c.path}  (unchanged: ${c.reason})`];
     default:
@@ -58,7 +62,7 @@ function colourDiff(diff: string, paint: ReturnType<typeof painter>): string {
 export function renderHostText(h: HostPlan, opts: TextOptions = {}): string {
   const paint = painter(Boolean(opts.color));
   if (h.status !== 'planned') {
-    return `${paint(h.host, 'bold')}: ${paint(h.status, 'red')}: ${h.message}${h.hint ? ` (hint: ${h.hint})` : ''}\n`;
+    return `${paint(h.host, 'bold')}: ${paint(h.status, 'red')}: ${shown(h.message)}${h.hint ? ` (hint: ${shown(h.hint)})` : ''}\n`;
   }
   const changed = h.changes.filter((c) => c.kind !== 'unchanged').length;
   const lines = [`${paint(h.host, 'bold')}: ${changed === 0 ? 'no changes' : `${changed} to change`}`];
@@ -66,7 +70,7 @@ export function renderHostText(h: HostPlan, opts: TextOptions = {}): string {
   if (h.handlers.length) lines.push(`  handlers: ${h.handlers.join(', ')}`);
   for (const v of h.validations) {
     if (v.ok) lines.push(`  ${paint('✓', 'green')} validated ${v.path}`);
-    else lines.push(`  ${paint('✗', 'red')} validation failed for ${v.path}: deploy would fail on this host`, indent(v.message, '      '));
+    else lines.push(`  ${paint('✗', 'red')} validation failed for ${shown(v.path)}: deploy would fail on this host`, indent(shown(v.message), '      '));
   }
   return lines.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@ import { FAULT_KINDS, faultNamesHelp, formatOutcome, parseFaultList, reportHtml,
 import { CommandExit } from '../command-error.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode } from '../exit-codes.js';
-import { info, printJson } from '../output.js';
+import { info, printJson, writeHuman } from '../output.js';
 import { serviceManagerOf, type Fleet } from '../fleet.js';
 import { fleetOrExit, forks } from './verify.js';
 
@@ -82,7 +82,7 @@ async function run(flags: DrillFlags): Promise<void> {
     await transport.close();
   }
   if (r.kind === 'refused') {
-    if (r.verify) process.stderr.write(formatReport(fleet.topology, r.verify));
+    if (r.verify) writeHuman(process.stderr, formatReport(fleet.topology, r.verify));
     if (flags.json) printJson({ ok: false, refused: r.reason, ...(r.verify ? { verify: r.verify } : {}) });
     throw new CommandExit(ExitCode.failed, `drill refused: ${r.reason}`);
   }
@@ -92,11 +92,11 @@ async function run(flags: DrillFlags): Promise<void> {
   }
   if (flags.json) printJson(runJson(r));
   else {
-    for (const o of r.outcomes) process.stdout.write(formatOutcome(o) + '\n');
-    for (const s of r.skipped) process.stdout.write(`skipped ${s.fault}: ${s.reason}\n`);
-    if (r.stoppedEarly) process.stdout.write(`stopped early: ${r.stoppedEarly}\n`);
+    for (const o of r.outcomes) writeHuman(process.stdout, formatOutcome(o) + '\n');
+    for (const s of r.skipped) writeHuman(process.stdout, `skipped ${s.fault}: ${s.reason}\n`);
+    if (r.stoppedEarly) writeHuman(process.stdout, `stopped early: ${r.stoppedEarly}\n`);
     process.stdout.write(`verify after the drill: ${r.verifyAfter.ok ? 'passed' : 'FAILED'}\n`);
-    if (!r.verifyAfter.ok) process.stdout.write(formatReport(fleet.topology, r.verifyAfter));
+    if (!r.verifyAfter.ok) writeHuman(process.stdout, formatReport(fleet.topology, r.verifyAfter));
   }
   if (!r.ok) throw new CommandExit(ExitCode.failed);
 }

@@ -4,7 +4,7 @@ import { formatReport, verify, type VerifyReport } from '../../verify/index.js';
 import { CommandExit } from '../command-error.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { info, printDiagnostics, printJson } from '../output.js';
+import { info, printDiagnostics, printJson, writeHuman } from '../output.js';
 import { loadFleet, type Fleet } from '../fleet.js';
 
 export interface VerifyFlags {
@@ -63,7 +63,7 @@ async function run(flags: VerifyFlags): Promise<void> {
     await transport.close();
   }
   if (flags.json) printJson({ ok: result.report.ok, report: result.report, observations: result.observations });
-  else process.stdout.write(formatReport(fleet.topology, result.report));
+  else writeHuman(process.stdout, formatReport(fleet.topology, result.report));
   const code = verifyExitCode(result.report);
   if (code !== ExitCode.ok) throw new CommandExit(code);
 }

@@ -99,3 +99,15 @@ test('a file too big to read (checksum only) is an update, not a create', () => 
   assert.equal(c.kind, 'update');
   assert.match((c as { diff: string }).diff, /too large/);
 });
+
+test('a host file with terminal controls shows them as escapes in the text plan, never raw', () => {
+  const { desired, facts } = loadCase(join(fixtures, 'secret-changed'));
+  const host = [...facts.keys()][0]!;
+  const f = facts.get(host)!;
+  assert.ok(f.ok);
+  const files = Object.fromEntries(Object.entries(f.value.files).map(([p, x]) => [p, x.content === null ? x : { ...x, content: x.content + 'x\u001b[2J\u001b]0;owned\u0007\r\n', sha256: 'other' }]));
+  const evil = { ...f, value: { ...f.value, files } };
+  const text = renderPlanText(plan(desired, new Map([[host, evil]]), fixed), { color: true });
+  assert.ok(!text.includes('\u001b[2J') && !text.includes('\u001b]0;') && !text.includes('\u0007'), 'no raw control from the host');
+  assert.match(text, /x\\x1b\[2J\\x1b\]0;owned\\x07\\x0d/);
+});
