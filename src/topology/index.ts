@@ -18,3 +18,4 @@ export { whereAt, keyString, type KeyPath } from './where.js';
 export { whereUnder, hostVarAt, rawAt, priorityAt } from './where-under.js';
 export { parseAddress, addressText, inSubnet } from './vips.js';
 export { groupMembers } from './members-of.js';
+export { FORMATS, floorReason, isSafeName, MAX_STRING, FLOOR_PATTERN, type StringFormat } from './formats.js';

@@ -1,3 +1,4 @@
+import { FLOOR_PATTERN, FORMATS, MAX_STRING } from './formats.js';
 import { topLevelSpecs, type KeySpec } from './keys.js';
 
 type Json = { [k: string]: unknown };
@@ -11,6 +12,10 @@ function convert(spec: KeySpec): Json {
       out.type = 'string';
       if (spec.enum) out.enum = [...spec.enum];
       if (spec.pattern) out.pattern = spec.pattern;
+      else if (spec.format) out.pattern = FORMATS[spec.format].pattern;
+      else if (!spec.enum) out.pattern = FLOOR_PATTERN;
+      // The floor every string passes (formats.ts); a pattern cannot say "no C1", maxLength can say the rest.
+      if (!spec.enum) out.maxLength = MAX_STRING;
       break;
     case 'integer': case 'number':
       out.type = spec.type;

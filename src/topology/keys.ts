@@ -4,6 +4,7 @@
  * from this table by json-schema.ts; a unit test keeps the file in step, and another keeps
  * docs/reference.md in step).
  */
+import type { StringFormat } from './formats.js';
 
 interface Common {
   doc: string;
@@ -15,7 +16,8 @@ interface Common {
   ownRule?: string;
 }
 export type KeySpec =
-  | (Common & { type: 'string'; enum?: readonly string[]; pattern?: string })
+  /** `format`: a named type of formats.ts; every string also passes the floor (no control characters, ≤ 4096). */
+  | (Common & { type: 'string'; enum?: readonly string[]; pattern?: string; format?: StringFormat })
   | (Common & { type: 'integer' | 'number'; min?: number; max?: number })
   | (Common & { type: 'boolean' })
   | (Common & { type: 'object'; props: Record<string, KeySpec>; required?: readonly string[] })
@@ -24,7 +26,7 @@ export type KeySpec =
   | (Common & { type: 'map'; values: KeySpec })
   | (Common & { type: 'anyOf'; options: readonly KeySpec[] });
 
-type StrMore = Partial<Common> & { enum?: readonly string[]; pattern?: string };
+type StrMore = Partial<Common> & { enum?: readonly string[]; pattern?: string; format?: StringFormat };
 type NumMore = Partial<Common> & { min?: number; max?: number };
 const str = (doc: string, more: StrMore = {}): KeySpec => ({ type: 'string', doc, ...more });
 const int = (doc: string, more: NumMore = {}): KeySpec => ({ type: 'integer', doc, ...more });
@@ -32,7 +34,7 @@ const num = (doc: string, more: NumMore = {}): KeySpec => ({ type: 'number', doc
 const bool = (doc: string, more: Partial<Common> = {}): KeySpec => ({ type: 'boolean', doc, ...more });
 const hostList = (doc: string): KeySpec => ({
   type: 'anyOf', doc,
-  options: [str('group name'), { type: 'array', doc: 'host names', items: str('host name') }],
+  options: [str('group name', { format: 'inventory-name' }), { type: 'array', doc: 'host names', items: str('host name', { format: 'inventory-name' }) }],
 });
 
 export const MODES = ['nginx', 'lvs-dr', 'lvs-nat'] as const;
@@ -47,8 +49,8 @@ const vip: KeySpec = {
       type: 'object', doc: 'VIP with its own device or label', required: ['address'],
       props: {
         address: str('address/prefix', { directive: 'virtual_ipaddress' }),
-        dev: str('interface the VIP is added to', { directive: 'virtual_ipaddress … dev' }),
-        label: str('address label, e.g. eth0:1', { directive: 'virtual_ipaddress … label' }),
+        dev: str('interface the VIP is added to', { format: 'ifname', directive: 'virtual_ipaddress … dev' }),
+        label: str('address label: the VIP\'s dev, or dev:suffix, e.g. eth0:1', { format: 'vip-label', directive: 'virtual_ipaddress … label' }),
       },
     },
   ],
@@ -62,7 +64,7 @@ const healthCheck: KeySpec = {
   type: 'object', doc: 'how directors check the realservers',
   props: {
     type: str('check kind', { enum: ['HTTP_GET', 'TCP_CHECK', 'NONE'], default: 'HTTP_GET', directive: 'HTTP_GET / TCP_CHECK' }),
-    path: str('HTTP path', { default: '/', directive: 'url { path }' }),
+    path: str('HTTP path', { default: '/', format: 'http-path', directive: 'url { path }' }),
     status: int('expected HTTP status', { default: 200, min: 100, max: 599, directive: 'status_code' }),
     connect_timeout: int('seconds', { default: 3, min: 1, max: 3600, directive: 'connect_timeout' }),
     retry: int('failed checks before removal', { default: 3, min: 0, max: 100, directive: 'retry' }),
@@ -74,14 +76,14 @@ const healthCheck: KeySpec = {
 const service: KeySpec = {
   type: 'object', doc: 'a virtual service',
   props: {
-    vip: str('VIP address the service listens on (default: every VIP)', { directive: 'virtual_server' }),
+    vip: str('VIP address the service listens on (default: every VIP); parsed as an address', { directive: 'virtual_server' }),
     port: int('service port', { default: 80, min: 1, max: 65535, directive: 'virtual_server / listen' }),
     protocol: str('protocol', { enum: ['TCP', 'UDP'], default: 'TCP', directive: 'protocol' }),
     realserver_port: int('port on the realservers', { default: 'port', min: 1, max: 65535, directive: 'real_server / server' }),
     lb_algo: str('scheduler', { enum: LB_ALGOS, default: 'rr', directive: 'lb_algo / nginx upstream method' }),
     persistence_timeout: int('seconds', { default: 0, min: 0, max: 2678400, directive: 'persistence_timeout' }),
     health_check: healthCheck,
-    sorry_server: str('address:port used when every realserver is down (lvs only)', { directive: 'sorry_server' }),
+    sorry_server: str('address:port used when every realserver is down (lvs only); parsed', { directive: 'sorry_server' }),
   },
 };
 
@@ -91,7 +93,7 @@ const instance: KeySpec = {
     name: str('vrrp_instance name', { default: '<cluster>_<vrid>', pattern: '^[A-Za-z0-9_-]+$', directive: 'vrrp_instance' }),
     vrid: int('virtual router id', { min: 1, max: 255, directive: 'virtual_router_id', ownRule: 'vrid-range' }),
     vips,
-    master: str('director that gets the top priority', { default: 'first director' }),
+    master: str('director that gets the top priority', { default: 'first director', format: 'inventory-name' }),
     priorities,
   },
 };
@@ -103,13 +105,13 @@ const trackNginx: KeySpec = {
     {
       type: 'object', doc: 'vrrp_script chk_nginx',
       props: {
-        script: str('check command', { default: '/usr/local/sbin/hafleet-check-nginx', directive: 'script' }),
+        script: str('check command: absolute path and plain arguments (keepalived execs it, no shell)', { default: '/usr/local/sbin/hafleet-check-nginx', format: 'command', directive: 'script' }),
         interval: int('seconds', { default: 2, min: 1, max: 3600, directive: 'interval' }),
         timeout: int('seconds', { default: 2, min: 1, max: 3600, directive: 'timeout' }),
         weight: int('priority change while failing (negative)', { default: -60, min: -253, max: 253, directive: 'weight' }),
         fall: int('failures before failing', { default: 2, min: 1, max: 255, directive: 'fall' }),
         rise: int('successes before passing', { default: 2, min: 1, max: 255, directive: 'rise' }),
-        user: str('user the script runs as', { default: 'nobody', directive: 'user' }),
+        user: str('user the script runs as', { default: 'nobody', format: 'user-name', directive: 'user' }),
       },
     },
   ],
@@ -123,13 +125,13 @@ export const clusterSpec: KeySpec = {
     vrrp_engine: str('VRRP speaker', { enum: ENGINES, default: 'keepalived' }),
     directors: hostList('group name or host names (order = priority order)'),
     realservers: hostList('group name or host names'),
-    interface: str('VRRP interface on the directors', { directive: 'interface' }),
+    interface: str('VRRP interface on the directors', { format: 'ifname', directive: 'interface' }),
     vrrp: {
       type: 'object', doc: 'VRRP settings shared by the instances',
       props: {
         version: int('VRRP version', { default: 2, min: 2, max: 3, directive: 'vrrp_version' }),
         advert_int: num('seconds between adverts', { default: 1, directive: 'advert_int' }),
-        auth_pass: str('VRRPv2 password, at most 8 characters (secret)', { directive: 'authentication { auth_pass }' }),
+        auth_pass: str('VRRPv2 password, at most 8 characters (secret)', { format: 'auth-pass', directive: 'authentication { auth_pass }' }),
         preempt: bool('false = nopreempt', { default: true, directive: 'nopreempt' }),
         preempt_delay: int('seconds', { default: 0, min: 0, max: 1000, directive: 'preempt_delay' }),
         unicast: bool('unicast adverts to the other directors', { default: false, directive: 'unicast_peer / unicast_src_ip' }),
@@ -149,12 +151,12 @@ export const clusterSpec: KeySpec = {
     notify: {
       type: 'object', doc: 'state-change hooks',
       props: {
-        script: str('called with TYPE NAME STATE PRIORITY', { default: '/usr/local/sbin/hafleet-notify', directive: 'notify' }),
-        master: str('called on MASTER', { directive: 'notify_master' }),
-        backup: str('called on BACKUP', { directive: 'notify_backup' }),
-        fault: str('called on FAULT', { directive: 'notify_fault' }),
-        stop: str('called on stop', { directive: 'notify_stop' }),
-        log_file: str('log of the bundled script', { default: '/var/log/hafleet-notify.log' }),
+        script: str('called with TYPE NAME STATE PRIORITY', { default: '/usr/local/sbin/hafleet-notify', format: 'command', directive: 'notify' }),
+        master: str('called on MASTER', { format: 'command', directive: 'notify_master' }),
+        backup: str('called on BACKUP', { format: 'command', directive: 'notify_backup' }),
+        fault: str('called on FAULT', { format: 'command', directive: 'notify_fault' }),
+        stop: str('called on stop', { format: 'command', directive: 'notify_stop' }),
+        log_file: str('log of the bundled script, under /var/log/', { default: '/var/log/hafleet-notify.log', format: 'log-path' }),
       },
     },
     nginx: {
@@ -167,7 +169,7 @@ export const clusterSpec: KeySpec = {
         max_fails: int('failures before a server is skipped', { default: 2, min: 0, max: 1000, directive: 'server … max_fails' }),
         fail_timeout: str('nginx time', { default: '10s', pattern: '^[0-9]+(ms|s|m|h)?$', directive: 'server … fail_timeout' }),
         keepalive: int('idle upstream connections kept', { default: 16, min: 0, max: 100000, directive: 'keepalive' }),
-        error_page: str('page served with 503 when every realserver is down', { default: '/usr/share/hafleet/503.html', directive: 'error_page 502 503 504' }),
+        error_page: str('page served with 503 when every realserver is down: a .html file under /usr/share/hafleet/ or /var/www/', { default: '/usr/share/hafleet/503.html', format: 'error-page-path', directive: 'error_page 502 503 504' }),
       },
     },
   },
@@ -175,26 +177,32 @@ export const clusterSpec: KeySpec = {
 
 /** Per-host (or group) variables hafleet reads, including Ansible's connection variables. */
 export const hostVarSpecs: Record<string, KeySpec> = {
-  ansible_host: str('address to SSH to', { default: 'the inventory name' }),
+  ansible_host: str('address to SSH to', { default: 'the inventory name', format: 'host-or-address' }),
   ansible_port: int('SSH port', { default: 22, min: 1, max: 65535 }),
-  ansible_user: str('SSH user'),
+  ansible_user: str('SSH user', { format: 'login-name' }),
   ansible_ssh_private_key_file: str('key file'),
+  // Ansible's older aliases; connection.ts reads them (the alias wins), so they get the same types.
+  ansible_ssh_host: str('alias of ansible_host', { format: 'host-or-address' }),
+  ansible_ssh_port: int('alias of ansible_port', { min: 1, max: 65535 }),
+  ansible_ssh_user: str('alias of ansible_user', { format: 'login-name' }),
+  ansible_private_key_file: str('alias of ansible_ssh_private_key_file'),
+  ansible_ssh_extra_args: str('only -o ProxyJump=… / -J … is read'),
   ansible_become: bool('run privileged steps with sudo', { default: false }),
-  ansible_become_user: str('sudo target', { default: 'root' }),
+  ansible_become_user: str('sudo target', { default: 'root', format: 'login-name' }),
   ansible_become_method: str('only sudo', { enum: ['sudo'], default: 'sudo' }),
   ansible_ssh_common_args: str('only -o ProxyJump=… / -J … is read'),
   hafleet_known_hosts: str('extra known_hosts file, relative to the inventory'),
   hafleet_proxy_jump: str('jump host, user@host:port'),
   vrrp_priority: int('priority for every instance of the host', { min: 1, max: 255, directive: 'priority', ownRule: 'priority-range' }),
-  vrrp_interface: str('overrides the cluster interface', { directive: 'interface' }),
+  vrrp_interface: str('overrides the cluster interface', { format: 'ifname', directive: 'interface' }),
   vrrp_prefix: int('prefix length of the director address on the VRRP interface', { min: 0, max: 128 }),
   vrrp_state: str('initial state override', { enum: ['MASTER', 'BACKUP'], directive: 'state' }),
-  unicast_src_ip: str('own address for unicast VRRP', { default: 'ansible_host', directive: 'unicast_src_ip' }),
+  unicast_src_ip: str('own address for unicast VRRP', { default: 'ansible_host', format: 'address', directive: 'unicast_src_ip' }),
   vrrp_engine: str('keepalived or agent', { enum: ENGINES }),
-  hafleet_agent_command: str('command that runs the hafleet VRRP agent (vrrp_engine: agent), as sh words', { default: 'hafleet agent' }),
+  hafleet_agent_command: str('command that runs the hafleet VRRP agent (vrrp_engine: agent), as plain words', { default: 'hafleet agent', format: 'words' }),
   realserver_weight: int('weight', { default: 1, min: 0, max: 65535, directive: 'weight' }),
   realserver_backup: bool('nginx backup server (nginx mode only)', { default: false, directive: 'server … backup' }),
-  realserver_address: str('address directors send to', { default: 'ansible_host', directive: 'real_server / server' }),
+  realserver_address: str('address directors send to', { default: 'ansible_host', format: 'address', directive: 'real_server / server' }),
   service_manager: str('force the service manager', { enum: ['systemd', 'sysv', 'direct'] }),
 };
 

@@ -1,5 +1,6 @@
 import type { Inventory, VarValue } from '../inventory/types.js';
 import { didYouMean } from './did-you-mean.js';
+import { floorReason, FORMATS } from './formats.js';
 import { OWN_PREFIXES, topLevelSpecs, type KeySpec } from './keys.js';
 import { coerceHostScalar } from './read.js';
 import type { KeyPath } from './where.js';
@@ -11,19 +12,27 @@ export type VarEvent =
   | { kind: 'missing-key'; host: string; path: KeyPath; key: string }
   | { kind: 'value'; host: string; path: KeyPath; spec: KeySpec; value: VarValue };
 
-/** A value as a message shows it: `"2"`, `3`, `a list`. */
+/**
+ * A value as a message shows it: `"2"`, `3`, `a list`. A string is quoted with its control
+ * characters escaped and cut at 80 characters: an inventory value must never reach the terminal
+ * raw (an escape sequence) nor add lines to a message.
+ */
 export function describeValue(v: VarValue): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'string') {
+    const cut = v.length > 80 ? v.slice(0, 80) : v;
+    const shown = cut.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+    return `"${shown}"${v.length > 80 ? `… (${v.length} characters)` : ''}`;
+  }
   return String(v);
 }
 
 /** What a spec accepts, in words for messages. */
 export function expectedOf(spec: KeySpec): string {
   switch (spec.type) {
-    case 'string': return spec.enum ? `one of ${spec.enum.join(', ')}` : 'a string';
+    case 'string': return spec.enum ? `one of ${spec.enum.join(', ')}` : spec.format ? FORMATS[spec.format].describe : 'a string';
     case 'integer': return 'an integer';
     case 'number': return 'a number';
     case 'boolean': return 'true or false';
@@ -59,11 +68,16 @@ export function walkValue(spec: KeySpec, v: VarValue, host: string, path: KeyPat
     return;
   }
   switch (spec.type) {
-    case 'string':
-      if (spec.enum && !spec.enum.includes(v as string)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: expectedOf(spec) });
-      else if (spec.pattern && !new RegExp(spec.pattern).test(v as string)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: `a string matching ${spec.pattern}` });
+    case 'string': {
+      const s = v as string;
+      const floor = floorReason(s);
+      if (floor) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: floor });
+      else if (spec.enum && !spec.enum.includes(s)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: expectedOf(spec) });
+      else if (spec.pattern && !new RegExp(spec.pattern).test(s)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: `a string matching ${spec.pattern}` });
+      else if (spec.format && !FORMATS[spec.format].check(s)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: FORMATS[spec.format].describe });
       else emit({ kind: 'value', host, path, spec, value: v });
       return;
+    }
     case 'integer': case 'number': case 'boolean':
       emit({ kind: 'value', host, path, spec, value: v });
       return;

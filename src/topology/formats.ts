@@ -1,0 +1,139 @@
+/**
+ * Named string types of the key table: every string hafleet writes into a config file, a script
+ * or a command line has one. A format is a check (pure, with the reason in words), and a JSON
+ * Schema pattern for editors (the check is the authority; where the pattern cannot say it all,
+ * e.g. an address, the pattern is a superset and the doc says so).
+ *
+ * Under every format, and under strings without one, lies the floor (`floorReason`): no control
+ * character (C0, DEL, C1: a newline would start a new directive or command), at most 4096
+ * characters. The key walk applies it to every string the table types, so a new key cannot
+ * forget it.
+ */
+import { parseAddress } from './vips.js';
+
+export type StringFormat =
+  | 'ifname' | 'vip-label' | 'auth-pass' | 'user-name' | 'login-name' | 'command' | 'abs-path' | 'log-path'
+  | 'error-page-path' | 'address' | 'host-or-address' | 'inventory-name' | 'words' | 'http-path';
+
+/** Longest string any key accepts. */
+export const MAX_STRING = 4096;
+
+// C0 (newline included), DEL and C1.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** The floor as a JSON Schema pattern, for strings without a format. */
+export const FLOOR_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+
+/** Why a string fails the floor every typed string must pass, or undefined. */
+export function floorReason(v: string): string | undefined {
+  if (CONTROL.test(v)) return 'a string without control characters (newline, tab, NUL, ESC…)';
+  if (v.length > MAX_STRING) return `a string of at most ${MAX_STRING} characters`;
+  return undefined;
+}
+
+// Linux IFNAMSIZ is 16 with the NUL: 15 characters. dev_valid_name() forbids '/', ':' and
+// whitespace and the names '.' and '..'; the charset below is what `ip link` users write.
+const IFNAME_CHARS = 'A-Za-z0-9_.+-';
+const IFNAME = `(?!\\.\\.?$)[${IFNAME_CHARS}]{1,15}`;
+// keepalived execs commands itself (no shell), splitting on spaces; keep every word plain anyway,
+// so no shell, keepalived quoting or template layer can read more into it.
+const WORD_CHARS = 'A-Za-z0-9_./+@%,:=-';
+// An absolute normalised path: no '//', no '/./', no trailing '/', no '..' anywhere.
+const PATH_CHARS = 'A-Za-z0-9_.+@-';
+const ABS_PATH = `(?!.*\\.\\.)(?!.*/\\.(?:/|$))(?:/[${PATH_CHARS}]+)+`;
+// The same as the first word of a command line (a '/.' segment ends at a space too).
+const COMMAND = `(?!.*\\.\\.)(?!\\S*/\\.(?:/| |$))(?:/[${PATH_CHARS}]+)+(?: +[${WORD_CHARS}]+)*`;
+const ADDRESS_SUPERSET = '(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)';
+const INVENTORY_NAME = `(?=.{1,253}$)[A-Za-z0-9_:][A-Za-z0-9._:-]*`;
+
+interface FormatDef {
+  /** What the value must be, in words: "… is not <describe>". */
+  describe: string;
+  /** JSON Schema (ECMA-262) pattern; the check below is exact. */
+  pattern: string;
+  check(v: string): boolean;
+}
+
+const re = (body: string) => new RegExp(`^${body}$`);
+const match = (body: string) => { const r = re(body); return (v: string) => r.test(v); };
+
+export const FORMATS: Record<StringFormat, FormatDef> = {
+  ifname: {
+    describe: `an interface name (1–15 of ${IFNAME_CHARS}, not . or ..)`,
+    pattern: `^${IFNAME}$`,
+    check: match(IFNAME),
+  },
+  'vip-label': {
+    describe: `an address label: the device name, optionally followed by :suffix (at most 15 of ${IFNAME_CHARS}:)`,
+    pattern: `^(?=.{1,15}$)[${IFNAME_CHARS}]+(?::[${IFNAME_CHARS}:]*)?$`,
+    check: match(`(?=.{1,15}$)[${IFNAME_CHARS}]+(?::[${IFNAME_CHARS}:]*)?`),
+  },
+  'auth-pass': {
+    // Whitespace splits keepalived tokens, '#' and '!' start its comments, '$' its variables,
+    // '{' '}' its blocks, quotes and '\' its strings: none can be written safely.
+    describe: 'printable ASCII without spaces, quotes, #, !, $, {, } or \\',
+    pattern: '^[A-Za-z0-9%&()*+,./:;<=>?@\\[\\]^_`|~-]+$',
+    check: match('[A-Za-z0-9%&()*+,./:;<=>?@\\[\\]^_`|~-]+'),
+  },
+  'user-name': {
+    describe: 'a user name (POSIX/Debian: [a-z_][a-z0-9_-]*, at most 32 characters)',
+    pattern: '^[a-z_][a-z0-9_-]{0,31}$',
+    check: match('[a-z_][a-z0-9_-]{0,31}'),
+  },
+  'login-name': {
+    // SSH and sudo accept more than useradd creates (directory users: capitals, dots).
+    describe: 'a login name ([A-Za-z_][A-Za-z0-9_.-]*, at most 32 characters)',
+    pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,31}$',
+    check: match('[A-Za-z_][A-Za-z0-9_.-]{0,31}'),
+  },
+  command: {
+    describe: `an absolute normalised path, then optional arguments of ${WORD_CHARS} separated by spaces (no quotes, $, \`, ;, |, &, <, >)`,
+    pattern: `^${COMMAND}$`,
+    check: match(COMMAND),
+  },
+  'abs-path': {
+    describe: `an absolute normalised path of ${PATH_CHARS} (no //, /./, .., trailing /)`,
+    pattern: `^${ABS_PATH}$`,
+    check: match(ABS_PATH),
+  },
+  'log-path': {
+    describe: 'an absolute normalised path under /var/log/',
+    pattern: `^(?=/var/log/)${ABS_PATH}$`,
+    check: match(`(?=/var/log/)${ABS_PATH}`),
+  },
+  'error-page-path': {
+    describe: 'an absolute normalised path ending in .html under /usr/share/hafleet/ or /var/www/',
+    pattern: `^(?=/usr/share/hafleet/|/var/www/)(?=.*\\.html$)${ABS_PATH}$`,
+    check: match(`(?=/usr/share/hafleet/|/var/www/)(?=.*\\.html$)${ABS_PATH}`),
+  },
+  address: {
+    describe: 'an IPv4 address (dotted quad) or an IPv6 address',
+    pattern: `^${ADDRESS_SUPERSET}$`,
+    check: (v) => parseAddress(v) !== undefined,
+  },
+  'host-or-address': {
+    describe: 'a host name (letters, digits, . - _) or an IPv4/IPv6 address',
+    pattern: `^(?:${INVENTORY_NAME})$`,
+    check: (v) => parseAddress(v) !== undefined || re('(?=.{1,253}$)[A-Za-z0-9_][A-Za-z0-9._-]*').test(v),
+  },
+  'inventory-name': {
+    describe: 'a safe name (letters, digits, . - _ and : for IPv6, at most 253, not starting with - or .)',
+    pattern: `^${INVENTORY_NAME}$`,
+    check: match(INVENTORY_NAME),
+  },
+  words: {
+    describe: `words of ${WORD_CHARS} separated by spaces`,
+    pattern: `^[${WORD_CHARS}]+(?: +[${WORD_CHARS}]+)*$`,
+    check: match(`[${WORD_CHARS}]+(?: +[${WORD_CHARS}]+)*`),
+  },
+  'http-path': {
+    describe: 'a URL path of A-Za-z0-9 and ._~%/?=&+,:@- (no spaces, quotes, #, !, $, ;)',
+    pattern: '^[A-Za-z0-9._~%/?=&+,:@-]+$',
+    check: match('[A-Za-z0-9._~%/?=&+,:@-]+'),
+  },
+};
+
+/** Whether `v` is a safe inventory name for a host or group hafleet writes into configs and scripts. */
+export function isSafeName(v: string): boolean {
+  return FORMATS['inventory-name'].check(v);
+}
