@@ -6,7 +6,7 @@ import { buildTopology, secretsOf, type Topology } from '../topology/index.js';
 import { renderFleet, type DesiredState } from '../render/index.js';
 import { hostRefOf, type HostRef, type Outcome, type Transport } from '../transport/index.js';
 import { gatherFacts, type HostFacts, type ServiceManager } from '../facts/index.js';
-import type { FactsByHost } from '../plan/index.js';
+import { isManagedPath, type FactsByHost } from '../plan/index.js';
 
 /** Everything a fleet command needs before it touches a host. */
 export interface Fleet {
@@ -49,8 +49,10 @@ export function loadFleet(inventoryPath: string, limit?: string): Result<Fleet> 
 }
 
 /** Paths an earlier deploy placed (its record) that are no longer rendered: removal candidates. */
-function placedNotRendered(facts: HostFacts, renderedPaths: ReadonlySet<string>): string[] {
-  return (facts.lastDeploy?.files ?? []).map((f) => f.path).filter((p) => !renderedPaths.has(p));
+function placedNotRendered(facts: HostFacts, renderedPaths: ReadonlySet<string>, managedPaths: readonly string[]): string[] {
+  // The record is data from the host: a path outside the managed dirs is never read (its content
+  // would land in the plan's diff) nor removed.
+  return (facts.lastDeploy?.files ?? []).map((f) => f.path).filter((p) => !renderedPaths.has(p) && isManagedPath(p, managedPaths));
 }
 
 /**
@@ -67,7 +69,7 @@ export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { 
     const paths = want.files.map((f) => f.path);
     const forced = serviceManagerOf(fleet.inventory, host);
     let r = await gatherFacts(transport, ref, { paths, managedDirs: [], sysctls: [], ...(forced ? { serviceManager: forced } : {}) }, o.signal, { timeoutMs: 30_000 });
-    const stale = r.ok ? placedNotRendered(r.value, new Set(paths)) : [];
+    const stale = r.ok ? placedNotRendered(r.value, new Set(paths), want.managedPaths) : [];
     if (r.ok && stale.length > 0) {
       const more = await gatherFacts(transport, ref, { paths: stale, managedDirs: [], sysctls: [] }, o.signal, { timeoutMs: 30_000 });
       r = more.ok ? { ok: true, value: { ...r.value, files: { ...r.value.files, ...more.value.files } } } : more;

@@ -10,3 +10,4 @@ export { unifiedDiff } from './diff.js';
 export { summarize, closingLine } from './summary.js';
 export { renderPlanText, renderHostText, planJson, type TextOptions } from './render-text.js';
 export { withValidations } from './validations.js';
+export { isManagedPath } from './managed-path.js';

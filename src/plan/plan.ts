@@ -45,6 +45,8 @@ function failedHost(host: string, f: TransportFailure): HostPlan {
   return { host, status, message: f.message, ...('hint' in f ? { hint: f.hint } : {}) };
 }
 
+import { isManagedPath } from './managed-path.js';
+
 function underDir(path: string, dir: string): boolean {
   const d = dir.endsWith('/') ? dir : dir + '/';
   return path.startsWith(d);
@@ -56,8 +58,9 @@ export function planHost(want: HostDesired, have: HostFacts): HostPlan {
   const rendered = new Set(want.files.map((f) => f.path));
   for (const placed of have.lastDeploy?.files ?? []) {
     if (rendered.has(placed.path)) continue;
-    const dir = want.managedPaths.find((d) => underDir(placed.path, d));
-    if (!dir) continue; // only what a role owns is ever removed
+    // Only what a role owns is ever removed: a normalised path below a managed directory.
+    if (!isManagedPath(placed.path, want.managedPaths)) continue;
+    const dir = want.managedPaths.find((d) => underDir(placed.path, d))!;
     // The daemon that read the removed file is the one its siblings notify.
     const notify = [...new Set(want.files.filter((f) => underDir(f.path, dir)).flatMap((f) => f.notify))];
     const del = deleteChange(placed.path, have.files[placed.path], notify, want.files.flatMap((f) => f.secrets));

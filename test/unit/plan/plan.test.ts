@@ -72,6 +72,20 @@ test('delete only what an earlier deploy placed in a managed dir and is still th
   assert.equal(h.recordCurrent, false);
 });
 
+test('a record path that only looks managed (../ out of the dir) is never deleted nor shown', () => {
+  const { desired, facts } = loadCase(join(fixtures, 'delete'));
+  const host = [...facts.keys()][0]!;
+  const f = facts.get(host)!;
+  assert.ok(f.ok && f.value.lastDeploy);
+  const evil = '/etc/nginx/conf.d/../../shadow';
+  const record = { ...f.value.lastDeploy, files: [...f.value.lastDeploy.files, { path: evil, sha256: 'x' }] };
+  const files = { ...f.value.files, [evil]: { path: evil, content: 'root:SECRETHASH:19000::::::\n', sha256: 'y', mode: '0640', owner: 'root', group: 'shadow' } };
+  const h = plan(desired, new Map([[host, { ...f, value: { ...f.value, lastDeploy: record, files } }]]), fixed).hosts[0]!;
+  assert.ok(h.status === 'planned');
+  assert.ok(!h.changes.some((c) => c.path === evil));
+  assert.ok(!JSON.stringify(h).includes('SECRETHASH'));
+});
+
 test('validation outcomes count in the summary and the closing line', () => {
   const { desired, facts } = loadCase(join(fixtures, 'secret-changed'));
   const p = withValidations(plan(desired, facts, fixed), new Map([['lb1', [{ path: '/etc/keepalived/keepalived.conf', ok: false, message: '(Line 4) number 510 outside range' }]]]));
