@@ -1,5 +1,6 @@
 import type { Change } from '../plan/index.js';
 import { q, dirname, basename, wrapScript, writeFileLines, MARK } from './shell.js';
+import { acquireLockLines, releaseLockLines } from './lock-lines.js';
 import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
 
 export const STATE_DIR = '/var/lib/hafleet';
@@ -53,16 +54,9 @@ export function tempNameFor(path: string, rand: string): string {
 
 function lockLines(i: DeployScriptInput): string[] {
   return [
-    `mkdir -p ${q(BACKUP_ROOT)}`,
-    ...(i.breakLock ? [`rm -rf ${q(LOCK_DIR)}`] : []),
-    `if ! mkdir ${q(LOCK_DIR)} 2>/dev/null; then`,
-    `  lpid=$(sed -n 's/^pid=//p' ${q(LOCK_DIR + '/info')} 2>/dev/null); alive=no`,
-    '  [ -n "$lpid" ] && kill -0 "$lpid" 2>/dev/null && alive=yes',
-    `  age=$(( $(date +%s) - $(stat -c %Y ${q(LOCK_DIR)} 2>/dev/null || date +%s) ))`,
-    `  echo "${MARK} locked $age $alive $(tr '\\n' ' ' < ${q(LOCK_DIR + '/info')} 2>/dev/null)"`,
-    `  exit ${ScriptExit.locked}`,
-    'fi',
-    `printf 'by=%s\\npid=%s\\nat=%s\\ndeploy=%s\\n' ${q(i.by)} "$$" ${q(i.now)} ${q(i.deployId)} > ${q(LOCK_DIR + '/info')}`,
+    `mkdir -p -m 0700 ${q(STATE_DIR)} && chmod 0700 ${q(STATE_DIR)}`,
+    `mkdir -p -m 0700 ${q(BACKUP_ROOT)} && chmod 0700 ${q(BACKUP_ROOT)}`,
+    ...acquireLockLines(LOCK_DIR, { by: i.by, deployId: i.deployId, now: i.now }, ScriptExit.locked, { breakLock: i.breakLock }),
   ];
 }
 
@@ -168,7 +162,7 @@ export function deployScript(i: DeployScriptInput): string {
   const body = [
     `echo "${MARK} step lock $EPOCHREALTIME"`,
     ...lockLines(i),
-    `hafleet_cleanup() { rm -f ${[...temps.values()].map(q).join(' ')}; rm -rf ${q(i.validateDir)} ${q(LOCK_DIR)}; }`,
+    `hafleet_cleanup() { rm -f ${[...temps.values()].map(q).join(' ')}; rm -rf ${q(i.validateDir)}; ${releaseLockLines(LOCK_DIR).join('; ')}; }`,
     'trap hafleet_cleanup EXIT',
     'BK=/nonexistent',
     ...failLines(i),

@@ -11,3 +11,4 @@ export { deployScript, tempNameFor, STATE_DIR, LOCK_DIR, RECORD_PATH, BACKUP_ROO
 export { parseIpAddr, vipHolders, waitForVips } from './vip-wait.js';
 export { parseSerial, recapLines, exitCodeFor, type RecapCounts } from './recap.js';
 export { describeResult, plainProgress, listrProgress, type Progress } from './progress.js';
+export { acquireLockLines, releaseLockLines, type LockInfo } from './lock-lines.js';

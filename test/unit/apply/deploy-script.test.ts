@@ -35,8 +35,8 @@ test('deploy script: backups outside include dirs, hang-ups ignored, parsed whol
   // Content travels as base64: no quoting of the file's own text can break the script.
   assert.ok(!s.includes("it''s"));
   assert.ok(s.includes(Buffer.from(input.files[0]!.content).toString('base64').slice(0, 40)));
-  assert.ok(!s.includes("rm -rf '/var/lib/hafleet/lock'\nif"), 'the lock is not broken unless asked');
-  assert.ok(deployScript({ ...input, breakLock: true }).includes("rm -rf '/var/lib/hafleet/lock'\nif"));
+  assert.ok(!s.includes('lock-broken'), 'the lock is not broken unless asked');
+  assert.ok(deployScript({ ...input, breakLock: true }).includes("rm -rf -- '/var/lib/hafleet/lock'"));
 });
 
 test('validation copies point at the new versions of the other changed files', () => {
