@@ -30,13 +30,16 @@ import { nginxBackupLbAlgo } from './nginx-backup-lb-algo.js';
 import { modeVsProtocol } from './mode-vs-protocol.js';
 import { engineAgentFeatures } from './engine-agent-features.js';
 import { vipFamily } from './vip-family.js';
+import { hostName } from './host-name.js';
+import { vipLabel } from './vip-label.js';
+import { nginxProxyLoop } from './nginx-proxy-loop.js';
 
 /** Every rule, in the order findings are printed: the inventory's shape first, then the HA model. */
 export const rules: readonly Rule[] = [
   unknownKey, wrongType, missingKey, valueRange, clusterDiffers,
-  emptyGroup, directorCount, missingRealservers,
+  hostName, emptyGroup, directorCount, missingRealservers,
   vridRange, vridUnique, priorityRange, priorityDistinct, peersAgree,
   authPassLength, authV3, advertInt, nopreemptState, preemptDelayNeedsPreempt, trackWeight, unicastPeers,
-  vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, lvsDrRealserverVip,
+  vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, vipLabel, lvsDrRealserverVip, nginxProxyLoop,
   lbAlgo, healthCheck, persistenceAlgo, nginxBackupLbAlgo, modeVsProtocol, engineAgentFeatures,
 ];
