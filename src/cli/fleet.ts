@@ -2,7 +2,8 @@ import { hostname, userInfo } from 'node:os';
 import { mapLimit } from '../async/index.js';
 import { hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
-import { buildTopology, secretsOf, type Topology } from '../topology/index.js';
+import { gateInventory } from '../lint/index.js';
+import { secretsOf, type Topology } from '../topology/index.js';
 import { renderFleet, type DesiredState } from '../render/index.js';
 import { hostRefOf, type HostRef, type Outcome, type Transport } from '../transport/index.js';
 import { gatherFacts, type HostFacts, type ServiceManager } from '../facts/index.js';
@@ -21,8 +22,9 @@ export interface Fleet {
 }
 
 /**
- * inventory → topology → desired state → host refs, for an optional --limit pattern. Every
- * diagnostic is collected; the result fails when any is an error (the CLI exits 65).
+ * inventory → gate (lint's checks) → topology → desired state → host refs, for an optional
+ * --limit pattern. Every diagnostic is collected; the result fails when any is an error (the CLI
+ * exits 65), and nothing here touches a host.
  */
 export function loadFleet(inventoryPath: string, limit?: string): Result<Fleet> {
   const ds: Diagnostic[] = [];
@@ -36,7 +38,8 @@ export function loadFleet(inventoryPath: string, limit?: string): Result<Fleet> 
     if (!sel.ok) return { ok: false, diagnostics: ds };
     limited = sel.value;
   }
-  const topo = buildTopology(inv.value);
+  // The same checks as `hafleet lint`: an error stops here, before any host is contacted.
+  const topo = gateInventory(inv.value);
   ds.push(...topo.diagnostics);
   if (!topo.ok) return { ok: false, diagnostics: ds };
   const secrets = secretsOf(topo.value);

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { hasErrors, warning, type Diagnostic } from '../../diagnostics/index.js';
 import { loadInventory, selectHosts } from '../../inventory/index.js';
-import { buildTopology } from '../../topology/index.js';
+import { gateInventory } from '../../lint/index.js';
 import { renderFleet, writeDesiredTree } from '../../render/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
@@ -50,7 +50,8 @@ function run(opts: RenderOptions): void {
     if (!sel.ok) return fail(ds);
     limit = sel.value;
   }
-  const topo = buildTopology(inv.value);
+  // The same checks as `hafleet lint` (and plan, deploy): an error means nothing is written.
+  const topo = gateInventory(inv.value);
   ds.push(...topo.diagnostics);
   if (!topo.ok) return fail(ds);
   const rendered = renderFleet(inv.value, topo.value, limit ? { limit } : {});
