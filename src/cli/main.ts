@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CommandExit } from './command-error.js';
 import { ExitCode } from './exit-codes.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { printable } from '../terminal/index.js';
 
 const program = new Command();
@@ -14,7 +14,6 @@ program
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const register of commands) register(program);
 
 // `hafleet … | head`: the reader went away. Stop quietly, as other Unix tools do, instead of
 // crashing on an unhandled EPIPE.
@@ -34,6 +33,7 @@ async function main(): Promise<number> {
   });
   globalThis.hafleetAbort = controller.signal;
   try {
+    for (const register of await commandsFor(process.argv)) register(program);
     await program.parseAsync(process.argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

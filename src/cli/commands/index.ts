@@ -1,15 +1,33 @@
 import type { Command } from 'commander';
-import { register as inventory } from './inventory.js';
-import { register as lint } from './lint.js';
-import { register as render } from './render.js';
-import { register as plan } from './plan.js';
-import { register as deploy } from './deploy.js';
-import { register as verify } from './verify.js';
-import { register as drill } from './drill.js';
-import { register as lab } from './lab.js';
-import { register as agent } from './agent.js';
 
-/** Each command file exports `register(program)`; listed here in --help order. */
+/** Each command file exports `register(program)`. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [inventory, lint, render, plan, deploy, verify, drill, lab, agent];
+/**
+ * The commands in --help order, each loaded only when needed: `hafleet agent` on a director must
+ * not load the deploy, drill and lab code (memory and start-up), and `hafleet plan` need not load
+ * the agent. Only the bare `--help` (or an unknown command) loads them all.
+ */
+export const commandLoaders: Record<string, () => Promise<Register>> = {
+  inventory: async () => (await import('./inventory.js')).register,
+  lint: async () => (await import('./lint.js')).register,
+  render: async () => (await import('./render.js')).register,
+  plan: async () => (await import('./plan.js')).register,
+  deploy: async () => (await import('./deploy.js')).register,
+  verify: async () => (await import('./verify.js')).register,
+  drill: async () => (await import('./drill.js')).register,
+  lab: async () => (await import('./lab.js')).register,
+  agent: async () => (await import('./agent.js')).register,
+};
+
+/** The command named on the command line (the first word that is not an option), if any. */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
+/** The registrations a command line needs: its own command only, or every one for general help. */
+export async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  const name = commandNamed(argv);
+  const one = name !== undefined && name !== 'help' ? commandLoaders[name] : undefined;
+  return one ? [await one()] : Promise.all(Object.values(commandLoaders).map((load) => load()));
+}
