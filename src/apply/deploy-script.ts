@@ -66,24 +66,27 @@ function stageLines(i: DeployScriptInput, temps: Map<string, string>): string[] 
     const c = f.change;
     if (c.kind === 'delete' || c.metaOnly) continue;
     const tmp = temps.get(c.path)!;
-    out.push(`mkdir -p ${q(dirname(c.path))} || hafleet_fail stage "cannot create ${dirname(c.path)}"`);
-    out.push(...writeFileLines(tmp, f.content!));
-    out.push(`chmod ${c.mode} ${q(tmp)} && chown ${q(`${c.owner}:${c.group}`)} ${q(tmp)} || hafleet_fail stage "cannot set mode/owner on ${tmp}"`);
+    // Destination directories are not secret and daemons must traverse them: not our umask 077.
+    out.push(`[ -d ${q(dirname(c.path))} ] || (umask 022 && mkdir -p -- ${q(dirname(c.path))}) || hafleet_fail stage "cannot create "${q(dirname(c.path))}`);
+    // Created 0600 (umask 077) and written while nobody else may read it; it gets its final owner
+    // and mode only once the content is complete, just before it is validated and renamed.
+    out.push(`rm -f -- ${q(tmp)}`, ...writeFileLines(tmp, f.content!));
+    out.push(`chown ${q(`${c.owner}:${c.group}`)} ${q(tmp)} && chmod ${q(c.mode)} ${q(tmp)} || hafleet_fail stage "cannot set mode/owner on "${q(tmp)}`);
   }
   return out;
 }
 
 function installLines(i: DeployScriptInput, temps: Map<string, string>): string[] {
-  const out = [`BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`, 'mkdir -p "$BK"', `echo "${MARK} step install $EPOCHREALTIME"`];
+  const out = [`BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`, 'mkdir -p -m 0700 "$BK"', `echo "${MARK} step install $EPOCHREALTIME"`];
   for (const f of i.files) {
     const c = f.change;
     const p = q(c.path);
-    out.push(`if [ -e ${p} ]; then mkdir -p "$BK"${q(dirname(c.path))} && cp -p ${p} "$BK"${p} || hafleet_fail install "cannot back up ${c.path}"; fi`);
+    out.push(`if [ -e ${p} ]; then mkdir -p "$BK"${q(dirname(c.path))} && cp -p ${p} "$BK"${p} || hafleet_fail install "cannot back up "${p}; fi`);
     out.push(`hafleet_done+=(${p})`);
-    if (c.kind === 'delete') out.push(`rm -f ${p} || hafleet_fail install "cannot remove ${c.path}"`);
-    else if (c.metaOnly) out.push(`chmod ${c.mode} ${p} && chown ${q(`${c.owner}:${c.group}`)} ${p} || hafleet_fail install "cannot set mode/owner on ${c.path}"`);
+    if (c.kind === 'delete') out.push(`rm -f ${p} || hafleet_fail install "cannot remove "${p}`);
+    else if (c.metaOnly) out.push(`chown ${q(`${c.owner}:${c.group}`)} ${p} && chmod ${q(c.mode)} ${p} || hafleet_fail install "cannot set mode/owner on "${p}`);
     // rename(2) within one directory: readers see the old file or the new one, never a mix.
-    else out.push(`mv -f ${q(temps.get(c.path)!)} ${p} || hafleet_fail install "cannot move ${c.path} into place"`);
+    else out.push(`mv -f -- ${q(temps.get(c.path)!)} ${p} || hafleet_fail install "cannot move "${p}" into place"`);
   }
   return out;
 }
@@ -108,7 +111,7 @@ function handlerLines(i: DeployScriptInput): string[] {
 }
 
 function failLines(i: DeployScriptInput): string[] {
-  const again = i.handlers.map((h) => `  ( ${h.command} ) >/dev/null 2>&1 || echo "${MARK} rollback-fail handler $(printf %s ${q(h.name)} | base64 -w0)"`);
+  const again = i.handlers.map((h) => `  ( ${h.command} ) >/dev/null 2>&1 || echo ${q(`${MARK} rollback-fail handler ${Buffer.from(h.name).toString('base64')}`)}`);
   return [
     'hafleet_done=()',
     'hafleet_rollback() {',
@@ -132,14 +135,38 @@ function failLines(i: DeployScriptInput): string[] {
   ];
 }
 
+/** Keep this many backups, of deploys that failed as well as of those that succeeded (defect 23). */
+export const KEEP_BACKUPS = 5;
+/** A validation dir this old belongs to a run that died: no check takes an hour. */
+export const STALE_VALIDATE_MIN = 60;
+
+/**
+ * The newest KEEP_BACKUPS backup dirs stay, whatever their deploy's outcome; run on every exit
+ * once the lock is ours. Names are deploy ids, but the list is NUL-separated all the same.
+ */
+export function pruneLines(): string[] {
+  return [
+    `find ${q(BACKUP_ROOT)} -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\0' 2>/dev/null | sort -z -rn | tail -z -n +${KEEP_BACKUPS + 1} | cut -z -d' ' -f2- | xargs -0 -r rm -rf --`,
+  ];
+}
+
+/** Validation dirs left by a run that was killed (root's only: a user's dir of that name is not ours to remove). */
+export function sweepValidateLines(): string[] {
+  return [`find /tmp -maxdepth 1 -name 'hafleet-validate.*' -type d -user root -mmin +${STALE_VALIDATE_MIN} -exec rm -rf -- {} + 2>/dev/null`];
+}
+
+/**
+ * The record holds the sha256 of every file, keepalived.conf (and its auth_pass) included: the
+ * plan compares them to know whether the record is current. So it is root's alone: 0600 in the
+ * 0700 state dir, written to a 0600 temp (umask 077) and renamed, never readable in between.
+ */
 function recordLines(i: DeployScriptInput): string[] {
   const record = JSON.stringify({ at: i.now, by: i.by, planId: i.planId, files: i.record }, null, 2) + '\n';
   const tmp = `${STATE_DIR}/.last-deploy.json.hafleet-tmp`;
   return [
+    `rm -f -- ${q(tmp)}`,
     ...writeFileLines(tmp, record),
-    `mv -f ${q(tmp)} ${q(RECORD_PATH)}`,
-    // Keep the last five backups: enough to look back, bounded on disk.
-    `ls -1dt ${q(BACKUP_ROOT)}/*/ 2>/dev/null | tail -n +6 | xargs -r rm -rf`,
+    `chmod 0600 ${q(tmp)} && mv -f -- ${q(tmp)} ${q(RECORD_PATH)}`,
   ];
 }
 
@@ -162,18 +189,19 @@ export function deployScript(i: DeployScriptInput): string {
   const body = [
     `echo "${MARK} step lock $EPOCHREALTIME"`,
     ...lockLines(i),
-    `hafleet_cleanup() { rm -f ${[...temps.values()].map(q).join(' ')}; rm -rf ${q(i.validateDir)}; ${releaseLockLines(LOCK_DIR).join('; ')}; }`,
+    `hafleet_cleanup() { rm -f -- ${[...temps.values()].map(q).join(' ')}; rm -rf -- ${q(i.validateDir)}; ${pruneLines().join('; ')}; ${releaseLockLines(LOCK_DIR).join('; ')}; }`,
     'trap hafleet_cleanup EXIT',
     'BK=/nonexistent',
     ...failLines(i),
     ...i.sweepDirs.map((d) => `[ -d ${q(d)} ] && find ${q(d)} -maxdepth 1 -name '.hafleet-tmp-*' -type f -delete 2>/dev/null`),
+    ...sweepValidateLines(),
     `echo "${MARK} step stage $EPOCHREALTIME"`,
     ...stageLines(i, temps),
   ];
   if (items.length > 0) {
     const deleted = i.files.filter((f) => f.change.kind === 'delete').map((f) => f.change.path);
     body.push(`echo "${MARK} step validate $EPOCHREALTIME"`, ...makeValidateDirLines(i.validateDir), ...validateLines(items, contentTemps, deleted, i.validateDir));
-    body.push(`if [ $invalid = 1 ]; then echo "${MARK} fail validate $(printf %s 'the new configuration was rejected' | base64 -w0)"; exit ${ScriptExit.invalid}; fi`);
+    body.push(`if [ $invalid = 1 ]; then echo ${q(`${MARK} fail validate ${Buffer.from('the new configuration was rejected').toString('base64')}`)}; exit ${ScriptExit.invalid}; fi`);
   }
   if (i.files.length > 0) body.push(...installLines(i, temps), ...handlerLines(i));
   body.push(`echo "${MARK} step record $EPOCHREALTIME"`, ...recordLines(i), `echo "${MARK} done $EPOCHREALTIME"`);

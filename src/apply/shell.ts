@@ -24,12 +24,19 @@ export function basename(path: string): string {
 }
 
 /**
+ * Every remote script runs with this umask: whatever it creates (validation copies, staged temps,
+ * the deploy record) holds secrets such as auth_pass and is root's alone until it is given its
+ * final mode on purpose. A directory that must stay traversable is made in a `(umask 022 …)`.
+ */
+export const UMASK = '077';
+
+/**
  * Wrap a script body so bash parses all of it before running any of it (a dropped connection
  * cannot cut the script in half), and so a hang-up or a broken pipe does not stop it: once it
  * started, it finishes or rolls back on its own.
  */
 export function wrapScript(body: string[]): string {
-  return ['hafleet_main() {', "trap '' HUP PIPE", 'set -u', 'umask 022', ...body, '}', 'hafleet_main', ''].join('\n');
+  return ['hafleet_main() {', "trap '' HUP PIPE", 'set -u', `umask ${UMASK}`, ...body, '}', 'hafleet_main', ''].join('\n');
 }
 
 /** Lines printed by our scripts start with this marker; anything else is a tool's own output. */

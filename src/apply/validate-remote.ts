@@ -3,7 +3,8 @@ import { mapLimit } from '../async/index.js';
 import type { DesiredState } from '../render/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import type { HostPlan, Plan, ValidationOutcome } from '../plan/index.js';
-import { q, wrapScript, writeFileLines } from './shell.js';
+import { q, dirname, wrapScript, writeFileLines } from './shell.js';
+import { sweepValidateLines } from './deploy-script.js';
 import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
 import { parseScriptOutput } from './script-output.js';
 import { tidyMessage } from './host-deploy.js';
@@ -21,6 +22,10 @@ export function contentChanges(h: Extract<HostPlan, { status: 'planned' }>, desi
   return out;
 }
 
+function isExecutable(mode: string | undefined): boolean {
+  return mode !== undefined && /^[0-7]+$/.test(mode) && (parseInt(mode, 8) & 0o111) !== 0;
+}
+
 /**
  * The plan-time check Ansible's check mode skips: each changed file with a validator is put in
  * a fresh /tmp/hafleet-validate.* (outside every include dir), checked with the real tool, and
@@ -35,10 +40,14 @@ export function planValidationScript(h: Extract<HostPlan, { status: 'planned' }>
   if (items.length === 0) return null;
   const sources = new Map([...changed.keys()].map((p) => [p, `${vdir}/new${p}`]));
   const deleted = h.changes.filter((c) => c.kind === 'delete').map((c) => c.path);
-  const body = [...makeValidateDirLines(vdir), `trap 'rm -rf ${q(vdir)}' EXIT`];
+  const modes = new Map(h.changes.flatMap((c) => (c.kind === 'create' || c.kind === 'update' ? [[c.path, c.mode] as const] : [])));
+  const body = [...sweepValidateLines(), ...makeValidateDirLines(vdir), `hafleet_cleanup() { rm -rf -- ${q(vdir)}; }`, 'trap hafleet_cleanup EXIT'];
   for (const [path, content] of changed) {
     const src = sources.get(path)!;
-    body.push(`mkdir -p "$(dirname ${q(src)})"`, ...writeFileLines(src, content), `chmod 0755 ${q(src)}`);
+    // 0600 (umask 077) like every copy; an executable (a track script keepalived -t looks at)
+    // 0700: root-owned, never readable by anyone else, and still passes script security.
+    body.push(`mkdir -p -- ${q(dirname(src))}`, ...writeFileLines(src, content));
+    if (isExecutable(modes.get(path))) body.push(`chmod 0700 ${q(src)}`);
   }
   body.push(...validateLines(items, sources, deleted, vdir));
   return wrapScript(body);

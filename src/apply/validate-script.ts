@@ -38,12 +38,12 @@ export function validateLines(items: readonly ValidateItem[], sources: Sources, 
   const tree = items.filter((i) => isTreeCheck(i.validate));
   if (tree.length > 0) {
     const copy = `${vdir}/tree${NGINX_ROOT}`;
-    out.push(`mkdir -p ${q(vdir + '/tree/etc')} && cp -a ${NGINX_ROOT} ${q(copy)}`);
+    out.push(`mkdir -p -- ${q(vdir + '/tree/etc')} && cp -a ${q(NGINX_ROOT)} ${q(copy)}`);
     for (const [path, src] of sources) {
       if (!path.startsWith(NGINX_ROOT + '/')) continue;
-      out.push(`mkdir -p ${q(dirname(vdir + '/tree' + path))} && cp ${q(src)} ${q(vdir + '/tree' + path)}`);
+      out.push(`mkdir -p -- ${q(dirname(vdir + '/tree' + path))} && cp -- ${q(src)} ${q(vdir + '/tree' + path)}`);
     }
-    for (const path of deleted) if (path.startsWith(NGINX_ROOT + '/')) out.push(`rm -f ${q(vdir + '/tree' + path)}`);
+    for (const path of deleted) if (path.startsWith(NGINX_ROOT + '/')) out.push(`rm -f -- ${q(vdir + '/tree' + path)}`);
     // Absolute references inside the copy must point at the copy, or nginx reads the live tree.
     out.push(`grep -rlZ ${q(NGINX_ROOT + '/')} ${q(copy)} | xargs -0 -r sed -i ${q(`s#${NGINX_ROOT}/#${copy}/#g`)}`);
     const conf = `${copy}/nginx.conf`;
@@ -53,15 +53,19 @@ export function validateLines(items: readonly ValidateItem[], sources: Sources, 
   items.forEach((item, n) => {
     if (isTreeCheck(item.validate)) return;
     const copy = `${vdir}/check${item.path}`;
-    out.push(`mkdir -p ${q(dirname(copy))}`, ...writeFileLines(copy, rewriteReferences(item.content, item.path, sources)));
+    out.push(`mkdir -p -- ${q(dirname(copy))}`, ...writeFileLines(copy, rewriteReferences(item.content, item.path, sources)));
     out.push(...runCheck(item.validate.replaceAll('{path}', q(copy)), [item.path], vdir, String(n)));
   });
   return out;
 }
 
-/** Create the check directory (fresh: never reuse one a concurrent run may own). */
+/**
+ * Create the check directory: fresh (no -p: a name someone else made first is never reused) and
+ * 0700, since the copies inside hold secrets (auth_pass). The checkers run as root and read them
+ * anyway; keepalived -t checks referenced scripts' security, which a root-owned 0700 tree passes.
+ */
 export function makeValidateDirLines(vdir: string): string[] {
-  return [`mkdir -m 0755 ${q(vdir)} || { echo "${MARK} error cannot create ${vdir}"; exit 20; }`];
+  return [`mkdir -m 0700 -- ${q(vdir)} || { echo "${MARK} error cannot create "${q(vdir)}; exit 20; }`];
 }
 
 function runCheck(cmd: string, paths: readonly string[], vdir: string, tag: string): string[] {
@@ -69,7 +73,7 @@ function runCheck(cmd: string, paths: readonly string[], vdir: string, tag: stri
   const lines = [`if ( ${cmd} ) > ${log} 2>&1; then`];
   for (const p of paths) lines.push(`  echo "${MARK} valid "${q(p)}`);
   lines.push('else', '  invalid=1');
-  for (const p of paths) lines.push(`  echo "${MARK} invalid "${q(p)}" $(base64 -w0 < ${log})"`);
+  for (const p of paths) lines.push(`  echo "${MARK} invalid "${q(p)}" "$(base64 -w0 < ${log})`);
   lines.push('fi');
   return lines;
 }

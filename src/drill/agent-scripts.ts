@@ -23,7 +23,7 @@ export interface HandlerCommands {
 
 export type ServiceManager = keyof HandlerCommands;
 
-const agentShell = `agent_pid() { p=$(cat ${AGENT_PID_FILE} 2>/dev/null); [ -n "$p" ] && [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$(readlink /proc/self/ns/net)" ] && grep -qa ${shq(AGENT_CONF)} /proc/$p/cmdline 2>/dev/null && echo "$p"; }
+const agentShell = `agent_pid() { p=$(cat ${shq(AGENT_PID_FILE)} 2>/dev/null); [ -n "$p" ] && [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$(readlink /proc/self/ns/net)" ] && grep -qa ${shq(AGENT_CONF)} /proc/$p/cmdline 2>/dev/null && echo "$p"; }
 svcmgr() { if [ -d /run/systemd/system ]; then echo systemd; elif command -v service >/dev/null 2>&1 && [ -d /etc/init.d ]; then echo sysv; else echo direct; fi; }
 `;
 
@@ -39,7 +39,7 @@ export function agentFaultScript(kind: 'stop' | 'kill'): string {
     // Under systemd the unit's Restart=on-failure may bring the agent back before the restore
     // (it drops the stale VIP as it starts); the restore then finds it running and starts none.
     : `if systemd_has hafleet-agent; then echo "manager systemd"; fi; at; kill -KILL $p`;
-  return prelude + agentShell + `p=$(agent_pid); [ -n "$p" ] || { echo "error the VRRP speaker (hafleet agent) is not running: no live agent in ${AGENT_PID_FILE}"; exit 3; }
+  return prelude + agentShell + `p=$(agent_pid); [ -n "$p" ] || { echo ${shq(`error the VRRP speaker (hafleet agent) is not running: no live agent in ${AGENT_PID_FILE}`)}; exit 3; }
 echo "speaker agent"; echo "svc $(svcmgr)"
 echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/2)"
 ${signal}
@@ -65,7 +65,7 @@ export function agentStartCommand(o: AgentRestoreOptions): string | undefined {
   // The wrapper writes the pid file before it execs the agent; without it, do the same.
   if (o.cmd && o.cmd.includes(AGENT_CONF)) {
     const out = o.out ? `>>${shq(o.out)} 2>&1` : '>/dev/null 2>&1';
-    return `mkdir -p ${AGENT_PID_FILE.replace(/\/[^/]+$/, '')}; setsid sh -c ${shq(`echo $$ >${AGENT_PID_FILE}; exec ${o.cmd}`)} </dev/null ${out} &`;
+    return `mkdir -p ${shq(AGENT_PID_FILE.replace(/\/[^/]+$/, ''))}; setsid sh -c ${shq(`echo $$ >${shq(AGENT_PID_FILE)}; exec ${o.cmd}`)} </dev/null ${out} &`;
   }
   return undefined;
 }
@@ -77,9 +77,10 @@ export function agentStartCommand(o: AgentRestoreOptions): string | undefined {
  */
 export function agentRestoreScript(o: AgentRestoreOptions): string {
   const start = agentStartCommand(o);
-  const del = (o.staleVips ?? []).map((v) => `  ip addr del ${v.address}/${v.prefix} dev ${shq(v.dev)} 2>/dev/null && echo "removed ${v.address}"`);
+  const del = (o.staleVips ?? []).map((v) => `  ip addr del ${shq(`${v.address}/${v.prefix}`)} dev ${shq(v.dev)} 2>/dev/null && echo removed ${shq(v.address)}`);
   const run = start
     // On lines of its own: a handler ending in a comment cannot swallow the closing parenthesis.
+    // Constants only inside these double quotes (the handler's name, a service manager kind).
     ? `  echo "started ${o.handler ? `by the handler '${AGENT_HANDLER}' (${o.serviceManager ?? 'direct'})` : 'from its command line'}"\n  (\n${start}\n  ) </dev/null >/dev/null 2>&1 || echo "warn the start command exited $?"`
     : `  echo "error no way to start the VRRP speaker (hafleet agent): no '${AGENT_HANDLER}' handler in the desired state and no command line seen"; exit 4`;
   return prelude + agentShell + `at

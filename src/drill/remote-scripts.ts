@@ -19,7 +19,7 @@ const label = (name: 'keepalived' | 'nginx') => (name === 'keepalived' ? 'the VR
 /** Stop a daemon gracefully (SIGTERM / systemctl stop), printing how to start it again. */
 function stopDaemon(name: 'keepalived' | 'nginx'): string {
   return `if systemd_has ${name}; then echo "manager systemd"; at; systemctl stop ${name}; else
-  p=$(top ${name}); [ -n "$p" ] || { echo "error ${label(name)} is not running"; exit 3; }
+  p=$(top ${name}); [ -n "$p" ] || { echo ${shq(`error ${label(name)} is not running`)}; exit 3; }
   echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"
   at; kill -TERM $p; fi
 waitgone ${name}`;
@@ -43,7 +43,7 @@ export function faultScript(fault: FaultKind, o: FaultScriptOptions = {}): strin
       if (o.engine === 'agent') return agentFaultScript('kill');
       // Every keepalived process at once, as `pkill -9 keepalived` on a real box: the VRRP child
       // dies without sending priority 0 and without removing its VIPs.
-      return prelude + `p=$(top keepalived); [ -n "$p" ] || { echo "error ${label('keepalived')} is not running"; exit 3; }
+      return prelude + `p=$(top keepalived); [ -n "$p" ] || { echo ${shq(`error ${label('keepalived')} is not running`)}; exit 3; }
 if systemd_has keepalived; then echo "manager systemd"; else echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"; fi
 ps=$(own keepalived); at; kill -KILL $ps
 waitgone keepalived`;
@@ -56,8 +56,9 @@ waitgone keepalived`;
       const sec = Math.max(1, Math.round(o.downSec ?? 6));
       // The link goes down a moment later, so this command's answer gets out first; the host
       // stamps the moment itself and the restore reads the stamp back.
-      return prelude + `setsid sh -c "sleep 0.3; date +%s%N >${linkDownStamp}; ip link set ${dev} down; sleep ${sec}; ip link set ${dev} up" </dev/null >/dev/null 2>&1 &
-echo "scheduled ${sec}"`;
+      const inner = `sleep 0.3; date +%s%N >${shq(linkDownStamp)}; ip link set ${dev} down; sleep ${sec}; ip link set ${dev} up`;
+      return prelude + `setsid sh -c ${shq(inner)} </dev/null >/dev/null 2>&1 &
+echo scheduled ${sec}`;
     }
   }
 }
@@ -115,7 +116,7 @@ function startDaemon(name: 'keepalived' | 'nginx', info: RestoreInfo, fallback: 
   const cmd = info.cmd && /^\S*(keepalived|nginx)\b/.test(info.cmd) ? info.cmd : fallback;
   return `[ -n "$(own ${name})" ] || setsid ${cmd} </dev/null ${out} &
 i=0; while [ -z "$(own ${name})" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-[ -n "$(own ${name})" ] || { echo "error ${label(name)} did not start"; exit 4; }`;
+[ -n "$(own ${name})" ] || { echo ${shq(`error ${label(name)} did not start`)}; exit 4; }`;
 }
 
 export interface RestoreOptions {
@@ -131,7 +132,7 @@ export interface RestoreOptions {
 }
 
 function staleVipDeletes(vips: RestoreOptions['staleVips'] = []): string {
-  return vips.map((v) => `ip addr del ${v.address}/${v.prefix} dev ${shq(v.dev)} 2>/dev/null && echo "removed ${v.address}"`).join('\n');
+  return vips.map((v) => `ip addr del ${shq(`${v.address}/${v.prefix}`)} dev ${shq(v.dev)} 2>/dev/null && echo removed ${shq(v.address)}`).join('\n');
 }
 
 /** Undo a fault. Idempotent: running it twice, or after the fault undid itself, is harmless. */
@@ -153,6 +154,6 @@ export function restoreScript(fault: FaultKind, info: RestoreInfo, o: RestoreOpt
     case 'realserver-down':
       return prelude + `at\n` + startDaemon('nginx', info, 'nginx');
     case 'link-down':
-      return prelude + `at\nip link set ${shq(o.dev ?? 'eth0')} up\n[ -s ${linkDownStamp} ] && echo "down $(cat ${linkDownStamp})"; rm -f ${linkDownStamp}; true`;
+      return prelude + `at\nip link set ${shq(o.dev ?? 'eth0')} up\n[ -s ${shq(linkDownStamp)} ] && echo "down $(cat ${shq(linkDownStamp)})"; rm -f ${shq(linkDownStamp)}; true`;
   }
 }

@@ -3,6 +3,7 @@ import { keepalivedReport } from './keepalived-report.js';
 import { agentReport } from './agent-status.js';
 import { authLogLines, speakerLogGrep } from './speaker-logs.js';
 import { ownProcsShell } from './own-procs.js';
+import { q, UMASK } from '../apply/shell.js';
 import type { SpeakerReport } from './types.js';
 
 /**
@@ -17,7 +18,8 @@ export const agentStatusPaths = ['/run/hafleet/agent-status.json', '/run/hafleet
 export const agentPidFile = '/run/hafleet/agent.pid';
 
 export function hostProbeScript(): string {
-  return `
+  // umask: keepalived's dumps are its own files; anything this script makes stays root's.
+  return `umask ${UMASK}
 export LC_ALL=C
 s() { echo "@@hafleet:$1@@"; }
 s addr; ip -j addr 2>/dev/null
@@ -29,30 +31,32 @@ echo "$procs" | awk '$2=="keepalived" || $2=="nginx" {print $2, $1}'
 kpid=$(echo "$procs" | awk '$2=="keepalived" {pp[$1]=$3} END {for (p in pp) if (!(pp[p] in pp)) print p}' | head -n 1)
 apid=""
 # The agent is node: known by its pid file, not its name (a cmdline grep would match this very script).
-ap=$(cat ${agentPidFile} 2>/dev/null)
+ap=$(cat ${q(agentPidFile)} 2>/dev/null)
 if [ -n "$ap" ] && [ "$(readlink /proc/$ap/ns/net 2>/dev/null)" = "$self" ]; then echo "hafleet-agent $ap"; apid=$ap; fi
 if [ -n "$kpid" ]; then
   r=/proc/$kpid/root/tmp
-  rm -f $r/keepalived.data $r/keepalived.json
+  rm -f "$r/keepalived.data" "$r/keepalived.json"
   sj=$(keepalived --signum=JSON 2>/dev/null)
   kill -USR1 $kpid 2>/dev/null; [ -n "$sj" ] && kill -$sj $kpid 2>/dev/null
-  i=0; while [ $i -lt 40 ] && ! { [ -s $r/keepalived.data ] && { [ -z "$sj" ] || [ -s $r/keepalived.json ]; }; }; do sleep 0.025; i=$((i+1)); done
+  i=0; while [ $i -lt 40 ] && ! { [ -s "$r/keepalived.data" ] && { [ -z "$sj" ] || [ -s "$r/keepalived.json" ]; }; }; do sleep 0.025; i=$((i+1)); done
   sleep 0.02
-  s kdata; cat $r/keepalived.data 2>/dev/null
-  s kjson; cat $r/keepalived.json 2>/dev/null
+  s kdata; cat "$r/keepalived.data" 2>/dev/null
+  s kjson; cat "$r/keepalived.json" 2>/dev/null
+  # The dumps hold the VRRP password (keepalived writes them 0644 in its /tmp): gone once read.
+  rm -f "$r/keepalived.data" "$r/keepalived.json"
   s klog
   out=$(readlink /proc/$kpid/fd/1 2>/dev/null)
   for f in "$out" /proc/$kpid/root/var/log/keepalived.log /proc/$kpid/root/var/log/syslog /proc/$kpid/root/var/log/messages; do
-    [ -n "$f" ] && [ -f "$f" ] && tail -n 400 "$f" 2>/dev/null | grep -E '${speakerLogGrep}'
+    [ -n "$f" ] && [ -f "$f" ] && tail -n 400 "$f" 2>/dev/null | grep -E ${q(speakerLogGrep)}
   done
-  command -v journalctl >/dev/null 2>&1 && journalctl -u keepalived -n 400 --no-pager 2>/dev/null | grep -E '${speakerLogGrep}'
+  command -v journalctl >/dev/null 2>&1 && journalctl -u keepalived -n 400 --no-pager 2>/dev/null | grep -E ${q(speakerLogGrep)}
 fi
 if [ -n "$apid" ]; then
   sf=$(tr '\\0' '\\n' < /proc/$apid/cmdline | sed -n '/^--status-file$/{n;p;q}')
   s agent
-  for f in $sf ${agentStatusPaths.join(' ')}; do [ -f /proc/$apid/root$f ] && { cat /proc/$apid/root$f; break; }; done
+  for f in "$sf" ${agentStatusPaths.map(q).join(' ')}; do [ -n "$f" ] && [ -f "/proc/$apid/root$f" ] && { cat "/proc/$apid/root$f"; break; }; done
   s alog
-  tail -n 400 /proc/$apid/root/var/log/hafleet-agent.log 2>/dev/null | grep -E '${speakerLogGrep}'
+  tail -n 400 "/proc/$apid/root/var/log/hafleet-agent.log" 2>/dev/null | grep -E ${q(speakerLogGrep)}
 fi
 s sysctl
 for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo "net.ipv4.conf.\${k%%/*}.\${k##*/} $(cat /proc/sys/net/ipv4/conf/$k 2>/dev/null)"; done

@@ -29,7 +29,7 @@ test('deploy script: backups outside include dirs, hang-ups ignored, parsed whol
   assert.match(s, /trap '' HUP PIPE/);
   assert.match(s, new RegExp(`BK='${BACKUP_ROOT}/d1'`));
   assert.ok(!/\.bak\b|\.orig\b/.test(s));
-  assert.match(s, /mv -f '\/etc\/nginx\/conf.d\/.hafleet-tmp-hafleet-web.conf-ab12cd34ef' '\/etc\/nginx\/conf.d\/hafleet-web.conf'/);
+  assert.match(s, /mv -f -- '\/etc\/nginx\/conf.d\/.hafleet-tmp-hafleet-web.conf-ab12cd34ef' '\/etc\/nginx\/conf.d\/hafleet-web.conf'/);
   assert.match(s, /find '\/etc\/nginx\/conf.d' -maxdepth 1 -name '.hafleet-tmp-\*' -type f -delete/);
   assert.match(s, /nginx -t -c '\/tmp\/hafleet-validate.0123456789ab\/tree\/etc\/nginx\/nginx.conf'/);
   // Content travels as base64: no quoting of the file's own text can break the script.
@@ -59,7 +59,7 @@ test('plan-time validation script: only when a changed file has a validator; cle
   assert.ok(h.status === 'planned');
   const s = planValidationScript(h, new Map([['lb1', want]]), '/tmp/hafleet-validate.x1');
   assert.ok(s);
-  assert.match(s!, /trap 'rm -rf '\\''\/tmp\/hafleet-validate.x1'\\''' EXIT|trap 'rm -rf .*hafleet-validate.x1.*' EXIT/);
+  assert.match(s!, /hafleet_cleanup\(\) \{ rm -rf -- '\/tmp\/hafleet-validate.x1'; \}\ntrap hafleet_cleanup EXIT/);
   assert.match(s!, /keepalived -t -f '\/tmp\/hafleet-validate.x1\/check\/etc\/keepalived\/keepalived.conf'/);
   const onlyScript: HostDesired = { ...want, files: [want.files[1]!] };
   const p2 = plan(new Map([['lb1', onlyScript]]), new Map([['lb1', { ok: true, value: facts }]]));

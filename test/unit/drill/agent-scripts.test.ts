@@ -32,7 +32,7 @@ test('agent fault and restore scripts are valid sh, with and without a handler',
 
 test('stop on an agent director: SIGTERM to the pid the wrapper recorded, checked against its config and netns', () => {
   const s = faultScript('stop-keepalived', { engine: 'agent' });
-  assert.ok(s.includes(`cat ${AGENT_PID_FILE}`));
+  assert.ok(s.includes(`cat '${AGENT_PID_FILE}'`));
   assert.match(s, /readlink \/proc\/\$p\/ns\/net/, 'a pid of another lab host (shared pid space) is not ours');
   assert.ok(s.includes(`grep -qa '${AGENT_CONF}' /proc/$p/cmdline`), 'a reused pid is not the agent');
   assert.match(s, /at; kill -TERM \$p; fi/);
@@ -62,7 +62,7 @@ test("the agent's restore runs the role's handler for the host's service manager
   const s = restoreScript('kill-keepalived', info, { engine: 'agent', agentHandler: handler, staleVips: stale });
   assert.ok(s.includes(`(\n${handler.sysv}\n  ) </dev/null >/dev/null 2>&1`), 'the sysv command, output kept off the SSH channel');
   assert.ok(!s.includes('# direct'));
-  const del = s.indexOf("ip addr del 198.18.0.100/24 dev 'eth0'");
+  const del = s.indexOf("ip addr del '198.18.0.100/24' dev 'eth0'");
   assert.ok(del > 0 && del < s.indexOf(handler.sysv), 'the stale VIP goes before the agent starts');
   assert.match(s, /if \[ -z "\$\(agent_pid\)" \]; then/, 'nothing is started when an agent already runs');
   assert.match(s, /error the VRRP speaker \(hafleet agent\) did not start/);
@@ -85,7 +85,7 @@ test('without a handler the agent restarts from its own command line, pid file w
   const cmd = `/usr/bin/node /opt/hafleet/dist/cli/main.js agent -f ${AGENT_CONF}`;
   const start = agentStartCommand({ cmd, out: '/var/log/hafleet-agent.log' })!;
   assert.match(restoreScript('kill-keepalived', { manager: 'direct', cmd }, { engine: 'agent' }), /echo "started from its command line"/);
-  assert.equal(start, `mkdir -p /run/hafleet; setsid sh -c 'echo $$ >/run/hafleet/agent.pid; exec ${cmd}' </dev/null >>'/var/log/hafleet-agent.log' 2>&1 &`);
+  assert.equal(start, `mkdir -p '/run/hafleet'; setsid sh -c 'echo $$ >'\\''/run/hafleet/agent.pid'\\''; exec ${cmd}' </dev/null >>'/var/log/hafleet-agent.log' 2>&1 &`);
   assert.equal(agentStartCommand({ cmd: '/usr/bin/node something-else.js' }), undefined, 'not the agent: never started');
   const none = restoreScript('kill-keepalived', { manager: 'direct' }, { engine: 'agent', staleVips: stale });
   assert.match(none, /error no way to start the VRRP speaker \(hafleet agent\): no 'reload hafleet-agent' handler/);

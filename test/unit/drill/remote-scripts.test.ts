@@ -29,13 +29,14 @@ test('kill-keepalived kills every keepalived of the host at once and stamps the 
 
 test('kill-keepalived restore removes the VIPs it left, only when keepalived is not running again', () => {
   const s = restoreScript('kill-keepalived', { manager: 'direct' }, { staleVips: [{ address: '198.18.0.100', prefix: 24, dev: 'eth0' }] });
-  assert.match(s, /\[ -n "\$\(own keepalived\)" \] \|\| \{ true\nip addr del 198\.18\.0\.100\/24 dev 'eth0'/);
+  assert.match(s, /\[ -n "\$\(own keepalived\)" \] \|\| \{ true\nip addr del '198\.18\.0\.100\/24' dev 'eth0'/);
   assert.match(s, /setsid keepalived <\/dev\/null >\/dev\/null 2>&1 &/);
 });
 
 test('link-down is scheduled on the host, which brings the link back itself', () => {
   const s = faultScript('link-down', { dev: 'eth1', downSec: 6.2 });
-  assert.match(s, /setsid sh -c "sleep 0\.3; date \+%s%N >\/tmp\/hafleet-drill-link-down\.at; ip link set 'eth1' down; sleep 6; ip link set 'eth1' up"/);
+  // One single-quoted word for sh -c: the device name is quoted inside it, never expanded by the outer shell.
+  assert.ok(s.includes(`setsid sh -c 'sleep 0.3; date +%s%N >'\\''/tmp/hafleet-drill-link-down.at'\\''; ip link set '\\''eth1'\\'' down; sleep 6; ip link set '\\''eth1'\\'' up'`));
 });
 
 test('fault output: host time, how to start the daemon again, errors', () => {
