@@ -184,6 +184,30 @@ function renderTemplates(hosts: Map<string, Host>, whereOf: (h: string, p: reado
     for (const k of Object.keys(h.vars)) vars[k] = lookup(h.name, k)!;
     hosts.set(h.name, { ...h, vars: Object.freeze(vars) });
   }
+  // What rendered may still hold a template: a cycle through a variable hafleet does not read
+  // (`a: "{{ b }}"`, `b: "{{ a }}"` leaves b literal, so a renders to "{{ a }}"), or a lookup('env')
+  // whose value is one. hafleet never writes a template literally into a config.
+  for (const h of hosts.values()) {
+    for (const [k, v] of Object.entries(h.vars)) {
+      if (!OWN_KEY.test(k)) continue;
+      for (const path of templatedPaths(v, [k])) {
+        const where = whereOf(h.name, path);
+        const id = `${where.file}:${where.line}:${where.col}`;
+        if ([...seen].some((x) => x.startsWith(id + ':'))) continue;
+        seen.add(`${id}:left`);
+        out.push(error('inventory-template', `${path.join('.')}: still holds a template after rendering: a variable that refers back to itself (a cycle), or a template hafleet cannot evaluate`,
+          { ...where, host: h.name }, 'write the value itself; hafleet never writes {{ … }} or {% … %} into a config'));
+      }
+    }
+  }
+}
+
+/** Key paths under `v` whose string still holds {{ or {% after rendering. */
+function templatedPaths(v: VarValue, path: (string | number)[]): (string | number)[][] {
+  if (typeof v === 'string') return v.includes('{{') || v.includes('{%') ? [path] : [];
+  if (v === null || typeof v !== 'object') return [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => templatedPaths(x, [...path, i]));
+  return Object.entries(v).flatMap(([k, x]) => templatedPaths(x, [...path, k]));
 }
 
 /** Later layers replace earlier top-level keys (hash_behaviour=replace). Values are frozen and shared. */

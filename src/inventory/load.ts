@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { error, hasErrors, warning, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { buildInventory } from './build.js';
@@ -10,10 +10,19 @@ import { readVarsDir } from './vars-files.js';
 import { parseYaml } from './yaml-file.js';
 import { readYamlInventory } from './yaml-inventory.js';
 
-// Ansible's INVENTORY_IGNORE_EXTS and IGNORED_ALWAYS, for files inside an inventory directory.
+// Ansible's INVENTORY_IGNORE_EXTS and IGNORED_ALWAYS, for files inside an inventory directory
+// (lib/ansible/inventory/manager.py: IGNORED = IGNORED_ALWAYS + INVENTORY_IGNORE_PATTERNS (empty
+// by default) + INVENTORY_IGNORE_EXTS, matched against each name in a directory walk). The
+// default in lib/ansible/config/base.yml is REJECT_EXTS + ('.orig', '.cfg', '.retry') from
+// ansible-core 2.19 on; before 2.19 it also held '.ini', so a directory's hosts.ini was skipped.
+// hafleet follows 2.19+: hosts.ini in a directory is read.
 const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.cfg', '.retry'];
 // templates/ holds a user's template overrides (render reads them), never inventory sources.
 const IGNORED_NAMES = new Set(['group_vars', 'host_vars', 'vars_plugins', 'templates']);
+// OpenSSH's own file names: a known_hosts kept beside the inventory (hafleet_known_hosts: known_hosts)
+// is never an inventory. Ansible tries it with the ini plugin and warns that it cannot parse it;
+// hafleet, stricter about broken inventory files, skips these names instead.
+const KNOWN_HOSTS_NAMES = new Set(['known_hosts', 'known_hosts.old', 'known_hosts2', 'ssh_known_hosts']);
 
 /**
  * Reads an inventory: a YAML file, an INI file, or a directory of them (every file, sorted,
@@ -33,7 +42,7 @@ export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env
   }
   const dir = isDir ? path : dirname(path);
   const b = new InventoryBuilder();
-  const sources = isDir ? sourcesIn(path) : [path];
+  const sources = isDir ? sourcesIn(path, knownHostsFiles(path)) : [path];
   if (isDir && sources.length === 0) out.push(error('inventory-not-found', `the directory '${path}' holds no inventory file`, { file: path }, 'add hosts.yml or hosts.ini'));
   for (const file of sources) readSource(file, b, out);
 
@@ -46,17 +55,59 @@ export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env
   return hasErrors(out) ? { ok: false, diagnostics: out } : { ok: true, value: inventory, diagnostics: out };
 }
 
-function sourcesIn(dir: string): string[] {
+function sourcesIn(dir: string, skip: ReadonlySet<string>): string[] {
   const files: string[] = [];
   const names = readdirSync(dir).sort();
   for (const name of names) {
-    if (name.startsWith('.') || IGNORED_NAMES.has(name) || IGNORED_EXTS.some((e) => name.endsWith(e))) continue;
+    if (name.startsWith('.') || IGNORED_NAMES.has(name) || KNOWN_HOSTS_NAMES.has(name) || IGNORED_EXTS.some((e) => name.endsWith(e))) continue;
     const full = join(dir, name);
+    if (skip.has(resolve(full))) continue;
     const st = statSync(full, { throwIfNoEntry: false });
-    if (st?.isDirectory()) files.push(...sourcesIn(full));
+    if (st?.isDirectory()) files.push(...sourcesIn(full, skip));
     else if (st?.isFile()) files.push(full);
   }
   return files;
+}
+
+/**
+ * Files the inventory names as `hafleet_known_hosts` (relative to the inventory dir), found by a
+ * plain scan of the directory's text before it is parsed: the variable is only known after
+ * parsing, and the file it names must not be parsed as an inventory first. A scan can only ever
+ * skip a file some line calls a known_hosts file.
+ */
+function knownHostsFiles(dir: string): Set<string> {
+  const out = new Set<string>();
+  const scan = (d: string, depth: number): void => {
+    if (depth > 4) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.') || e.name === 'templates') continue;
+      const full = join(d, e.name);
+      if (e.isDirectory()) { scan(full, depth + 1); continue; }
+      if (!e.isFile() || KNOWN_HOSTS_NAMES.has(e.name)) continue;
+      let text: string;
+      try {
+        if (statSync(full).size > 4 * 1024 * 1024) continue;
+        text = readFileSync(full, 'utf8');
+      } catch {
+        continue; // unreadable: the loader reports it when it reads the file
+      }
+      for (const m of text.matchAll(/hafleet_known_hosts["']?\s*[:=]\s*["']?([^\s"'#]+)/g)) out.add(resolve(dir, m[1]!));
+    }
+  };
+  scan(dir, 0);
+  return out;
+}
+
+/** A file every line of which is a known_hosts entry (`host,… keytype base64`, `|1|…`, `@cert-authority …`). */
+function looksLikeKnownHosts(text: string): boolean {
+  let entries = 0;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    if (!/^(@(cert-authority|revoked)\s+)?\S+\s+(ssh-|ecdsa-|sk-)\S+\s+[A-Za-z0-9+/=]{16,}(\s.*)?$/.test(line)) return false;
+    entries++;
+  }
+  return entries > 0;
 }
 
 /**
@@ -81,6 +132,11 @@ function readSource(file: string, b: InventoryBuilder, out: Diagnostic[]): void 
     return;
   }
   const ext = extname(file).toLowerCase();
+  if (ext !== '.yml' && ext !== '.yaml' && ext !== '.json' && looksLikeKnownHosts(text)) {
+    out.push(warning('inventory-skipped', `${file} is a known_hosts file, not an inventory; skipped`, { file, line: 1, col: 1 },
+      'keep known_hosts files outside the inventory directory, or name the file known_hosts'));
+    return;
+  }
   if (ext === '.ini') return readIniInventory(file, text, b, out);
   const { yaml, diagnostics } = parseYaml(file, text);
   const asYaml = ['.yml', '.yaml', '.json'].includes(ext);

@@ -48,7 +48,41 @@ export function parseYaml(file: string, text: string): { yaml: YamlFile; diagnos
     const pos = w.linePos?.[0] ?? lines.linePos(w.pos[0]);
     diagnostics.push(warning('yaml-warning', w.message.split('\n')[0], { file, line: pos.line, col: pos.col }));
   }
+  if (doc.errors.length === 0) {
+    const bomb = aliasBomb(doc, file, lines);
+    if (bomb) diagnostics.push(bomb);
+  }
   return { yaml: { file, doc, lines }, diagnostics };
+}
+
+/** Aliases expanded into more than this many nodes are refused (the yaml library's limit). */
+export const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * A "billion laughs" file (aliases of aliases of lists) expands to more nodes than memory holds;
+ * the yaml library stops it with a ReferenceError when the document is converted. Convert it once
+ * here, where the error becomes a Diagnostic naming the file (exit 65), so no later conversion
+ * (toVarValue) can throw on user data.
+ */
+function aliasBomb(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic | undefined {
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let at: Where = { file, line: 1, col: 1 };
+    visitAliases(doc.contents, (n) => {
+      if (at.line === 1 && n.range) at = { file, ...lines.linePos(n.range[0]) };
+    });
+    return error('yaml-alias', `aliases expand to too many nodes (${e.message}; over ${MAX_ALIAS_COUNT}): refused as a resource exhaustion attack`, at,
+      'write the values out, or use fewer nested aliases (*name) of large anchors');
+  }
+}
+
+function visitAliases(node: unknown, fn: (n: Node) => void): void {
+  if (isAlias(node)) fn(node);
+  else if (isMap(node)) for (const p of node.items) { visitAliases(p.key, fn); visitAliases(p.value, fn); }
+  else if (isSeq(node)) for (const x of node.items) visitAliases(x, fn);
 }
 
 /** file:line:col of a node (or of a map key). */

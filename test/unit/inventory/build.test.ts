@@ -84,3 +84,22 @@ test('merged vars are frozen and shared, not copied per host', () => {
   assert.throws(() => (a.big as { list: number[] }).list.push(4), TypeError);
   assert.throws(() => { a.extra = 1; }, TypeError, 'host vars themselves are frozen too');
 });
+
+test('a Jinja cycle through a variable hafleet does not read leaves no literal template in a hafleet key (issue 12, defect 21)', async () => {
+  const { loadInventory } = await import('../../../src/inventory/index.js');
+  const dir = writeTree({ 'hosts.yml': 'all:\n  vars:\n    hafleet_agent_command: "{{ other }}"\n    other: "{{ hafleet_agent_command }}"\n  hosts:\n    lb1:\n' });
+  const r = loadInventory(join(dir, 'hosts.yml'));
+  assert.equal(r.ok, false);
+  const d = r.diagnostics.find((x) => x.code === 'inventory-template');
+  assert.ok(d, JSON.stringify(r.diagnostics));
+  assert.equal(d.where.line, 3);
+  assert.match(d.message, /^hafleet_agent_command: still holds a template after rendering/);
+  // A self-reference, and a variable hafleet does not read (left as written, no error).
+  const self = loadInventory(join(writeTree({ 'hosts.yml': 'all:\n  vars:\n    vrrp_interface: "{{ vrrp_interface }}"\n    role_x: "{{ role_x }}"\n  hosts:\n    lb1:\n' }), 'hosts.yml'));
+  assert.equal(self.ok, false);
+  assert.deepEqual(self.diagnostics.map((x) => `${x.code} ${x.where.line}`), ['inventory-template 3']);
+  // An environment value that is itself a template is not rendered again, and never written.
+  const env = loadInventory(join(writeTree({ 'hosts.yml': 'all:\n  vars:\n    vrrp_interface: "{{ lookup(\'env\', \'X\') }}"\n  hosts:\n    lb1:\n' }), 'hosts.yml'), { X: '{{ evil }}' });
+  assert.equal(env.ok, false);
+  assert.match(env.diagnostics[0]!.message, /vrrp_interface: still holds a template/);
+});

@@ -95,3 +95,24 @@ test('YAML warnings (an unknown tag) are passed on as warnings', () => {
   assert.deepEqual(r.diagnostics.map((d) => [d.code, d.severity, d.where.line]), [['yaml-warning', 'warning', 4]]);
   assert.equal(r.value.hosts.get('h1')!.vars.x, '1');
 });
+
+test('a known_hosts file inside an inventory directory is not parsed as an inventory (issue 12, defect 24)', () => {
+  const entry = '198.18.0.11 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMq4u0c1cQm1hRk2hE0f0u9m0ZbXoW7eYw5o2n9cVn8x\n';
+  const hosts = 'all:\n  vars:\n    hafleet_known_hosts: ssh/hosts.keys\n  hosts:\n    lb1:\n      ansible_host: 198.18.0.11\n';
+  // By OpenSSH's name, by the name hafleet_known_hosts gives it, and by its content.
+  const dir = writeTree({ 'hosts.yml': hosts, known_hosts: entry, 'ssh/hosts.keys': entry, 'other-keys': entry + '|1|abc=|def= ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY=\n' });
+  const r = loadInventory(dir);
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.deepEqual([...r.value.hosts.keys()], ['lb1']);
+  assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.where.file?.slice(dir.length + 1)}`), ['warning inventory-skipped other-keys']);
+});
+
+test('Ansible 2.19+ ignore rules: .ini is read in a directory, .cfg/.retry/.orig/.md/~ are not', () => {
+  const dir = writeTree({
+    'hosts.ini': '[directors]\nlb1 ansible_host=198.18.0.11\n',
+    'ansible.cfg': '[defaults]\ninventory = .\n', 'site.retry': 'lb9\n', 'hosts.ini.orig': '[x]\nlb8\n', 'README.md': '# notes\n', 'hosts.ini~': '[x]\nlb7\n',
+  });
+  const r = loadInventory(dir);
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.deepEqual([...r.value.hosts.keys()], ['lb1']);
+});
