@@ -21,6 +21,10 @@ import { openGarp, type Garp } from './io/garp.js';
 import { openVmacOps, vmacAddress, type VmacOps } from './io/netlink-link.js';
 import { ipRouteOps } from './io/routes.js';
 import { runNotify, runScript } from './io/scripts.js';
+import { nodeScriptSystem } from './io/script-system.js';
+import { secureScripts } from './script-security.js';
+import type { NotifyScript } from './config-types.js';
+import { formatWhere } from '../diagnostics/index.js';
 import { canonicalIp, isLinkLocal6, payloadOffset, type Family } from './packet.js';
 import { buildStatus, writeStatus, type AgentStatus } from './status.js';
 
@@ -113,8 +117,10 @@ export class Agent {
   /** Opened when the first instance with use_vmac starts. */
   private vmacs?: VmacOps;
   private readonly vmacNames = new Set<string>();
+  private cfg: AgentConfig;
 
-  constructor(private cfg: AgentConfig, private readonly o: AgentOptions) {
+  constructor(cfg: AgentConfig, private readonly o: AgentOptions) {
+    this.cfg = this.secure(cfg);
     this.addr = openAddrOps((why) => o.log.log('warn', 'netlink unavailable, using `ip addr`', { error: why }));
     this.garp = openGarp();
   }
@@ -215,25 +221,34 @@ export class Agent {
     r.receive(b, p.at);
   }
 
+  /**
+   * Every script passes keepalived's checks here, so none can run unchecked: who runs it, its
+   * real path, and refusal of an unsafe one (logged with keepalived's words).
+   */
+  private secure(cfg: AgentConfig): AgentConfig {
+    const s = secureScripts(cfg, nodeScriptSystem());
+    for (const d of s.diagnostics) this.o.log.log(d.severity === 'error' ? 'error' : 'warn', d.message, { code: d.code, where: formatWhere(d.where) });
+    return s.config;
+  }
+
   private onTransition(r: InstanceRunner, t: Transition & { at: number }): void {
     this.scheduleStatus();
     const state: NotifyState | undefined = t.to === 'INIT' ? 'STOP' : t.to === 'MASTER' || t.to === 'BACKUP' || t.to === 'FAULT' ? t.to : undefined;
     if (!state) return;
     const n = r.conf.notify;
-    const as = { user: this.cfg.global.scriptUser, group: this.cfg.global.scriptGroup };
-    const done = (cmd: string) => (res: { ok: boolean; code: number | null; error?: string }) => {
-      if (!res.ok) this.o.log.log('warn', `${r.name}: notify script failed`, { instance: r.name, script: cmd, code: res.code, error: res.error });
+    const done = (cmd: NotifyScript) => (res: { ok: boolean; code: number | null; error?: string }) => {
+      if (!res.ok) this.o.log.log('warn', `${r.name}: notify script failed`, { instance: r.name, script: cmd.cmd, code: res.code, error: res.error });
     };
     const specific = { MASTER: n.master, BACKUP: n.backup, FAULT: n.fault, STOP: n.stop }[state];
-    if (specific) runNotify(specific, [], as, done(specific));
+    if (specific?.exec) runNotify(specific.exec, [], done(specific));
     // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.
-    if (n.any) runNotify(n.any, ['INSTANCE', r.name, state, String(r.m.priority)], as, done(n.any));
+    if (n.any?.exec) runNotify(n.any.exec, ['INSTANCE', r.name, state, String(r.m.priority)], done(n.any));
     this.syncGroups(r, t);
-    this.groupNotify(r, as, done);
+    this.groupNotify(r, done);
   }
 
   /** A group's own notify scripts run when all its members have reached the same state. */
-  private groupNotify(r: InstanceRunner, as: { user?: string; group?: string }, done: (cmd: string) => (res: { ok: boolean; code: number | null; error?: string }) => void): void {
+  private groupNotify(r: InstanceRunner, done: (cmd: NotifyScript) => (res: { ok: boolean; code: number | null; error?: string }) => void): void {
     for (const g of this.cfg.syncGroups.filter((x) => x.members.includes(r.name))) {
       const members = g.members.map((m) => this.runners.get(m)).filter((o): o is InstanceRunner => o !== undefined);
       const states = new Set(members.map((m) => m.m.state));
@@ -243,8 +258,8 @@ export class Agent {
       const state: NotifyState | undefined = s === 'INIT' ? 'STOP' : s;
       const cmd = { MASTER: g.notify.master, BACKUP: g.notify.backup, FAULT: g.notify.fault, STOP: g.notify.stop }[state];
       this.o.log.log('info', `vrrp_sync_group ${g.name}: ${state}`, { group: g.name, state });
-      if (cmd) runNotify(cmd, [], as, done(cmd));
-      if (g.notify.any) runNotify(g.notify.any, ['GROUP', g.name, state], as, done(g.notify.any));
+      if (cmd?.exec) runNotify(cmd.exec, [], done(cmd));
+      if (g.notify.any?.exec) runNotify(g.notify.any.exec, ['GROUP', g.name, state], done(g.notify.any));
     }
   }
 
@@ -287,8 +302,8 @@ export class Agent {
         t.timer = setTimeout(tick, conf.intervalSec * 1000);
         if (t.running) return;
         t.running = true;
-        const as = { user: conf.user ?? this.cfg.global.scriptUser, group: conf.user ? conf.group : this.cfg.global.scriptGroup };
-        void runScript(conf.script, conf.timeoutSec * 1000, as).then((res) => {
+        if (!conf.exec) return;
+        void runScript(conf.exec, conf.timeoutSec * 1000).then((res) => {
           t.running = false;
           const before = t.state.up;
           t.state = observe(t.state, res.ok, conf.fall, conf.rise);
@@ -446,7 +461,8 @@ export class Agent {
     for (const t of this.scripts.values()) clearTimeout(t.timer);
     this.scripts.clear();
     const old = this.cfg;
-    this.cfg = next;
+    this.cfg = this.secure(next);
+    next = this.cfg;
     this.startScripts();
     this.startSources();
     const present = allAddrs();

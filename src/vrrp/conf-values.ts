@@ -2,7 +2,7 @@
 import { error, warning, type Diagnostic } from '../diagnostics/index.js';
 import { canonicalIp, familyOf } from './packet.js';
 import type { Stmt } from './conf-tree.js';
-import type { VipConf } from './config-types.js';
+import type { NotifyScript, VipConf } from './config-types.js';
 
 export class Reader {
   readonly diagnostics: Diagnostic[] = [];
@@ -61,6 +61,25 @@ export class Reader {
       return undefined;
     }
     return s.args.map((t) => t.text).join(' ');
+  }
+
+  /**
+   * `notify* SCRIPT [USER [GROUP]]` as keepalived 2.2 reads it (lib/notify.c notify_script_init):
+   * only the first word is the command — quote it to give arguments — and the second and third
+   * are the user and group. `notify /bin/x arg` therefore runs /bin/x as user `arg`.
+   */
+  notify(s: Stmt): NotifyScript | undefined {
+    const [cmd, user, group, ...extra] = s.args;
+    if (!cmd) {
+      this.err(s, 'needs a command');
+      return undefined;
+    }
+    if (extra.length > 0) this.warn(s, 'conf-notify-extra', `${s.keyword}: '${extra.map((t) => t.text).join(' ')}' after the user and group is ignored (as keepalived does)`, 'quote the command with its arguments: notify "/path/script arg" USER');
+    if (user && !cmd.quoted && !user.quoted) {
+      // The classic mistake keepalived silently takes: the argument becomes the user.
+      this.note(s, `${s.keyword}: '${user.text}' is the user the script runs as, not an argument (keepalived reads it so); quote "${cmd.text} ${user.text}" to pass an argument`);
+    }
+    return { cmd: cmd.text, ...(user ? { user: user.text } : {}), ...(group ? { group: group.text } : {}), where: s.where };
   }
 
   /** An IPv4 or IPv6 address (no zone), in canonical form. */

@@ -83,7 +83,7 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
         else if (v !== undefined) r.err(s, `'${v}' is neither MASTER nor BACKUP`);
         break;
       }
-      case 'interface': inst.interface = r.word(s); break;
+      case 'interface': inst.interface = r.word(s); inst.interfaceWhere = s.where; break;
       case 'virtual_router_id': inst.vrid = r.num(s, 1, 255, { integer: true }); break;
       case 'priority': inst.priority = r.num(s, 1, 255, { integer: true }); break;
       case 'advert_int': {
@@ -135,11 +135,11 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
           if (line.args.length > 0) r.note(line, `${line.keyword}: '${line.args.map((t) => t.text).join(' ')}' ignored; the agent takes adverts from listed peers only, whatever their TTL`);
         }
         break;
-      case 'notify': inst.notify.any = r.rest(s); break;
-      case 'notify_master': inst.notify.master = r.rest(s); break;
-      case 'notify_backup': inst.notify.backup = r.rest(s); break;
-      case 'notify_fault': inst.notify.fault = r.rest(s); break;
-      case 'notify_stop': inst.notify.stop = r.rest(s); break;
+      case 'notify': inst.notify.any = r.notify(s); break;
+      case 'notify_master': inst.notify.master = r.notify(s); break;
+      case 'notify_backup': inst.notify.backup = r.notify(s); break;
+      case 'notify_fault': inst.notify.fault = r.notify(s); break;
+      case 'notify_stop': inst.notify.stop = r.notify(s); break;
       case 'garp_master_delay': inst.garpMasterDelaySec = r.num(s, 0, 3600); break;
       case 'garp_master_repeat': inst.garpMasterRepeat = r.num(s, 1, 1000, { integer: true }); break;
       case 'garp_master_refresh': inst.garpMasterRefreshSec = r.num(s, 0, 86400); break;
@@ -248,7 +248,7 @@ function readRouteLine(line: Stmt, kind: 'route' | 'rule', r: Reader): RouteLine
     r.err(line, `'${words.join(' ')}' names no destination`, 'write it as for `ip route add`, e.g. 198.19.0.0/24 via 198.18.0.1 dev eth0');
     return undefined;
   }
-  return { kind, words, family: addr !== undefined && familyOf(addr) === 6 ? 6 : 4 };
+  return { kind, words, family: addr !== undefined && familyOf(addr) === 6 ? 6 : 4, where: line.where };
 }
 
 function readTrack(s: Stmt, r: Reader): TrackRef[] {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { warning, type Diagnostic, type Where } from '../diagnostics/index.js';
 import type { ConfFiles } from './conf-lexer.js';
-import type { AgentConfig } from './config-types.js';
+import type { AgentConfig, NotifyScript } from './config-types.js';
 
 const KILLERS: RegExp[] = [
   /\b(killall|pkill)\b[^;&|\n]*\bkeepalived(?![\w-])/,
@@ -57,10 +57,10 @@ export function lintConfig(cfg: AgentConfig, files: ConfFiles): Diagnostic[] {
   const used = new Set(cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
   for (const s of cfg.scripts) if (used.has(s.name)) check(`vrrp_script ${s.name}`, s.script, s.where);
   for (const i of cfg.instances) {
-    for (const [k, cmd] of Object.entries(i.notify)) check(`vrrp_instance ${i.name} notify${k === 'any' ? '' : '_' + k}`, cmd, i.where);
+    for (const [k, n] of Object.entries(i.notify) as [string, NotifyScript | undefined][]) check(`vrrp_instance ${i.name} notify${k === 'any' ? '' : '_' + k}`, n?.cmd, n?.where ?? i.where);
   }
   for (const g of cfg.syncGroups) {
-    for (const [k, cmd] of Object.entries(g.notify)) check(`vrrp_sync_group ${g.name} notify${k === 'any' ? '' : '_' + k}`, cmd, g.where);
+    for (const [k, n] of Object.entries(g.notify) as [string, NotifyScript | undefined][]) check(`vrrp_sync_group ${g.name} notify${k === 'any' ? '' : '_' + k}`, n?.cmd, n?.where ?? g.where);
   }
   return ds;
 }

@@ -34,6 +34,8 @@ export interface TrackScriptConf {
   rise: number;
   user?: string;
   group?: string;
+  /** Set by the script-security check (secureScripts): the resolved argv and the ids it runs as. */
+  exec?: ScriptExec;
   where: Where;
 }
 
@@ -87,13 +89,33 @@ export interface TrackRef {
   where: Where;
 }
 
+/**
+ * A notify script as keepalived reads `notify_master "CMD ARGS" [USER [GROUP]]`: the first word (a
+ * quoted string for a command with arguments) is the command, the next two are who runs it.
+ */
+export interface NotifyScript {
+  cmd: string;
+  user?: string;
+  group?: string;
+  /** Set by the script-security check (secureScripts): the resolved argv and the ids it runs as. */
+  exec?: ScriptExec;
+  where: Where;
+}
+
+/** A script resolved to run: its real path first, then its arguments; the ids it runs as. */
+export interface ScriptExec {
+  argv: string[];
+  uid: number;
+  gid: number;
+}
+
 export interface NotifyConf {
-  master?: string;
-  backup?: string;
-  fault?: string;
-  stop?: string;
+  master?: NotifyScript;
+  backup?: NotifyScript;
+  fault?: NotifyScript;
+  stop?: NotifyScript;
   /** `notify`: called as SCRIPT INSTANCE|GROUP NAME STATE PRIORITY. */
-  any?: string;
+  any?: NotifyScript;
 }
 
 export interface InstanceConf {
@@ -101,6 +123,8 @@ export interface InstanceConf {
   where: Where;
   initialState: 'MASTER' | 'BACKUP';
   interface: string;
+  /** The `interface` line, for messages about it. */
+  interfaceWhere?: Where;
   vrid: number;
   priority: number;
   advertIntervalCs: number;

@@ -11,7 +11,7 @@ import { buildTree, type Stmt } from './conf-tree.js';
 import { Reader } from './conf-values.js';
 import { readInstance } from './config-instance.js';
 import { isMulticastGroup, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from './packet.js';
-import type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackRef, TrackScriptConf } from './config-types.js';
+import type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, NotifyScript, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackRef, TrackScriptConf } from './config-types.js';
 
 export interface ParsedConfig {
   config?: AgentConfig;
@@ -243,11 +243,11 @@ function readSyncGroup(s: Stmt, r: Reader): SyncGroupConf | undefined {
   const name = s.args[0]?.text;
   if (!name) return void r.err(s, 'needs a name');
   const sg: SyncGroupConf = { name, members: [], trackingWeight: false, notify: {}, where: s.where };
-  const notify = sg.notify as Record<keyof NotifyConf, string | undefined>;
+  const notify = sg.notify as Record<keyof NotifyConf, NotifyScript | undefined>;
   const keys: Record<string, keyof NotifyConf> = { notify: 'any', notify_master: 'master', notify_backup: 'backup', notify_fault: 'fault', notify_stop: 'stop' };
   for (const a of s.block ?? []) {
     if (a.keyword === 'group') for (const m of a.block ?? []) sg.members.push(m.keyword, ...m.args.map((t) => t.text));
-    else if (a.keyword in keys) notify[keys[a.keyword]!] = r.rest(a);
+    else if (a.keyword in keys) notify[keys[a.keyword]!] = r.notify(a);
     else if (a.keyword === 'sync_group_tracking_weight' || a.keyword === 'global_tracking') sg.trackingWeight = true;
     else if (a.keyword === 'smtp_alert') r.note(a, `${a.keyword}: not used by the agent`);
     else if (a.keyword === 'track_script' || a.keyword === 'track_interface') r.warn(a, 'conf-unsupported', `${a.keyword} in a sync group is not supported by the agent`, 'track in each vrrp_instance');

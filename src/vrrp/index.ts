@@ -27,3 +27,9 @@ export async function startAgent(...args: ConstructorParameters<typeof import('.
   return a;
 }
 export type { Agent, AgentOptions } from './agent.js';
+export { secureScripts, checkScript, componentUnsafe, isExecutable, pathPrefixes, type FileStat, type ScriptSystem, type SecuredConfig } from './script-security.js';
+export { nodeScriptSystem } from './io/script-system.js';
+export { checkInterfaces } from './config-interfaces.js';
+export { presentInterfaces } from './io/links.js';
+export { CAP, missingCapabilities, parseCapEff, requiredCapabilities, type CapName } from './capabilities.js';
+export type { NotifyScript, ScriptExec } from './config-types.js';

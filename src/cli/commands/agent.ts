@@ -3,7 +3,11 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printDiagnostics, useColor } from '../output.js';
 import { formatWhere, hasErrors } from '../../diagnostics/index.js';
-import { lintConfig, loadConfig, makeLogger, nodeFiles, startAgent, type ParsedConfig } from '../../vrrp/index.js';
+import fs from 'node:fs';
+import {
+  checkInterfaces, lintConfig, loadConfig, makeLogger, missingCapabilities, nodeFiles, nodeScriptSystem, parseCapEff, presentInterfaces,
+  requiredCapabilities, secureScripts, startAgent, type ParsedConfig,
+} from '../../vrrp/index.js';
 
 interface AgentFlags {
   useFile: string;
@@ -12,9 +16,13 @@ interface AgentFlags {
   logJson?: boolean;
 }
 
-/** Errors, warnings (including the kill-by-name advice) and notes of a parsed config, on stderr. */
+/**
+ * Errors, warnings (including the kill-by-name advice) and notes of a parsed config, on stderr.
+ * As keepalived -t: the interfaces must exist here, and the scripts pass keepalived's security
+ * checks (a refused track script fails the test, as it makes keepalived -t exit 5).
+ */
 function report(file: string, p: ParsedConfig): boolean {
-  const ds = [...p.diagnostics, ...(p.config ? lintConfig(p.config, nodeFiles) : [])];
+  const ds = [...p.diagnostics, ...(p.config ? [...lintConfig(p.config, nodeFiles), ...checkInterfaces(p.config, presentInterfaces()), ...secureScripts(p.config, nodeScriptSystem()).diagnostics] : [])];
   printDiagnostics(ds);
   const color = useColor();
   for (const n of p.notes) info(paint(`note: ${formatWhere(n.where)}: ${n.message}`, 'dim', color));
@@ -22,6 +30,20 @@ function report(file: string, p: ParsedConfig): boolean {
   const list = p.config.instances.map((i) => `${i.name} (${i.interface} vrid ${i.vrid} v${i.version} priority ${i.priority})`).join(', ');
   info(`${file}: configuration OK for the agent: ${list}`);
   return true;
+}
+
+/** The capabilities this config needs that the process has not got (CapEff of /proc/self/status). */
+function missingCaps(cfg: NonNullable<ParsedConfig['config']>): string[] {
+  let capEff: bigint | undefined;
+  try {
+    capEff = parseCapEff(fs.readFileSync('/proc/self/status', 'utf8'));
+  } catch {
+    capEff = undefined;
+  }
+  const own = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  const need = requiredCapabilities(secureScripts(cfg, nodeScriptSystem()).config, own);
+  // No /proc (not Linux): let the sockets say what is missing.
+  return capEff === undefined ? [] : missingCapabilities(capEff, need);
 }
 
 /** `hafleet agent`: the TypeScript VRRP agent on the vrrp part of a keepalived.conf. */
@@ -43,7 +65,10 @@ export function register(program: Command): void {
         report(o.useFile, parsed);
         throw new CommandExit(ExitCode.failed, `${o.useFile}: not started`);
       }
-      if (process.getuid?.() !== 0) throw new CommandExit(ExitCode.failed, 'hafleet agent needs root (raw sockets, netlink); run it as root or with CAP_NET_RAW and CAP_NET_ADMIN');
+      const missing = missingCaps(parsed.config);
+      if (missing.length > 0) {
+        throw new CommandExit(ExitCode.failed, `hafleet agent lacks ${missing.join(', ')} (raw VRRP sockets and ARP need CAP_NET_RAW, addresses and multicast CAP_NET_ADMIN, scripts run as their user CAP_SETUID/CAP_SETGID/CAP_KILL); run it from its systemd unit, or as root`);
+      }
       const log = makeLogger(Boolean(o.logJson));
       for (const d of [...parsed.diagnostics, ...lintConfig(parsed.config, nodeFiles)]) log.log('warn', d.message, { code: d.code, where: formatWhere(d.where), hint: d.hint });
       let agent;

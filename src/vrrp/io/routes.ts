@@ -12,6 +12,8 @@ export interface RouteLine {
   words: string[];
   /** From the destination (or `from`/`to` of a rule): `ip -6` for IPv6. */
   family: 4 | 6;
+  /** The line in the configuration, for messages. */
+  where?: import('../../diagnostics/index.js').Where;
 }
 
 export interface RouteOps {

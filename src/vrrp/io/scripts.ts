@@ -1,9 +1,10 @@
 /**
- * Track and notify scripts, run as keepalived runs them: no shell, the command line split into
- * words (quotes group words), as another user through `runuser` when one is configured, and
- * killed when the timeout runs out (a hung check is a failed check).
+ * Track and notify scripts, run as keepalived runs them: no shell, the argv resolved by the
+ * script-security check (`exec`: real path first), as the uid/gid it decided, and killed when
+ * the timeout runs out (a hung check is a failed check).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
+import type { ScriptExec } from '../config-types.js';
 
 /** Split like keepalived: whitespace separates, '…' and "…" group. */
 export function splitCommand(cmd: string): string[] {
@@ -24,15 +25,14 @@ export function splitCommand(cmd: string): string[] {
   return out;
 }
 
-export interface RunAs {
-  user?: string;
-  group?: string;
-}
-
-function argv(cmd: string, args: readonly string[], as: RunAs): string[] {
-  const words = [...splitCommand(cmd), ...args];
-  if (!as.user || as.user === 'root' || process.getuid?.() !== 0) return words;
-  return ['runuser', '-u', as.user, ...(as.group ? ['-g', as.group] : []), '--', ...words];
+/**
+ * Spawn options for a script's ids. Another uid/gid: libuv calls setgroups(0) then setgid and
+ * setuid in the child (needs CAP_SETUID + CAP_SETGID), so no supplementary group of the agent
+ * leaks, as keepalived's set_privileges does. The agent's own ids: nothing to change.
+ */
+function ids(e: ScriptExec): SpawnOptions {
+  const same = e.uid === process.getuid?.() && e.gid === process.getgid?.();
+  return same ? {} : { uid: e.uid, gid: e.gid };
 }
 
 export interface ScriptResult {
@@ -42,18 +42,25 @@ export interface ScriptResult {
   error?: string;
 }
 
-export function runScript(cmd: string, timeoutMs: number, as: RunAs): Promise<ScriptResult> {
+export function runScript(e: ScriptExec, timeoutMs: number): Promise<ScriptResult> {
   return new Promise((resolve) => {
-    const [file, ...rest] = argv(cmd, [], as);
+    const [file, ...rest] = e.argv;
     let timedOut = false;
-    const child = spawn(file!, rest, { stdio: 'ignore' });
+    let child;
+    try {
+      child = spawn(file!, rest, { stdio: 'ignore', ...ids(e) });
+    } catch (err) {
+      resolve({ ok: false, code: null, timedOut, error: (err as Error).message });
+      return;
+    }
     const t = setTimeout(() => {
       timedOut = true;
+      // Another uid: needs CAP_KILL.
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.on('error', (e) => {
+    child.on('error', (err) => {
       clearTimeout(t);
-      resolve({ ok: false, code: null, timedOut, error: e.message });
+      resolve({ ok: false, code: null, timedOut, error: err.message });
     });
     child.on('exit', (code) => {
       clearTimeout(t);
@@ -63,9 +70,15 @@ export function runScript(cmd: string, timeoutMs: number, as: RunAs): Promise<Sc
 }
 
 /** Fire and forget (keepalived does not wait for notify scripts); errors go to `onDone`. */
-export function runNotify(cmd: string, args: readonly string[], as: RunAs, onDone: (r: ScriptResult) => void): void {
-  const [file, ...rest] = argv(cmd, args, as);
-  const child = spawn(file!, rest, { stdio: 'ignore', detached: false });
-  child.on('error', (e) => onDone({ ok: false, code: null, timedOut: false, error: e.message }));
+export function runNotify(e: ScriptExec, args: readonly string[], onDone: (r: ScriptResult) => void): void {
+  const [file, ...rest] = e.argv;
+  let child;
+  try {
+    child = spawn(file!, [...rest, ...args], { stdio: 'ignore', ...ids(e) });
+  } catch (err) {
+    onDone({ ok: false, code: null, timedOut: false, error: (err as Error).message });
+    return;
+  }
+  child.on('error', (err) => onDone({ ok: false, code: null, timedOut: false, error: err.message }));
   child.on('exit', (code) => onDone({ ok: code === 0, code, timedOut: false }));
 }

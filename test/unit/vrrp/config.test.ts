@@ -50,8 +50,9 @@ test('unicast + nopreempt runbook style: peers, track weights, quoted notify, ga
   assert.deepEqual(i.unicastPeers, ['198.18.1.11', '198.18.1.13']);
   assert.deepEqual(i.trackScripts.map((t) => [t.name, t.weight]), [['check_haproxy', -30]]);
   assert.deepEqual(i.trackInterfaces.map((t) => [t.name, t.weight]), [['ens192', undefined], ['ens224', -10]]);
-  assert.equal(i.notify.master, '/etc/keepalived/notify.sh MASTER VIP_WEB');
-  assert.equal(i.notify.fault, '/etc/keepalived/notify.sh FAULT VIP_WEB');
+  assert.equal(i.notify.master?.cmd, '/etc/keepalived/notify.sh MASTER VIP_WEB');
+  assert.equal(i.notify.master?.user, undefined, 'a quoted command with arguments: no user');
+  assert.equal(i.notify.fault?.cmd, '/etc/keepalived/notify.sh FAULT VIP_WEB');
   assert.deepEqual([i.garpMasterDelaySec, i.garpMasterRepeat, i.garpMasterRefreshSec], [1, 5, 60]);
   assert.deepEqual(r.config.scripts[0]!.user, 'nobody');
   assert.equal(r.config.global.scriptUser, 'keepalived_script');
@@ -68,7 +69,7 @@ test('sync group, VRRPv3 from global_defs, include with a relative glob, Allman 
     ['EXT', 3, 50, 10, 3, 2],
   ]);
   assert.deepEqual(c.instances[1]!.vipsExcluded.map((v) => v.address), ['198.18.2.2']);
-  assert.deepEqual(c.syncGroups, [{ name: 'G1', members: ['EXT', 'INT'], trackingWeight: false, notify: { any: '/usr/local/bin/keepalived-notify.sh' }, where: { file: f('sync-group-v3.conf'), line: 11, col: 1 } }]);
+  assert.deepEqual(c.syncGroups, [{ name: 'G1', members: ['EXT', 'INT'], trackingWeight: false, notify: { any: { cmd: '/usr/local/bin/keepalived-notify.sh', where: { file: f('sync-group-v3.conf'), line: 16, col: 2 } } }, where: { file: f('sync-group-v3.conf'), line: 11, col: 1 } }]);
   assert.deepEqual(c.scripts.map((s) => [s.name, s.weight, s.where.file]), [['chk_gw', 0, path.join(dir, 'conf.d/scripts.conf')]]);
   assert.deepEqual(c.files.map((x) => path.relative(dir, x)), ['sync-group-v3.conf', 'conf.d/int.conf', 'conf.d/scripts.conf']);
   assert.deepEqual(r.notes.map((n) => [n.where.line, n.message]), [[37, 'virtual_server skipped: the agent runs VRRP only']]);
