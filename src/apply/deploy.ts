@@ -1,12 +1,15 @@
-import { systemClock, type Clock } from '../async/index.js';
+import { systemClock } from '../async/index.js';
 import type { DesiredState } from '../render/types.js';
 import type { AddressFact } from '../facts/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import { hostHasChanges, type Plan } from '../plan/index.js';
 import { deployHost } from './host-deploy.js';
-import { rollingOrder, type DirectorLane } from './rolling.js';
-import { waitForVips } from './vip-wait.js';
-import type { DeployEvent, DeployOptions, DeployResult, HostResult } from './types.js';
+import { rollingOrder } from './rolling.js';
+import { INTERRUPTED, runLane, type LaneOps, type Rollout } from './lane.js';
+import { takeClusterLock } from './cluster-lock.js';
+import { proveServes, serveBaseline } from './serve-check.js';
+import { rollbackHost, rollbackInput } from './cluster-rollback.js';
+import type { ClusterOutcome, DeployOptions, DeployResult, HostResult } from './types.js';
 
 /** At most `n` hosts in flight across lanes, batches and free hosts together. */
 function semaphore(n: number) {
@@ -27,67 +30,6 @@ function semaphore(n: number) {
   };
 }
 
-/** What the rollout steps share: how to run one host, how to record its end, where to report. */
-interface Rollout {
-  o: DeployOptions;
-  transport: Transport;
-  clock: Clock;
-  emit: (e: DeployEvent) => void;
-  runHost: (host: string) => Promise<HostResult>;
-  record: (r: HostResult) => HostResult;
-}
-
-const INTERRUPTED = 'interrupted before this host started';
-
-/**
- * One cluster's directors, one at a time. A rejected config would likely be rejected on the next
- * director too, and a lock means someone else is at work: stop. A director we could not reach or
- * log in to (nothing sent), or that dropped mid-way (its script finishes or rolls back on its
- * own), is no reason to leave the others behind: go on once the VIPs are settled without it.
- */
-async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
-  let broken: string | null = null;
-  let reloaded: string | null = null;
-  for (const [n, host] of lane.hosts.entries()) {
-    if (broken) {
-      x.record({ host, status: 'skipped', reason: broken });
-      continue;
-    }
-    const r = await x.runHost(host);
-    if (r.status === 'changed' && r.handlers.length > 0) reloaded = host;
-    const untouched = r.status === 'unreachable' || (r.status === 'failed' && r.step === 'plan');
-    const last = n === lane.hosts.length - 1;
-    if (x.o.signal?.aborted) broken = INTERRUPTED;
-    else if (!untouched && (r.status === 'failed' || r.status === 'skipped')) broken = `director ${host} of cluster ${lane.cluster} did not deploy: the other directors are left as they are`;
-    else if (!last && lane.served && (untouched || (r.status === 'changed' && r.handlers.length > 0))) {
-      broken = await settle(x, lane, host);
-      if (broken && r.status === 'changed') x.record({ host, status: 'failed', step: 'vip', message: broken, rolledBack: false });
-    }
-  }
-  // The deploy is done when the cluster serves again: after the last director's reload (or the
-  // first deploy, when keepalived starts BACKUP and takes Master_Down_Interval to elect), every
-  // VIP must have exactly one holder, or verify right after would find an orphan. Only when every
-  // director of the cluster can be asked: under --limit the VIP may sit on one outside the deploy,
-  // which would look like nobody for the whole deadline.
-  const seesAll = lane.directors.every((d) => x.o.refs.has(d));
-  if (!broken && reloaded && seesAll && !x.o.signal?.aborted) {
-    const late = await settle(x, lane, reloaded);
-    if (late) x.record({ host: reloaded, status: 'failed', step: 'vip', message: late.replace('; the other directors are left as they are', ''), rolledBack: false });
-  }
-}
-
-/** Wait until each VIP of the cluster has exactly one holder; the reason to stop if not. */
-async function settle(x: Rollout, lane: DirectorLane, after: string): Promise<string | null> {
-  x.emit({ kind: 'vip-wait', cluster: lane.cluster, after });
-  const refs = lane.directors.map((d) => x.o.refs.get(d)).filter((r): r is HostRef => Boolean(r));
-  const w = await waitForVips(x.transport, refs, lane.vips, { clock: x.clock, deadlineMs: x.o.vipDeadlineMs ?? 30_000, ...(x.o.signal ? { signal: x.o.signal } : {}) });
-  const holders = Object.fromEntries(Object.entries(w.holders).map(([v, hs]) => [v, hs.join(',') || 'nobody']));
-  x.emit({ kind: 'vip-settled', cluster: lane.cluster, holders });
-  if (w.settled) return null;
-  const where = Object.entries(holders).map(([v, hs]) => `${v} on ${hs}`).join(', ');
-  return `after ${after}, the VIPs of cluster ${lane.cluster} did not settle on exactly one director (${where}); the other directors are left as they are`;
-}
-
 /** Realserver batches one after another; past `--max-fail` failures the rest is skipped. */
 async function runBatches(x: Rollout, batches: string[][]): Promise<void> {
   let failures = 0;
@@ -103,8 +45,9 @@ async function runBatches(x: Rollout, batches: string[][]): Promise<void> {
 
 /**
  * Execute a plan: per host one self-contained script (see deploy-script.ts), in rolling order:
- * each cluster's directors one at a time with the VIP holder last, waiting until every VIP has
- * exactly one holder before the next; realservers in `--serial` batches with `--max-fail`; the
+ * each cluster's directors under the cluster lock, one at a time with the VIP holder last, each
+ * proving it serves and every VIP settling on one holder before the next, the cluster put back
+ * whole when one fails (see lane.ts); realservers in `--serial` batches with `--max-fail`; the
  * rest at once; everything bounded by `--forks`. Every host ends as a HostResult.
  */
 export async function deploy(plan: Plan, desired: DesiredState, transport: Transport, o: DeployOptions): Promise<DeployResult> {
@@ -140,10 +83,41 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
       );
     });
 
+  const refOf = (host: string) => o.clusterRefs?.get(host) ?? o.refs.get(host);
+  const ops: LaneOps = {
+    lock: async (lane) => {
+      const refs = lane.directors.map(refOf);
+      const missing = lane.directors.filter((_, n) => !refs[n]);
+      if (missing.length && !o.force) {
+        const message = `cannot take the lock of cluster ${lane.cluster}: no connection to ${missing.join(', ')}`;
+        return { ok: false, host: missing[0]!, message, hint: 'every director of a cluster is locked, also those outside --limit' };
+      }
+      const r = await takeClusterLock(transport, refs.filter((x): x is HostRef => Boolean(x)), { cluster: lane.cluster, by: o.by ?? 'hafleet', deployId, now, breakLock: Boolean(o.breakLock), force: Boolean(o.force), clock });
+      return r.ok && missing.length ? { ...r, warnings: [...r.warnings, ...missing.map((m) => `${m}: not locked (no connection); going on because of --force`)] } : r;
+    },
+    baseline: (host, lane) => serveBaseline(transport, refOf(host)!, lane, o.signal),
+    prove: (host, lane, before, p) => {
+      const windowMs = p?.untilHealthy ? 30_000 : Math.min(60_000, Math.max(3000, o.serveWindowMs ?? lane.trackWindowMs));
+      return proveServes(transport, refOf(host)!, lane, { clock, windowMs, ...(before ? { before } : {}), ...(p?.untilHealthy ? { untilHealthy: true } : {}) });
+    },
+    rollback: async (host) => {
+      const f = o.facts.get(host);
+      const want = desired.get(host);
+      const i = f?.ok && want ? rollbackInput(deployId, byHost.get(host)!, want, f.value) : null;
+      if (!i) return 'no plan, desired state or facts for this host (a bug: please report it)';
+      return rollbackHost(transport, refOf(host)!, i);
+    },
+    ...o.ops,
+  };
+  const reloads = (host: string) => {
+    const h = byHost.get(host);
+    return h?.status === 'planned' && h.handlers.length > 0;
+  };
+  const clusters: ClusterOutcome[] = [];
   const addresses = new Map<string, AddressFact[]>();
   for (const [host, f] of o.facts) if (f.ok) addresses.set(host, f.value.addresses);
   const order = rollingOrder(work, o.topology, addresses, o.serial);
-  const x: Rollout = { o, transport, clock, emit, runHost, record };
+  const x: Rollout = { o, transport, clock, emit, runHost, record, ops, refOf, reloads, clusters };
   await Promise.all([...order.lanes.map((lane) => runLane(x, lane)), runBatches(x, order.batches), Promise.all(order.free.map(runHost))]);
-  return { deployId, planId: plan.id, hosts: plan.hosts.map((h) => results.get(h.host)!), durationMs: Math.round(clock.now() - started) };
+  return { deployId, planId: plan.id, hosts: plan.hosts.map((h) => results.get(h.host)!), clusters, durationMs: Math.round(clock.now() - started) };
 }

@@ -1,6 +1,6 @@
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import { assertNever } from '../diagnostics/index.js';
-import type { DeployEvent, HostResult } from './types.js';
+import type { ClusterOutcome, DeployEvent, HostResult } from './types.js';
 
 /** One line saying how a host ended, for progress and the failure list. */
 export function describeResult(r: HostResult): string {
@@ -20,6 +20,33 @@ export function describeResult(r: HostResult): string {
   }
 }
 
+/** Lines saying how a cluster's lane ended when it did not simply deploy (lock, rollback). */
+export function describeCluster(c: ClusterOutcome): string[] {
+  const head = `cluster ${c.cluster}: `;
+  const out: string[] = [];
+  switch (c.outcome) {
+    case 'deployed':
+      break;
+    case 'locked':
+      out.push(`${head}not deployed: ${c.reason ?? 'locked'}`);
+      break;
+    case 'stopped':
+      out.push(`${head}stopped: ${c.reason ?? 'a director failed'}; nothing had changed on its directors`);
+      break;
+    case 'rolled-back': {
+      const back = c.rolledBack.length ? `${c.rolledBack.join(', ')} put back on their previous files` : 'no director put back';
+      const bad = c.rollbackFailed.map((f) => `${f.host} could not be put back (${f.message})`);
+      const vips = c.holders ? ` VIPs on ${Object.entries(c.holders).map(([v, h]) => `${v}→${h}`).join(', ')}${c.settled ? ', serving' : ', NOT settled'}.` : '';
+      out.push(`${head}rolled back after: ${c.reason ?? 'a failure'}. ${[back, ...bad].join('; ')}.${vips}`);
+      break;
+    }
+    default:
+      assertNever(c.outcome);
+  }
+  for (const w of c.warnings) out.push(`${head}warning: ${w}`);
+  return out;
+}
+
 export interface Progress {
   onEvent(e: DeployEvent): void;
   /** Resolves when the presenter has drawn the last state. */
@@ -34,7 +61,10 @@ export function plainProgress(write: (line: string) => void): Progress {
       else if (e.kind === 'host-step') write(`${e.host}: ${e.step}`);
       else if (e.kind === 'host-done') write(`${e.host}: ${describeResult(e.result)}`);
       else if (e.kind === 'vip-wait') write(`cluster ${e.cluster}: waiting for exactly one director per VIP after ${e.after}`);
-      else write(`cluster ${e.cluster}: VIPs on ${Object.entries(e.holders).map(([v, h]) => `${v}→${h}`).join(', ')}`);
+      else if (e.kind === 'vip-settled') write(`cluster ${e.cluster}: VIPs on ${Object.entries(e.holders).map(([v, h]) => `${v}→${h}`).join(', ')}`);
+      else if (e.kind === 'serve-check') write(`cluster ${e.cluster}: proving ${e.host} serves with its new config before the next director`);
+      else if (e.kind === 'cluster-rollback') write(`cluster ${e.cluster}: putting ${e.hosts.join(', ')} back on their previous files (${e.reason})`);
+      else for (const line of describeCluster(e.outcome)) write(line);
     },
     done: async () => undefined,
   };

@@ -11,6 +11,29 @@ export interface DirectorLane {
   vips: string[];
   /** Someone held a VIP before the deploy: service to keep, so wait between directors. */
   served: boolean;
+  /** nginx mode: each port nginx serves and a Host it answers to (a VIP); empty for LVS. */
+  ports: { port: number; host: string }[];
+  /** The cluster's VRRP instances and each director's configured priority in them. */
+  instances: { name: string; priorities: Record<string, number> }[];
+  /**
+   * How long a track script the new config broke takes to show after a reload: keepalived
+   * needs `fall` failed runs, `interval` apart, each up to `timeout`.
+   */
+  trackWindowMs: number;
+}
+
+/** The proof-of-service facts of a cluster, kept with its lane (pure). */
+export function laneProof(c: Topology['clusters'][number]): Pick<DirectorLane, 'ports' | 'instances' | 'trackWindowMs'> {
+  const ports = new Map<number, string>();
+  if (c.mode === 'nginx') for (const s of c.services) if (!ports.has(s.port)) ports.set(s.port, s.vip.includes(':') ? `[${s.vip}]` : s.vip);
+  const used = new Set(c.instances.flatMap((i) => i.trackScripts));
+  const scripts = c.trackScripts.filter((t) => used.has(t.name));
+  const trackWindowMs = Math.max(0, ...scripts.map((t) => (t.intervalSec * (t.fall + 1) + t.timeoutSec) * 1000));
+  return {
+    ports: [...ports].map(([port, host]) => ({ port, host })),
+    instances: c.instances.map((i) => ({ name: i.name, priorities: Object.fromEntries(i.members.map((m) => [m.host, m.priority])) })),
+    trackWindowMs,
+  };
 }
 
 export interface RollingOrder {
@@ -43,7 +66,7 @@ export function rollingOrder(hosts: readonly string[], topology: Topology | unde
     if (mine.length === 0) continue;
     // Stable sort: non-holders first in the cluster's order, holders last.
     const ordered = [...mine.filter((d) => !holds(d)), ...mine.filter(holds)];
-    lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served: c.directors.some(holds) });
+    lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served: c.directors.some(holds), ...laneProof(c) });
   }
   const realservers: string[] = [];
   for (const c of topology?.clusters ?? []) for (const r of c.realservers) if (todo.has(r) && !placed.has(r)) { placed.add(r); realservers.push(r); }

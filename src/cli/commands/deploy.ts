@@ -1,11 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { closingLine, hostHasChanges, maskText, renderPlanText, type Plan } from '../../plan/index.js';
-import { deploy, describeResult, exitCodeFor, listrProgress, parseSerial, plainProgress, recapLines, type DeployResult, type HostResult, type Serial } from '../../apply/index.js';
+import { deploy, describeCluster, describeResult, exitCodeFor, listrProgress, parseSerial, plainProgress, recapLines, type DeployResult, type HostResult, type Serial } from '../../apply/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printJson, useColor } from '../output.js';
-import { whoAmI } from '../fleet.js';
+import { whoAmI, type Fleet } from '../fleet.js';
+import { hostRefOf, type HostRef } from '../../transport/index.js';
 import { forksOf, planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
 
 interface DeployFlags extends PlanFlags {
@@ -15,6 +16,22 @@ interface DeployFlags extends PlanFlags {
   check?: boolean;
   diff?: boolean;
   breakLock?: boolean;
+  force?: boolean;
+}
+
+/**
+ * Connections to every director of every cluster with a director in the deploy: the cluster
+ * lock is taken on all of them, also those --limit leaves out (loadFleet gives refs for the
+ * limited hosts only).
+ */
+function clusterRefsOf(fleet: Fleet): Map<string, HostRef> {
+  const out = new Map(fleet.refs);
+  const inDeploy = new Set(fleet.hosts);
+  for (const c of fleet.topology.clusters) {
+    if (!c.directors.some((d) => inDeploy.has(d))) continue;
+    for (const d of c.directors) if (!out.has(d)) out.set(d, hostRefOf(fleet.inventory, d));
+  }
+  return out;
 }
 
 function serialOf(v: string | undefined): Serial | undefined {
@@ -70,17 +87,21 @@ async function runDeploy(flags: DeployFlags): Promise<void> {
     const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host)) : plainProgress(info);
     const signal = globalThis.hafleetAbort;
     const raw: DeployResult = await deploy(plan, fleet.desired, transport, {
-      refs: fleet.refs, facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock),
+      refs: fleet.refs, clusterRefs: clusterRefsOf(fleet), facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
       ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), ...(signal ? { signal } : {}),
       ...(progress ? { onEvent: (e) => progress.onEvent(e.kind === 'host-done' ? { ...e, result: maskResult(e.result, fleet.secrets) } : e) } : {}),
     });
-    const result: DeployResult = { ...raw, hosts: raw.hosts.map((h) => maskResult(h, fleet.secrets)) };
+    const result: DeployResult = {
+      ...raw, hosts: raw.hosts.map((h) => maskResult(h, fleet.secrets)),
+      clusters: raw.clusters.map((c) => ({ ...c, ...(c.reason ? { reason: maskText(c.reason, fleet.secrets) } : {}), warnings: c.warnings.map((w) => maskText(w, fleet.secrets)), rollbackFailed: c.rollbackFailed.map((f) => ({ ...f, message: maskText(f.message, fleet.secrets) })) })),
+    };
     await progress?.done();
     if (flags.json) printJson({ plan, result });
     else {
       for (const h of result.hosts) {
         if (h.status === 'failed' || h.status === 'unreachable' || h.status === 'skipped') info(paint(`${h.host}: ${describeResult(h)}`, h.status === 'skipped' ? 'yellow' : 'red', color));
       }
+      for (const c of result.clusters) for (const line of describeCluster(c)) info(paint(maskText(line, fleet.secrets), c.outcome === 'deployed' ? 'yellow' : 'red', color));
       process.stdout.write(`\nRECAP ${'*'.repeat(60)}\n${recapLines(result).join('\n')}\n`);
       info(`${closingLine(plan).replace(/^Plan:/, 'Planned:')} Took ${(result.durationMs / 1000).toFixed(1)} s.`);
     }
@@ -98,8 +119,19 @@ Examples:
   hafleet deploy -i inventory/hosts.yml --check --diff   # same as hafleet plan
 
 Per host: lock, temp file beside each destination, real validation, backup outside include
-dirs, atomic rename, handlers once, health checks, rollback on any failure. Directors of a
-cluster go one at a time, the VIP holder last. Exit: 0 ok, 1 a host failed, 4 only unreachable
+dirs, atomic rename, handlers once, health checks, rollback on any failure.
+
+Per cluster: a lock is taken on EVERY director of the cluster, also those --limit leaves out,
+so two deploys of one cluster never run at once (the second is refused, naming the holder).
+A director that cannot be reached to take the lock refuses the cluster's deploy: run again
+with --force to go on without locking it (only when you are sure no other deploy runs).
+Directors go one at a time, the VIP holder last. Each director that reloaded must prove it
+serves before the next starts: a real request through its nginx on every port answers (no
+502/503/504 unless it did before), its VRRP speaker is neither in FAULT nor demoted, and every
+VIP has one holder. If a director fails or does not prove it, the holder is not touched and
+every director this deploy changed is put back on its previous files and reloaded, newest
+first: the cluster ends on one config, the last that served, with one healthy VIP holder.
+Exit: 0 ok, 1 a host failed (or its cluster was rolled back or locked), 4 only unreachable
 hosts, 65 bad inventory.
 `;
 
@@ -109,7 +141,8 @@ export function register(program: Command): void {
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
     .option('--serial <n|n%>', 'realservers per batch (count or percentage)')
     .option('--max-fail <n>', 'realserver failures tolerated before the remaining batches are skipped')
-    .option('--break-lock', 'remove a lock left by an earlier deploy (check that none is running first)')
+    .option('--break-lock', 'remove a lock left by an earlier deploy, per host and per cluster (check that none is running first)')
+    .option('--force', 'deploy a cluster even when one of its directors cannot be reached to take the cluster lock')
     .option('--check', 'dry run: show the plan (alias of hafleet plan)')
     .option('--diff', 'with --check: show diffs (always on)')
     .option('--detailed-exitcode', 'with --check: exit 2 when there are changes')

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { plan, type FactsByHost } from '../../../src/plan/index.js';
-import { deploy, exitCodeFor, recapLines } from '../../../src/apply/index.js';
+import { deploy, exitCodeFor, recapLines, type LaneOps, type LockOutcome } from '../../../src/apply/index.js';
 import type { DesiredState, HostDesired } from '../../../src/render/types.js';
 import type { HostFacts } from '../../../src/facts/types.js';
 import type { Topology } from '../../../src/topology/types.js';
@@ -21,9 +21,43 @@ function facts(host: string, content: string | null, addresses: string[] = []): 
   };
 }
 const topology = {
-  clusters: [{ name: 'web', directors: ['lb1', 'lb2'], realservers: ['web1', 'web2', 'web3', 'web4'], instances: [{ vips: [{ address: VIP }] }] }],
+  clusters: [{
+    name: 'web', mode: 'nginx', directors: ['lb1', 'lb2'], realservers: ['web1', 'web2', 'web3', 'web4'], services: [{ vip: VIP, port: 80 }], trackScripts: [],
+    instances: [{ name: 'web_51', trackScripts: [], members: [{ host: 'lb1', priority: 150 }, { host: 'lb2', priority: 100 }], vips: [{ address: VIP }] }],
+  }],
   roles: new Map(),
 } as unknown as Topology;
+
+/**
+ * The lane's I/O steps as a log: lock/release, proof, rollback. The real ones run remote scripts
+ * (integration tests); here only the order and the decisions are under test.
+ */
+function fakeOps(t: FakeFleet) {
+  const calls: string[] = [];
+  const proveFails = new Set<string>();
+  let refuse: Extract<LockOutcome, { ok: false }> | null = null;
+  const ops: Partial<LaneOps> = {
+    lock: async (lane) => {
+      calls.push(`lock ${lane.cluster} on ${lane.directors.join(',')}`);
+      if (refuse) return refuse;
+      return { ok: true, warnings: [], release: async () => void calls.push(`release ${lane.cluster}`) };
+    },
+    baseline: async (host) => {
+      calls.push(`baseline ${host}`);
+      return new Map([[80, 200]]);
+    },
+    prove: async (host, _lane, before, o) => {
+      calls.push(`${o?.untilHealthy ? 'healthy' : 'prove'} ${host}${before ? ` (before ${[...before.values()].join(',')})` : ''}`);
+      return proveFails.has(host) ? `${host} does not serve with the new config: nginx answers 503 on port 80` : null;
+    },
+    rollback: async (host) => {
+      calls.push(`rollback ${host}`);
+      t.log.push({ host, cmd: 'rollback', at: t.clock.now(), end: t.clock.now() });
+      return null;
+    },
+  };
+  return { ops, calls, proveFails, refuseWith: (r: Extract<LockOutcome, { ok: false }>) => (refuse = r) };
+}
 
 function fleet(hosts: string[], holder: string | null, changedHosts = hosts) {
   const desired: DesiredState = new Map(hosts.map((h) => [h, want(h, 'new\n')]));
@@ -32,14 +66,15 @@ function fleet(hosts: string[], holder: string | null, changedHosts = hosts) {
   const clock = new FakeClock();
   const t = new FakeFleet(clock);
   if (holder) t.addrs.set(holder, [VIP]);
-  return { desired, f, p, clock, t, refs: new Map(hosts.map((h) => [h, ref(h)])) };
+  const fo = fakeOps(t);
+  return { desired, f, p, clock, t, refs: new Map(hosts.map((h) => [h, ref(h)])), ops: fo.ops, fo };
 }
 const all = ['lb1', 'lb2', 'web1', 'web2', 'web3', 'web4'];
 
 test('directors one at a time, the VIP holder last, VIP checked between them and after the last', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   const events: string[] = [];
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, onEvent: (e) => e.kind === 'vip-wait' && events.push(`wait after ${e.after}`) });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock, onEvent: (e) => e.kind === 'vip-wait' && events.push(`wait after ${e.after}`) });
   const lbs = t.log.filter((l) => l.host.startsWith('lb'));
   assert.deepEqual(lbs.map((l) => l.host), ['lb2', 'lb1']);
   assert.ok(lbs[1]!.at >= lbs[0]!.end, 'never both directors at once');
@@ -50,9 +85,9 @@ test('directors one at a time, the VIP holder last, VIP checked between them and
 });
 
 test('a VIP that has no single holder after the last director fails the deploy', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   t.afterDeploy = (h) => h === 'lb1' && t.addrs.set('lb1', []); // the holder reloads and nobody takes over
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, vipDeadlineMs: 2000 });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock, vipDeadlineMs: 2000 });
   const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
   assert.ok(lb1.status === 'failed' && lb1.step === 'vip', JSON.stringify(lb1));
   assert.match(lb1.message, /did not settle on exactly one director .*nobody/);
@@ -60,9 +95,9 @@ test('a VIP that has no single holder after the last director fails the deploy',
 });
 
 test('a director that fails leaves the others untouched', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   t.behaviour.set('lb2', 'invalid');
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
   const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
   assert.ok(lb2.status === 'failed' && lb2.step === 'validate');
   assert.match(lb2.message, /\/etc\/keepalived\/keepalived.conf: Line 4\) number 510 outside range/);
@@ -73,9 +108,9 @@ test('a director that fails leaves the others untouched', async () => {
 });
 
 test('VIP that does not settle stops the lane after the deadline', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   t.afterDeploy = (h) => h === 'lb2' && t.addrs.set('lb2', [VIP]); // both hold it: split brain
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, vipDeadlineMs: 2000 });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock, vipDeadlineMs: 2000 });
   const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
   assert.ok(lb2.status === 'failed' && lb2.step === 'vip');
   assert.match(lb2.message, /198\.18\.0\.100 on lb1,lb2/);
@@ -84,10 +119,10 @@ test('VIP that does not settle stops the lane after the deadline', async () => {
 });
 
 test('realservers in --serial batches; --max-fail skips the rest', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   t.behaviour.set('web1', 'unreachable');
   t.behaviour.set('web2', 'handler-fails');
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, serial: { count: 2 }, maxFail: 1 });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock, serial: { count: 2 }, maxFail: 1 });
   const st = Object.fromEntries(r.hosts.map((h) => [h.host, h.status]));
   assert.deepEqual(st, { lb1: 'changed', lb2: 'changed', web1: 'unreachable', web2: 'failed', web3: 'skipped', web4: 'skipped' });
   const web2 = r.hosts.find((h) => h.host === 'web2')!;
@@ -95,25 +130,25 @@ test('realservers in --serial batches; --max-fail skips the rest', async () => {
 });
 
 test('only unreachable → exit 4; a host with nothing to do is not contacted', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(['web1', 'web2'], null, ['web1']);
+  const { desired, f, p, clock, t, refs, ops } = fleet(['web1', 'web2'], null, ['web1']);
   t.behaviour.set('web1', 'unreachable');
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
   assert.equal(exitCodeFor(r), 4);
   assert.ok(!t.log.some((l) => l.host === 'web2') || r.hosts[1]!.status === 'ok');
 });
 
 test('--forks bounds the hosts in flight', async () => {
   const hosts = Array.from({ length: 20 }, (_, i) => `h${i}`);
-  const { desired, f, p, clock, t, refs } = fleet(hosts, null);
-  await deploy(p, desired, t, { refs, facts: f, clock, forks: 4 });
+  const { desired, f, p, clock, t, refs, ops } = fleet(hosts, null);
+  await deploy(p, desired, t, { refs, ops, facts: f, clock, forks: 4 });
   assert.equal(t.maxInFlight, 4);
   assert.equal(t.log.length, 20);
 });
 
 test('a held lock is reported with holder and age, not broken', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(['web1'], null);
+  const { desired, f, p, clock, t, refs, ops } = fleet(['web1'], null);
   t.behaviour.set('web1', 'locked');
-  const r = await deploy(p, desired, t, { refs, facts: f, clock });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, clock });
   const h = r.hosts[0]!;
   assert.ok(h.status === 'failed' && h.step === 'lock');
   assert.match(h.message, /3600s .*alice@ctl.*gone/);
@@ -122,41 +157,133 @@ test('a held lock is reported with holder and age, not broken', async () => {
 });
 
 test('Ctrl-C before start: no host is contacted, all reported skipped', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   const ac = new AbortController();
   ac.abort();
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, signal: ac.signal });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock, signal: ac.signal });
   assert.equal(t.log.length, 0);
   assert.ok(r.hosts.every((h) => h.status === 'skipped'));
 });
 
 test('an unreachable director does not stop the lane once the VIPs are settled', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   t.behaviour.set('lb2', 'unreachable');
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
   assert.equal(r.hosts.find((h) => h.host === 'lb2')!.status, 'unreachable');
   assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'changed');
   assert.equal(exitCodeFor(r), 4);
 });
 
 test('Ctrl-C while a director deploys: it finishes, the next director is skipped as interrupted', async () => {
-  const { desired, f, p, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   const ac = new AbortController();
   t.afterDeploy = (h) => h === 'lb2' && ac.abort();
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock, signal: ac.signal });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock, signal: ac.signal });
   assert.equal(r.hosts.find((h) => h.host === 'lb2')!.status, 'changed');
   const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
   assert.ok(lb1.status === 'skipped' && /interrupted/.test(lb1.reason));
 });
 
 test('a director refused at connect (changed host key) is not touched; the others still deploy', async () => {
-  const { desired, f, clock, t, refs } = fleet(all, 'lb1');
+  const { desired, f, clock, t, refs, ops } = fleet(all, 'lb1');
   f.set('lb2', { ok: false, failure: { kind: 'host-key-changed', host: 'lb2', expected: 'SHA256:a', got: 'SHA256:b', message: 'host key changed', hint: 'check the host' } });
   const p = plan(desired, f, { id: 'p2', now: new Date(0) });
-  const r = await deploy(p, desired, t, { refs, facts: f, topology, clock });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
   const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
   assert.ok(lb2.status === 'failed' && lb2.step === 'plan');
   assert.ok(!t.log.some((l) => l.host === 'lb2'), 'nothing sent to lb2');
   assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'changed');
   assert.equal(exitCodeFor(r), 1);
+});
+
+test('the cluster lock is taken on every director before the first one starts, and released after the last', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.equal(exitCodeFor(r), 0);
+  assert.deepEqual(fo.calls, ['lock web on lb1,lb2', 'baseline lb2', 'prove lb2 (before 200)', 'baseline lb1', 'prove lb1 (before 200)', 'release web']);
+  assert.deepEqual(r.clusters, [], 'a lane that simply deployed says nothing more');
+});
+
+test('a cluster locked by another deploy: no director is contacted, each reports who holds it', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  fo.refuseWith({ ok: false, host: 'lb1', lockedBy: 'by alice@ctl, since 2026-12-04T10:00:00Z, deploy p0', message: 'cluster web is locked on lb1 by another deploy (by alice@ctl, since 2026-12-04T10:00:00Z, deploy p0; held for 12s, its process is alive)', hint: 'wait for that deploy to finish, then run again' });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.ok(!t.log.some((l) => l.host.startsWith('lb')), 'no director touched');
+  for (const h of ['lb1', 'lb2']) {
+    const x = r.hosts.find((y) => y.host === h)!;
+    assert.ok(x.status === 'failed' && x.step === 'lock' && /alice@ctl/.test(x.message) && /wait/.test(x.hint ?? ''), JSON.stringify(x));
+  }
+  assert.equal(r.clusters[0]!.outcome, 'locked');
+  assert.match(r.clusters[0]!.lockedBy ?? '', /deploy p0/);
+  assert.equal(r.hosts.find((h) => h.host === 'web1')!.status, 'changed', 'realservers are not under the cluster lock');
+  assert.equal(exitCodeFor(r), 1);
+});
+
+test('a non-holder that does not prove it serves is put back and the holder is never touched', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  fo.proveFails.add('lb2');
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
+  assert.ok(lb2.status === 'failed' && lb2.step === 'serve' && lb2.rolledBack && /503 on port 80/.test(lb2.message), JSON.stringify(lb2));
+  assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'skipped');
+  assert.deepEqual(t.log.filter((l) => l.host.startsWith('lb')).map((l) => `${l.host} ${l.cmd}`), ['lb2 setsid -w bash -s', 'lb2 rollback']);
+  assert.deepEqual(fo.calls.slice(-4), ['prove lb2 (before 200)', 'rollback lb2', 'healthy lb1', 'release web'], 'after the rollback: one holder, and it serves');
+  const c = r.clusters[0]!;
+  assert.equal(c.outcome, 'rolled-back');
+  assert.deepEqual(c.rolledBack, ['lb2']);
+  assert.deepEqual([c.settled, c.holders], [true, { [VIP]: 'lb1' }]);
+  assert.equal(exitCodeFor(r), 1);
+});
+
+test('the holder failing its handler: the peer that already runs the new config is put back too', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  t.behaviour.set('lb1', 'handler-fails'); // its own script restored lb1
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
+  const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
+  assert.ok(lb1.status === 'failed' && lb1.step === 'handler' && lb1.rolledBack);
+  assert.ok(lb2.status === 'failed' && lb2.step === 'cluster' && lb2.rolledBack && /put back on its previous files with its cluster: director lb1/.test(lb2.message), JSON.stringify(lb2));
+  assert.deepEqual(fo.calls.filter((c) => c.startsWith('rollback')), ['rollback lb2']);
+  assert.deepEqual(r.clusters[0]!.rolledBack, ['lb2']);
+  assert.match(recapLines(r).join('\n'), /lb2\s+: ok=0 changed=0 unreachable=0 failed=1/);
+});
+
+test('the holder failing its proof: every changed director goes back, newest first', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  fo.proveFails.add('lb1');
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.deepEqual(fo.calls.filter((c) => c.startsWith('rollback')), ['rollback lb1', 'rollback lb2']);
+  assert.deepEqual(r.clusters[0]!.rolledBack, ['lb1', 'lb2']);
+  const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
+  assert.ok(lb1.status === 'failed' && lb1.step === 'serve' && lb1.rolledBack);
+  assert.ok(fo.calls.indexOf('release web') > fo.calls.indexOf('rollback lb2'), 'the lock is held until the cluster is back');
+});
+
+test('a first deploy (no VIP served yet) proves nothing: there is no service to protect', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, null);
+  t.afterDeploy = (h) => h === 'lb1' && t.addrs.set('lb1', [VIP]);
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.equal(exitCodeFor(r), 0);
+  assert.deepEqual(fo.calls, ['lock web on lb1,lb2', 'release web']);
+});
+
+test('Ctrl-C after a director: the lane stops without a rollback and the lock is released', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  const ac = new AbortController();
+  t.afterDeploy = (h) => h === 'lb2' && ac.abort();
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock, signal: ac.signal });
+  assert.equal(r.hosts.find((h) => h.host === 'lb2')!.status, 'changed');
+  assert.ok(!fo.calls.some((c) => c.startsWith('rollback')));
+  assert.equal(fo.calls[fo.calls.length - 1], 'release web');
+});
+
+test('a rollback that fails is said, host by host, and the host stays failed without rolledBack', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  fo.proveFails.add('lb1');
+  const r = await deploy(p, desired, t, { refs, ops: { ...ops, rollback: async (h) => (h === 'lb2' ? 'restore /etc/keepalived/keepalived.conf' : null) }, facts: f, topology, clock });
+  const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
+  assert.ok(lb2.status === 'failed' && !lb2.rolledBack && /still on the new files: restore/.test(lb2.message));
+  assert.deepEqual(r.clusters[0]!.rollbackFailed, [{ host: 'lb2', message: 'restore /etc/keepalived/keepalived.conf' }]);
+  assert.deepEqual(r.clusters[0]!.rolledBack, ['lb1']);
+  void fo;
 });

@@ -4,7 +4,7 @@ import { describeResult, exitCodeFor, recapLines, type DeployResult } from '../.
 import { tidyMessage } from '../../../src/apply/host-deploy.js';
 
 const result: DeployResult = {
-  deployId: 'd', planId: 'p', durationMs: 1200,
+  deployId: 'd', planId: 'p', durationMs: 1200, clusters: [],
   hosts: [
     { host: 'lb1', status: 'changed', changed: ['/a', '/b'], handlers: ['reload nginx'] },
     { host: 'web10', status: 'ok', recordWritten: false },

@@ -5,8 +5,10 @@ import type { Topology } from '../../../src/topology/types.js';
 
 const topo = {
   clusters: [
-    { name: 'a', directors: ['a1', 'a2', 'a3'], realservers: ['r1', 'r2', 'r3', 'r4', 'r5'], instances: [{ vips: [{ address: '198.18.0.100' }] }, { vips: [{ address: '198.18.0.101' }] }] },
-    { name: 'b', directors: ['b1', 'b2'], realservers: ['r1'], instances: [{ vips: [{ address: '198.18.0.200' }] }] },
+    { name: 'a', mode: 'nginx', directors: ['a1', 'a2', 'a3'], realservers: ['r1', 'r2', 'r3', 'r4', 'r5'], services: [{ vip: '198.18.0.100', port: 80 }, { vip: '198.18.0.101', port: 80 }, { vip: '198.18.0.101', port: 8080 }],
+      trackScripts: [{ name: 'chk_nginx', intervalSec: 2, fall: 3, timeoutSec: 1 }, { name: 'unused', intervalSec: 60, fall: 9, timeoutSec: 9 }],
+      instances: [{ name: 'a_1', trackScripts: ['chk_nginx'], members: [{ host: 'a1', priority: 150 }, { host: 'a2', priority: 100 }], vips: [{ address: '198.18.0.100' }] }, { name: 'a_2', trackScripts: [], members: [], vips: [{ address: '198.18.0.101' }] }] },
+    { name: 'b', mode: 'lvs-dr', directors: ['b1', 'b2'], realservers: ['r1'], services: [{ vip: '198.18.0.200', port: 80 }], trackScripts: [], instances: [{ name: 'b_1', trackScripts: [], members: [], vips: [{ address: '198.18.0.200' }] }] },
   ],
   roles: new Map(),
 } as unknown as Topology;
@@ -32,4 +34,15 @@ test('--serial parsing', () => {
   assert.deepEqual(parseSerial('25%'), { percent: 25 });
   assert.equal(parseSerial('0'), null);
   assert.equal(parseSerial('x'), null);
+});
+
+test('a lane knows what its directors must prove: nginx ports with a Host, priorities, how long a broken track script takes', () => {
+  const o = rollingOrder(['a1', 'a2', 'b1'], topo, new Map());
+  const [a, b] = o.lanes;
+  assert.deepEqual(a!.ports, [{ port: 80, host: '198.18.0.100' }, { port: 8080, host: '198.18.0.101' }]);
+  assert.deepEqual(a!.instances, [{ name: 'a_1', priorities: { a1: 150, a2: 100 } }, { name: 'a_2', priorities: {} }]);
+  // interval × (fall + 1) + timeout of the scripts an instance tracks; an unused script does not count.
+  assert.equal(a!.trackWindowMs, (2 * 4 + 1) * 1000);
+  assert.deepEqual(b!.ports, [], 'LVS: no nginx to ask');
+  assert.equal(b!.trackWindowMs, 0);
 });

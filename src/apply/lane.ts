@@ -1,0 +1,177 @@
+import type { Clock } from '../async/index.js';
+import type { HostRef, Transport } from '../transport/types.js';
+import type { LockOutcome } from './cluster-lock.js';
+import type { DirectorLane } from './rolling.js';
+import { waitForVips } from './vip-wait.js';
+import type { ClusterOutcome, DeployEvent, DeployOptions, HostResult } from './types.js';
+
+/** The I/O steps of a lane beyond running a host's script; passed in so the order is testable. */
+export interface LaneOps {
+  lock(lane: DirectorLane): Promise<LockOutcome>;
+  /** What the director's nginx answers before its change (the proof compares with it). */
+  baseline(host: string, lane: DirectorLane): Promise<Map<number, number>>;
+  /** Null when the director serves with its new config; else why not. `untilHealthy`: wait for it. */
+  prove(host: string, lane: DirectorLane, before: ReadonlyMap<number, number> | undefined, o?: { untilHealthy?: boolean }): Promise<string | null>;
+  /** Put a director back on its files from before this deploy; null when done. */
+  rollback(host: string): Promise<string | null>;
+}
+
+/** What the rollout steps share: how to run one host, how to record its end, where to report. */
+export interface Rollout {
+  o: DeployOptions;
+  transport: Transport;
+  clock: Clock;
+  emit: (e: DeployEvent) => void;
+  runHost: (host: string) => Promise<HostResult>;
+  record: (r: HostResult) => HostResult;
+  ops: LaneOps;
+  /** Connection to any director of the cluster, also outside --limit. */
+  refOf: (host: string) => HostRef | undefined;
+  /** The host's plan runs handlers: it reloads something, so it has something to prove. */
+  reloads: (host: string) => boolean;
+  clusters: ClusterOutcome[];
+}
+
+export const INTERRUPTED = 'interrupted before this host started';
+
+/** Wait until each VIP of the cluster has exactly one holder; the reason to stop if not. */
+async function settle(x: Rollout, lane: DirectorLane, after: string): Promise<{ reason: string | null; holders: Record<string, string> }> {
+  x.emit({ kind: 'vip-wait', cluster: lane.cluster, after });
+  const refs = lane.directors.map(x.refOf).filter((r): r is HostRef => Boolean(r));
+  const w = await waitForVips(x.transport, refs, lane.vips, { clock: x.clock, deadlineMs: x.o.vipDeadlineMs ?? 30_000, ...(x.o.signal ? { signal: x.o.signal } : {}) });
+  const holders = Object.fromEntries(Object.entries(w.holders).map(([v, hs]) => [v, hs.join(',') || 'nobody']));
+  x.emit({ kind: 'vip-settled', cluster: lane.cluster, holders });
+  if (w.settled) return { reason: null, holders };
+  const where = Object.entries(holders).map(([v, hs]) => `${v} on ${hs}`).join(', ');
+  return { reason: `after ${after}, the VIPs of cluster ${lane.cluster} did not settle on exactly one director (${where})`, holders };
+}
+
+/**
+ * One cluster's directors, under the cluster lock, one at a time, the VIP holder last. After
+ * each director that reloaded, it must prove it serves (real requests through its nginx, its
+ * speaker neither in FAULT nor demoted) and the VIPs settle before the next one starts, so a
+ * config that only breaks once active is caught on a director that holds no VIP. Any failure
+ * after a director was changed puts every changed director back, newest first: the cluster
+ * ends on one config, the last that served. A director we could not reach or log in to
+ * (nothing sent), or that dropped mid-way, is no reason to leave the others behind.
+ */
+export async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
+  const outcome: ClusterOutcome = { cluster: lane.cluster, outcome: 'deployed', rolledBack: [], rollbackFailed: [], warnings: [] };
+  if (x.o.signal?.aborted) {
+    for (const host of lane.hosts) x.record({ host, status: 'skipped', reason: INTERRUPTED });
+    return;
+  }
+  const lock = await x.ops.lock(lane);
+  if (!lock.ok) {
+    for (const host of lane.hosts) x.record({ host, status: 'failed', step: 'lock', message: lock.message, hint: lock.hint, rolledBack: false });
+    x.clusters.push({ ...outcome, outcome: 'locked', reason: lock.message, ...(lock.lockedBy ? { lockedBy: lock.lockedBy } : {}) });
+    x.emit({ kind: 'cluster-done', outcome: x.clusters[x.clusters.length - 1]! });
+    return;
+  }
+  outcome.warnings.push(...lock.warnings);
+  try {
+    await rollout(x, lane, outcome);
+  } finally {
+    await lock.release();
+  }
+  if (outcome.outcome !== 'deployed' || outcome.warnings.length) {
+    x.clusters.push(outcome);
+    x.emit({ kind: 'cluster-done', outcome });
+  }
+}
+
+async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome): Promise<void> {
+  const changed: string[] = [];
+  const results = new Map<string, HostResult>();
+  let stop: string | null = null;
+  let failed = false;
+  let reloaded: string | null = null;
+  // A cluster that serves nothing yet (first deploy) has no service to protect, nor a state to prove.
+  const proving = lane.served && (lane.ports.length > 0 || lane.instances.length > 0);
+  for (const host of lane.hosts) {
+    if (stop) {
+      x.record({ host, status: 'skipped', reason: stop });
+      continue;
+    }
+    const before = proving && x.reloads(host) ? await x.ops.baseline(host, lane) : undefined;
+    const r = await x.runHost(host);
+    results.set(host, r);
+    const reload = r.status === 'changed' && r.handlers.length > 0;
+    if (r.status === 'changed') changed.push(host);
+    if (reload) reloaded = host;
+    const untouched = r.status === 'unreachable' || (r.status === 'failed' && r.step === 'plan');
+    if (x.o.signal?.aborted) stop = INTERRUPTED;
+    else if (!untouched && (r.status === 'failed' || r.status === 'skipped')) {
+      stop = `director ${host} of cluster ${lane.cluster} did not deploy`;
+      failed = true;
+    } else if (lane.served && (untouched || reload)) {
+      if (reload && proving) {
+        x.emit({ kind: 'serve-check', cluster: lane.cluster, host });
+        const bad = await x.ops.prove(host, lane, before);
+        if (bad) {
+          results.set(host, x.record({ host, status: 'failed', step: 'serve', message: bad, rolledBack: false }));
+          stop = `director ${host} of cluster ${lane.cluster} did not prove it serves`;
+          failed = true;
+          continue;
+        }
+      }
+      if (host !== lane.hosts[lane.hosts.length - 1]) {
+        const s = await settle(x, lane, host);
+        if (s.reason) {
+          if (r.status === 'changed') results.set(host, x.record({ host, status: 'failed', step: 'vip', message: s.reason, rolledBack: false }));
+          stop = s.reason;
+          failed = true;
+        }
+      }
+    }
+  }
+  // The deploy is done when the cluster serves again: after the last director's reload (or the
+  // first deploy, when keepalived starts BACKUP and takes Master_Down_Interval to elect), every
+  // VIP must have exactly one holder. Only when every director of the cluster can be asked: the
+  // VIP may sit on one we cannot see, which would look like nobody for the whole deadline.
+  const seesAll = lane.directors.every((d) => x.refOf(d));
+  if (!stop && reloaded && seesAll && !x.o.signal?.aborted) {
+    const s = await settle(x, lane, reloaded);
+    if (s.reason) {
+      results.set(reloaded, x.record({ host: reloaded, status: 'failed', step: 'vip', message: s.reason, rolledBack: false }));
+      stop = s.reason;
+      failed = true;
+    }
+  }
+  if (!failed) return;
+  outcome.outcome = 'stopped';
+  outcome.reason = stop ?? 'a director failed';
+  if (changed.length === 0) return;
+  await clusterRollback(x, lane, outcome, [...changed].reverse(), results);
+}
+
+/** Every director this deploy changed goes back, newest first; then one healthy holder per VIP. */
+async function clusterRollback(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome, hosts: string[], results: Map<string, HostResult>): Promise<void> {
+  const reason = outcome.reason!;
+  x.emit({ kind: 'cluster-rollback', cluster: lane.cluster, hosts, reason });
+  outcome.outcome = 'rolled-back';
+  for (const host of hosts) {
+    const problem = await x.ops.rollback(host);
+    const r = results.get(host);
+    if (problem) {
+      outcome.rollbackFailed.push({ host, message: problem });
+      x.record({ host, status: 'failed', step: r?.status === 'failed' ? r.step : 'cluster', message: `${r?.status === 'failed' ? r.message + '\n' : ''}rollback with its cluster failed, still on the new files: ${problem}`, hint: 'look at the host; a deploy of the last good inventory converges it', rolledBack: false });
+      continue;
+    }
+    outcome.rolledBack.push(host);
+    if (r?.status === 'failed') x.record({ ...r, rolledBack: true });
+    else x.record({ host, status: 'failed', step: 'cluster', message: `deployed, then put back on its previous files with its cluster: ${reason}`, rolledBack: true });
+  }
+  if (!lane.served || !lane.directors.every((d) => x.refOf(d))) return;
+  const s = await settle(x, lane, 'the rollback');
+  outcome.holders = s.holders;
+  outcome.settled = s.reason === null;
+  if (s.reason) return;
+  for (const holder of new Set(Object.values(s.holders))) {
+    const bad = await x.ops.prove(holder, lane, undefined, { untilHealthy: true });
+    if (bad) {
+      outcome.settled = false;
+      outcome.warnings.push(`after the rollback, the VIP holder ${holder} does not serve: ${bad}`);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { Clock } from '../async/index.js';
+import type { HostRef, Transport } from '../transport/types.js';
+import { hostProbeScript, parseHostProbe, type SpeakerReport } from '../verify/index.js';
+import { MARK, q } from './shell.js';
+import type { DirectorLane } from './rolling.js';
+
+/**
+ * Proof that a director serves with the config just installed, before the next director (and
+ * above all the VIP holder) is touched: `nginx -t` and a local health URL pass for configs that
+ * still answer 502 to every real request (an upstream on a port nobody listens on), and a track
+ * script the new config broke demotes the director only `fall × interval` later.
+ */
+export interface ServeObservation {
+  /** nginx port → HTTP status of a real request through it (0: no connection). */
+  http: Map<number, number>;
+  /** The VRRP speaker's own account (keepalived's dump or the agent's status), null if none. */
+  speaker: SpeakerReport | null;
+  /** keepalived or the agent runs in the director's network namespace. */
+  speakerRuns: boolean;
+}
+
+/** One request per nginx port from the director itself, then verify's probe for the speaker. */
+export function serveProbeScript(ports: DirectorLane['ports']): string {
+  const http = ports.map(
+    (p) => `echo "${MARK} http ${p.port} $(curl -s -o /dev/null -m 3 -w '%{http_code}' -H ${q(`Host: ${p.host}`)} ${q(`http://127.0.0.1:${p.port}/`)} 2>/dev/null || true)"`,
+  );
+  return [...http, hostProbeScript()].join('\n');
+}
+
+export function parseServeProbe(stdout: string): ServeObservation {
+  const http = new Map<number, number>();
+  for (const m of stdout.matchAll(new RegExp(`^${MARK} http (\\d+) (\\d*)`, 'gm'))) http.set(Number(m[1]), Number(m[2] || 0));
+  const p = parseHostProbe(stdout);
+  return { http, speaker: p.speaker, speakerRuns: Boolean(p.running.keepalived || p.running['hafleet-agent']) };
+}
+
+const BAD_GATEWAY = new Set([502, 503, 504]);
+
+/**
+ * What keeps `host` from counting as serving; empty when it serves. `before` is what each port
+ * answered with the old config: a port that already failed (every realserver down) cannot be
+ * held against the new one, but it must still connect.
+ */
+export function serveProblems(lane: Pick<DirectorLane, 'ports' | 'instances'>, host: string, o: ServeObservation, before?: ReadonlyMap<number, number>): string[] {
+  const out: string[] = [];
+  for (const { port } of lane.ports) {
+    const code = o.http.get(port) ?? 0;
+    const was = before?.get(port);
+    if (code === 0) out.push(`nginx does not answer on port ${port}`);
+    else if (BAD_GATEWAY.has(code) && !(was !== undefined && BAD_GATEWAY.has(was))) out.push(`nginx answers ${code} on port ${port} (${was ? `${was} before the change` : 'its realservers do not answer through the new config'})`);
+  }
+  if (!o.speakerRuns) out.push('no VRRP speaker (keepalived or the agent) runs');
+  else if (!o.speaker) out.push('the VRRP speaker gave no account of its state');
+  else {
+    for (const i of lane.instances) {
+      const s = o.speaker.instances.find((x) => x.name === i.name);
+      const want = i.priorities[host];
+      if (want === undefined) continue;
+      if (!s) out.push(`VRRP instance ${i.name} is not running`);
+      else if (s.state !== 'BACKUP' && s.state !== 'MASTER') out.push(`VRRP instance ${i.name} is ${s.state}`);
+      else if (s.effectivePriority !== undefined && s.effectivePriority < want) out.push(`VRRP instance ${i.name} is demoted to priority ${s.effectivePriority} (configured ${want})`);
+    }
+    for (const sc of o.speaker.scripts) if (!sc.ok) out.push(`track script ${sc.name} fails`);
+  }
+  return out;
+}
+
+export interface ProveOptions {
+  clock: Clock;
+  /** Watch this long at least: a broken track script shows only after its fall count. */
+  windowMs: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+  before?: ReadonlyMap<number, number>;
+  /** Wait for it to serve (after a rollback) instead of watching that it keeps serving. */
+  untilHealthy?: boolean;
+}
+
+async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<ServeObservation | string> {
+  const r = await transport.exec(ref, 'bash -s', { stdin: serveProbeScript(lane.ports), timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+  if (!r.ok) return r.failure.message;
+  return parseServeProbe(r.value.stdout);
+}
+
+/** What each nginx port answers now (before the change): the baseline `serveProblems` compares to. */
+export async function serveBaseline(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<Map<number, number>> {
+  if (lane.ports.length === 0) return new Map();
+  const o = await observe(transport, ref, lane, signal);
+  return typeof o === 'string' ? new Map() : o.http;
+}
+
+/**
+ * Watch `host` for the window: a speaker in FAULT, demoted or with a failing track script ends
+ * it at once (those do not heal by themselves); HTTP must be right at the end (a reload may
+ * drop a request or two while workers turn over). Null when it serves, else why not.
+ */
+export async function proveServes(transport: Transport, ref: HostRef, lane: DirectorLane, o: ProveOptions): Promise<string | null> {
+  const start = o.clock.now();
+  let last: string[] = ['not observed'];
+  for (;;) {
+    const seen = await observe(transport, ref, lane, o.signal);
+    if (typeof seen === 'string') last = [`cannot observe it: ${seen}`];
+    else {
+      last = serveProblems(lane, ref.name, seen, o.before);
+      if (o.untilHealthy && last.length === 0) return null;
+      const fatal = last.filter((p) => /^VRRP|^track script|^no VRRP/.test(p));
+      // One look may catch keepalived mid-reload (no dump yet): fatal only when it persists.
+      if (!o.untilHealthy && fatal.length && o.clock.now() - start >= 2000) return `${ref.name} does not serve with the new config: ${last.join('; ')}`;
+    }
+    const elapsed = o.clock.now() - start;
+    if (elapsed >= o.windowMs) return last.length ? `${ref.name} does not serve with the new config: ${last.join('; ')}` : null;
+    if (o.signal?.aborted) return last.length ? `${ref.name} does not serve with the new config: ${last.join('; ')}` : null;
+    await o.clock.sleep(Math.min(o.pollMs ?? 1000, Math.max(1, o.windowMs - elapsed)), o.signal).catch(() => undefined);
+  }
+}
