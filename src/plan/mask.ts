@@ -18,12 +18,21 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Numbers secret values: the same value gets the same token on both sides. */
+/**
+ * Numbers secret values: the same value gets the same token on both sides. A value that spans
+ * lines gets one token per line, joined by the same newlines: masking never changes the number
+ * of lines, so a secret cannot hide a line it adds (a multi-line auth_pass adding a directive
+ * shows as extra masked lines in the diff, not as one innocent `auth_pass ********`).
+ */
 class Tokens {
   private readonly byValue = new Map<string, string>();
+  private next = 0;
   of(value: string): string {
     let t = this.byValue.get(value);
-    if (!t) this.byValue.set(value, (t = `\u0001S${this.byValue.size}\u0001`));
+    if (!t) {
+      t = value.split('\n').map((piece) => (piece === '' ? '' : `\u0001S${this.next++}\u0001`)).join('\n');
+      this.byValue.set(value, t);
+    }
     return t;
   }
 }

@@ -23,3 +23,16 @@ test('an unchanged secret gives the same token on both sides', () => {
 test('auth_pass lines are masked even when no secret is named', () => {
   assert.equal(maskText('    auth_pass hunter2\n', []), `    auth_pass ${MASK}\n`);
 });
+
+test('masking never changes the number of lines: a multi-line secret masks line by line (issue 12, defect 5)', () => {
+  const secret = 'ab\n  }\n  notify_master "/bin/sh -c id" root\n  authentication {\n    auth_pass x';
+  const content = `vrrp_instance web {\n  authentication {\n    auth_pass ${secret}\n  }\n}\n`;
+  const masked = maskText(content, [secret]);
+  assert.equal(masked.split('\n').length, content.split('\n').length);
+  assert.ok(!masked.includes('notify_master'), 'the value is masked whole');
+  assert.ok(!masked.includes('/bin/sh'));
+  assert.equal(masked.split('\n').filter((l) => l.includes(MASK)).length, 5, 'every line of the secret shows as masked');
+  const { current, desired } = maskPair('auth_pass old\n', `auth_pass ${secret}\n`, [secret]);
+  assert.equal(unmaskTokens(desired).split('\n').length, `auth_pass ${secret}\n`.split('\n').length);
+  assert.notEqual(current, desired);
+});
