@@ -1,4 +1,6 @@
 import Handlebars from 'handlebars';
+import { EscapeError, comment, fsname, fspath, kq, kw, nq, nw, nwords, sh, shlist, shwords } from './escape.js';
+import { GUARD, TemplateShapeError, guardTemplate } from './template-guard.js';
 
 /** Where a template failed: handlebars' own 1-based line and 0-based column. */
 export interface TemplateFault {
@@ -15,6 +17,22 @@ export class TemplateVariableError extends Error {
 }
 
 type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } } };
+
+const HELPER_LIST = 'write it with kq/kw for keepalived, nq/nw/nwords for nginx, sh/shwords/shlist for sh, kcomment/ncomment/shcomment in a comment, fspath/fsname in a path';
+
+/** The printed variable's name, as the AST guard recorded it. */
+function varOf(options: HelperOptions): string {
+  const v = options?.hash?.['hf_var'];
+  return typeof v === 'string' && v !== '' ? `{{${v}}}` : 'value';
+}
+
+/** An error at the printed variable's position (the guard's hash), else at the mustache. */
+function located(options: HelperOptions, message: string): TemplateVariableError {
+  const h = options?.hash ?? {};
+  if (typeof h['hf_line'] === 'number') return new TemplateVariableError(message, h['hf_line'], h['hf_col']);
+  const at = options?.loc?.start;
+  return new TemplateVariableError(message, at?.line, at?.column);
+}
 
 /**
  * One isolated handlebars environment for every hafleet template. Strict mode only checks plain
@@ -39,12 +57,32 @@ export function createEnv(): typeof Handlebars {
   env.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   env.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   env.registerHelper('not', (a: unknown) => !a);
-  env.registerHelper('join', (xs: unknown, sep: unknown) => {
-    if (!Array.isArray(xs)) throw new TemplateVariableError('join: first argument is not a list');
-    return xs.join(typeof sep === 'string' ? sep : ' ');
+  // One escaper per output context (escape.ts); the AST guard (template-guard.ts) sends every
+  // other mustache through GUARD, so a string can only reach the output through one of these.
+  const escapers: Record<string, (v: unknown) => string> = {
+    kq, kw, nq, nw, nwords, sh, shwords, shlist, fspath, fsname,
+    kcomment: (v) => comment('kcomment', v),
+    ncomment: (v) => comment('ncomment', v),
+    shcomment: (v) => comment('shcomment', v),
+  };
+  for (const [name, fn] of Object.entries(escapers)) {
+    env.registerHelper(name, (...args: unknown[]) => {
+      const options = args.at(-1) as HelperOptions;
+      if (args.length !== 2) throw located(options, `{{${name}}} takes exactly one value`);
+      try {
+        return fn(args[0]);
+      } catch (e) {
+        if (e instanceof EscapeError) throw located(options, `${varOf(options)}: ${e.message}`);
+        throw e;
+      }
+    });
+  }
+  env.registerHelper(GUARD, (value: unknown, options: HelperOptions) => {
+    if (typeof value === 'number' || typeof value === 'boolean') return value;
+    const what = value === null || value === undefined ? `is ${value === null ? 'null' : 'undefined'}` : typeof value === 'string' ? 'is a string' : `is a ${Array.isArray(value) ? 'list' : typeof value}`;
+    const hint = typeof value === 'string' || value === null ? ' and needs a context escaper' : '';
+    throw located(options, `${varOf(options)} ${what}${hint} (${HELPER_LIST})`);
   });
-  // Shell-safe single quoting for values embedded in scripts.
-  env.registerHelper('shq', (s: unknown) => `'${String(s).replace(/'/g, `'\\''`)}'`);
   return env;
 }
 
@@ -53,7 +91,7 @@ export type CompiledTemplate = (context: unknown) => string;
 /** Parse now (syntax errors surface at load time, with a line), compile strictly. */
 export function compileTemplate(env: typeof Handlebars, source: string): { ok: true; fn: CompiledTemplate } | { ok: false; fault: TemplateFault } {
   try {
-    const ast = env.parse(source);
+    const ast = guardTemplate(env.parse(source));
     const fn = env.compile(ast, { strict: true, noEscape: true });
     return { ok: true, fn: (ctx) => fn(ctx) };
   } catch (e) {
@@ -71,7 +109,7 @@ export function runTemplate(fn: CompiledTemplate, context: unknown): { ok: true;
 }
 
 function faultOf(e: unknown): TemplateFault {
-  if (e instanceof TemplateVariableError) return { message: e.message, line: e.line, col: e.col };
+  if (e instanceof TemplateVariableError || e instanceof TemplateShapeError) return { message: e.message, line: e.line, col: e.col };
   const err = e as { message?: string; lineNumber?: number; column?: number };
   const raw = String(err?.message ?? e);
   const undef = /^"([^"]+)" not defined in/.exec(raw);

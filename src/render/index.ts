@@ -11,3 +11,7 @@ export { builtinTemplatesDir } from './template-store.js';
 export type { RoleDefinition, RoleFileSpec } from './role-definition.js';
 export { parseRoleDefinition } from './role-definition.js';
 export { CONDITION_FLAGS } from './conditions.js';
+export { writeDesiredTreeChecked, treeTarget } from './write-tree.js';
+export { confinePath, type Confined } from './confine-path.js';
+export { kq, kw, nq, nw, nwords, sh, shwords, shlist, fspath, fsname, pathProblem, EscapeError } from './escape.js';
+export { CONTEXT_HELPERS } from './template-guard.js';

@@ -7,6 +7,9 @@ import { anyFlags, holds } from './conditions.js';
 import { parseRoleDefinition, type RoleDefinition, type RoleFileSpec } from './role-definition.js';
 import { TemplateStore, builtinTemplatesDir, col1 } from './template-store.js';
 import { runTemplate } from './handlebars-env.js';
+import { confinePath } from './confine-path.js';
+import { shownValue } from './escape.js';
+import { hostDirProblem } from './write-tree.js';
 import { buildHostView, clustersOf, type ClusterView, type HostView } from './view.js';
 import { nginxDiagnostics } from './view-nginx.js';
 
@@ -64,6 +67,10 @@ export function renderHostIn(session: RenderSession, host: string): Result<HostD
   const files: DesiredFile[] = [];
   const handlers = new Map<string, Handler>();
   const managed = new Set<string>();
+  // The name becomes a directory of `render --out` and a word in configs: one that cannot be a
+  // directory name is refused here, before anything is written.
+  const badName = hostDirProblem(host);
+  if (badName) ds.push(error('render-host-name', `host ${shownValue(host)}: ${badName}`, { host }, 'rename the host in the inventory (set ansible_host for its address)'));
   for (const role of roles) {
     const def = session.role(role);
     ds.push(...def.diagnostics);
@@ -77,7 +84,7 @@ export function renderHostIn(session: RenderSession, host: string): Result<HostD
     }
     for (const spec of def.value.files) {
       for (const cluster of iterations(spec, view)) {
-        const f = renderFile(session, role, spec, view, cluster, host, ds);
+        const f = renderFile(session, role, spec, view, cluster, host, ds, def.value.managedPaths);
         if (!f) continue;
         const twin = files.find((x) => x.path === f.path);
         // Two clusters may share one file (the default error page): fine when it is the same file.
@@ -103,12 +110,12 @@ function iterations(spec: RoleFileSpec, view: HostView): (ClusterView | null)[] 
   return holds(spec.when, anyFlags(view.clusters.map((c) => c.flags))) ? [null] : [];
 }
 
-function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, view: HostView, cluster: ClusterView | null, host: string, ds: Diagnostic[]): DesiredFile | null {
+function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, view: HostView, cluster: ClusterView | null, host: string, ds: Diagnostic[], managedPaths: readonly string[]): DesiredFile | null {
   const context = { ...view, ...spec.vars, cluster };
   const destT = spec.dest.includes('{{') ? session.store.compileInline(spec.dest) : null;
   const dest = !destT ? { ok: true as const, text: spec.dest } : destT.ok ? runTemplate(destT.fn, context) : destT;
   if (!dest.ok) {
-    ds.push(error('render-dest', `dest ${spec.dest}: ${dest.fault.message}`, { ...spec.where, host }, 'dest may use {{cluster.name}} only with each: cluster'));
+    ds.push(error('render-dest', `${role}/${spec.template}: dest ${spec.dest}: ${dest.fault.message}`, { ...spec.where, host }, 'dest may use {{fsname cluster.name}} only with each: cluster'));
     return null;
   }
   const loc = session.store.locate(role, spec.template);
@@ -132,6 +139,13 @@ function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, vi
   const validate = !validateT ? { ok: true as const, text: spec.validate } : validateT.ok ? runTemplate(validateT.fn, context) : validateT;
   if (!validate.ok) {
     ds.push(error('render-validate', `validate ${spec.validate}: ${validate.fault.message}`, { ...spec.where, host }, 'the variables a template sees are listed in templates/README.md'));
+    return null;
+  }
+  // Every destination, bundled or overridden, static or rendered from an inventory value.
+  const confined = confinePath(dest.text, managedPaths);
+  if (!confined.ok) {
+    ds.push(error('render-dest-confined', `${role}/${spec.template}: destination ${shownValue(dest.text)} is refused: ${confined.reason}`, { ...spec.where, host },
+      'a destination must be an absolute, normalised path under one of the role\'s managed_paths (templates/<role>/role.yaml)'));
     return null;
   }
   return {

@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isAlias, isMap, isSeq, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type Result, type Where } from '../diagnostics/index.js';
 import type { Handler } from './types.js';
+import { managedPathProblem } from './confine-path.js';
 import { CONDITION_FLAGS, type Condition, type ConditionFlag } from './conditions.js';
 
 /** One file a role renders, as `templates/<role>/role.yaml` declares it. */
@@ -91,6 +92,10 @@ export function parseRoleDefinition(role: string, file: string, text: string): R
   const handlers = readHandlers(r, r.node(root, 'handlers'));
   const files = readFiles(r, r.node(root, 'files') ?? root, new Set(handlers.map((h) => h.name)));
   const managedPaths = r.list(root, 'managed_paths');
+  for (const p of managedPaths) {
+    const why = managedPathProblem(p);
+    if (why) r.fail('role-yaml-managed-path', `managed path ${JSON.stringify(p)}: ${why}`, r.at(r.node(root, 'managed_paths'), 'managed_paths'), 'list absolute, normalised directories that hafleet owns, e.g. /etc/keepalived');
+  }
   if (r.ds.length) return { ok: false, diagnostics: r.ds };
   return { ok: true, value: { name: role, file, files, handlers, managedPaths }, diagnostics: [] };
 }

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/index.js';
-import type { Cluster, LbAlgo } from '../topology/types.js';
+import { DEFAULTS } from '../topology/index.js';
+import type { Cluster, LbAlgo, VirtualService } from '../topology/types.js';
 
 /** The nginx side of a cluster: one upstream and one server per listening port. */
 export interface NginxClusterView {
@@ -25,22 +26,34 @@ interface UpstreamView {
 // Reference: rr, wrr→weights, lc→least_conn, sh→ip_hash. wlc is least_conn with weights.
 const METHOD: Partial<Record<LbAlgo, string | null>> = { rr: null, wrr: null, lc: 'least_conn', wlc: 'least_conn', sh: 'ip_hash' };
 
+// No fallback for a relative error_page: render's confinePath refuses it with the key named,
+// instead of silently writing somewhere else.
 export function errorPagePath(c: Cluster): string {
-  return c.nginx.errorPage?.startsWith('/') ? c.nginx.errorPage : posix.join('/usr/share/nginx/hafleet', c.name, '50x.html');
+  return c.nginx.errorPage;
+}
+
+/**
+ * The port nginx listens on for a service: `nginx.listen_port` for a service on the default port
+ * (no `port:` of its own, or port 80), the service's own port otherwise. listen_port unset (80)
+ * leaves every service where it was.
+ */
+export function nginxListenPort(c: Cluster, s: VirtualService): number {
+  return s.port === DEFAULTS.service.port ? c.nginx.listenPort : s.port;
 }
 
 export function nginxClusterView(c: Cluster): NginxClusterView {
   const byPort = new Map<number, UpstreamView>();
   const names = new Map<number, Set<string>>();
   for (const s of c.services) {
-    let up = byPort.get(s.port);
+    const port = nginxListenPort(c, s);
+    let up = byPort.get(port);
     if (!up) {
-      up = { name: `hafleet_${c.name.replace(/-/g, '_')}_${s.port}`, port: s.port, method: METHOD[s.lbAlgo] ?? null, servers: [] };
-      byPort.set(s.port, up);
-      names.set(s.port, new Set());
+      up = { name: `hafleet_${c.name.replace(/-/g, '_')}_${port}`, port, method: METHOD[s.lbAlgo] ?? null, servers: [] };
+      byPort.set(port, up);
+      names.set(port, new Set());
     }
     // The Host header names an IPv6 address in brackets (RFC 3986 §3.2.2), and so does server_name.
-    names.get(s.port)!.add(s.vip.includes(':') ? `[${s.vip}]` : s.vip);
+    names.get(port)!.add(s.vip.includes(':') ? `[${s.vip}]` : s.vip);
     for (const r of s.realServers) {
       if (!up.servers.some((x) => x.address === r.address && x.port === r.port)) {
         up.servers.push({ host: r.host, address: r.address, port: r.port, weight: r.weight, backup: r.backup });

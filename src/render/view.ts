@@ -20,6 +20,8 @@ export interface HostView {
   nginx_ports: number[];
   /** lvs-dr realserver: VIPs carried on lo. */
   realserver_vips: { address: string; prefix: number; label: string }[];
+  /** The same as `address/prefix@label` words, for the realserver script's list (shlist). */
+  realserver_vip_specs: string[];
   notify_log_file: string;
   /** The command that runs the VRRP agent (`hafleet_agent_command`): a word list for sh. */
   hafleet_agent_command: string;
@@ -98,6 +100,7 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
   // A host the inventory says has no systemd gets no unit files (lab hosts share the machine's /etc/systemd).
   const manager = host?.vars['service_manager'];
   const systemd = manager === undefined || manager === null || manager === 'systemd';
+  const rsVips = role === 'realserver' ? realserverVips(clusters) : [];
   const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: { ...clusterFlags(c, name), systemd }, ...memo(nginxViews, c, nginxClusterView) }));
   return {
     host: { name, address, vars: { ...(host?.vars ?? {}) } },
@@ -109,7 +112,8 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
     virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap((c) => memo(lvsViews, c, virtualServers)) : [],
     clusters: clusterViews,
     nginx_ports: role === 'director' ? [...new Set(clusterViews.filter((c) => c.flags.nginx).flatMap((c) => c.servers.map((s) => s.port)))] : [],
-    realserver_vips: role === 'realserver' ? realserverVips(clusters) : [],
+    realserver_vips: rsVips,
+    realserver_vip_specs: rsVips.map((v) => `${v.address}/${v.prefix}@${v.label}`),
     notify_log_file: clusters.find((c) => c.notify.logFile)?.notify.logFile ?? DEFAULT_NOTIFY_LOG,
     hafleet_agent_command: agentCommand(host?.vars['hafleet_agent_command']),
   };

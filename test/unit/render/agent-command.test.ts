@@ -21,11 +21,11 @@ test('agent director: wrapper (0755), unit and config; the default command is `h
   const by = new Map(r.value.files.map((f) => [f.path, f]));
   const wrapper = by.get(WRAPPER)!;
   assert.equal(wrapper.mode, '0755');
-  assert.match(wrapper.content, /^  exec hafleet agent -f \/etc\/keepalived\/hafleet-agent\.conf --status-file \/run\/hafleet\/agent-status\.json$/m);
-  assert.match(wrapper.content, /^exec hafleet agent "\$@"$/m);
+  assert.match(wrapper.content, /^  exec 'hafleet' 'agent' -f \/etc\/keepalived\/hafleet-agent\.conf --status-file \/run\/hafleet\/agent-status\.json$/m);
+  assert.match(wrapper.content, /^exec 'hafleet' 'agent' "\$@"$/m);
   assert.equal(spawnSync('sh', ['-n'], { input: wrapper.content }).status, 0, 'the wrapper is valid sh');
   assert.match(by.get(UNIT)!.content, /^ExecStart=\/usr\/local\/sbin\/hafleet-agent$/m);
-  assert.equal(by.get(CONF)!.validate, 'hafleet agent -t -f {path}');
+  assert.equal(by.get(CONF)!.validate, "'hafleet' 'agent' -t -f {path}");
   assert.deepEqual(by.get(CONF)!.notify, ['reload hafleet-agent']);
   assert.ok(!by.has('/etc/keepalived/keepalived.conf'));
   assert.deepEqual(r.value.handlers.map((h) => h.name).filter((n) => /keepalived|agent/.test(n)), ['reload hafleet-agent']);
@@ -36,8 +36,10 @@ test('hafleet_agent_command replaces the command in the wrapper and in validate'
   const r = renderHost(withCommand(cmd), topology(natCluster('agent')), 'd1');
   assert.ok(r.ok);
   const by = new Map(r.value.files.map((f) => [f.path, f]));
-  assert.match(by.get(WRAPPER)!.content, new RegExp(`^exec ${cmd} "\\$@"$`, 'm'));
-  assert.equal(by.get(CONF)!.validate, `${cmd} -t -f {path}`);
+  // Each word single-quoted: the inventory value is a word list, never shell syntax.
+  const quoted = "'/usr/bin/node' '/opt/hafleet/dist/src/cli/main.js' 'agent'";
+  assert.ok(by.get(WRAPPER)!.content.includes(`\nexec ${quoted} "$@"\n`));
+  assert.equal(by.get(CONF)!.validate, `${quoted} -t -f {path}`);
 });
 
 test('keepalived director: no agent files', () => {

@@ -55,7 +55,7 @@ test('hafleet render without --out is a usage error (64)', () => {
 
 // Inventory.dir is where templates/ overrides live: the directory loader must not read them as sources.
 test('hafleet render -i DIR with a templates/ override directory inside', (t) => {
-  const { inv, out } = overrideNotify(t, '#!/bin/sh\n# {{host.name}}\n');
+  const { inv, out } = overrideNotify(t, '#!/bin/sh\n# {{shcomment host.name}}\n');
   const r = hafleet('render', '-i', inv, '--out', out);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(out, 'lb1/usr/local/sbin/hafleet-notify'), 'utf8'), '#!/bin/sh\n# lb1\n');

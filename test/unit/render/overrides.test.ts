@@ -15,7 +15,7 @@ test('a template in <inventory>/templates/<role>/ wins over the bundled one; the
   const dir = copyExample('nginx-ha');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'templates/director'), { recursive: true });
-  writeFileSync(join(dir, 'templates/director/keepalived.conf.hbs'), '# site keepalived for {{host.name}}\n{{#each instances}}vrrp {{name}} prio {{priority}}\n{{/each}}');
+  writeFileSync(join(dir, 'templates/director/keepalived.conf.hbs'), '# site keepalived for {{kcomment host.name}}\n{{#each instances}}vrrp {{kw name}} prio {{priority}}\n{{/each}}');
   // The inventory file, not the directory: the directory loader does not skip templates/ yet.
   const { inv, topo } = loadExample(join(dir, 'hosts.yml'));
   const r = renderFleet(inv, topo);
@@ -34,11 +34,13 @@ test('an overriding role.yaml changes the file list and can still use bundled te
   const dir = copyExample('nginx-ha');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'templates/director'), { recursive: true });
-  writeFileSync(join(dir, 'templates/director/motd.hbs'), 'director {{host.name}} of {{#each clusters}}{{name}}{{/each}}\n');
+  writeFileSync(join(dir, 'templates/director/motd.hbs'), 'director {{sh host.name}} of {{#each clusters}}{{sh name}}{{/each}}\n');
   writeFileSync(join(dir, 'templates/director/role.yaml'), [
+    // Every destination lies under one of the override's own managed paths.
+    'managed_paths: [/etc/hafleet, /etc/keepalived]',
     'files:',
     '  - template: motd.hbs',
-    '    dest: /etc/motd',
+    '    dest: /etc/hafleet/motd',
     '  - template: keepalived.conf.hbs',
     '    dest: /etc/keepalived/keepalived.conf',
     '    mode: "0600"',
@@ -54,8 +56,8 @@ test('an overriding role.yaml changes the file list and can still use bundled te
   const r = renderFleet(inv, topo);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   const lb1 = r.value.get('lb1')!;
-  assert.deepEqual(lb1.files.map((f) => f.path), ['/etc/motd', '/etc/keepalived/keepalived.conf']);
-  assert.equal(lb1.files[0]!.content, 'director lb1 of web\n');
+  assert.deepEqual(lb1.files.map((f) => f.path), ['/etc/hafleet/motd', '/etc/keepalived/keepalived.conf']);
+  assert.equal(lb1.files[0]!.content, "director 'lb1' of 'web'\n");
   assert.equal(lb1.files[1]!.mode, '0600');
   assert.match(lb1.files[1]!.content, /vrrp_instance web_51 \{/, 'the bundled keepalived template is used');
   assert.deepEqual(lb1.handlers.map((h) => h.name), ['reload keepalived']);
@@ -88,7 +90,7 @@ test('secrets: a become password an override prints from host.vars is listed as 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'group_vars/all.yml'), readFileSync(join(dir, 'group_vars/all.yml'), 'utf8') + 'ansible_become_password: Sup3rS3cret\n');
   mkdirSync(join(dir, 'templates/director'), { recursive: true });
-  writeFileSync(join(dir, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n# {{host.vars.ansible_become_password}}\n');
+  writeFileSync(join(dir, 'templates/director/notify.sh.hbs'), '#!/bin/sh\n# {{shcomment host.vars.ansible_become_password}}\n');
   const { inv, topo } = loadExample(join(dir, 'hosts.yml'));
   const r = renderFleet(inv, topo);
   assert.ok(r.ok);

@@ -51,7 +51,9 @@ test('the VRRP agent accepts the config rendered for it (hafleet agent -t)', (t)
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'vrrp-agent.conf');
   writeFileSync(path, f.content);
-  const cmd = f.validate!.replace(/^hafleet /, '').replaceAll('{path}', path).split(' ');
+  // hafleet_agent_command's words, each single-quoted for sh.
+  assert.match(f.validate!, /^'hafleet' 'agent' -t -f \{path\}$/);
+  const cmd = ['agent', ...f.validate!.replace(/^'hafleet' 'agent' /, '').replaceAll('{path}', path).split(' ')];
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...cmd], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr + run.stdout, /app_81/);

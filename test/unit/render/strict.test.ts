@@ -27,7 +27,7 @@ function only(ds: Diagnostic[], code: string): Diagnostic {
 }
 
 test('an undefined variable is an error naming the template file and line; nothing is rendered', () => {
-  const { r, dir } = renderWith({ 'director/notify.sh.hbs': '#!/bin/sh\n# {{host.name}}\necho {{host.nmae}}\n' });
+  const { r, dir } = renderWith({ 'director/notify.sh.hbs': '#!/bin/sh\n# {{shcomment host.name}}\necho {{host.nmae}}\n' });
   assert.equal(r.ok, false);
   const d = only(r.diagnostics, 'template-undefined');
   assert.equal(d.severity, 'error');
