@@ -13,7 +13,7 @@ const file = (o: Partial<FileStat> = {}): FileStat => ({ kind: 'file', uid: 0, g
 
 /** A fake machine: paths → lstat results; symlinks resolve through `links`. */
 function fakeSys(tree: Record<string, FileStat>, o: { users?: Record<string, [number, number]>; groups?: Record<string, number>; links?: Record<string, string>; path?: Record<string, string> } = {}): ScriptSystem {
-  const users = { root: [0, 0] as [number, number], nobody: [65534, 65534] as [number, number], ...o.users };
+  const users: Record<string, [number, number]> = { root: [0, 0], nobody: [65534, 65534], ...o.users };
   const links = o.links ?? {};
   const resolve = (p: string): string => links[p] ?? p;
   let ino = 100;
