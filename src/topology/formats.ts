@@ -70,10 +70,11 @@ export const FORMATS: Record<StringFormat, FormatDef> = {
   },
   'auth-pass': {
     // Whitespace splits keepalived tokens, '#' and '!' start its comments, '$' its variables,
-    // '{' '}' its blocks, quotes and '\' its strings: none can be written safely.
-    describe: 'printable ASCII without spaces, quotes, #, !, $, {, } or \\',
-    pattern: '^[A-Za-z0-9%&()*+,./:;<=>?@\\[\\]^_`|~-]+$',
-    check: match('[A-Za-z0-9%&()*+,./:;<=>?@\\[\\]^_`|~-]+'),
+    // '{' '}' its blocks, quotes and '\' its strings: none can be written safely. A backtick is
+    // harmless to keepalived but is a quote to every shell a config may pass through: out too.
+    describe: 'printable ASCII without spaces, quotes (\' " `), #, !, $, {, } or \\',
+    pattern: '^[A-Za-z0-9%&()*+,./:;<=>?@\\[\\]^_|~-]+$',
+    check: match('[A-Za-z0-9%&()*+,./:;<=>?@\\[\\]^_|~-]+'),
   },
   'user-name': {
     describe: 'a user name (POSIX/Debian: [a-z_][a-z0-9_-]*, at most 32 characters)',
