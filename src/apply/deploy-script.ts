@@ -54,8 +54,8 @@ export function tempNameFor(path: string, rand: string): string {
 
 function lockLines(i: DeployScriptInput): string[] {
   return [
-    `mkdir -p -m 0700 ${q(STATE_DIR)} && chmod 0700 ${q(STATE_DIR)}`,
-    `mkdir -p -m 0700 ${q(BACKUP_ROOT)} && chmod 0700 ${q(BACKUP_ROOT)}`,
+    // 0700 whatever an older version left (0755): the lock, backups and record are root's alone.
+    ...[STATE_DIR, BACKUP_ROOT].map((d) => `{ [ -d ${q(d)} ] || mkdir -m 0700 -- ${q(d)}; } && chmod 0700 ${q(d)}`),
     ...acquireLockLines(LOCK_DIR, { by: i.by, deployId: i.deployId, now: i.now }, ScriptExit.locked, { breakLock: i.breakLock }),
   ];
 }
@@ -77,7 +77,7 @@ function stageLines(i: DeployScriptInput, temps: Map<string, string>): string[] 
 }
 
 function installLines(i: DeployScriptInput, temps: Map<string, string>): string[] {
-  const out = [`BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`, 'mkdir -p -m 0700 "$BK"', `echo "${MARK} step install $EPOCHREALTIME"`];
+  const out = [`BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`, 'mkdir -p -- "$BK" && chmod 0700 "$BK"', `echo "${MARK} step install $EPOCHREALTIME"`];
   for (const f of i.files) {
     const c = f.change;
     const p = q(c.path);
@@ -102,7 +102,7 @@ function handlerLines(i: DeployScriptInput): string[] {
     if (!h.check) continue;
     // Reloads are asynchronous: poll until healthy, then give the check's own words on failure.
     out.push(
-      `hafleet_ok=0; for hafleet_i in $(seq 1 ${tries}); do if ( ${h.check} ) >/dev/null 2>&1; then hafleet_ok=1; break; fi; sleep 0.25; done`,
+      `hafleet_ok=0; for _ in $(seq 1 ${tries}); do if ( ${h.check} ) >/dev/null 2>&1; then hafleet_ok=1; break; fi; sleep 0.25; done`,
       `if [ $hafleet_ok = 0 ]; then hafleet_out=$( ( ${h.check} ) 2>&1 ); hafleet_fail health ${q(h.name + ' health check failed: ')}"$hafleet_out"; fi`,
       `echo "${MARK} healthy "${q(h.name)}`,
     );

@@ -49,7 +49,8 @@ export function planValidationScript(h: Extract<HostPlan, { status: 'planned' }>
     body.push(`mkdir -p -- ${q(dirname(src))}`, ...writeFileLines(src, content));
     if (isExecutable(modes.get(path))) body.push(`chmod 0700 ${q(src)}`);
   }
-  body.push(...validateLines(items, sources, deleted, vdir));
+  // The outcome is in the valid/invalid lines; the exit status says the same for a human reading it.
+  body.push(...validateLines(items, sources, deleted, vdir), 'exit "$invalid"');
   return wrapScript(body);
 }
 

@@ -73,7 +73,7 @@ function runCheck(cmd: string, paths: readonly string[], vdir: string, tag: stri
   const lines = [`if ( ${cmd} ) > ${log} 2>&1; then`];
   for (const p of paths) lines.push(`  echo "${MARK} valid "${q(p)}`);
   lines.push('else', '  invalid=1');
-  for (const p of paths) lines.push(`  echo "${MARK} invalid "${q(p)}" "$(base64 -w0 < ${log})`);
+  for (const p of paths) lines.push(`  echo "${MARK} invalid "${q(p)}" $(base64 -w0 < ${log})"`);
   lines.push('fi');
   return lines;
 }

@@ -35,7 +35,8 @@ export function buildFactsScript(req: FactsRequest): string {
   // /proc/sys paths are computed here so the host reads them with a builtin (no process).
   const sysctls = req.sysctls.map((k) => `sysctl_fact ${q(k)} ${q('/proc/sys/' + k.replace(/\./g, '/'))}`).join('\n');
   // umask: this script creates nothing, and whatever a later edit makes it create stays root's.
-  return `umask ${UMASK}
+  return `# shellcheck disable=SC3013 # test -ef: dash and busybox sh, the hosts' sh, have it
+umask ${UMASK}
 M=${q(MARK)}
 echo "$M hafleet-facts 1"
 echo "$M service-manager"
@@ -48,7 +49,7 @@ done
 echo "$M processes"
 for d in /proc/[0-9]*; do
   { IFS= read -r c < "$d/comm"; } 2>/dev/null || continue
-  case ${q(` ${PROCESS_NAMES.join(' ')} `)} in *" $c "*) [ "$d/ns/net" -ef /proc/self/ns/net ] && echo "$c \${d#/proc/}";; esac
+  case "$c" in ${PROCESS_NAMES.map(q).join('|')}) [ "$d/ns/net" -ef /proc/self/ns/net ] && echo "$c \${d#/proc/}";; esac
 done
 if [ -r ${q(AGENT_PID_FILE)} ]; then
   { IFS= read -r p < ${q(AGENT_PID_FILE)}; } 2>/dev/null
@@ -88,7 +89,7 @@ if [ $# -gt 0 ]; then
   for f do [ -f "$f" ] && [ -r "$f" ] && set -- "$@" "$f"; done
   shift $n
   if [ $# -gt 0 ]; then echo "$M sha256"; sha256sum -- "$@" 2>/dev/null; fi
-  [ -n "$st" ] && while read -r a u g s f; do
+  [ -n "$st" ] && while read -r _ _ _ s f; do
     [ -f "$f" ] && [ -r "$f" ] && [ "$s" -le ${CONTENT_CAP_BYTES} ] && { echo "$M content $f"; base64 < "$f"; }
   done <<HF_STAT_EOF
 $st
