@@ -26,6 +26,17 @@ export interface PartialTopology {
  * their consequences), every other problem is a diagnostic. lint runs on this.
  */
 export function buildTopologyPartial(inv: Inventory): PartialTopology {
+  // An Inventory is immutable: the gate (build + lint) builds once, not twice.
+  const hit = partials.get(inv);
+  if (hit) return hit;
+  const built = buildPartial(inv);
+  partials.set(inv, built);
+  return built;
+}
+
+const partials = new WeakMap<Inventory, PartialTopology>();
+
+function buildPartial(inv: Inventory): PartialTopology {
   const diagnostics: Diagnostic[] = [];
   const events = varEvents(inv);
   const dirty = new Set<string>();
