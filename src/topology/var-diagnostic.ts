@@ -12,7 +12,10 @@ export function varDiagnostic(inv: Inventory, e: Exclude<VarEvent, { kind: 'valu
       const quoted = typeof v === 'string' && (
         ((e.spec.type === 'integer' || e.spec.type === 'number') && /^-?\d+(\.\d+)?$/.test(v)) ||
         (e.spec.type === 'boolean' && /^(true|false)$/i.test(v)));
-      const hint = quoted ? `write it without quotes: ${v}` : e.spec.type === 'string' && e.spec.enum ? 'use one of the values listed' : 'see docs/reference.md';
+      const hint = quoted ? `write it without quotes: ${v}`
+        : e.spec.type === 'string' && e.spec.enum ? 'use one of the values listed'
+          : e.spec.type === 'string' && typeof v === 'string' ? 'hafleet writes this value into a config or a command on the host; see "String types" in docs/reference.md'
+            : 'see docs/reference.md';
       // Never echo a secret, even a mistyped one.
       const shown = isSecretKey(String(e.path[e.path.length - 1])) ? 'the value' : describeValue(e.value);
       return error('wrong-type', `${shown} is not ${e.expected}`, whereAt(inv, e.host, e.path), hint);

@@ -45,6 +45,9 @@ const cases: { name: string; code: string; fixture?: string; all?: string }[] = 
   { name: 'no directors', code: 'director-count', all: cluster('    vrrp: { auth_pass: s3cret }\n    vrid: 51\n    vips: [198.18.0.100/24]\n').replace('directors: directors', 'directors: []') },
   { name: 'a director as its own realserver (nginx)', code: 'nginx-proxy-loop', fixture: 'nginx-proxy-loop' },
   { name: 'an unsafe host name', code: 'host-name', fixture: 'host-name' },
+  { name: 'hostile values in every typed key (injection, traversal, newlines)', code: 'wrong-type', fixture: 'wrong-type--hostile' },
+  { name: 'a newline in a path (threw inside plan\'s facts script: exit 70)', code: 'wrong-type',
+    all: cluster('    vrrp: { auth_pass: s3cret }\n    vrid: 51\n    vips: [198.18.0.100/24]\n    nginx: { error_page: "/usr/share/hafleet/a\\nb.html" }\n') },
 ];
 
 for (const c of cases) {
