@@ -4,7 +4,7 @@ import type { HostFacts } from '../facts/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import { BACKUP_ROOT, RECORD_PATH, STATE_DIR, type ScriptHandler } from './deploy-script.js';
 import { parseScriptOutput } from './script-output.js';
-import { MARK, q, wrapScript, writeFileLines } from './shell.js';
+import { MARK, dirname, q, wrapScript, writeFileLines } from './shell.js';
 
 /**
  * Put one director back on the files it had before this deploy, after it deployed fine but a
@@ -21,6 +21,9 @@ export interface RollbackInput {
   /** The deploy record before this deploy (JSON text), or null: there was none. */
   record: string | null;
   healthTries?: number;
+  /** Where backups and the record live: BACKUP_ROOT and RECORD_PATH unless a test runs it in a temp dir. */
+  backupRoot?: string;
+  recordPath?: string;
 }
 
 /** The rollback script: restore in reverse install order, handlers, health, old record. */
@@ -29,7 +32,7 @@ export function rollbackScript(i: RollbackInput): string {
   const body = [
     // The backups hold keepalived.conf (auth_pass): nothing this script writes is for others.
     'umask 077',
-    `BK=${q(`${BACKUP_ROOT}/${i.deployId}`)}`,
+    `BK=${q(`${i.backupRoot ?? BACKUP_ROOT}/${i.deployId}`)}`,
     `if [ ! -d "$BK" ]; then echo "${MARK} fail rollback $(printf %s ${q(`no backup of deploy ${i.deployId} on this host`)} | base64 -w0)"; exit 12; fi`,
     'hafleet_bad=0',
     'hafleet_restore() {',
@@ -48,15 +51,16 @@ export function rollbackScript(i: RollbackInput): string {
   for (const h of i.handlers) {
     if (!h.check) continue;
     body.push(
-      `hafleet_ok=0; for hafleet_i in $(seq 1 ${tries}); do if ( ${h.check} ) >/dev/null 2>&1; then hafleet_ok=1; break; fi; sleep 0.25; done`,
+      `hafleet_ok=0; for _ in $(seq 1 ${tries}); do if ( ${h.check} ) >/dev/null 2>&1; then hafleet_ok=1; break; fi; sleep 0.25; done`,
       `if [ $hafleet_ok = 0 ]; then echo "${MARK} rollback-fail health $(printf %s ${q(h.name + ' health check failed after the rollback')} | base64 -w0)"; hafleet_bad=1; fi`,
     );
   }
   // The record says what hafleet placed: after the rollback, that is the old deploy again.
-  if (i.record === null) body.push(`rm -f -- ${q(RECORD_PATH)}`);
+  const record = i.recordPath ?? RECORD_PATH;
+  if (i.record === null) body.push(`rm -f -- ${q(record)}`);
   else {
-    const tmp = `${STATE_DIR}/.last-deploy.json.hafleet-tmp`;
-    body.push(...writeFileLines(tmp, i.record), `mv -f -- ${q(tmp)} ${q(RECORD_PATH)}`);
+    const tmp = `${i.recordPath ? dirname(i.recordPath) : STATE_DIR}/.last-deploy.json.hafleet-tmp`;
+    body.push(...writeFileLines(tmp, i.record), `mv -f -- ${q(tmp)} ${q(record)}`);
   }
   body.push(`echo "${MARK} rolled-back"`, 'exit $hafleet_bad');
   return wrapScript(body);

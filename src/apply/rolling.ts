@@ -17,7 +17,8 @@ export interface DirectorLane {
   instances: { name: string; priorities: Record<string, number> }[];
   /**
    * How long a track script the new config broke takes to show after a reload: keepalived
-   * needs `fall` failed runs, `interval` apart, each up to `timeout`.
+   * needs `fall` failed runs, `interval` apart, each up to `timeout` (and `rise` good runs for
+   * a director demoted before to recover).
    */
   trackWindowMs: number;
 }
@@ -28,7 +29,7 @@ export function laneProof(c: Topology['clusters'][number]): Pick<DirectorLane, '
   if (c.mode === 'nginx') for (const s of c.services) if (!ports.has(s.port)) ports.set(s.port, s.vip.includes(':') ? `[${s.vip}]` : s.vip);
   const used = new Set(c.instances.flatMap((i) => i.trackScripts));
   const scripts = c.trackScripts.filter((t) => used.has(t.name));
-  const trackWindowMs = Math.max(0, ...scripts.map((t) => (t.intervalSec * (t.fall + 1) + t.timeoutSec) * 1000));
+  const trackWindowMs = Math.max(0, ...scripts.map((t) => (t.intervalSec * (Math.max(t.fall, t.rise) + 1) + t.timeoutSec) * 1000));
   return {
     ports: [...ports].map(([port, host]) => ({ port, host })),
     instances: c.instances.map((i) => ({ name: i.name, priorities: Object.fromEntries(i.members.map((m) => [m.host, m.priority])) })),

@@ -90,9 +90,10 @@ export async function serveBaseline(transport: Transport, ref: HostRef, lane: Di
 }
 
 /**
- * Watch `host` for the window: a speaker in FAULT, demoted or with a failing track script ends
- * it at once (those do not heal by themselves); HTTP must be right at the end (a reload may
- * drop a request or two while workers turn over). Null when it serves, else why not.
+ * Look at `host` until the window has passed, and judge the last look: a track script the new
+ * config broke has failed `fall` times by then, and a director that was demoted before for
+ * another reason has had its `rise` runs to recover. (A reload may also drop a request or two
+ * while workers turn over: an early look proves nothing either way.) Null when it serves.
  */
 export async function proveServes(transport: Transport, ref: HostRef, lane: DirectorLane, o: ProveOptions): Promise<string | null> {
   const start = o.clock.now();
@@ -103,13 +104,10 @@ export async function proveServes(transport: Transport, ref: HostRef, lane: Dire
     else {
       last = serveProblems(lane, ref.name, seen, o.before);
       if (o.untilHealthy && last.length === 0) return null;
-      const fatal = last.filter((p) => /^VRRP|^track script|^no VRRP/.test(p));
-      // One look may catch keepalived mid-reload (no dump yet): fatal only when it persists.
-      if (!o.untilHealthy && fatal.length && o.clock.now() - start >= 2000) return `${ref.name} does not serve with the new config: ${last.join('; ')}`;
     }
     const elapsed = o.clock.now() - start;
-    if (elapsed >= o.windowMs) return last.length ? `${ref.name} does not serve with the new config: ${last.join('; ')}` : null;
-    if (o.signal?.aborted) return last.length ? `${ref.name} does not serve with the new config: ${last.join('; ')}` : null;
+    if (elapsed >= o.windowMs) return last.length ? `${ref.name} does not serve: ${last.join('; ')}` : null;
+    if (o.signal?.aborted) return last.length ? `${ref.name} does not serve: ${last.join('; ')}` : null;
     await o.clock.sleep(Math.min(o.pollMs ?? 1000, Math.max(1, o.windowMs - elapsed)), o.signal).catch(() => undefined);
   }
 }

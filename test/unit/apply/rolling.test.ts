@@ -6,7 +6,7 @@ import type { Topology } from '../../../src/topology/types.js';
 const topo = {
   clusters: [
     { name: 'a', mode: 'nginx', directors: ['a1', 'a2', 'a3'], realservers: ['r1', 'r2', 'r3', 'r4', 'r5'], services: [{ vip: '198.18.0.100', port: 80 }, { vip: '198.18.0.101', port: 80 }, { vip: '198.18.0.101', port: 8080 }],
-      trackScripts: [{ name: 'chk_nginx', intervalSec: 2, fall: 3, timeoutSec: 1 }, { name: 'unused', intervalSec: 60, fall: 9, timeoutSec: 9 }],
+      trackScripts: [{ name: 'chk_nginx', intervalSec: 2, fall: 3, rise: 2, timeoutSec: 1 }, { name: 'unused', intervalSec: 60, fall: 9, rise: 9, timeoutSec: 9 }],
       instances: [{ name: 'a_1', trackScripts: ['chk_nginx'], members: [{ host: 'a1', priority: 150 }, { host: 'a2', priority: 100 }], vips: [{ address: '198.18.0.100' }] }, { name: 'a_2', trackScripts: [], members: [], vips: [{ address: '198.18.0.101' }] }] },
     { name: 'b', mode: 'lvs-dr', directors: ['b1', 'b2'], realservers: ['r1'], services: [{ vip: '198.18.0.200', port: 80 }], trackScripts: [], instances: [{ name: 'b_1', trackScripts: [], members: [], vips: [{ address: '198.18.0.200' }] }] },
   ],
