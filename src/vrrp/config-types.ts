@@ -7,6 +7,8 @@ export interface GlobalDefs {
   routerId?: string;
   scriptUser?: string;
   scriptGroup?: string;
+  /** The script_user line, for messages about it. */
+  scriptUserWhere?: Where;
   enableScriptSecurity: boolean;
   vrrpVersion: VrrpVersion;
   /** Defaults for the instances' garp_master_* (vrrp_garp_master_*). */

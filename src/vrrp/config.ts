@@ -101,7 +101,7 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
     const k = a.keyword;
     switch (k) {
       case 'router_id': g.routerId = r.word(a); break;
-      case 'script_user': g.scriptUser = r.word(a); g.scriptGroup = a.args[1]?.text; break;
+      case 'script_user': g.scriptUser = r.word(a); g.scriptGroup = a.args[1]?.text; g.scriptUserWhere = a.where; break;
       case 'enable_script_security': g.enableScriptSecurity = true; break;
       case 'vrrp_version': { const v = r.num(a, 2, 3, { integer: true }); if (v) g.vrrpVersion = v as 2 | 3; break; }
       case 'vrrp_garp_master_delay': g.garpMasterDelaySec = r.num(a, 0, 3600) ?? g.garpMasterDelaySec; break;

@@ -15,7 +15,8 @@
  *   and a non-sticky directory or a regular file must be neither world-writable nor group-writable
  *   with a non-root group. With enable_script_security an unsafe script is disabled, without it
  *   it is only logged; scripts of other users are not checked;
- * - any script without enable_script_security: "SECURITY VIOLATION" (keepalived -t exits 6 on it).
+ * - any script without enable_script_security: "SECURITY VIOLATION" (keepalived -t exits 6 on it,
+ *   and runs the config anyway).
  */
 import { error, warning, type Diagnostic, type Where } from '../diagnostics/index.js';
 import type { AgentConfig, GlobalDefs, NotifyConf, NotifyScript, TrackScriptConf } from './config-types.js';
@@ -180,7 +181,8 @@ function lookup(user: string, group: string | undefined, sys: ScriptSystem): Ids
 }
 
 /** The default user of a config, or the diagnostics that make every script needing it removed. */
-function defaultUser(g: GlobalDefs, sys: ScriptSystem, where: Where): { ids?: Ids; diagnostics: Diagnostic[] } {
+function defaultUser(g: GlobalDefs, sys: ScriptSystem, fileWhere: Where): { ids?: Ids; diagnostics: Diagnostic[] } {
+  const where = g.scriptUserWhere ?? fileWhere;
   if (g.scriptUser !== undefined) {
     const r = lookup(g.scriptUser, g.scriptGroup, sys);
     if ('log' in r) {
@@ -200,7 +202,7 @@ function defaultUser(g: GlobalDefs, sys: ScriptSystem, where: Where): { ids?: Id
 export interface SecuredConfig {
   /** The config with every script resolved (`exec`) and the refused ones removed, as keepalived runs it. */
   config: AgentConfig;
-  /** Errors where keepalived -t reports a config error; warnings where it only logs. */
+  /** Errors where keepalived -t reports a config error (exits non-zero); warnings where it only logs. */
   diagnostics: Diagnostic[];
 }
 
@@ -290,7 +292,8 @@ export function secureScripts(cfg: AgentConfig, sys: ScriptSystem): SecuredConfi
   const instances = cfg.instances.map((i) => ({ ...i, trackScripts: i.trackScripts.filter((t) => kept.has(t.name)), notify: secureNotify(i.notify) }));
   const syncGroups = cfg.syncGroups.map((g) => ({ ...g, notify: secureNotify(g.notify) }));
   if (!security && anyScript) {
-    ds.push(warning('script-security', `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${anyInsecure ? ' There are insecure scripts.' : ''}`, where,
+    // An error, as keepalived -t exits 6 on it; the agent, like keepalived, still runs the config.
+    ds.push(error('script-security', `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${anyInsecure ? ' There are insecure scripts.' : ''}`, where,
       'add enable_script_security to global_defs (and script_user, or create the keepalived_script user)'));
   }
   return { config: { ...cfg, scripts, instances, syncGroups }, diagnostics: ds };

@@ -1,4 +1,8 @@
-/** Every example inventory renders keepalived.conf files the agent runs (`agent -t` exits 0). */
+/**
+ * Every example inventory renders keepalived.conf files the agent runs (`agent -t` exits 0).
+ * agent -t, as keepalived -t, refuses a track script that is not there: as deploy's validation
+ * does, the config is checked with its script paths pointing at the rendered copies.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -25,6 +29,9 @@ for (const inv of fs.readdirSync(path.join(root, 'inventories'))) {
       const confs = findConfs(out);
       assert.ok(confs.length >= 2, `expected a config per director, found ${confs.length}`);
       for (const c of confs) {
+        const hostRoot = path.dirname(path.dirname(path.dirname(c)));
+        const text = fs.readFileSync(c, 'utf8').replaceAll('/usr/local/sbin/hafleet-', `${hostRoot}/usr/local/sbin/hafleet-`);
+        fs.writeFileSync(c, text);
         const t = hafleet('agent', '-t', '-f', c);
         assert.equal(t.status, 0, `${c}:\n${t.stderr}`);
         assert.doesNotMatch(t.stderr, /^warning/m, t.stderr);

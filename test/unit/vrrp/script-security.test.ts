@@ -120,7 +120,7 @@ test('no enable_script_security and no keepalived_script: root, as keepalived, w
   assert.deepEqual(r.config.scripts[0]!.exec, { argv: ['/etc/keepalived/chk.sh'], uid: 0, gid: 0 });
   assert.deepEqual(words(r.diagnostics), [
     "warning: Unsafe permissions found for script '/etc/keepalived/chk.sh'.",
-    'warning: SECURITY VIOLATION - scripts are being executed but script_security not enabled. There are insecure scripts.',
+    'error: SECURITY VIOLATION - scripts are being executed but script_security not enabled. There are insecure scripts.',
   ]);
 });
 
