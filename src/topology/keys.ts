@@ -90,7 +90,7 @@ const service: KeySpec = {
 const instance: KeySpec = {
   type: 'object', doc: 'one VRRP instance', required: ['vrid', 'vips'],
   props: {
-    name: str('vrrp_instance name', { default: '<cluster>_<vrid>', pattern: '^[A-Za-z0-9_-]+$', directive: 'vrrp_instance' }),
+    name: str('vrrp_instance name', { default: '<cluster>_<vrid>', pattern: '^[A-Za-z0-9_-]{1,64}$', directive: 'vrrp_instance' }),
     vrid: int('virtual router id', { min: 1, max: 255, directive: 'virtual_router_id', ownRule: 'vrid-range' }),
     vips,
     master: str('director that gets the top priority', { default: 'first director', format: 'inventory-name' }),
@@ -120,7 +120,7 @@ const trackNginx: KeySpec = {
 export const clusterSpec: KeySpec = {
   type: 'object', doc: 'one service: directors, realservers, VRRP, VIPs', required: ['name', 'mode', 'directors'],
   props: {
-    name: str('cluster name, unique', { pattern: '^[a-z0-9_-]+$' }),
+    name: str('cluster name, unique; part of file names on the directors', { pattern: '^[a-z0-9_-]{1,64}$' }),
     mode: str('nginx (L7), lvs-dr or lvs-nat (L4)', { enum: MODES, directive: 'lb_kind (DR/NAT)' }),
     vrrp_engine: str('VRRP speaker', { enum: ENGINES, default: 'keepalived' }),
     directors: hostList('group name or host names (order = priority order)'),
