@@ -146,7 +146,7 @@ export const STALE_VALIDATE_MIN = 60;
  */
 export function pruneLines(): string[] {
   return [
-    `find ${q(BACKUP_ROOT)} -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\0' 2>/dev/null | sort -z -rn | tail -z -n +${KEEP_BACKUPS + 1} | cut -z -d' ' -f2- | xargs -0 -r rm -rf --`,
+    `find ${q(BACKUP_ROOT)} -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\\0' 2>/dev/null | sort -z -rn | tail -z -n +${KEEP_BACKUPS + 1} | cut -z -d' ' -f2- | xargs -0 -r rm -rf --`,
   ];
 }
 

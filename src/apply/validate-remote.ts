@@ -41,13 +41,18 @@ export function planValidationScript(h: Extract<HostPlan, { status: 'planned' }>
   const sources = new Map([...changed.keys()].map((p) => [p, `${vdir}/new${p}`]));
   const deleted = h.changes.filter((c) => c.kind === 'delete').map((c) => c.path);
   const modes = new Map(h.changes.flatMap((c) => (c.kind === 'create' || c.kind === 'update' ? [[c.path, c.mode] as const] : [])));
-  const body = [...sweepValidateLines(), ...makeValidateDirLines(vdir), `hafleet_cleanup() { rm -rf -- ${q(vdir)}; }`, 'trap hafleet_cleanup EXIT'];
+  const reachable = [...changed.keys()].some((p) => isExecutable(modes.get(p)));
+  const body = [...sweepValidateLines(), ...makeValidateDirLines(vdir, reachable ? '0711' : '0700'), `hafleet_cleanup() { rm -rf -- ${q(vdir)}; }`, 'trap hafleet_cleanup EXIT'];
   for (const [path, content] of changed) {
     const src = sources.get(path)!;
-    // 0600 (umask 077) like every copy; an executable (a track script keepalived -t looks at)
-    // 0700: root-owned, never readable by anyone else, and still passes script security.
-    body.push(`mkdir -p -- ${q(dirname(src))}`, ...writeFileLines(src, content));
-    if (isExecutable(modes.get(path))) body.push(`chmod 0700 ${q(src)}`);
+    const mode = modes.get(path);
+    // Every copy is 0600 (umask 077) in 0700 dirs, except a new executable: keepalived -t checks
+    // that its script_user (nobody by default) can reach a referenced track script ("Disabling
+    // track script … since not found/accessible" otherwise), so it gets exactly its planned mode,
+    // never more readable than the installed file, and the dirs above the copies are search-only
+    // (0711: no listing); the 0600 copies beside it stay unreadable.
+    body.push(reachable ? `(umask 066 && mkdir -p -- ${q(dirname(src))})` : `mkdir -p -- ${q(dirname(src))}`, ...writeFileLines(src, content));
+    if (isExecutable(mode)) body.push(`chmod ${q(mode!)} ${q(src)}`);
   }
   // The outcome is in the valid/invalid lines; the exit status says the same for a human reading it.
   body.push(...validateLines(items, sources, deleted, vdir), 'exit "$invalid"');

@@ -61,11 +61,12 @@ export function validateLines(items: readonly ValidateItem[], sources: Sources, 
 
 /**
  * Create the check directory: fresh (no -p: a name someone else made first is never reused) and
- * 0700, since the copies inside hold secrets (auth_pass). The checkers run as root and read them
- * anyway; keepalived -t checks referenced scripts' security, which a root-owned 0700 tree passes.
+ * 0700, since the copies inside hold secrets (auth_pass); the checkers run as root. `0711` (search,
+ * no listing) only where keepalived -t must reach a new track script as its script_user (see
+ * validate-remote.ts); the secret copies then still sit in 0700 subdirectories.
  */
-export function makeValidateDirLines(vdir: string): string[] {
-  return [`mkdir -m 0700 -- ${q(vdir)} || { echo "${MARK} error cannot create "${q(vdir)}; exit 20; }`];
+export function makeValidateDirLines(vdir: string, mode: '0700' | '0711' = '0700'): string[] {
+  return [`mkdir -m ${mode} -- ${q(vdir)} || { echo "${MARK} error cannot create "${q(vdir)}; exit 20; }`];
 }
 
 function runCheck(cmd: string, paths: readonly string[], vdir: string, tag: string): string[] {

@@ -18,6 +18,8 @@ import type { HostDesired, DesiredFile } from '../../../src/render/types.js';
 import type { HostFacts } from '../../../src/facts/types.js';
 import { unquotedOccurrences } from './shell-words.js';
 
+const rootOnly = { skip: process.getuid?.() !== 0 ? 'needs root for a private mount namespace' : false };
+
 /** ShellCheck at warning level; '' when clean. */
 function shellcheck(script: string, shell: 'bash' | 'sh'): string {
   const r = spawnSync('shellcheck', ['-s', shell, '-S', 'warning', '-f', 'gcc', '-'], { input: script, encoding: 'utf8' });
@@ -188,7 +190,7 @@ test('the quoting checker itself sees a raw or double-quoted value', () => {
  * namespace whose /var/lib and /tmp are fresh tmpfs (the destinations live there too): nothing
  * outside is touched. `id>pwn`, `$(…)` and backticks in the paths would leave a file named pwn.
  */
-test('the deploy script with hostile paths installs exactly those files and runs nothing else', { skip: process.getuid?.() !== 0 ? 'needs root for a private mount namespace' : false }, () => {
+test('the deploy script with hostile paths installs exactly those files and runs nothing else', rootOnly, () => {
   const root = '/var/lib/hfx';
   const paths = [
     `${root}/share/a";cd;id>pwn;"b.html`,
@@ -200,15 +202,8 @@ test('the deploy script with hostile paths installs exactly those files and runs
   ];
   const want: HostDesired = { host: 'lb1', roles: ['director'], managedPaths: [`${root}/share`], handlers: [], files: paths.map((p, n) => file(p, { content: `x${n}\n`, validate: n % 2 ? 'grep -q x {path}' : undefined } as Partial<DesiredFile>)) };
   const input = { ...deployInput(want), handlers: [{ name: 'reload', command: 'true', check: 'true' }] };
-  const script = deployScript(input);
-  const after = `find /var/lib /tmp -mindepth 1 -printf '%m %u %p\\0'`;
-  const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c',
-    `mount -t tmpfs hfx /var/lib && mount -t tmpfs hfx /tmp && cd /tmp && HOME=/tmp bash -s <&3; echo "exit=$?"; ${after}`], { encoding: 'utf8', ...withFd3(script) });
-  assert.match(r.stdout, /exit=0/, r.stdout + r.stderr);
-  const entries = new Map(r.stdout.slice(r.stdout.indexOf('exit=0') + 7).split('\0').filter(Boolean).map((e) => {
-    const [mode, user, ...rest] = e.split(' ');
-    return [rest.join(' '), { mode, user }] as const;
-  }));
+  const { code, entries } = inSandbox(deployScript(input));
+  assert.equal(code, 0);
   for (const p of paths) assert.deepEqual(entries.get(p), { mode: '644', user: 'root' }, `installed: ${JSON.stringify(p)}`);
   const pwned = [...entries.keys()].filter((p) => p.endsWith('/pwn'));
   assert.deepEqual(pwned, [], 'no command from a path ran');
@@ -217,6 +212,35 @@ test('the deploy script with hostile paths installs exactly those files and runs
   assert.equal(entries.get('/var/lib/hafleet/last-deploy.json')?.mode, '600');
   assert.ok(!entries.has('/var/lib/hafleet/lock'), 'lock released');
   assert.deepEqual([...entries.keys()].filter((p) => p.includes('hafleet-validate') || p.includes('.hafleet-tmp')), [], 'no validation dir or temp left');
+});
+
+/**
+ * Run `script` as root in a private mount namespace with fresh tmpfs on /var/lib and /tmp (cwd and
+ * HOME there too), after `setup`; returns its exit code and every path left there with mode and owner.
+ */
+function inSandbox(script: string, setup = 'true'): { code: number; out: string; entries: Map<string, { mode: string; user: string }> } {
+  const after = `find /var/lib /tmp -mindepth 1 -printf '%m %u %p\\0'`;
+  const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c',
+    `mount -t tmpfs hfx /var/lib && mount -t tmpfs hfx /tmp && cd /tmp && ${setup} && HOME=/tmp bash -s <&3; echo "@@exit=$?"; ${after}`], { encoding: 'utf8', ...withFd3(script) });
+  const m = /@@exit=(\d+)\n/.exec(r.stdout);
+  assert.ok(m, r.stdout + r.stderr);
+  const entries = new Map(r.stdout.slice(m.index + m[0].length).split('\0').filter(Boolean).map((e) => {
+    const [mode, user, ...rest] = e.split(' ');
+    return [rest.join(' '), { mode: mode!, user: user! }] as const;
+  }));
+  return { code: Number(m[1]), out: r.stdout.slice(0, m.index), entries };
+}
+
+test('a deploy that fails validation still prunes backups to the last five and leaves no copy behind (defect 23)', rootOnly, () => {
+  const want: HostDesired = { host: 'lb1', roles: ['director'], managedPaths: [], handlers: [], files: [file('/var/lib/hfx/k.conf', { content: 'auth_pass s3cret\n', mode: '0640', validate: 'false {path}' })] };
+  const old = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `mkdir -p /var/lib/hafleet/backup/old-${n} && touch -d '${n} days ago' /var/lib/hafleet/backup/old-${n}`).join(' && ');
+  const staleValidate = "mkdir -m 0700 /tmp/hafleet-validate.dead && touch -d '2 hours ago' /tmp/hafleet-validate.dead";
+  const { code, out, entries } = inSandbox(deployScript(deployInput(want)), `${old} && ${staleValidate}`);
+  assert.equal(code, 10, out);
+  assert.match(out, /@@hafleet invalid \/var\/lib\/hfx\/k.conf/);
+  const backups = [...entries.keys()].filter((p) => /^\/var\/lib\/hafleet\/backup\/[^/]+$/.test(p)).sort();
+  assert.deepEqual(backups, [1, 2, 3, 4, 5].map((n) => `/var/lib/hafleet/backup/old-${n}`));
+  assert.deepEqual([...entries.keys()].filter((p) => /hafleet-validate|\.hafleet-tmp|k\.conf|\/lock/.test(p)), [], 'nothing installed, no copy, no temp, no lock');
 });
 
 /** spawnSync cannot feed a 4th fd from a string: pass the script through a pipe on fd 3 via a temp file. */
