@@ -40,22 +40,28 @@ const IFNAME = `(?!\\.\\.?$)[${IFNAME_CHARS}]{1,15}`;
 const WORD_CHARS = 'A-Za-z0-9_./+@%,:=-';
 // An absolute normalised path: no '//', no '/./', no trailing '/', no '..' anywhere.
 const PATH_CHARS = 'A-Za-z0-9_.+@-';
-const ABS_PATH = `(?!.*\\.\\.)(?!.*/\\.(?:/|$))(?:/[${PATH_CHARS}]+)+`;
+// A segment is at most NAME_MAX (255) bytes.
+const ABS_PATH = `(?!.*\\.\\.)(?!.*/\\.(?:/|$))(?:/[${PATH_CHARS}]{1,255})+`;
 // The same as the first word of a command line (a '/.' segment ends at a space too).
-const COMMAND = `(?!.*\\.\\.)(?!\\S*/\\.(?:/| |$))(?:/[${PATH_CHARS}]+)+(?: +[${WORD_CHARS}]+)*`;
+const COMMAND = `(?!.*\\.\\.)(?!\\S*/\\.(?:/| |$))(?:/[${PATH_CHARS}]{1,255})+(?: +[${WORD_CHARS}]+)*`;
 const ADDRESS_SUPERSET = '(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)';
 const INVENTORY_NAME = `(?=.{1,253}$)[A-Za-z0-9_:][A-Za-z0-9._:-]*`;
+
+/** Paths, commands and word lists: well under PATH_MAX (4096), so a path always fits. */
+export const MAX_PATH = 1024;
 
 interface FormatDef {
   /** What the value must be, in words: "… is not <describe>". */
   describe: string;
+  /** Longest value (the floor's MAX_STRING when absent). */
+  max?: number;
   /** JSON Schema (ECMA-262) pattern; the check below is exact. */
   pattern: string;
   check(v: string): boolean;
 }
 
 const re = (body: string) => new RegExp(`^${body}$`);
-const match = (body: string) => { const r = re(body); return (v: string) => r.test(v); };
+const match = (body: string, max = MAX_STRING) => { const r = re(body); return (v: string) => v.length <= max && r.test(v); };
 
 export const FORMATS: Record<StringFormat, FormatDef> = {
   ifname: {
@@ -89,33 +95,39 @@ export const FORMATS: Record<StringFormat, FormatDef> = {
   },
   command: {
     describe: `an absolute normalised path, then optional arguments of ${WORD_CHARS} separated by spaces (no quotes, $, \`, ;, |, &, <, >)`,
+    max: MAX_PATH,
     pattern: `^${COMMAND}$`,
-    check: match(COMMAND),
+    check: match(COMMAND, MAX_PATH),
   },
   'abs-path': {
     describe: `an absolute normalised path of ${PATH_CHARS} (no //, /./, .., trailing /)`,
+    max: MAX_PATH,
     pattern: `^${ABS_PATH}$`,
-    check: match(ABS_PATH),
+    check: match(ABS_PATH, MAX_PATH),
   },
   'log-path': {
     describe: 'an absolute normalised path under /var/log/',
+    max: MAX_PATH,
     pattern: `^(?=/var/log/)${ABS_PATH}$`,
-    check: match(`(?=/var/log/)${ABS_PATH}`),
+    check: match(`(?=/var/log/)${ABS_PATH}`, MAX_PATH),
   },
   'error-page-path': {
     describe: 'an absolute normalised path ending in .html under /usr/share/hafleet/ or /var/www/',
+    max: MAX_PATH,
     pattern: `^(?=/usr/share/hafleet/|/var/www/)(?=.*\\.html$)${ABS_PATH}$`,
-    check: match(`(?=/usr/share/hafleet/|/var/www/)(?=.*\\.html$)${ABS_PATH}`),
+    check: match(`(?=/usr/share/hafleet/|/var/www/)(?=.*\\.html$)${ABS_PATH}`, MAX_PATH),
   },
   address: {
     describe: 'an IPv4 address (dotted quad) or an IPv6 address',
     pattern: `^${ADDRESS_SUPERSET}$`,
-    check: (v) => parseAddress(v) !== undefined,
+    max: 45,
+    check: (v) => v.length <= 45 && parseAddress(v) !== undefined,
   },
   'host-or-address': {
     describe: 'a host name (letters, digits, . - _) or an IPv4/IPv6 address',
     pattern: `^(?:${INVENTORY_NAME})$`,
-    check: (v) => parseAddress(v) !== undefined || re('(?=.{1,253}$)[A-Za-z0-9_][A-Za-z0-9._-]*').test(v),
+    max: 253,
+    check: (v) => v.length <= 253 && (parseAddress(v) !== undefined || re('(?=.{1,253}$)[A-Za-z0-9_][A-Za-z0-9._-]*').test(v)),
   },
   'inventory-name': {
     describe: 'a safe name (letters, digits, . - _ and : for IPv6, at most 253, not starting with - or .)',
@@ -124,13 +136,15 @@ export const FORMATS: Record<StringFormat, FormatDef> = {
   },
   words: {
     describe: `words of ${WORD_CHARS} separated by spaces`,
+    max: MAX_PATH,
     pattern: `^[${WORD_CHARS}]+(?: +[${WORD_CHARS}]+)*$`,
-    check: match(`[${WORD_CHARS}]+(?: +[${WORD_CHARS}]+)*`),
+    check: match(`[${WORD_CHARS}]+(?: +[${WORD_CHARS}]+)*`, MAX_PATH),
   },
   'http-path': {
     describe: 'a URL path of A-Za-z0-9 and ._~%/?=&+,:@- (no spaces, quotes, #, !, $, ;)',
+    max: MAX_PATH,
     pattern: '^[A-Za-z0-9._~%/?=&+,:@-]+$',
-    check: match('[A-Za-z0-9._~%/?=&+,:@-]+'),
+    check: match('[A-Za-z0-9._~%/?=&+,:@-]+', MAX_PATH),
   },
 };
 

@@ -15,7 +15,7 @@ function convert(spec: KeySpec): Json {
       else if (spec.format) out.pattern = FORMATS[spec.format].pattern;
       else if (!spec.enum) out.pattern = FLOOR_PATTERN;
       // The floor every string passes (formats.ts); a pattern cannot say "no C1", maxLength can say the rest.
-      if (!spec.enum) out.maxLength = MAX_STRING;
+      if (!spec.enum) out.maxLength = (spec.format && FORMATS[spec.format].max) || MAX_STRING;
       break;
     case 'integer': case 'number':
       out.type = spec.type;

@@ -39,7 +39,7 @@ const BAD: Record<StringFormat, string[]> = {
     '/usr/../bin/sh', '/usr//bin/x', '/usr/./bin/x', '/usr/bin/', '/usr/bin/. x', "/usr/bin/x 'a'", '/usr/bin/x ../../etc/shadow'],
   'abs-path': ['', 'rel/x', '/a/../b', '/a//b', '/a/./b', '/a/', '/a b', '/a;b', '/a/..', '/a/.'],
   'log-path': ['/etc/passwd', '/var/log', '/var/log/', '/var/log/../../etc/shadow', '/var/logx/a', '/var/log/a b'],
-  'error-page-path': ['/etc/shadow', '/usr/share/hafleet/503.txt', '/usr/share/hafleet/../../../etc/x.html', '/usr/share/hafleet/a";cd;id>p;"b.html',
+  'error-page-path': [`/usr/share/hafleet/${'a'.repeat(256)}.html`, `/usr/share/hafleet/${'a/'.repeat(510)}x.html`, '/etc/shadow', '/usr/share/hafleet/503.txt', '/usr/share/hafleet/../../../etc/x.html', '/usr/share/hafleet/a";cd;id>p;"b.html',
     '/var/www/', '/tmp/x.html', '/usr/share/hafleetx/a.html'],
   address: ['', 'lb1', '10', '0x0a000001', '198.18.0.1/24', '198.18.0.1:80', '999.1.1.1', '198.18.0.1 ; id'],
   'host-or-address': ['', '-oProxyCommand=id', 'lb1 lb2', 'lb1;id', '.hidden', '$(id)'],
@@ -78,7 +78,8 @@ function stringLeaves(spec: KeySpec, path: (string | number)[], out: Map<string,
 }
 
 const FLOOR = ['a\nb', 'a\r\nb', 'a\0b', 'a\u001b[31mb', 'a\tb', 'a\u007fb', 'a\u0085b', 'a\u009bb', 'x'.repeat(4097)];
-const META = ['a"b', "a'b", 'a}b', 'a;b', '$(id)', '`id`', '../x', 'é', 'a b', 'x"\n}\nnotify_master "/bin/sh -c id" root\n#'];
+// 4 KiB: within the floor; every typed key refuses it (paths and commands stop at 1024).
+const META = ['x'.repeat(4096), 'a"b', "a'b", 'a}b', 'a;b', '$(id)', '`id`', '../x', 'é', 'a b', 'x"\n}\nnotify_master "/bin/sh -c id" root\n#'];
 
 // Keys with only the floor: they are read by hafleet on the admin box (SSH options, files to
 // read), never written into a host's config or a command line.
