@@ -1,7 +1,8 @@
 /**
  * The embedded VRRP agent: a keepalived-compatible VRRP speaker (RFC 3768 v2, RFC 5798 v3, IPv4).
  * Pure parts (codec, state machine, config parser, tracking) are usable on their own; `Agent`
- * is the running process and needs root (raw sockets, netlink, AF_PACKET).
+ * is the running process and needs CAP_NET_RAW + CAP_NET_ADMIN (raw sockets, netlink, AF_PACKET),
+ * plus CAP_SETUID/CAP_SETGID/CAP_KILL when scripts run as another user (`requiredCapabilities`).
  */
 export { decodePacket, decodeVrrp, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6, VRRP_PROTO } from './packet.js';
 export type { Advert, DecodeOptions, DecodeResult, DropReason, EncodeOptions, Envelope, VrrpVersion } from './packet.js';
