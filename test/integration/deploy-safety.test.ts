@@ -119,6 +119,36 @@ describe('deploy safety on a 2+2 lab: no outage from a failed deploy, one lock p
     assert.equal((await lab.hostExec(peer, `test -e ${CLUSTER_LOCK}`)).code, 1, 'cluster lock released');
   });
 
+  it('a track script that fails once active (defect 8: it would demote the holder) is caught on the peer, which is put back before the holder is touched', async () => {
+    const holder = (await lab.vipHolder())!;
+    const peer = holder === 'lb1' ? 'lb2' : 'lb1';
+    const old = await configs();
+    // keepalived -t accepts it (the script exists, root-owned); keepalived then finds it failing.
+    withVars('    track:\n      nginx:\n        script: /bin/false\n');
+    const stop = `/tmp/hafleet-safety-${lab.name}-t.stop`;
+    rmSync(stop, { force: true });
+    const t = traffic(stop);
+    let r;
+    try {
+      await new Promise((res) => setTimeout(res, 500));
+      r = await deploy();
+      await new Promise((res) => setTimeout(res, 1500));
+    } finally {
+      writeFileSync(varsPath, baseVars);
+    }
+    const q = await t.end();
+    console.log(`# (a3) failing track script: ${q.ok} ok, ${q.retried} retried, ${q.bad} failed after one retry, outage ${q.outageMs} ms`);
+    assert.equal(r.code, 1, r.stderr);
+    const hosts = Object.fromEntries(r.doc.result.hosts.map((h: any) => [h.host, h]));
+    assert.equal(hosts[peer].step, 'serve', JSON.stringify(hosts[peer]));
+    assert.match(hosts[peer].message, /track script \S+ fails|demoted/);
+    assert.equal(hosts[peer].rolledBack, true);
+    assert.equal(hosts[holder].status, 'skipped');
+    assert.deepEqual(await configs(), old);
+    assert.equal(await lab.vipHolder(), holder);
+    assert.equal(q.bad, 0, `${q.bad} requests failed after one retry`);
+  });
+
   it('the holder failing after its peer deployed: the peer is put back too, the cluster ends on one config, no failed request', async () => {
     const holder = (await lab.vipHolder())!;
     const peer = holder === 'lb1' ? 'lb2' : 'lb1';
