@@ -2,7 +2,7 @@ import type { Clock } from '../async/index.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import type { LockOutcome } from './cluster-lock.js';
 import type { DirectorLane } from './rolling.js';
-import { waitForVips } from './vip-wait.js';
+import { parseIpAddr, waitForVips } from './vip-wait.js';
 import type { ClusterOutcome, DeployEvent, DeployOptions, HostResult } from './types.js';
 
 /** The I/O steps of a lane beyond running a host's script; passed in so the order is testable. */
@@ -47,6 +47,26 @@ async function settle(x: Rollout, lane: DirectorLane, after: string): Promise<{ 
 }
 
 /**
+ * Where the VIPs are now, once the lock is held (nothing else moves them on purpose any more):
+ * the plan's facts may be older, and under --limit they do not cover the directors left out,
+ * which may well hold the VIP. Non-holders first, holders last; null when a director cannot be
+ * asked (then the plan's order stands).
+ */
+async function placeNow(x: Rollout, lane: DirectorLane): Promise<DirectorLane | null> {
+  const looks = await Promise.all(
+    lane.directors.map(async (d) => {
+      const ref = x.refOf(d);
+      if (!ref) return null;
+      const r = await x.transport.exec(ref, 'ip -o addr show', { privileged: false, timeoutMs: 10_000 });
+      return r.ok && r.value.code === 0 ? { d, holds: parseIpAddr(r.value.stdout).some((a) => lane.vips.includes(a)) } : null;
+    }),
+  );
+  if (looks.some((l) => l === null)) return null;
+  const holds = new Set(looks.filter((l) => l!.holds).map((l) => l!.d));
+  return { ...lane, hosts: [...lane.hosts.filter((h) => !holds.has(h)), ...lane.hosts.filter((h) => holds.has(h))], served: lane.served || holds.size > 0 };
+}
+
+/**
  * One cluster's directors, under the cluster lock, one at a time, the VIP holder last. After
  * each director that reloaded, it must prove it serves (real requests through its nginx, its
  * speaker neither in FAULT nor demoted) and the VIPs settle before the next one starts, so a
@@ -70,7 +90,7 @@ export async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
   }
   outcome.warnings.push(...lock.warnings);
   try {
-    await rollout(x, lane, outcome);
+    await rollout(x, (await placeNow(x, lane)) ?? lane, outcome);
   } finally {
     await lock.release();
   }

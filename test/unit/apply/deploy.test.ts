@@ -287,3 +287,20 @@ test('a rollback that fails is said, host by host, and the host stays failed wit
   assert.deepEqual(r.clusters[0]!.rolledBack, ['lb1']);
   void fo;
 });
+
+test('the order is decided again under the lock: the VIP moved since the plan, the new holder goes last', async () => {
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
+  t.addrs.set('lb1', []);
+  t.addrs.set('lb2', [VIP]); // a failover between plan and deploy
+  await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.deepEqual(t.log.filter((l) => l.host.startsWith('lb')).map((l) => l.host), ['lb1', 'lb2']);
+});
+
+test('--limit lb1 while lb2 (left out, no facts) holds the VIP: the lane serves, so lb1 must prove it, and the lock covers lb2', async () => {
+  const { desired, f, clock, t, refs, ops, fo } = fleet(['lb1', 'web1'], null);
+  const p = plan(desired, f, { id: 'p3', now: new Date(0) });
+  t.addrs.set('lb2', [VIP]);
+  const r = await deploy(p, desired, t, { refs, clusterRefs: new Map([...refs, ['lb2', ref('lb2')]]), ops, facts: f, topology, clock });
+  assert.equal(exitCodeFor(r), 0);
+  assert.deepEqual(fo.calls, ['lock web on lb1,lb2', 'baseline lb1', 'prove lb1 (before 200)', 'release web']);
+});
