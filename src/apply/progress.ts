@@ -34,7 +34,7 @@ export function describeCluster(c: ClusterOutcome): string[] {
       out.push(`${head}stopped: ${c.reason ?? 'a director failed'}; nothing had changed on its directors`);
       break;
     case 'rolled-back': {
-      const back = c.rolledBack.length ? `${c.rolledBack.join(', ')} put back on their previous files` : 'no director put back';
+      const back = c.rolledBack.length ? `${c.rolledBack.join(', ')} put back on ${c.rolledBack.length === 1 ? 'its' : 'their'} previous files` : 'no director put back';
       const bad = c.rollbackFailed.map((f) => `${f.host} could not be put back (${f.message})`);
       const vips = c.holders ? ` VIPs on ${Object.entries(c.holders).map(([v, h]) => `${v}→${h}`).join(', ')}${c.settled ? ', serving' : ', NOT settled'}.` : '';
       out.push(`${head}rolled back after: ${c.reason ?? 'a failure'}. ${[back, ...bad].join('; ')}.${vips}`);

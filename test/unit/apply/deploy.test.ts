@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { plan, type FactsByHost } from '../../../src/plan/index.js';
-import { deploy, exitCodeFor, recapLines, type LaneOps, type LockOutcome } from '../../../src/apply/index.js';
+import { deploy, describeCluster, exitCodeFor, recapLines, type LaneOps, type LockOutcome } from '../../../src/apply/index.js';
 import type { DesiredState, HostDesired } from '../../../src/render/types.js';
 import type { HostFacts } from '../../../src/facts/types.js';
 import type { Topology } from '../../../src/topology/types.js';
@@ -303,4 +303,15 @@ test('--limit lb1 while lb2 (left out, no facts) holds the VIP: the lane serves,
   const r = await deploy(p, desired, t, { refs, clusterRefs: new Map([...refs, ['lb2', ref('lb2')]]), ops, facts: f, topology, clock });
   assert.equal(exitCodeFor(r), 0);
   assert.deepEqual(fo.calls, ['lock web on lb1,lb2', 'baseline lb1', 'prove lb1 (before 200)', 'release web']);
+});
+
+test('the text output says how a cluster ended: rolled back (who, where the VIPs are), locked (by whom), warnings', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
+  fo.proveFails.add('lb2');
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.deepEqual(describeCluster(r.clusters[0]!), [
+    `cluster web: rolled back after: director lb2 of cluster web did not prove it serves. lb2 put back on its previous files. VIPs on ${VIP}→lb1, serving.`,
+  ]);
+  assert.deepEqual(describeCluster({ cluster: 'web', outcome: 'locked', reason: 'cluster web is locked on lb1 by another deploy (by bob@adm)', rolledBack: [], rollbackFailed: [], warnings: [] }), ['cluster web: not deployed: cluster web is locked on lb1 by another deploy (by bob@adm)']);
+  assert.deepEqual(describeCluster({ cluster: 'web', outcome: 'deployed', rolledBack: [], rollbackFailed: [], warnings: ['lb2: not locked (down); going on because of --force'] }), ['cluster web: warning: lb2: not locked (down); going on because of --force']);
 });
