@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { error, hasErrors, type Diagnostic } from '../../diagnostics/index.js';
 import { hostVars, loadInventory, selectHosts, toAnsibleList, toGraph } from '../../inventory/index.js';
+import { printable } from '../../terminal/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { printDiagnostics, printJson } from '../output.js';
@@ -70,7 +71,8 @@ function run(opts: InventoryOptions): void {
     return;
   }
   printDiagnostics(diagnostics);
-  if (opts.graph) process.stdout.write(toGraph(inv, hosts) + '\n');
+  // Host and group names are the inventory's words: shown, never obeyed by the terminal.
+  if (opts.graph) process.stdout.write(printable(toGraph(inv, hosts), { keepOwnColour: false }) + '\n');
   else printJson(toAnsibleList(inv, hosts));
 }
 
