@@ -64,7 +64,7 @@ test('a build error in one cluster does not hide the findings of another', () =>
   assert.deepEqual(cs.sort(), ['auth-pass-length', 'unknown-group']);
 });
 
-test('lint of 1,000 hosts takes milliseconds', () => {
+test('lint of 1,000 hosts finds nothing in a clean fleet (time reported, not asserted: no timed tests)', (t) => {
   const directors: Record<string, Vars> = {};
   const realservers: Record<string, Vars> = {};
   for (let i = 0; i < 10; i++) directors[`lb${i}`] = { ansible_host: `198.18.0.${10 + i}` };
@@ -76,7 +76,7 @@ test('lint of 1,000 hosts takes milliseconds', () => {
   const ms = performance.now() - t0;
   // Realservers in 198.19/16 are fine for nginx mode: nothing to report.
   assert.deepEqual(ds.map((d) => d.code), []);
-  assert.ok(ms < 500, `took ${ms} ms`);
+  t.diagnostic(`lint of 1,000 hosts: ${ms.toFixed(0)} ms`);
 });
 
 test('vrid-unique: an IPv4 and an IPv6 instance may share a VRID (different virtual MACs)', () => {
