@@ -124,7 +124,7 @@ export function sh(v: unknown): string {
 
 /** A word list for sh, each word quoted: a list, or a string split on white space (a command line). */
 export function shwords(v: unknown): string {
-  const words = Array.isArray(v) ? v : text('shwords', v).split(/[ \t]+/u).filter((w) => w !== '');
+  const words = Array.isArray(v) ? v : text('shwords', v).split(/\s+/u).filter((w) => w !== '');
   if (words.length === 0) fail('shwords', 'empty word list');
   return words.map(sh).join(' ');
 }
