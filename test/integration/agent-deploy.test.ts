@@ -17,6 +17,7 @@ const AGENT_PID = '/run/hafleet/agent.pid';
 const AGENT_CONF = '/etc/keepalived/hafleet-agent.conf';
 const KA_PID = '/run/keepalived.pid';
 const UNIT = '/etc/systemd/system/hafleet-agent.service';
+const NOTIFY_LOG = '/var/log/hafleet-notify.log';
 const DIRECTORS = ['lb1', 'lb2'];
 
 async function deploy() {
@@ -113,6 +114,12 @@ describe('vrrp_engine: agent through deploy on a 2+2 lab', { timeout: 900_000 },
     }
     const holder = await lab.waitForVipHolder(undefined, { timeoutMs: 20_000 });
     assert.ok(holder === 'lb1' || holder === 'lb2');
+    // keepalived.conf says `notify "/usr/local/sbin/hafleet-notify" root`: the agent runs it as
+    // root with keepalived's arguments (not `root` as one), so its log gets the transition.
+    await waitFor(`${holder}'s notify log to show MASTER`, async () => {
+      const log = await lab.hostExec(holder, `cat ${NOTIFY_LOG} 2>/dev/null`);
+      return new RegExp(`^\\S+ ${holder} INSTANCE \\S+ MASTER priority=\\d+$`, 'm').test(log.stdout) ? true : undefined;
+    }, { timeoutMs: 15_000 });
     await bothRealservers();
   });
 
