@@ -44,7 +44,11 @@ test('director: scripts come before keepalived.conf, nginx reloads before keepal
 });
 
 test('the VRRP agent accepts the config rendered for it (hafleet agent -t)', (t) => {
-  const r = renderHost(noInventory, topology(natCluster('agent')), 'd1');
+  // `agent -t` checks that the interfaces exist, as keepalived -t does: lo exists everywhere.
+  const c = natCluster('agent');
+  const inst = c.instances[0]!;
+  const onLo = { ...c, instances: [{ ...inst, interface: 'lo', vips: inst.vips.map((v) => ({ ...v, dev: 'lo' })), members: inst.members.map((m) => ({ ...m, interface: 'lo' })) }] };
+  const r = renderHost(noInventory, topology(onLo), 'd1');
   assert.ok(r.ok);
   const f = r.value.files.find((x) => x.path === '/etc/keepalived/hafleet-agent.conf')!;
   const dir = mkdtempSync(join(tmpdir(), 'hf-render-agent-'));
