@@ -5,6 +5,8 @@ import { GUARD, TemplateShapeError, guardTemplate } from './template-guard.js';
 /** Where a template failed: handlebars' own 1-based line and 0-based column. */
 export interface TemplateFault {
   message: string;
+  /** 'value': a value its context helper (or the guard) refused; otherwise a template problem. */
+  kind?: 'value';
   line?: number;
   col?: number;
 }
@@ -15,6 +17,9 @@ export class TemplateVariableError extends Error {
     super(message);
   }
 }
+
+/** A value the guard or a context helper refused: the inventory value (or the template's choice of helper) is at fault. */
+export class TemplateValueError extends TemplateVariableError {}
 
 type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } } };
 
@@ -27,11 +32,11 @@ function varOf(options: HelperOptions): string {
 }
 
 /** An error at the printed variable's position (the guard's hash), else at the mustache. */
-function located(options: HelperOptions, message: string): TemplateVariableError {
+function located(options: HelperOptions, message: string): TemplateValueError {
   const h = options?.hash ?? {};
-  if (typeof h['hf_line'] === 'number') return new TemplateVariableError(message, h['hf_line'], h['hf_col']);
+  if (typeof h['hf_line'] === 'number') return new TemplateValueError(message, h['hf_line'], h['hf_col']);
   const at = options?.loc?.start;
-  return new TemplateVariableError(message, at?.line, at?.column);
+  return new TemplateValueError(message, at?.line, at?.column);
 }
 
 /**
@@ -109,6 +114,7 @@ export function runTemplate(fn: CompiledTemplate, context: unknown): { ok: true;
 }
 
 function faultOf(e: unknown): TemplateFault {
+  if (e instanceof TemplateValueError) return { message: e.message, kind: 'value', line: e.line, col: e.col };
   if (e instanceof TemplateVariableError || e instanceof TemplateShapeError) return { message: e.message, line: e.line, col: e.col };
   const err = e as { message?: string; lineNumber?: number; column?: number };
   const raw = String(err?.message ?? e);

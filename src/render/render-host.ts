@@ -130,7 +130,9 @@ function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, vi
   }
   const out = runTemplate(compiled.fn, context);
   if (!out.ok) {
-    ds.push(error('template-undefined', out.fault.message, { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host }, 'the variables a template sees are listed in templates/README.md; use null checks with {{#if}}'));
+    ds.push(out.fault.kind === 'value'
+      ? error('template-value', out.fault.message, { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host }, 'fix the inventory value; a template writes every string with the helper of its context (templates/README.md, "Escaping")')
+      : error('template-undefined', out.fault.message, { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host }, 'the variables a template sees are listed in templates/README.md; use null checks with {{#if}}'));
     return null;
   }
   const content = out.text;

@@ -48,7 +48,8 @@ export function nginxClusterView(c: Cluster): NginxClusterView {
     const port = nginxListenPort(c, s);
     let up = byPort.get(port);
     if (!up) {
-      up = { name: `hafleet_${c.name.replace(/-/g, '_')}_${port}`, port, method: METHOD[s.lbAlgo] ?? null, servers: [] };
+      // An nginx identifier whatever the cluster's name: proxy_pass http://NAME must not gain a path.
+      up = { name: `hafleet_${c.name.replace(/[^A-Za-z0-9_]/g, '_')}_${port}`, port, method: METHOD[s.lbAlgo] ?? null, servers: [] };
       byPort.set(port, up);
       names.set(port, new Set());
     }
