@@ -12,7 +12,7 @@ function renamed(name: string): Topology {
     ...c, directors: c.directors.map((d) => (d === 'd1' ? name : d)),
     instances: c.instances.map((i) => ({ ...i, members: i.members.map((m) => (m.host === 'd1' ? { ...m, host: name } : m)) })),
   };
-  return { clusters: [cluster], roles: new Map([[name, new Set(['director' as const])], ['d2', new Set(['director' as const])], ['r1', new Set(['realserver' as const])]]) };
+  return { clusters: [cluster], roles: new Map<string, Set<'director' | 'realserver'>>([[name, new Set(['director'])], ['d2', new Set(['director'])], ['r1', new Set(['realserver'])]]) };
 }
 
 test('defect 2: a host named lb1$(id>/tmp/x) never reaches a root script as shell: keepalived refuses it as router_id, with host, template and line', () => {
