@@ -62,8 +62,23 @@ export function lockHolder(rest: string): { age: string; alive: boolean; who: st
   return { age: age || '?', alive: alive === 'yes', who: who || 'no holder info' };
 }
 
+/** What the keepers said about locks they found: a dead holder's taken over, one broken on request. */
+function takeoverNotes(cluster: string, ends: ReadonlyMap<string, Awaited<ReturnType<Transport['exec']>>>): string[] {
+  const notes: string[] = [];
+  for (const [host, r] of ends) {
+    if (!r.ok) continue;
+    for (const e of parseScriptOutput(r.value.stdout).events) {
+      // `lock-stale <age> <info…>`: no alive word, the holder is gone by definition.
+      if (e.event === 'lock-stale') notes.push(`${host}: took over the lock of cluster ${cluster} from a deploy that is gone (${lockHolder(e.rest.replace(/^(\S+)/, '$1 no')).who})`);
+      else if (e.event === 'lock-broken') notes.push(`${host}: broke the lock of cluster ${cluster} (--break-lock): ${lockHolder('0 no ' + e.rest).who}`);
+    }
+  }
+  return notes;
+}
+
 export type LockOutcome =
-  | { ok: true; release: () => Promise<void>; warnings: string[] }
+  /** `release` resolves to notes on how the lock was taken (a dead holder's lock taken over, one broken). */
+  | { ok: true; release: () => Promise<string[]>; warnings: string[] }
   | { ok: false; host: string; message: string; hint: string; lockedBy?: string };
 
 export interface ClusterLockOptions {
@@ -90,6 +105,7 @@ export async function takeClusterLock(transport: Transport, directors: readonly 
   const refusals: Extract<LockOutcome, { ok: false }>[] = [];
   const warnings: string[] = [];
   const keepers: Promise<unknown>[] = [];
+  const ends = new Map<string, Awaited<ReturnType<Transport['exec']>>>();
   await Promise.all(
     directors.map(async (d) => {
       // No timeout of ours: the keeper lives as long as the lane; release ends it.
@@ -97,7 +113,10 @@ export async function takeClusterLock(transport: Transport, directors: readonly 
       keepers.push(keeper);
       const start = o.clock.now();
       const st: { ended: Awaited<typeof keeper> | null } = { ended: null };
-      void keeper.then((r) => (st.ended = r));
+      void keeper.then((r) => {
+        st.ended = r;
+        ends.set(d.name, r);
+      });
       for (;;) {
         if (st.ended) break;
         const look = await transport.exec(d, `cat -- ${q(dir + '/token')} 2>/dev/null; true`, { timeoutMs: 10_000 });
@@ -127,6 +146,7 @@ export async function takeClusterLock(transport: Transport, directors: readonly 
     await Promise.all(held.map((d) => transport.exec(d, `[ "$(cat -- ${q(dir + '/token')} 2>/dev/null)" = ${q(token)} ] && : > ${q(dir + '/release')}; true`, { timeoutMs: 15_000 })));
     // Each keeper sees the request within half a second and ends; one that lost its session already has.
     await Promise.race([Promise.allSettled(keepers), o.clock.sleep(10_000)]);
+    return takeoverNotes(o.cluster, ends);
   };
   if (refusals.length > 0) {
     await releaseAll();

@@ -92,7 +92,7 @@ export async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
   try {
     await rollout(x, (await placeNow(x, lane)) ?? lane, outcome);
   } finally {
-    await lock.release();
+    outcome.warnings.push(...(await lock.release()));
   }
   if (outcome.outcome !== 'deployed' || outcome.warnings.length) {
     x.clusters.push(outcome);

@@ -83,7 +83,8 @@ test('the keeper for real: its session going away (stdout closed) releases the l
 class LockFleet implements Transport {
   readonly log: string[] = [];
   readonly tokens = new Map<string, string>();
-  constructor(private readonly how: Record<string, 'take' | 'locked' | 'unreachable'>) {}
+  private readonly ends = new Map<string, () => void>();
+  constructor(private readonly how: Record<string, 'take' | 'locked' | 'unreachable' | 'stale'>) {}
   async exec(h: HostRef, cmd: string, o: ExecOptions = {}): Promise<Outcome<ExecOutput>> {
     const how = this.how[h.name] ?? 'take';
     if (how === 'unreachable') return { ok: false, failure: { kind: 'unreachable', host: h.name, message: 'connect ETIMEDOUT' } };
@@ -92,10 +93,13 @@ class LockFleet implements Transport {
       this.log.push(`keeper ${h.name}`);
       if (how === 'locked') return ok('@@hafleet locked 30 yes by=bob@adm pid=7 at=2026-12-04T09:59:00Z deploy=p0 boot=x start=1\n', 75);
       this.tokens.set(h.name, /printf %s '([0-9a-f]+)' >/.exec(String(o.stdin))![1]!);
-      return new Promise(() => undefined); // held until released (never, here)
+      const stale = how === 'stale' ? '@@hafleet lock-stale 9000 by=carol@old pid=4 at=2026-12-01T00:00:00Z deploy=p-1 boot=y start=2\n' : '';
+      // Held until released, as the real keeper.
+      return new Promise((resolve) => this.ends.set(h.name, () => resolve(ok(`${stale}@@hafleet cluster-locked\n.\n@@hafleet cluster-released\n`))));
     }
     if (cmd.startsWith('cat -- ')) return ok(this.tokens.get(h.name) ?? '');
     this.log.push(`release ${h.name}`);
+    this.ends.get(h.name)?.();
     return ok('');
   }
   async put(): Promise<Outcome<void>> {
@@ -133,4 +137,27 @@ test('takeClusterLock: a director that cannot be reached refuses the cluster, un
   const forced = await takeClusterLock(new LockFleet({ lb2: 'unreachable' }), [ref('lb1'), ref('lb2')], { ...opts, force: true, clock: new FakeClock() });
   assert.ok(forced.ok);
   assert.deepEqual(forced.warnings, ['lb2: not locked (connect ETIMEDOUT); going on because of --force']);
+});
+
+test('takeClusterLock: a lock whose holder is gone, taken over by the keeper, is said when the lane ends', async () => {
+  const t = new LockFleet({ lb2: 'stale' });
+  const r = await takeClusterLock(t, [ref('lb1'), ref('lb2')], { ...opts, clock: new FakeClock() });
+  assert.ok(r.ok);
+  assert.deepEqual(await r.release(), ['lb2: took over the lock of cluster web from a deploy that is gone (by carol@old, since 2026-12-01T00:00:00Z, deploy p-1)']);
+});
+
+test('the keeper for real: a lock left by a run of an earlier boot is taken over and said (lock-stale)', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'hafleet-cl-'));
+  const dir = join(tmp, 'cluster-web.lock');
+  try {
+    spawnSync('bash', ['-c', `mkdir -p '${dir}' && printf 'by=carol@old\\npid=1\\nat=2026-12-01T00:00:00Z\\ndeploy=p-1\\nboot=not-this-boot\\nstart=1\\n' > '${dir}/info'`]);
+    const one = runKeeper(dir, 't1');
+    await until('keeper holds', () => one.out().includes('@@hafleet cluster-locked'));
+    assert.match(one.out(), /@@hafleet lock-stale \d+ by=carol@old .*deploy=p-1/);
+    assert.equal(readFileSync(join(dir, 'token'), 'utf8'), 't1');
+    spawnSync('touch', [join(dir, 'release')]);
+    assert.equal(await one.exited, 0);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -40,7 +40,7 @@ function fakeOps(t: FakeFleet) {
     lock: async (lane) => {
       calls.push(`lock ${lane.cluster} on ${lane.directors.join(',')}`);
       if (refuse) return refuse;
-      return { ok: true, warnings: [], release: async () => void calls.push(`release ${lane.cluster}`) };
+      return { ok: true, warnings: [], release: async () => (calls.push(`release ${lane.cluster}`), []) };
     },
     baseline: async (host) => {
       calls.push(`baseline ${host}`);
