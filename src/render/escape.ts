@@ -15,13 +15,17 @@
  * - `$NAME` / `${NAME}` anywhere on a line is replaced by a `$NAME=…` definition (keepalived
  *   2.x), multi-line ones included: `$` is refused even inside "…".
  * - A line starting with `@` is conditional on the router id (`@lb1 …`), `~SEQ(` / `~LST(` at the
- *   start of a line repeat it, `include` pulls in files: bare words here never start a line
- *   with one of these because their charset leaves `@`, `~` and `$` out.
+ *   start of a line repeat it: bare words never start a line with one of these, their charset
+ *   leaves `@`, `~` and `$` out. `include` (+ r/m/w/b/a) pulls in files only when white space
+ *   follows it (is_include); a word that starts a line in the bundled template is alone on it
+ *   (track_script, unicast_peer items) or followed by `/` (VIPs), never by a space.
  * - Lines longer than MAXBUF (1024) are cut: values are limited well below that.
- * nginx (src/core/ngx_conf_file.c, ngx_conf_read_token): words end at white space, `;`, `{`,
- * `}`; `#` starts a comment outside quotes; inside "…" only `\"`, `\\`, `\t`, `\r`, `\n` are
- * escapes; `$name` is expanded by directives that take variables (proxy_pass, root, return, …),
- * quoted or not, so `$` is refused.
+ * nginx (src/core/ngx_conf_file.c, ngx_conf_read_token, read at nginx/nginx master): a token
+ * starts with `"` or `'` (quoted to the matching quote), or is bare and ends at white space, `;`
+ * or `{` (`}`, `#` and quotes only count at a token's start; `${` does not end it). `\` makes the
+ * next character literal in both, and the word's text then decodes `\" \' \\ \t \r \n`: so "…"
+ * escapes `\` and `"`. `$name` is expanded later by directives that take variables (proxy_pass,
+ * root, return, …), quoted or not, so `$` is refused rather than escaped.
  */
 
 /** A value the escaper cannot write safely; the template layer adds the template's line. */
