@@ -85,6 +85,8 @@ export function kw(v: unknown): string {
   if (s.length > MAX_WORD) fail('kw', `value longer than ${MAX_WORD} characters`);
   const bad = firstBad(s, /[^A-Za-z0-9_.:/%+,=?&-]/u);
   if (bad !== null || !KW.test(s)) fail('kw', `${charName(bad ?? s[0]!)} is not allowed in a keepalived word (letters, digits and _ . : / % + , = ? & - only)`);
+  // At the start of a line and followed by a word, keepalived would read it as an include.
+  if (/^include[rmwba]?$/.test(s)) fail('kw', `'${s}' is keepalived's include keyword`);
   return s;
 }
 

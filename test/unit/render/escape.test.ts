@@ -26,7 +26,7 @@ test('kw: a keepalived bare word in a strict charset', () => {
   assert.equal(kw(-20), '-20');
   // '../' is a path problem (fspath, confinePath), not a word problem: a word cannot break the config.
   for (const v of HOSTILE.filter((x) => x !== '../../etc/shadow')) refuses(kw, v);
-  for (const v of ['', 'a b', 'a#b', 'a!b', '@lb1', '~SEQ(x,1,2)', '$X', 'a{', 'ab\t']) refuses(kw, v);
+  for (const v of ['', 'a b', 'a#b', 'a!b', '@lb1', '~SEQ(x,1,2)', '$X', 'a{', 'ab\t', 'include', 'includer']) refuses(kw, v);
 });
 
 test('nq: an nginx "…" string with \\ and " escaped; $ and control characters refused', () => {
