@@ -60,3 +60,13 @@ test('hafleet render -i DIR with a templates/ override directory inside', (t) =>
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(out, 'lb1/usr/local/sbin/hafleet-notify'), 'utf8'), '#!/bin/sh\n# lb1\n');
 });
+
+test('hafleet render --out creates a new DIR 0700: keepalived.conf (auth_pass) is never reachable by other users', (t) => {
+  const parent = mkdtempSync(join(tmpdir(), 'hf-render-cli-'));
+  t.after(() => rmSync(parent, { recursive: true, force: true }));
+  const out = join(parent, 'new-out');
+  const r = hafleet('render', '-i', 'inventories/lvs-dr', '--limit', 'lvs1', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(statSync(out).mode & 0o777, 0o700);
+  assert.equal(statSync(join(out, 'lvs1/etc/keepalived/keepalived.conf')).mode & 0o777, 0o640);
+});
