@@ -24,23 +24,29 @@ const STOP = '/run/hafleet-secrets-test.stop';
 const WATCHED = ['/tmp', '/etc/keepalived', '/var/lib/hafleet', '/etc/nginx/conf.d', '/usr/local/sbin', '/usr/share/hafleet'];
 
 /**
- * The poller, run as nobody: read every regular file it can, as often as it can, and print any
- * line holding one of the watched strings; print each validation dir and staged temp name once.
+ * The poller, run as nobody: one recursive grep per round over every watched directory (one
+ * process a round: fast enough to catch a file that lives a few milliseconds), printing
+ * `READ <file>:<match>` for any file it could read holding a watched string; then, with shell
+ * globs only, each validation dir, its copies and each staged temp once (`SEEN <name>`).
  */
+const PREDICTABLE = ['new/etc/keepalived/keepalived.conf', 'check/etc/keepalived/keepalived.conf', 'tree/etc/nginx/conf.d/hafleet-web.conf'];
+const GLOBS = ['/tmp/hafleet-validate.*', '/tmp/hafleet-validate.*/*', '/tmp/hafleet-validate.*/*/*', ...WATCHED.slice(1).map((d) => `${d}/.hafleet-tmp-*`)];
 const POLLER = `
 n=0; seen='|'
 while [ ! -e ${STOP} ]; do
   n=$((n+1))
-  find ${WATCHED.join(' ')} \\( -type f -o -type d \\) 2>/dev/null > /tmp/.hf-poll-list.$$
-  while IFS= read -r f; do
-    case $f in
-      /tmp/.hf-poll-list.*) continue;;
-      */hafleet-validate.*|*/.hafleet-tmp-*|/var/lib/hafleet/*) case $seen in *"|$f|"*) ;; *) seen="$seen$f|"; echo "SEEN $f";; esac;;
-    esac
-    [ -f "$f" ] && grep -a -o -F -e '${PW1}' -e '${PW2}' -e '${CANARY}' "$f" 2>/dev/null | sed "s|^|READ $f: |"
-  done < /tmp/.hf-poll-list.$$
+  grep -r -a -o -F -e '${PW1}' -e '${PW2}' -e '${CANARY}' ${WATCHED.join(' ')} 2>/dev/null | sed 's/^/READ /'
+  for f in ${GLOBS.join(' ')}; do
+    [ -e "$f" ] || continue
+    case $seen in *"|$f|"*) ;; *) seen="$seen$f|"; echo "SEEN $f";; esac
+  done
+  # As an attacker would: the copies' names are predictable below a validation dir that is
+  # listed in /tmp, even where that dir cannot be listed itself (0711).
+  for v in /tmp/hafleet-validate.*; do
+    [ -d "$v" ] || continue
+    grep -a -o -F -e '${PW1}' -e '${PW2}' ${PREDICTABLE.map((p) => `"$v"/${p}`).join(' ')} 2>/dev/null | sed 's/^/READ /'
+  done
 done
-rm -f /tmp/.hf-poll-list.$$
 echo "ROUNDS $n"
 `;
 
@@ -78,7 +84,7 @@ describe('secrets at rest on a 2+2 lab', { timeout: 900_000 }, () => {
   const note = (out: string) => {
     for (const l of out.split('\n')) if (l.startsWith('SEEN ')) seen.add(l.slice(5));
     rounds += Number(/ROUNDS (\d+)/.exec(out)?.[1] ?? 0);
-    assert.ok(out.includes(`/tmp/hf-canary: ${CANARY}`), 'the poller read the world-readable canary: it reads what it may');
+    assert.ok(out.includes(`READ /tmp/hf-canary:${CANARY}`), 'the poller read the world-readable canary: it reads what it may');
   };
 
   before(async () => {
