@@ -78,7 +78,7 @@ function takeoverNotes(cluster: string, ends: ReadonlyMap<string, Awaited<Return
 
 export type LockOutcome =
   /** `release` resolves to notes on how the lock was taken (a dead holder's lock taken over, one broken). */
-  | { ok: true; release: () => Promise<string[]>; warnings: string[] }
+  | { ok: true; release: () => Promise<string[]>; warnings: string[]; unlocked: string[] }
   | { ok: false; host: string; message: string; hint: string; lockedBy?: string };
 
 export interface ClusterLockOptions {
@@ -104,6 +104,7 @@ export async function takeClusterLock(transport: Transport, directors: readonly 
   const held: HostRef[] = [];
   const refusals: Extract<LockOutcome, { ok: false }>[] = [];
   const warnings: string[] = [];
+  const unlocked: string[] = [];
   const keepers: Promise<unknown>[] = [];
   const ends = new Map<string, Awaited<ReturnType<Transport['exec']>>>();
   await Promise.all(
@@ -137,7 +138,10 @@ export async function takeClusterLock(transport: Transport, directors: readonly 
           hint: h.alive ? 'wait for that deploy to finish, then run again' : 'if no deploy is running, run again with --break-lock',
         });
       } else if (r && !r.ok) {
-        if (o.force) warnings.push(`${d.name}: not locked (${r.failure.message}); going on because of --force`);
+        if (o.force) {
+          warnings.push(`${d.name}: not locked (${r.failure.message}); going on because of --force`);
+          unlocked.push(d.name);
+        }
         else refusals.push({ ok: false, host: d.name, message: `cannot take the lock of cluster ${o.cluster} on ${d.name}: ${r.failure.message}`, hint: 'every director of a cluster is locked, also those outside --limit; bring it back, or run again with --force if you are sure no other deploy runs' });
       } else refusals.push({ ok: false, host: d.name, message: `cannot take the lock of cluster ${o.cluster} on ${d.name}: ${r ? `lock script ended with exit ${r.value.code}: ${(r.value.stderr || r.value.stdout).trim().slice(0, 300)}` : 'no answer'}`, hint: 'run again; if it persists, look at the host' });
     }),
@@ -152,5 +156,5 @@ export async function takeClusterLock(transport: Transport, directors: readonly 
     await releaseAll();
     return refusals.find((r) => r.lockedBy) ?? refusals[0]!;
   }
-  return { ok: true, release: releaseAll, warnings };
+  return { ok: true, release: releaseAll, warnings, unlocked };
 }

@@ -93,7 +93,7 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
         return { ok: false, host: missing[0]!, message, hint: 'every director of a cluster is locked, also those outside --limit' };
       }
       const r = await takeClusterLock(transport, refs.filter((x): x is HostRef => Boolean(x)), { cluster: lane.cluster, by: o.by ?? 'hafleet', deployId, now, breakLock: Boolean(o.breakLock), force: Boolean(o.force), clock });
-      return r.ok && missing.length ? { ...r, warnings: [...r.warnings, ...missing.map((m) => `${m}: not locked (no connection); going on because of --force`)] } : r;
+      return r.ok && missing.length ? { ...r, warnings: [...r.warnings, ...missing.map((m) => `${m}: not locked (no connection); going on because of --force`)], unlocked: [...r.unlocked, ...missing] } : r;
     },
     baseline: (host, lane) => serveBaseline(transport, refOf(host)!, lane, o.signal),
     prove: (host, lane, before, p) => {

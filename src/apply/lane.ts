@@ -89,8 +89,12 @@ export async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
     return;
   }
   outcome.warnings.push(...lock.warnings);
+  // A director left unlocked under --force could not be reached: it cannot be asked where the
+  // VIPs are either (it would look like it holds none, and a settle would wait for nobody).
+  const unlocked = new Set(lock.unlocked);
+  const y: Rollout = { ...x, refOf: (h) => (unlocked.has(h) ? undefined : x.refOf(h)) };
   try {
-    await rollout(x, (await placeNow(x, lane)) ?? lane, outcome);
+    await rollout(y, (await placeNow(y, lane)) ?? lane, outcome);
   } finally {
     outcome.warnings.push(...(await lock.release()));
   }

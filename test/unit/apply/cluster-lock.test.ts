@@ -137,6 +137,7 @@ test('takeClusterLock: a director that cannot be reached refuses the cluster, un
   const forced = await takeClusterLock(new LockFleet({ lb2: 'unreachable' }), [ref('lb1'), ref('lb2')], { ...opts, force: true, clock: new FakeClock() });
   assert.ok(forced.ok);
   assert.deepEqual(forced.warnings, ['lb2: not locked (connect ETIMEDOUT); going on because of --force']);
+  assert.deepEqual(forced.unlocked, ['lb2']);
 });
 
 test('takeClusterLock: a lock whose holder is gone, taken over by the keeper, is said when the lane ends', async () => {

@@ -40,7 +40,7 @@ function fakeOps(t: FakeFleet) {
     lock: async (lane) => {
       calls.push(`lock ${lane.cluster} on ${lane.directors.join(',')}`);
       if (refuse) return refuse;
-      return { ok: true, warnings: [], release: async () => (calls.push(`release ${lane.cluster}`), []) };
+      return { ok: true, warnings: [], unlocked: [], release: async () => (calls.push(`release ${lane.cluster}`), []) };
     },
     baseline: async (host) => {
       calls.push(`baseline ${host}`);
@@ -314,4 +314,16 @@ test('the text output says how a cluster ended: rolled back (who, where the VIPs
   ]);
   assert.deepEqual(describeCluster({ cluster: 'web', outcome: 'locked', reason: 'cluster web is locked on lb1 by another deploy (by bob@adm)', rolledBack: [], rollbackFailed: [], warnings: [] }), ['cluster web: not deployed: cluster web is locked on lb1 by another deploy (by bob@adm)']);
   assert.deepEqual(describeCluster({ cluster: 'web', outcome: 'deployed', rolledBack: [], rollbackFailed: [], warnings: ['lb2: not locked (down); going on because of --force'] }), ['cluster web: warning: lb2: not locked (down); going on because of --force']);
+});
+
+test('--force past an unreachable director: it is not asked where the VIPs are (it would look like nobody holds them)', async () => {
+  const { desired, f, clock, t, refs, ops } = fleet(['lb1', 'web1'], null);
+  const p = plan(desired, f, { id: 'p4', now: new Date(0) });
+  t.behaviour.set('lb2', 'unreachable');
+  t.addrs.set('lb2', [VIP]);
+  const forced: Partial<LaneOps> = { ...ops, lock: async () => ({ ok: true, warnings: ['lb2: not locked (connection lost); going on because of --force'], unlocked: ['lb2'], release: async () => [] }) };
+  const r = await deploy(p, desired, t, { refs, clusterRefs: new Map([...refs, ['lb2', ref('lb2')]]), ops: forced, facts: f, topology, clock, force: true, vipDeadlineMs: 2000 });
+  assert.equal(exitCodeFor(r), 0, JSON.stringify(r.hosts));
+  assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'changed');
+  assert.deepEqual(r.clusters[0]!.warnings, ['lb2: not locked (connection lost); going on because of --force']);
 });

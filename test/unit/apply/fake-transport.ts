@@ -20,6 +20,7 @@ export class FakeFleet implements Transport {
 
   async exec(host: HostRef, cmd: string, o: ExecOptions = {}): Promise<Outcome<ExecOutput>> {
     const at = this.clock.now();
+    if (cmd === 'ip -o addr show' && this.behaviour.get(host.name) === 'unreachable') return { ok: false, failure: { kind: 'unreachable', host: host.name, message: 'connection lost' } };
     if (cmd === 'ip -o addr show') {
       const lines = (this.addrs.get(host.name) ?? []).map((a, i) => `${i + 2}: eth0    inet ${a}/24 scope global eth0`);
       return { ok: true, value: { code: 0, stdout: lines.join('\n') + '\n', stderr: '' } };
