@@ -1,5 +1,5 @@
 import type { Change } from '../plan/index.js';
-import { q, dirname, basename, wrapScript, writeFileLines, MARK } from './shell.js';
+import { q, dirname, basename, wrapScript, writeFileLines, MARK, DAEMON_UMASK } from './shell.js';
 import { acquireLockLines, releaseLockLines } from './lock-lines.js';
 import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
 
@@ -95,7 +95,7 @@ function handlerLines(i: DeployScriptInput): string[] {
   const tries = i.healthTries ?? 40;
   const out = [`echo "${MARK} step handlers $EPOCHREALTIME"`];
   for (const h of i.handlers) {
-    out.push(`if ! hafleet_out=$( ( ${h.command} ) 2>&1 ); then hafleet_fail handler ${q(h.name + ': ')}"$hafleet_out"; fi`, `echo "${MARK} handler "${q(h.name)}`);
+    out.push(`if ! hafleet_out=$( ( umask ${DAEMON_UMASK}; ${h.command} ) 2>&1 ); then hafleet_fail handler ${q(h.name + ': ')}"$hafleet_out"; fi`, `echo "${MARK} handler "${q(h.name)}`);
   }
   out.push(`echo "${MARK} step health $EPOCHREALTIME"`);
   for (const h of i.handlers) {
@@ -111,7 +111,7 @@ function handlerLines(i: DeployScriptInput): string[] {
 }
 
 function failLines(i: DeployScriptInput): string[] {
-  const again = i.handlers.map((h) => `  ( ${h.command} ) >/dev/null 2>&1 || echo ${q(`${MARK} rollback-fail handler ${Buffer.from(h.name).toString('base64')}`)}`);
+  const again = i.handlers.map((h) => `  ( umask ${DAEMON_UMASK}; ${h.command} ) >/dev/null 2>&1 || echo ${q(`${MARK} rollback-fail handler ${Buffer.from(h.name).toString('base64')}`)}`);
   return [
     'hafleet_done=()',
     'hafleet_rollback() {',

@@ -31,6 +31,12 @@ export function basename(path: string): string {
 export const UMASK = '077';
 
 /**
+ * A handler may start a daemon (direct service manager, the agent's wrapper): the daemon gets
+ * the system's usual umask, not ours, so the files it makes for its workers stay usable.
+ */
+export const DAEMON_UMASK = '022';
+
+/**
  * Wrap a script body so bash parses all of it before running any of it (a dropped connection
  * cannot cut the script in half), and so a hang-up or a broken pipe does not stop it: once it
  * started, it finishes or rolls back on its own.

@@ -1,4 +1,5 @@
 import { prelude, shq } from './shell.js';
+import { DAEMON_UMASK } from '../apply/shell.js';
 
 /**
  * The VRRP-speaker faults on a director that runs the hafleet agent (`vrrp_engine: agent`). The
@@ -81,7 +82,8 @@ export function agentRestoreScript(o: AgentRestoreOptions): string {
   const run = start
     // On lines of its own: a handler ending in a comment cannot swallow the closing parenthesis.
     // Constants only inside these double quotes (the handler's name, a service manager kind).
-    ? `  echo "started ${o.handler ? `by the handler '${AGENT_HANDLER}' (${o.serviceManager ?? 'direct'})` : 'from its command line'}"\n  (\n${start}\n  ) </dev/null >/dev/null 2>&1 || echo "warn the start command exited $?"`
+    // The agent gets the usual umask, not the drill script's 077 (DAEMON_UMASK).
+    ? `  echo "started ${o.handler ? `by the handler '${AGENT_HANDLER}' (${o.serviceManager ?? 'direct'})` : 'from its command line'}"\n  umask ${DAEMON_UMASK}\n  (\n${start}\n  ) </dev/null >/dev/null 2>&1 || echo "warn the start command exited $?"`
     : `  echo "error no way to start the VRRP speaker (hafleet agent): no '${AGENT_HANDLER}' handler in the desired state and no command line seen"; exit 4`;
   return prelude + agentShell + `at
 if [ -z "$(agent_pid)" ]; then

@@ -1,4 +1,5 @@
 import { prelude, shq } from './shell.js';
+import { DAEMON_UMASK } from '../apply/shell.js';
 import type { VrrpEngine } from '../topology/types.js';
 import { agentFaultScript, agentRestoreScript, type HandlerCommands, type ServiceManager } from './agent-scripts.js';
 import type { FaultKind } from './types.js';
@@ -114,7 +115,8 @@ function startDaemon(name: 'keepalived' | 'nginx', info: RestoreInfo, fallback: 
   if (info.manager === 'systemd') return `systemctl start ${name}`;
   const out = info.out ? `>>${shq(info.out)} 2>&1` : '>/dev/null 2>&1';
   const cmd = info.cmd && /^\S*(keepalived|nginx)\b/.test(info.cmd) ? info.cmd : fallback;
-  return `[ -n "$(own ${name})" ] || setsid ${cmd} </dev/null ${out} &
+  // The daemon gets the usual umask, not the drill script's 077 (see DAEMON_UMASK).
+  return `[ -n "$(own ${name})" ] || (umask ${DAEMON_UMASK}; setsid ${cmd} </dev/null ${out} &)
 i=0; while [ -z "$(own ${name})" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 [ -n "$(own ${name})" ] || { echo ${shq(`error ${label(name)} did not start`)}; exit 4; }`;
 }
