@@ -5,8 +5,11 @@ import { GUARD, TemplateShapeError, guardTemplate } from './template-guard.js';
 /** Where a template failed: handlebars' own 1-based line and 0-based column. */
 export interface TemplateFault {
   message: string;
-  /** 'value': a value its context helper (or the guard) refused; otherwise a template problem. */
-  kind?: 'value';
+  /**
+   * 'value': a context helper refused an (inventory) value; 'unescaped': the template prints a
+   * string without a context helper; absent: any other template problem.
+   */
+  kind?: 'value' | 'unescaped';
   line?: number;
   col?: number;
 }
@@ -18,8 +21,11 @@ export class TemplateVariableError extends Error {
   }
 }
 
-/** A value the guard or a context helper refused: the inventory value (or the template's choice of helper) is at fault. */
+/** A value a context helper refused: the inventory value is at fault. */
 export class TemplateValueError extends TemplateVariableError {}
+
+/** The guard refused what a template prints (a string without its context helper): the template is at fault. */
+export class TemplateUnescapedError extends TemplateVariableError {}
 
 type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } } };
 
@@ -32,11 +38,11 @@ function varOf(options: HelperOptions): string {
 }
 
 /** An error at the printed variable's position (the guard's hash), else at the mustache. */
-function located(options: HelperOptions, message: string): TemplateValueError {
+function located(options: HelperOptions, message: string, Kind: typeof TemplateVariableError = TemplateValueError): TemplateVariableError {
   const h = options?.hash ?? {};
-  if (typeof h['hf_line'] === 'number') return new TemplateValueError(message, h['hf_line'], h['hf_col']);
+  if (typeof h['hf_line'] === 'number') return new Kind(message, h['hf_line'], h['hf_col']);
   const at = options?.loc?.start;
-  return new TemplateValueError(message, at?.line, at?.column);
+  return new Kind(message, at?.line, at?.column);
 }
 
 /**
@@ -73,7 +79,7 @@ export function createEnv(): typeof Handlebars {
   for (const [name, fn] of Object.entries(escapers)) {
     env.registerHelper(name, (...args: unknown[]) => {
       const options = args.at(-1) as HelperOptions;
-      if (args.length !== 2) throw located(options, `{{${name}}} takes exactly one value`);
+      if (args.length !== 2) throw located(options, `{{${name}}} takes exactly one value`, TemplateVariableError);
       try {
         return fn(args[0]);
       } catch (e) {
@@ -84,9 +90,9 @@ export function createEnv(): typeof Handlebars {
   }
   env.registerHelper(GUARD, (value: unknown, options: HelperOptions) => {
     if (typeof value === 'number' || typeof value === 'boolean') return value;
-    const what = value === null || value === undefined ? `is ${value === null ? 'null' : 'undefined'}` : typeof value === 'string' ? 'is a string' : `is a ${Array.isArray(value) ? 'list' : typeof value}`;
-    const hint = typeof value === 'string' || value === null ? ' and needs a context escaper' : '';
-    throw located(options, `${varOf(options)} ${what}${hint} (${HELPER_LIST})`);
+    if (value === null || value === undefined) throw located(options, `${varOf(options)} is ${value === null ? 'null' : 'undefined'} (test an optional value with {{#if}})`, TemplateVariableError);
+    const what = typeof value === 'string' ? 'a string' : `a ${Array.isArray(value) ? 'list' : typeof value}`;
+    throw located(options, `${varOf(options)} is ${what} and needs a context escaper (${HELPER_LIST})`, TemplateUnescapedError);
   });
   return env;
 }
@@ -115,6 +121,7 @@ export function runTemplate(fn: CompiledTemplate, context: unknown): { ok: true;
 
 function faultOf(e: unknown): TemplateFault {
   if (e instanceof TemplateValueError) return { message: e.message, kind: 'value', line: e.line, col: e.col };
+  if (e instanceof TemplateUnescapedError) return { message: e.message, kind: 'unescaped', line: e.line, col: e.col };
   if (e instanceof TemplateVariableError || e instanceof TemplateShapeError) return { message: e.message, line: e.line, col: e.col };
   const err = e as { message?: string; lineNumber?: number; column?: number };
   const raw = String(err?.message ?? e);

@@ -130,9 +130,12 @@ function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, vi
   }
   const out = runTemplate(compiled.fn, context);
   if (!out.ok) {
+    const at = { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host };
     ds.push(out.fault.kind === 'value'
-      ? error('template-value', out.fault.message, { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host }, 'fix the inventory value; a template writes every string with the helper of its context (templates/README.md, "Escaping")')
-      : error('template-undefined', out.fault.message, { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host }, 'the variables a template sees are listed in templates/README.md; use null checks with {{#if}}'));
+      ? error('template-value', out.fault.message, at, 'the value cannot be written safely there: fix it in the inventory')
+      : out.fault.kind === 'unescaped'
+        ? error('template-unescaped', out.fault.message, at, 'write each string with the helper of the place it lands in (templates/README.md, "Escaping")')
+        : error('template-undefined', out.fault.message, { file: loc.path, line: out.fault.line, col: col1(out.fault.col), host }, 'the variables a template sees are listed in templates/README.md; use null checks with {{#if}}'));
     return null;
   }
   const content = out.text;

@@ -111,7 +111,7 @@ test('errors are collected across templates, not only the first', () => {
 test('a string printed raw by an override is refused: template-value at its line, for the host', () => {
   const { r, dir } = renderWith({ 'director/notify.sh.hbs': '#!/bin/sh\n# fine: {{shcomment host.name}}\necho {{host.name}}\n' });
   assert.equal(r.ok, false);
-  const d = only(r.diagnostics, 'template-value');
+  const d = only(r.diagnostics, 'template-unescaped');
   assert.equal(d.where.file, join(dir, 'templates/director/notify.sh.hbs'));
   assert.equal(d.where.line, 3);
   assert.equal(d.where.col, 8);
