@@ -233,4 +233,35 @@ describe('deploy safety on a 2+2 lab: no outage from a failed deploy, one lock p
     for (const h of ['lb1', 'lb2']) assert.equal((await lab.hostExec(h, `test -e ${CLUSTER_LOCK}`)).code, 1, `no cluster lock left on ${h}`);
     writeFileSync(varsPath, baseVars);
   });
+
+  it('a director outside --limit that cannot be reached refuses the deploy (it cannot be locked); --force goes on with a warning', async () => {
+    const holder = (await lab.vipHolder())!;
+    const other = holder === 'lb1' ? 'lb2' : 'lb1';
+    withVars('    nginx:\n      proxy_read_timeout: 39s\n');
+    // The holder's known_hosts entry names another key: nothing reaches it (no login happens).
+    const kh = readFileSync(lab.knownHosts, 'utf8');
+    const addr = lab.hosts.find((h) => h.name === holder)!.address;
+    const otherKey = readFileSync(`${lab.privateKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+    writeFileSync(lab.knownHosts, kh.split('\n').map((l) => (l.startsWith(`${addr} `) ? `${addr} ${otherKey}` : l)).join('\n'));
+    const before = await sha(other, NGINX);
+    try {
+      const refused = await deploy(['--limit', other]);
+      assert.equal(refused.code, 1, refused.stderr);
+      const h = refused.doc.result.hosts.find((x: any) => x.host === other);
+      assert.equal(h.step, 'lock');
+      assert.match(h.message, new RegExp(`cannot take the lock of cluster web on ${holder}: .*(changed|mismatch)`, 'i'));
+      assert.match(h.hint, /--force/);
+      assert.equal(await sha(other, NGINX), before, 'nothing changed');
+      const forced = await deploy(['--limit', other, '--force']);
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.equal(statusOf(forced.doc)[other], 'changed');
+      assert.match(forced.doc.result.clusters[0].warnings.join('\n'), new RegExp(`${holder}: not locked .*--force`));
+    } finally {
+      writeFileSync(lab.knownHosts, kh);
+      writeFileSync(varsPath, baseVars);
+    }
+    const back = await deploy();
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(await lab.vipHolder(), holder);
+  });
 });
