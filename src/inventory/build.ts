@@ -26,10 +26,11 @@ import { isTemplated, renderString, TemplateError } from './jinja.js';
 export function buildInventory(b: InventoryBuilder, path: string, dir: string, out: Diagnostic[], env: NodeJS.ProcessEnv = {}): Inventory {
   attachOrphans(b);
   breakLoops(b, out);
+  const prioritySettings = settingsOutOfVars(b);
   reconcileUngrouped(b);
   const depth = depths(b);
   const priority = new Map<string, number>();
-  for (const g of b.groups.values()) priority.set(g.name, groupPriority(g));
+  for (const g of b.groups.values()) priority.set(g.name, groupPriority(prioritySettings.get(g.name)));
   const order = (x: string, y: string) =>
     depth.get(x)! - depth.get(y)! || priority.get(x)! - priority.get(y)! || (x < y ? -1 : x > y ? 1 : 0);
 
@@ -297,13 +298,26 @@ function ancestorSets(b: InventoryBuilder): Map<string, Set<string>> {
 }
 
 /** `ansible_group_priority` from inventory sources only; Ansible ignores it in group_vars/. */
-function groupPriority(g: RawGroup): number {
-  for (let i = g.layers.length - 1; i >= 0; i--) {
-    const v = g.layers[i].vars.ansible_group_priority;
-    if (v !== undefined) {
-      const n = typeof v === 'number' ? v : Number(v);
-      return Number.isFinite(n) ? Math.trunc(n) : 1;
-    }
+function groupPriority(v: VarValue | undefined): number {
+  if (v === undefined) return 1;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? Math.trunc(n) : 1;
+}
+
+/**
+ * A group's `ansible_group_priority` in an inventory source is a setting of the group, not a
+ * variable: Ansible's Group.set_variable stores it as the priority and no host ever sees it
+ * (ansible-inventory --list never shows it in hostvars). In group_vars/ it is a plain variable.
+ */
+function settingsOutOfVars(b: InventoryBuilder): Map<string, VarValue> {
+  const priorities = new Map<string, VarValue>();
+  for (const g of b.groups.values()) {
+    g.layers = g.layers.map((l) => {
+      if (!Object.prototype.hasOwnProperty.call(l.vars, 'ansible_group_priority')) return l;
+      priorities.set(g.name, l.vars.ansible_group_priority!);
+      const { ansible_group_priority: _, ...vars } = l.vars;
+      return { vars, locate: l.locate };
+    });
   }
-  return 1;
+  return priorities;
 }

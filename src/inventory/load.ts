@@ -11,12 +11,12 @@ import { parseYaml } from './yaml-file.js';
 import { readYamlInventory } from './yaml-inventory.js';
 
 // Ansible's INVENTORY_IGNORE_EXTS and IGNORED_ALWAYS, for files inside an inventory directory
-// (lib/ansible/inventory/manager.py: IGNORED = IGNORED_ALWAYS + INVENTORY_IGNORE_PATTERNS (empty
-// by default) + INVENTORY_IGNORE_EXTS, matched against each name in a directory walk). The
-// default in lib/ansible/config/base.yml is REJECT_EXTS + ('.orig', '.cfg', '.retry') from
-// ansible-core 2.19 on; before 2.19 it also held '.ini', so a directory's hosts.ini was skipped.
-// hafleet follows 2.19+: hosts.ini in a directory is read.
-const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.cfg', '.retry'];
+// (lib/ansible/inventory/manager.py: IGNORED = IGNORED_ALWAYS + INVENTORY_IGNORE_PATTERNS +
+// INVENTORY_IGNORE_EXTS, matched against each name in a directory walk). The default, in
+// ansible-core 2.14 (Debian 12, the differential test's oracle), is REJECT_EXTS + ('.orig',
+// '.ini', '.cfg', '.retry'): a hosts.ini inside a directory source is NOT read. Both lists
+// come from ansible.cfg / ANSIBLE_INVENTORY_IGNORE(_PATTERNS) when set (src/ansible-config).
+export const DEFAULT_IGNORE_EXTS: readonly string[] = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
 // templates/ holds a user's template overrides (render reads them), never inventory sources.
 const IGNORED_NAMES = new Set(['group_vars', 'host_vars', 'vars_plugins', 'templates']);
 // OpenSSH's own file names: a known_hosts kept beside the inventory (hafleet_known_hosts: known_hosts)
@@ -30,8 +30,16 @@ const KNOWN_HOSTS_NAMES = new Set(['known_hosts', 'known_hosts.old', 'known_host
  * See build.ts for the variable precedence. All problems are collected; the value is returned
  * only when none of them is an error.
  */
+/** What ansible.cfg may change in how a directory source is read. */
+export interface LoadOptions {
+  /** INVENTORY_IGNORE_EXTS: names ending so are skipped in a directory source. */
+  ignoreExts?: readonly string[];
+  /** INVENTORY_IGNORE_PATTERNS: regexes searched anywhere in a name (Ansible's IGNORED.search). */
+  ignorePatterns?: readonly string[];
+}
+
 /** `env`: the environment templated values may read with lookup('env', …) (this process's by default). */
-export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env): Result<Inventory> {
+export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Result<Inventory> {
   const out: Diagnostic[] = [];
   let isDir: boolean;
   try {
@@ -42,7 +50,8 @@ export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env
   }
   const dir = isDir ? path : dirname(path);
   const b = new InventoryBuilder();
-  const sources = isDir ? sourcesIn(path, knownHostsFiles(path)) : [path];
+  const ignored = ignoreRule(opts, out);
+  const sources = isDir ? sourcesIn(path, knownHostsFiles(path), ignored, out) : [path];
   if (isDir && sources.length === 0) out.push(error('inventory-not-found', `the directory '${path}' holds no inventory file`, { file: path }, 'add hosts.yml or hosts.ini'));
   for (const file of sources) readSource(file, b, out);
 
@@ -55,15 +64,37 @@ export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env
   return hasErrors(out) ? { ok: false, diagnostics: out } : { ok: true, value: inventory, diagnostics: out };
 }
 
-function sourcesIn(dir: string, skip: ReadonlySet<string>): string[] {
+function ignoreRule(opts: LoadOptions, out: Diagnostic[]): (name: string) => boolean {
+  const exts = opts.ignoreExts ?? DEFAULT_IGNORE_EXTS;
+  const patterns: RegExp[] = [];
+  for (const p of opts.ignorePatterns ?? []) {
+    try {
+      patterns.push(new RegExp(p)); // IGNORED.search: anywhere in the name
+    } catch (e) {
+      out.push(error('inventory-ignore-pattern', `inventory ignore pattern ${JSON.stringify(p)} is not a regular expression: ${(e as Error).message}`, { key: 'inventory_ignore_patterns' }, 'fix ANSIBLE_INVENTORY_IGNORE_REGEX / [inventory] ignore_patterns in ansible.cfg'));
+    }
+  }
+  return (name) => name.startsWith('.') || IGNORED_NAMES.has(name) || exts.some((e) => e !== '' && name.endsWith(e)) || patterns.some((re) => re.test(name));
+}
+
+function sourcesIn(dir: string, skip: ReadonlySet<string>, ignored: (name: string) => boolean, out: Diagnostic[]): string[] {
   const files: string[] = [];
   const names = readdirSync(dir).sort();
   for (const name of names) {
-    if (name.startsWith('.') || IGNORED_NAMES.has(name) || KNOWN_HOSTS_NAMES.has(name) || IGNORED_EXTS.some((e) => name.endsWith(e))) continue;
+    if (KNOWN_HOSTS_NAMES.has(name)) continue;
+    if (ignored(name)) {
+      // ansible-core 2.14 skips a directory's *.ini silently; people moving from a single
+      // hosts.ini are surprised, so hafleet says so (the listing is still Ansible's).
+      if (name.endsWith('.ini')) {
+        out.push(warning('inventory-skipped', `${join(dir, name)} is skipped: Ansible does not read *.ini files inside an inventory directory (INVENTORY_IGNORE_EXTS)`, { file: join(dir, name) },
+          "rename it without .ini (Ansible's ini plugin reads it by content), pass it with -i, or set inventory_ignore_extensions in ansible.cfg"));
+      }
+      continue;
+    }
     const full = join(dir, name);
     if (skip.has(resolve(full))) continue;
     const st = statSync(full, { throwIfNoEntry: false });
-    if (st?.isDirectory()) files.push(...sourcesIn(full, skip));
+    if (st?.isDirectory()) files.push(...sourcesIn(full, skip, ignored, out));
     else if (st?.isFile()) files.push(full);
   }
   return files;

@@ -13,7 +13,7 @@ import type { Inventory } from './types.js';
  *  - subscripts on a group: `web[0]`, `web[-1]`, `web[1:3]` (inclusive), `web[2:]`;
  *  - `@file`: one pattern per line, the file relative to `cwd` (Ansible's retry files).
  * Unlike Ansible, which warns and goes on, a term that matches nothing is an error: a typo in
- * `--limit 'all:!lb1'` must not deploy to lb1. The result is in inventory order.
+ * `--limit 'all:!lb1'` must not deploy to lb1. The result is in the order of Ansible's `all`.
  */
 export function selectHosts(inv: Inventory, pattern: string, opts: { cwd?: string } = {}): Result<string[]> {
   const out: Diagnostic[] = [];
@@ -43,9 +43,13 @@ export function selectHosts(inv: Inventory, pattern: string, opts: { cwd?: strin
     }
   }
   if (out.some((d) => d.severity === 'error')) return { ok: false, diagnostics: out };
+  // --limit keeps the order of the play's `all`: Ansible filters get_hosts('all') by the subset,
+  // so hosts come in the all group's walk (its own, then its descendants level by level), not
+  // in the order the terms named them nor the order the files declared them.
   const rank = new Map<string, number>();
   let i = 0;
-  for (const name of inv.hosts.keys()) rank.set(name, i++);
+  for (const name of cache.of('all')) rank.set(name, i++);
+  for (const name of inv.hosts.keys()) if (!rank.has(name)) rank.set(name, i++);
   selected.sort((a, b) => rank.get(a)! - rank.get(b)!);
   return { ok: true, value: selected, diagnostics: out };
 }

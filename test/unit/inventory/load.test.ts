@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { loadInventory } from '../../../src/inventory/index.js';
 import { FIXTURES, mustLoad, writeTree } from './tmp-inventory.js';
 
-test('a directory inventory reads every source file in name order, skipping ignored ones', () => {
+test('a directory inventory reads every source file in name order, skipping ignored ones (*.ini too, as ansible-core 2.14)', () => {
   const dir = join(FIXTURES, 'dir-mixed');
   const r = loadInventory(dir);
   assert.ok(r.ok);
   const inv = r.value;
   assert.equal(inv.dir, dir);
-  assert.deepEqual([...inv.hosts.keys()], ['lb1', 'lb2', 'lb3', 'web1', 'web2']);
-  assert.deepEqual(inv.groups.get('directors')!.hosts, ['lb1', 'lb2', 'lb3']);
+  assert.deepEqual([...inv.hosts.keys()], ['lb3', 'web1', 'web2'], '01-static.ini is not read (ansible-inventory lists lb3, web1, web2)');
+  assert.deepEqual(inv.groups.get('directors')!.hosts, ['lb3']);
+  const skipped = r.diagnostics.filter((d) => d.code === 'inventory-skipped');
+  assert.deepEqual(skipped.map((d) => d.where.file), [join(dir, '01-static.ini')], 'the skipped .ini is named in a warning');
+  assert.match(skipped[0]!.hint!, /inventory_ignore_extensions/);
   assert.deepEqual(inv.groups.get('webservers')!.hosts, ['web1', 'web2'], 'the file without extension is read as INI');
   assert.equal(inv.hosts.get('lb3')!.vars.vrrp_interface, 'eth0', 'group_vars inside the directory');
 });
@@ -44,7 +47,7 @@ test('a missing inventory is an error with a hint', () => {
 test('errors from several files are collected together', () => {
   const dir = writeTree({
     'a.yml': 'all:\n  hosts:\n    h1:\n     x: 1\n   y: 2\n',
-    'b.ini': '[g]\nh2 novalue\n',
+    'b': '[g]\nh2 novalue\n',
     'group_vars/all.yml': '- not\n- a mapping\n',
   });
   const r = loadInventory(dir);
@@ -107,12 +110,33 @@ test('a known_hosts file inside an inventory directory is not parsed as an inven
   assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.where.file?.slice(dir.length + 1)}`), ['warning inventory-skipped other-keys']);
 });
 
-test('Ansible 2.19+ ignore rules: .ini is read in a directory, .cfg/.retry/.orig/.md/~ are not', () => {
+test('ansible-core 2.14 ignore rules: .ini, .cfg, .retry, .orig, .md and ~ are not read in a directory', () => {
   const dir = writeTree({
-    'hosts.ini': '[directors]\nlb1 ansible_host=198.18.0.11\n',
+    'hosts': '[directors]\nlb1 ansible_host=198.18.0.11\n', 'old.ini': '[x]\nlb6\n',
     'ansible.cfg': '[defaults]\ninventory = .\n', 'site.retry': 'lb9\n', 'hosts.ini.orig': '[x]\nlb8\n', 'README.md': '# notes\n', 'hosts.ini~': '[x]\nlb7\n',
   });
   const r = loadInventory(dir);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   assert.deepEqual([...r.value.hosts.keys()], ['lb1']);
+});
+
+test('ignore extensions and patterns from ansible.cfg replace the defaults, as Ansible', () => {
+  const dir = writeTree({ 'hosts.ini': '[directors]\nlb1\n', 'extra.yml': 'x:\n  hosts:\n    lb2:\n', 'skip-me': '[y]\nlb3\n' });
+  const r = loadInventory(dir, {}, { ignoreExts: ['.yml'], ignorePatterns: ['skip'] });
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.deepEqual([...r.value.hosts.keys()], ['lb1']);
+  const bad = loadInventory(dir, {}, { ignorePatterns: ['(['] });
+  assert.equal(bad.ok, false);
+  assert.ok(bad.diagnostics.some((d) => d.code === 'inventory-ignore-pattern'));
+});
+
+test('ansible_group_priority from an inventory source orders groups and is no variable; from group_vars it is one', () => {
+  const dir = writeTree({
+    'hosts.yml': 'a:\n  vars: {x: a, ansible_group_priority: 5}\n  hosts: {h1: }\nb:\n  vars: {x: b}\n  hosts: {h1: }\n',
+    'group_vars/b.yml': 'ansible_group_priority: 9\n',
+  });
+  const inv = mustLoad(dir);
+  assert.equal(inv.hosts.get('h1')!.vars.x, 'a', 'a has priority 5 > 1: its x wins');
+  assert.equal(inv.hosts.get('h1')!.vars.ansible_group_priority, 9, 'only the group_vars copy is a variable');
+  assert.equal('ansible_group_priority' in inv.groups.get('a')!.vars, false);
 });
