@@ -131,6 +131,15 @@ function readFiles(r: Reader, fs: unknown, handlerNames: ReadonlySet<string>): R
   for (const [i, f] of fs.items.entries()) {
     const where = r.at(f, `files[${i}]`);
     const template = r.str(f, 'template', true);
+    // Relative to the role's directory and inside it: a role.yaml must not render /etc/shadow as a "template".
+    if (template !== undefined && (template.startsWith('/') || template.split('/').some((s) => s === '..' || s === '' || s === '.'))) {
+      r.fail('role-yaml-field', `template ${JSON.stringify(template)} must be a path inside the role's directory`, r.at(r.node(f, 'template'), 'template'));
+    }
+    // apply writes owner and group into the commands it runs: a user or group name, nothing else.
+    for (const k of ['owner', 'group'] as const) {
+      const v = r.str(f, k);
+      if (v !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/.test(v)) r.fail('role-yaml-field', `${k} ${JSON.stringify(v)} is not a user or group name`, r.at(r.node(f, k), k), 'use a name like root or www-data');
+    }
     const dest = r.str(f, 'dest', true);
     const mode = r.str(f, 'mode') ?? '0644';
     if (!/^0[0-7]{3}$/.test(mode)) r.fail('role-yaml-field', `mode ${mode} is not an octal string like "0644"`, r.at(r.node(f, 'mode'), 'mode'), 'quote it: mode: "0644"');

@@ -62,3 +62,23 @@ test('the VRRP agent accepts the config rendered for it (hafleet agent -t)', (t)
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr + run.stdout, /app_81/);
 });
+
+test('role.yaml: a template outside the role directory, an owner that is not a name and a managed path of / are refused with their lines', () => {
+  const text = [
+    'managed_paths: [/, /etc/x/../y]',
+    'files:',
+    '  - template: ../../../etc/shadow',
+    '    dest: /etc/keepalived/x',
+    '    owner: "root;id"',
+    '    group: "a b"',
+    'handlers: []',
+    '',
+  ].join('\n');
+  const r = parseRoleDefinition('director', '/r/role.yaml', text);
+  assert.equal(r.ok, false);
+  const messages = r.diagnostics.map((d) => `${d.where.line}: ${d.message}`);
+  assert.ok(messages.some((m) => /^3: template "\.\.\/\.\.\/\.\.\/etc\/shadow" must be a path inside/.test(m)), messages.join('\n'));
+  assert.ok(messages.some((m) => /^5: owner "root;id" is not a user or group name/.test(m)), messages.join('\n'));
+  assert.ok(messages.some((m) => /^6: group "a b"/.test(m)), messages.join('\n'));
+  assert.equal(messages.filter((m) => /managed path/.test(m)).length, 2, messages.join('\n'));
+});
