@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { error, hasErrors, warning, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { buildInventory } from './build.js';
 import { InventoryBuilder } from './builder.js';
 import { readIniInventory } from './ini-inventory.js';
+import { readScriptInventory, type ScriptRunner } from './script-inventory.js';
 import type { Inventory } from './types.js';
 import { readVarsDir } from './vars-files.js';
-import { parseYaml } from './yaml-file.js';
+import { parseYaml, whereOfNode } from './yaml-file.js';
 import { readYamlInventory } from './yaml-inventory.js';
 
 // Ansible's INVENTORY_IGNORE_EXTS and IGNORED_ALWAYS, for files inside an inventory directory
@@ -36,6 +37,8 @@ export interface LoadOptions {
   ignoreExts?: readonly string[];
   /** INVENTORY_IGNORE_PATTERNS: regexes searched anywhere in a name (Ansible's IGNORED.search). */
   ignorePatterns?: readonly string[];
+  /** How an inventory script is run (tests pass a fake; the default spawns it, no shell). */
+  runScript?: ScriptRunner;
 }
 
 /** `env`: the environment templated values may read with lookup('env', …) (this process's by default). */
@@ -53,7 +56,7 @@ export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env
   const ignored = ignoreRule(opts, out);
   const sources = isDir ? sourcesIn(path, knownHostsFiles(path), ignored, out) : [path];
   if (isDir && sources.length === 0) out.push(error('inventory-not-found', `the directory '${path}' holds no inventory file`, { file: path }, 'add hosts.yml or hosts.ini'));
-  for (const file of sources) readSource(file, b, out);
+  for (const file of sources) readSource(file, b, out, opts);
 
   const groupVars = readVarsDir(dir, 'group_vars', new Set(b.groups.keys()), out);
   for (const [name, layers] of groupVars) b.groups.get(name)!.fileLayers.push(...layers);
@@ -146,7 +149,7 @@ function looksLikeKnownHosts(text: string): boolean {
  * otherwise YAML if it parses as a mapping, else INI — Ansible's auto order — unless it plainly
  * is broken YAML, whose errors help more than INI's.
  */
-function readSource(file: string, b: InventoryBuilder, out: Diagnostic[]): void {
+function readSource(file: string, b: InventoryBuilder, out: Diagnostic[], opts: LoadOptions): void {
   let text: string;
   try {
     text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
@@ -154,8 +157,10 @@ function readSource(file: string, b: InventoryBuilder, out: Diagnostic[]): void 
     out.push(error('inventory-read', `cannot read ${file}: ${(e as Error).message}`, { file }));
     return;
   }
-  if (text.startsWith('#!')) {
-    out.push(warning('inventory-script', `${file} is a script; hafleet does not run dynamic inventory scripts and skips it`, { file, line: 1, col: 1 }, 'save its output as a YAML inventory'));
+  if (text.startsWith('#!') || text.startsWith('\x7fELF')) {
+    // Ansible's script plugin: an executable file of the inventory source is run, --list/--host.
+    if (isExecutable(file)) return readScriptInventory(file, b, out, opts.runScript);
+    out.push(warning('inventory-script', `${file} is a script but not executable; skipped (Ansible cannot run it either)`, { file, line: 1, col: 1 }, `chmod +x ${file} to have it run as a dynamic inventory`));
     return;
   }
   if (text.startsWith('$ANSIBLE_VAULT;')) {
@@ -176,6 +181,15 @@ function readSource(file: string, b: InventoryBuilder, out: Diagnostic[]): void 
   const yamlMapping = !broken && (isMap(root) || root === null || (isScalar(root) && root.value === null));
   if (asYaml || yamlMapping || (broken && looksLikeYaml(text))) {
     out.push(...diagnostics);
+    const plugin = !broken && isMap(root) ? root.items.find((p) => isScalar(p.key) && p.key.value === 'plugin') : undefined;
+    if (plugin) {
+      // A plugin configuration (aws_ec2, netbox, constructed…), never a list of hosts: Ansible's
+      // yaml plugin refuses it too. hafleet runs no inventory plugins.
+      const name = isScalar(plugin.value) ? String(plugin.value.value) : JSON.stringify(plugin.value?.toJSON());
+      out.push(error('inventory-plugin', `${file} configures the inventory plugin '${name}', which hafleet does not run`, { ...whereOfNode(yaml, plugin.key as Node), key: 'plugin' },
+        `save what the plugin finds as a static inventory (ansible-inventory -i ${file} --list --output hosts.json) and pass that with -i, or wrap it in an executable inventory script`));
+      return;
+    }
     if (!broken) readYamlInventory(yaml, b, out);
     return;
   }
@@ -190,4 +204,13 @@ function looksLikeYaml(text: string): boolean {
     return /^[^\s=[\]]+:(\s|$)/.test(raw);
   }
   return false;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
