@@ -525,6 +525,7 @@ test('render alone (the type gate bypassed): every string of the topology and of
     const unique = [...new Set([...crashes, ...failures])];
     console.log(`hostile-values (render alone): ${leaves} strings × ${HOSTILE.length} values = ${total} cases, ${refused} refused by render, ${rendered.length - failedCases.size} rendered safely (${semantic.size} of them with the same structure but a value keepalived/nginx -t refuses, e.g. an unknown interface: the type gate's to refuse), ${failedCases.size + crashes.length} unsafe`);
     console.log(`hostile-values (render alone): tools checked ${ka.size} keepalived, ${ng.size} nginx, ${sh.size} shell files in ${toolsMs} ms; total ${Date.now() - started} ms`);
+    if (process.env.HOSTILE_DEBUG) console.log('semantic:', [...semantic].join('\n'));
     if (process.env.HOSTILE_DEBUG) {
       const groups = new Map<string, string[]>();
       for (const u of unique) { const k = u.replace(/=[^ :]+/, '=*').replace(/ h\d:\S*/, ''); groups.set(k, [...(groups.get(k) ?? []), u]); }
