@@ -33,7 +33,8 @@ test('numbers and booleans pass the guard untouched', () => {
 });
 
 test('every way of printing is guarded: triple-stash, this, @root, lookup, other helpers', () => {
-  for (const src of ['{{{host.name}}}', '{{#each list}}{{this}}{{/each}}', '{{#with host}}{{name}}{{/with}}', '{{@root.host.name}}', '{{lookup host "name"}}', '{{lookup host.vars "note"}}', '{{"literal"}}']) {
+  assert.deepEqual(render('{{#each list as |item|}}{{sh item}} {{/each}}'), { ok: true, text: "'a' 'b' " });
+  for (const src of ['{{#each list as |item|}}{{item}}{{/each}}', '{{#each host.vars}}{{@key}}{{/each}}', '{{~host.name~}}', '{{{host.name}}}', '{{#each list}}{{this}}{{/each}}', '{{#with host}}{{name}}{{/with}}', '{{@root.host.name}}', '{{lookup host "name"}}', '{{lookup host.vars "note"}}', '{{"literal"}}']) {
     const r = render(src);
     assert.equal(r.ok, false, src);
     if (!r.ok) assert.match(r.fault.message, /string|not defined|undefined/, src);
