@@ -25,6 +25,8 @@ const HOLD = "nft add table inet hfsafe && nft add chain inet hfsafe out '{ type
  * `nobody`) still passes: the director keeps the VIP, but a deploy's health check fails.
  */
 const ROOT_REFUSED = "nft add table inet hfsafe && nft add chain inet hfsafe out '{ type filter hook output priority 0; }' && nft add rule inet hfsafe out meta skuid 0 ip daddr 127.0.0.1 tcp dport 80 reject with tcp reset";
+/** The opposite: keepalived's track script (not root) cannot reach nginx, root still can. */
+const NOT_ROOT_REFUSED = "nft add table inet hfsafe && nft add chain inet hfsafe out '{ type filter hook output priority 0; }' && nft add rule inet hfsafe out meta skuid != 0 ip daddr 127.0.0.1 tcp dport 80 reject with tcp reset";
 const RELEASE = 'nft delete table inet hfsafe 2>/dev/null; true';
 
 function withVars(extra: string): void {
@@ -194,6 +196,49 @@ describe('deploy safety on a 2+2 lab: no outage from a failed deploy, one lock p
     assert.notEqual(rec.planId, r.doc.plan.id, 'the deploy record is the old one again');
     const p = await lab.hafleet(['plan', '-i', lab.inventoryPath, '--detailed-exitcode'], { timeoutMs: 60_000 });
     assert.equal(p.code, 0, `after the rollback the fleet matches the old inventory\n${p.stdout}${p.stderr}`);
+  });
+
+  it('defect 8 as it happened: the holder is demoted by its track script right after its own step, the VIP moves to the peer; both are put back, one holder serves', async () => {
+    const holder = (await lab.vipHolder())!;
+    const peer = holder === 'lb1' ? 'lb2' : 'lb1';
+    const old = await configs();
+    withVars('    nginx:\n      proxy_read_timeout: 35s\n');
+    const stop = `/tmp/hafleet-safety-${lab.name}-d.stop`;
+    rmSync(stop, { force: true });
+    const t = traffic(stop);
+    let r;
+    try {
+      await new Promise((res) => setTimeout(res, 500));
+      const run = deploy();
+      // Once the holder's own script runs, its track script (not root) can no longer reach
+      // nginx: keepalived demotes it while the deploy goes on, as the new track script did.
+      await waitFor(`${holder} deploy under way`, async () => (await lab.hostExec(holder, LOCKED)).code === 0, { timeoutMs: 60_000, intervalMs: 50 });
+      assert.equal((await lab.hostExec(holder, NOT_ROOT_REFUSED)).code, 0);
+      r = await run;
+      await new Promise((res) => setTimeout(res, 1500));
+    } finally {
+      await lab.hostExec(holder, RELEASE);
+      writeFileSync(varsPath, baseVars);
+    }
+    const q = await t.end();
+    console.log(`# (a4) holder demoted after its step, VIP moves: ${q.ok} ok, ${q.retried} retried, ${q.bad} failed after one retry, outage ${q.outageMs} ms`);
+    assert.equal(r.code, 1, r.stderr);
+    const hosts = Object.fromEntries(r.doc.result.hosts.map((h: any) => [h.host, h]));
+    assert.equal(hosts[holder].step, 'serve', JSON.stringify(hosts[holder]));
+    assert.match(hosts[holder].message, /demoted|track script/);
+    assert.equal(hosts[holder].rolledBack, true);
+    assert.equal(hosts[peer].step, 'cluster');
+    assert.equal(hosts[peer].rolledBack, true);
+    const c = r.doc.result.clusters.find((x: any) => x.cluster === 'web');
+    assert.deepEqual(c.rolledBack, [holder, peer], 'newest first');
+    assert.equal(c.settled, true, JSON.stringify(c));
+    assert.equal(c.holders[lab.vip], peer, 'the VIP had moved to the peer (the holder was demoted), which serves on the old config');
+    console.log(`# (a4) ${holder}: ${hosts[holder].message}`);
+    assert.deepEqual(await configs(), old, 'one config on the cluster: the old one');
+    assert.ok(await lab.vipHolder(), 'exactly one VIP holder');
+    assert.equal(q.bad, 0, `${q.bad} requests failed after one retry`);
+    // The original holder recovers (rise) and takes the VIP back (preempt): the next step starts clean.
+    await lab.waitForVipHolder(holder, { timeoutMs: 30_000 });
   });
 
   it('two deploys with disjoint --limit on one cluster: the second is refused naming the lock holder; after the first, both converge', async () => {
