@@ -420,8 +420,8 @@ test('hostile values: every string key, host name and group name is refused or r
     const keyCount = new Set(cases.map((c) => c.key)).size;
     console.log(`hostile-values: ${keyCount} keys × ${HOSTILE.length} values = ${keyCount * HOSTILE.length} cases (${cases.length} over ${BASES.length} base inventories), ${refused} refused, ${cases.length - refused - failedCases.size} rendered safely, ${failedCases.size} unsafe`);
     console.log(`hostile-values: tools checked ${ka.size} keepalived, ${ng.size} nginx, ${sh.size} shell files in ${toolsMs} ms; total ${Date.now() - started} ms`);
-    if (unnamed.length) console.log(`hostile-values: refused without naming a key, host or line (${unnamed.length}): ${unnamed.slice(0, 5).join('; ')}`);
     assert.deepEqual(unique, [], `${unique.length} unsafe renders:\n${unique.slice(0, 40).join('\n')}`);
+    assert.deepEqual(unnamed, [], 'a refusal names the key, the host or the line');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
