@@ -18,6 +18,7 @@ export const commandLoaders: Record<string, () => Promise<Register>> = {
   drill: async () => (await import('./drill.js')).register,
   lab: async () => (await import('./lab.js')).register,
   agent: async () => (await import('./agent.js')).register,
+  config: async () => (await import('./config.js')).register,
 };
 
 /** The command named on the command line (the first word that is not an option), if any. */
