@@ -7,6 +7,23 @@ import type { NotifyScript, VipConf } from './config-types.js';
 export class Reader {
   readonly diagnostics: Diagnostic[] = [];
   readonly notes: Diagnostic[] = [];
+  /**
+   * Errors keepalived 2.2.7 reports (so `keepalived -t` exits 5) and then runs through, with a
+   * default or the value ignored: `agent -t` fails on them too, the agent runs as keepalived does.
+   */
+  readonly runsAnyway = new Set<Diagnostic>();
+
+  /** keepalived's "config error, but it still runs": its words, at the line, with a hint for the trap. */
+  kaError(s: Pick<Stmt, 'where'>, code: string, message: string, hint?: string): void {
+    const d = error(code, message, s.where, hint);
+    this.diagnostics.push(d);
+    this.runsAnyway.add(d);
+  }
+
+  /** True when some error is one keepalived would not run through. */
+  fatal(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error' && !this.runsAnyway.has(d));
+  }
 
   err(s: Stmt, message: string, hint?: string): void {
     this.diagnostics.push(error('conf-value', `${s.keyword}: ${message}`, s.where, hint));
@@ -25,8 +42,9 @@ export class Reader {
     this.notes.push(warning('conf-note', message, s.where));
   }
 
+  /** keepalived's "Unknown keyword": a config error (keepalived -t exits 5) it runs through, without the line. */
   unknown(s: Stmt, block: string): void {
-    this.warn(s, 'conf-unknown-keyword', `unknown keyword '${s.keyword}' in ${block}, ignored`, 'check the spelling against keepalived.conf(5)');
+    this.kaError(s, 'conf-unknown-keyword', `Unknown keyword '${s.keyword}' in ${block}, ignored`, 'check the spelling and the block against keepalived.conf(5)');
   }
 
   /** A number within [min, max]; `undefined` after reporting. */

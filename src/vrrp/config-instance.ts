@@ -3,7 +3,10 @@ import type { Stmt } from './conf-tree.js';
 import type { Reader } from './conf-values.js';
 import type { GlobalDefs, InstanceConf, TrackRef } from './config-types.js';
 import { canonicalIp, familyOf, isLinkLocal6, isMulticastGroup, type Family } from './packet.js';
-import type { RouteLine } from './io/routes.js';
+import type { RouteLine } from './config-types.js';
+import { readDecimal, readInt, readUnsigned } from './conf-numbers.js';
+import { completeInstance, type AsWritten } from './config-complete.js';
+import { KEEPALIVED_DEPRECATED, KEEPALIVED_INSTANCE_KEYWORDS } from './keywords.js';
 
 /** Accepted but without effect in the agent: noted so nobody is surprised. */
 const NOTED: Record<string, string> = {
@@ -36,9 +39,6 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
   const inst: Partial<InstanceConf> & Pick<InstanceConf, 'vips' | 'vipsExcluded' | 'trackScripts' | 'trackInterfaces' | 'trackProcesses' | 'trackFiles' | 'routes' | 'unicastPeers' | 'notify'> = {
     name,
     where: stmt.where,
-    initialState: 'BACKUP',
-    priority: 100,
-    advertIntervalCs: 100,
     version: g.vrrpVersion,
     vips: [],
     vipsExcluded: [],
@@ -57,9 +57,9 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     garpMasterRefreshRepeat: g.garpMasterRefreshRepeat,
     dontTrackPrimary: false,
   };
-  let advertIntStmt: Stmt | undefined;
+  // What the file says, before keepalived's vrrp_complete_instance derives and checks (config-complete.ts).
+  const w: AsWritten = {};
   let versionStmt: Stmt | undefined;
-  let nopreemptStmt: Stmt | undefined;
   let vmacXmitBase = false;
   // keepalived: the first address (VIP, peer, source) or native_ipv6 decides the family; an
   // address of the other family is an error (in virtual_ipaddress_excluded both may mix).
@@ -78,31 +78,70 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
     const k = s.keyword;
     switch (k) {
       case 'state': {
-        const v = r.word(s)?.toUpperCase();
-        if (v === 'MASTER' || v === 'BACKUP') inst.initialState = v;
-        else if (v !== undefined) r.err(s, `'${v}' is neither MASTER nor BACKUP`);
+        // vrrp_state_handler: strcmp, so `master` is unknown — and then BACKUP, not an error that stops.
+        const v = r.word(s);
+        if (v === 'MASTER') w.state = 'MASTER';
+        else if (v === 'BACKUP') {
+          if (w.state === 'MASTER') r.kaError(s, 'conf-state', `(${name}) state previously set as MASTER - ignoring BACKUP`, 'give state once');
+          else w.state = 'BACKUP';
+        } else if (v !== undefined) {
+          const up = v.toUpperCase();
+          r.kaError(s, 'conf-state', `(${name}) unknown state '${v}', defaulting to BACKUP`, up === 'MASTER' || up === 'BACKUP' ? `keepalived reads state case-sensitively: write ${up}` : 'MASTER or BACKUP');
+          w.state = 'BACKUP';
+        }
         break;
       }
       case 'interface': inst.interface = r.word(s); inst.interfaceWhere = s.where; break;
-      case 'virtual_router_id': inst.vrid = r.num(s, 1, 255, { integer: true }); break;
-      case 'priority': inst.priority = r.num(s, 1, 255, { integer: true }); break;
+      case 'virtual_router_id': {
+        const t = r.word(s);
+        if (t === undefined) break;
+        const n = readUnsigned(t, 1, 255);
+        if (n.value === undefined) r.kaError(s, 'conf-vrid', `(${name}): VRID '${t}' not valid - must be between 1 & 255 (${n.message})`);
+        else inst.vrid = n.value;
+        break;
+      }
+      case 'priority': {
+        const t = r.word(s);
+        if (t === undefined) break;
+        const n = readUnsigned(t, 1, 255);
+        if (n.value === undefined) {
+          r.kaError(s, 'conf-priority', `(${name}) Priority not valid! must be between 1 & 255. Using default 100 (${n.message})`, 'priority 255 is the address owner; backups use 1–254');
+          w.priority = 100;
+        } else w.priority = n.value;
+        break;
+      }
       case 'advert_int': {
-        const v = r.num(s, 0.01, 255);
-        if (v !== undefined) inst.advertIntervalCs = Math.round(v * 100);
-        advertIntStmt = s;
+        const t = r.word(s);
+        if (t === undefined) break;
+        // TIMER_HZ_DIGITS: microseconds, 0.01–255 s.
+        const n = readDecimal(t, 10_000, 255_000_000, 6);
+        if (n.value === undefined) r.kaError(s, 'conf-advert-int', `(${name}) Advert interval (${t}) not valid! Must be > 0 - ignoring (${n.message})`, 'seconds, e.g. 1 (VRRPv2) or 0.1 (VRRPv3)');
+        else {
+          if (n.message) r.kaError(s, 'conf-advert-int', n.message);
+          w.advertUs = n.value;
+        }
+        w.advertWhere = s.where;
         break;
       }
       case 'version': {
-        const v = r.num(s, 2, 3, { integer: true });
-        if (v !== undefined) inst.version = v as 2 | 3;
-        versionStmt = s;
+        const t = r.word(s);
+        if (t === undefined) break;
+        const n = readInt(t, 2, 3);
+        if (n.value === undefined) r.kaError(s, 'conf-version', `(${name}): Version must be either 2 or 3 (${n.message})`);
+        else if ((w.version !== undefined && w.version !== n.value) || (n.value === 2 && family === 6)) {
+          r.kaError(s, 'conf-version', `(${name}) vrrp_version ${n.value} conflicts with configured or deduced version ${w.version ?? (family === 6 ? 3 : 0)}; ignoring.`);
+        } else {
+          w.version = n.value as 2 | 3;
+          inst.version = w.version;
+          versionStmt = s;
+        }
         break;
       }
       case 'native_ipv6':
         if (family === 4) r.err(s, `vrrp_instance ${name} already has IPv4 addresses`, 'native_ipv6 is for an instance whose addresses are IPv6');
         else family = 6;
         break;
-      case 'authentication': readAuth(s, inst, r); break;
+      case 'authentication': readAuth(s, w, name, r); break;
       case 'virtual_ipaddress':
       case 'virtual_ipaddress_excluded': {
         const list = k === 'virtual_ipaddress' ? inst.vips : inst.vipsExcluded;
@@ -116,9 +155,23 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'track_interface': inst.trackInterfaces.push(...readTrack(s, r)); break;
       case 'track_process': inst.trackProcesses.push(...readTrack(s, r)); break;
       case 'track_file': inst.trackFiles.push(...readTrack(s, r)); break;
-      case 'nopreempt': inst.preempt = false; nopreemptStmt = s; break;
+      case 'nopreempt': inst.preempt = false; w.nopreemptWhere = s.where; break;
+      // "backwards compatibility": clears nopreempt, whatever came before.
       case 'preempt': inst.preempt = true; break;
-      case 'preempt_delay': inst.preemptDelaySec = r.num(s, 0, 1000); break;
+      case 'preempt_delay': {
+        const t = r.word(s);
+        if (t === undefined) break;
+        const n = readDecimal(t, 0, 1000 * 1_000_000, 6);
+        if (n.value === undefined) {
+          r.kaError(s, 'conf-preempt-delay', `(${name}) Preempt_delay not valid! must be between 0-1000 (${n.message})`);
+          inst.preemptDelaySec = 0;
+        } else {
+          if (n.message) r.kaError(s, 'conf-preempt-delay', n.message);
+          inst.preemptDelaySec = n.value / 1_000_000;
+        }
+        w.preemptDelayWhere = s.where;
+        break;
+      }
       case 'unicast_src_ip': inst.unicastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
       case 'mcast_src_ip': inst.mcastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
       case 'mcast_dst_ip': {
@@ -163,15 +216,16 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
         else vmacXmitBase = true;
         break;
       default:
+        if (KEEPALIVED_DEPRECATED[k]) r.kaError(s, 'conf-deprecated', KEEPALIVED_DEPRECATED[k].replace('%s', name), 'keepalived still acts on it, and -t fails on it');
         if (k in NOTED) r.note(s, `${k}: ${NOTED[k]}`);
         else if (k in UNSUPPORTED) r.warn(s, 'conf-unsupported', `${k} is not supported by the agent, ignored`, UNSUPPORTED[k]);
+        else if (KEEPALIVED_INSTANCE_KEYWORDS.has(k)) r.warn(s, 'conf-unsupported', `${k}: a keepalived 2.2.7 keyword the agent does not act on, ignored`, 'run keepalived on this director if the instance needs it');
         else r.unknown(s, `vrrp_instance ${name}`);
     }
   }
   if (!inst.interface) r.fail(stmt, 'conf-missing', `vrrp_instance ${name} has no interface`, 'add `interface eth0` (the interface VRRP runs on)');
-  if (inst.vrid === undefined && !(stmt.block ?? []).some((s) => s.keyword === 'virtual_router_id')) {
-    r.fail(stmt, 'conf-missing', `vrrp_instance ${name} has no virtual_router_id`, 'add `virtual_router_id 51` (1–255, the same on every router of this VIP)');
-  }
+  // vrrp_complete_instance: without a VRID keepalived's whole VRRP process stops.
+  if (inst.vrid === undefined) r.fail(stmt, 'conf-missing', `(${name}) the virtual router id must be set`, 'add `virtual_router_id 51` (1–255, the same on every router of this VIP)');
   inst.family = family ?? 4;
   inst.mcastGroup = inst.mcastDst ?? (inst.family === 6 ? g.mcastGroup6 : g.mcastGroup4);
   if (inst.vmac) {
@@ -195,45 +249,44 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       r.note(first, `${first.address}: RFC 5798 §5.2.9 wants a link-local first IPv6 VIP (keepalived logs this too); accepted`);
     }
   }
-  if (inst.version === 2 && inst.advertIntervalCs! % 100 !== 0 && advertIntStmt) {
-    r.err(advertIntStmt, `VRRPv2 carries whole seconds, not ${inst.advertIntervalCs! / 100}`, 'use `version 3` for sub-second adverts');
-  }
-  if (inst.version === 3 && inst.advertIntervalCs! > 4095 && advertIntStmt) r.err(advertIntStmt, 'VRRPv3 allows at most 40.95 s');
-  if (inst.version === 3 && inst.authPass !== undefined) {
-    r.warn(stmt, 'conf-v3-auth', `vrrp_instance ${name}: VRRPv3 has no authentication; auth_pass is ignored (as keepalived does)`);
-    inst.authPass = undefined;
-  }
-  if (nopreemptStmt && inst.initialState === 'MASTER') {
-    r.warn(nopreemptStmt, 'conf-nopreempt-master', 'nopreempt with state MASTER: keepalived ignores nopreempt here', 'set `state BACKUP` on every router when using nopreempt');
-  }
-  if (inst.vips.length === 0) r.fail(stmt, 'conf-missing', `vrrp_instance ${name} has no virtual_ipaddress`, 'list the VIPs in `virtual_ipaddress { … }`');
+  completeInstance(inst, w, stmt, r);
   if (inst.vips.length > 20 && inst.version === 2) r.warn(stmt, 'conf-many-vips', 'more than 20 VIPs: put the rest in virtual_ipaddress_excluded');
   const req = ['interface', 'vrid', 'priority', 'advertIntervalCs', 'preemptDelaySec', 'garpMasterDelaySec', 'garpMasterRepeat', 'garpMasterRefreshSec', 'garpMasterRefreshRepeat'] as const;
   if (req.some((k) => inst[k] === undefined)) return undefined;
   return inst as InstanceConf;
 }
 
-function readAuth(s: Stmt, inst: Partial<InstanceConf>, r: Reader): void {
-  let type: string | undefined;
-  let pass: string | undefined;
-  let passStmt: Stmt | undefined;
+/**
+ * `authentication { auth_type PASS; auth_pass X }` as vrrp_auth_type_handler and
+ * vrrp_auth_pass_handler read it: the type is case-sensitive (`pass` is unknown, so no
+ * authentication), a password keeps its first 8 bytes; what the pair means is decided with the
+ * version in completeInstance.
+ */
+function readAuth(s: Stmt, w: AsWritten, name: string, r: Reader): void {
   for (const a of s.block ?? []) {
-    if (a.keyword === 'auth_type') type = r.word(a)?.toUpperCase();
-    else if (a.keyword === 'auth_pass') {
-      pass = a.args[0]?.text;
-      passStmt = a;
-      if (pass === undefined) r.err(a, 'needs a password');
+    if (a.keyword === 'auth_type') {
+      const v = r.word(a);
+      if (v === undefined) continue;
+      // The agent speaks no IPsec AH (RFC 3768 removed it): a peer using it could never agree with us.
+      if (v === 'AH') {
+        r.err(a, 'auth_type AH is not supported by the agent (RFC 3768 removed it)', 'use auth_type PASS, or none');
+        w.authType = 'AH';
+      }
+      else if (v === 'PASS') w.authType = 'PASS';
+      else {
+        r.kaError(a, 'conf-auth-type', `(${name}) unknown authentication type '${v}'`,
+          v.toUpperCase() === 'PASS' || v.toUpperCase() === 'AH' ? `keepalived reads auth_type case-sensitively: write ${v.toUpperCase()}; as written no authentication is sent` : 'PASS');
+      }
+      w.authWhere = a.where;
+    } else if (a.keyword === 'auth_pass') {
+      const pass = r.word(a);
+      if (pass === undefined) continue;
+      w.authPass = pass;
+      w.authPassWhere = a.where;
+      // Never echo the password itself.
+      if (new TextEncoder().encode(pass).length > 8) r.kaError(a, 'conf-auth-long', 'Truncating auth_pass to 8 characters', 'only the first 8 bytes are sent and compared, by keepalived and the agent');
     } else r.unknown(a, 'authentication');
   }
-  if (type === 'AH') return r.err(s, 'auth_type AH is not supported by the agent (RFC 3768 removed it)', 'use auth_type PASS, or none');
-  if (type !== undefined && type !== 'PASS') return r.err(s, `auth_type ${type}: expected PASS`);
-  if (type === undefined && pass !== undefined) r.warn(s, 'conf-auth', 'auth_pass without auth_type PASS: using PASS', 'add `auth_type PASS`');
-  if (pass !== undefined && [...new TextEncoder().encode(pass)].length > 8 && passStmt) {
-    // Never echo the password itself.
-    r.warn(passStmt, 'conf-auth-long', 'auth_pass is longer than 8 bytes: only the first 8 are used (as keepalived does)');
-  }
-  if (type === 'PASS' && pass === undefined) r.err(s, 'auth_type PASS without auth_pass');
-  if (pass !== undefined) inst.authPass = pass;
 }
 
 /**

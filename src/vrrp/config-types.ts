@@ -1,7 +1,6 @@
 /** The vrrp part of a keepalived.conf, as the agent runs it. Defaults are keepalived 2.2.7's. */
 import type { Where } from '../diagnostics/index.js';
 import type { Family, VrrpVersion } from './packet.js';
-import type { RouteLine } from './io/routes.js';
 
 export interface GlobalDefs {
   routerId?: string;
@@ -170,6 +169,17 @@ export interface InstanceConf {
 export function vipDev(c: Pick<InstanceConf, 'interface' | 'vmac'>, v: Pick<VipConf, 'dev'>): string {
   if (c.vmac && (v.dev === undefined || v.dev === c.interface)) return c.vmac.name;
   return v.dev ?? c.interface;
+}
+
+/** One virtual_routes / virtual_rules line, handed to `ip route` / `ip rule` as written. */
+export interface RouteLine {
+  kind: 'route' | 'rule';
+  /** The words of the line, as in the configuration. */
+  words: string[];
+  /** From the destination (or `from`/`to` of a rule): `ip -6` for IPv6. */
+  family: 4 | 6;
+  /** The line in the configuration, for messages. */
+  where?: Where;
 }
 
 export interface SyncGroupConf {

@@ -5,10 +5,12 @@
  * an error. Every problem is collected.
  */
 import fs from 'node:fs';
-import { error, hasErrors, warning, type Diagnostic } from '../diagnostics/index.js';
+import { error, warning, type Diagnostic } from '../diagnostics/index.js';
 import { tokenize, type ConfFiles } from './conf-lexer.js';
 import { buildTree, type Stmt } from './conf-tree.js';
 import { Reader } from './conf-values.js';
+import { readInt } from './conf-numbers.js';
+import { KEEPALIVED_DEPRECATED, KEEPALIVED_GLOBAL_KEYWORDS } from './keywords.js';
 import { readInstance } from './config-instance.js';
 import { isMulticastGroup, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from './packet.js';
 import type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, NotifyScript, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackRef, TrackScriptConf } from './config-types.js';
@@ -25,15 +27,6 @@ const SKIPPED_SECTIONS = new Set([
   'virtual_server', 'virtual_server_group', 'real_server', 'static_ipaddress', 'static_routes', 'static_rules',
   'garp_group', 'net_namespace', 'instance', 'linkbeat_use_polling',
   'bfd_instance', 'use_pid_dir', 'include_dir',
-]);
-const GLOBAL_NOTED = new Set([
-  'notification_email', 'notification_email_from', 'smtp_server', 'smtp_connect_timeout', 'smtp_helo', 'enable_dbus',
-  'enable_snmp_vrrp', 'enable_snmp_checker', 'enable_snmp_rfc', 'enable_traps', 'vrrp_iptables', 'vrrp_ipsets', 'lvs_id',
-  'lvs_sync_daemon', 'lvs_timeouts', 'lvs_flush', 'checker_priority', 'vrrp_priority', 'bfd_priority', 'vrrp_no_swap',
-  'checker_no_swap', 'max_auto_priority', 'vrrp_skip_check_adv_addr', 'vrrp_check_unicast_src', 'dynamic_interfaces',
-  'vrrp_startup_delay', 'vrrp_lower_prio_no_advert', 'vrrp_higher_prio_send_advert', 'script_security', 'nftables',
-  'vrrp_min_garp', 'vrrp_rx_bufs_policy', 'vrrp_notify_fifo', 'notify_fifo', 'process_names', 'vrrp_garp_lower_prio_delay',
-  'vrrp_garp_lower_prio_repeat', 'vrrp_strict', 'vrrp_gna_interval', 'vrrp_garp_refresh_repeat',
 ]);
 
 /** Parse from the file system (includes resolved relative to each file). */
@@ -93,7 +86,7 @@ export function parseConfig(file: string, files: ConfFiles): ParsedConfig {
   }
   crossCheck(cfg, r);
   const diagnostics = r.diagnostics;
-  return { ...(hasErrors(diagnostics) ? {} : { config: cfg }), diagnostics, notes: r.notes };
+  return { ...(r.fatal() ? {} : { config: cfg }), diagnostics, notes: r.notes };
 }
 
 function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
@@ -103,7 +96,13 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
       case 'router_id': g.routerId = r.word(a); break;
       case 'script_user': g.scriptUser = r.word(a); g.scriptGroup = a.args[1]?.text; g.scriptUserWhere = a.where; break;
       case 'enable_script_security': g.enableScriptSecurity = true; break;
-      case 'vrrp_version': { const v = r.num(a, 2, 3, { integer: true }); if (v) g.vrrpVersion = v as 2 | 3; break; }
+      case 'vrrp_version': {
+        const t = r.word(a);
+        const n = t === undefined ? undefined : readInt(t, 2, 3);
+        if (n?.value !== undefined) g.vrrpVersion = n.value as 2 | 3;
+        else if (n) r.kaError(a, 'conf-version', `VRRP Error: Version must be either 2 or 3 (${n.message})`);
+        break;
+      }
       case 'vrrp_garp_master_delay': g.garpMasterDelaySec = r.num(a, 0, 3600) ?? g.garpMasterDelaySec; break;
       case 'vrrp_garp_master_repeat': g.garpMasterRepeat = r.num(a, 1, 1000, { integer: true }) ?? g.garpMasterRepeat; break;
       case 'vrrp_garp_master_refresh': g.garpMasterRefreshSec = r.num(a, 0, 86400) ?? g.garpMasterRefreshSec; break;
@@ -123,7 +122,8 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
         r.note(a, 'global_defs vrrp_strict: the agent adds no firewall rules; keepalived would drop traffic to the VIPs (no_accept) unless `accept` is set, and refuses unicast and authentication');
         break;
       default:
-        if (GLOBAL_NOTED.has(k) || !k.startsWith('vrrp_')) r.note(a, `global_defs ${k}: not used by the agent`);
+        if (KEEPALIVED_DEPRECATED[k]) r.kaError(a, 'conf-deprecated', KEEPALIVED_DEPRECATED[k]);
+        if (KEEPALIVED_GLOBAL_KEYWORDS.has(k)) r.note(a, `global_defs ${k}: not used by the agent`);
         else r.unknown(a, 'global_defs');
     }
   }
@@ -248,9 +248,12 @@ function readSyncGroup(s: Stmt, r: Reader): SyncGroupConf | undefined {
   for (const a of s.block ?? []) {
     if (a.keyword === 'group') for (const m of a.block ?? []) sg.members.push(m.keyword, ...m.args.map((t) => t.text));
     else if (a.keyword in keys) notify[keys[a.keyword]!] = r.notify(a);
-    else if (a.keyword === 'sync_group_tracking_weight' || a.keyword === 'global_tracking') sg.trackingWeight = true;
-    else if (a.keyword === 'smtp_alert') r.note(a, `${a.keyword}: not used by the agent`);
-    else if (a.keyword === 'track_script' || a.keyword === 'track_interface') r.warn(a, 'conf-unsupported', `${a.keyword} in a sync group is not supported by the agent`, 'track in each vrrp_instance');
+    else if (a.keyword === 'sync_group_tracking_weight' || a.keyword === 'global_tracking') {
+      if (a.keyword === 'global_tracking') r.kaError(a, 'conf-deprecated', KEEPALIVED_DEPRECATED.global_tracking!.replace('%s', name), 'use sync_group_tracking_weight');
+      sg.trackingWeight = true;
+    }
+    else if (a.keyword === 'smtp_alert' || a.keyword === 'notify_priority_changes') r.note(a, `${a.keyword}: not used by the agent`);
+    else if (['track_script', 'track_interface', 'track_file', 'track_process', 'track_bfd'].includes(a.keyword)) r.warn(a, 'conf-unsupported', `${a.keyword} in a sync group is not supported by the agent`, 'track in each vrrp_instance');
     else r.unknown(a, `vrrp_sync_group ${name}`);
   }
   return sg;
@@ -312,7 +315,7 @@ function crossCheck(cfg: AgentConfig, r: Reader): void {
     }
     if (!sg.trackingWeight) zeroSyncWeights(cfg, sg.name, sg.members, r);
   }
-  if (cfg.instances.length === 0 && !hasErrors(r.diagnostics)) {
+  if (cfg.instances.length === 0 && !r.fatal()) {
     r.diagnostics.push(error('conf-no-instance', 'no vrrp_instance: the agent would have nothing to run', { file: cfg.files[0] }, 'hafleet agent runs the VRRP part of keepalived.conf'));
   }
 }

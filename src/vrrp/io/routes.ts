@@ -6,15 +6,9 @@
  */
 import { execFile } from 'node:child_process';
 
-export interface RouteLine {
-  kind: 'route' | 'rule';
-  /** The words of the line, as in the configuration. */
-  words: string[];
-  /** From the destination (or `from`/`to` of a rule): `ip -6` for IPv6. */
-  family: 4 | 6;
-  /** The line in the configuration, for messages. */
-  where?: import('../../diagnostics/index.js').Where;
-}
+import type { RouteLine } from '../config-types.js';
+
+export type { RouteLine };
 
 export interface RouteOps {
   apply(op: 'add' | 'del', line: RouteLine, done: (error?: string) => void): void;

@@ -45,7 +45,9 @@ test('unicast + nopreempt runbook style: peers, track weights, quoted notify, ga
   assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
   const i = r.config.instances[0]!;
   assert.equal(i.preempt, false);
-  assert.equal(i.preemptDelaySec, 30);
+  // keepalived 2.2.7: "preempt_delay is incompatible with nopreempt mode - resetting" (a config error it runs through).
+  assert.equal(i.preemptDelaySec, 0);
+  assert.ok(r.diagnostics.some((d) => d.code === 'conf-preempt-delay' && d.severity === 'error' && /incompatible with nopreempt/.test(d.message)));
   assert.equal(i.unicastSrcIp, '198.18.1.12');
   assert.deepEqual(i.unicastPeers, ['198.18.1.11', '198.18.1.13']);
   assert.deepEqual(i.trackScripts.map((t) => [t.name, t.weight]), [['check_haproxy', -30]]);
@@ -86,11 +88,12 @@ test('broken config: every error with file:line, none stops the others, the pass
   const r = loadConfig(f('broken.conf'));
   assert.equal(r.config, undefined);
   assert.deepEqual(codes(r.diagnostics).sort(), [
-    'conf-brace@15', 'conf-missing@1', 'conf-missing@1', 'conf-unknown-keyword@13',
-    'conf-value@11', 'conf-value@2', 'conf-value@3', 'conf-value@5', 'conf-value@6',
+    'conf-brace@15', 'conf-missing@1', 'conf-missing@1', 'conf-unknown-keyword@13', 'conf-no-vip@1',
+    'conf-value@11', 'conf-state@2', 'conf-vrid@3', 'conf-advert-int@5', 'conf-value@7',
   ].sort());
   const text = r.diagnostics.map(formatDiagnostic).join('\n');
-  assert.match(text, /broken\.conf:3:5: virtual_router_id: 300 is outside 1–255/);
+  assert.match(text, /broken\.conf:3:5: \(VI_1\): VRID '300' not valid - must be between 1 & 255/);
+  assert.match(text, /broken\.conf:2:5: \(VI_1\) unknown state 'MASTR', defaulting to BACKUP/);
   assert.match(text, /broken\.conf:15:1: 'vrrp_instance' block is never closed/);
   assert.doesNotMatch(text, /hunter2/);
 });
@@ -117,7 +120,7 @@ test('cross checks: duplicate VRID on an interface, unknown track_script, one-li
     'vrrp_instance C {', ' interface eth0', ' version 3', ' virtual_router_id 6', ' authentication {', '  auth_type PASS', '  auth_pass x', ' }', ' virtual_ipaddress {', '  198.18.0.3', ' }', '}',
   ].join('\n');
   const r = parseConfig('/k.conf', memFiles({ '/k.conf': conf }));
-  assert.deepEqual(codes(r.diagnostics).sort(), ['conf-unknown-script@4', 'conf-v3-auth@13', 'conf-vrid-unique@6'].sort());
+  assert.deepEqual(codes(r.diagnostics).sort(), ['conf-unknown-script@4', 'conf-v3-auth@18', 'conf-vrid-unique@6'].sort());
 });
 
 test('a file with no vrrp_instance is an error for the agent', () => {
