@@ -55,7 +55,7 @@ export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env
   const b = new InventoryBuilder();
   const ignored = ignoreRule(opts, out);
   const sources = isDir ? sourcesIn(path, knownHostsFiles(path), ignored, out) : [path];
-  if (isDir && sources.length === 0) out.push(error('inventory-not-found', `the directory '${path}' holds no inventory file`, { file: path }, 'add hosts.yml or hosts.ini'));
+  if (isDir && sources.length === 0) out.push(error('inventory-not-found', `the directory '${path}' holds no inventory file`, { file: path }, 'add hosts.yml, or an INI file named without .ini (e.g. hosts): Ansible skips *.ini inside a directory'));
   for (const file of sources) readSource(file, b, out, opts);
 
   const groupVars = readVarsDir(dir, 'group_vars', new Set(b.groups.keys()), out);

@@ -112,10 +112,10 @@ export const FORMATS: Record<StringFormat, FormatDef> = {
     check: match(`(?=/var/log/)${ABS_PATH}`, MAX_PATH),
   },
   'error-page-path': {
-    describe: 'an absolute normalised path ending in .html under /usr/share/hafleet/ or /var/www/',
+    describe: 'an absolute normalised path ending in .html under /usr/share/hafleet/',
     max: MAX_PATH,
-    pattern: `^(?=/usr/share/hafleet/|/var/www/)(?=.*\\.html$)${ABS_PATH}$`,
-    check: match(`(?=/usr/share/hafleet/|/var/www/)(?=.*\\.html$)${ABS_PATH}`, MAX_PATH),
+    pattern: `^(?=/usr/share/hafleet/)(?=.*\\.html$)${ABS_PATH}$`,
+    check: match(`(?=/usr/share/hafleet/)(?=.*\\.html$)${ABS_PATH}`, MAX_PATH),
   },
   address: {
     describe: 'an IPv4 address (dotted quad) or an IPv6 address',

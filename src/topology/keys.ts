@@ -169,7 +169,7 @@ export const clusterSpec: KeySpec = {
         max_fails: int('failures before a server is skipped', { default: 2, min: 0, max: 1000, directive: 'server … max_fails' }),
         fail_timeout: str('nginx time', { default: '10s', pattern: '^[0-9]+(ms|s|m|h)?$', directive: 'server … fail_timeout' }),
         keepalive: int('idle upstream connections kept', { default: 16, min: 0, max: 100000, directive: 'keepalive' }),
-        error_page: str('page served with 503 when every realserver is down: a .html file under /usr/share/hafleet/ or /var/www/', { default: '/usr/share/hafleet/503.html', format: 'error-page-path', directive: 'error_page 502 503 504' }),
+        error_page: str('page served with 503 when every realserver is down: a .html file under /usr/share/hafleet/', { default: '/usr/share/hafleet/503.html', format: 'error-page-path', directive: 'error_page 502 503 504' }),
       },
     },
   },

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { hasErrors, warning, type Diagnostic } from '../../diagnostics/index.js';
 import { loadInventory, selectHosts } from '../../inventory/index.js';
 import { gateInventory } from '../../lint/index.js';
-import { renderFleet, writeDesiredTree } from '../../render/index.js';
+import { renderFleet, writeDesiredTreeChecked } from '../../render/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printDiagnostics } from '../output.js';
@@ -60,8 +60,12 @@ function run(opts: RenderOptions): void {
 
   const desired = rendered.value;
   if (desired.size === 0) ds.push(warning('render-no-hosts', 'no host with a role matches; nothing rendered', {}, 'check --limit against `hafleet inventory --graph`'));
+  // Every path is checked to stay inside --out before the first file is written.
+  const written = writeDesiredTreeChecked(desired, opts.out);
+  ds.push(...written.diagnostics);
+  if (!written.ok) return fail(ds);
   printDiagnostics(ds);
-  const files = writeDesiredTree(desired, opts.out);
+  const files = written.value;
   const width = Math.max(0, ...[...desired.keys()].map((h) => h.length));
   for (const [host, hd] of desired) {
     const handlers = hd.handlers.map((h) => h.name).join(', ') || 'none';
