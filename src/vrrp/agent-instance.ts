@@ -4,7 +4,7 @@
  * deadline it fired at, not from "now", so adverts do not drift (setInterval drifts ≈ 2 ms a
  * tick at 0.1 s).
  */
-import { decodePacket, encodeAdvert } from './packet.js';
+import { decodePacket, encodeAdvert, packetSource } from './packet.js';
 import { initialMachine, step, type Action, type MachineEvent, type MachineState, type TimerName, type Transition } from './machine.js';
 import { vipDev, type InstanceConf, type VipConf } from './config-types.js';
 import type { Logger } from './log.js';
@@ -13,6 +13,9 @@ import type { AddrOps } from './io/netlink-addr.js';
 import type { Garp } from './io/garp.js';
 import type { RouteLine, RouteOps } from './io/routes.js';
 import { toParams } from './params.js';
+import { dropLine, LogLimiter, transitionLines, type DropContext } from './ka-log.js';
+import type { Advert, DropReason } from './packet.js';
+import type { MachineDropReason } from './machine.js';
 
 export interface InstanceIo {
   sock: VrrpSocket;
@@ -36,9 +39,21 @@ export class InstanceRunner {
   firstGarpAt?: number;
   private timers = new Map<TimerName, NodeJS.Timeout>();
   private garpTimers = new Set<NodeJS.Timeout>();
+  /** keepalived logs every dropped advert; a flood of them must not flood the log. */
+  private readonly limiter: LogLimiter;
 
   constructor(public conf: InstanceConf, primaryIp: string, private readonly io: InstanceIo) {
     this.m = initialMachine(toParams(conf, primaryIp));
+    this.limiter = new LogLimiter(() => io.now());
+  }
+
+  /** keepalived's line for a dropped advert (LOG_INFO, as keepalived), rate-limited per reason. */
+  private logDrop(reason: DropReason | MachineDropReason, c: Omit<DropContext, 'name' | 'ours'>): void {
+    const ours = { advertIntervalCs: this.conf.advertIntervalCs, vips: this.m.params.vips, version: this.conf.version, vrid: this.conf.vrid };
+    const line = dropLine(reason, { name: this.name, ours, ...c });
+    if (line === undefined) return;
+    const out = this.limiter.pass(reason, line);
+    if (out !== undefined) this.io.log.log('info', out, { instance: this.name, drop: reason, ...(c.src ? { src: c.src } : {}) });
   }
 
   get name(): string {
@@ -53,25 +68,44 @@ export class InstanceRunner {
     const unicast = this.conf.unicastPeers.length > 0;
     const r = decodePacket(packet, { authPass: this.conf.version === 2 ? this.conf.authPass : undefined, anyTtl: unicast });
     // Unicast: only a listed peer may speak for this router (what keepalived's check_unicast_src does).
-    if (r.ok && unicast && !this.conf.unicastPeers.includes(r.envelope.src)) this.feed({ kind: 'drop', reason: 'unknown-unicast-src' });
-    else if (r.ok) this.feed({ kind: 'advert', advert: r.advert, src: r.envelope.src }, Math.min(at, this.io.now()));
-    else this.feed({ kind: 'drop', reason: r.reason });
+    if (r.ok && unicast && !this.conf.unicastPeers.includes(r.envelope.src)) {
+      this.logDrop('unknown-unicast-src', { src: r.envelope.src });
+      this.feed({ kind: 'drop', reason: 'unknown-unicast-src' });
+    } else if (r.ok) this.feed({ kind: 'advert', advert: r.advert, src: r.envelope.src }, Math.min(at, this.io.now()));
+    else {
+      this.logDrop(r.reason, { detail: r.detail, src: packetSource(packet) });
+      this.feed({ kind: 'drop', reason: r.reason });
+    }
   }
 
   feed(e: MachineEvent, base = this.io.now()): void {
     const before = this.m.state;
     const seen = [this.m.masterIp, this.m.masterPriority, this.m.priority, this.m.faults.length];
+    const dropsBefore = this.m.counters.drops;
     const r = step(this.m, e);
     this.m = r.state;
+    if (e.kind === 'advert' && r.state.counters.drops !== dropsBefore) this.logMachineDrop(dropsBefore, e.advert, e.src);
     for (const a of r.actions) this.act(a, base);
     if (r.state.state !== before && r.state.lastTransition) {
       this.lastTransitionAt = Date.now();
       const extra = r.state.state === 'MASTER' && this.vipsAddedAt !== undefined && this.firstGarpAt !== undefined ? { garpAfterVipMs: Math.round((this.firstGarpAt - this.vipsAddedAt) * 1000) / 1000 } : {};
-      this.io.log.log('info', `${this.name}: ${before} → ${r.state.state}`, { instance: this.name, from: before, to: r.state.state, reason: r.state.lastTransition.reason, ...extra });
+      // keepalived's words (the cause, then "Entering X STATE"); the agent's own reason stays a field.
+      const lines = transitionLines(this.name, r.state.lastTransition, { priority: r.state.priority });
+      for (const [i, line] of lines.entries()) {
+        const last = i === lines.length - 1;
+        this.io.log.log('info', line, { instance: this.name, ...(last ? { transition: `${before} → ${r.state.state}`, reason: r.state.lastTransition.reason, ...extra } : {}) });
+      }
+      if (lines.length === 0) this.io.log.log('info', `(${this.name}) ${before} → ${r.state.state}`, { instance: this.name, transition: `${before} → ${r.state.state}`, reason: r.state.lastTransition.reason });
       this.io.onTransition(this, { ...r.state.lastTransition, at: this.lastTransitionAt });
     } else if ([r.state.masterIp, r.state.masterPriority, r.state.priority, r.state.faults.length].some((v, i) => v !== seen[i])) {
       this.io.onChange(this);
     }
+  }
+
+  private logMachineDrop(before: MachineState['counters']['drops'], advert: Advert, src: string): void {
+    const after = this.m.counters.drops;
+    const reason = (Object.keys(after) as MachineDropReason[]).find((k) => after[k] !== before[k]);
+    if (reason) this.logDrop(reason, { advert, src });
   }
 
   /** Replace the configuration, keeping the state (SIGHUP). */

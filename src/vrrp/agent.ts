@@ -23,6 +23,7 @@ import { ipRouteOps } from './io/routes.js';
 import { runNotify, runScript } from './io/scripts.js';
 import { nodeScriptSystem } from './io/script-system.js';
 import { secureScripts } from './script-security.js';
+import { scriptLines } from './ka-log.js';
 import type { NotifyScript } from './config-types.js';
 import { formatWhere } from '../diagnostics/index.js';
 import { canonicalIp, isLinkLocal6, payloadOffset, type Family } from './packet.js';
@@ -46,6 +47,8 @@ interface ScriptTracker {
   state: TrackerState;
   timer?: NodeJS.Timeout;
   running: boolean;
+  /** The last exit status, for keepalived's "Script `x` now returning N" when it changes. */
+  lastCode?: number;
 }
 
 interface ProcessTracker {
@@ -307,8 +310,13 @@ export class Agent {
           t.running = false;
           const before = t.state.up;
           t.state = observe(t.state, res.ok, conf.fall, conf.rise);
+          // keepalived's words: the exit status when it changes, then the script's new state.
+          const code = res.code ?? -1;
+          const lines = scriptLines(conf.name, t.state.up, code !== t.lastCode && t.lastCode !== undefined ? code : undefined);
+          t.lastCode = code;
+          if (lines.length > 1) this.o.log.log('info', lines[0]!, { script: conf.name });
           if (t.state.up !== before) {
-            this.o.log.log('info', `vrrp_script ${conf.name} ${t.state.up ? 'passes' : 'fails'}`, { script: conf.name, code: res.code, timedOut: res.timedOut, error: res.error });
+            this.o.log.log('info', lines[lines.length - 1]!, { script: conf.name, code: res.code, timedOut: res.timedOut, error: res.error });
             for (const r of this.runners.values()) if (r.conf.trackScripts.some((x) => x.name === conf.name)) this.applyTracking(r);
             this.scheduleStatus();
           }

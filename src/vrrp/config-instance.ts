@@ -14,7 +14,6 @@ const NOTED: Record<string, string> = {
   accept: 'the agent never filters traffic to the VIPs',
   no_accept: 'the agent never filters traffic to the VIPs',
   strict_mode: 'strict mode checks are not enforced by the agent',
-  lvs_sync_daemon_interface: 'LVS sync daemon is not the agent’s business',
   debug: 'use --log-json for detail',
   garp_lower_prio_delay: 'not implemented by the agent',
   garp_lower_prio_repeat: 'not implemented by the agent',
@@ -217,7 +216,9 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
         break;
       default:
         if (KEEPALIVED_DEPRECATED[k]) r.kaError(s, 'conf-deprecated', KEEPALIVED_DEPRECATED[k].replace('%s', name), 'keepalived still acts on it, and -t fails on it');
-        if (k in NOTED) r.note(s, `${k}: ${NOTED[k]}`);
+        // keepalived 2.2.7 (Debian 12) never starts this instance's VRRP with it (seen in the lab: no dump, no state).
+        if (k === 'lvs_sync_daemon_interface') r.err(s, 'keepalived 2.2.7 does not start VRRP with it', 'use global_defs lvs_sync_daemon, and keep it out of the agent’s configuration');
+        else if (k in NOTED) r.note(s, `${k}: ${NOTED[k]}`);
         else if (k in UNSUPPORTED) r.warn(s, 'conf-unsupported', `${k} is not supported by the agent, ignored`, UNSUPPORTED[k]);
         else if (KEEPALIVED_INSTANCE_KEYWORDS.has(k)) r.warn(s, 'conf-unsupported', `${k}: a keepalived 2.2.7 keyword the agent does not act on, ignored`, 'run keepalived on this director if the instance needs it');
         else r.unknown(s, `vrrp_instance ${name}`);

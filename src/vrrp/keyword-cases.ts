@@ -122,7 +122,7 @@ export const KEYWORD_CASES: readonly KeywordCase[] = [
   { keyword: '(unknown)', kind: 'wrong-block', label: 'priority inside global_defs', global: ['priority 150'], verdict: 'error' },
   { keyword: '(unknown)', kind: 'case-variant', label: 'Priority with a capital', lines: ['Priority 150'], verdict: 'error' },
   { keyword: 'vmac_garp_intvl', kind: 'deprecated', label: 'deprecated: a config error, still read', lines: ['vmac_garp_intvl 5'], verdict: 'error' },
-  { keyword: 'lvs_sync_daemon_interface', kind: 'deprecated', label: 'deprecated in vrrp_instance', lines: ['lvs_sync_daemon_interface eth0'], verdict: 'error' },
+  { keyword: 'lvs_sync_daemon_interface', kind: 'deprecated', label: 'deprecated in vrrp_instance: VRRP does not start', lines: ['lvs_sync_daemon_interface eth0'], verdict: 'fatal' },
   { keyword: 'vrrp_garp_master_delay', kind: 'good', label: 'global garp delay', global: ['vrrp_garp_master_delay 1'], verdict: 'ok' },
   { keyword: 'vrrp_strict', kind: 'wrong-block', label: 'vrrp_strict inside vrrp_instance', lines: ['vrrp_strict'], verdict: 'error' },
   { keyword: 'virtual_ipaddress', kind: 'missing', label: 'v2 without VIPs runs', omit: ['virtual_ipaddress'], verdict: 'error', effective: { vips: 0 } },

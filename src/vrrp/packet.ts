@@ -255,6 +255,14 @@ export function frameIpv6(payload: Uint8Array, src: ArrayLike<number>, dst: Arra
   return b;
 }
 
+/** The source address of a received packet, for the log line of one that failed to decode. */
+export function packetSource(pkt: Uint8Array): string | undefined {
+  const v = (pkt[0] ?? 0) >> 4;
+  if (v === 4 && pkt.length >= 20) return bytesToIpv4(pkt, 12);
+  if (v === 6 && pkt.length >= 40) return bytesToIpv6(pkt, 8);
+  return undefined;
+}
+
 /** Offset of the VRRP message in a packet `decodePacket` takes (IPv4 or IPv6), for dispatch by VRID. */
 export function payloadOffset(pkt: Uint8Array): number {
   return (pkt[0] ?? 0) >> 4 === 6 ? 40 : ((pkt[0] ?? 0) & 0x0f) * 4;
