@@ -1,12 +1,14 @@
 /**
  * Authentication mismatches keepalived only logs: a wrong auth_pass makes both directors MASTER
  * and the one trace is a line per dropped advert (keepalived 2.x: "(VI_1) received an invalid
- * passwd!"; 1.x: "bad authentication"). Only lines since the speaker last started count, so a
- * mismatch fixed by a deploy does not haunt later runs.
+ * passwd!", or "(VI_1) received a 0 auth, expecting 1!" when one side has no auth_type; 1.x: "bad
+ * authentication"). The hafleet agent logs keepalived's words, with the sender as `src=` (text)
+ * or `"src"` (JSON). Only lines since the speaker last started count ("agent started" for the
+ * agent), so a mismatch fixed by a deploy does not haunt later runs.
  */
 
-const authPattern = /invalid passwd|bad authentication|auth(entication)?[ _-]?type mismatch|authentication mismatch|auth_pass mismatch/i;
-const startPattern = /Starting Keepalived|Starting VRRP child process|hafleet-agent: starting/i;
+const authPattern = /invalid passwd|bad authentication|received a \d+ auth, expecting \d+|auth(entication)?[ _-]?type mismatch|authentication mismatch|auth_pass mismatch/i;
+const startPattern = /Starting Keepalived|Starting VRRP child process|hafleet-agent: starting|\bagent started\b/i;
 
 export function authLogLines(lines: readonly string[], limit = 5): string[] {
   let from = 0;
@@ -18,4 +20,15 @@ export function authLogLines(lines: readonly string[], limit = 5): string[] {
 }
 
 /** The grep pattern the remote probe uses to keep log excerpts small (POSIX ERE). */
-export const speakerLogGrep = 'Starting Keepalived|Starting VRRP child process|hafleet-agent: starting|invalid passwd|bad authentication|[Aa]uth.*mismatch';
+export const speakerLogGrep = 'Starting Keepalived|Starting VRRP child process|hafleet-agent: starting|agent started|invalid passwd|bad authentication|received a [0-9]+ auth, expecting|[Aa]uth.*mismatch';
+
+/** The senders named by the agent's auth lines (`src=ADDR` or `"src":"ADDR"`), in order, once each. */
+export function authLogSources(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const m = /\bsrc=([0-9a-fA-F.:]+)|"src":"([0-9a-fA-F.:]+)"/.exec(l);
+    const ip = m?.[1] ?? m?.[2];
+    if (ip && !out.includes(ip)) out.push(ip);
+  }
+  return out;
+}
