@@ -59,7 +59,7 @@ export function buildInventory(b: InventoryBuilder, path: string, dir: string, o
       set.delete('all');
       const sorted = [...set].sort(order);
       const gs = sorted.map((n) => b.groups.get(n)!);
-      const layers = [...all.layers, ...gs.flatMap((g) => g.layers), ...all.fileLayers, ...gs.flatMap((g) => g.fileLayers)];
+      const layers = [...all.layers, ...gs.flatMap((g) => g.layers), ...all.fileLayers, ...sourceMajor(gs)];
       s = { groups: ['all', ...sorted], layers, vars: merge(layers) };
       shared.set(signature, s);
     }
@@ -92,10 +92,20 @@ export function buildInventory(b: InventoryBuilder, path: string, dir: string, o
 }
 
 /**
+ * group_vars/ layers of a host's groups (sorted), source by source: Ansible's vars plugins merge
+ * all groups of one inventory source, then the next source's on top
+ * (get_vars_from_inventory_sources), so with two sources the second's group_vars/<low> beats the
+ * first's group_vars/<high>. With one source this is the group order. (Array sort is stable.)
+ */
+function sourceMajor(gs: readonly RawGroup[]): VarLayer[] {
+  return gs.flatMap((g) => g.fileLayers).sort((x, y) => (x.source ?? 0) - (y.source ?? 0));
+}
+
+/**
  * Variables hafleet itself reads (its own prefixes, and the connection variables of
  * connection.ts): a template left unrendered in one of them is an error.
  */
-const OWN_KEY = /^(hafleet_|vrrp_|realserver_|unicast_)|^service_manager$|^ansible_(host|port|user|become|become_method|become_user|private_key_file|ssh_(host|port|user|private_key_file|common_args|extra_args))$/;
+const OWN_KEY = /^(hafleet_|vrrp_|realserver_|unicast_)|^service_manager$|^ansible_(host|port|user|become|become_method|become_user|private_key_file|ssh_(host|port|user|private_key_file|common_args|extra_args|args))$/;
 
 const templated = new WeakMap<object, boolean>();
 function hasTemplate(v: VarValue): boolean {

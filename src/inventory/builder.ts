@@ -8,6 +8,8 @@ import type { Vars } from './types.js';
 export interface VarLayer {
   vars: Vars;
   locate(path: readonly (string | number)[]): Where;
+  /** Which inventory source's group_vars/host_vars it came from (several -i): 0 for the first. */
+  source?: number;
 }
 
 export interface RawGroup {

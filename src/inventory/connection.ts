@@ -6,22 +6,29 @@ import type { Connection, Inventory, VarValue, Vars } from './types.js';
  * The SSH connection a host's variables ask for. Where Ansible has an old alias
  * (`ansible_ssh_host`, `ansible_ssh_port`, `ansible_ssh_user`), the alias wins when both are set,
  * because Ansible's config manager takes the last defined name of an option's `vars` list and
- * lists the alias last. An unknown host gets the defaults for its name.
+ * lists the alias last. What a host leaves unset comes from ansible.cfg (`inv.connectionDefaults`),
+ * then Ansible's defaults. An unknown host gets the defaults for its name.
  */
 export function connectionOf(inv: Inventory, host: string): Connection {
   const v: Vars = inv.hosts.get(host)?.vars ?? {};
+  const d = inv.connectionDefaults ?? {};
   const knownHosts = str(v.hafleet_known_hosts);
-  const proxyJump = str(v.hafleet_proxy_jump) ?? proxyJumpOf(str(v.ansible_ssh_common_args)) ?? proxyJumpOf(str(v.ansible_ssh_extra_args));
-  const user = str(v.ansible_ssh_user) ?? str(v.ansible_user);
-  const key = str(v.ansible_ssh_private_key_file) ?? str(v.ansible_private_key_file);
+  // ssh_args come first on Ansible's ssh command line and ssh keeps the first value of an
+  // option, so ansible.cfg's ProxyJump beats one in ansible_ssh_common_args — unless the host
+  // replaces ssh_args itself (ansible_ssh_args). hafleet_proxy_jump is hafleet's own and wins.
+  const sshArgs = str(v.ansible_ssh_args);
+  const proxyJump = str(v.hafleet_proxy_jump) ?? (sshArgs !== undefined ? proxyJumpOf(sshArgs) : d.proxyJump)
+    ?? proxyJumpOf(str(v.ansible_ssh_common_args)) ?? proxyJumpOf(str(v.ansible_ssh_extra_args));
+  const user = str(v.ansible_ssh_user) ?? str(v.ansible_user) ?? d.user;
+  const key = str(v.ansible_ssh_private_key_file) ?? str(v.ansible_private_key_file) ?? d.privateKeyFile;
   return {
     host: str(v.ansible_ssh_host) ?? str(v.ansible_host) ?? host,
     port: int(v.ansible_ssh_port) ?? int(v.ansible_port) ?? 22,
     ...(user !== undefined ? { user } : {}),
     ...(key !== undefined ? { privateKeyFile: key } : {}),
-    become: bool(v.ansible_become) ?? false,
-    becomeUser: str(v.ansible_become_user) ?? 'root',
-    becomeMethod: str(v.ansible_become_method) ?? 'sudo',
+    become: bool(v.ansible_become) ?? d.become ?? false,
+    becomeUser: str(v.ansible_become_user) ?? d.becomeUser ?? 'root',
+    becomeMethod: str(v.ansible_become_method) ?? d.becomeMethod ?? 'sudo',
     ...(knownHosts !== undefined ? { knownHostsFile: isAbsolute(knownHosts) ? knownHosts : resolve(inv.dir, knownHosts) } : {}),
     ...(proxyJump !== undefined ? { proxyJump } : {}),
   };

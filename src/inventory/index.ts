@@ -3,13 +3,13 @@
  * value with Ansible's variable precedence, plus host patterns and the ansible-inventory views.
  * Pure once the files are read.
  */
-export type { Connection, Group, Host, Inventory, VarValue, Vars } from './types.js';
+export type { Connection, ConnectionDefaults, Group, Host, Inventory, VarValue, Vars } from './types.js';
 /**
  * Read an inventory file or directory; see PRECEDENCE.md for how variables merge. In the value,
  * `Host.groups` is `all` followed by the host's groups in precedence order (lowest first), and
  * variable maps are frozen and shared between hosts: copy before changing anything.
  */
-export { loadInventory } from './load.js';
+export { loadInventory, type LoadOptions } from './load.js';
 /** Connection settings (`ansible_host`, `ansible_port`, …) of one host. */
 export { connectionOf, proxyJumpOf, bool as ansibleBoolean } from './connection.js';
 /** Ansible host patterns: `web:&prod:!web3`, `~lb\d`, `web[0:2]`, `@retry`. */

@@ -41,29 +41,44 @@ export interface LoadOptions {
   runScript?: ScriptRunner;
 }
 
-/** `env`: the environment templated values may read with lookup('env', …) (this process's by default). */
-export function loadInventory(path: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Result<Inventory> {
+/**
+ * `env`: the environment templated values may read with lookup('env', …) (this process's by default).
+ * Several paths are several sources, read into one inventory as `ansible-inventory -i a -i b`
+ * does: hosts and groups merge in source order, and each source's own group_vars/ and host_vars/
+ * are read beside it (see build.ts for the order they take).
+ */
+export function loadInventory(paths: string | readonly string[], env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Result<Inventory> {
+  const list = typeof paths === 'string' ? [paths] : [...paths];
   const out: Diagnostic[] = [];
-  let isDir: boolean;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    out.push(error('inventory-not-found', `no inventory file or directory at '${path}'`, { file: path }, 'pass -i with an inventory file or directory, or set HAFLEET_INVENTORY'));
-    return { ok: false, diagnostics: out };
-  }
-  const dir = isDir ? path : dirname(path);
   const b = new InventoryBuilder();
   const ignored = ignoreRule(opts, out);
-  const sources = isDir ? sourcesIn(path, knownHostsFiles(path), ignored, out) : [path];
-  if (isDir && sources.length === 0) out.push(error('inventory-not-found', `the directory '${path}' holds no inventory file`, { file: path }, 'add hosts.yml, or an INI file named without .ini (e.g. hosts): Ansible skips *.ini inside a directory'));
-  for (const file of sources) readSource(file, b, out, opts);
+  const dirs: string[] = [];
+  for (const path of list) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      out.push(error('inventory-not-found', `no inventory file or directory at '${path}'`, { file: path }, 'pass -i with an inventory file or directory, set HAFLEET_INVENTORY, or fix inventory in ansible.cfg'));
+      continue;
+    }
+    dirs.push(isDir ? path : dirname(path));
+    const sources = isDir ? sourcesIn(path, knownHostsFiles(path), ignored, out) : [path];
+    if (isDir && sources.length === 0) out.push(error('inventory-not-found', `the directory '${path}' holds no inventory file`, { file: path }, 'add hosts.yml, or an INI file named without .ini (e.g. hosts): Ansible skips *.ini inside a directory'));
+    for (const file of sources) readSource(file, b, out, opts);
+  }
+  if (list.length === 0) out.push(error('inventory-not-found', 'no inventory source given', {}, 'pass -i PATH, set HAFLEET_INVENTORY, or set inventory in ansible.cfg'));
+  if (dirs.length === 0) return { ok: false, diagnostics: out };
 
-  const groupVars = readVarsDir(dir, 'group_vars', new Set(b.groups.keys()), out);
-  for (const [name, layers] of groupVars) b.groups.get(name)!.fileLayers.push(...layers);
-  const hostVars = readVarsDir(dir, 'host_vars', new Set(b.hosts.keys()), out);
-  for (const [name, layers] of hostVars) b.hosts.get(name)!.fileLayers.push(...layers);
+  // Read after every source: a group_vars file may name a group another source declares.
+  dirs.forEach((dir, source) => {
+    const groupVars = readVarsDir(dir, 'group_vars', new Set(b.groups.keys()), out);
+    for (const [name, layers] of groupVars) b.groups.get(name)!.fileLayers.push(...layers.map((l) => ({ ...l, source })));
+    const hostVars = readVarsDir(dir, 'host_vars', new Set(b.hosts.keys()), out);
+    for (const [name, layers] of hostVars) b.hosts.get(name)!.fileLayers.push(...layers.map((l) => ({ ...l, source })));
+  });
 
-  const inventory = buildInventory(b, path, dir, out, env);
+  const inventory = buildInventory(b, list[0]!, dirs[0]!, out, env);
+  if (list.length > 1) inventory.sources = list;
   return hasErrors(out) ? { ok: false, diagnostics: out } : { ok: true, value: inventory, diagnostics: out };
 }
 

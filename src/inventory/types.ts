@@ -37,10 +37,28 @@ export interface Connection {
   proxyJump?: string;      // from ansible_ssh_common_args -J/ProxyJump, or hafleet_proxy_jump
 }
 
+/**
+ * What ansible.cfg / ANSIBLE_* say about connections: used for a host only where its own
+ * variables say nothing, as Ansible's config sits below host variables.
+ */
+export interface ConnectionDefaults {
+  user?: string;           // remote_user
+  privateKeyFile?: string; // private_key_file (absolute)
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  /** ProxyJump from [ssh_connection] ssh_args. */
+  proxyJump?: string;
+}
+
 export interface Inventory {
   /** The inventory path given by the user (file or directory). */
   path: string;
-  /** The directory group_vars/, host_vars/ and templates/ are looked up in. */
+  /** Set by the CLI from ansible.cfg; connectionOf falls back to it. */
+  connectionDefaults?: ConnectionDefaults;
+  /** Every source, in reading order, when there are several (-i given more than once, ansible.cfg's list). */
+  sources?: string[];
+  /** The directory group_vars/, host_vars/ and templates/ are looked up in (the first source's). */
   dir: string;
   /** Hosts in declaration order. */
   hosts: Map<string, Host>;
