@@ -15,8 +15,10 @@ export function connectionOptions(cmd: Command): Command {
 }
 
 /** The SSH transport a command uses: host keys recorded aloud, the become password asked once on demand. */
-export function cliTransport(flags: ConnectionFlags): Transport {
+export function cliTransport(flags: ConnectionFlags, o: { connectTimeoutMs?: number } = {}): Transport {
   return createSshTransport({
+    // ansible.cfg's timeout: Ansible's connection timeout, seconds.
+    ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
     acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
     onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
     ...(flags.askBecomePass && process.stdin.isTTY

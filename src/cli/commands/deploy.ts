@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { info, paint, printJson, useColor } from '../output.js';
 import { whoAmI, type Fleet } from '../fleet.js';
 import { hostRefOf, type HostRef } from '../../transport/index.js';
-import { forksOf, planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
+import { planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
 
 interface DeployFlags extends PlanFlags {
   yes?: boolean;
@@ -70,10 +70,9 @@ async function confirm(p: Plan): Promise<boolean> {
 
 async function runDeploy(flags: DeployFlags): Promise<void> {
   if (flags.check) return runPlan(flags); // Ansible's `--check --diff`
-  const forks = forksOf(flags.forks);
   const serial = serialOf(flags.serial);
   const maxFail = maxFailOf(flags.maxFail);
-  const { fleet, transport, facts, plan } = await preparePlan(flags, { validate: false, quiet: Boolean(flags.json) });
+  const { fleet, forks, transport, facts, plan } = await preparePlan(flags, { validate: false, quiet: Boolean(flags.json), command: 'deploy' });
   try {
     const color = !flags.json && useColor(process.stderr);
     if (!flags.json) process.stderr.write(renderPlanText(plan, { color }));

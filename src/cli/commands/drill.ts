@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport } from '../../verify/index.js';
 import { FAULT_KINDS, faultNamesHelp, formatOutcome, parseFaultList, reportHtml, runDrill, type DrillRun, type FaultKind } from '../../drill/index.js';
@@ -9,10 +9,11 @@ import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printJson, writeHuman } from '../output.js';
 import { serviceManagerOf, type Fleet } from '../fleet.js';
-import { fleetOrExit, forks } from './verify.js';
+import { fleetOrExit } from './verify.js';
+import { inventoryOption } from '../inventory-source.js';
 
 interface DrillFlags {
-  inventory?: string;
+  inventory?: string[];
   cluster?: string;
   fault: string;
   json?: boolean;
@@ -68,15 +69,15 @@ function runJson(r: Extract<DrillRun, { kind: 'ran' }>): unknown {
 
 async function run(flags: DrillFlags): Promise<void> {
   const faults = faultsOf(flags.fault);
-  const fleet = fleetOrExit(flags);
+  const { fleet, choice, forks } = fleetOrExit('drill', flags);
   await confirm(fleet, flags);
-  const transport = cliTransport(flags);
+  const transport = cliTransport(flags, choice);
   const signal = globalThis.hafleetAbort;
   let r: DrillRun;
   try {
     r = await runDrill(
       { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
-      { transport, gatherFacts, forks: forks(flags.forks), faults, log: info, serviceManager: (h) => serviceManagerOf(fleet.inventory, h), ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(signal ? { signal } : {}) },
+      { transport, gatherFacts, forks, faults, log: info, serviceManager: (h) => serviceManagerOf(fleet.inventory, h), ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(signal ? { signal } : {}) },
     );
   } finally {
     await transport.close();
@@ -106,13 +107,13 @@ export function register(program: Command): void {
   connectionOptions(program
     .command('drill')
     .description('failover drill: inject a fault, measure the failover, always restore')
-    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .addOption(inventoryOption())
     .option('--cluster <name>', 'cluster to drill (default: the first with two directors)')
     .option('--fault <fault>', `${FAULT_KINDS.join(' | ')} | all (comma-separated list allowed)`, 'all')
     .option('--json', 'one JSON document on stdout: measures, timelines, raw samples, verify before/after')
     .option('--report <file>', 'write a self-contained HTML report with charts')
     .option('-y, --yes', 'do not ask for confirmation on a production inventory')
-    .option('-f, --forks <n>', 'hosts probed at once by verify (default 20)'))
+    .option('-f, --forks <n>', 'hosts probed at once by verify (default: ansible.cfg forks when set there, else 20)'))
     .addHelpText('after', EXAMPLES)
     .action((flags: DrillFlags) => run(flags));
 }

@@ -1,13 +1,14 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { error, hasErrors, type Diagnostic } from '../../diagnostics/index.js';
 import { hostVars, loadInventory, selectHosts, toAnsibleList, toGraph } from '../../inventory/index.js';
 import { printable } from '../../terminal/index.js';
 import { CommandExit } from '../command-error.js';
+import { inventoryFor, inventoryOption } from '../inventory-source.js';
 import { ExitCode } from '../exit-codes.js';
 import { printDiagnostics, printJson } from '../output.js';
 
 interface InventoryOptions {
-  inventory?: string;
+  inventory?: string[];
   limit?: string;
   list?: boolean;
   graph?: boolean;
@@ -29,7 +30,7 @@ export function register(program: Command): void {
   program
     .command('inventory')
     .description('show the inventory as ansible-inventory does: --list, --graph or --host H')
-    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .addOption(inventoryOption())
     .option('-l, --limit <pattern>', "only hosts matching an Ansible pattern, e.g. 'web*:!web3'")
     .option('--list', 'all groups and hosts with their merged variables, as JSON')
     .option('--graph', 'the group tree')
@@ -45,9 +46,9 @@ function run(opts: InventoryOptions): void {
       ? 'hafleet inventory: choose one of --list, --graph or --host H (see --help)'
       : `hafleet inventory: ${modes.join(' and ')} cannot be used together; choose one`);
   }
-  if (!opts.inventory) throw new CommandExit(ExitCode.usage, 'hafleet inventory: no inventory: pass -i PATH or set HAFLEET_INVENTORY');
+  const choice = inventoryFor('inventory', opts.inventory, { connects: false });
 
-  const loaded = loadInventory(opts.inventory);
+  const loaded = loadInventory(choice.sources, process.env, choice.load);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   if (!loaded.ok) return fail(diagnostics);
   const inv = loaded.value;
@@ -63,7 +64,7 @@ function run(opts: InventoryOptions): void {
   if (opts.host !== undefined) {
     const vars = hostVars(inv, opts.host);
     if (!vars) {
-      diagnostics.push(error('unknown-host', `host '${opts.host}' is not in the inventory`, { file: opts.inventory }, 'run `hafleet inventory --graph` to see the hosts'));
+      diagnostics.push(error('unknown-host', `host '${opts.host}' is not in the inventory`, { file: choice.sources.join(', ') }, 'run `hafleet inventory --graph` to see the hosts'));
       return fail(diagnostics);
     }
     printDiagnostics(diagnostics);

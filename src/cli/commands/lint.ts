@@ -1,13 +1,14 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diagnostics/index.js';
 import { loadInventory } from '../../inventory/index.js';
 import { lintInventory } from '../../lint/index.js';
 import { CommandExit } from '../command-error.js';
+import { inventoryFor, inventoryOption } from '../inventory-source.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printDiagnostics, printJson } from '../output.js';
 
 interface LintOptions {
-  inventory?: string;
+  inventory?: string[];
   json?: boolean;
 }
 
@@ -25,15 +26,15 @@ export function register(program: Command): void {
   program
     .command('lint')
     .description('check the inventory and the HA model: VRIDs, priorities, VIPs, peers, services')
-    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .addOption(inventoryOption())
     .option('--json', 'print {diagnostics: [...]} on stdout')
     .addHelpText('after', EXAMPLES)
     .action((opts: LintOptions) => run(opts));
 }
 
 function run(opts: LintOptions): void {
-  if (!opts.inventory) throw new CommandExit(ExitCode.usage, 'hafleet lint: no inventory: pass -i PATH or set HAFLEET_INVENTORY');
-  const loaded = loadInventory(opts.inventory);
+  const choice = inventoryFor('lint', opts.inventory, { connects: false });
+  const loaded = loadInventory(choice.sources, process.env, choice.load);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.ok) diagnostics.push(...lintInventory(loaded.value));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Transport } from '../../transport/index.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 import { plan as makePlan, maskText, renderPlanText, planJson, withValidations, type Plan, type ValidationOutcome } from '../../plan/index.js';
@@ -7,10 +7,12 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { info, printDiagnostics, printJson, useColor } from '../output.js';
 import { gatherFleetFacts, loadFleet, type Fleet } from '../fleet.js';
+import { forksFrom, inventoryFor, inventoryOption } from '../inventory-source.js';
 import type { FactsByHost } from '../../plan/index.js';
 
 export interface PlanFlags {
-  inventory?: string;
+  /** Every -i given (a string: one source, as bench and tests pass it). */
+  inventory?: string[] | string;
   limit?: string;
   json?: boolean;
   detailedExitcode?: boolean;
@@ -22,27 +24,24 @@ export interface PlanFlags {
 
 export interface Planned {
   fleet: Fleet;
+  /** --forks, else ansible.cfg's forks, else 50. */
+  forks: number;
   transport: Transport;
   facts: FactsByHost;
   plan: Plan;
 }
 
-export function forksOf(v: string | undefined): number {
-  if (v === undefined) return 50;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CommandExit(ExitCode.usage, `--forks ${v}: give a whole number ≥ 1`);
-  return Number(v);
-}
 
 /** Load, connect, gather facts, plan; validate on the hosts unless told not to. The caller closes the transport. */
-export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quiet: boolean }): Promise<Planned> {
-  if (!flags.inventory) throw new CommandExit(ExitCode.usage, 'no inventory: pass -i PATH or set HAFLEET_INVENTORY');
-  const forks = forksOf(flags.forks);
-  const loaded = loadFleet(flags.inventory, flags.limit);
+export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quiet: boolean; command?: string }): Promise<Planned> {
+  const choice = inventoryFor(o.command ?? 'plan', flags.inventory, { connects: true });
+  const forks = forksFrom(flags.forks, choice, 50);
+  const loaded = loadFleet(choice.sources, flags.limit, { load: choice.load, connectionDefaults: choice.connectionDefaults });
   printDiagnostics(loaded.diagnostics);
   if (!loaded.ok) throw new CommandExit(ExitCode.badInventory);
   const fleet = loaded.value;
   if (fleet.hosts.length === 0) throw new CommandExit(ExitCode.usage, `no host with a role matches${flags.limit ? ` --limit ${flags.limit}` : ''}`);
-  const transport = cliTransport(flags);
+  const transport = cliTransport(flags, choice);
   const signal = globalThis.hafleetAbort;
   if (!o.quiet) info(`gathering facts from ${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'}…`);
   // Each host is validated as soon as its own facts are in, while the others are still read.
@@ -62,7 +61,7 @@ export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quie
     for (const m of await Promise.all(checks)) for (const [host, vs] of m) outcomes.set(host, vs.map((v) => ({ ...v, message: maskText(v.message, fleet.secrets) })));
     p = withValidations(p, outcomes);
   }
-  return { fleet, transport, facts, plan: p };
+  return { fleet, forks, transport, facts, plan: p };
 }
 
 /** 1 when a host failed or a file would be rejected, 4 when hosts were only unreachable, 2 for changes if asked. */
@@ -75,7 +74,7 @@ export function planExitCode(p: Plan, detailed: boolean): ExitCodeValue {
 
 /** `hafleet plan` and `hafleet deploy --check --diff`. */
 export async function runPlan(flags: PlanFlags): Promise<void> {
-  const planned = await preparePlan(flags, { validate: flags.validate !== false, quiet: Boolean(flags.json) });
+  const planned = await preparePlan(flags, { validate: flags.validate !== false, quiet: Boolean(flags.json), command: 'plan' });
   try {
     if (flags.json) printJson(planJson(planned.plan));
     else process.stdout.write(renderPlanText(planned.plan, { color: useColor(process.stdout) }));
@@ -100,10 +99,10 @@ rejected, 4 hosts unreachable, 65 bad inventory.
 
 export function planOptions(cmd: Command): Command {
   return connectionOptions(cmd
-    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .addOption(inventoryOption())
     .option('-l, --limit <pattern>', "only hosts matching an Ansible pattern, e.g. 'lb*:!lb3'")
     .option('--json', 'the plan as one JSON document on stdout')
-    .option('-f, --forks <n>', 'hosts contacted at once (default 50)'));
+    .option('-f, --forks <n>', 'hosts contacted at once (default: ansible.cfg forks when set there, else 50)'));
 }
 
 /** `hafleet plan`: what deploy would change, with diffs (secrets masked) and on-host validation. */

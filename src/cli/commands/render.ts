@@ -1,14 +1,15 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { hasErrors, warning, type Diagnostic } from '../../diagnostics/index.js';
 import { loadInventory, selectHosts } from '../../inventory/index.js';
 import { gateInventory } from '../../lint/index.js';
 import { renderFleet, writeDesiredTreeChecked } from '../../render/index.js';
 import { CommandExit } from '../command-error.js';
+import { inventoryFor, inventoryOption } from '../inventory-source.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printDiagnostics } from '../output.js';
 
 interface RenderOptions {
-  inventory?: string;
+  inventory?: string[];
   limit?: string;
   out?: string;
 }
@@ -28,7 +29,7 @@ export function register(program: Command): void {
   program
     .command('render')
     .description('render every host\'s files locally into --out DIR (nothing is sent anywhere)')
-    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .addOption(inventoryOption())
     .option('-l, --limit <pattern>', "only hosts matching an Ansible pattern, e.g. 'directors:!lb2'")
     .option('-o, --out <dir>', 'directory to write DIR/<host>/<path> into')
     .addHelpText('after', EXAMPLES)
@@ -36,11 +37,11 @@ export function register(program: Command): void {
 }
 
 function run(opts: RenderOptions): void {
-  if (!opts.inventory) throw new CommandExit(ExitCode.usage, 'hafleet render: no inventory: pass -i PATH or set HAFLEET_INVENTORY');
+  const choice = inventoryFor('render', opts.inventory, { connects: false });
   if (!opts.out) throw new CommandExit(ExitCode.usage, 'hafleet render: pass --out DIR to say where the files go');
 
   const ds: Diagnostic[] = [];
-  const inv = loadInventory(opts.inventory);
+  const inv = loadInventory(choice.sources, process.env, choice.load);
   ds.push(...inv.diagnostics);
   if (!inv.ok) return fail(ds);
   let limit: string[] | undefined;

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport, verify, type VerifyReport } from '../../verify/index.js';
 import { CommandExit } from '../command-error.js';
@@ -6,9 +6,10 @@ import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { info, printDiagnostics, printJson, writeHuman } from '../output.js';
 import { loadFleet, type Fleet } from '../fleet.js';
+import { forksFrom, inventoryFor, inventoryOption, type InventoryChoice } from '../inventory-source.js';
 
 export interface VerifyFlags {
-  inventory?: string;
+  inventory?: string[];
   limit?: string;
   json?: boolean;
   acceptNewHostKeys?: boolean;
@@ -27,19 +28,17 @@ scripts, lvs-dr realservers (VIP on lo, live ARP sysctls), ARP answers from the 
 traffic through each VIP. Exit 0 only when all hold, 4 when hosts were only unreachable, 1 else.
 `;
 
-/** Load the inventory for a command that probes the fleet; exits 65 on a bad inventory. */
-export function fleetOrExit(flags: { inventory?: string; limit?: string }): Fleet {
-  if (!flags.inventory) throw new CommandExit(ExitCode.usage, 'no inventory: pass -i PATH or set HAFLEET_INVENTORY');
-  const loaded = loadFleet(flags.inventory, flags.limit);
+/**
+ * Load the inventory for a command that probes the fleet; exits 65 on a bad inventory. forks:
+ * --forks, else ansible.cfg's, else 20.
+ */
+export function fleetOrExit(command: string, flags: { inventory?: string[]; limit?: string; forks?: string }): { fleet: Fleet; choice: InventoryChoice; forks: number } {
+  const choice = inventoryFor(command, flags.inventory, { connects: true });
+  const forks = forksFrom(flags.forks, choice, 20);
+  const loaded = loadFleet(choice.sources, flags.limit, { load: choice.load, connectionDefaults: choice.connectionDefaults });
   printDiagnostics(loaded.diagnostics);
   if (!loaded.ok) throw new CommandExit(ExitCode.badInventory);
-  return loaded.value;
-}
-
-export function forks(v: string | undefined): number {
-  if (v === undefined) return 20;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CommandExit(ExitCode.usage, `--forks ${v}: give a whole number ≥ 1`);
-  return Number(v);
+  return { fleet: loaded.value, choice, forks };
 }
 
 export function verifyExitCode(r: VerifyReport): ExitCodeValue {
@@ -49,15 +48,15 @@ export function verifyExitCode(r: VerifyReport): ExitCodeValue {
 }
 
 async function run(flags: VerifyFlags): Promise<void> {
-  const fleet = fleetOrExit(flags);
-  const transport = cliTransport(flags);
+  const { fleet, choice, forks } = fleetOrExit('verify', flags);
+  const transport = cliTransport(flags, choice);
   const signal = globalThis.hafleetAbort;
   let result;
   try {
     if (!flags.json) info(`probing ${fleet.hosts.length} host(s), ARP and traffic…`);
     result = await verify(
       { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
-      { transport, gatherFacts, forks: forks(flags.forks), ...(signal ? { signal } : {}) },
+      { transport, gatherFacts, forks, ...(signal ? { signal } : {}) },
     );
   } finally {
     await transport.close();
@@ -73,10 +72,10 @@ export function register(program: Command): void {
   connectionOptions(program
     .command('verify')
     .description('where every VIP is, whether keepalived agrees, ARP, services, drift and traffic')
-    .addOption(new Option('-i, --inventory <path>', 'inventory file or directory').env('HAFLEET_INVENTORY'))
+    .addOption(inventoryOption())
     .option('-l, --limit <pattern>', 'only hosts matching an Ansible pattern')
     .option('--json', 'the report (and what the probes saw) as one JSON document on stdout')
-    .option('-f, --forks <n>', 'hosts probed at once (default 20)'))
+    .option('-f, --forks <n>', 'hosts probed at once (default: ansible.cfg forks when set there, else 20)'))
     .addHelpText('after', EXAMPLES)
     .action((flags: VerifyFlags) => run(flags));
 }
