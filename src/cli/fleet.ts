@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { mapLimit } from '../async/index.js';
 import { hasErrors, type Diagnostic, type Result } from '../diagnostics/index.js';
-import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
+import { loadInventory, selectHosts, type ConnectionDefaults, type Inventory, type LoadOptions } from '../inventory/index.js';
 import { gateInventory } from '../lint/index.js';
 import { secretsOf, type Topology } from '../topology/index.js';
 import { renderFleet, type DesiredState } from '../render/index.js';
@@ -26,11 +26,13 @@ export interface Fleet {
  * --limit pattern. Every diagnostic is collected; the result fails when any is an error (the CLI
  * exits 65), and nothing here touches a host.
  */
-export function loadFleet(inventoryPath: string, limit?: string): Result<Fleet> {
+export function loadFleet(inventoryPath: string | readonly string[], limit?: string, o: { load?: LoadOptions; connectionDefaults?: ConnectionDefaults } = {}): Result<Fleet> {
   const ds: Diagnostic[] = [];
-  const inv = loadInventory(inventoryPath);
+  const inv = loadInventory(inventoryPath, process.env, o.load);
   ds.push(...inv.diagnostics);
   if (!inv.ok) return { ok: false, diagnostics: ds };
+  // ansible.cfg's remote_user, key, become…: below every host variable (connectionOf).
+  if (o.connectionDefaults) inv.value.connectionDefaults = o.connectionDefaults;
   let limited: string[] | undefined;
   if (limit !== undefined) {
     const sel = selectHosts(inv.value, limit);
