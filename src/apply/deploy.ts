@@ -98,7 +98,12 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
     baseline: (host, lane) => serveBaseline(transport, refOf(host)!, lane, o.signal),
     prove: (host, lane, before, p) => {
       const windowMs = p?.untilHealthy ? 30_000 : Math.min(60_000, Math.max(3000, o.serveWindowMs ?? lane.trackWindowMs));
-      return proveServes(transport, refOf(host)!, lane, { clock, windowMs, ...(before ? { before } : {}), ...(p?.untilHealthy ? { untilHealthy: true } : {}) });
+      // Serving with nothing wrong ends the proof early: after one second for nginx (its old
+      // workers may still take a request right after the reload), after one run of every track
+      // script when the speaker itself was reloaded (its verdict on the new config, not the one
+      // the reload carried over). Anything wrong is watched to the end of the window.
+      const quietMs = Math.min(windowMs, Math.max(1000, p?.speakerReloaded ? lane.speakerCycleMs : 0));
+      return proveServes(transport, refOf(host)!, lane, { clock, windowMs, quietMs, pollMs: 500, ...(before ? { before } : {}), ...(p?.untilHealthy ? { untilHealthy: true } : {}) });
     },
     rollback: async (host) => {
       const f = o.facts.get(host);

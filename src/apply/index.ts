@@ -17,4 +17,5 @@ export { describeCluster } from './progress.js';
 export { clusterLockDir, keeperScript, takeClusterLock, lockHolder, type LockOutcome } from './cluster-lock.js';
 export { rollbackScript, rollbackInput, rollbackHost, type RollbackInput } from './cluster-rollback.js';
 export { serveProbeScript, parseServeProbe, serveProblems, proveServes, type ServeObservation } from './serve-check.js';
+export { scriptWords } from './serve-check.js';
 export type { LaneOps } from './lane.js';

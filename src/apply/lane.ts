@@ -11,7 +11,7 @@ export interface LaneOps {
   /** What the director's nginx answers before its change (the proof compares with it). */
   baseline(host: string, lane: DirectorLane): Promise<Map<number, number>>;
   /** Null when the director serves with its new config; else why not. `untilHealthy`: wait for it. */
-  prove(host: string, lane: DirectorLane, before: ReadonlyMap<number, number> | undefined, o?: { untilHealthy?: boolean }): Promise<string | null>;
+  prove(host: string, lane: DirectorLane, before: ReadonlyMap<number, number> | undefined, o?: { untilHealthy?: boolean; speakerReloaded?: boolean }): Promise<string | null>;
   /** Put a director back on its files from before this deploy; null when done. */
   rollback(host: string): Promise<string | null>;
 }
@@ -131,7 +131,8 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
     } else if (lane.served && (untouched || reload)) {
       if (reload && proving) {
         x.emit({ kind: 'serve-check', cluster: lane.cluster, host });
-        const bad = await x.ops.prove(host, lane, before);
+        const speakerReloaded = r.status === 'changed' && r.handlers.some((h) => /keepalived|agent/.test(h));
+        const bad = await x.ops.prove(host, lane, before, { speakerReloaded });
         if (bad) {
           results.set(host, x.record({ host, status: 'failed', step: 'serve', message: bad, rolledBack: false }));
           stop = `director ${host} of cluster ${lane.cluster} did not prove it serves`;

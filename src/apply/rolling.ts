@@ -21,16 +21,32 @@ export interface DirectorLane {
    * a director demoted before to recover).
    */
   trackWindowMs: number;
+  /**
+   * The track scripts this cluster's instances use, as keepalived runs them (its words, its
+   * user, its timeout): the proof runs each once itself instead of waiting `fall` runs for the
+   * speaker to say what one run says at once.
+   */
+  scripts: { name: string; command: string; user: string; timeoutSec: number }[];
+  /**
+   * One run of every track script by the speaker (interval + timeout): how long a director
+   * whose speaker was reloaded must keep serving before it counts, so the look is at the
+   * speaker's new config and its own verdict on it, not at the state the reload carried over.
+   */
+  speakerCycleMs: number;
 }
 
 /** The proof-of-service facts of a cluster, kept with its lane (pure). */
-export function laneProof(c: Topology['clusters'][number]): Pick<DirectorLane, 'ports' | 'instances' | 'trackWindowMs'> {
+export function laneProof(c: Topology['clusters'][number]): Pick<DirectorLane, 'ports' | 'instances' | 'trackWindowMs' | 'scripts' | 'speakerCycleMs'> {
   const ports = new Map<number, string>();
   if (c.mode === 'nginx') for (const s of c.services) if (!ports.has(s.port)) ports.set(s.port, s.vip.includes(':') ? `[${s.vip}]` : s.vip);
   const used = new Set(c.instances.flatMap((i) => i.trackScripts));
   const scripts = c.trackScripts.filter((t) => used.has(t.name));
   const trackWindowMs = Math.max(0, ...scripts.map((t) => (t.intervalSec * (Math.max(t.fall, t.rise) + 1) + t.timeoutSec) * 1000));
+  // keepalived's global script_user (the view's rule): the first script's own user, else nobody.
+  const globalUser = scripts.find((t) => t.user)?.user ?? 'nobody';
   return {
+    scripts: scripts.map((t) => ({ name: t.name, command: t.script, user: t.user ?? globalUser, timeoutSec: t.timeoutSec })),
+    speakerCycleMs: Math.max(0, ...scripts.map((t) => (t.intervalSec + t.timeoutSec) * 1000)),
     ports: [...ports].map(([port, host]) => ({ port, host })),
     instances: c.instances.map((i) => ({ name: i.name, priorities: Object.fromEntries(i.members.map((m) => [m.host, m.priority])) })),
     trackWindowMs,

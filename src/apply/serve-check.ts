@@ -17,21 +17,44 @@ export interface ServeObservation {
   speaker: SpeakerReport | null;
   /** keepalived or the agent runs in the director's network namespace. */
   speakerRuns: boolean;
+  /** Index in the lane's `scripts` → exit status of one run of it, as keepalived runs it. */
+  scripts?: Map<number, number>;
+}
+
+/**
+ * A keepalived `script` line as keepalived splits it into words (blanks, '…' and "…" group;
+ * it runs them with execve, no shell): each word then goes to the host as one quoted word.
+ */
+export function scriptWords(command: string): string[] {
+  const out: string[] = [];
+  for (const m of command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return out;
+}
+
+/** Run each track script once as its user with its timeout, the way keepalived would (no shell). */
+function scriptRuns(scripts: DirectorLane['scripts']): string[] {
+  return scripts.map((t, n) => {
+    const words = scriptWords(t.command);
+    if (words.length === 0) return `echo "${MARK} script ${n} 127"`;
+    return `rc=0; timeout -k 1 ${Math.max(1, Math.ceil(t.timeoutSec))} runuser -u ${q(t.user)} -- ${words.map(q).join(' ')} </dev/null >/dev/null 2>&1 || rc=$?; echo "${MARK} script ${n} $rc"`;
+  });
 }
 
 /** One request per nginx port from the director itself, then verify's probe for the speaker. */
-export function serveProbeScript(ports: DirectorLane['ports']): string {
+export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = []): string {
   const http = ports.map(
     (p) => `echo "${MARK} http ${p.port} $(curl -s -o /dev/null -m 3 -w '%{http_code}' -H ${q(`Host: ${p.host}`)} ${q(`http://127.0.0.1:${p.port}/`)} 2>/dev/null || true)"`,
   );
-  return [...http, hostProbeScript()].join('\n');
+  return [...http, ...scriptRuns(scripts), hostProbeScript()].join('\n');
 }
 
 export function parseServeProbe(stdout: string): ServeObservation {
   const http = new Map<number, number>();
   for (const m of stdout.matchAll(new RegExp(`^${MARK} http (\\d+) (\\d*)`, 'gm'))) http.set(Number(m[1]), Number(m[2] || 0));
+  const scripts = new Map<number, number>();
+  for (const m of stdout.matchAll(new RegExp(`^${MARK} script (\\d+) (\\d+)`, 'gm'))) scripts.set(Number(m[1]), Number(m[2]));
   const p = parseHostProbe(stdout);
-  return { http, speaker: p.speaker, speakerRuns: Boolean(p.running.keepalived || p.running['hafleet-agent']) };
+  return { http, speaker: p.speaker, speakerRuns: Boolean(p.running.keepalived || p.running['hafleet-agent']), ...(scripts.size ? { scripts } : {}) };
 }
 
 const BAD_GATEWAY = new Set([502, 503, 504]);
@@ -41,7 +64,7 @@ const BAD_GATEWAY = new Set([502, 503, 504]);
  * answered with the old config: a port that already failed (every realserver down) cannot be
  * held against the new one, but it must still connect.
  */
-export function serveProblems(lane: Pick<DirectorLane, 'ports' | 'instances'>, host: string, o: ServeObservation, before?: ReadonlyMap<number, number>): string[] {
+export function serveProblems(lane: Pick<DirectorLane, 'ports' | 'instances'> & Partial<Pick<DirectorLane, 'scripts'>>, host: string, o: ServeObservation, before?: ReadonlyMap<number, number>): string[] {
   const out: string[] = [];
   for (const { port } of lane.ports) {
     const code = o.http.get(port) ?? 0;
@@ -62,13 +85,25 @@ export function serveProblems(lane: Pick<DirectorLane, 'ports' | 'instances'>, h
     }
     for (const sc of o.speaker.scripts) if (!sc.ok) out.push(`track script ${sc.name} fails`);
   }
+  // keepalived keeps a script's old verdict over a reload and says BAD only after `fall` runs:
+  // one run of our own says now what the speaker would say then.
+  for (const [n, t] of (lane.scripts ?? []).entries()) {
+    const rc = o.scripts?.get(n);
+    if (rc === undefined) out.push(`track script ${t.name} was not run`);
+    else if (rc !== 0) out.push(`track script ${t.name} fails when run as ${t.user} the way keepalived runs it (exit ${rc}${rc === 124 ? ': timed out' : ''})`);
+  }
   return out;
 }
 
 export interface ProveOptions {
   clock: Clock;
-  /** Watch this long at least: a broken track script shows only after its fall count. */
+  /** Watch this long at most: a director demoted before the change has had its rise runs by then. */
   windowMs: number;
+  /**
+   * A look that finds nothing wrong this long after the start ends the proof early (default:
+   * the whole window). Problems are judged only at the end of the window.
+   */
+  quietMs?: number;
   pollMs?: number;
   signal?: AbortSignal;
   before?: ReadonlyMap<number, number>;
@@ -77,7 +112,7 @@ export interface ProveOptions {
 }
 
 async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<ServeObservation | string> {
-  const r = await transport.exec(ref, 'bash -s', { stdin: serveProbeScript(lane.ports), timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+  const r = await transport.exec(ref, 'bash -s', { stdin: serveProbeScript(lane.ports, lane.scripts ?? []), timeoutMs: 20_000, ...(signal ? { signal } : {}) });
   if (!r.ok) return r.failure.message;
   return parseServeProbe(r.value.stdout);
 }
@@ -85,15 +120,17 @@ async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, s
 /** What each nginx port answers now (before the change): the baseline `serveProblems` compares to. */
 export async function serveBaseline(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<Map<number, number>> {
   if (lane.ports.length === 0) return new Map();
-  const o = await observe(transport, ref, lane, signal);
+  const o = await observe(transport, ref, { ...lane, scripts: [] }, signal);
   return typeof o === 'string' ? new Map() : o.http;
 }
 
 /**
- * Look at `host` until the window has passed, and judge the last look: a track script the new
- * config broke has failed `fall` times by then, and a director that was demoted before for
- * another reason has had its `rise` runs to recover. (A reload may also drop a request or two
- * while workers turn over: an early look proves nothing either way.) Null when it serves.
+ * Look at `host` until it serves with nothing wrong once `quietMs` have passed, or until the
+ * window has passed, and then judge the last look: a director that was demoted before for
+ * another reason has had its `rise` runs to recover by then. Each look runs the track scripts
+ * once itself (a script the new config broke fails at once, where keepalived would need `fall`
+ * runs to say so). A reload may drop a request or two while workers turn over: an early bad
+ * look is looked at again. Null when it serves.
  */
 export async function proveServes(transport: Transport, ref: HostRef, lane: DirectorLane, o: ProveOptions): Promise<string | null> {
   const start = o.clock.now();
@@ -106,8 +143,10 @@ export async function proveServes(transport: Transport, ref: HostRef, lane: Dire
       if (o.untilHealthy && last.length === 0) return null;
     }
     const elapsed = o.clock.now() - start;
+    if (last.length === 0 && elapsed >= (o.quietMs ?? o.windowMs)) return null;
     if (elapsed >= o.windowMs) return last.length ? `${ref.name} does not serve: ${last.join('; ')}` : null;
     if (o.signal?.aborted) return last.length ? `${ref.name} does not serve: ${last.join('; ')}` : null;
-    await o.clock.sleep(Math.min(o.pollMs ?? 1000, Math.max(1, o.windowMs - elapsed)), o.signal).catch(() => undefined);
+    const until = last.length === 0 && o.quietMs !== undefined ? Math.min(o.quietMs, o.windowMs) : o.windowMs;
+    await o.clock.sleep(Math.min(o.pollMs ?? 1000, Math.max(1, until - elapsed)), o.signal).catch(() => undefined);
   }
 }
