@@ -552,6 +552,7 @@ export class Agent {
       scripts: [...this.scripts.values()].map((t) => ({ name: t.conf.name, ok: t.state.up })),
       processes: [...this.processes.values()].map((t) => ({ name: t.conf.name, ok: t.state.up, count: t.pids.size })),
       files: [...this.files.values()].map((t) => ({ name: t.conf.name, file: t.conf.file, value: t.value })),
+      memory: process.memoryUsage(),
     });
   }
 

@@ -39,6 +39,8 @@ export interface AgentStatus {
   processes: { name: string; ok: boolean; count: number }[];
   /** track_file: the value last read. */
   files: { name: string; file: string; value: number }[];
+  /** The process's memory in KiB (process.memoryUsage), for the memory bench and `ps`-less hosts. */
+  memoryKb?: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
 }
 
 interface RunnerView {
@@ -56,6 +58,7 @@ export function buildStatus(o: {
   scripts: AgentStatus['scripts'];
   processes?: AgentStatus['processes'];
   files?: AgentStatus['files'];
+  memory?: NodeJS.MemoryUsage;
 }): AgentStatus {
   return {
     pid: process.pid,
@@ -83,8 +86,11 @@ export function buildStatus(o: {
     scripts: o.scripts,
     processes: o.processes ?? [],
     files: o.files ?? [],
+    ...(o.memory ? { memoryKb: { rss: kb(o.memory.rss), heapTotal: kb(o.memory.heapTotal), heapUsed: kb(o.memory.heapUsed), external: kb(o.memory.external), arrayBuffers: kb(o.memory.arrayBuffers) } } : {}),
   };
 }
+
+const kb = (bytes: number) => Math.round(bytes / 1024);
 
 export function writeStatus(file: string, s: AgentStatus): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);

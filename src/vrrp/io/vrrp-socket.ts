@@ -8,15 +8,13 @@
  * ancillary data, and leaves IPV6_CHECKSUM off so a bad checksum reaches the decoder and is
  * counted instead of vanishing in the kernel; our checksum is the codec's.
  */
-import { Worker } from 'node:worker_threads';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { familyOf, ipv6ToBytes, isLinkLocal6, VRRP_MCAST_GROUP, VRRP_PROTO } from '../packet.js';
 import * as libc from './libc.js';
 import { C } from './libc.js';
+import { startReceiver } from './receiver.js';
 
 export interface VrrpSocket {
-  /** Resolves when the receive worker runs: adverts queued on the socket meanwhile are not lost. */
+  /** Resolves when the receiver listens: adverts queued on the socket meanwhile are not lost. */
   ready: Promise<void>;
   send(payload: Uint8Array, dst: string): void;
   close(): Promise<void>;
@@ -24,19 +22,8 @@ export interface VrrpSocket {
 
 export interface RxPacket {
   packet: Uint8Array;
-  /** Wall-clock ms (performance.timeOrigin based) when the worker read it. */
+  /** Wall-clock ms (performance.timeOrigin based) when it was read. */
   at: number;
-}
-
-function startWorker(workerData: unknown): Worker {
-  // Built: rx-worker.js beside us. From source under tsx, whose loader hooks do not reach
-  // workers on Node 20: register them inside the worker first.
-  const js = new URL('./rx-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  const ts = new URL('./rx-worker.ts', import.meta.url).href;
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true, workerData });
 }
 
 function setup4(rx: number, tx: number, o: { srcIp: string; group?: string }, ifindex: number, dev: Buffer, txIndex: number, txDev: Buffer): void {
@@ -97,26 +84,10 @@ export function openVrrpSocket(
     libc.close(tx);
     throw e;
   }
-  const stop = new SharedArrayBuffer(4);
-  const worker = startWorker({ fd: rx, stop, family });
-  let stopped: () => void = () => {};
-  const done = new Promise<void>((resolve) => (stopped = resolve));
-  let started: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (started = resolve));
-  worker.on('message', (m: { packet?: Uint8Array; at?: number; error?: string; stopped?: boolean; ready?: boolean }) => {
-    if (m.packet) onPacket({ packet: m.packet, at: m.at! });
-    else if (m.ready) started();
-    else if (m.error) onError(m.error);
-    else if (m.stopped) stopped();
-  });
-  worker.on('error', (e) => onError(`receive worker: ${e.message}`));
-  worker.on('exit', () => {
-    started();
-    stopped();
-  });
+  const receiver = startReceiver(rx, family, onPacket, onError);
   const sockaddrs = new Map<string, Buffer>();
   return {
-    ready,
+    ready: Promise.resolve(),
     send(payload, dst) {
       let sa = sockaddrs.get(dst);
       // Link-local and multicast IPv6 destinations need the interface; the kernel ignores it otherwise.
@@ -124,9 +95,7 @@ export function openVrrpSocket(
       libc.sendto(tx, payload, sa);
     },
     async close() {
-      Atomics.store(new Int32Array(stop), 0, 1);
-      await done;
-      await worker.terminate();
+      await receiver.close();
       libc.close(rx);
       libc.close(tx);
     },
