@@ -253,7 +253,12 @@ function reconcileUngrouped(b: InventoryBuilder): void {
   const grouped = new Set<string>();
   for (const g of b.groups.values()) if (g.name !== 'all' && g.name !== 'ungrouped') for (const h of g.hosts) grouped.add(h);
   const ungrouped = b.groups.get('ungrouped')!;
-  ungrouped.hosts = [...b.hosts.keys()].filter((h) => !grouped.has(h));
+  // Ansible's reconcile_inventory (once, after every source): hosts a source put in ungrouped
+  // itself (an INI file's top lines) stay first, in their order; other hosts of no group follow
+  // in declaration order. With two sources, b's top lines come before a's `all: hosts:`.
+  const explicit = ungrouped.hosts.filter((h) => !grouped.has(h));
+  const kept = new Set(explicit);
+  ungrouped.hosts = [...explicit, ...[...b.hosts.keys()].filter((h) => !grouped.has(h) && !kept.has(h))];
   ungrouped.hostSet = new Set(ungrouped.hosts);
 }
 
