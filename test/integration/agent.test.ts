@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { authLogLines, authLogSources } from '../../src/verify/speaker-logs.js';
 import { VrrpLab, vrrpConf, waitFor, sleep, type Node, type Speaker } from '../../bench/vrrp-lab.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -119,7 +120,18 @@ describe('agent on the wire', { skip: isRoot ? false : 'needs root (network name
       await sleep(1500);
       const drops = lab.status(a).instances[0]!.counters.drops;
       assert.ok((drops['auth-mismatch'] ?? 0) >= 1, JSON.stringify(drops));
-      assert.doesNotMatch(fs.readFileSync(a.log, 'utf8'), /right/, 'the password is never logged');
+      const agentLog = fs.readFileSync(a.log, 'utf8');
+      assert.doesNotMatch(agentLog, /right/, 'the password is never logged');
+      // Both log it in keepalived's words; verify's reader finds both and names the sender.
+      const kaLog = fs.readFileSync(b.log, 'utf8').split('\n');
+      assert.ok(kaLog.some((l) => /\(VI_1\) received an invalid passwd!/.test(l)), 'keepalived logs the mismatch');
+      const agentLines = agentLog.split('\n');
+      assert.ok(agentLines.some((l) => / info \(VI_1\) received an invalid passwd! .*src=198\.18\.250\.2/.test(l)), agentLog);
+      assert.ok(authLogLines(kaLog).length >= 1);
+      assert.deepEqual(authLogSources(authLogLines(agentLines)), ['198.18.250.2']);
+      // The wrong-password adverts move nothing on the agent: one transition (its own election), the VIP stays.
+      assert.equal((lab.status(a).instances[0]!.counters as unknown as { becameMaster: number }).becameMaster, 1);
+      assert.ok(lab.holders(VIP).includes('a'));
     } finally {
       await lab.stopAll();
       lab.delVip('a', VIP);
