@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HostDesired } from '../render/types.js';
-import type { HostFacts } from '../facts/types.js';
-import type { HostRef, Outcome, Transport, TransportFailure } from '../transport/types.js';
+import type { FactsOutcome, HostFacts } from '../facts/types.js';
+import type { HostRef, Transport, TransportFailure } from '../transport/types.js';
 import { sha256, type HostPlan } from '../plan/index.js';
 import { dirname } from './shell.js';
 import { deployScript, ScriptExit, type ScriptFile, type ScriptHandler } from './deploy-script.js';
@@ -11,7 +11,7 @@ import type { FailStep, HostResult } from './types.js';
 export interface HostDeployInput {
   plan: HostPlan;
   desired: HostDesired | undefined;
-  facts: Outcome<HostFacts> | undefined;
+  facts: FactsOutcome | undefined;
   ref: HostRef | undefined;
   deployId: string;
   planId: string;

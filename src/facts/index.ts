@@ -3,6 +3,7 @@
  * the last deploy record), read in one remote command per host.
  */
 export type { AddressFact, DeployRecord, FactsRequest, FileFact, HostFacts, ServiceManager } from './types.js';
+export type { FactsFailure, FactsOutcome } from './types.js';
 /** Gather a host's facts through a Transport; failures are values. */
 export { gatherFacts, type GatherOptions } from './gather.js';
 /** The remote script and its pure parser (one fixture per case in test/fixtures/facts/). */

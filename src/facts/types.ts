@@ -41,6 +41,20 @@ export interface HostFacts {
   managedFiles?: Record<string, string[]>;
 }
 
+/**
+ * Why a host's facts could not be read, as much as the planner needs to say so (a transport's
+ * failures fit it): facts carry their own outcome, so the planner knows facts, not connections.
+ */
+export interface FactsFailure {
+  /** `unreachable`, `timeout` and `aborted` make the host unreachable; any other kind failed. */
+  kind: string;
+  host: string;
+  message: string;
+  hint?: string;
+}
+
+export type FactsOutcome = { ok: true; value: HostFacts } | { ok: false; failure: FactsFailure };
+
 export interface DeployRecord {
   at: string;          // ISO time
   by: string;          // user@admin-host

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DesiredState, HostDesired } from '../render/types.js';
-import type { HostFacts, DeployRecord } from '../facts/types.js';
-import type { Outcome, TransportFailure } from '../transport/types.js';
+import type { HostFacts, DeployRecord, FactsFailure, FactsOutcome } from '../facts/types.js';
 import type { Change, HostPlan, Plan } from './types.js';
 import { deleteChange, fileChange, sha256 } from './file-change.js';
 import { summarize } from './summary.js';
@@ -13,7 +12,7 @@ export interface PlanOptions {
 }
 
 /** Facts per host as gathered: a value, or why the host could not be read. */
-export type FactsByHost = Map<string, Outcome<HostFacts>>;
+export type FactsByHost = Map<string, FactsOutcome>;
 
 /**
  * DesiredState × Facts → Plan. Pure: the network was asked before (facts) and is asked after
@@ -40,9 +39,9 @@ export function newPlanId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function failedHost(host: string, f: TransportFailure): HostPlan {
+function failedHost(host: string, f: FactsFailure): HostPlan {
   const status = f.kind === 'unreachable' || f.kind === 'timeout' || f.kind === 'aborted' ? 'unreachable' : 'failed';
-  return { host, status, message: f.message, ...('hint' in f ? { hint: f.hint } : {}) };
+  return { host, status, message: f.message, ...(f.hint !== undefined ? { hint: f.hint } : {}) };
 }
 
 import { isManagedPath } from './managed-path.js';

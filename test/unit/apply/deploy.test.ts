@@ -1,3 +1,4 @@
+import type { TransportFailure } from '../../../src/transport/types.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { plan, type FactsByHost } from '../../../src/plan/index.js';
@@ -186,7 +187,8 @@ test('Ctrl-C while a director deploys: it finishes, the next director is skipped
 
 test('a director refused at connect (changed host key) is not touched; the others still deploy', async () => {
   const { desired, f, clock, t, refs, ops } = fleet(all, 'lb1');
-  f.set('lb2', { ok: false, failure: { kind: 'host-key-changed', host: 'lb2', expected: 'SHA256:a', got: 'SHA256:b', message: 'host key changed', hint: 'check the host' } });
+  const refused: TransportFailure = { kind: 'host-key-changed', host: 'lb2', expected: 'SHA256:a', got: 'SHA256:b', message: 'host key changed', hint: 'check the host' };
+  f.set('lb2', { ok: false, failure: refused });
   const p = plan(desired, f, { id: 'p2', now: new Date(0) });
   const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
   const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
