@@ -47,7 +47,8 @@ export function chooseInventory(flag: readonly string[] | string | undefined, cf
   const inv = cfg.settings.inventory;
   let sources: string[] = [];
   let from = '-i';
-  const given = typeof flag === 'string' ? [flag] : [...(flag ?? [])];
+  // An empty HAFLEET_INVENTORY= is no source (as before ansible.cfg was read).
+  const given = (typeof flag === 'string' ? [flag] : [...(flag ?? [])]).filter((p) => p !== '');
   if (given.length > 0) sources = given;
   else if (inv && inv.origin.kind !== 'default') {
     sources = inv.value as string[];

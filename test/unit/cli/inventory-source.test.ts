@@ -13,6 +13,7 @@ test('-i (each one given) beats ansible.cfg; ansible.cfg\'s inventory is a list 
   const c = cfg('[defaults]\ninventory = inv/a, /abs/b\n');
   assert.deepEqual(chooseInventory(['x', 'y'], c).sources, ['x', 'y']);
   assert.deepEqual(chooseInventory('x', c).sources, ['x'], 'HAFLEET_INVENTORY / one -i');
+  assert.deepEqual(chooseInventory([''], c).sources, ['/proj/inv/a', '/abs/b'], 'an empty HAFLEET_INVENTORY is none');
   const fromCfg = chooseInventory(undefined, c);
   assert.deepEqual(fromCfg.sources, ['/proj/inv/a', '/abs/b']);
   assert.match(fromCfg.from, /ansible\.cfg:2/);
