@@ -13,7 +13,7 @@ const IGNORE_EXTS_2_14 = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.
 
 /** The settings hafleet takes from Ansible's configuration: names, env vars and keys of ansible-core's base.yml. */
 export const DEFS: Record<SettingName, Def> = {
-  inventory: { kind: 'pathlist', env: ['ANSIBLE_INVENTORY'], ini: [['defaults', 'inventory'], ['defaults', 'hostfile']], default: ['/etc/ansible/hosts'] },
+  inventory: { kind: 'pathlist', env: ['ANSIBLE_INVENTORY'], ini: [['defaults', 'inventory']], default: ['/etc/ansible/hosts'] },
   remote_user: { kind: 'string', env: ['ANSIBLE_REMOTE_USER'], ini: [['defaults', 'remote_user']] },
   private_key_file: { kind: 'path', env: ['ANSIBLE_PRIVATE_KEY_FILE'], ini: [['defaults', 'private_key_file']] },
   forks: { kind: 'int', env: ['ANSIBLE_FORKS'], ini: [['defaults', 'forks']], default: 5 },
@@ -49,10 +49,12 @@ export function resolveSettings(file: { path: string; ini: IniFile } | undefined
     let origin: Origin | undefined;
     let base = cwd;
     for (const e of def.env) if (raw === undefined && env[e] !== undefined) { raw = env[e]; origin = { kind: 'env', name: e }; }
+    // ansible-core 2.14 has no `hostfile` alias of inventory any more (removed in 2.8).
     if (raw === undefined && file) {
       for (const [section, key] of def.ini) {
         const entry = file.ini.get(section)?.get(key);
-        if (entry && raw === undefined) { raw = entry.value; origin = { kind: 'file', path: file.path, line: entry.line, section, key }; base = dirname(file.path); }
+        // ConfigManager reads every ini entry of a setting and keeps the last one found.
+        if (entry) { raw = entry.value; origin = { kind: 'file', path: file.path, line: entry.line, section, key }; base = dirname(file.path); }
       }
     }
     if (raw === undefined || origin === undefined) {
