@@ -6,24 +6,21 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import { InstanceRunner } from './agent-instance.js';
-import { vipDev, type AgentConfig, type InstanceConf, type TrackFileConf, type TrackProcessConf, type TrackScriptConf } from './config-types.js';
+import { vipDev, type AgentConfig, type InstanceConf } from './config-types.js';
 import type { Logger } from './log.js';
 import { effectivePriority, type NotifyState, type Transition } from './machine.js';
 import { choosePrimaryIp } from './params.js';
-import {
-  fileTrackInput, initialQuorum, initialTracker, observe, observeQuorum, parseTrackFileValue, processMatches, trackEffect,
-  type QuorumState, type TrackerState, type TrackInput,
-} from './tracking.js';
-import { readProc, scanProcs } from './io/procs.js';
+import { fileTrackInput, trackEffect, type TrackInput } from './tracking.js';
+import { TrackSources } from './agent-sources.js';
+import { TrackScripts } from './agent-scripts.js';
 import { openVrrpSocket, type RxPacket, type VrrpSocket } from './io/vrrp-socket.js';
 import { openAddrOps, type AddrOps } from './io/netlink-addr.js';
 import { openGarp, type Garp } from './io/garp.js';
 import { openVmacOps, vmacAddress, type VmacOps } from './io/netlink-link.js';
 import { ipRouteOps } from './io/routes.js';
-import { runNotify, runScript } from './io/scripts.js';
+import { runNotify } from './io/scripts.js';
 import { nodeScriptSystem } from './io/script-system.js';
 import { secureScripts } from './script-security.js';
-import { scriptLines } from './ka-log.js';
 import type { NotifyScript } from './config-types.js';
 import { formatWhere } from '../diagnostics/index.js';
 import { canonicalIp, isLinkLocal6, payloadOffset, type Family } from './packet.js';
@@ -41,36 +38,6 @@ interface SocketEntry {
   otherVrid: number;
   undecodable: number;
 }
-
-interface ScriptTracker {
-  conf: TrackScriptConf;
-  state: TrackerState;
-  timer?: NodeJS.Timeout;
-  running: boolean;
-  /** The last exit status, for keepalived's "Script `x` now returning N" when it changes. */
-  lastCode?: number;
-}
-
-interface ProcessTracker {
-  conf: TrackProcessConf;
-  state: QuorumState;
-  pids: Set<number>;
-}
-
-interface FileTracker {
-  conf: TrackFileConf;
-  value: number;
-  /** inode, mtime and size of the last read: the file is re-read when they change. */
-  seen?: string;
-}
-
-/**
- * vrrp_track_process and track_file are polled (see io/procs.ts for why): the processes known to
- * match, and the files, every QUICK_MS — a tracked nginx that dies is seen within 0.1 s; a full
- * /proc scan to find new ones every FULL_SCAN_MS (≈ 1.4 ms of CPU per scan with 65 processes).
- */
-const QUICK_MS = 100;
-const FULL_SCAN_MS = 1000;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -102,11 +69,8 @@ function operUp(ifname: string): boolean {
 export class Agent {
   private runners = new Map<string, InstanceRunner>();
   private sockets = new Map<string, SocketEntry>();
-  private scripts = new Map<string, ScriptTracker>();
-  private processes = new Map<string, ProcessTracker>();
-  private files = new Map<string, FileTracker>();
-  private sourcePoll?: NodeJS.Timeout;
-  private lastFullScan = 0;
+  private readonly scripts: TrackScripts;
+  private readonly sources: TrackSources;
   private ifUp = new Map<string, boolean>();
   private groupStates = new Map<string, string>();
   private ifPoll?: NodeJS.Timeout;
@@ -126,12 +90,19 @@ export class Agent {
     this.cfg = this.secure(cfg);
     this.addr = openAddrOps((why) => o.log.log('warn', 'netlink unavailable, using `ip addr`', { error: why }));
     this.garp = openGarp();
+    this.scripts = new TrackScripts(o.log, (name) => {
+      for (const r of this.runners.values()) if (r.conf.trackScripts.some((x) => x.name === name)) this.applyTracking(r);
+      this.scheduleStatus();
+    }, () => this.stopping);
+    this.sources = new TrackSources(o.log, (uses, initial) => {
+      if (!initial || this.runners.size > 0) this.retrack(uses);
+    }, () => this.stopping);
   }
 
   async start(): Promise<void> {
     this.pollInterfaces(false);
-    this.startScripts();
-    this.startSources();
+    this.scripts.start(this.cfg);
+    this.sources.start(this.cfg);
     const present = allAddrs();
     const runners = this.cfg.instances.map((c) => this.addInstance(c, present));
     if (!runners.some(Boolean)) throw new Error('no vrrp_instance could start (see the errors above)');
@@ -294,133 +265,6 @@ export class Agent {
     }
   }
 
-  private startScripts(): void {
-    const used = new Set(this.cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
-    for (const conf of this.cfg.scripts) {
-      if (!used.has(conf.name)) continue;
-      const t: ScriptTracker = { conf, state: initialTracker(), running: false };
-      this.scripts.set(conf.name, t);
-      const tick = () => {
-        if (this.stopping) return;
-        t.timer = setTimeout(tick, conf.intervalSec * 1000);
-        if (t.running) return;
-        t.running = true;
-        if (!conf.exec) return;
-        void runScript(conf.exec, conf.timeoutSec * 1000).then((res) => {
-          t.running = false;
-          const before = t.state.up;
-          t.state = observe(t.state, res.ok, conf.fall, conf.rise);
-          // keepalived's words: the exit status when it changes, then the script's new state.
-          const code = res.code ?? -1;
-          const lines = scriptLines(conf.name, t.state.up, code !== t.lastCode && t.lastCode !== undefined ? code : undefined);
-          t.lastCode = code;
-          if (lines.length > 1) this.o.log.log('info', lines[0]!, { script: conf.name });
-          if (t.state.up !== before) {
-            this.o.log.log('info', lines[lines.length - 1]!, { script: conf.name, code: res.code, timedOut: res.timedOut, error: res.error });
-            for (const r of this.runners.values()) if (r.conf.trackScripts.some((x) => x.name === conf.name)) this.applyTracking(r);
-            this.scheduleStatus();
-          }
-        });
-      };
-      tick();
-    }
-  }
-
-  /** vrrp_track_process and track_file trackers the instances use; their first state is read now. */
-  private startSources(): void {
-    clearInterval(this.sourcePoll);
-    const procs = new Set(this.cfg.instances.flatMap((i) => i.trackProcesses.map((t) => t.name)));
-    const files = new Set(this.cfg.instances.flatMap((i) => i.trackFiles.map((t) => t.name)));
-    const oldProcs = this.processes;
-    this.processes = new Map();
-    this.files = new Map();
-    for (const conf of this.cfg.processes) {
-      if (!procs.has(conf.name)) continue;
-      this.processes.set(conf.name, { conf, state: oldProcs.get(conf.name)?.state ?? { up: true }, pids: new Set() });
-    }
-    for (const conf of this.cfg.trackFiles) {
-      if (!files.has(conf.name)) continue;
-      this.initFile(conf);
-      this.files.set(conf.name, { conf, value: 0 });
-    }
-    if (this.processes.size > 0) this.fullScan(true);
-    for (const f of this.files.values()) this.readTrackFile(f, true);
-    if (this.processes.size > 0 || this.files.size > 0) this.sourcePoll = setInterval(() => this.pollSources(), QUICK_MS);
-  }
-
-  /** track_file's init_file: write the value when the file is missing, or always with overwrite. */
-  private initFile(conf: TrackFileConf): void {
-    if (!conf.init || (!conf.init.overwrite && fs.existsSync(conf.file))) return;
-    try {
-      fs.writeFileSync(conf.file, `${conf.init.value}\n`);
-    } catch (e) {
-      this.o.log.log('error', `track_file ${conf.name}: cannot initialise ${conf.file}`, { error: (e as Error).message });
-    }
-  }
-
-  private fullScan(initial: boolean): void {
-    const withArgv = [...this.processes.values()].some((t) => t.conf.fullCommand);
-    let procs;
-    try {
-      procs = scanProcs(withArgv);
-    } catch (e) {
-      this.o.log.log('error', 'cannot read /proc for vrrp_track_process', { error: (e as Error).message });
-      return;
-    }
-    this.lastFullScan = now();
-    for (const t of this.processes.values()) {
-      t.pids = new Set([...procs].filter(([, e]) => processMatches(t.conf, e)).map(([pid]) => pid));
-      this.observeProcess(t, initial);
-    }
-  }
-
-  private pollSources(): void {
-    if (this.stopping) return;
-    if (this.processes.size > 0) {
-      if (now() - this.lastFullScan >= FULL_SCAN_MS) this.fullScan(false);
-      else {
-        for (const t of this.processes.values()) {
-          for (const pid of t.pids) {
-            const e = readProc(pid, t.conf.fullCommand);
-            if (!e || !processMatches(t.conf, e)) t.pids.delete(pid);
-          }
-          this.observeProcess(t, false);
-        }
-      }
-    }
-    for (const f of this.files.values()) this.readTrackFile(f, false);
-  }
-
-  private observeProcess(t: ProcessTracker, initial: boolean): void {
-    const before = t.state.up;
-    t.state = initial ? initialQuorum(t.conf, t.pids.size) : observeQuorum(t.state, t.conf, t.pids.size, now());
-    if (t.state.up === before) return;
-    this.o.log.log('info', `vrrp_track_process ${t.conf.name} ${t.state.up ? 'in quorum' : 'out of quorum'}`, { process: t.conf.name, count: t.pids.size, quorum: t.conf.quorum });
-    if (!initial || this.runners.size > 0) this.retrack((c) => c.trackProcesses.some((x) => x.name === t.conf.name));
-  }
-
-  private readTrackFile(f: FileTracker, initial: boolean): void {
-    let seen: string;
-    let value = 0;
-    try {
-      const st = fs.statSync(f.conf.file);
-      seen = `${st.ino}:${st.mtimeMs}:${st.size}`;
-      if (seen === f.seen) return;
-      const parsed = parseTrackFileValue(fs.readFileSync(f.conf.file, 'utf8'));
-      if (!parsed.ok) this.o.log.log('warn', `track_file ${f.conf.name}: ${f.conf.file} holds no number; taken as 0`, { file: f.conf.file });
-      value = parsed.value;
-    } catch {
-      seen = 'missing';
-      if (seen === f.seen) return;
-      this.o.log.log('warn', `track_file ${f.conf.name}: cannot read ${f.conf.file}; taken as 0`, { file: f.conf.file });
-    }
-    f.seen = seen;
-    if (value === f.value && !initial) return;
-    f.value = value;
-    if (!initial) this.o.log.log('info', `track_file ${f.conf.name} = ${value}`, { file: f.conf.file, value });
-    if (!initial || this.runners.size > 0) this.retrack((c) => c.trackFiles.some((x) => x.name === f.conf.name));
-  }
-
   private retrack(uses: (c: InstanceConf) => boolean): void {
     for (const r of this.runners.values()) if (uses(r.conf)) this.applyTracking(r);
     this.scheduleStatus();
@@ -446,15 +290,15 @@ export class Agent {
     if (!c.dontTrackPrimary) inputs.push({ name: `interface ${c.interface}`, up: this.ifUp.get(c.interface) ?? true, weight: 0 });
     for (const t of c.trackInterfaces) inputs.push({ name: `interface ${t.name}`, up: this.ifUp.get(t.name) ?? true, weight: t.weight ?? 0 });
     for (const t of c.trackScripts) {
-      const s = this.scripts.get(t.name);
+      const s = this.scripts.trackers.get(t.name);
       if (s) inputs.push({ name: `script ${t.name}`, up: s.state.up, weight: t.weight ?? s.conf.weight, reverse: t.reverse ?? s.conf.reverse });
     }
     for (const t of c.trackProcesses) {
-      const p = this.processes.get(t.name);
+      const p = this.sources.processes.get(t.name);
       if (p) inputs.push({ name: `process ${t.name}`, up: p.state.up, weight: t.weight ?? p.conf.weight, reverse: t.reverse ?? p.conf.reverse });
     }
     for (const t of c.trackFiles) {
-      const f = this.files.get(t.name);
+      const f = this.sources.files.get(t.name);
       if (f) inputs.push(fileTrackInput(`file ${t.name}`, f.value, t.weight ?? f.conf.weight, t.reverse ?? f.conf.reverse));
     }
     const eff = trackEffect(inputs);
@@ -466,13 +310,12 @@ export class Agent {
   /** SIGHUP: re-read the file; same-named instances keep their state (and mastership). */
   reload(next: AgentConfig): void {
     this.o.log.log('info', 'reloading configuration', { file: this.o.configFile });
-    for (const t of this.scripts.values()) clearTimeout(t.timer);
-    this.scripts.clear();
+    this.scripts.stop();
     const old = this.cfg;
     this.cfg = this.secure(next);
     next = this.cfg;
-    this.startScripts();
-    this.startSources();
+    this.scripts.start(this.cfg);
+    this.sources.start(this.cfg);
     const present = allAddrs();
     for (const c of next.instances) {
       const r = this.runners.get(c.name);
@@ -531,8 +374,8 @@ export class Agent {
     for (const r of this.runners.values()) r.dispose();
     clearInterval(this.ifPoll);
     clearInterval(this.statusTimer);
-    clearInterval(this.sourcePoll);
-    for (const t of this.scripts.values()) clearTimeout(t.timer);
+    this.sources.stop();
+    this.scripts.stop();
     this.flushStatus();
     await Promise.all([...this.sockets.values()].map((e) => e.sock.close()));
     // The VMACs go last: sockets sending through them are closed by now.
@@ -549,9 +392,9 @@ export class Agent {
       runners: [...this.runners.values()],
       socketDrops: [...this.sockets.values()].reduce((a, e) => ({ otherVrid: a.otherVrid + e.otherVrid, undecodable: a.undecodable + e.undecodable }), { otherVrid: 0, undecodable: 0 }),
       addrVia: this.addr.via,
-      scripts: [...this.scripts.values()].map((t) => ({ name: t.conf.name, ok: t.state.up })),
-      processes: [...this.processes.values()].map((t) => ({ name: t.conf.name, ok: t.state.up, count: t.pids.size })),
-      files: [...this.files.values()].map((t) => ({ name: t.conf.name, file: t.conf.file, value: t.value })),
+      scripts: [...this.scripts.trackers.values()].map((t) => ({ name: t.conf.name, ok: t.state.up })),
+      processes: [...this.sources.processes.values()].map((t) => ({ name: t.conf.name, ok: t.state.up, count: t.pids.size })),
+      files: [...this.sources.files.values()].map((t) => ({ name: t.conf.name, file: t.conf.file, value: t.value })),
       memory: process.memoryUsage(),
     });
   }
