@@ -1,4 +1,4 @@
-import type { DrillConfig, FaultKind, ProtocolBound } from './types.js';
+import type { DrillConfig, ProtocolBound } from './types.js';
 
 /**
  * Skew_Time of the director that takes over.
@@ -16,30 +16,33 @@ export function masterDownIntervalSec(version: 2 | 3, priority: number, advertIn
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-/**
- * The longest a failover may take by the protocol, per fault:
- * - graceful stop: the master sends priority 0, the backup waits Skew_Time only (§6.4.2);
- * - SIGKILL or link down: silence, the backup waits Master_Down_Interval;
- * - nginx stopped: the track script must fail `fall` times (each run up to its timeout), then the
- *   backup ignores the lower-priority adverts and waits Master_Down_Interval;
- * - a realserver down moves no VIP: no bound.
- */
-export function protocolBound(fault: FaultKind, c: DrillConfig): ProtocolBound | null {
+function skewParts(c: DrillConfig): { skew: number; text: string } {
   const skew = skewTimeSec(c.version, c.backupPriority, c.advertIntSec);
+  return { skew, text: c.version === 2 ? `(256−${c.backupPriority})/256 s` : `(256−${c.backupPriority})×${c.advertIntSec}/256 s` };
+}
+
+/** A graceful stop: the master sends priority 0, the backup waits Skew_Time only (RFC 5798 §6.4.2). */
+export function skewBound(c: DrillConfig): ProtocolBound {
+  const { skew, text } = skewParts(c);
+  return { ms: round(skew * 1000), formula: `skew ${text} = ${round(skew * 1000)} ms` };
+}
+
+/** Silence (SIGKILL, link down): the backup waits Master_Down_Interval. */
+export function masterDownBound(c: DrillConfig): ProtocolBound {
+  const { skew, text } = skewParts(c);
   const down = 3 * c.advertIntSec + skew;
-  const skewText = c.version === 2 ? `(256−${c.backupPriority})/256 s` : `(256−${c.backupPriority})×${c.advertIntSec}/256 s`;
-  switch (fault) {
-    case 'stop-keepalived':
-      return { ms: round(skew * 1000), formula: `skew ${skewText} = ${round(skew * 1000)} ms` };
-    case 'kill-keepalived':
-    case 'link-down':
-      return { ms: round(down * 1000), formula: `3×${c.advertIntSec} s + skew ${skewText} = ${round(down * 1000)} ms` };
-    case 'stop-nginx': {
-      if (!c.track) return null;
-      const detect = c.track.fall * c.track.intervalSec + c.track.timeoutSec;
-      return { ms: round((detect + down) * 1000), formula: `track ${c.track.fall}×${c.track.intervalSec} s + ${c.track.timeoutSec} s timeout + 3×${c.advertIntSec} s + skew ${skewText} = ${round((detect + down) * 1000)} ms` };
-    }
-    case 'realserver-down':
-      return null;
-  }
+  return { ms: round(down * 1000), formula: `3×${c.advertIntSec} s + skew ${text} = ${round(down * 1000)} ms` };
+}
+
+/**
+ * A tracked service stopped: the track script must fail `fall` times (each run up to its
+ * timeout), then the backup ignores the lower-priority adverts and waits Master_Down_Interval.
+ * Null without a track script (nothing would demote the master).
+ */
+export function trackedBound(c: DrillConfig): ProtocolBound | null {
+  if (!c.track) return null;
+  const { skew, text } = skewParts(c);
+  const down = 3 * c.advertIntSec + skew;
+  const detect = c.track.fall * c.track.intervalSec + c.track.timeoutSec;
+  return { ms: round((detect + down) * 1000), formula: `track ${c.track.fall}×${c.track.intervalSec} s + ${c.track.timeoutSec} s timeout + 3×${c.advertIntSec} s + skew ${text} = ${round((detect + down) * 1000)} ms` };
 }

@@ -1,10 +1,11 @@
-import { FAULT_KINDS, type FaultKind } from './types.js';
+import { FAULT_KINDS, faultSpec, type FaultKind } from './faults/index.js';
 
 /**
- * Engine-neutral names of the VRRP-speaker faults. The keepalived names stay the canonical ones
- * (users and scripts know them); on an agent director they stop or kill the hafleet agent.
+ * Other names of the faults, from their specs: the engine-neutral names of the VRRP-speaker
+ * faults. The keepalived names stay the canonical ones (users and scripts know them); on an
+ * agent director they stop or kill the hafleet agent.
  */
-export const FAULT_ALIASES: Readonly<Record<string, FaultKind>> = { 'stop-vrrp': 'stop-keepalived', 'kill-vrrp': 'kill-keepalived' };
+export const FAULT_ALIASES: Readonly<Record<string, FaultKind>> = Object.fromEntries(FAULT_KINDS.flatMap((f) => faultSpec(f).aliases.map((a) => [a, f])));
 
 /** A fault name as a user types it (canonical or alias) → the fault; undefined when unknown. */
 export function faultKindOf(name: string): FaultKind | undefined {
@@ -32,4 +33,10 @@ export function parseFaultList(text: string): { faults: FaultKind[]; unknown: st
 /** What the user reads for the known names: the faults, then the aliases with what they mean. */
 export function faultNamesHelp(): string {
   return `${FAULT_KINDS.join(', ')}, all; aliases ${Object.entries(FAULT_ALIASES).map(([a, f]) => `${a} (= ${f})`).join(', ')}`;
+}
+
+/** One line per fault for a help text: its names, then what it does. */
+export function faultHelpLine(f: FaultKind): string {
+  const s = faultSpec(f);
+  return `${[s.name, ...s.aliases].join(', ')}: ${s.description}`;
 }

@@ -1,3 +1,4 @@
+import { faultSpec } from './faults/index.js';
 import type { DrillOutcome } from './types.js';
 
 function secs(ms: number): string {
@@ -14,9 +15,10 @@ export function formatOutcome(o: DrillOutcome): string {
   const m = o.measures;
   const lines = [`drill ${r.fault} on ${r.target} (cluster ${r.cluster}, ${r.instance}, VIP ${r.vip}, master ${r.master})`];
   for (const e of o.timeline) lines.push(`  ${secs(e.sinceFaultMs).padStart(10)}  ${e.what}`);
-  if (r.fault !== 'realserver-down') {
+  const spec = faultSpec(r.fault);
+  if (spec.expect === 'failover') {
     const bound = m.bound ? ` (bound ${m.bound.formula}; ${m.overBoundMs! >= 0 ? '+' : ''}${m.overBoundMs ?? '?'} ms)` : '';
-    const since = m.sinceLastAdvertMs !== null ? `, ${msText(m.sinceLastAdvertMs)} after ${r.master}'s ${r.fault === 'stop-keepalived' ? 'priority-0' : 'last'} advert` : '';
+    const since = m.sinceLastAdvertMs !== null ? `, ${msText(m.sinceLastAdvertMs)} after ${r.master}'s ${spec.protocolClock === 'priority-zero' ? 'priority-0' : 'last'} advert` : '';
     lines.push(`  failover: ${msText(m.failoverMs)} after the fault to ${m.newHolder ?? 'nobody'}${since}${m.failoverMs !== null ? bound : ''}`);
     lines.push(`  old master released: ${msText(m.releasedMs)}${m.releasedMs !== null && !m.releasedBeforeRestore ? ' (only by the restore)' : ''}`);
     lines.push(`  after restore: ${m.returned} (expected ${m.expectedReturn}, ${r.config.preempt ? 'preempt' : 'nopreempt'}), settled in ${msText(m.recoveryMs)}`);

@@ -3,7 +3,8 @@
  * timeline and the report are pure over a `DrillRecord`; `runDrill` gathers one (I/O).
  */
 export * from './types.js';
-export { skewTimeSec, masterDownIntervalSec, protocolBound } from './bound.js';
+export { skewTimeSec, masterDownIntervalSec, skewBound, masterDownBound, trackedBound } from './bound.js';
+export { FAULT_KINDS, faultSpec, faultMovesVip, protocolBound, type FaultSpec } from './faults/index.js';
 export { parseMonitorLog, parseGarps, parseAdverts, isoUtcMs } from './monitor-log.js';
 export { measure, problems, requestStats, holdersAt, markAt, protocolStart } from './measures.js';
 export { timeline, outcome } from './timeline.js';
@@ -14,5 +15,5 @@ export { monitorStartScript, monitorStopScript } from './watch.js';
 export { drillConfig } from './placement.js';
 export { runFault, type FaultContext } from './run-fault.js';
 export { runDrill, pickCluster, skipReason, type DrillOptions, type DrillRun } from './run-drill.js';
-export { FAULT_ALIASES, faultKindOf, parseFaultList, faultNamesHelp } from './fault-names.js';
+export { FAULT_ALIASES, faultKindOf, parseFaultList, faultNamesHelp, faultHelpLine } from './fault-names.js';
 export { agentFaultScript, agentRestoreScript, agentStartCommand, AGENT_HANDLER, AGENT_PID_FILE, AGENT_CONF, type HandlerCommands, type AgentRestoreOptions } from './agent-scripts.js';

@@ -1,5 +1,5 @@
-import { protocolBound } from './bound.js';
-import { faultMovesVip, type DrillMeasures, type DrillRecord, type Mark, type MarkKind, type OwnershipSample, type RequestSample, type RequestStats, type ReturnBehaviour } from './types.js';
+import { faultMovesVip, faultSpec, protocolBound } from './faults/index.js';
+import type { DrillMeasures, DrillRecord, Mark, MarkKind, OwnershipSample, RequestSample, RequestStats, ReturnBehaviour } from './types.js';
 
 export function markAt(r: DrillRecord, kind: MarkKind): number | null {
   return r.marks.find((m: Mark) => m.kind === kind)?.t ?? null;
@@ -50,9 +50,10 @@ const ms = (x: number) => Math.round(x * 10) / 10;
  */
 export function protocolStart(r: DrillRecord, fault: number): number | null {
   // A track script's failure starts at the fault itself; the bound counts from there.
-  if (r.fault === 'stop-nginx' || r.fault === 'realserver-down') return null;
+  const clock = faultSpec(r.fault).protocolClock;
+  if (clock === 'fault') return null;
   const mine = r.adverts.filter((a) => a.src === r.masterAddress).sort((a, b) => a.t - b.t);
-  if (r.fault === 'stop-keepalived') {
+  if (clock === 'priority-zero') {
     const zero = mine.find((a) => a.priority === 0 && a.t >= fault - 100 && a.t <= fault + 3000);
     if (zero) return zero.t;
   }
@@ -75,7 +76,8 @@ export function measure(r: DrillRecord): DrillMeasures {
   const sinceRestore = r.ownership.filter((s) => s.t >= restore).map((s) => s.t);
   const settled = Math.max(restoreDone, ...sinceRestore);
   const recoveryMs = Number.isFinite(restore) ? ms(settled - restore) : null;
-  const drained = r.fault === 'realserver-down'
+  const drains = faultSpec(r.fault).expect === 'drain';
+  const drained = drains
     ? r.requests.filter((q) => q.t >= fault && q.t < restore && q.servedBy === r.target).map((q) => q.t)
     : [];
   return {
@@ -91,7 +93,7 @@ export function measure(r: DrillRecord): DrillMeasures {
     expectedReturn: r.config.preempt ? 'moved-back' : 'stayed',
     garpSeen: r.garps.filter((g) => g.t >= fault).length,
     requests: requestStats(r.requests),
-    ...(r.fault === 'realserver-down' ? { drainMs: drained.length ? ms(Math.max(...drained) - fault) : 0 } : {}),
+    ...(drains ? { drainMs: drained.length ? ms(Math.max(...drained) - fault) : 0 } : {}),
   };
 }
 
@@ -102,7 +104,7 @@ export function problems(r: DrillRecord, m: DrillMeasures): string[] {
   const restore = markAt(r, 'restore') ?? Infinity;
   if (faultMovesVip(r.fault)) {
     if (m.failoverMs === null) out.push(`the VIP did not move to ${r.backups.join(' or ')} after ${r.fault} on ${r.master}`);
-    else if (!m.releasedBeforeRestore && r.fault !== 'kill-keepalived') out.push(`${r.master} kept the VIP until the restore: two holders`);
+    else if (!m.releasedBeforeRestore && faultSpec(r.fault).releaseBeforeRestore) out.push(`${r.master} kept the VIP until the restore: two holders`);
     if (m.returned !== m.expectedReturn && m.returned !== 'none') {
       out.push(`after restore the VIP ${m.returned === 'elsewhere' ? 'ended elsewhere' : m.returned}, expected it to have ${m.expectedReturn} (${r.config.preempt ? 'preempt' : 'nopreempt'})`);
     }

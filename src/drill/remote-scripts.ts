@@ -1,8 +1,7 @@
 import { prelude, shq } from './shell.js';
-import { DAEMON_UMASK } from '../apply/shell.js';
 import type { VrrpEngine } from '../topology/types.js';
-import { agentFaultScript, agentRestoreScript, type HandlerCommands, type ServiceManager } from './agent-scripts.js';
-import type { FaultKind } from './types.js';
+import type { HandlerCommands, ServiceManager } from './agent-scripts.js';
+import { faultSpec, type FaultKind } from './faults/index.js';
 
 /**
  * Shell the drill runs on hosts. Daemons are found in the host's own network namespace (lab
@@ -14,20 +13,6 @@ import type { FaultKind } from './types.js';
 
 export { prelude, shq };
 
-/** How a daemon is named in messages: keepalived is the director's VRRP speaker. */
-const label = (name: 'keepalived' | 'nginx') => (name === 'keepalived' ? 'the VRRP speaker (keepalived)' : name);
-
-/** Stop a daemon gracefully (SIGTERM / systemctl stop), printing how to start it again. */
-function stopDaemon(name: 'keepalived' | 'nginx'): string {
-  return `if systemd_has ${name}; then echo "manager systemd"; at; systemctl stop ${name}; else
-  p=$(top ${name}); [ -n "$p" ] || { echo ${shq(`error ${label(name)} is not running`)}; exit 3; }
-  echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"
-  at; kill -TERM $p; fi
-waitgone ${name}`;
-}
-
-const linkDownStamp = '/tmp/hafleet-drill-link-down.at';
-
 export interface FaultScriptOptions {
   /** link-down: the interface, and how long the host keeps it down before bringing it back itself. */
   dev?: string;
@@ -36,32 +21,9 @@ export interface FaultScriptOptions {
   engine?: VrrpEngine;
 }
 
+/** The shell that injects a fault on its target (see the fault's spec in faults/). */
 export function faultScript(fault: FaultKind, o: FaultScriptOptions = {}): string {
-  switch (fault) {
-    case 'stop-keepalived':
-      return o.engine === 'agent' ? agentFaultScript('stop') : prelude + stopDaemon('keepalived');
-    case 'kill-keepalived':
-      if (o.engine === 'agent') return agentFaultScript('kill');
-      // Every keepalived process at once, as `pkill -9 keepalived` on a real box: the VRRP child
-      // dies without sending priority 0 and without removing its VIPs.
-      return prelude + `p=$(top keepalived); [ -n "$p" ] || { echo ${shq(`error ${label('keepalived')} is not running`)}; exit 3; }
-if systemd_has keepalived; then echo "manager systemd"; else echo "cmd $(tr '\\0' '\\001' < /proc/$p/cmdline)"; echo "out $(readlink /proc/$p/fd/1)"; fi
-ps=$(own keepalived); at; kill -KILL $ps
-waitgone keepalived`;
-    case 'stop-nginx':
-    case 'realserver-down':
-      return prelude + stopDaemon('nginx');
-    case 'link-down': {
-      // The host brings its own link back: SSH to it runs over the same interface.
-      const dev = shq(o.dev ?? 'eth0');
-      const sec = Math.max(1, Math.round(o.downSec ?? 6));
-      // The link goes down a moment later, so this command's answer gets out first; the host
-      // stamps the moment itself and the restore reads the stamp back.
-      const inner = `sleep 0.3; date +%s%N >${shq(linkDownStamp)}; ip link set ${dev} down; sleep ${sec}; ip link set ${dev} up`;
-      return prelude + `setsid sh -c ${shq(inner)} </dev/null >/dev/null 2>&1 &
-echo scheduled ${sec}`;
-    }
-  }
+  return faultSpec(fault).inject(o);
 }
 
 export interface RestoreInfo {
@@ -111,16 +73,6 @@ export function parseFaultOutput(stdout: string): RestoreInfo & { error?: string
   return info;
 }
 
-function startDaemon(name: 'keepalived' | 'nginx', info: RestoreInfo, fallback: string): string {
-  if (info.manager === 'systemd') return `systemctl start ${name}`;
-  const out = info.out ? `>>${shq(info.out)} 2>&1` : '>/dev/null 2>&1';
-  const cmd = info.cmd && /^\S*(keepalived|nginx)\b/.test(info.cmd) ? info.cmd : fallback;
-  // The daemon gets the usual umask, not the drill script's 077 (see DAEMON_UMASK).
-  return `[ -n "$(own ${name})" ] || (umask ${DAEMON_UMASK}; setsid ${cmd} </dev/null ${out} &)
-i=0; while [ -z "$(own ${name})" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-[ -n "$(own ${name})" ] || { echo ${shq(`error ${label(name)} did not start`)}; exit 4; }`;
-}
-
 export interface RestoreOptions {
   /** kill-keepalived: VIPs keepalived left behind on this host, `address/prefix dev`. */
   staleVips?: { address: string; prefix: number; dev: string }[];
@@ -133,29 +85,7 @@ export interface RestoreOptions {
   serviceManager?: ServiceManager;
 }
 
-function staleVipDeletes(vips: RestoreOptions['staleVips'] = []): string {
-  return vips.map((v) => `ip addr del ${shq(`${v.address}/${v.prefix}`)} dev ${shq(v.dev)} 2>/dev/null && echo removed ${shq(v.address)}`).join('\n');
-}
-
 /** Undo a fault. Idempotent: running it twice, or after the fault undid itself, is harmless. */
 export function restoreScript(fault: FaultKind, info: RestoreInfo, o: RestoreOptions = {}): string {
-  switch (fault) {
-    case 'stop-keepalived':
-    case 'kill-keepalived':
-      if (o.engine === 'agent') {
-        return agentRestoreScript({
-          ...(o.agentHandler ? { handler: o.agentHandler } : {}), ...(o.serviceManager ?? info.serviceManager ? { serviceManager: o.serviceManager ?? info.serviceManager! } : {}),
-          ...(info.cmd ? { cmd: info.cmd } : {}), ...(info.out ? { out: info.out } : {}),
-          // A graceful stop removed the VIPs itself; only a killed agent leaves them.
-          ...(fault === 'kill-keepalived' && o.staleVips ? { staleVips: o.staleVips } : {}),
-        });
-      }
-      if (fault === 'stop-keepalived') return prelude + `at\n` + startDaemon('keepalived', info, 'keepalived');
-      return prelude + `at\n[ -n "$(own keepalived)" ] || { true\n${staleVipDeletes(o.staleVips)}\n}\n` + startDaemon('keepalived', info, 'keepalived');
-    case 'stop-nginx':
-    case 'realserver-down':
-      return prelude + `at\n` + startDaemon('nginx', info, 'nginx');
-    case 'link-down':
-      return prelude + `at\nip link set ${shq(o.dev ?? 'eth0')} up\n[ -s ${shq(linkDownStamp)} ] && echo "down $(cat ${shq(linkDownStamp)})"; rm -f ${shq(linkDownStamp)}; true`;
-  }
+  return faultSpec(fault).restore(info, o);
 }

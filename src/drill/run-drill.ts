@@ -1,6 +1,7 @@
 import type { Cluster } from '../topology/types.js';
 import { verify, type Observations, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
 import type { ServiceManager } from './agent-scripts.js';
+import { faultSpec } from './faults/index.js';
 import { runFault } from './run-fault.js';
 import type { DrillOutcome, FaultKind } from './types.js';
 
@@ -40,11 +41,9 @@ export function pickCluster(target: VerifyTarget, name?: string): Cluster | stri
 /** Why a fault cannot run on this cluster, or null when it can. */
 export function skipReason(c: Cluster, fault: FaultKind): string | null {
   const inst = c.instances[0]!;
-  if (inst.members.length < 2 && fault !== 'realserver-down') return `${inst.name} has one director`;
-  if (fault === 'stop-nginx' && c.mode !== 'nginx') return `cluster ${c.name} is ${c.mode}: no nginx on the directors`;
-  if (fault === 'stop-nginx' && inst.trackScripts.length === 0) return `${inst.name} tracks no script: stopping nginx would not demote the master`;
-  if (fault === 'realserver-down' && !c.services.some((s) => s.realServers.length >= 2)) return 'needs a service with two realservers (traffic must drain to the other)';
-  return null;
+  const spec = faultSpec(fault);
+  if (inst.members.length < 2 && spec.target === 'master') return `${inst.name} has one director`;
+  return spec.skip(c, inst);
 }
 
 async function verifyUntil(target: VerifyTarget, o: DrillOptions, ms: number): Promise<{ report: VerifyReport; observations: Observations }> {

@@ -3,14 +3,14 @@ import type { DesiredState } from '../render/index.js';
 import type { Cluster, VrrpEngine, VrrpInstance } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import type { Observations } from '../verify/index.js';
-import { protocolBound } from './bound.js';
+import { faultMovesVip, faultSpec, protocolBound } from './faults/index.js';
 import { parseAdverts, parseGarps } from './monitor-log.js';
 import { startObservers, stopObservers, type Observed, type Observers } from './observers.js';
 import { drillConfig, holders, pollUntil } from './placement.js';
 import { AGENT_HANDLER, type HandlerCommands, type ServiceManager } from './agent-scripts.js';
 import { faultScript, parseFaultOutput, restoreScript, type RestoreInfo } from './remote-scripts.js';
 import { outcome } from './timeline.js';
-import { faultMovesVip, isSpeakerFault, type DrillConfig, type DrillOutcome, type DrillRecord, type FaultKind, type Mark, type MarkKind, type ProtocolBound } from './types.js';
+import type { DrillConfig, DrillOutcome, DrillRecord, FaultKind, Mark, MarkKind, ProtocolBound } from './types.js';
 
 export interface FaultContext {
   transport: Transport;
@@ -55,9 +55,10 @@ interface FaultPlan {
 
 /** The fault as the user reads it; the VRRP-speaker faults say which speaker and how. */
 function describe(fault: FaultKind, target: string, engine: VrrpEngine): string {
-  if (!isSpeakerFault(fault)) return `${fault} on ${target}`;
+  const signal = faultSpec(fault).speakerSignal;
+  if (!signal) return `${fault} on ${target}`;
   const speaker = engine === 'agent' ? 'hafleet agent' : 'keepalived';
-  return `${fault} on ${target} (VRRP speaker ${speaker}, ${fault === 'stop-keepalived' ? 'SIGTERM: priority-0 advert' : 'SIGKILL: silent'})`;
+  return `${fault} on ${target} (VRRP speaker ${speaker}, ${signal})`;
 }
 
 function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
@@ -68,7 +69,7 @@ function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
   // realserver-down: one that served traffic in the verify before, so its draining shows.
   const served = Object.keys(ctx.observations.http.find((h) => h.vip === vip.address)?.servedBy ?? {});
   const rs = svc?.realServers.find((r) => served.includes(r.host)) ?? svc?.realServers[0];
-  const target = fault === 'realserver-down' ? rs?.host ?? cluster.realservers[0]! : ctx.master;
+  const target = faultSpec(fault).target === 'realserver' ? rs?.host ?? cluster.realservers[0]! : ctx.master;
   const config = drillConfig(cluster, inst, ctx.master, backups[0]);
   const bound = protocolBound(fault, config);
   const engine = inst.members.find((m) => m.host === target)?.engine ?? 'keepalived';
@@ -102,7 +103,7 @@ async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: s
   const f = await ctx.transport.exec(ctx.refs.get(p.target)!, faultScript(p.fault, { dev: p.dev, downSec: p.downSec, engine: p.engine }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
   // The host stamps the fault; link-down stamps it when the link goes (read back by the restore).
-  const fault = marks.add('fault', p.what, out.atMs ?? (p.fault === 'link-down' ? now() + 300 : before));
+  const fault = marks.add('fault', p.what, out.atMs ?? (faultSpec(p.fault).selfRestoring ? now() + 300 : before));
   if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${p.what} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : '')}`);
   marks.add('fault-done', `${p.fault} injected`);
   if (faultMovesVip(p.fault) && !problems.length) {
@@ -114,7 +115,7 @@ async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: s
     await sleep(4000, ctx.signal);
   }
   await sleep(1500, ctx.signal);
-  if (p.fault === 'link-down') {
+  if (faultSpec(p.fault).selfRestoring) {
     // The host brings the link back itself; a restore before that would find SSH cut anyway.
     const upAt = fault.t + p.downSec * 1000;
     if (upAt > now()) await sleep(upAt - now());
@@ -129,7 +130,7 @@ async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks
   const script = restoreScript(p.fault, info, { staleVips, dev: p.dev, engine: p.engine, ...(p.agentHandler ? { agentHandler: p.agentHandler } : {}), ...(p.serviceManager ? { serviceManager: p.serviceManager } : {}) });
   let r: { ok: boolean; stdout: string; message: string } = { ok: false, stdout: '', message: '' };
   // link-down: the host may need a while before SSH answers again.
-  for (let i = 0; i < (p.fault === 'link-down' ? 15 : 3) && !r.ok; i++) {
+  for (let i = 0; i < (faultSpec(p.fault).selfRestoring ? 15 : 3) && !r.ok; i++) {
     if (i) await sleep(1000);
     const x = await ctx.transport.exec(ctx.refs.get(p.target)!, script, { privileged: true, timeoutMs: 15_000, signal: AbortSignal.timeout(20_000) });
     r = x.ok && x.value.code === 0 ? { ok: true, stdout: x.value.stdout, message: '' }
@@ -138,7 +139,7 @@ async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks
   const back = parseFaultOutput(r.stdout);
   const fault = marks.at('fault');
   if (fault && back.downAtMs !== undefined) fault.t = back.downAtMs;
-  if (p.fault === 'link-down') marks.add('restore', `link of ${p.target} up (scheduled on the host)`, fault ? fault.t + p.downSec * 1000 : start);
+  if (faultSpec(p.fault).selfRestoring) marks.add('restore', `link of ${p.target} up (scheduled on the host)`, fault ? fault.t + p.downSec * 1000 : start);
   else marks.add('restore', `restore ${p.target}`, back.atMs ?? start);
   if (!r.ok) problems.push(`restore of ${p.target} failed: ${r.message}`);
   marks.add('restore-done', r.ok ? `${p.target} restored${back.started ? ` (VRRP speaker started ${back.started})` : ''}` : `restore of ${p.target} FAILED`);

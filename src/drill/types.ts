@@ -1,17 +1,6 @@
-/** A fault the drill injects on one host, then always takes back. */
-export type FaultKind = 'stop-keepalived' | 'kill-keepalived' | 'stop-nginx' | 'link-down' | 'realserver-down';
+import type { FaultKind } from './faults/index.js';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['stop-keepalived', 'kill-keepalived', 'stop-nginx', 'link-down', 'realserver-down'];
-
-/** Whether the fault acts on the director's VRRP speaker (keepalived or the hafleet agent). */
-export function isSpeakerFault(f: FaultKind): f is 'stop-keepalived' | 'kill-keepalived' {
-  return f === 'stop-keepalived' || f === 'kill-keepalived';
-}
-
-/** Whether the VIP must leave the master under this fault. */
-export function faultMovesVip(f: FaultKind): boolean {
-  return f !== 'realserver-down';
-}
+export type { FaultKind };
 
 /** All times are milliseconds on the admin box's clock (epoch); host times are shifted onto it. */
 export interface OwnershipSample {
