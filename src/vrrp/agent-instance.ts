@@ -13,7 +13,7 @@ import type { AddrOps } from './io/netlink-addr.js';
 import type { Garp } from './io/garp.js';
 import type { RouteLine, RouteOps } from './io/routes.js';
 import { toParams } from './params.js';
-import { dropLine, LogLimiter, transitionLines, type DropContext } from './ka-log.js';
+import { advertLine, dropLine, LogLimiter, priorityLine, transitionLines, type DropContext } from './ka-log.js';
 import type { Advert, DropReason } from './packet.js';
 import type { MachineDropReason } from './machine.js';
 
@@ -82,9 +82,19 @@ export class InstanceRunner {
     const before = this.m.state;
     const seen = [this.m.masterIp, this.m.masterPriority, this.m.priority, this.m.faults.length];
     const dropsBefore = this.m.counters.drops;
+    const countersBefore = this.m.counters;
+    const priorityBefore = this.m.priority;
     const r = step(this.m, e);
     this.m = r.state;
     if (e.kind === 'advert' && r.state.counters.drops !== dropsBefore) this.logMachineDrop(dropsBefore, e.advert, e.src);
+    else if (e.kind === 'advert') {
+      const line = advertLine(this.name, before, e.advert, e.src, r.state.counters.lowerPriorityIgnored !== countersBefore.lowerPriorityIgnored);
+      const out = line && this.limiter.pass(e.advert.priority === 0 ? 'priority-0' : 'lower-priority', line);
+      if (out) this.io.log.log('info', out, { instance: this.name, src: e.src, priority: e.advert.priority });
+    }
+    if (r.state.priority !== priorityBefore && r.state.state !== 'INIT') {
+      this.io.log.log('info', priorityLine(this.name, priorityBefore, r.state.priority), { instance: this.name });
+    }
     for (const a of r.actions) this.act(a, base);
     if (r.state.state !== before && r.state.lastTransition) {
       this.lastTransitionAt = Date.now();

@@ -59,6 +59,21 @@ export function dropLine(reason: DropReason | MachineDropReason, c: DropContext)
 }
 
 /**
+ * keepalived's lines for an advert it acts on without a transition: a priority-0 one (the master
+ * leaving), a lower priority one a preempting backup discards. Undefined when it says nothing.
+ */
+export function advertLine(name: string, state: string, a: { priority: number }, src: string, discarded: boolean): string | undefined {
+  if (a.priority === 0) return state === 'MASTER' ? `(${name}) Master received priority 0 message` : `(${name}) Backup received priority 0 advertisement`;
+  if (discarded) return `(${name}) received lower priority (${a.priority}) advert from ${src} - discarding`;
+  return undefined;
+}
+
+/** keepalived's line when tracking changes the priority an instance advertises. */
+export function priorityLine(name: string, from: number, to: number): string {
+  return `(${name}) Changing effective priority from ${from} to ${to}`;
+}
+
+/**
  * keepalived's lines for a transition: the cause as keepalived words it, then "Entering X STATE".
  * The machine's reason (machine.ts) names the cause; its words are kept as the line's `reason` field.
  */
@@ -67,7 +82,8 @@ export function transitionLines(name: string, t: Transition, ours: { priority: n
   const cause: string[] = [];
   let m: RegExpExecArray | null;
   if (/^no advert for/.test(t.reason)) cause.push(`${n} Receive advertisement timeout`);
-  else if ((m = /^master (\S*) left \(priority 0\)/.exec(t.reason))) cause.push(`${n} Backup received priority 0 advertisement`);
+  // The priority-0 advert itself was logged when it came (advertLine); the takeover is the timer's.
+  else if (/^master (\S*) left \(priority 0\)/.test(t.reason)) cause.push(`${n} Receive advertisement timeout`);
   else if ((m = /^higher priority (\d+) > (\d+) from (\S+)/.exec(t.reason))) cause.push(`${n} Master received advert from ${m[3]} with higher priority ${m[1]}, ours ${m[2]}`);
   else if ((m = /^equal priority (\d+), higher address (\S+)/.exec(t.reason))) cause.push(`${n} Master received advert from ${m[2]} with same priority ${m[1]} but higher IP address than ours`);
   else if (/^preempt_delay over/.test(t.reason)) cause.push(`${n} preempt delay over`);

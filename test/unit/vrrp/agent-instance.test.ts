@@ -31,6 +31,7 @@ function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefin
   const garps: number[] = [];
   const routes: string[] = [];
   const transitions: string[] = [];
+  const logs: string[] = [];
   const conf = parseConfig('/k.conf', { read: () => text, list: () => [] }).config!.instances[0]!;
   const io: InstanceIo = {
     sock: {
@@ -45,7 +46,7 @@ function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefin
     addr: { via: 'fake', add: (a) => addr.push(`add ${a.address}/${a.prefix} ${a.dev} ${a.label ?? ''}`.trim()), del: (a) => addr.push(`del ${a.address}`), forget() {}, close() {} },
     garp: { prepare() {}, send: () => garps.push(now), forget() {}, close() {} },
     routes: { apply: (op, line, done) => { routes.push(`${op} ${line.kind} ${line.words.join(' ')}`); done(); } },
-    log: { log() {} },
+    log: { log: (level, msg, fields) => logs.push(`${level} ${msg}${fields?.src ? ` src=${String(fields.src)}` : ''}`) },
     now: () => now,
     onTransition: (_r, t) => transitions.push(`${t.from}→${t.to}`),
     onChange() {},
@@ -61,7 +62,7 @@ function setup(text = CONF, primary = '198.18.250.1', authPass: string | undefin
   };
   /** Move only the high-resolution clock (the runtime's now()), not the timers' clock. */
   const clock = (ms: number) => (now += ms);
-  return { r, sent, addr, garps, routes, transitions, advance, clock, get now() { return now; } };
+  return { r, sent, addr, garps, routes, transitions, logs, advance, clock, get now() { return now; } };
 }
 
 test('backup → master: VIPs with label, advert, GARP burst; adverts on deadlines; delayed and refresh bursts', () => {
@@ -203,6 +204,27 @@ test('virtual_routes and virtual_rules: added in order after becoming master (of
     t.r.feed({ kind: 'shutdown' });
     assert.deepEqual(t.routes.slice(3), ['del rule from 198.18.0.100 table 100', 'del route src 198.18.0.100 to 198.19.98.0/24 dev eth0', 'del route 198.19.99.0/24 via 198.18.0.1 dev eth0']);
     t.r.dispose();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a flood of wrong-password adverts: keepalived’s line with the sender, a handful of times, the count held back said', () => {
+  const t = setup();
+  try {
+    t.r.feed({ kind: 'startup' });
+    const bad = encodeIpv4Packet(encodeAdvert({ version: 2, vrid: 51, priority: 200, advertIntervalCs: 100, addresses: ['198.18.0.100', '198.18.0.101'] }, { authPass: 'nope', src: '198.18.250.2', dst: '224.0.0.18' }), { src: '198.18.250.2', dst: '224.0.0.18', ttl: 255 });
+    // 5,000 packets over 50 s of the runtime's clock.
+    for (let i = 0; i < 5000; i++) {
+      t.clock(10);
+      t.r.receive(bad);
+    }
+    const lines = t.logs.filter((l) => l.includes('invalid passwd'));
+    assert.ok(lines.length >= 5 && lines.length <= 11, `${lines.length} lines`);
+    assert.equal(lines[0], 'info (VI_1) received an invalid passwd! src=198.18.250.2');
+    assert.match(lines.at(-1)!, /\(\d+ similar messages suppressed\) src=198\.18\.250\.2$/);
+    assert.equal(t.r.m.counters.drops['auth-mismatch'], 5000, 'every one is still counted');
+    assert.deepEqual(t.transitions, ['INIT→BACKUP'], 'none of them moves anything');
   } finally {
     mock.timers.reset();
   }

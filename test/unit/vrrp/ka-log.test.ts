@@ -1,7 +1,7 @@
 /** The agent's log lines are keepalived 2.2.7's (vrrp.c), and a flood of bad adverts costs a few lines. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { dropLine, LogLimiter, scriptLines, transitionLines } from '../../../src/vrrp/ka-log.js';
+import { advertLine, dropLine, LogLimiter, priorityLine, scriptLines, transitionLines } from '../../../src/vrrp/ka-log.js';
 
 const ours = { advertIntervalCs: 100, vips: ['198.18.0.100', '198.18.0.101'], version: 2 as const, vrid: 51 };
 
@@ -29,7 +29,12 @@ test('transitions: the cause as keepalived words it, then "Entering X STATE"', (
   const t = (from: string, to: string, reason: string) => transitionLines('VI_1', { from, to, reason } as never, { priority: 100 });
   assert.deepEqual(t('BACKUP', 'MASTER', 'no advert for 3609.4 ms (Master_Down_Interval)'), ['(VI_1) Receive advertisement timeout', '(VI_1) Entering MASTER STATE']);
   assert.deepEqual(t('MASTER', 'BACKUP', 'higher priority 150 > 100 from 198.18.0.2'), ['(VI_1) Master received advert from 198.18.0.2 with higher priority 150, ours 100', '(VI_1) Entering BACKUP STATE']);
-  assert.deepEqual(t('BACKUP', 'MASTER', 'master 198.18.0.2 left (priority 0), after Skew_Time 609.4 ms'), ['(VI_1) Backup received priority 0 advertisement', '(VI_1) Entering MASTER STATE']);
+  assert.deepEqual(t('BACKUP', 'MASTER', 'master 198.18.0.2 left (priority 0), after Skew_Time 609.4 ms'), ['(VI_1) Receive advertisement timeout', '(VI_1) Entering MASTER STATE']);
+  assert.equal(advertLine('VI_1', 'BACKUP', { priority: 0 }, '198.18.0.2', false), '(VI_1) Backup received priority 0 advertisement');
+  assert.equal(advertLine('VI_1', 'MASTER', { priority: 0 }, '198.18.0.2', false), '(VI_1) Master received priority 0 message');
+  assert.equal(advertLine('VI_1', 'BACKUP', { priority: 90 }, '198.18.0.2', true), '(VI_1) received lower priority (90) advert from 198.18.0.2 - discarding');
+  assert.equal(advertLine('VI_1', 'BACKUP', { priority: 150 }, '198.18.0.2', false), undefined);
+  assert.equal(priorityLine('VI_1', 150, 90), '(VI_1) Changing effective priority from 150 to 90');
   assert.deepEqual(t('MASTER', 'FAULT', 'fault: interface eth0 down'), ['(VI_1) fault: interface eth0 down', '(VI_1) Entering FAULT STATE']);
   assert.deepEqual(t('MASTER', 'INIT', 'shutdown'), ['(VI_1) sent 0 priority']);
   assert.deepEqual(scriptLines('chk', false, 1), ['Script `chk` now returning 1', 'VRRP_Script(chk) failed']);
