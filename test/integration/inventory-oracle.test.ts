@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +22,8 @@ const INVENTORIES = 220;
 const CLI_CHECKS = 4;
 /** Pairs of generated inventories read as `ansible-inventory -i a -i b` (the real binary, ~1 s each). */
 const TWO_SOURCE_CASES = 30;
+/** Generated inventories served by an executable script (most with _meta.hostvars, every fourth answering --host). */
+const SCRIPT_CASES = 8;
 const ORACLE = new URL('../fixtures/inventory/oracle/oracle.py', import.meta.url).pathname;
 
 /**
@@ -184,6 +186,51 @@ test(`two inventory sources (-i a -i b) against ansible-inventory over ${TWO_SOU
     console.log(`inventory-diff two sources: ${compared}/${TWO_SOURCE_CASES} pairs equal to ansible-inventory -i a -i b, loop-across-sources-refused ×${loopsRefused} (a group loop the second source makes is an error; Ansible warns and keeps the source's part before it), ${Date.now() - started} ms`);
     assert.equal(mismatches.length, 0, `${mismatches.length} mismatches:\n${mismatches.slice(0, 5).join('\n\n')}`);
     assert.ok(compared >= TWO_SOURCE_CASES - 3, `only ${compared} pairs compared`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test(`inventory scripts (--list, _meta.hostvars or --host) against ansible-inventory over ${SCRIPT_CASES} generated inventories`, { timeout: 120_000 }, () => {
+  const started = Date.now();
+  const root = mkdtempSync(join(tmpdir(), 'hafleet-oracle3-'));
+  try {
+    const mismatches: string[] = [];
+    for (let i = 0; i < SCRIPT_CASES; i++) {
+      const g = generate(9000 + i);
+      const source = writeCase(root, i, g);
+      const loaded = loadInventory(source, {});
+      assert.ok(loaded.ok, `case ${i}: ${loaded.diagnostics.map(formatDiagnostic).join('; ')}`);
+      // What the script serves: the inventory as --list shows it (the single-source test holds
+      // that this is Ansible's own --list); without _meta, Ansible asks --host for every host.
+      const doc = toAnsibleList(loaded.value) as Record<string, unknown> & { _meta: { hostvars: Record<string, unknown> } };
+      const withMeta = i % 4 !== 3; // --host costs Ansible a python start per host
+      const served = withMeta ? doc : Object.fromEntries(Object.entries(doc).filter(([k]) => k !== '_meta'));
+      const script = join(root, `script${i}.py`);
+      writeFileSync(script, `#!/usr/bin/env python3
+import json, sys
+DOC = json.loads(${JSON.stringify(JSON.stringify(served))})
+HOSTVARS = json.loads(${JSON.stringify(JSON.stringify(doc._meta.hostvars))})
+if sys.argv[1:] == ['--list']:
+    print(json.dumps(DOC))
+elif sys.argv[1:2] == ['--host']:
+    print(json.dumps(HOSTVARS.get(sys.argv[2], {})))
+else:
+    sys.exit(2)
+`);
+      chmodSync(script, 0o755);
+      const run = spawnSync('ansible-inventory', ['-i', script, '--list'], { cwd: root, env: oracleEnv(root), encoding: 'utf8' });
+      assert.equal(run.status, 0, `script ${i}: ansible-inventory failed: ${run.stderr}`);
+      const mine = loadInventory(script, {});
+      if (!mine.ok) { mismatches.push(`script ${i} (${g.shape}): hafleet refuses: ${mine.diagnostics.map(formatDiagnostic).join('; ')}`); continue; }
+      try {
+        assert.deepStrictEqual(toAnsibleList(mine.value), JSON.parse(run.stdout));
+      } catch (e) {
+        mismatches.push(`script ${i} (${g.shape}, ${withMeta ? '_meta' : '--host'}): --list differs:\n${(e as Error).message.slice(0, 3000)}`);
+      }
+    }
+    console.log(`inventory-diff scripts: ${SCRIPT_CASES - mismatches.length}/${SCRIPT_CASES} script inventories equal to ansible-inventory's reading, ${Date.now() - started} ms`);
+    assert.equal(mismatches.length, 0, `${mismatches.length} mismatches:\n${mismatches.slice(0, 4).join('\n\n')}`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
