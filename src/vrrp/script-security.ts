@@ -20,7 +20,7 @@
  */
 import { error, warning, type Diagnostic, type Where } from '../diagnostics/index.js';
 import type { AgentConfig, GlobalDefs, NotifyConf, NotifyScript, TrackScriptConf } from './config-types.js';
-import { splitCommand } from './io/scripts.js';
+import { splitCommand } from './script-words.js';
 
 export interface FileStat {
   kind: 'file' | 'dir' | 'link' | 'other';

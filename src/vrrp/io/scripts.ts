@@ -6,24 +6,7 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import type { ScriptExec } from '../config-types.js';
 
-/** Split like keepalived: whitespace separates, '…' and "…" group. */
-export function splitCommand(cmd: string): string[] {
-  const out: string[] = [];
-  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
-  let cur = '';
-  let last = -1;
-  for (let m = re.exec(cmd); m; m = re.exec(cmd)) {
-    const piece = m[1] ?? m[2] ?? m[3] ?? '';
-    if (m.index === last) cur += piece;
-    else {
-      if (last >= 0) out.push(cur);
-      cur = piece;
-    }
-    last = m.index + m[0].length;
-  }
-  if (last >= 0) out.push(cur);
-  return out;
-}
+export { splitCommand } from '../script-words.js';
 
 /**
  * Spawn options for a script's ids. Another uid/gid: libuv calls setgroups(0) then setgid and
