@@ -73,11 +73,15 @@ export async function gatherFleetFacts(transport: Transport, fleet: Fleet, o: { 
     const ref = fleet.refs.get(host)!;
     const paths = want.files.map((f) => f.path);
     const forced = serviceManagerOf(fleet.inventory, host);
-    let r = await gatherFacts(transport, ref, { paths, managedDirs: [], sysctls: [], ...(forced ? { serviceManager: forced } : {}) }, o.signal, { timeoutMs: 30_000 });
+    // Roles that render nothing here (a realserver in nginx mode): whether an earlier mode placed
+    // files cannot be known without asking, so the host is checked with the cheapest read, its
+    // deploy record; a full read follows only when that record lists files to remove.
+    const recordOnly = paths.length === 0;
+    let r = await gatherFacts(transport, ref, { paths, managedDirs: [], sysctls: [], ...(recordOnly ? { recordOnly } : {}), ...(forced ? { serviceManager: forced } : {}) }, o.signal, { timeoutMs: 30_000 });
     const stale = r.ok ? placedNotRendered(r.value, new Set(paths), want.managedPaths) : [];
     if (r.ok && stale.length > 0) {
-      const more = await gatherFacts(transport, ref, { paths: stale, managedDirs: [], sysctls: [] }, o.signal, { timeoutMs: 30_000 });
-      r = more.ok ? { ok: true, value: { ...r.value, files: { ...r.value.files, ...more.value.files } } } : more;
+      const more = await gatherFacts(transport, ref, { paths: stale, managedDirs: [], sysctls: [], ...(forced ? { serviceManager: forced } : {}) }, o.signal, { timeoutMs: 30_000 });
+      r = more.ok ? (recordOnly ? more : { ok: true, value: { ...r.value, files: { ...r.value.files, ...more.value.files } } }) : more;
     }
     out.set(host, r);
     o.onHost?.(host, r);

@@ -107,6 +107,9 @@ export function parseFactsReport(host: string, text: string): HostFacts {
       case 'sysctl':
         if (a) facts.sysctls[a] = body.join('\n').trim();
         break;
+      case 'scope':
+        if (a === 'record') facts.readScope = 'record';
+        break;
       case 'last-deploy':
         facts.lastDeploy = deployRecordOf(Buffer.from(body.join(''), 'base64').toString('utf8'));
         break;

@@ -30,6 +30,7 @@ function q(s: string): string {
  * one pid namespace, and on a real host the filter changes nothing.
  */
 export function buildFactsScript(req: FactsRequest): string {
+  if (req.recordOnly) return recordOnlyScript();
   const paths = req.paths.map(q).join(' ');
   const dirs = req.managedDirs.map(q).join(' ');
   // /proc/sys paths are computed here so the host reads them with a builtin (no process).
@@ -103,6 +104,17 @@ sysctl_fact() {
   else echo "$M sysctl-absent $1"; fi
 }
 ${sysctls}
+if [ -f ${q(DEPLOY_RECORD_PATH)} ]; then echo "$M last-deploy"; base64 < ${q(DEPLOY_RECORD_PATH)}; fi
+echo "$M end"
+`;
+}
+
+/** The deploy record alone, in the same report format (the parser and its checks are shared). */
+function recordOnlyScript(): string {
+  return `umask ${UMASK}
+M=${q(MARK)}
+echo "$M hafleet-facts 1"
+echo "$M scope record"
 if [ -f ${q(DEPLOY_RECORD_PATH)} ]; then echo "$M last-deploy"; base64 < ${q(DEPLOY_RECORD_PATH)}; fi
 echo "$M end"
 `;

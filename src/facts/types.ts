@@ -39,6 +39,11 @@ export interface HostFacts {
    * Each of them also has an entry in `files`.
    */
   managedFiles?: Record<string, string[]>;
+  /**
+   * `record`: only the deploy record was read (the host's roles render no file here), so
+   * files, processes, tools and addresses are empty, not absent.
+   */
+  readScope?: 'record';
 }
 
 /**
@@ -70,4 +75,10 @@ export interface FactsRequest {
   sysctls: string[];
   /** The inventory's `service_manager`: wins over what the host looks like (detection still runs). */
   serviceManager?: ServiceManager;
+  /**
+   * Read the deploy record alone: for a host whose roles render nothing, the only thing a plan
+   * can need from it is what an earlier deploy placed (to remove it). No tool, process or
+   * address probe runs: one sh and one base64 on the host.
+   */
+  recordOnly?: boolean;
 }

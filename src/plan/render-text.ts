@@ -65,7 +65,8 @@ export function renderHostText(h: HostPlan, opts: TextOptions = {}): string {
     return `${paint(h.host, 'bold')}: ${paint(h.status, 'red')}: ${shown(h.message)}${h.hint ? ` (hint: ${shown(h.hint)})` : ''}\n`;
   }
   const changed = h.changes.filter((c) => c.kind !== 'unchanged').length;
-  const lines = [`${paint(h.host, 'bold')}: ${changed === 0 ? 'no changes' : `${changed} to change`}`];
+  const checked = h.checkedOnly ? ` (only checked: deploy record read, ${shown(h.checkedOnly.why)})` : '';
+  const lines = [`${paint(h.host, 'bold')}: ${changed === 0 ? 'no changes' : `${changed} to change`}${checked}`];
   for (const c of h.changes) lines.push(...changeLines(c, paint));
   if (h.handlers.length) lines.push(`  handlers: ${h.handlers.join(', ')}`);
   for (const v of h.validations) {

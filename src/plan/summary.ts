@@ -12,6 +12,7 @@ export function summarize(hosts: readonly HostPlan[]): Plan['summary'] {
       if (n > 0) s.hostsChanged++;
       for (const name of h.handlers) s.handlers[name] = (s.handlers[name] ?? 0) + 1;
       s.validationFailed! += h.validations.filter((v) => !v.ok).length;
+      if (h.checkedOnly) s.checkedOnly = (s.checkedOnly ?? 0) + 1;
     }
   }
   return s;
@@ -45,6 +46,7 @@ export function closingLine(plan: Plan): string {
   const tail: string[] = [];
   if (s.unreachable) tail.push(`${plural(s.unreachable, 'host')} unreachable`);
   if (s.failed) tail.push(`${plural(s.failed, 'host')} failed`);
+  if (s.checkedOnly) tail.push(`${plural(s.checkedOnly, 'host')} only checked (deploy record read: nothing managed there)`);
   if (s.validationFailed) tail.push(`${plural(s.validationFailed, 'file')} failing validation: deploy would fail`);
   if (s.filesToChange === 0) {
     const ok = plan.hosts.length - s.unreachable - s.failed;

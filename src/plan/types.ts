@@ -21,6 +21,11 @@ export type HostPlan =
       validations: ValidationOutcome[];
       /** False when the host's deploy record does not list the desired files and checksums (apply rewrites it). */
       recordCurrent?: boolean;
+      /**
+       * Present when the host was only checked, not fully read: its roles render no file here,
+       * so only its deploy record was read (for files an earlier deploy placed, to remove them).
+       */
+      checkedOnly?: { read: 'deploy-record'; why: string };
     }
   | { host: string; status: 'unreachable' | 'failed'; message: string; hint?: string };
 
@@ -36,5 +41,7 @@ export interface Plan {
     failed: number;
     /** Files whose on-host validation failed: deploy would fail on their hosts. */
     validationFailed?: number;
+    /** Hosts of which only the deploy record was read (nothing managed on them). */
+    checkedOnly?: number;
   };
 }
