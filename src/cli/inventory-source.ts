@@ -27,6 +27,8 @@ export interface InventoryChoice {
   connectionDefaults: ConnectionDefaults;
   /** forks from ansible.cfg / ANSIBLE_FORKS when set there (not Ansible's default 5). */
   forks?: number;
+  /** ansible.cfg's become_ask_pass: as -K when set true there. */
+  askBecomePass?: boolean;
   /** ansible.cfg's timeout (seconds) as the SSH connect timeout, when set there. */
   connectTimeoutMs?: number;
   diagnostics: Diagnostic[];
@@ -82,6 +84,7 @@ export function chooseInventory(flag: readonly string[] | string | undefined, cf
     sources, from, connectionDefaults: d, diagnostics: ds,
     load: { ...(exts ? { ignoreExts: exts } : {}), ...(patterns ? { ignorePatterns: patterns } : {}) },
     ...(forks !== undefined && forks >= 1 ? { forks } : {}),
+    ...(set<boolean>(cfg, 'become_ask_pass') ? { askBecomePass: true } : {}),
     ...(timeout !== undefined && timeout >= 1 ? { connectTimeoutMs: timeout * 1000 } : {}),
   };
 }

@@ -15,13 +15,14 @@ export function connectionOptions(cmd: Command): Command {
 }
 
 /** The SSH transport a command uses: host keys recorded aloud, the become password asked once on demand. */
-export function cliTransport(flags: ConnectionFlags, o: { connectTimeoutMs?: number } = {}): Transport {
+export function cliTransport(flags: ConnectionFlags, o: { connectTimeoutMs?: number; askBecomePass?: boolean } = {}): Transport {
   return createSshTransport({
     // ansible.cfg's timeout: Ansible's connection timeout, seconds.
     ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
     acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
     onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
-    ...(flags.askBecomePass && process.stdin.isTTY
+    // -K, or ansible.cfg's become_ask_pass = True (Ansible's -K default).
+    ...((flags.askBecomePass || o.askBecomePass) && process.stdin.isTTY
       ? { promptBecomePassword: (host: string) => readSecret(process.stdin, process.stderr, `BECOME password (sudo on ${host}): `) }
       : {}),
   });

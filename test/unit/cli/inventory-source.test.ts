@@ -1,4 +1,8 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { ansibleConfig, type ConfigSearch } from '../../../src/ansible-config/index.js';
 import { chooseInventory, forksFrom } from '../../../src/cli/inventory-source.js';
@@ -26,10 +30,11 @@ test("Ansible's default /etc/ansible/hosts counts only when it exists", () => {
 });
 
 test('connection defaults, forks, timeout and ignore lists come from the settings set, not from Ansible\'s defaults', () => {
-  const c = chooseInventory(undefined, cfg('[defaults]\ninventory = h\nremote_user = deploy\nprivate_key_file = keys/id\nforks = 7\ntimeout = 3\ninventory_ignore_extensions = .bak\n[privilege_escalation]\nbecome = yes\nbecome_user = admin\n[ssh_connection]\nssh_args = -o ProxyJump=ops@bastion\n'));
+  const c = chooseInventory(undefined, cfg('[defaults]\ninventory = h\nremote_user = deploy\nprivate_key_file = keys/id\nforks = 7\ntimeout = 3\ninventory_ignore_extensions = .bak\n[privilege_escalation]\nbecome = yes\nbecome_user = admin\nbecome_ask_pass = True\n[ssh_connection]\nssh_args = -o ProxyJump=ops@bastion\n'));
   assert.deepEqual(c.connectionDefaults, { user: 'deploy', privateKeyFile: '/proj/keys/id', become: true, becomeUser: 'admin', proxyJump: 'ops@bastion' });
   assert.equal(c.forks, 7);
   assert.equal(c.connectTimeoutMs, 3000);
+  assert.equal(c.askBecomePass, true);
   assert.deepEqual(c.load, { ignoreExts: ['.bak'] });
   assert.deepEqual(c.diagnostics, []);
   const none = chooseInventory(['h'], cfg(undefined));
@@ -53,4 +58,45 @@ test('become_method other than sudo is refused, naming the line; host_key_checki
   assert.match(e.message, /become_method = su: hafleet becomes root with sudo only/);
   assert.equal(e.where.line, 4);
   assert.ok(c.diagnostics.some((d) => d.code === 'host-key-checking' && d.severity === 'warning'));
+});
+
+// The commands themselves, run in a directory whose ansible.cfg names the inventory.
+
+const MAIN = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
+const TSX = import.meta.resolve('tsx');
+const LINT_CLEAN = new URL('../../fixtures/lint/clean/', import.meta.url).pathname;
+function cli(cwd: string, ...args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: cwd };
+  for (const k of Object.keys(env)) if (k === 'HAFLEET_INVENTORY' || k.startsWith('ANSIBLE_')) delete env[k];
+  return spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env, encoding: 'utf8' });
+}
+
+test('lint, inventory and render without -i read ansible.cfg; -i twice reads two sources; host_key_checking=False is warned only by commands that connect', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hafleet-cfg-cli-'));
+  try {
+    cpSync(LINT_CLEAN, join(dir, 'inv'), { recursive: true });
+    mkdirSync(join(dir, 'extra'));
+    writeFileSync(join(dir, 'extra', 'hosts.yml'), 'spare:\n  hosts:\n    spare1:\n      ansible_host: 198.18.9.9\n');
+    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\ninventory = inv\nhost_key_checking = False\n');
+    const lint = cli(dir, 'lint');
+    assert.equal(lint.status, 0, lint.stderr);
+    assert.doesNotMatch(lint.stderr, /host_key_checking/, 'lint connects to nothing: no warning');
+    const list = cli(dir, 'inventory', '--list');
+    assert.equal(list.status, 0, list.stderr);
+    assert.ok(!('spare' in JSON.parse(list.stdout)));
+    const two = cli(dir, 'inventory', '-i', 'inv', '-i', 'extra', '--list');
+    assert.equal(two.status, 0, two.stderr);
+    assert.deepEqual(JSON.parse(two.stdout).spare, { hosts: ['spare1'] });
+    const render = cli(dir, 'render', '--out', join(dir, 'out'));
+    assert.equal(render.status, 0, render.stderr);
+    // plan would connect: the warning shows, once (a --limit matching nothing stops it before any host).
+    const plan = cli(dir, 'plan', '--limit', 'no-such-host');
+    assert.equal((plan.stderr.match(/host_key_checking = False/g) ?? []).length, 1, plan.stderr);
+    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\ninventory = inv, missing\n');
+    const missing = cli(dir, 'lint');
+    assert.equal(missing.status, 65);
+    assert.match(missing.stderr, /no inventory file or directory at '.*missing'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
