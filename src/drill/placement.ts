@@ -1,17 +1,19 @@
 import type { HostRef, Transport } from '../transport/types.js';
+import { parseIpJson, vipHolders, type HostAddress } from '../host-addresses/index.js';
 import type { Cluster, VrrpInstance } from '../topology/types.js';
 import type { DrillConfig } from './types.js';
 
-/** Whether a host has the VIP on any interface but lo now; null when it cannot be asked. */
-export async function holdsVip(transport: Transport, ref: HostRef, vip: string, signal?: AbortSignal): Promise<boolean | null> {
-  const r = await transport.exec(ref, 'ip -o addr show', { privileged: false, timeoutMs: 3000, ...(signal ? { signal } : {}) });
+/** A host's addresses now; null when it cannot be asked or its answer is not `ip -j addr`. */
+async function addressesOf(transport: Transport, ref: HostRef, signal?: AbortSignal): Promise<HostAddress[] | null> {
+  const r = await transport.exec(ref, 'ip -j addr show', { privileged: false, timeoutMs: 3000, ...(signal ? { signal } : {}) });
   if (!r.ok || r.value.code !== 0) return null;
-  return r.value.stdout.split('\n').some((l) => !/^\d+:\s+lo\s/.test(l) && l.includes(` ${vip}/`));
+  return parseIpJson(r.value.stdout)?.addresses ?? null;
 }
 
+/** Who of `refs` holds the VIP now (any interface but lo), and who could not be asked. */
 export async function holders(transport: Transport, refs: HostRef[], vip: string, signal?: AbortSignal): Promise<{ holders: string[]; unknown: string[] }> {
-  const got = await Promise.all(refs.map(async (r) => [r.name, await holdsVip(transport, r, vip, signal)] as const));
-  return { holders: got.filter(([, h]) => h === true).map(([n]) => n), unknown: got.filter(([, h]) => h === null).map(([n]) => n) };
+  const byHost = new Map(await Promise.all(refs.map(async (r) => [r.name, await addressesOf(transport, r, signal)] as const)));
+  return { holders: vipHolders(byHost, [vip])[vip]!, unknown: [...byHost].filter(([, a]) => a === null).map(([n]) => n) };
 }
 
 /**

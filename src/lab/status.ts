@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parseIpJson, vipHolders as holdersOf, type HostAddress } from '../host-addresses/index.js';
 import { DEFAULT_LAB_NAME } from './names.js';
 import { aliveIn, pidsByNetns } from './procs.js';
 import { run } from './run.js';
@@ -52,29 +53,34 @@ async function procName(pid: number): Promise<string | null> {
 }
 
 /**
- * `ip -j addr` of one namespace: addresses other than loopback and the host's own. IPv6 is asked
- * only in a lab that has it; the kernel's link-local (fe80::, scope link) is the host's own too.
+ * `ip -j addr` of one namespace (empty when it cannot be read). IPv6 is asked only in a lab that
+ * has it.
  */
-async function extraAddresses(netns: string, own: readonly string[], ipv6: boolean): Promise<string[]> {
+async function addressesOf(netns: string, ipv6: boolean): Promise<HostAddress[]> {
   const r = await run('ip', ['-n', netns, '-j', ...(ipv6 ? [] : ['-4']), 'addr']);
-  if (r.code !== 0) return [];
-  const links = JSON.parse(r.stdout || '[]') as { ifname: string; addr_info?: { local: string; family: string; scope: string }[] }[];
-  return links.filter((l) => l.ifname !== 'lo').flatMap((l) => l.addr_info ?? [])
-    .filter((a) => !own.includes(a.local) && !(a.family === 'inet6' && a.scope === 'link')).map((a) => a.local);
+  return r.code === 0 ? parseIpJson(r.stdout)?.addresses ?? [] : [];
 }
 
-export async function hostStatus(s: LabState, pids: Map<string, number[]>, h: LabHostState, withAddresses: boolean): Promise<LabHostStatus> {
+/** Addresses other than loopback and the host's own; the kernel's link-local (fe80::, scope link) is the host's own too. */
+function extraAddresses(addrs: readonly HostAddress[], own: readonly string[]): string[] {
+  return addrs.filter((a) => a.dev !== 'lo' && !own.includes(a.address) && !(a.family === 'inet6' && a.scope === 'link')).map((a) => a.address);
+}
+
+/** One host's status, and the addresses its VIP placement is read from. */
+export async function hostStatus(s: LabState, pids: Map<string, number[]>, h: LabHostState, withAddresses: boolean): Promise<{ status: LabHostStatus; addresses: HostAddress[] }> {
   const processes: Record<string, number[]> = {};
   for (const pid of pids.get(h.netns) ?? []) {
     const n = await procName(pid);
     if (n) (processes[n] ??= []).push(pid);
   }
-  return {
+  const addresses = withAddresses ? await addressesOf(h.netns, s.ipv6 !== undefined) : [];
+  const status: LabHostStatus = {
     name: h.name, role: h.role, address: h.address, ...(h.address6 ? { address6: h.address6 } : {}), netns: h.netns,
     up: await aliveIn(h.initPid, h.netns),
     processes,
-    extraAddresses: withAddresses ? await extraAddresses(h.netns, [h.address, ...(h.address6 ? [h.address6] : [])], s.ipv6 !== undefined) : [],
+    extraAddresses: extraAddresses(addresses, [h.address, ...(h.address6 ? [h.address6] : [])]),
   };
+  return { status, addresses };
 }
 
 /** Hosts, processes and VIP placement of lab `name`; null when there is no such lab. */
@@ -83,9 +89,9 @@ export async function labStatus(name = DEFAULT_LAB_NAME): Promise<LabStatus | nu
   if (!s) return null;
   const pids = await pidsByNetns(s.hosts.map((h) => h.netns));
   // VIPs live on directors; asking realservers too would cost a process per host.
-  const hosts = await Promise.all(s.hosts.map((h) => hostStatus(s, pids, h, h.role === 'director')));
-  const vipHolders: Record<string, string[]> = {};
-  for (const vip of [...s.vips, ...(s.ipv6?.vips ?? [])]) vipHolders[vip] = hosts.filter((h) => h.extraAddresses.includes(vip)).map((h) => h.name);
+  const seen = await Promise.all(s.hosts.map((h) => hostStatus(s, pids, h, h.role === 'director')));
+  const hosts = seen.map((x) => x.status);
+  const vipHolders = holdersOf(new Map(seen.map((x) => [x.status.name, x.addresses])), [...s.vips, ...(s.ipv6?.vips ?? [])]);
   const degraded = s.status === 'up' && hosts.some((h) => !h.up);
   return {
     name: s.name, state: degraded ? 'degraded' : s.status, subnet: s.subnet, bridge: s.bridge, admin: s.admin,

@@ -1,4 +1,5 @@
 import type { AddressFact } from '../facts/types.js';
+import { parseIpJson } from '../host-addresses/index.js';
 import { keepalivedReport } from './keepalived-report.js';
 import { agentReport } from './agent-status.js';
 import { authLogLines, speakerLogGrep } from './speaker-logs.js';
@@ -89,28 +90,14 @@ function splitSections(out: string): Map<string, string> {
   return m;
 }
 
-interface IpAddr { ifname: string; address?: string; addr_info?: { family: string; local: string; prefixlen: number; label?: string }[] }
-
-function parseJson<T>(text: string | undefined): T | null {
-  try {
-    return text?.trim() ? (JSON.parse(text) as T) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `ip -j addr` → addresses (IPv4 and IPv6, link-local included). */
+/**
+ * `ip -j addr` → addresses (IPv4 and IPv6, link-local included) and MACs, as facts name them;
+ * unreadable output reads as none (the host's findings then say what is missing).
+ */
 export function parseIpAddr(text: string | undefined): { addresses: AddressFact[]; macs: Record<string, string> } {
-  const addresses: AddressFact[] = [];
-  const macs: Record<string, string> = {};
-  for (const l of parseJson<IpAddr[]>(text) ?? []) {
-    if (l.address && /^[0-9a-f:]{17}$/i.test(l.address)) macs[l.ifname] = l.address.toLowerCase();
-    for (const a of l.addr_info ?? []) {
-      if (a.family !== 'inet' && a.family !== 'inet6') continue;
-      addresses.push({ dev: l.ifname, address: a.local, prefix: a.prefixlen, family: a.family, ...(a.label && a.label !== l.ifname ? { label: a.label } : {}) });
-    }
-  }
-  return { addresses, macs };
+  const got = parseIpJson(text) ?? { addresses: [], macs: {} };
+  const addresses = got.addresses.map(({ dev, address, prefix, family, label }): AddressFact => ({ dev, address, prefix, family, ...(label ? { label } : {}) }));
+  return { addresses, macs: got.macs };
 }
 
 export function parseHostProbe(out: string): HostProbe {

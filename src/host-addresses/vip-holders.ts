@@ -1,0 +1,22 @@
+import type { HostAddress } from './types.js';
+
+/**
+ * VIP → the hosts that hold it now, in the order the hosts are given. A VIP counts on any
+ * interface but lo: a realserver's VIP on lo (LVS-DR) serves traffic but does not answer ARP for
+ * it, so it is not placement. A tentative IPv6 address counts (the host has claimed it, as
+ * keepalived's VIPs are), a DAD-failed one does not (the kernel will not use it). A host whose
+ * addresses are unknown (null: not reachable) holds nothing here; callers that must tell
+ * "unknown" from "not holding" check for null themselves.
+ */
+export function vipHolders(addressesByHost: ReadonlyMap<string, readonly HostAddress[] | null>, vips: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const vip of vips) {
+    out[vip] = [...addressesByHost].filter(([, addrs]) => addrs?.some((a) => holds(a, vip))).map(([host]) => host);
+  }
+  return out;
+}
+
+/** Whether this address is the VIP, held for placement (see vipHolders). */
+export function holds(a: HostAddress, vip: string): boolean {
+  return a.address === vip && a.dev !== 'lo' && !a.dadfailed;
+}
