@@ -17,6 +17,6 @@ export function vipHolders(addressesByHost: ReadonlyMap<string, readonly HostAdd
 }
 
 /** Whether this address is the VIP, held for placement (see vipHolders). */
-export function holds(a: HostAddress, vip: string): boolean {
+export function holds(a: Pick<HostAddress, 'address' | 'dev' | 'dadfailed'>, vip: string): boolean {
   return a.address === vip && a.dev !== 'lo' && !a.dadfailed;
 }

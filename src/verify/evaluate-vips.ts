@@ -1,5 +1,6 @@
 import type { Cluster, Vip, VrrpInstance, VrrpMember } from '../topology/types.js';
 import type { AddressFact } from '../facts/types.js';
+import { holds } from '../host-addresses/index.js';
 import type { Finding, HostObservation, Observations, SpeakerInstance } from './types.js';
 
 type Reachable = Extract<HostObservation, { reachable: true }>;
@@ -30,7 +31,7 @@ export function holdings(obs: Observations, inst: VrrpInstance, vip: Vip): Holdi
   const out: Holding[] = [];
   for (const m of inst.members) {
     const h = reachable(obs, m.host);
-    const a = h?.addresses.find((x) => x.address === vip.address && x.dev !== 'lo');
+    const a = h?.addresses.find((x) => holds(x, vip.address));
     if (!h || !a) continue;
     const sp = speakerInstance(h, inst);
     out.push({ host: m.host, address: a, speakerAlive: speakerAlive(h, m), ...(sp ? { speaker: sp } : {}) });
@@ -53,7 +54,7 @@ export function vipFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs:
   const live = all.filter((h) => h.speakerAlive);
   const out: Finding[] = [];
   for (const m of inst.members) {
-    const held = reachable(obs, m.host)?.addresses.filter((a) => a.address === vip.address && a.dev !== 'lo') ?? [];
+    const held = reachable(obs, m.host)?.addresses.filter((a) => holds(a, vip.address)) ?? [];
     if (held.length < 2) continue;
     const extra = held.filter((a) => a.dev !== vip.dev);
     out.push({ kind: 'duplicate-vip', ok: false, severity: 'error', ...at, host: m.host, holders: [m.host],
