@@ -58,6 +58,13 @@ export function loadInventory(paths: string | readonly string[], env: NodeJS.Pro
     try {
       isDir = statSync(path).isDirectory();
     } catch {
+      // Ansible reads `-i 'h1,h2,'` as a host list (host_list plugin): hosts with no groups or vars,
+      // which can hold no hafleet_clusters; say so rather than "not found".
+      if (path.includes(',')) {
+        out.push(error('inventory-host-list', `'${path}' is a comma-separated host list (Ansible's host_list plugin); hafleet needs an inventory with groups and hafleet_clusters`, { file: path },
+          'pass an inventory file, directory or script; to pick hosts of it use --limit'));
+        continue;
+      }
       out.push(error('inventory-not-found', `no inventory file or directory at '${path}'`, { file: path }, 'pass -i with an inventory file or directory, set HAFLEET_INVENTORY, or fix inventory in ansible.cfg'));
       continue;
     }

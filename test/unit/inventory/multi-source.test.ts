@@ -47,3 +47,9 @@ test('a missing source among several is an error naming it (Ansible only warns a
   assert.ok(r.diagnostics.some((d) => d.code === 'inventory-not-found' && d.message.includes(join(root, 'gone'))));
   assert.equal(loadInventory([], {}).ok, false, 'no source at all');
 });
+
+test("a comma-separated host list (Ansible's host_list plugin) is refused by name, not as a missing file", () => {
+  const r = loadInventory('lb1,lb2,', {});
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.diagnostics.map((d) => d.code), ['inventory-host-list']);
+});
