@@ -6,6 +6,7 @@ import { hasErrors } from '../../diagnostics/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { printDiagnostics, printJson } from '../output.js';
+import { chooseInventory } from '../inventory-source.js';
 
 /** ansible.cfg and ANSIBLE_* as this process sees them: the one place that reads the machine. */
 export function loadAnsibleConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AnsibleConfig {
@@ -25,12 +26,20 @@ export function register(program: Command): void {
     .action((opts: { json?: boolean }) => {
       const cfg = loadAnsibleConfig();
       printDiagnostics(cfg.diagnostics);
-      if (opts.json) printJson({ file: cfg.file ?? null, searched: cfg.searched, settings: Object.fromEntries(Object.entries(cfg.settings).map(([k, s]) => [k, { value: s.value, origin: describeOrigin(s.origin) }])), ...(cfg.proxyJump ? { proxyJump: cfg.proxyJump } : {}) });
+      // What a command without -i would do with it: the sources and the connection defaults.
+      const env = process.env.HAFLEET_INVENTORY;
+      const use = chooseInventory(env, cfg);
+      const from = env ? 'HAFLEET_INVENTORY' : use.from;
+      if (opts.json) printJson({ file: cfg.file ?? null, searched: cfg.searched, settings: Object.fromEntries(Object.entries(cfg.settings).map(([k, s]) => [k, { value: s.value, origin: describeOrigin(s.origin) }])), ...(cfg.proxyJump ? { proxyJump: cfg.proxyJump } : {}),
+        inventorySources: use.sources, inventoryFrom: from, connectionDefaults: use.connectionDefaults, ...(use.forks !== undefined ? { forks: use.forks } : {}) });
       else {
-        const lines = [`config file: ${cfg.file ?? '(none)'}  (searched: ${cfg.searched.join(', ')})`];
+        const lines = [`config file: ${cfg.file ?? '(none)'}  (searched: ${cfg.searched.join(', ')})`,
+          `inventory without -i: ${use.sources.length ? `${use.sources.join(', ')}  (${from})` : '(none: pass -i)'}`];
         for (const [k, s] of Object.entries(cfg.settings)) lines.push(`${k.padEnd(28)} = ${JSON.stringify(s.value)}  (${describeOrigin(s.origin)})`);
         process.stdout.write(lines.join('\n') + '\n');
       }
-      if (hasErrors(cfg.diagnostics)) throw new CommandExit(ExitCode.usage);
+      // What hafleet refuses of the settings (become_method other than sudo), after them.
+      printDiagnostics(use.diagnostics.slice(cfg.diagnostics.length));
+      if (hasErrors(use.diagnostics)) throw new CommandExit(ExitCode.usage);
     });
 }

@@ -92,6 +92,13 @@ test('lint, inventory and render without -i read ansible.cfg; -i twice reads two
     // plan would connect: the warning shows, once (a --limit matching nothing stops it before any host).
     const plan = cli(dir, 'plan', '--limit', 'no-such-host');
     assert.equal((plan.stderr.match(/host_key_checking = False/g) ?? []).length, 1, plan.stderr);
+    const shown = cli(dir, 'config', '--json');
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.deepEqual(JSON.parse(shown.stdout).inventorySources, [join(dir, 'inv')]);
+    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\ninventory = inv\n[privilege_escalation]\nbecome_method = su\n');
+    const su = cli(dir, 'config');
+    assert.equal(su.status, 64, 'hafleet config says what hafleet refuses too');
+    assert.match(su.stderr, /become_method = su: hafleet becomes root with sudo only/);
     writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\ninventory = inv, missing\n');
     const missing = cli(dir, 'lint');
     assert.equal(missing.status, 65);
