@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { expandHome } from './find.js';
 import type { IniFile } from './ini.js';
 
-export type SettingName = 'inventory' | 'remote_user' | 'private_key_file' | 'forks' | 'timeout' | 'host_key_checking'
+export type SettingName = 'inventory' | 'remote_user' | 'remote_port' | 'private_key_file' | 'forks' | 'timeout' | 'host_key_checking'
   | 'become' | 'become_user' | 'become_method' | 'become_ask_pass' | 'ssh_args' | 'inventory_ignore_extensions' | 'inventory_ignore_patterns';
 type Kind = 'pathlist' | 'path' | 'int' | 'bool' | 'string' | 'list';
 
@@ -15,6 +15,7 @@ const IGNORE_EXTS_2_14 = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.
 export const DEFS: Record<SettingName, Def> = {
   inventory: { kind: 'pathlist', env: ['ANSIBLE_INVENTORY'], ini: [['defaults', 'inventory']], default: ['/etc/ansible/hosts'] },
   remote_user: { kind: 'string', env: ['ANSIBLE_REMOTE_USER'], ini: [['defaults', 'remote_user']] },
+  remote_port: { kind: 'int', env: ['ANSIBLE_REMOTE_PORT'], ini: [['defaults', 'remote_port']] },
   private_key_file: { kind: 'path', env: ['ANSIBLE_PRIVATE_KEY_FILE'], ini: [['defaults', 'private_key_file']] },
   forks: { kind: 'int', env: ['ANSIBLE_FORKS'], ini: [['defaults', 'forks']], default: 5 },
   timeout: { kind: 'int', env: ['ANSIBLE_TIMEOUT'], ini: [['defaults', 'timeout']], default: 10 },

@@ -70,6 +70,8 @@ export function chooseInventory(flag: readonly string[] | string | undefined, cf
   const d: ConnectionDefaults = {};
   const user = set<string>(cfg, 'remote_user');
   if (user) d.user = user;
+  const port = set<number>(cfg, 'remote_port');
+  if (port !== undefined && port >= 1 && port <= 65535) d.port = port;
   const key = set<string>(cfg, 'private_key_file');
   if (key) d.privateKeyFile = key;
   const become = set<boolean>(cfg, 'become');

@@ -23,7 +23,7 @@ export function connectionOf(inv: Inventory, host: string): Connection {
   const key = str(v.ansible_ssh_private_key_file) ?? str(v.ansible_private_key_file) ?? d.privateKeyFile;
   return {
     host: str(v.ansible_ssh_host) ?? str(v.ansible_host) ?? host,
-    port: int(v.ansible_ssh_port) ?? int(v.ansible_port) ?? 22,
+    port: int(v.ansible_ssh_port) ?? int(v.ansible_port) ?? d.port ?? 22,
     ...(user !== undefined ? { user } : {}),
     ...(key !== undefined ? { privateKeyFile: key } : {}),
     become: bool(v.ansible_become) ?? d.become ?? false,

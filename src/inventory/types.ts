@@ -43,6 +43,7 @@ export interface Connection {
  */
 export interface ConnectionDefaults {
   user?: string;           // remote_user
+  port?: number;           // remote_port
   privateKeyFile?: string; // private_key_file (absolute)
   become?: boolean;
   becomeUser?: string;

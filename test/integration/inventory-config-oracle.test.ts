@@ -15,7 +15,7 @@ const CONFIGS = 24;
 
 /** hafleet's setting → ansible-core's config name (lib/ansible/config/base.yml). */
 const CORE_NAME: Partial<Record<SettingName, string>> = {
-  inventory: 'DEFAULT_HOST_LIST', remote_user: 'DEFAULT_REMOTE_USER', private_key_file: 'DEFAULT_PRIVATE_KEY_FILE',
+  inventory: 'DEFAULT_HOST_LIST', remote_user: 'DEFAULT_REMOTE_USER', remote_port: 'DEFAULT_REMOTE_PORT', private_key_file: 'DEFAULT_PRIVATE_KEY_FILE',
   forks: 'DEFAULT_FORKS', timeout: 'DEFAULT_TIMEOUT', host_key_checking: 'HOST_KEY_CHECKING', become: 'DEFAULT_BECOME',
   become_user: 'DEFAULT_BECOME_USER', become_method: 'DEFAULT_BECOME_METHOD', become_ask_pass: 'DEFAULT_BECOME_ASK_PASS',
   inventory_ignore_extensions: 'INVENTORY_IGNORE_EXTS', inventory_ignore_patterns: 'INVENTORY_IGNORE_PATTERNS',
@@ -45,6 +45,8 @@ function generate(seed: number): Case {
   const sep = () => pick([' = ', '=', ': ', ' : ']);
   maybe(0.7, () => sections.defaults!.push(`${key(pick(['inventory', 'inventory', 'hostfile']))}${sep()}${pick(['hosts', 'inv/a, inv/b', '/abs/inv', '~/inv,other', 'x ; comment'])}`));
   maybe(0.6, () => sections.defaults!.push(`remote_user${sep()}${pick(['deploy', 'ops', 'root'])}`));
+  maybe(0.3, () => sections.defaults!.push(`remote_port${sep()}${pick(['2222', '22'])}`));
+  maybe(0.15, () => (env.ANSIBLE_REMOTE_PORT = '2200'));
   maybe(0.5, () => sections.defaults!.push(`private_key_file${sep()}${pick(['~/.ssh/id_lab', 'keys/id', '/etc/k'])}`));
   maybe(0.5, () => sections.defaults!.push(`forks${sep()}${pick(['7', '50', '1', '5'])}`));
   maybe(0.4, () => sections.defaults!.push(`timeout${sep()}${pick(['3', '30', '10'])}`));

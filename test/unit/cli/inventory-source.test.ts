@@ -30,8 +30,8 @@ test("Ansible's default /etc/ansible/hosts counts only when it exists", () => {
 });
 
 test('connection defaults, forks, timeout and ignore lists come from the settings set, not from Ansible\'s defaults', () => {
-  const c = chooseInventory(undefined, cfg('[defaults]\ninventory = h\nremote_user = deploy\nprivate_key_file = keys/id\nforks = 7\ntimeout = 3\ninventory_ignore_extensions = .bak\n[privilege_escalation]\nbecome = yes\nbecome_user = admin\nbecome_ask_pass = True\n[ssh_connection]\nssh_args = -o ProxyJump=ops@bastion\n'));
-  assert.deepEqual(c.connectionDefaults, { user: 'deploy', privateKeyFile: '/proj/keys/id', become: true, becomeUser: 'admin', proxyJump: 'ops@bastion' });
+  const c = chooseInventory(undefined, cfg('[defaults]\ninventory = h\nremote_user = deploy\nremote_port = 2222\nprivate_key_file = keys/id\nforks = 7\ntimeout = 3\ninventory_ignore_extensions = .bak\n[privilege_escalation]\nbecome = yes\nbecome_user = admin\nbecome_ask_pass = True\n[ssh_connection]\nssh_args = -o ProxyJump=ops@bastion\n'));
+  assert.deepEqual(c.connectionDefaults, { user: 'deploy', port: 2222, privateKeyFile: '/proj/keys/id', become: true, becomeUser: 'admin', proxyJump: 'ops@bastion' });
   assert.equal(c.forks, 7);
   assert.equal(c.connectTimeoutMs, 3000);
   assert.equal(c.askBecomePass, true);

@@ -59,11 +59,12 @@ test('ProxyJump in all the ways ssh arguments spell it', () => {
 test('ansible.cfg defaults (connectionDefaults) apply only where the host says nothing', () => {
   const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    a:\n    b:\n      ansible_user: admin\n      ansible_become: false\n      ansible_ssh_private_key_file: /k/b\n    c:\n      ansible_ssh_common_args: -o ProxyJump=hostjump\n    d:\n      ansible_ssh_args: -C\n      ansible_ssh_common_args: -J hostjump\n    e:\n      hafleet_proxy_jump: own\n' });
   const inv = mustLoad(join(dir, 'hosts.yml'));
-  inv.connectionDefaults = { user: 'cfguser', privateKeyFile: '/k/cfg', become: true, becomeUser: 'ops', proxyJump: 'cfgjump' };
+  inv.connectionDefaults = { user: 'cfguser', port: 2200, privateKeyFile: '/k/cfg', become: true, becomeUser: 'ops', proxyJump: 'cfgjump' };
   const a = connectionOf(inv, 'a');
   assert.deepEqual([a.user, a.privateKeyFile, a.become, a.becomeUser, a.proxyJump], ['cfguser', '/k/cfg', true, 'ops', 'cfgjump']);
   const b = connectionOf(inv, 'b');
   assert.deepEqual([b.user, b.privateKeyFile, b.become, b.becomeUser], ['admin', '/k/b', false, 'ops'], 'host vars beat ansible.cfg');
+  assert.equal(a.port, 2200);
   // ssh keeps the first -o it sees and Ansible puts ssh_args before ssh_common_args.
   assert.equal(connectionOf(inv, 'c').proxyJump, 'cfgjump');
   assert.equal(connectionOf(inv, 'd').proxyJump, 'hostjump', 'ansible_ssh_args replaces ansible.cfg ssh_args');
