@@ -82,8 +82,13 @@ export function rollingOrder(hosts: readonly string[], topology: Topology | unde
     mine.forEach((d) => placed.add(d));
     if (mine.length === 0) continue;
     // Stable sort: non-holders first in the cluster's order, holders last.
-    const ordered = [...mine.filter((d) => !holds(d)), ...mine.filter(holds)];
-    lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served: c.directors.some(holds), ...laneProof(c) });
+    const served = c.directors.some(holds);
+    const proof = laneProof(c);
+    // Nothing served yet (first deploy): the intended holder goes first, so its election timer
+    // (keepalived's Master_Down_Interval, 3–4 advert intervals) runs while the others deploy.
+    const top = (d: string) => Math.max(0, ...proof.instances.map((i) => i.priorities[d] ?? 0));
+    const ordered = served ? [...mine.filter((d) => !holds(d)), ...mine.filter(holds)] : [...mine].sort((a, b) => top(b) - top(a));
+    lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served, ...proof });
   }
   const realservers: string[] = [];
   for (const c of topology?.clusters ?? []) for (const r of c.realservers) if (todo.has(r) && !placed.has(r)) { placed.add(r); realservers.push(r); }

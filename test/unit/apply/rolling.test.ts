@@ -46,3 +46,12 @@ test('a lane knows what its directors must prove: nginx ports with a Host, prior
   assert.deepEqual(b!.ports, [], 'LVS: no nginx to ask');
   assert.equal(b!.trackWindowMs, 0);
 });
+
+test('first deploy (no VIP held anywhere): the intended holder, highest priority, goes first; ties keep cluster order', () => {
+  const low = { ...topo, clusters: [{ ...topo.clusters[0]!, instances: [{ ...topo.clusters[0]!.instances[0]!, members: [{ host: 'a1', priority: 100 }, { host: 'a2', priority: 150 }, { host: 'a3', priority: 100 }] }] }] } as unknown as Topology;
+  const o = rollingOrder(['a1', 'a2', 'a3'], low, new Map());
+  assert.deepEqual(o.lanes.map((l) => [l.hosts, l.served]), [[['a2', 'a1', 'a3'], false]]);
+  // Once a VIP is held, the holder goes last whatever its priority.
+  const held = rollingOrder(['a1', 'a2', 'a3'], low, new Map([['a2', addr('198.18.0.100')]]));
+  assert.deepEqual(held.lanes[0]!.hosts, ['a1', 'a3', 'a2']);
+});
