@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { ADMIN_HOST, bridgeName } from './names.js';
+import { ADMIN_HOST, BASTION_HOST, bridgeName } from './names.js';
 import { pidsByNetns, terminate } from './procs.js';
 import { run } from './run.js';
 import { labRoot, readState, removeLabRoot, type LabState } from './state.js';
@@ -17,20 +17,20 @@ export interface LabDownReport {
   remaining: string[];
 }
 
-const hostPart = new RegExp(`^(${ADMIN_HOST}|lb\\d+|web\\d+)$`);
+const hostPart = new RegExp(`^(${ADMIN_HOST}|${BASTION_HOST}|lb\\d+|web\\d+)$`);
 
 /**
  * The lab's kernel objects: those its state file lists, plus any that follow its naming scheme
  * exactly (an `up` killed before its state file named them, or a lost lab root).
  */
 async function ownedObjects(name: string, s: LabState | null): Promise<{ netns: string[]; links: string[] }> {
-  const netns = new Set<string>(s ? [s.admin.netns, ...s.hosts.map((h) => h.netns)] : []);
-  const links = new Set<string>(s ? [s.bridge, s.admin.veth, ...s.hosts.map((h) => h.veth)] : []);
+  const netns = new Set<string>(s ? [s.admin.netns, ...s.hosts.map((h) => h.netns), ...(s.bastion ? [s.bastion.netns] : [])] : []);
+  const links = new Set<string>(s ? [s.bridge, s.admin.veth, ...s.hosts.map((h) => h.veth), ...(s.bastion ? [s.bastion.veth] : [])] : []);
   const nsPrefix = `hf-${name}-`;
   for (const n of await readdir('/run/netns').catch(() => [] as string[])) {
     if (n.startsWith(nsPrefix) && hostPart.test(n.slice(nsPrefix.length))) netns.add(n);
   }
-  const vethRe = new RegExp(`^hfv${name}-(a|\\d+)$`);
+  const vethRe = new RegExp(`^hfv${name}-(a|b|\\d+)$`);
   for (const l of await readdir('/sys/class/net').catch(() => [] as string[])) {
     if (l === bridgeName(name) || vethRe.test(l)) links.add(l);
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { error, type Result } from '../diagnostics/index.js';
 import { enterArgs } from './host-start.js';
-import { ADMIN_HOST } from './names.js';
+import { ADMIN_HOST, BASTION_HOST } from './names.js';
 import type { LabState } from './state.js';
 
 /**
@@ -13,7 +13,7 @@ export function labCommand(s: LabState, host: string | undefined, argv: readonly
   if (host === undefined || host === ADMIN_HOST) {
     return { ok: true, value: { cmd: 'ip', args: ['netns', 'exec', s.admin.netns, ...argv] }, diagnostics: [] };
   }
-  const h = s.hosts.find((x) => x.name === host);
+  const h = s.hosts.find((x) => x.name === host) ?? (host === BASTION_HOST ? s.bastion : undefined);
   if (!h || !h.initPid) {
     return { ok: false, diagnostics: [error('lab-unknown-host', `lab "${s.name}" has no host "${host}"`, { key: '--host', host }, `hosts: ${[ADMIN_HOST, ...s.hosts.map((x) => x.name)].join(', ')}`)] };
   }

@@ -38,9 +38,11 @@ export function allYml(s: LabState, authPass: string): string {
   const user = s.loginUser ?? 'root';
   // A non-root login reaches root the Ansible way: sudo (the lab user may, see host-users.ts).
   const become = user === 'root' ? '' : 'ansible_become: true\n';
+  // Every host through the lab's bastion, as an operator would write it for Ansible.
+  const jump = s.bastion ? `ansible_ssh_common_args: -o ProxyJump=root@${s.bastion.address}\n` : '';
   return `# hafleet lab "${s.name}": connection and HA settings
 ansible_user: ${user}
-${become}ansible_ssh_private_key_file: ${s.privateKey}
+${become}${jump}ansible_ssh_private_key_file: ${s.privateKey}
 hafleet_known_hosts: ${s.knownHosts}
 # Lab hosts have no systemd: handlers signal the daemons directly (pid files under /run).
 service_manager: direct

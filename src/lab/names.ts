@@ -37,11 +37,18 @@ export function bridgeName(lab: string): string {
 }
 
 /** `hfv<lab>-<slot>`: at most 3 + 8 + 1 + 3 = 15 characters (IFNAMSIZ - 1). */
-export function vethName(lab: string, slot: number | 'a'): string {
+export function vethName(lab: string, slot: number | 'a' | 'b'): string {
   return `hfv${lab}-${slot}`;
 }
 
 export const ADMIN_HOST = 'admin';
+/** The optional jump host (`lab up --bastion`): the admin namespace reaches only it. */
+export const BASTION_HOST = 'bastion';
+
+/** .5: below the directors' .11–.19, outside every other block. */
+export function bastionAddress(index: number): string {
+  return `${subnetPrefix(index)}.5`;
+}
 
 /** First three octets of the lab's /24: index 1 → 198.18.1, index 256 → 198.19.0. */
 export function subnetPrefix(index: number): string {

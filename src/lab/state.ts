@@ -56,6 +56,11 @@ export interface LabState {
   subnet: string;
   bridge: string;
   admin: { netns: string; veth: string; address: string; address6?: string };
+  /**
+   * The jump host of a lab up with `bastion`: an sshd-only host, in no inventory group; the
+   * admin namespace may reach only it (nftables there), it reaches the fleet. Absent by default.
+   */
+  bastion?: Omit<LabHostState, 'role'>;
   vips: string[];
   /** The lab's IPv6 /64 and IPv6 VIPs, when up with `--ipv6` (absent: IPv6 is disabled everywhere). */
   ipv6?: { subnet: string; vips: string[] };

@@ -11,13 +11,13 @@ import { generateHostKey, generateUserKey, writeKnownHosts } from './keys.js';
 import { writeInventory } from './inventory-files.js';
 import { address6, ipv6Setup, subnet6Cidr } from './ipv6.js';
 import {
-  ADMIN_HOST, adminAddress, bridgeName, DEFAULT_LAB_NAME, labVrid, LAB_NAME_RE, MAX_DIRECTORS, MAX_REALSERVERS,
-  netnsName, planHosts, subnetCidr, vethName, vipAddress,
+  ADMIN_HOST, adminAddress, BASTION_HOST, bastionAddress, bridgeName, DEFAULT_LAB_NAME, labVrid, LAB_NAME_RE, MAX_DIRECTORS, MAX_REALSERVERS,
+  netnsName, planHosts, subnetCidr, vethName, vipAddress, type LabHostPlan,
 } from './names.js';
 import { ipv6Preflight, preflight } from './preflight.js';
 import { aliveIn } from './procs.js';
 import { LabStepError, must } from './run.js';
-import { labRoot, listLabs, readState, stateWriter, writeState, type LabEngine, type LabState } from './state.js';
+import { labRoot, listLabs, readState, stateWriter, writeState, type LabEngine, type LabHostState, type LabState } from './state.js';
 import { allocateIndex } from './subnet.js';
 
 export interface LabUpOptions {
@@ -35,6 +35,11 @@ export interface LabUpOptions {
    * VIP an address in 2001:2:0:<index hex>::/64 (see ipv6.ts). Off (default): IPv6 disabled.
    */
   ipv6?: boolean;
+  /**
+   * A jump host (`bastion`, .5) in no inventory group: the admin namespace reaches only it
+   * (nftables there), the inventory sets `hafleet_proxy_jump` to it. IPv4 only.
+   */
+  bastion?: boolean;
   /** Hosts brought up at once (default 8). */
   forks?: number;
   /** The lab belongs to this process (a test run): `reapOrphanLabs` removes it once it is gone. */
@@ -57,6 +62,7 @@ export function validateUpOptions(o: LabUpOptions): Diagnostic[] {
   if (o.user !== undefined && !(LAB_LOGIN_USERS as readonly string[]).includes(o.user)) {
     out.push(error('lab-user', `--user ${o.user} is not ${LAB_LOGIN_USERS.join(' or ')}`, { key: '--user' }, `lab hosts have root and the non-root ${LAB_USER}, who becomes root through sudo`));
   }
+  if (o.bastion && o.ipv6) out.push(error('lab-bastion-ipv6', '--bastion and --ipv6 together are not supported', { key: '--bastion' }, 'the admin namespace\'s filter that leaves only the bastion reachable is IPv4'));
   return out;
 }
 
@@ -116,6 +122,7 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
     vrid: labVrid(index), engine: o.engine ?? 'keepalived', loginUser: o.user ?? 'root',
     hosts: plans.map((h) => ({ name: h.name, role: h.role, address: h.address, ...(h.address6 ? { address6: h.address6 } : {}), netns: h.netns, veth: h.vethHost, dir: hostDir(root, h.name) })),
     root, inventory: join(root, 'inventory', 'hosts.yml'), privateKey: join(root, 'id_ed25519'), knownHosts: join(root, 'known_hosts'),
+    ...(o.bastion ? { bastion: { name: BASTION_HOST, address: bastionAddress(index), netns: netnsName(name, BASTION_HOST), veth: vethName(name, 'b'), dir: hostDir(root, BASTION_HOST) } } : {}),
   };
   // Written before anything exists, so a crash from here on leaves a list of what to remove.
   await writeState(s);
@@ -136,7 +143,9 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
 async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: LabUpOptions, say: (l: string) => void): Promise<void> {
   const check = () => { if (o.signal?.aborted) throw new LabStepError('interrupted'); };
   say(`lab ${s.name}: ${s.subnet}${s.ipv6 ? ` and ${s.ipv6.subnet}` : ''} on bridge ${s.bridge}, ${plans.length} hosts`);
-  const ends = [{ netns: s.admin.netns, vethHost: s.admin.veth }, ...plans];
+  // The bastion is dialled like any host (sshd only, no nginx): a director's plan without a role's daemons.
+  const bastion: LabHostPlan | null = s.bastion ? { name: BASTION_HOST, role: 'director', ordinal: 0, slot: 0, netns: s.bastion.netns, vethHost: s.bastion.veth, address: s.bastion.address } : null;
+  const ends = [{ netns: s.admin.netns, vethHost: s.admin.veth }, ...(bastion ? [bastion] : []), ...plans];
   const adds = [
     `link add ${s.bridge} type bridge forward_delay 0 mcast_snooping 0`,
     ...ends.flatMap((h) => [`netns add ${h.netns}`, `link add ${h.vethHost} type veth peer name eth0 netns ${h.netns}`]),
@@ -177,11 +186,34 @@ async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: La
   });
   if (failure !== null) throw failure;
   check();
+  if (bastion && s.bastion) {
+    const dir = await prepareHostFiles(s.root, bastion, user.publicKey);
+    hostKeys.push({ address: bastion.address, publicKey: await generateHostKey(join(dir, 'etc-ssh'), bastion.name) });
+    await startHost(bastion, dir, 24, s.bastion as LabHostState, save);
+    // Last, so nothing above needed the admin namespace to reach a host: from here on it reaches
+    // the bastion only (replies to its own connections still come back: the filter is outbound).
+    await must('ip', ['netns', 'exec', s.admin.netns, 'nft', '-f', '-'], { input: bastionOnlyRules(s.subnet, bastion.address) });
+  }
   await save();
   await writeKnownHosts(s.knownHosts, hostKeys);
   await writeInventory(s, randomBytes(6).toString('base64url').slice(0, 8));
   s.status = 'up';
   await writeState(s);
+}
+
+/**
+ * nftables for the admin namespace of a lab with a bastion: SSH to the lab's subnet reaches the
+ * bastion only. Other traffic (HTTP to the VIP and backends, which verify probes from the
+ * controller as a client would) still flows: the bastion guards management, not the service.
+ */
+export function bastionOnlyRules(subnet: string, bastion: string): string {
+  return `table ip hafleet_lab {
+  chain out {
+    type filter hook output priority 0; policy accept;
+    ip daddr ${subnet} ip daddr != ${bastion} tcp dport 22 counter reject
+  }
+}
+`;
 }
 
 /**

@@ -56,14 +56,12 @@ export class ConnectionPool {
     }
     const jump = await this.get(hops.slice(0, -1));
     if (!jump.ok) return jump;
-    const release = await jump.value.slots.acquire();
+    // A forward (direct-tcpip) is not a session: sshd's MaxSessions, which the slots respect,
+    // does not count it. Holding a slot for the forward's lifetime (as this did) let only 8
+    // hosts behind one bastion connect; the 9th waited for a slot no one would give back.
     const sock = await new Promise<Outcome<import('node:stream').Duplex>>((resolve) => {
       jump.value.client.forwardOut('127.0.0.1', 0, last.address, last.port, (err, stream) => {
-        if (err) {
-          release();
-          return resolve({ ok: false, failure: { kind: 'unreachable', host: last.host, message: `host ${last.host}: the jump host could not reach ${last.address}:${last.port} (${err.message})` } });
-        }
-        stream.once('close', release);
+        if (err) return resolve({ ok: false, failure: { kind: 'unreachable', host: last.host, message: `host ${last.host}: the jump host could not reach ${last.address}:${last.port} (${err.message})` } });
         resolve({ ok: true, value: stream });
       });
     });

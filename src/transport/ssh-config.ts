@@ -2,10 +2,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import { globMatch, patternListMatches } from './known-hosts.js';
+import { readProxyCommand } from './proxy-command.js';
 
 /**
  * The part of ssh_config(5) hafleet honours: Host/Match-all blocks, HostName, User, Port,
- * IdentityFile, IdentitiesOnly, ProxyJump, UserKnownHostsFile, and Include.
+ * IdentityFile, IdentitiesOnly, ProxyJump, ProxyCommand (`ssh -W %h:%p bastion` only: a jump),
+ * UserKnownHostsFile, and Include.
  */
 export interface SshConfigBlock {
   /** Host patterns; `[]` for a `Match` with criteria we do not evaluate (never applies). */
@@ -25,6 +27,8 @@ export interface ResolvedSshHost {
   identitiesOnly: boolean;
   /** `user@host:port[,…]`, never `none`. */
   proxyJump?: string;
+  /** A ProxyCommand that is not a jump: the host is refused with this message, never dialled directly. */
+  proxyRefused?: string;
   userKnownHostsFiles?: string[];
 }
 
@@ -95,12 +99,15 @@ function matchPatterns(args: string[]): string[] {
 export function resolveSshHost(cfg: SshConfig, host: string, localUser = safeUserName()): ResolvedSshHost {
   const first = new Map<string, string>();
   const identity: string[] = [];
+  // ProxyJump and ProxyCommand exclude each other: whichever is obtained first wins (ssh_config).
+  let proxy: 'proxyjump' | 'proxycommand' | undefined;
   for (const block of cfg.blocks) {
     const list = block.patterns.flatMap((p) => p.split(','));
     if (!patternListMatches(list, host)) continue;
     for (const o of block.options) {
       if (o.key === 'identityfile') identity.push(o.value);
       else if (!first.has(o.key)) first.set(o.key, o.value);
+      if ((o.key === 'proxyjump' || o.key === 'proxycommand') && !proxy) proxy = o.key;
     }
   }
   const hostName = first.get('hostname')?.replace(/%h/g, host).replace(/%%/g, '%');
@@ -108,7 +115,14 @@ export function resolveSshHost(cfg: SshConfig, host: string, localUser = safeUse
   const port = portText && /^\d+$/.test(portText) ? Number(portText) : undefined;
   const user = first.get('user');
   const tokens = { h: hostName ?? host, p: String(port ?? 22), r: user ?? localUser, u: localUser };
-  const proxyJump = first.get('proxyjump');
+  let proxyJump = proxy === 'proxyjump' ? first.get('proxyjump') : undefined;
+  const proxyCommand = proxy === 'proxycommand' ? first.get('proxycommand') : undefined;
+  let proxyRefused: string | undefined;
+  if (proxyCommand && proxyCommand.toLowerCase() !== 'none') {
+    const r = readProxyCommand(proxyCommand);
+    if ('jump' in r) proxyJump = r.jump;
+    else proxyRefused = r.refused;
+  }
   const out: ResolvedSshHost = {
     identityFiles: identity.map((f) => expandTokens(f, tokens)),
     identitiesOnly: first.get('identitiesonly')?.toLowerCase() === 'yes',
@@ -117,6 +131,7 @@ export function resolveSshHost(cfg: SshConfig, host: string, localUser = safeUse
   if (user !== undefined) out.user = user;
   if (port !== undefined) out.port = port;
   if (proxyJump && proxyJump.toLowerCase() !== 'none') out.proxyJump = proxyJump;
+  if (proxyRefused) out.proxyRefused = proxyRefused;
   const ukh = first.get('userknownhostsfile');
   if (ukh && ukh.toLowerCase() !== 'none') out.userKnownHostsFiles = ukh.split(/\s+/).map((f) => expandTokens(f, tokens));
   return out;

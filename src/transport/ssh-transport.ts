@@ -7,7 +7,7 @@ import type { SshTransportOptions } from './options.js';
 import { ConnectionPool, type PooledConnection } from './pool.js';
 import { sftpGet, sftpPut, sftpUnlink } from './sftp-files.js';
 import { loadUserSshConfig } from './ssh-config.js';
-import { resolveHops } from './target.js';
+import { proxyRefusal, resolveHops } from './target.js';
 import type { ExecOptions, ExecOutput, HostRef, Outcome, PutOptions, Transport } from './types.js';
 
 // Exit code of the privileged read wrapper when the file does not exist.
@@ -57,8 +57,11 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
   let password: string | undefined = (opts.becomePassword ?? process.env.HAFLEET_BECOME_PASS) || undefined;
   let prompted: Promise<string | undefined> | undefined;
 
-  const connection = (host: HostRef, signal?: AbortSignal): Promise<Outcome<PooledConnection>> =>
-    withSignal(pool.get(resolveHops(host, sshConfig)), host.name, signal).then((o) => (o.ok ? o : { ok: false, failure: failureFor(o.failure, host.name) }));
+  const connection = (host: HostRef, signal?: AbortSignal): Promise<Outcome<PooledConnection>> => {
+    const refused = proxyRefusal(host, sshConfig);
+    if (refused) return Promise.resolve({ ok: false, failure: { kind: 'remote-error', host: host.name, message: `host ${host.name}: ${refused}`, hint: 'use ProxyJump (or -J) for a bastion, or ProxyCommand ssh -W %h:%p <bastion>' } });
+    return withSignal(pool.get(resolveHops(host, sshConfig)), host.name, signal).then((o) => (o.ok ? o : { ok: false, failure: failureFor(o.failure, host.name) }));
+  };
 
   async function run(conn: PooledConnection, host: HostRef, cmd: string, o: RawExecOptions): Promise<Outcome<RawExecOutput>> {
     const release = await conn.slots.acquire();

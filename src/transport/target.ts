@@ -64,6 +64,16 @@ function knownHostsSources(cfgFiles: string[] | undefined, inventoryFile: string
   };
 }
 
+/**
+ * Why a host must not be dialled: its ~/.ssh/config ProxyCommand is not a jump we can make
+ * (see proxy-command.ts). Dialling it directly instead would bypass the proxy the operator
+ * set up, so the host fails with this message. A jump from the inventory wins over ssh config.
+ */
+export function proxyRefusal(ref: HostRef, cfg: SshConfig): string | undefined {
+  if (ref.proxyJump) return undefined;
+  return resolveSshHost(cfg, ref.address).proxyRefused;
+}
+
 /** The hops to dial for a host: jump hosts first (ssh -J order), the host itself last. */
 export function resolveHops(ref: HostRef, cfg: SshConfig): ConnectTarget[] {
   const rc = resolveSshHost(cfg, ref.address);

@@ -3,6 +3,7 @@
  * run in the lab's admin namespace. One lab, steps in order: each step starts from the state the
  * previous one left, as an operator's day would.
  */
+import { createHash } from 'node:crypto';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,7 +91,9 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stdout, /✓ validated \/etc\/keepalived\/keepalived.conf/);
     assert.match(r.stdout, /✓ validated \/etc\/nginx\/conf.d\/hafleet-web.conf/);
-    assert.match(r.stdout, /^Plan: \d+ files to change on 2 hosts, 4 reloads \(keepalived ×2, nginx ×2\)\.$/m);
+    // The 2 realservers render nothing in nginx mode: only their deploy record is read, and the plan says so.
+    assert.match(r.stdout, /^Plan: \d+ files to change on 2 hosts, 4 reloads \(keepalived ×2, nginx ×2\), 2 hosts only checked \(deploy record read: nothing managed there\)\.$/m);
+    assert.match(r.stdout, /^web1: no changes \(only checked: deploy record read, role realserver renders no file on this host\)$/m);
     assert.match(r.stdout, /auth_pass "?\*{8}"?/);
     assert.ok(!/auth_pass (?!"?\*)/.test(r.stdout), 'auth_pass is masked');
     assert.equal(await leftovers('lb1'), '', 'plan leaves nothing behind');
@@ -351,5 +354,22 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
       const mine = await sshdPids(first);
       if (mine.length) await lab.hostExec(first, `kill ${mine.join(' ')}`);
     }
+  });
+  it('a realserver only checked (nginx mode) still loses the files an earlier lvs-dr deploy placed there', async () => {
+    const path = '/etc/sysctl.d/90-hafleet-arp.conf';
+    const body = 'net.ipv4.conf.all.arp_ignore = 1\n';
+    const sha = createHash('sha256').update(body).digest('hex');
+    const record = JSON.stringify({ at: '2026-12-01T00:00:00Z', by: 'op@admin', planId: 'earlier', files: [{ path, sha256: sha }] });
+    await lab.hostExec('web1', `printf %s '${body.replace(/\n/g, '\\n')}' > ${path} && mkdir -p /var/lib/hafleet && printf '%s' '${record}' > /var/lib/hafleet/last-deploy.json`);
+    const p = await lab.hafleet(['plan', '-i', lab.inventoryPath, '--limit', 'web1,web2', '--json'], { timeoutMs: 60_000 });
+    const plan = JSON.parse(p.stdout) as { hosts: { host: string; changes: { kind: string; path: string }[]; checkedOnly?: unknown }[] };
+    const web1 = plan.hosts.find((h) => h.host === 'web1')!;
+    const web2 = plan.hosts.find((h) => h.host === 'web2')!;
+    assert.deepEqual(web1.changes.map((c) => [c.kind, c.path]), [['delete', path]], 'the record named it: read in full, removal planned');
+    assert.equal(web1.checkedOnly, undefined, 'a host with something to remove is read in full');
+    assert.deepEqual(web2.checkedOnly, { read: 'deploy-record', why: 'role realserver renders no file on this host' });
+    const d = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--limit', 'web1', '--yes'], { timeoutMs: 60_000 });
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal((await lab.hostExec('web1', `test -e ${path} && echo present || echo gone`)).stdout.trim(), 'gone');
   });
 });
