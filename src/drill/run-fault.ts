@@ -3,7 +3,7 @@ import type { DesiredState } from '../render/index.js';
 import type { Cluster, VrrpEngine, VrrpInstance } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import type { Observations } from '../verify/index.js';
-import { faultMovesVip, faultSpec, protocolBound } from './faults/index.js';
+import { faultSpec, type FaultSpec } from './faults/index.js';
 import { parseAdverts, parseGarps } from './monitor-log.js';
 import { startObservers, stopObservers, type Observed, type Observers } from './observers.js';
 import { drillConfig, holders, pollUntil } from './placement.js';
@@ -35,6 +35,8 @@ const sleep = (ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal
 /** Who does what in this run, decided before anything is touched. */
 interface FaultPlan {
   fault: FaultKind;
+  /** What the fault is and does (faults/). */
+  spec: FaultSpec;
   vip: VrrpInstance['vips'][number];
   backups: string[];
   target: string;
@@ -54,11 +56,11 @@ interface FaultPlan {
 }
 
 /** The fault as the user reads it; the VRRP-speaker faults say which speaker and how. */
-function describe(fault: FaultKind, target: string, engine: VrrpEngine): string {
-  const signal = faultSpec(fault).speakerSignal;
-  if (!signal) return `${fault} on ${target}`;
+function describe(spec: FaultSpec, target: string, engine: VrrpEngine): string {
+  const signal = spec.speakerSignal;
+  if (!signal) return `${spec.name} on ${target}`;
   const speaker = engine === 'agent' ? 'hafleet agent' : 'keepalived';
-  return `${fault} on ${target} (VRRP speaker ${speaker}, ${signal})`;
+  return `${spec.name} on ${target} (VRRP speaker ${speaker}, ${signal})`;
 }
 
 function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
@@ -69,14 +71,15 @@ function planFault(ctx: FaultContext, fault: FaultKind): FaultPlan {
   // realserver-down: one that served traffic in the verify before, so its draining shows.
   const served = Object.keys(ctx.observations.http.find((h) => h.vip === vip.address)?.servedBy ?? {});
   const rs = svc?.realServers.find((r) => served.includes(r.host)) ?? svc?.realServers[0];
-  const target = faultSpec(fault).target === 'realserver' ? rs?.host ?? cluster.realservers[0]! : ctx.master;
+  const spec = faultSpec(fault);
+  const target = spec.target === 'realserver' ? rs?.host ?? cluster.realservers[0]! : ctx.master;
   const config = drillConfig(cluster, inst, ctx.master, backups[0]);
-  const bound = protocolBound(fault, config);
+  const bound = spec.bound(config);
   const engine = inst.members.find((m) => m.host === target)?.engine ?? 'keepalived';
   const agentHandler = engine === 'agent' ? ctx.desired?.get(target)?.handlers.find((h) => h.name === AGENT_HANDLER)?.commands : undefined;
   const serviceManager = ctx.serviceManager?.(target);
   return {
-    fault, vip, backups, target, config, bound, engine, what: describe(fault, target, engine),
+    fault, spec, vip, backups, target, config, bound, engine, what: describe(spec, target, engine),
     ...(agentHandler ? { agentHandler } : {}), ...(serviceManager ? { serviceManager } : {}),
     dev: inst.members.find((m) => m.host === target)?.interface ?? inst.interface,
     downSec: Math.ceil((bound?.ms ?? 4000) / 1000) + 3,
@@ -103,10 +106,10 @@ async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: s
   const f = await ctx.transport.exec(ctx.refs.get(p.target)!, faultScript(p.fault, { dev: p.dev, downSec: p.downSec, engine: p.engine }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
   // The host stamps the fault; link-down stamps it when the link goes (read back by the restore).
-  const fault = marks.add('fault', p.what, out.atMs ?? (faultSpec(p.fault).selfRestoring ? now() + 300 : before));
+  const fault = marks.add('fault', p.what, out.atMs ?? (p.spec.selfRestoring ? now() + 300 : before));
   if (out.error || (f.ok && f.value.code !== 0)) problems.push(`fault ${p.what} failed: ${out.error ?? (f.ok ? f.value.stderr.trim() : '')}`);
   marks.add('fault-done', `${p.fault} injected`);
-  if (faultMovesVip(p.fault) && !problems.length) {
+  if (p.spec.expect === 'failover' && !problems.length) {
     const deadline = fault.t + 2 * (p.bound?.ms ?? 10_000) + 5000;
     const backupRefs = p.backups.map((b) => ctx.refs.get(b)!);
     const moved = await pollUntil(async () => (await holders(ctx.transport, backupRefs, p.vip.address, ctx.signal)).holders.length > 0, deadline, 100, ctx.signal);
@@ -115,7 +118,7 @@ async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: s
     await sleep(4000, ctx.signal);
   }
   await sleep(1500, ctx.signal);
-  if (faultSpec(p.fault).selfRestoring) {
+  if (p.spec.selfRestoring) {
     // The host brings the link back itself; a restore before that would find SSH cut anyway.
     const upAt = fault.t + p.downSec * 1000;
     if (upAt > now()) await sleep(upAt - now());
@@ -130,7 +133,7 @@ async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks
   const script = restoreScript(p.fault, info, { staleVips, dev: p.dev, engine: p.engine, ...(p.agentHandler ? { agentHandler: p.agentHandler } : {}), ...(p.serviceManager ? { serviceManager: p.serviceManager } : {}) });
   let r: { ok: boolean; stdout: string; message: string } = { ok: false, stdout: '', message: '' };
   // link-down: the host may need a while before SSH answers again.
-  for (let i = 0; i < (faultSpec(p.fault).selfRestoring ? 15 : 3) && !r.ok; i++) {
+  for (let i = 0; i < (p.spec.selfRestoring ? 15 : 3) && !r.ok; i++) {
     if (i) await sleep(1000);
     const x = await ctx.transport.exec(ctx.refs.get(p.target)!, script, { privileged: true, timeoutMs: 15_000, signal: AbortSignal.timeout(20_000) });
     r = x.ok && x.value.code === 0 ? { ok: true, stdout: x.value.stdout, message: '' }
@@ -139,7 +142,7 @@ async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks
   const back = parseFaultOutput(r.stdout);
   const fault = marks.at('fault');
   if (fault && back.downAtMs !== undefined) fault.t = back.downAtMs;
-  if (faultSpec(p.fault).selfRestoring) marks.add('restore', `link of ${p.target} up (scheduled on the host)`, fault ? fault.t + p.downSec * 1000 : start);
+  if (p.spec.selfRestoring) marks.add('restore', `link of ${p.target} up (scheduled on the host)`, fault ? fault.t + p.downSec * 1000 : start);
   else marks.add('restore', `restore ${p.target}`, back.atMs ?? start);
   if (!r.ok) problems.push(`restore of ${p.target} failed: ${r.message}`);
   marks.add('restore-done', r.ok ? `${p.target} restored${back.started ? ` (VRRP speaker started ${back.started})` : ''}` : `restore of ${p.target} FAILED`);
@@ -147,7 +150,7 @@ async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks
 
 /** Wait until one director holds the VIP: the master again (preempt) or anyone (nopreempt). */
 async function settle(ctx: FaultContext, p: FaultPlan): Promise<void> {
-  const expected = faultMovesVip(p.fault) && !p.config.preempt ? null : ctx.master;
+  const expected = p.spec.expect === 'failover' && !p.config.preempt ? null : ctx.master;
   const refs = ctx.instance.members.map((m) => ctx.refs.get(m.host)!);
   const settled = await pollUntil(async () => {
     const h = await holders(ctx.transport, refs, p.vip.address);
