@@ -4,8 +4,9 @@
  * bridge (bench/vrrp-lab.ts), against the pieces it is made of, each started alone in the same
  * namespace: bare node, node + koffi and the libc bindings, + one idle worker thread that loads
  * them too (the receive worker), and the modules the agent loads. RSS from /proc/PID/status
- * (VmRSS, RssAnon, RssFile), V8 heap from the agent's status file (process.memoryUsage), CPU from
- * /proc/PID/stat over 10 s.
+ * (VmRSS, RssAnon, RssFile, and the largest mappings from smaps), V8 heap from the agent's status
+ * file (process.memoryUsage), CPU from /proc/PID/task/TID/schedstat (ns) over 10 s; keepalived's
+ * VRRP process on the same configuration for scale.
  * Run: node --import tsx bench/agent-memory.bench.ts   (root; compiles into node_modules/.cache)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -18,13 +19,30 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Inside node_modules so the compiled files resolve the packages as an installed hafleet does.
 const OUT = path.join(ROOT, 'node_modules/.cache/hafleet-bench-dist');
 
-interface Mem { rssKb: number; anonKb: number; fileKb: number; threads: number; cpuTicks: number }
+interface Mem { rssKb: number; anonKb: number; fileKb: number; threads: number; cpuNs: number }
 
 function mem(pid: number): Mem {
   const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const n = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN);
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { rssKb: n('VmRSS'), anonKb: n('RssAnon'), fileKb: n('RssFile'), threads: n('Threads'), cpuTicks: Number(f[11]) + Number(f[12]) };
+  return { rssKb: n('VmRSS'), anonKb: n('RssAnon'), fileKb: n('RssFile'), threads: n('Threads'), cpuNs: cpuNs(pid) };
+}
+
+/** CPU time of every thread of `pid` in ns (schedstat: ns precision, where stat has 10 ms ticks). */
+function cpuNs(pid: number): number {
+  return fs.readdirSync(`/proc/${pid}/task`).reduce((sum, t) => sum + Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]), 0);
+}
+
+/** The biggest resident mappings of `pid` (smaps), by file or kind. */
+function topMappings(pid: number, n = 6): string {
+  const by = new Map<string, number>();
+  let cur = '';
+  for (const l of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(l);
+    if (head) cur = path.basename(head[1] || '[anon]');
+    const rss = /^Rss:\s+(\d+) kB/.exec(l);
+    if (rss) by.set(cur, (by.get(cur) ?? 0) + Number(rss[1]));
+  }
+  return [...by].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${mib(v)}`).join(', ');
 }
 
 const mib = (kb: number) => (kb / 1024).toFixed(1);
@@ -93,8 +111,24 @@ setInterval(() => {}, 1000);`));
     for (const [i, role] of ['master', 'backup'].entries()) {
       const st = JSON.parse(fs.readFileSync([a, b][i]!.statusFile!, 'utf8')) as { memoryKb?: Record<string, number> };
       const h = st.memoryKb;
-      const cpu = ((s1[i]!.cpuTicks - s0[i]!.cpuTicks) / 100 / seconds) * 100;
+      const cpu = ((s1[i]!.cpuNs - s0[i]!.cpuNs) / 1e9 / seconds) * 100;
       console.log(`${`agent ${role}, 2 instances v3 0.1 s`.padEnd(44)} RSS ${mib(s1[i]!.rssKb).padStart(5)} MiB (anon ${mib(s1[i]!.anonKb)}, file ${mib(s1[i]!.fileKb)}), ${s1[i]!.threads} threads; heap ${h ? `${mib(h.heapUsed!)}/${mib(h.heapTotal!)} MiB used/total, external ${mib(h.external!)} MiB` : '?'}; idle CPU ${cpu.toFixed(2)} %`);
+    }
+    console.log(`agent master, largest resident mappings (MiB): ${topMappings(a.child.pid!)}`);
+    await lab.stopAll();
+
+    // keepalived on the same two instances, for scale.
+    const ka = lab.startKeepalived('a', lab.write('m-ka-a.conf', conf(150)));
+    const kb = lab.startKeepalived('b', lab.write('m-ka-b.conf', conf(100)));
+    await Promise.all([lab.ready(ka), lab.ready(kb)]);
+    await waitFor(lab.holdsAlone('a', '198.18.250.161'), 20_000, 20, 'keepalived a master');
+    await sleep(3000);
+    const pids = [ka.vrrpPid!, kb.vrrpPid!];
+    const k0 = pids.map(cpuNs);
+    await sleep(seconds * 1000);
+    for (const [i, role] of ['master', 'backup'].entries()) {
+      const m = mem(pids[i]!);
+      console.log(`${`keepalived ${role} (VRRP child), same config`.padEnd(44)} RSS ${mib(m.rssKb).padStart(5)} MiB; idle CPU ${(((m.cpuNs - k0[i]!) / 1e9 / seconds) * 100).toFixed(2)} %`);
     }
   } finally {
     await lab.stopAll();

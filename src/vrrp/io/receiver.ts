@@ -62,11 +62,16 @@ export function startReceiver(fd: number, family: 4 | 6, onPacket: (p: Received)
       loop();
     });
   };
+  // Node joins the threadpool at exit: a poll still waiting would hold process.exit() (an uncaught
+  // error, a CLI exit) forever. Wake it first.
+  const wakeAtExit = () => libc.writeByte(wakeWrite);
+  process.on('exit', wakeAtExit);
   loop();
 
   return {
     async close() {
       stopping = true;
+      process.off('exit', wakeAtExit);
       libc.writeByte(wakeWrite);
       await done;
       rx6?.close();

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { addrMessage } from '../../../src/vrrp/io/netlink-addr.js';
 import { garpFrame, naFrame } from '../../../src/vrrp/io/garp.js';
 import { createVmacMessage, vmacAddress } from '../../../src/vrrp/io/netlink-link.js';
@@ -77,4 +78,15 @@ test('VMAC: the virtual router MAC (RFC 5798 §7.3) and the RTM_NEWLINK creating
   // IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE = private (1) } }
   // (the kind without its NUL, as iproute2 and keepalived send it; one byte of padding)
   assert.ok(attrs.endsWith('1c00' + '1200' + '0b00' + '0100' + Buffer.from('macvlan').toString('hex') + '00' + '0c00' + '0200' + '0800' + '0100' + '01000000'), attrs);
+});
+
+test('receiver: process.exit() is not held by a poll waiting on the threadpool', { skip: process.platform !== 'linux' }, () => {
+  // A pipe stands in for the raw socket (no privileges needed); the child exits while its poll waits.
+  const code = `import { startReceiver } from ${JSON.stringify(new URL('../../../src/vrrp/io/receiver.ts', import.meta.url).href)};
+import * as libc from ${JSON.stringify(new URL('../../../src/vrrp/io/libc.ts', import.meta.url).href)};
+const [r] = libc.pipe();
+startReceiver(r, 4, () => {}, () => {});
+setTimeout(() => process.exit(3), 100);`;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(res.status, 3, `${res.signal ?? ''} ${res.stderr}`);
 });
