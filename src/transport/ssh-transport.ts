@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { SFTPWrapper } from 'ssh2';
 import { needsSudo, shellQuote, sudoCommand, sudoWantsPassword, SUDO_PASSWORD_REJECTED } from './become.js';
@@ -13,9 +14,19 @@ import type { ExecOptions, ExecOutput, HostRef, Outcome, PutOptions, Transport }
 // Exit code of the privileged read wrapper when the file does not exist.
 const GET_MISSING = 3;
 
+/**
+ * One command's signal is shared by every host's exec at once (up to --forks, each with its own
+ * listener, removed when done): more than Node's default 10 is expected, not a leak.
+ */
+function shared(signal: AbortSignal): AbortSignal {
+  setMaxListeners(0, signal);
+  return signal;
+}
+
 function withSignal<T>(p: Promise<Outcome<T>>, host: string, signal?: AbortSignal): Promise<Outcome<T>> {
   if (!signal) return p;
   if (signal.aborted) return Promise.resolve({ ok: false, failure: aborted(host) });
+  shared(signal);
   return new Promise((resolve) => {
     const onAbort = () => resolve({ ok: false, failure: aborted(host) });
     signal.addEventListener('abort', onAbort, { once: true });
@@ -197,5 +208,11 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
 
 function withAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p;
-  return Promise.race([p, new Promise<T>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))]);
+  // The listener goes when the step ends: kept, every put and get of a deploy would add one.
+  let onAbort = () => undefined as void;
+  const stopped = new Promise<T>((_, reject) => {
+    onAbort = () => reject(new Error('aborted'));
+    shared(signal).addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([p, stopped]).finally(() => signal.removeEventListener('abort', onAbort));
 }
