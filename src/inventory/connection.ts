@@ -66,7 +66,9 @@ function jumpFromProxyCommand(cmd: string): string | undefined {
   const split = shlexSplit(cmd);
   if ('error' in split) return undefined;
   const [prog, ...rest] = split.tokens;
-  if (!prog || !/(^|\/)ssh$/.test(prog) || !rest.includes('-W')) return undefined;
+  // Only `-W %h:%p` forwards to the host being dialled; `-W fixed:22` would send every host to one place.
+  const w = rest.indexOf('-W');
+  if (!prog || !/(^|\/)ssh$/.test(prog) || w < 0 || rest[w + 1] !== '%h:%p') return undefined;
   // ssh options that take a value; whatever is left that is not an option is the destination.
   const withValue = new Set(['-W', '-p', '-l', '-i', '-o', '-F', '-J', '-b', '-c', '-D', '-E', '-e', '-L', '-m', '-O', '-Q', '-R', '-S', '-w', '-B', '-I']);
   let port: string | undefined;

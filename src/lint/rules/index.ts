@@ -33,11 +33,12 @@ import { vipFamily } from './vip-family.js';
 import { hostName } from './host-name.js';
 import { vipLabel } from './vip-label.js';
 import { nginxProxyLoop } from './nginx-proxy-loop.js';
+import { sshProxyCommand } from './ssh-proxy-command.js';
 
 /** Every rule, in the order findings are printed: the inventory's shape first, then the HA model. */
 export const rules: readonly Rule[] = [
   unknownKey, wrongType, missingKey, valueRange, clusterDiffers,
-  hostName, emptyGroup, directorCount, missingRealservers,
+  hostName, sshProxyCommand, emptyGroup, directorCount, missingRealservers,
   vridRange, vridUnique, priorityRange, priorityDistinct, peersAgree,
   authPassLength, authV3, advertInt, nopreemptState, preemptDelayNeedsPreempt, trackWeight, unicastPeers,
   vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, vipLabel, lvsDrRealserverVip, nginxProxyLoop,
