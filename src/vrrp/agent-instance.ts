@@ -169,7 +169,8 @@ export class InstanceRunner {
           const groupReady = a.timer === 'masterDown' ? this.io.groupReady(this) : true;
           this.feed({ kind: 'timer', timer: a.timer, groupReady }, deadline);
         };
-        this.timers.set(a.timer, setTimeout(fire, Math.max(0, deadline - this.io.now())));
+        // Whole ms up: a fractional delay rounds down and fires early, costing a second wake-up to wait out the rest.
+        this.timers.set(a.timer, setTimeout(fire, Math.max(0, Math.ceil(deadline - this.io.now()))));
         break;
       }
       case 'cancel':

@@ -94,6 +94,8 @@ export function register(program: Command): void {
             for (const d of next.diagnostics) log.log('error', d.message, { code: d.code, where: formatWhere(d.where) });
             return;
           }
+          // keepalived's config errors it runs through are logged on reload too, as at start.
+          for (const d of next.diagnostics) log.log('warn', d.message, { code: d.code, where: formatWhere(d.where), hint: d.hint });
           agent.reload(next.config);
         };
         process.on('SIGHUP', hup);
