@@ -88,10 +88,12 @@ export function register(program: Command): void {
     .option('--forks <n>', 'hosts created at once', '8')
     .addOption(new Option('--user <user>', 'ansible_user of the inventory: root, or the non-root hafleet with become (sudo)').choices(['root', 'hafleet']).default('root'))
     .option('--ipv6', 'keep IPv6 on (no DAD, no router solicitations): link-local, and 2001:2:0:<index hex>::/64 from the benchmarking prefix 2001:2::/48 (lb1 …::11, VIP …::100); default: IPv6 disabled')
-    .action(async (o: { name: string; directors: string; realservers: string; engine: LabEngine; forks: string; user: string; ipv6?: boolean }) => {
+    .option('--bastion', 'add a jump host (an sshd only): SSH from the admin namespace reaches only it, and the inventory reaches the fleet through it (-o ProxyJump)')
+    .action(async (o: { name: string; directors: string; realservers: string; engine: LabEngine; forks: string; user: string; ipv6?: boolean; bastion?: boolean }) => {
       const started = performance.now();
       const r = await labUp({
         name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine, user: o.user, ipv6: o.ipv6,
+        ...(o.bastion ? { bastion: true } : {}),
         forks: Math.max(1, int(o.forks) || 8), signal: globalThis.hafleetAbort, onProgress: info,
       });
       if (!r.ok) fail(r.diagnostics);
