@@ -192,8 +192,21 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'notify_backup': inst.notify.backup = r.notify(s); break;
       case 'notify_fault': inst.notify.fault = r.notify(s); break;
       case 'notify_stop': inst.notify.stop = r.notify(s); break;
-      case 'garp_master_delay': inst.garpMasterDelaySec = r.num(s, 0, 3600); break;
-      case 'garp_master_repeat': inst.garpMasterRepeat = r.num(s, 1, 1000, { integer: true }); break;
+      case 'garp_master_delay': {
+        const t = r.word(s);
+        const n = t === undefined ? undefined : readUnsigned(t, 0, 4294);
+        if (n?.value !== undefined) inst.garpMasterDelaySec = n.value;
+        else if (n) r.kaError(s, 'conf-garp', `(${name}): garp_master_delay '${t}' invalid - ignoring (${n.message})`);
+        break;
+      }
+      case 'garp_master_repeat': {
+        const t = r.word(s);
+        const n = t === undefined ? undefined : readUnsigned(t, 0, 4294967295);
+        if (n?.value === 0) r.kaError(s, 'conf-garp', `(${name}): garp_master_repeat must be greater than 0, setting to 1`);
+        if (n?.value !== undefined) inst.garpMasterRepeat = n.value || 1;
+        else if (n) r.kaError(s, 'conf-garp', `(${name}): garp_master_repeat '${t}' invalid - ignoring (${n.message})`);
+        break;
+      }
       case 'garp_master_refresh': inst.garpMasterRefreshSec = r.num(s, 0, 86400); break;
       case 'garp_master_refresh_repeat': inst.garpMasterRefreshRepeat = r.num(s, 1, 1000, { integer: true }); break;
       case 'dont_track_primary': inst.dontTrackPrimary = true; break;

@@ -9,7 +9,7 @@ import { error, warning, type Diagnostic } from '../diagnostics/index.js';
 import { tokenize, type ConfFiles } from './conf-lexer.js';
 import { buildTree, type Stmt } from './conf-tree.js';
 import { Reader } from './conf-values.js';
-import { readInt } from './conf-numbers.js';
+import { readInt, readUnsigned } from './conf-numbers.js';
 import { KEEPALIVED_DEPRECATED, KEEPALIVED_GLOBAL_KEYWORDS } from './keywords.js';
 import { readInstance } from './config-instance.js';
 import { isMulticastGroup, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from './packet.js';
@@ -136,14 +136,42 @@ function readScript(s: Stmt, r: Reader): TrackScriptConf | undefined {
   for (const a of s.block ?? []) {
     switch (a.keyword) {
       case 'script': sc.script = r.rest(a); break;
-      case 'interval': sc.intervalSec = r.num(a, 0.001, 86400); break;
-      case 'timeout': sc.timeoutSec = r.num(a, 0.001, 86400); break;
-      case 'weight':
-        sc.weight = r.num(a, -254, 254, { integer: true });
-        if (a.args[1]?.text === 'reverse') sc.reverse = true;
+      // keepalived 2.2.7 (vrrp_parser.c vrrp_vscript_*_handler): whole seconds; 0 is 1; bad is ignored.
+      case 'interval':
+      case 'timeout': {
+        const t = r.word(a);
+        if (t === undefined) break;
+        const n = readUnsigned(t, 0, 4294);
+        if (n.value === undefined) {
+          r.kaError(a, 'conf-script', `(${name}): vrrp script ${a.keyword} '${t}' ${a.keyword === 'interval' ? 'must be between 1 and 4294' : 'invalid'} - ignoring`, 'whole seconds: keepalived 2.2.7 takes no fractions here');
+          break;
+        }
+        if (n.value === 0) r.kaError(a, 'conf-script', `(${name}): vrrp script ${a.keyword} must be greater than 0, setting to 1`);
+        if (a.keyword === 'interval') sc.intervalSec = n.value || 1;
+        else sc.timeoutSec = n.value || 1;
         break;
-      case 'fall': sc.fall = r.num(a, 1, 1000, { integer: true }); break;
-      case 'rise': sc.rise = r.num(a, 1, 1000, { integer: true }); break;
+      }
+      case 'weight': {
+        const t = r.word(a);
+        if (t === undefined) break;
+        const n = readInt(t, -253, 253);
+        // keepalived stores strtol's value even when it reports it out of range (priority is clamped later).
+        if (n.value === undefined) r.kaError(a, 'conf-script', `vrrp_script ${name} weight ${t} must be in [-253, 253]`, 'keepalived still uses the number it read');
+        sc.weight = n.value ?? Number(/^\s*[+-]?\d+/.exec(t)?.[0] ?? 0);
+        const opt = a.args[1]?.text;
+        if (opt === 'reverse') sc.reverse = true;
+        else if (opt !== undefined) r.kaError(a, 'conf-script', `vrrp_script ${name} unknown weight option ${opt}`);
+        break;
+      }
+      case 'fall':
+      case 'rise': {
+        const t = r.word(a);
+        if (t === undefined) break;
+        const n = readUnsigned(t, 1, 2147483647);
+        if (n.value === undefined) r.kaError(a, 'conf-script', `(${name}): vrrp script ${a.keyword} value '${t}' invalid, defaulting to 1`);
+        sc[a.keyword] = n.value ?? 1;
+        break;
+      }
       case 'user': sc.user = r.word(a); sc.group = a.args[1]?.text; break;
       case 'init_fail': r.note(a, 'init_fail: the agent starts every script as failed until it first passes'); break;
       default: r.unknown(a, `vrrp_script ${name}`);
@@ -305,7 +333,8 @@ function crossCheck(cfg: AgentConfig, r: Reader): void {
     for (const k of trackedKinds(cfg, i)) {
       for (const t of k.refs) {
         if (k.find(t.name)) continue;
-        r.diagnostics.push(warning('conf-unknown-script', `${k.keyword} ${t.name}: no ${k.block} of that name, ignored (as keepalived does)`, t.where, k.hint));
+        if (k.keyword === 'track_script') r.kaError({ where: t.where }, 'conf-unknown-script', `(${i.name}) track script ${t.name} not found, ignoring...`, k.hint);
+        else r.diagnostics.push(warning('conf-unknown-script', `${k.keyword} ${t.name}: no ${k.block} of that name, ignored (as keepalived does)`, t.where, k.hint));
       }
     }
   }

@@ -33,6 +33,8 @@ export interface KeywordCase {
   lines?: string[];
   /** Lines inside global_defs. */
   global?: string[];
+  /** Top-level blocks written before the instance (vrrp_script …), as they are. */
+  top?: string[];
   /** Base lines left out: 'virtual_router_id' or 'virtual_ipaddress'. */
   omit?: ('virtual_router_id' | 'virtual_ipaddress')[];
   verdict: Verdict;
@@ -43,6 +45,14 @@ export interface KeywordCase {
 export const DEFAULT_EFFECTIVE: Effective = {
   version: 2, state: 'BACKUP', priority: 100, advertMs: 1000, preempt: true, preemptDelaySec: 0, auth: 'none', vrid: 51, vips: 1,
 };
+
+/** A vrrp_script chk (with what keepalived needs to run it as root quietly) tracked by VI_1. */
+const script = (label: string, kind: CaseKind, body: string[], verdict: Verdict): KeywordCase => ({
+  keyword: 'vrrp_script', kind, label, verdict,
+  global: ['enable_script_security', 'script_user root'],
+  top: ['vrrp_script chk {', '    script "/bin/true"', ...body.map((l) => `    ${l}`), '}'],
+  lines: ['track_script {', '    chk', '}'],
+});
 
 const auth = (type: string | undefined, pass: string | undefined) => [
   'authentication {', ...(type === undefined ? [] : [`    auth_type ${type}`]), ...(pass === undefined ? [] : [`    auth_pass ${pass}`]), '}',
@@ -116,6 +126,17 @@ export const KEYWORD_CASES: readonly KeywordCase[] = [
   { keyword: 'auth_pass', kind: 'boundary', label: '9 bytes: truncated to 8', lines: auth('PASS', '123456789'), verdict: 'error', effective: { auth: '12345678' } },
   { keyword: 'auth_type', kind: 'dependent', label: 'VRRPv3: ignored', lines: ['version 3', ...auth('PASS', 's3cret')], verdict: 'error', effective: { version: 3 } },
   { keyword: 'auth_pass', kind: 'wrong-block', label: 'outside authentication', lines: ['auth_type PASS', 'auth_pass s3cret'], verdict: 'error' },
+  // vrrp_script: whole seconds, keepalived's fallbacks
+  script('interval 2, weight -20, fall/rise 2', 'good', ['interval 2', 'weight -20', 'fall 2', 'rise 2'], 'ok'),
+  script('interval 0.5 is not whole: ignored (1 s)', 'bad', ['interval 0.5'], 'error'),
+  script('interval 0 → 1', 'boundary', ['interval 0'], 'error'),
+  script('weight 254 is outside ±253 (still used)', 'boundary', ['weight 254'], 'error'),
+  script('fall 0 → 1', 'boundary', ['fall 0'], 'error'),
+  script('weight -20 Reverse: unknown option', 'case-variant', ['weight -20 Reverse'], 'error'),
+  { keyword: 'track_script', kind: 'missing', label: 'a script that is not defined', lines: ['track_script {', '    nope', '}'], verdict: 'error' },
+  // garp
+  { keyword: 'garp_master_repeat', kind: 'boundary', label: '0 → 1', lines: ['garp_master_repeat 0'], verdict: 'error' },
+  { keyword: 'garp_master_delay', kind: 'bad', label: 'not a number: ignored', lines: ['garp_master_delay 1s'], verdict: 'error' },
   // blocks and keywords
   { keyword: '(unknown)', kind: 'bad', label: 'a misspelt keyword', lines: ['advert_intt 2'], verdict: 'error' },
   { keyword: '(unknown)', kind: 'wrong-block', label: 'router_id inside vrrp_instance', lines: ['router_id lb1'], verdict: 'error' },
@@ -134,6 +155,7 @@ export function caseConfig(c: KeywordCase): string {
   const indent = (l: string) => `    ${l}`;
   const out: string[] = [];
   if (c.global) out.push('global_defs {', ...c.global.map(indent), '}');
+  if (c.top) out.push(...c.top);
   out.push('vrrp_instance VI_1 {', indent('interface eth0'));
   if (!c.omit?.includes('virtual_router_id')) out.push(indent('virtual_router_id 51'));
   out.push(...(c.lines ?? []).map(indent));

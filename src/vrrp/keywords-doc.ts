@@ -37,7 +37,7 @@ export function renderKeywordDoc(): string {
     '| keyword | kind | case | lines | keepalived and the agent |',
     '|---|---|---|---|---|',
     ...KEYWORD_CASES.map((c) => {
-      const lines = [...(c.global ?? []).map((l) => `global_defs: ${l}`), ...(c.lines ?? []), ...(c.omit ?? []).map((o) => `(no ${o})`)];
+      const lines = [...(c.global ?? []).map((l) => `global_defs: ${l}`), ...(c.top ?? []).filter((l) => l.startsWith('    ')).map((l) => `vrrp_script: ${l.trim()}`), ...(c.lines ?? []), ...(c.omit ?? []).map((o) => `(no ${o})`)];
       return `| \`${c.keyword}\` | ${c.kind} | ${cell(c.label)} | ${cell(lines.map((l) => `\`${l.trim()}\``).join(' '))} | ${outcome(c)} |`;
     }),
     '',

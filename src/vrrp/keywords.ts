@@ -72,7 +72,7 @@ export type OnBad =
   | 'none';
 
 export interface KeywordDoc {
-  block: 'global_defs' | 'vrrp_instance' | 'authentication';
+  block: 'global_defs' | 'vrrp_instance' | 'authentication' | 'vrrp_script';
   keyword: string;
   /** What keepalived accepts, as keepalived.conf(5) would say it. */
   values: string;
@@ -141,8 +141,32 @@ export const KEYWORDS: readonly KeywordDoc[] = [
     source: 'vrrp_ipaddress.c parse_ipaddress; vrrp.c vrrp_complete_instance',
   },
   {
+    block: 'vrrp_script', keyword: 'interval / timeout', values: 'whole seconds, 1–4294 (`0.5` is invalid)', caseSensitive: true, default: 'interval 1; timeout = interval',
+    onBad: 'error, value ignored', depends: '0 is taken as 1, with an error. The agent used to take fractions: keepalived does not.',
+    source: 'vrrp_parser.c vrrp_vscript_interval_handler, vrrp_vscript_timeout_handler',
+  },
+  {
+    block: 'vrrp_script', keyword: 'weight', values: 'whole number −253…253, then `reverse`', caseSensitive: true, default: '0 (a failure is FAULT)',
+    onBad: 'error, clamped', depends: 'out of range: reported, and the number read is still used (the priority is clamped to 1–254 later); anything but `reverse` after it is an error.',
+    source: 'vrrp_parser.c vrrp_vscript_weight_handler',
+  },
+  {
+    block: 'vrrp_script', keyword: 'fall / rise', values: 'whole number ≥ 1', caseSensitive: true, default: '1',
+    onBad: 'error, default used', source: 'vrrp_parser.c vrrp_vscript_fall_handler, vrrp_vscript_rise_handler',
+  },
+  {
     block: 'global_defs', keyword: 'vrrp_version', values: '2 | 3', caseSensitive: true, default: '2',
     onBad: 'error, value ignored', source: 'global_parser.c vrrp_version_handler',
+  },
+  {
+    block: 'vrrp_instance', keyword: 'track_script', values: 'names of vrrp_script blocks, `NAME [weight N [reverse]]` a line', caseSensitive: true, default: 'none',
+    onBad: 'error, value ignored', depends: "a name with no vrrp_script: \"(VI_1) track script NAME not found, ignoring...\"",
+    source: 'vrrp.c vrrp_complete_instance',
+  },
+  {
+    block: 'vrrp_instance', keyword: 'garp_master_repeat / garp_master_delay', values: 'whole numbers (delay 0–4294 s)', caseSensitive: true, default: 'global_defs vrrp_garp_master_* (5, 5)',
+    onBad: 'error, value ignored', depends: 'repeat 0 is 1, with an error.',
+    source: 'vrrp_parser.c vrrp_garp_rep_handler, vrrp_garp_delay_handler',
   },
   {
     block: 'vrrp_instance', keyword: '(unknown keyword)', values: 'not in keepalived 2.2.7’s vrrp_instance list', caseSensitive: true, default: '—',
