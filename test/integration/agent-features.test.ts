@@ -80,7 +80,7 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
     const script = [
       'vrrp_script chk_nginx {',
       `    script "/usr/bin/test -f ${flag}"`,
-      '    interval 0.2',
+      '    interval 1',
       '    fall 2',
       '    rise 2',
       '    weight -60',
@@ -356,7 +356,7 @@ describe('agent features', { skip: isRoot ? false : 'needs root (network namespa
           '    virtual_ipaddress {', `        ${vip}/24 dev eth0`, '    }',
           ...(track ? ['    track_script {', '        chk', '    }'] : []), '}'];
         return [
-          ...(n === 'a' ? ['vrrp_script chk {', `    script "/usr/bin/test -f ${flag}"`, '    interval 0.2', '    fall 2', '    rise 2', '    weight -60', '}'] : []),
+          ...(n === 'a' ? ['vrrp_script chk {', `    script "/usr/bin/test -f ${flag}"`, '    interval 1', '    fall 2', '    rise 2', '    weight -60', '}'] : []),
           'vrrp_sync_group G {', '    group {', '        EXT', '        INT', '    }', ...(n === 'a' ? [`    notify ${notify}`] : []), '}',
           ...inst('EXT', 94, VIP, n === 'a'), ...inst('INT', 95, '198.18.250.101', false), '',
         ].join('\n');

@@ -44,7 +44,7 @@ describe('agent: script security, script users, capabilities, -t (as keepalived)
   ].join('\n');
   const trackConf = (script: string, global: string[], priority = 150) => conf({
     priority, global,
-    scripts: ['vrrp_script chk {', `    script "${script}"`, '    interval 0.2', '}'],
+    scripts: ['vrrp_script chk {', `    script "${script}"`, '    interval 1', '}'],
     inst: ['track_script {', '    chk', '}'],
   });
   const write = (name: string, text: string, mode = 0o644) => {
@@ -181,7 +181,7 @@ describe('agent: script security, script users, capabilities, -t (as keepalived)
     const file = write('users.conf', conf({
       priority: 150,
       global: ['enable_script_security', 'script_user nobody'],
-      scripts: ['vrrp_script chk {', `    script "${idsh} track"`, '    interval 0.2', '}'],
+      scripts: ['vrrp_script chk {', `    script "${idsh} track"`, '    interval 1', '}'],
       // keepalived.conf.hbs renders exactly this notify line.
       inst: ['track_script {', '    chk', '}', `notify "${notifyScript}" root`, `notify_master "${idsh} master" nobody`, `notify_backup "${idsh} backup" root`],
     }));
