@@ -126,9 +126,10 @@ export class Reader {
     const max = familyOf(m[1]!) === 6 ? 128 : 32;
     // keepalived's default: a host address.
     const prefix = m[2] === undefined ? max : Number(m[2]);
-    if (prefix > max) this.err(s, `prefix /${prefix} is longer than ${max}`);
-    if (!address || prefix > max) return undefined;
-    const vip: VipConf = { address, prefix, where: s.where };
+    // keepalived (vrrp_ipaddress.c): "Invalid address prefix len 33 for address … - using 32".
+    if (prefix > max) this.kaError(s, 'conf-vip', `Invalid address prefix len ${prefix} for address ${words[0]} - using ${max}`);
+    if (!address) return undefined;
+    const vip: VipConf = { address, prefix: Math.min(prefix, max), where: s.where };
     for (let i = 1; i < words.length; i++) {
       const k = words[i]!;
       const v = words[i + 1];

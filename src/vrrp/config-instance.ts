@@ -172,7 +172,14 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
         break;
       }
       case 'unicast_src_ip': inst.unicastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
-      case 'mcast_src_ip': inst.mcastSrcIp = sameFamily(s, r.ip(s, r.word(s) ?? ''), k); break;
+      case 'mcast_src_ip': {
+        // keepalived: "malformed src address[…]. Skipping..." and the instance runs from its primary address.
+        const t = r.word(s);
+        if (t === undefined) break;
+        if (canonicalIp(t) === undefined) r.kaError(s, 'conf-address', `Configuration error: VRRP instance[${name}] malformed src address[${t}]. Skipping...`);
+        else inst.mcastSrcIp = sameFamily(s, canonicalIp(t), k);
+        break;
+      }
       case 'mcast_dst_ip': {
         const ip = sameFamily(s, r.ip(s, r.word(s) ?? ''), k);
         if (ip && !isMulticastGroup(ip, familyOf(ip))) r.err(s, `${ip} is not a${familyOf(ip) === 6 ? ' link-local' : ''} multicast address`);
@@ -182,7 +189,11 @@ export function readInstance(stmt: Stmt, g: GlobalDefs, r: Reader): InstanceConf
       case 'unicast_peer':
         for (const line of s.block ?? []) {
           // keepalived 2.2: `ADDRESS [min_ttl N] [max_ttl N]`; the agent checks the source instead.
-          const ip = sameFamily(line, r.ip(line, line.keyword), 'unicast_peer');
+          if (canonicalIp(line.keyword) === undefined) {
+            r.kaError(line, 'conf-address', `Configuration error: VRRP instance[${name}] malformed unicast peer address[${line.keyword}]. Skipping...`, line.keyword.includes('%') ? 'leave out the %zone: the instance\'s interface is used' : undefined);
+            continue;
+          }
+          const ip = sameFamily(line, canonicalIp(line.keyword), 'unicast_peer');
           if (ip) inst.unicastPeers.push(ip);
           if (line.args.length > 0) r.note(line, `${line.keyword}: '${line.args.map((t) => t.text).join(' ')}' ignored; the agent takes adverts from listed peers only, whatever their TTL`);
         }

@@ -103,8 +103,22 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
         else if (n) r.kaError(a, 'conf-version', `VRRP Error: Version must be either 2 or 3 (${n.message})`);
         break;
       }
-      case 'vrrp_garp_master_delay': g.garpMasterDelaySec = r.num(a, 0, 3600) ?? g.garpMasterDelaySec; break;
-      case 'vrrp_garp_master_repeat': g.garpMasterRepeat = r.num(a, 1, 1000, { integer: true }) ?? g.garpMasterRepeat; break;
+      // global_parser.c vrrp_garp_delay_handler / vrrp_garp_rep_handler: whole numbers, bad ignored, repeat 0 is 1.
+      case 'vrrp_garp_master_delay': {
+        const t = r.word(a);
+        const n = t === undefined ? undefined : readUnsigned(t, 0, 4294);
+        if (n?.value !== undefined) g.garpMasterDelaySec = n.value;
+        else if (n) r.kaError(a, 'conf-garp', `vrrp_garp_master_delay '${t}' invalid - ignoring (${n.message})`);
+        break;
+      }
+      case 'vrrp_garp_master_repeat': {
+        const t = r.word(a);
+        const n = t === undefined ? undefined : readUnsigned(t, 0, 4294967295);
+        if (n?.value === 0) r.kaError(a, 'conf-garp', 'vrrp_garp_master_repeat must be greater than 0, setting to 1');
+        if (n?.value !== undefined) g.garpMasterRepeat = n.value || 1;
+        else if (n) r.kaError(a, 'conf-garp', `vrrp_garp_master_repeat '${t}' invalid - ignoring (${n.message})`);
+        break;
+      }
       case 'vrrp_garp_master_refresh': g.garpMasterRefreshSec = r.num(a, 0, 86400) ?? g.garpMasterRefreshSec; break;
       case 'vrrp_garp_master_refresh_repeat': g.garpMasterRefreshRepeat = r.num(a, 1, 1000, { integer: true }) ?? g.garpMasterRefreshRepeat; break;
       case 'vrrp_garp_interval': { const v = r.num(a, 0, 1); if (v !== undefined) g.garpIntervalMs = v * 1000; break; }
@@ -112,7 +126,8 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
       case 'vrrp_mcast_group6': {
         const family = k === 'vrrp_mcast_group4' ? 4 : 6;
         const ip = r.ip(a, r.word(a) ?? '');
-        if (ip && !isMulticastGroup(ip, family)) r.err(a, `${ip} is not an IPv${family} ${family === 6 ? 'link-local ' : ''}multicast address`, family === 6 ? 'ff02::/16' : '224.0.0.0/4');
+        // keepalived: "… is not multicast. Skipping" — the default group stays.
+        if (ip && !isMulticastGroup(ip, family)) r.kaError(a, 'conf-mcast', `${k} [${ip}] is not multicast. Skipping`, family === 6 ? 'ff02::/16' : '224.0.0.0/4');
         else if (ip && family === 4) g.mcastGroup4 = ip;
         else if (ip) g.mcastGroup6 = ip;
         break;

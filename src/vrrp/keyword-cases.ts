@@ -137,6 +137,13 @@ export const KEYWORD_CASES: readonly KeywordCase[] = [
   // garp
   { keyword: 'garp_master_repeat', kind: 'boundary', label: '0 → 1', lines: ['garp_master_repeat 0'], verdict: 'error' },
   { keyword: 'garp_master_delay', kind: 'bad', label: 'not a number: ignored', lines: ['garp_master_delay 1s'], verdict: 'error' },
+  { keyword: 'vrrp_garp_master_repeat', kind: 'boundary', label: 'global 0 → 1', global: ['vrrp_garp_master_repeat 0'], verdict: 'error' },
+  { keyword: 'vrrp_garp_master_delay', kind: 'bad', label: 'global 0.5: whole seconds only, ignored', global: ['vrrp_garp_master_delay 0.5'], verdict: 'error' },
+  { keyword: 'vrrp_mcast_group4', kind: 'bad', label: 'not a multicast address: skipped', global: ['vrrp_mcast_group4 198.18.0.1'], verdict: 'error' },
+  // addresses
+  { keyword: 'mcast_src_ip', kind: 'bad', label: 'malformed: skipped', lines: ['mcast_src_ip 198.18.5'], verdict: 'error' },
+  { keyword: 'unicast_peer', kind: 'bad', label: 'a malformed peer is skipped (and no peer left: multicast, deprecated)', lines: ['unicast_peer {', '    198.18.5.300', '}'], verdict: 'error' },
+  { keyword: 'virtual_ipaddress', kind: 'boundary', label: 'prefix /33 → /32', omit: ['virtual_ipaddress'], lines: ['virtual_ipaddress {', '    198.18.5.100/33', '}'], verdict: 'error' },
   // blocks and keywords
   { keyword: '(unknown)', kind: 'bad', label: 'a misspelt keyword', lines: ['advert_intt 2'], verdict: 'error' },
   { keyword: '(unknown)', kind: 'wrong-block', label: 'router_id inside vrrp_instance', lines: ['router_id lb1'], verdict: 'error' },

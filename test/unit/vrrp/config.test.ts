@@ -204,12 +204,12 @@ test('IPv6 mistakes: mixed families, VRRPv2, zones, prefixes — each with its l
   assert.match(at(6), /VIP 2001:db8::100 is IPv6 but vrrp_instance MIX is IPv4.*\| one instance speaks one IP version/);
   assert.match(at(8), /already has IPv4 addresses/);
   assert.match(at(13), /VRRPv2 is IPv4 only.*\| use `version 3`/);
-  assert.match(at(15), /prefix \/129 is longer than 128/);
-  assert.match(at(19), /'fe80::2%eth0' is not an IP address.*\| leave out the %zone/);
+  assert.match(at(15), /Invalid address prefix len 129 for address 2001:db8::100\/129 - using 128/);
+  assert.match(at(19), /malformed unicast peer address\[fe80::2%eth0\]. Skipping.*\| leave out the %zone/);
   assert.match(at(20), /unicast_peer 198.18.0.12 is IPv4 but vrrp_instance V2 is IPv6/);
   assert.equal(errs.length, 6, errs.map(formatDiagnostic).join('\n'));
   assert.ok(r.notes.some((n) => n.where.line === 16 && /labels are IPv4 only/.test(n.message)));
-  assert.ok(r.notes.some((n) => n.where.line === 16 && /link-local first IPv6 VIP/.test(n.message)), 'the first VIP that is kept (line 15 was refused) is not link-local');
+  assert.ok(r.notes.some((n) => n.where.line === 15 && /link-local first IPv6 VIP/.test(n.message)), 'the first VIP (kept as /128, as keepalived does) is not link-local');
 });
 
 test('vrrp_track_process and track_file as keepalived 2.x writes them: parsed, referenced with weight overrides and reverse', () => {
@@ -241,7 +241,7 @@ test('multicast groups: vrrp_mcast_group4/6 globally, mcast_dst_ip per instance;
   // Line 2: not multicast; line 3: not link-local scope; line 15: B's mcast_dst_ip is no group, and
   // (as in keepalived) its address made B IPv6, so B's IPv4 VIP (line 17) is refused and B has none.
   const bad = parseConfig('/k.conf', memFiles({ '/k.conf': globals('198.18.0.1', 'ff05::12') + instances.replace('224.0.0.45', '2001:2::1') }));
-  assert.deepEqual(codes(bad.diagnostics.filter((d) => d.severity === 'error')), ['conf-value@2', 'conf-value@3', 'conf-value@15', 'conf-value@17', 'conf-missing@12']);
+  assert.deepEqual(codes(bad.diagnostics.filter((d) => d.severity === 'error')), ['conf-mcast@2', 'conf-mcast@3', 'conf-value@15', 'conf-value@17', 'conf-missing@12']);
 });
 
 test('use_vmac: default name vrrp.VRID or the given one; unicast implies vmac_xmit_base; IPv6 VMAC is refused with a warning', () => {
