@@ -18,6 +18,7 @@ const fns = {
   close: lib.func('int close(int fd)'),
   pipe2: lib.func('int pipe2(_Out_ int *fds, int flags)'),
   write: lib.func('intptr_t write(int fd, const void *buf, size_t len)'),
+  read: lib.func('intptr_t read(int fd, _Out_ void *buf, size_t len)'),
   ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *name)'),
   strerror: lib.func('const char *strerror(int errnum)'),
 };
@@ -144,6 +145,11 @@ export function pipe(): [number, number] {
   const fds = [0, 0];
   check('pipe2', fns.pipe2(fds, C.O_NONBLOCK | C.O_CLOEXEC) as number);
   return [fds[0]!, fds[1]!];
+}
+
+/** Non-blocking read of a pipe; false when it was empty. */
+export function readNow(fd: number, buf: Buffer): boolean {
+  return Number(fns.read(fd, buf, buf.length)) > 0;
 }
 
 export function writeByte(fd: number): void {

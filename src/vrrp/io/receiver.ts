@@ -1,11 +1,13 @@
 /**
- * Receive loop for one raw socket without a worker thread: poll() runs on a libuv threadpool
- * thread (koffi's async call), so the main thread never blocks and no JS runs while nothing
- * arrives; when the socket is readable, every queued packet is read non-blocking on the main
- * thread. A pipe wakes the poll to stop. An IPv6 socket strips the IPv6 header, so its packets
- * get one rebuilt from recvmsg's source and ancillary data: the decoder sees the same thing for
- * both families. (It was a worker thread polling every 100 ms: a second V8 isolate, ≈ 11 MiB RSS,
- * and 10 wake-ups a second.)
+ * Receive loop for the raw sockets without a worker thread: one poll() over every socket runs on
+ * a libuv threadpool thread (koffi's async call), so the main thread never blocks and no JS runs
+ * while nothing arrives; when a socket is readable, every packet queued on it is read
+ * non-blocking on the main thread. One poll for all sockets, so the agent holds one of libuv's 4
+ * pool threads however many interfaces it serves; a pipe wakes the poll when the set changes or
+ * the process exits. An IPv6 socket strips the IPv6 header, so its packets get one rebuilt from
+ * recvmsg's source and ancillary data: the decoder sees the same thing for both families. (It was
+ * a worker thread per socket polling every 100 ms: a second V8 isolate, ≈ 11 MiB RSS each, and 10
+ * wake-ups a second.)
  */
 import { frameIpv6 } from '../packet.js';
 import * as libc from './libc.js';
@@ -16,14 +18,56 @@ export interface Received {
   at: number;
 }
 
+/** The one poll of the process: fd → what to do when it is readable. */
+const watched = new Map<number, () => void>();
+let wake: [number, number] | undefined;
+let polling = false;
+/** Polls completed so far: close() waits for the one in flight to come back. */
+let completed = 0;
+let wakeAtExit: (() => void) | undefined;
+
+function poll(): void {
+  if (polling || watched.size === 0 || !wake) return;
+  polling = true;
+  const fds = [wake[0], ...watched.keys()];
+  libc.pollInAsync(fds, -1, (error, readable) => {
+    polling = false;
+    completed++;
+    if (error) {
+      // Do not spin on a persistent error.
+      setTimeout(poll, 1000).unref();
+      return;
+    }
+    if (readable[0]) drainWake();
+    fds.forEach((fd, i) => {
+      if (i > 0 && readable[i]) watched.get(fd)?.();
+    });
+    poll();
+  });
+}
+
+function drainWake(): void {
+  const b = Buffer.alloc(64);
+  while (wake && libc.readNow(wake[0], b)) {
+    /* emptied */
+  }
+}
+
+function kick(): void {
+  if (wake) libc.writeByte(wake[1]);
+}
+
 export function startReceiver(fd: number, family: 4 | 6, onPacket: (p: Received) => void, onError: (message: string) => void): { close(): Promise<void> } {
-  const [wakeRead, wakeWrite] = libc.pipe();
+  if (!wake) {
+    wake = libc.pipe();
+    // Node joins the threadpool at exit: a poll still waiting would hold process.exit() (an
+    // uncaught error, a CLI exit) forever. Wake it first.
+    wakeAtExit = kick;
+    process.on('exit', wakeAtExit);
+  }
   const buf = Buffer.alloc(65536);
   const rx6 = family === 6 ? new libc.Recv6(fd) : undefined;
   const noDst = new Uint8Array(16);
-  let stopping = false;
-  let finished: () => void = () => {};
-  const done = new Promise<void>((resolve) => (finished = resolve));
 
   const next = (): Uint8Array | undefined => {
     if (!rx6) {
@@ -35,7 +79,7 @@ export function startReceiver(fd: number, family: 4 | 6, onPacket: (p: Received)
     return d && frameIpv6(d.payload, d.src, d.dst ?? noDst, d.hopLimit ?? 0);
   };
 
-  const drain = (): void => {
+  watched.set(fd, () => {
     for (;;) {
       let packet: Uint8Array | undefined;
       try {
@@ -47,36 +91,27 @@ export function startReceiver(fd: number, family: 4 | 6, onPacket: (p: Received)
       if (packet === undefined) return;
       onPacket({ packet, at: performance.timeOrigin + performance.now() });
     }
-  };
-
-  const loop = (): void => {
-    libc.pollInAsync([fd, wakeRead], -1, (error, readable) => {
-      if (stopping) return finished();
-      if (error) {
-        onError(error.message);
-        // Do not spin on a persistent error.
-        setTimeout(loop, 1000).unref();
-        return;
-      }
-      if (readable[0]) drain();
-      loop();
-    });
-  };
-  // Node joins the threadpool at exit: a poll still waiting would hold process.exit() (an uncaught
-  // error, a CLI exit) forever. Wake it first.
-  const wakeAtExit = () => libc.writeByte(wakeWrite);
-  process.on('exit', wakeAtExit);
-  loop();
+  });
+  // A poll already waiting does not know this fd: wake it so the next one does.
+  if (polling) kick();
+  else poll();
 
   return {
     async close() {
-      stopping = true;
-      process.off('exit', wakeAtExit);
-      libc.writeByte(wakeWrite);
-      await done;
+      watched.delete(fd);
+      // The poll in flight may still name this fd: let it return before the fd can be closed and reused.
+      if (polling) {
+        const inFlight = completed;
+        kick();
+        while (completed === inFlight) await new Promise((r) => setTimeout(r, 1));
+      }
       rx6?.close();
-      libc.close(wakeRead);
-      libc.close(wakeWrite);
+      if (watched.size === 0 && wake) {
+        process.off('exit', wakeAtExit!);
+        libc.close(wake[0]);
+        libc.close(wake[1]);
+        wake = undefined;
+      }
     },
   };
 }
