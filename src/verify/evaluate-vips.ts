@@ -1,3 +1,4 @@
+import { authLogSources } from './speaker-logs.js';
 import type { Cluster, Vip, VrrpInstance, VrrpMember } from '../topology/types.js';
 import type { AddressFact } from '../facts/types.js';
 import { holds } from '../host-addresses/index.js';
@@ -43,7 +44,15 @@ function authTrouble(obs: Observations, inst: VrrpInstance, host: string): strin
   const h = reachable(obs, host);
   if (!h) return null;
   const failures = speakerInstance(h, inst)?.authFailures ?? 0;
-  if (h.authLogLines.length) return `${host} logs "${h.authLogLines[h.authLogLines.length - 1]}"`;
+  if (h.authLogLines.length) {
+    // The agent names the sender (src=); say which director that is, as an operator would ask next.
+    const from = authLogSources(h.authLogLines).map((ip) => {
+      const peer = inst.members.find((m) => m.address === ip || m.unicastSrcIp === ip)?.host;
+      return peer ? `${peer} (${ip})` : ip;
+    });
+    const head = from.length ? `${host} logs authentication mismatch from ${from.join(', ')}: ` : `${host} logs `;
+    return `${head}"${h.authLogLines[h.authLogLines.length - 1]}"`;
+  }
   return failures > 0 ? `${host} dropped ${failures} advert(s) for wrong authentication` : null;
 }
 

@@ -10,7 +10,7 @@ export { evaluate, verifyReport } from './evaluate.js';
 export { formatReport, table } from './format.js';
 export { keepalivedReport, parseKeepalivedData, parseKeepalivedJson } from './keepalived-report.js';
 export { agentReport } from './agent-status.js';
-export { authLogLines } from './speaker-logs.js';
+export { authLogLines, authLogSources } from './speaker-logs.js';
 export { arpingMacs, ndiscMacs } from './arping-output.js';
 export { hostProbeScript, parseHostProbe, parseIpAddr, type HostProbe } from './host-probe.js';
 export { probe, urlOf, type GatherFacts, type VerifyTarget, type ProbeOptions } from './probe.js';

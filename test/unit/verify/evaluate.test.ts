@@ -87,6 +87,16 @@ test('auth mismatch: both MASTER, one logs an invalid password', () => {
   assert.equal(fs.some((x) => x.kind === 'split-brain'), false);
 });
 
+test('an agent\'s auth line names the sender: verify says which director sends the wrong password', () => {
+  const o = healthy();
+  const lb1 = topology2x2().clusters[0]!.instances[0]!.members.find((m) => m.host === 'lb1')!.address;
+  host(o, 'lb2').addresses.push(vip);
+  host(o, 'lb2').speaker!.instances[0]!.state = 'MASTER';
+  host(o, 'lb2').authLogLines = [`2026-12-04T15:00:00Z info (web_51) received an invalid passwd! src=${lb1}`];
+  const f = only(run(o), 'auth-mismatch');
+  assert.match(f.message, new RegExp(`lb2 logs authentication mismatch from lb1 \\(${lb1.replace(/\./g, '\\.')}\\)`));
+});
+
 test('auth mismatch from keepalived counters alone, and a warning when only the backup drops adverts', () => {
   const o = healthy();
   host(o, 'lb2').addresses.push(vip);
