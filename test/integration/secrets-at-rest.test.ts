@@ -6,6 +6,7 @@
  * poller reads what it is allowed to, and the names it saw prove it ran while the validation dir
  * and the staged temps existed.
  */
+import { randomBytes } from 'node:crypto';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,10 +16,13 @@ import { startLab, type TestLab } from './support/lab.js';
 let lab: TestLab;
 let varsPath = '';
 const DIRECTOR = 'lb1';
-// Two passwords that appear nowhere else (≤ 8 characters: VRRPv2 PASS).
-const PW1 = 'Qz7kX2pW';
-const PW2 = 'Hv9mL3tR';
-const CANARY = 'hf-canary-5d1f0c';
+// Two passwords that appear nowhere else (≤ 8 characters: VRRPv2 PASS), drawn per run: a literal
+// here would be found in this very file when the checkout lies under a watched directory (a CI
+// clone in /tmp is visible inside the lab hosts, which run the agent from it).
+const randomWord = (n: number) => Array.from(randomBytes(n), (b) => 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 57]).join('');
+const PW1 = randomWord(8);
+const PW2 = randomWord(8);
+const CANARY = `hf-canary-${randomWord(10)}`;
 const STOP = '/run/hafleet-secrets-test.stop';
 /** Where deploy and plan put anything: validation dirs, temps beside destinations, the record. */
 const WATCHED = ['/tmp', '/etc/keepalived', '/var/lib/hafleet', '/etc/nginx/conf.d', '/usr/local/sbin', '/usr/share/hafleet'];
