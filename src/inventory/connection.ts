@@ -31,6 +31,7 @@ export function connectionOf(inv: Inventory, host: string): Connection {
     becomeMethod: str(v.ansible_become_method) ?? d.becomeMethod ?? 'sudo',
     ...(knownHosts !== undefined ? { knownHostsFile: isAbsolute(knownHosts) ? knownHosts : resolve(inv.dir, knownHosts) } : {}),
     ...(proxyJump !== undefined ? { proxyJump } : {}),
+    ...(int(v.ansible_ssh_timeout) !== undefined && int(v.ansible_ssh_timeout)! > 0 ? { connectTimeoutSec: int(v.ansible_ssh_timeout)! } : {}),
   };
 }
 

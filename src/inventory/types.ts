@@ -35,6 +35,7 @@ export interface Connection {
   /** ansible_ssh_common_args / hafleet_known_hosts etc. are read by transport from vars. */
   knownHostsFile?: string; // hafleet_known_hosts (path, relative to the inventory dir)
   proxyJump?: string;      // from ansible_ssh_common_args -J/ProxyJump, or hafleet_proxy_jump
+  connectTimeoutSec?: number; // ansible_ssh_timeout (ansible.cfg's timeout applies transport-wide)
 }
 
 /**

@@ -184,6 +184,7 @@ export const hostVarSpecs: Record<string, KeySpec> = {
   // Ansible's older aliases; connection.ts reads them (the alias wins), so they get the same types.
   ansible_ssh_host: str('alias of ansible_host', { format: 'host-or-address' }),
   ansible_ssh_port: int('alias of ansible_port', { min: 1, max: 65535 }),
+  ansible_ssh_timeout: int('seconds to wait for the SSH connection of this host (Ansible\'s ssh plugin variable)', { min: 1, max: 3600 }),
   ansible_ssh_user: str('alias of ansible_user', { format: 'login-name' }),
   ansible_private_key_file: str('alias of ansible_ssh_private_key_file'),
   ansible_ssh_extra_args: str('only -o ProxyJump=… / -J … is read'),

@@ -96,7 +96,7 @@ export function connect(t: ConnectTarget, s: ConnectSettings, sock?: Duplex): Pr
       host: t.address,
       port: t.port,
       username: t.user,
-      readyTimeout: s.readyTimeoutMs,
+      readyTimeout: t.readyTimeoutMs ?? s.readyTimeoutMs,
       keepaliveInterval: s.keepaliveIntervalMs,
       keepaliveCountMax: s.keepaliveCountMax,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(t, t.knownHosts, SUPPORTED_HOST_KEY_ALGOS) as never },

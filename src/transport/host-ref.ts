@@ -28,6 +28,7 @@ export function hostRefFromConnection(name: string, c: Connection, sshConfig: Ss
     becomeUser: c.becomeUser,
     ...(c.knownHostsFile ? { knownHostsFile: c.knownHostsFile } : {}),
     ...(c.proxyJump ? { proxyJump: c.proxyJump } : {}),
+    ...(c.connectTimeoutSec ? { connectTimeoutSec: c.connectTimeoutSec } : {}),
   };
 }
 

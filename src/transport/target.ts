@@ -20,6 +20,8 @@ export interface ConnectTarget {
   /** ssh config IdentitiesOnly yes: do not offer agent keys beside the named files. */
   identitiesOnly: boolean;
   knownHosts: KnownHostsSources;
+  /** This hop's handshake deadline when the inventory sets one (ansible_ssh_timeout), ms. */
+  readyTimeoutMs?: number;
 }
 
 export const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -88,6 +90,7 @@ export function resolveHops(ref: HostRef, cfg: SshConfig): ConnectTarget[] {
     useDefaultKeys: named.length === 0,
     identitiesOnly: rc.identitiesOnly,
     knownHosts: knownHostsSources(rc.userKnownHostsFiles, ref.knownHostsFile),
+    ...(ref.connectTimeoutSec ? { readyTimeoutMs: ref.connectTimeoutSec * 1000 } : {}),
   };
   const jumpSpec = ref.proxyJump ?? rc.proxyJump;
   if (!jumpSpec) return [self];

@@ -14,6 +14,8 @@ export interface HostRef {
   knownHostsFile?: string;
   /** `user@host:port` of a jump host, as ssh -J. */
   proxyJump?: string;
+  /** Seconds to wait for this host's SSH handshake (ansible_ssh_timeout); else the transport's. */
+  connectTimeoutSec?: number;
 }
 
 export interface ExecOptions {

@@ -73,3 +73,10 @@ test('ansible.cfg defaults (connectionDefaults) apply only where the host says n
   assert.equal(connectionOf(inv, 'a').user, undefined);
   assert.equal(connectionOf(inv, 'a').become, false);
 });
+
+test('ansible_ssh_timeout (the ssh plugin variable) becomes the host\'s connect timeout; INI strings are read as numbers', () => {
+  const dir = writeTree({ 'hosts': '[d]\nlb1 ansible_host=198.18.0.11 ansible_ssh_timeout=3\nlb2 ansible_host=198.18.0.12\n' });
+  const inv = mustLoad(join(dir, 'hosts'));
+  assert.equal(connectionOf(inv, 'lb1').connectTimeoutSec, 3);
+  assert.equal(connectionOf(inv, 'lb2').connectTimeoutSec, undefined, 'else the transport-wide timeout (ansible.cfg)');
+});

@@ -50,3 +50,10 @@ describe('resolveHops', () => {
     assert.match(hops[0]!.label ?? '', /jump host bastion/);
   });
 });
+
+describe('connect timeout per host', () => {
+  it('a host with ansible_ssh_timeout gets its own handshake deadline; others keep the transport\'s', () => {
+    assert.equal(resolveHops(ref({ connectTimeoutSec: 3 }), parseSshConfig('', 'c', () => []))[0]!.readyTimeoutMs, 3000);
+    assert.equal(resolveHops(ref(), parseSshConfig('', 'c', () => []))[0]!.readyTimeoutMs, undefined);
+  });
+});
