@@ -8,7 +8,7 @@ export { deploy } from './deploy.js';
 export { rollingOrder, batchSize, type RollingOrder, type DirectorLane } from './rolling.js';
 export { validatePlanOnHosts, planValidationScript } from './validate-remote.js';
 export { deployScript, tempNameFor, STATE_DIR, LOCK_DIR, RECORD_PATH, BACKUP_ROOT, ScriptExit } from './deploy-script.js';
-export { parseIpAddr, vipHolders, waitForVips } from './vip-wait.js';
+export { waitForVips } from './vip-wait.js';
 export { parseSerial, recapLines, exitCodeFor, type RecapCounts } from './recap.js';
 export { describeResult, plainProgress, listrProgress, type Progress } from './progress.js';
 export { acquireLockLines, releaseLockLines, type LockInfo } from './lock-lines.js';

@@ -2,7 +2,8 @@ import type { Clock } from '../async/index.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import type { LockOutcome } from './cluster-lock.js';
 import type { DirectorLane } from './rolling.js';
-import { parseIpAddr, waitForVips } from './vip-wait.js';
+import { holds as holdsVip } from '../host-addresses/index.js';
+import { addressesOf, waitForVips } from './vip-wait.js';
 import type { ClusterOutcome, DeployEvent, DeployOptions, HostResult } from './types.js';
 
 /** The I/O steps of a lane beyond running a host's script; passed in so the order is testable. */
@@ -38,7 +39,7 @@ export const INTERRUPTED = 'interrupted before this host started';
 async function settle(x: Rollout, lane: DirectorLane, after: string): Promise<{ reason: string | null; holders: Record<string, string> }> {
   x.emit({ kind: 'vip-wait', cluster: lane.cluster, after });
   const refs = lane.directors.map(x.refOf).filter((r): r is HostRef => Boolean(r));
-  // A look is one `ip -o addr` per director (a few ms): polling at 100 ms ends the wait within
+  // A look is one `ip -j addr` per director (a few ms): polling at 100 ms ends the wait within
   // ~0.2 s of the election (two settled looks in a row), where 300 ms cost up to 0.6 s.
   const w = await waitForVips(x.transport, refs, lane.vips, { clock: x.clock, deadlineMs: x.o.vipDeadlineMs ?? 30_000, pollMs: 100, ...(x.o.signal ? { signal: x.o.signal } : {}) });
   const holders = Object.fromEntries(Object.entries(w.holders).map(([v, hs]) => [v, hs.join(',') || 'nobody']));
@@ -59,8 +60,8 @@ async function placeNow(x: Rollout, lane: DirectorLane): Promise<DirectorLane | 
     lane.directors.map(async (d) => {
       const ref = x.refOf(d);
       if (!ref) return null;
-      const r = await x.transport.exec(ref, 'ip -o addr show', { privileged: false, timeoutMs: 10_000 });
-      return r.ok && r.value.code === 0 ? { d, holds: parseIpAddr(r.value.stdout).some((a) => lane.vips.includes(a)) } : null;
+      const addrs = await addressesOf(x.transport, ref, 10_000);
+      return addrs ? { d, holds: addrs.some((a) => lane.vips.some((v) => holdsVip(a, v))) } : null;
     }),
   );
   if (looks.some((l) => l === null)) return null;

@@ -1,21 +1,23 @@
 import type { Clock } from '../async/index.js';
+import { parseIpJson, vipHolders, type HostAddress } from '../host-addresses/index.js';
 import type { HostRef, Transport } from '../transport/types.js';
 
-/** `ip -o addr` lines → addresses (without prefix). */
-export function parseIpAddr(stdout: string): string[] {
-  const out: string[] = [];
-  for (const line of stdout.split('\n')) {
-    const m = /\binet6?\s+([0-9a-fA-F.:]+)\//.exec(line);
-    if (m) out.push(m[1]!);
-  }
-  return out;
-}
+/** What a director is asked for its addresses (the one model: `host-addresses`). */
+export const ADDRESSES_COMMAND = 'ip -j addr show';
 
 /** VIP → the directors holding it; "settled" when every VIP has exactly one. */
-export function vipHolders(vips: readonly string[], byHost: ReadonlyMap<string, string[]>): { settled: boolean; holders: Record<string, string[]> } {
-  const holders: Record<string, string[]> = {};
-  for (const v of vips) holders[v] = [...byHost].filter(([, addrs]) => addrs.includes(v)).map(([h]) => h);
+export function vipPlacement(vips: readonly string[], byHost: ReadonlyMap<string, readonly HostAddress[] | null>): { settled: boolean; holders: Record<string, string[]> } {
+  const holders = vipHolders(byHost, vips);
   return { settled: vips.every((v) => holders[v]!.length === 1), holders };
+}
+
+/**
+ * A director's addresses now; null when it cannot be asked or its answer is not `ip -j addr`
+ * (then nobody can say what it holds).
+ */
+export async function addressesOf(transport: Transport, ref: HostRef, timeoutMs: number, signal?: AbortSignal): Promise<HostAddress[] | null> {
+  const r = await transport.exec(ref, ADDRESSES_COMMAND, { privileged: false, timeoutMs, ...(signal ? { signal } : {}) });
+  return r.ok && r.value.code === 0 ? parseIpJson(r.value.stdout)?.addresses ?? null : null;
 }
 
 export interface VipWaitOptions {
@@ -32,16 +34,13 @@ export interface VipWaitOptions {
 export async function waitForVips(transport: Transport, directors: readonly HostRef[], vips: readonly string[], o: VipWaitOptions): Promise<{ settled: boolean; holders: Record<string, string[]> }> {
   const start = o.clock.now();
   let streak = 0;
-  let last = vipHolders(vips, new Map());
+  let last = vipPlacement(vips, new Map());
   for (;;) {
-    const byHost = new Map<string, string[]>();
-    await Promise.all(
-      directors.map(async (d) => {
-        const r = await transport.exec(d, 'ip -o addr show', { privileged: false, timeoutMs: 5000, ...(o.signal ? { signal: o.signal } : {}) });
-        byHost.set(d.name, r.ok && r.value.code === 0 ? parseIpAddr(r.value.stdout) : []);
-      }),
-    );
-    last = vipHolders(vips, byHost);
+    const byHost = new Map<string, HostAddress[] | null>();
+    // Filled in the directors' order, so holders are named in that order whoever answers first.
+    for (const d of directors) byHost.set(d.name, null);
+    await Promise.all(directors.map(async (d) => { byHost.set(d.name, await addressesOf(transport, d, 5000, o.signal)); }));
+    last = vipPlacement(vips, byHost);
     streak = last.settled ? streak + 1 : 0;
     if (streak >= 2) return last;
     if (o.clock.now() - start >= o.deadlineMs || o.signal?.aborted) return last;

@@ -8,7 +8,7 @@ export type Behaviour = 'ok' | 'invalid' | 'handler-fails' | 'unreachable' | 'lo
 export class FakeFleet implements Transport {
   readonly log: { host: string; cmd: string; at: number; end: number }[] = [];
   readonly behaviour = new Map<string, Behaviour>();
-  /** host → addresses it holds (for `ip -o addr show`). */
+  /** host → addresses it holds (for `ip -j addr show`). */
   readonly addrs = new Map<string, string[]>();
   inFlight = 0;
   maxInFlight = 0;
@@ -20,10 +20,14 @@ export class FakeFleet implements Transport {
 
   async exec(host: HostRef, cmd: string, o: ExecOptions = {}): Promise<Outcome<ExecOutput>> {
     const at = this.clock.now();
-    if (cmd === 'ip -o addr show' && this.behaviour.get(host.name) === 'unreachable') return { ok: false, failure: { kind: 'unreachable', host: host.name, message: 'connection lost' } };
-    if (cmd === 'ip -o addr show') {
-      const lines = (this.addrs.get(host.name) ?? []).map((a, i) => `${i + 2}: eth0    inet ${a}/24 scope global eth0`);
-      return { ok: true, value: { code: 0, stdout: lines.join('\n') + '\n', stderr: '' } };
+    if (cmd === 'ip -j addr show' && this.behaviour.get(host.name) === 'unreachable') return { ok: false, failure: { kind: 'unreachable', host: host.name, message: 'connection lost' } };
+    if (cmd === 'ip -j addr show') {
+      // The shape iproute2 prints (lo, then eth0 with its addresses), so the real parser reads it.
+      const links = [
+        { ifindex: 1, ifname: 'lo', address: '00:00:00:00:00:00', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo' }] },
+        { ifindex: 2, ifname: 'eth0', address: '02:00:00:00:00:02', addr_info: (this.addrs.get(host.name) ?? []).map((a) => ({ family: a.includes(':') ? 'inet6' : 'inet', local: a, prefixlen: 24, scope: 'global', label: 'eth0' })) },
+      ];
+      return { ok: true, value: { code: 0, stdout: JSON.stringify(links) + '\n', stderr: '' } };
     }
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
