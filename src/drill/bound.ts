@@ -1,17 +1,14 @@
+import { rfcMasterDownIntervalMs, rfcSkewTimeMs } from '../vrrp/index.js';
 import type { DrillConfig, ProtocolBound } from './types.js';
 
-/**
- * Skew_Time of the director that takes over.
- * RFC 3768 §6.1 (v2): (256 − Priority) / 256 seconds.
- * RFC 5798 §6.1 (v3): ((256 − Priority) × Master_Adver_Interval) / 256.
- */
+/** Skew_Time in seconds for drill's config (the formula: `vrrp/timing.ts`). */
 export function skewTimeSec(version: 2 | 3, priority: number, advertIntSec: number): number {
-  return version === 2 ? (256 - priority) / 256 : ((256 - priority) * advertIntSec) / 256;
+  return rfcSkewTimeMs(version, priority, advertIntSec * 1000) / 1000;
 }
 
-/** Master_Down_Interval = 3 × Advertisement_Interval + Skew_Time. */
+/** Master_Down_Interval in seconds (the formula: `vrrp/timing.ts`). */
 export function masterDownIntervalSec(version: 2 | 3, priority: number, advertIntSec: number): number {
-  return 3 * advertIntSec + skewTimeSec(version, priority, advertIntSec);
+  return rfcMasterDownIntervalMs(version, priority, advertIntSec * 1000) / 1000;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -29,8 +26,8 @@ export function skewBound(c: DrillConfig): ProtocolBound {
 
 /** Silence (SIGKILL, link down): the backup waits Master_Down_Interval. */
 export function masterDownBound(c: DrillConfig): ProtocolBound {
-  const { skew, text } = skewParts(c);
-  const down = 3 * c.advertIntSec + skew;
+  const { text } = skewParts(c);
+  const down = masterDownIntervalSec(c.version, c.backupPriority, c.advertIntSec);
   return { ms: round(down * 1000), formula: `3×${c.advertIntSec} s + skew ${text} = ${round(down * 1000)} ms` };
 }
 
@@ -41,8 +38,8 @@ export function masterDownBound(c: DrillConfig): ProtocolBound {
  */
 export function trackedBound(c: DrillConfig): ProtocolBound | null {
   if (!c.track) return null;
-  const { skew, text } = skewParts(c);
-  const down = 3 * c.advertIntSec + skew;
+  const { text } = skewParts(c);
+  const down = masterDownIntervalSec(c.version, c.backupPriority, c.advertIntSec);
   const detect = c.track.fall * c.track.intervalSec + c.track.timeoutSec;
   return { ms: round((detect + down) * 1000), formula: `track ${c.track.fall}×${c.track.intervalSec} s + ${c.track.timeoutSec} s timeout + 3×${c.advertIntSec} s + skew ${text} = ${round((detect + down) * 1000)} ms` };
 }

@@ -7,6 +7,7 @@
 export { decodePacket, decodeVrrp, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6, VRRP_PROTO } from './packet.js';
 export type { Advert, DecodeOptions, DecodeResult, DropReason, EncodeOptions, Envelope, VrrpVersion } from './packet.js';
 export { effectivePriority, initialMachine, masterDownIntervalMs, skewTimeMs, step } from './machine.js';
+export { rfcMasterDownIntervalMs, rfcSkewTimeMs } from './timing.js';
 export type { Action, Counters, InstanceParams, MachineDropReason, MachineEvent, MachineState, NotifyState, StepResult, TimerName, Transition, VrrpState } from './machine.js';
 export { loadConfig, nodeFiles, parseConfig, type ParsedConfig } from './config.js';
 export { lintConfig, killsKeepalived } from './config-lint.js';

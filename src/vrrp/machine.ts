@@ -6,6 +6,7 @@
  * us* (VRID, version, address list, v2 interval) and what they mean.
  */
 import type { Advert, DropReason, VrrpVersion } from './packet.js';
+import { rfcMasterDownIntervalMs, rfcSkewTimeMs } from './timing.js';
 import { compareIp, familyOf } from './packet.js';
 
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
@@ -130,15 +131,14 @@ export function initialMachine(params: InstanceParams): MachineState {
   };
 }
 
-/** v2 (RFC 3768 §6.1): (256-Priority)/256 s; v3 (RFC 5798 §6.1): ((256-Priority)·Master_Adver_Interval)/256. */
+/** This machine's Skew_Time (`timing.ts`), at its priority and the interval it learned (v3). */
 export function skewTimeMs(s: MachineState): number {
-  const p = s.priority;
-  return s.params.version === 2 ? ((256 - p) * 1000) / 256 : ((256 - p) * s.masterAdverIntervalCs * 10) / 256;
+  return rfcSkewTimeMs(s.params.version, s.priority, s.masterAdverIntervalCs * 10);
 }
 
-/** 3 × Master_Adver_Interval + Skew_Time. */
+/** This machine's Master_Down_Interval (`timing.ts`). */
 export function masterDownIntervalMs(s: MachineState): number {
-  return 3 * s.masterAdverIntervalCs * 10 + skewTimeMs(s);
+  return rfcMasterDownIntervalMs(s.params.version, s.priority, s.masterAdverIntervalCs * 10);
 }
 
 /** The owner keeps 255; others stay within 1–254 whatever the tracking weights say (as keepalived). */
