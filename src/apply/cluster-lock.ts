@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../async/index.js';
 import type { HostRef, Transport } from '../transport/types.js';
-import { STATE_DIR } from './deploy-script.js';
+import { clusterLockPath } from '../host-paths/index.js';
 import { acquireLockLines, releaseLockLines } from './lock-lines.js';
 import { parseScriptOutput } from './script-output.js';
 import { MARK, q, wrapScript } from './shell.js';
@@ -19,7 +19,7 @@ export const CLUSTER_LOCK_EXIT = 75;
 /** The lock directory of a cluster: its name when that is a plain word, else a digest of it. */
 export function clusterLockDir(cluster: string): string {
   const safe = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(cluster) ? cluster : `h${createHash('sha256').update(cluster).digest('hex').slice(0, 16)}`;
-  return `${STATE_DIR}/cluster-${safe}.lock`;
+  return clusterLockPath(safe);
 }
 
 export interface KeeperInput {

@@ -3,11 +3,12 @@ import { q, dirname, basename, wrapScript, writeFileLines, MARK, DAEMON_UMASK } 
 import { acquireLockLines, releaseLockLines } from './lock-lines.js';
 import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
 
-export const STATE_DIR = '/var/lib/hafleet';
-export const LOCK_DIR = `${STATE_DIR}/lock`;
-export const RECORD_PATH = `${STATE_DIR}/last-deploy.json`;
-/** Backups live here, never beside the file: nginx would load `conf.d/x.conf.bak` twice. */
-export const BACKUP_ROOT = `${STATE_DIR}/backup`;
+import { BACKUP_ROOT, DEPLOY_RECORD_PATH, HOST_LOCK_DIR, STATE_DIR } from '../host-paths/index.js';
+
+// The host-side paths are host-paths'; re-exported under apply's old names for its own files.
+export { BACKUP_ROOT, STATE_DIR };
+export const LOCK_DIR = HOST_LOCK_DIR;
+export const RECORD_PATH = DEPLOY_RECORD_PATH;
 /** Exit codes of the deploy script; anything else is a bug or a crash. */
 export const ScriptExit = { ok: 0, invalid: 10, install: 11, handler: 12, health: 13, locked: 75 } as const;
 

@@ -1,5 +1,6 @@
 import { prelude, shq } from './shell.js';
 import { DAEMON_UMASK } from '../apply/shell.js';
+import { AGENT_CONF, AGENT_PID_FILE } from '../host-paths/index.js';
 
 /**
  * The VRRP-speaker faults on a director that runs the hafleet agent (`vrrp_engine: agent`). The
@@ -9,9 +10,8 @@ import { DAEMON_UMASK } from '../apply/shell.js';
  * A zombie has no ns link and an empty cmdline, so a dead agent never counts as running.
  */
 
-/** Where templates/director/hafleet-agent.sh.hbs records the agent's pid, and its config. */
-export const AGENT_PID_FILE = '/run/hafleet/agent.pid';
-export const AGENT_CONF = '/etc/keepalived/hafleet-agent.conf';
+// Where templates/director/hafleet-agent.sh.hbs records the agent's pid, and its config.
+export { AGENT_CONF, AGENT_PID_FILE };
 /** The director role's handler that starts (or reloads) the agent: the restore runs it as apply does. */
 export const AGENT_HANDLER = 'reload hafleet-agent';
 

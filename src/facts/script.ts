@@ -1,13 +1,13 @@
 import type { FactsRequest } from './types.js';
 import { q as shellWord, UMASK } from '../apply/shell.js';
+import { AGENT_PID_FILE, DEPLOY_RECORD_PATH } from '../host-paths/index.js';
 
 /** Report lines starting with this begin a section; base64 and numbers can never start so. */
 export const MARK = '@@HF@@';
 /** Content is read only for regular files up to this size; bigger ones get a sha256 alone. */
 export const CONTENT_CAP_BYTES = 1024 * 1024;
-export const DEPLOY_RECORD_PATH = '/var/lib/hafleet/last-deploy.json';
-/** Where the TypeScript VRRP agent writes its pid (also found by its process title). */
-export const AGENT_PID_FILE = '/run/hafleet/agent.pid';
+// Where the deploy record and the agent's pid are (the agent is also found by its process title).
+export { AGENT_PID_FILE, DEPLOY_RECORD_PATH };
 export const PROCESS_NAMES = ['keepalived', 'nginx', 'hafleet-agent'];
 export const TOOLS = ['keepalived', 'nginx', 'systemctl', 'service', 'sudo', 'ip', 'sha256sum', 'base64', 'install', 'arping', 'curl'];
 

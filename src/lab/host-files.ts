@@ -1,5 +1,6 @@
 import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { STATE_DIR } from '../host-paths/index.js';
 import { HOST_FILE_MOUNTS, LAB_USER, prepareHostUsers } from './host-users.js';
 import { ipv6Setup } from './ipv6.js';
 import type { LabHostPlan } from './names.js';
@@ -18,7 +19,7 @@ export const HOST_MOUNTS: readonly { target: string; dir: string; mode?: number 
   // The director role's error page lives here (templates/director/role.yaml managed_paths).
   { target: '/usr/share/hafleet', dir: 'usr-share-hafleet' },
   { target: '/var/log', dir: 'var-log' },
-  { target: '/var/lib/hafleet', dir: 'var-lib-hafleet' },
+  { target: STATE_DIR, dir: 'var-lib-hafleet' },
   // A fresh root home, as a new host has: the machine's /root/.bashrc (pyenv, cargo…) would
   // otherwise run on every SSH command (bash sources it for sshd) and cost ~100 processes each.
   { target: '/root', dir: 'root-home', mode: 0o700 },

@@ -1,5 +1,6 @@
 import type { AddressFact } from '../facts/types.js';
 import { parseIpJson } from '../host-addresses/index.js';
+import { AGENT_PID_FILE, AGENT_STATUS_FILES } from '../host-paths/index.js';
 import { keepalivedReport } from './keepalived-report.js';
 import { agentReport } from './agent-status.js';
 import { authLogLines, speakerLogGrep } from './speaker-logs.js';
@@ -14,9 +15,9 @@ import type { SpeakerReport } from './types.js';
  * Files are read through /proc/PID/root so keepalived's /tmp is found even in a private mount
  * namespace. Sections are framed by `@@hafleet:NAME@@` lines.
  */
-export const agentStatusPaths = ['/run/hafleet/agent-status.json', '/run/hafleet-agent/status.json'];
+export const agentStatusPaths = AGENT_STATUS_FILES;
 /** Where the director role's handler records the agent's pid (as facts read it). */
-export const agentPidFile = '/run/hafleet/agent.pid';
+export const agentPidFile = AGENT_PID_FILE;
 
 export function hostProbeScript(): string {
   // umask: keepalived's dumps are its own files; anything this script makes stays root's.

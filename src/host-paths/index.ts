@@ -1,0 +1,34 @@
+/**
+ * Where hafleet keeps things on a host, in one place: the deploy script writes them, facts and
+ * verify read them, drill signals the agent through them. A path that two parts spell on their
+ * own drifts (a renamed pid file would leave facts looking at the old one, and the agent "not
+ * running"). The director templates keep their literal paths (a template is read by people
+ * too); test/unit/host-paths/templates.test.ts checks they spell these same values.
+ */
+
+/** hafleet's state on a host: the deploy record, backups, locks. Root's, 0700. */
+export const STATE_DIR = '/var/lib/hafleet';
+/** What the last deploy installed (facts read it back to tell drift from a deploy). */
+export const DEPLOY_RECORD_PATH = `${STATE_DIR}/last-deploy.json`;
+/** Backups live here, never beside the file: nginx would load `conf.d/x.conf.bak` twice. */
+export const BACKUP_ROOT = `${STATE_DIR}/backup`;
+/** The per-host deploy lock (one deploy script at a time on a host). */
+export const HOST_LOCK_DIR = `${STATE_DIR}/lock`;
+/** The lock directory of one cluster, by its already made-safe name (see apply's cluster lock). */
+export function clusterLockPath(safeName: string): string {
+  return `${STATE_DIR}/cluster-${safeName}.lock`;
+}
+
+/** The agent's runtime directory (made by templates/director/hafleet-agent.sh.hbs). */
+export const AGENT_RUN_DIR = '/run/hafleet';
+/** Where the agent's start script records its pid (it execs, so that is the agent's own pid). */
+export const AGENT_PID_FILE = `${AGENT_RUN_DIR}/agent.pid`;
+/** The agent's status file, as the start script passes it (`--status-file`). */
+export const AGENT_STATUS_FILE = `${AGENT_RUN_DIR}/agent-status.json`;
+/**
+ * Where verify looks for the agent's status when its command line names none: the start
+ * script's file first, then the RuntimeDirectory a hand-written systemd unit would give it.
+ */
+export const AGENT_STATUS_FILES: readonly string[] = [AGENT_STATUS_FILE, '/run/hafleet-agent/status.json'];
+/** The agent's config, as the director role installs it. */
+export const AGENT_CONF = '/etc/keepalived/hafleet-agent.conf';
