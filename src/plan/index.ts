@@ -11,3 +11,4 @@ export { summarize, closingLine } from './summary.js';
 export { renderPlanText, renderHostText, planJson, type TextOptions } from './render-text.js';
 export { withValidations } from './validations.js';
 export { isManagedPath } from './managed-path.js';
+export { hostsToDeploy, renderRolloutText, type RolloutOrder } from './rollout.js';

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { Transport } from '../../transport/index.js';
 import { cliTransport, connectionOptions } from '../transport.js';
-import { plan as makePlan, maskText, renderPlanText, planJson, withValidations, type Plan, type ValidationOutcome } from '../../plan/index.js';
-import { validatePlanOnHosts } from '../../apply/index.js';
+import { plan as makePlan, maskText, renderPlanText, planJson, withValidations, hostsToDeploy, renderRolloutText, type Plan, type RolloutOrder, type ValidationOutcome } from '../../plan/index.js';
+import { rollingOrder, validatePlanOnHosts } from '../../apply/index.js';
+import type { AddressFact } from '../../facts/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { info, printDiagnostics, printJson, useColor } from '../output.js';
@@ -72,12 +73,24 @@ export function planExitCode(p: Plan, detailed: boolean): ExitCodeValue {
   return ExitCode.ok;
 }
 
+/**
+ * The order deploy would follow for this plan: apply's own `rollingOrder`, given what deploy
+ * gives it (the hosts it would run, the topology, where the VIPs are per the facts).
+ */
+export function rolloutOf(planned: Pick<Planned, 'fleet' | 'facts' | 'plan'>): RolloutOrder {
+  const addresses = new Map<string, AddressFact[]>();
+  for (const [host, f] of planned.facts) if (f.ok) addresses.set(host, f.value.addresses);
+  const o = rollingOrder(hostsToDeploy(planned.plan), planned.fleet.topology, addresses);
+  return { lanes: o.lanes.map((l) => ({ cluster: l.cluster, directors: l.hosts, holderLast: l.served })), batches: o.batches, free: o.free };
+}
+
 /** `hafleet plan` and `hafleet deploy --check --diff`. */
 export async function runPlan(flags: PlanFlags): Promise<void> {
   const planned = await preparePlan(flags, { validate: flags.validate !== false, quiet: Boolean(flags.json), command: 'plan' });
   try {
-    if (flags.json) printJson(planJson(planned.plan));
-    else process.stdout.write(renderPlanText(planned.plan, { color: useColor(process.stdout) }));
+    const rollout = rolloutOf(planned);
+    if (flags.json) printJson({ ...planJson(planned.plan), rollout });
+    else process.stdout.write(renderPlanText(planned.plan, { color: useColor(process.stdout) }) + renderRolloutText(rollout));
   } finally {
     await planned.transport.close();
   }
