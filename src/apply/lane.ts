@@ -97,7 +97,10 @@ export async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
   const unlocked = new Set(lock.unlocked);
   const y: Rollout = { ...x, refOf: (h) => (unlocked.has(h) ? undefined : x.refOf(h)) };
   try {
-    await rollout(y, (await placeNow(y, lane)) ?? lane, outcome);
+    const now = await placeNow(y, lane);
+    // `plan` showed the order from the plan's facts; say so when the VIPs moved since.
+    if (now && now.hosts.join() !== lane.hosts.join()) outcome.warnings.push(`order re-decided under the lock, the VIP holder last: ${now.hosts.join(' → ')} (the plan showed ${lane.hosts.join(' → ')})`);
+    await rollout(y, now ?? lane, outcome);
   } finally {
     outcome.warnings.push(...(await lock.release()));
   }

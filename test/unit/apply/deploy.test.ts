@@ -294,8 +294,11 @@ test('the order is decided again under the lock: the VIP moved since the plan, t
   const { desired, f, p, clock, t, refs, ops } = fleet(all, 'lb1');
   t.addrs.set('lb1', []);
   t.addrs.set('lb2', [VIP]); // a failover between plan and deploy
-  await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
   assert.deepEqual(t.log.filter((l) => l.host.startsWith('lb')).map((l) => l.host), ['lb1', 'lb2']);
+  // `plan` showed lb2 → lb1 from its facts: the deploy says it went the other way, and why.
+  assert.deepEqual(r.clusters.map((c) => [c.outcome, c.warnings]), [['deployed', ['order re-decided under the lock, the VIP holder last: lb1 → lb2 (the plan showed lb2 → lb1)']]]);
+  assert.equal(exitCodeFor(r), 0, 'a re-decided order is news, not a failure');
 });
 
 test('--limit lb1 while lb2 (left out, no facts) holds the VIP: the lane serves, so lb1 must prove it, and the lock covers lb2', async () => {
