@@ -1,6 +1,10 @@
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import { assertNever } from '../diagnostics/index.js';
+import { printable } from '../terminal/index.js';
 import type { ClusterOutcome, DeployEvent, HostResult } from './types.js';
+
+/** A result's words come from the host (a tool's output): shown, never obeyed by the terminal. */
+const shownResult = (r: HostResult): string => printable(describeResult(r), { keepOwnColour: false });
 
 /** One line saying how a host ended, for progress and the failure list. */
 export function describeResult(r: HostResult): string {
@@ -83,10 +87,10 @@ export function listrProgress(hosts: readonly string[]): Progress {
       task: async (_ctx: unknown, task: { title: string; output: string }) => {
         steps.set(host, (s) => (task.output = s));
         const r = await results.get(host)!;
-        task.title = `${host}: ${describeResult(r).split('\n')[0]}`;
+        task.title = `${host}: ${shownResult(r).split('\n')[0]}`;
         // Where the time went on the host, kept under the host's line.
         task.output = r.status === 'changed' && r.stepsMs ? Object.entries(r.stepsMs).map(([k, ms]) => `${k} ${ms} ms`).join(' · ') : '';
-        if (r.status === 'failed' || r.status === 'unreachable') throw new Error(describeResult(r));
+        if (r.status === 'failed' || r.status === 'unreachable') throw new Error(shownResult(r));
       },
     })),
     { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false, logger: new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) }) } },

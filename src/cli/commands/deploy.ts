@@ -4,7 +4,8 @@ import { closingLine, hostHasChanges, maskText, renderPlanText, type Plan } from
 import { deploy, describeCluster, describeResult, exitCodeFor, listrProgress, parseSerial, plainProgress, recapLines, type DeployResult, type HostResult, type Serial } from '../../apply/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
-import { info, paint, printJson, useColor } from '../output.js';
+import { info, paint, printJson, useColor, writeHuman } from '../output.js';
+import { printable } from '../../terminal/index.js';
 import { whoAmI, type Fleet } from '../fleet.js';
 import { hostRefOf, type HostRef } from '../../transport/index.js';
 import { planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
@@ -98,10 +99,10 @@ async function runDeploy(flags: DeployFlags): Promise<void> {
     if (flags.json) printJson({ plan, result });
     else {
       for (const h of result.hosts) {
-        if (h.status === 'failed' || h.status === 'unreachable' || h.status === 'skipped') info(paint(`${h.host}: ${describeResult(h)}`, h.status === 'skipped' ? 'yellow' : 'red', color));
+        if (h.status === 'failed' || h.status === 'unreachable' || h.status === 'skipped') info(paint(printable(`${h.host}: ${describeResult(h)}`, { keepOwnColour: false }), h.status === 'skipped' ? 'yellow' : 'red', color));
       }
       for (const c of result.clusters) for (const line of describeCluster(c)) info(paint(maskText(line, fleet.secrets), c.outcome === 'deployed' ? 'yellow' : 'red', color));
-      process.stdout.write(`\nRECAP ${'*'.repeat(60)}\n${recapLines(result).join('\n')}\n`);
+      writeHuman(process.stdout, `\nRECAP ${'*'.repeat(60)}\n${recapLines(result).join('\n')}\n`);
       info(`${closingLine(plan).replace(/^Plan:/, 'Planned:')} Took ${(result.durationMs / 1000).toFixed(1)} s.`);
     }
     const code = exitCodeFor(result);
