@@ -8,17 +8,7 @@ import assert from 'node:assert/strict';
 import { decodePacket, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet, familyOf, type Advert } from '../../../src/vrrp/packet.js';
 import { initialMachine, step, type MachineEvent, type MachineState } from '../../../src/vrrp/machine.js';
 import { params } from './sim.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../support/mulberry32.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const N = 120_000;
