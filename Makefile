@@ -6,7 +6,8 @@ SHELL := /bin/bash
 SYSTEM_TOOLS := ip:iproute2 keepalived:keepalived nginx:nginx-light sshd:openssh-server \
                 arping:arping tcpdump:tcpdump curl:curl nft:nftables pkill:procps \
                 unshare:util-linux nsenter:util-linux sudo:sudo ssh-keygen:openssh-client ping:iputils-ping \
-                ndisc6:ndisc6 shellcheck:shellcheck ansible-inventory:ansible-core
+                ndisc6:ndisc6 shellcheck:shellcheck ansible-inventory:ansible-core \
+                chromium:chromium prometheus:prometheus tmux:tmux
 UNIT_TESTS = $(shell find test/unit -name '*.test.ts' | sort)
 INTEGRATION_TESTS = $(shell find test/integration -name '*.test.ts' | sort)
 NODE_TEST := node --import tsx --test --test-reporter=spec
