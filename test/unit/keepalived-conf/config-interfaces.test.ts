@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatWhere } from '../../../src/diagnostics/index.js';
-import { checkInterfaces, parseConfig } from '../../../src/vrrp/index.js';
+import { checkInterfaces, parseConfig } from '../../../src/keepalived-conf/index.js';
 
 const text = `vrrp_instance VI_1 {
   interface eth9

@@ -14,7 +14,7 @@ export function renderKeywordDoc(): string {
   const out = [
     '# The agent and keepalived 2.2.7: keyword by keyword',
     '',
-    '<!-- Rendered from src/vrrp/keywords.ts and src/vrrp/keyword-cases.ts; `UPDATE_GOLDEN=1 node --import tsx --test test/unit/vrrp/keywords.test.ts` rewrites it. -->',
+    '<!-- Rendered from src/keepalived-conf/keywords.ts and src/keepalived-conf/keyword-cases.ts; `UPDATE_GOLDEN=1 node --import tsx --test test/unit/keepalived-conf/keywords.test.ts` rewrites it. -->',
     '',
     'The agent reads keepalived.conf as keepalived 2.2.7 does (Debian 12), checked against its source',
     '(keepalived/vrrp/vrrp_parser.c, vrrp.c vrrp_complete_instance, lib/parser.c) and, in the lab, against',

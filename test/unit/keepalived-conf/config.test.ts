@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, nodeFiles, parseConfig } from '../../../src/vrrp/config.js';
-import { lintConfig, killsKeepalived } from '../../../src/vrrp/config-lint.js';
-import type { ConfFiles } from '../../../src/vrrp/conf-lexer.js';
+import { loadConfig, nodeFiles, parseConfig } from '../../../src/keepalived-conf/config.js';
+import { lintConfig, killsKeepalived } from '../../../src/keepalived-conf/config-lint.js';
+import type { ConfFiles } from '../../../src/keepalived-conf/conf-lexer.js';
 import { formatDiagnostic } from '../../../src/diagnostics/index.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/vrrp/configs');

@@ -6,10 +6,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { parseConfig } from '../../../src/vrrp/config.js';
-import { agentOutcome, caseConfig, DEFAULT_EFFECTIVE, KEYWORD_CASES } from '../../../src/vrrp/keyword-cases.js';
-import { KEEPALIVED_INSTANCE_KEYWORDS, KEYWORDS } from '../../../src/vrrp/keywords.js';
-import { renderKeywordDoc } from '../../../src/vrrp/keywords-doc.js';
+import { parseConfig } from '../../../src/keepalived-conf/config.js';
+import { agentOutcome, caseConfig, DEFAULT_EFFECTIVE, KEYWORD_CASES } from '../../../src/keepalived-conf/keyword-cases.js';
+import { KEEPALIVED_INSTANCE_KEYWORDS, KEYWORDS } from '../../../src/keepalived-conf/keywords.js';
+import { renderKeywordDoc } from '../../../src/keepalived-conf/keywords-doc.js';
 import { formatDiagnostic } from '../../../src/diagnostics/index.js';
 
 const mem = (text: string) => ({ read: (f: string) => (f === '/k.conf' ? text : undefined), list: () => [] });

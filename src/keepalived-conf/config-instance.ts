@@ -2,7 +2,7 @@
 import type { Stmt } from './conf-tree.js';
 import type { Reader } from './conf-values.js';
 import type { GlobalDefs, InstanceConf, TrackRef } from './config-types.js';
-import { canonicalIp, familyOf, isLinkLocal6, isMulticastGroup, type Family } from './packet.js';
+import { canonicalIp, familyOf, isLinkLocal6, isMulticastGroup, type Family } from '../vrrp/packet.js';
 import type { RouteLine } from './config-types.js';
 import { readDecimal, readInt, readUnsigned } from './conf-numbers.js';
 import { completeInstance, type AsWritten } from './config-complete.js';

@@ -1,6 +1,6 @@
 /** Typed readers for keepalived.conf statement arguments: each reports a Diagnostic, never throws. */
 import { error, warning, type Diagnostic } from '../diagnostics/index.js';
-import { canonicalIp, familyOf } from './packet.js';
+import { canonicalIp, familyOf } from '../vrrp/packet.js';
 import type { Stmt } from './conf-tree.js';
 import type { NotifyScript, VipConf } from './config-types.js';
 
