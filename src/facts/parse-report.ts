@@ -11,7 +11,8 @@ function sections(text: string): Section[] {
   for (const line of text.split('\n')) {
     if (line.startsWith(MARK + ' ')) {
       out.push({ head: splitHead(line.slice(MARK.length + 1)), body: [] });
-    } else if (out.length > 0 && line !== '') {
+    } else if (out.length > 0 && (line !== '' || out[out.length - 1]!.head[0] === 'probe')) {
+      // A probe's output is kept as printed (blank lines included); every other section is line data.
       out[out.length - 1]!.body.push(line);
     }
   }
@@ -109,6 +110,9 @@ export function parseFactsReport(host: string, text: string): HostFacts {
         break;
       case 'scope':
         if (a === 'record') facts.readScope = 'record';
+        break;
+      case 'probe':
+        if (a) (facts.probes ??= {})[a] = body.join('\n');
         break;
       case 'last-deploy':
         facts.lastDeploy = deployRecordOf(Buffer.from(body.join(''), 'base64').toString('utf8'));

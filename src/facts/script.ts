@@ -91,7 +91,7 @@ if [ $# -gt 0 ]; then
   shift $n
   if [ $# -gt 0 ]; then echo "$M sha256"; sha256sum -- "$@" 2>/dev/null; fi
   [ -n "$st" ] && while read -r _ _ _ s f; do
-    [ -f "$f" ] && [ -r "$f" ] && [ "$s" -le ${CONTENT_CAP_BYTES} ] && { echo "$M content $f"; base64 < "$f"; }
+${req.contents === false ? '    :' : `    [ -f "$f" ] && [ -r "$f" ] && [ "$s" -le ${CONTENT_CAP_BYTES} ] && { echo "$M content $f"; base64 < "$f"; }`}
   done <<HF_STAT_EOF
 $st
 HF_STAT_EOF
@@ -105,8 +105,23 @@ sysctl_fact() {
 }
 ${sysctls}
 if [ -f ${q(DEPLOY_RECORD_PATH)} ]; then echo "$M last-deploy"; base64 < ${q(DEPLOY_RECORD_PATH)}; fi
-echo "$M end"
+${probeSections(req.probes ?? [])}echo "$M end"
 `;
+}
+
+/**
+ * The caller's probes, each in a subshell (its functions, umask and variables stay its own) with
+ * stdin closed (the script itself arrives on stdin: a probe reading it would eat the rest).
+ */
+function probeSections(probes: readonly { name: string; script: string }[]): string {
+  return probes.map((p) => {
+    if (!/^[a-z][a-z0-9-]*$/.test(p.name)) throw new Error(`facts: probe name ${JSON.stringify(p.name)} is not [a-z][a-z0-9-]*`);
+    return `echo "$M probe ${p.name}"
+(
+${p.script}
+) </dev/null 2>/dev/null
+`;
+  }).join('');
 }
 
 /** The deploy record alone, in the same report format (the parser and its checks are shared). */

@@ -40,6 +40,11 @@ export interface HostFacts {
    */
   managedFiles?: Record<string, string[]>;
   /**
+   * Raw output of the request's `probes`, by name (see FactsRequest.probes): parsed by the part
+   * that asked, so facts need not know keepalived's dumps.
+   */
+  probes?: Record<string, string>;
+  /**
    * `record`: only the deploy record was read (the host's roles render no file here), so
    * files, processes, tools and addresses are empty, not absent.
    */
@@ -81,4 +86,17 @@ export interface FactsRequest {
    * address probe runs: one sh and one base64 on the host.
    */
   recordOnly?: boolean;
+  /**
+   * Read files' checksums and modes but not their content (default: content too). `status`
+   * watches drift every few seconds: a sha256 says whether a file changed, its base64 would be
+   * the bulk of every round.
+   */
+  contents?: boolean;
+  /**
+   * More sections of the same remote command, each run in a subshell after the facts and kept
+   * raw in `HostFacts.probes[name]`: verify's speaker probe and status's transition log ride on
+   * the facts script, so a host costs one round trip. The script is hafleet's own shell text
+   * (inventory values in it are quoted by its builder); the name is `[a-z][a-z0-9-]*`.
+   */
+  probes?: { name: string; script: string }[];
 }

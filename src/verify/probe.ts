@@ -4,12 +4,12 @@ import type { DesiredState } from '../render/types.js';
 import type { Topology } from '../topology/types.js';
 import type { HostRef, Outcome, Transport } from '../transport/types.js';
 import { fileChange } from '../plan/index.js';
-import { hostProbeScript, parseHostProbe } from './host-probe.js';
+import { hostProbeScript, parseHostProbe, type HostProbe } from './host-probe.js';
 import { arpProbe, httpGet } from './local-probes.js';
 import type { BackendObservation, HostObservation, HttpObservation, ManagedFileObservation, Observations } from './types.js';
 
 /** facts' gatherFacts, passed in so verify does not reach into facts' inner files. */
-export type GatherFacts = (transport: Transport, host: HostRef, request: FactsRequest, signal?: AbortSignal) => Promise<Outcome<HostFacts>>;
+export type GatherFacts = (transport: Transport, host: HostRef, request: FactsRequest, signal?: AbortSignal, o?: { timeoutMs?: number }) => Promise<Outcome<HostFacts>>;
 
 export interface VerifyTarget {
   topology: Topology;
@@ -32,17 +32,34 @@ export function urlOf(address: string, port: number, path = '/'): string {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}${path}`;
 }
 
+/** The name of verify's speaker probe among the facts script's sections. */
+export const HOST_PROBE = 'host';
+
+/**
+ * A host in one round trip: the facts script with verify's probe as one of its sections (issue 19:
+ * verify was two commands per host). Without facts' gatherer (a caller that only wants the
+ * speaker) the probe runs alone.
+ */
+async function readHost(ref: HostRef, paths: string[], o: ProbeOptions): Promise<Outcome<{ probe: string; facts: HostFacts | null }>> {
+  const signal = o.signal ? { signal: o.signal } : {};
+  if (!o.gatherFacts) {
+    const r = await o.transport.exec(ref, hostProbeScript(), { privileged: true, timeoutMs: 30_000, ...signal });
+    return r.ok ? { ok: true, value: { probe: r.value.stdout, facts: null } } : r;
+  }
+  const r = await o.gatherFacts(o.transport, ref, { paths, managedDirs: [], sysctls: [], probes: [{ name: HOST_PROBE, script: hostProbeScript() }] }, o.signal, { timeoutMs: 30_000 });
+  return r.ok ? { ok: true, value: { probe: r.value.probes?.[HOST_PROBE] ?? '', facts: r.value } } : r;
+}
+
 async function probeHost(target: VerifyTarget, ref: HostRef, o: ProbeOptions): Promise<HostObservation> {
   const wanted = target.desired?.get(ref.name)?.files ?? [];
-  const [probe, facts] = await Promise.all([
-    o.transport.exec(ref, hostProbeScript(), { privileged: true, timeoutMs: 30_000, ...(o.signal ? { signal: o.signal } : {}) }),
-    o.gatherFacts
-      ? o.gatherFacts(o.transport, ref, { paths: wanted.map((f) => f.path), managedDirs: [], sysctls: [] }, o.signal)
-      : Promise.resolve(null),
-  ]);
-  if (!probe.ok) return { host: ref.name, reachable: false, message: probe.failure.message };
-  const p = parseHostProbe(probe.value.stdout);
-  const f = facts && facts.ok ? facts.value : null;
+  const read = await readHost(ref, wanted.map((f) => f.path), o);
+  if (!read.ok) return { host: ref.name, reachable: false, message: read.failure.message };
+  return hostObservation(target, ref.name, parseHostProbe(read.value.probe), read.value.facts);
+}
+
+/** What one host's answer says, in verify's words: the probe's parse beside the facts (drift, sysctls). */
+export function hostObservation(target: Pick<VerifyTarget, 'desired'>, host: string, p: HostProbe, f: HostFacts | null): HostObservation {
+  const wanted = target.desired?.get(host)?.files ?? [];
   const files: ManagedFileObservation[] = [];
   for (const rec of f?.lastDeploy?.files ?? []) {
     const have = f?.files[rec.path];
@@ -53,7 +70,7 @@ async function probeHost(target: VerifyTarget, ref: HostRef, o: ProbeOptions): P
     files.push({ path: rec.path, liveSha256: have.sha256, ...(change && change.kind !== 'unchanged' ? { diff: change.diff } : {}) });
   }
   return {
-    host: ref.name, reachable: true, addresses: p.addresses, macs: p.macs, running: p.running, speaker: p.speaker,
+    host, reachable: true, addresses: p.addresses, macs: p.macs, running: p.running, speaker: p.speaker,
     authLogLines: p.authLogLines, sysctls: { ...p.sysctls, ...(f?.sysctls ?? {}) }, files,
     lastDeploy: f ? f.lastDeploy : null,
     ...(target.desired ? { wantedFiles: wanted.length } : {}),
