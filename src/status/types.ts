@@ -14,6 +14,8 @@ export interface MemberStatus {
   reachable: boolean;
   /** Why the host could not be read (unreachable, host key refused…), printable text. */
   error?: string;
+  /** The kind of `error`: a changed or unknown host key is `refused` (never accepted). Added by the gatherer. */
+  failure?: 'unreachable' | 'refused' | 'auth' | 'failed';
   state: VrrpState;
   /** Priority as configured (the inventory's / the config's). */
   basePriority?: number;
@@ -93,7 +95,7 @@ export interface StatusSnapshot {
   /** The last deploy as the hosts' records tell it: newest of them. */
   lastDeploy?: { at: string; by?: string; ok: boolean };
   /** Hosts that could not be read, with why. */
-  unreachable: { host: string; error: string }[];
+  unreachable: { host: string; error: string; failure?: 'unreachable' | 'refused' | 'auth' | 'failed' }[];
   /** Transitions seen since the watch began (or in the logs' recent window), newest first. */
   transitions: Transition[];
 }

@@ -21,6 +21,17 @@ function authDrops(counters: unknown): number {
   return Object.entries(drops).filter(([k]) => k.includes('auth')).reduce((n, [, v]) => n + (num(v) ?? 0), 0);
 }
 
+/** The agent's `lastTransition` ({ from, to, reason, at }); null when absent or not that shape. */
+function lastTransition(v: unknown): SpeakerInstance['lastTransition'] | null {
+  const t = v as { at?: unknown; from?: unknown; to?: unknown; reason?: unknown } | null | undefined;
+  if (!t || typeof t !== 'object' || typeof t.at !== 'string' || t.to === undefined) return null;
+  return {
+    at: t.at, to: state(t.to),
+    ...(t.from !== undefined && t.from !== null ? { from: state(t.from) } : {}),
+    ...(typeof t.reason === 'string' ? { reason: t.reason } : {}),
+  };
+}
+
 export function agentReport(text: string): SpeakerReport | null {
   let doc: unknown;
   try {
@@ -36,11 +47,15 @@ export function agentReport(text: string): SpeakerReport | null {
   const instances: SpeakerInstance[] = entries.map(([name, e]) => {
     const vrid = num(e.vrid);
     const prio = num(e.effectivePriority ?? e.priority);
+    const base = num(e.basePriority);
+    const last = lastTransition(e.lastTransition);
     return {
       name,
       ...(vrid !== undefined ? { vrid } : {}),
       state: state(e.state),
       ...(prio !== undefined ? { effectivePriority: prio } : {}),
+      ...(base !== undefined ? { basePriority: base } : {}),
+      ...(last ? { lastTransition: last } : {}),
       authFailures: num(e.authFailures) ?? authDrops(e.counters),
     };
   });

@@ -3,7 +3,7 @@ import { parseIpJson } from '../host-addresses/index.js';
 import { AGENT_PID_FILE, AGENT_STATUS_FILES } from '../host-paths/index.js';
 import { keepalivedReport } from './keepalived-report.js';
 import { agentReport } from './agent-status.js';
-import { authLogLines, speakerLogGrep } from './speaker-logs.js';
+import { authLogLines, speakerLogGrep, transitionLogLines } from './speaker-logs.js';
 import { ownProcsShell } from './own-procs.js';
 import { q, UMASK } from '../apply/shell.js';
 import type { SpeakerReport } from './types.js';
@@ -72,6 +72,8 @@ export interface HostProbe {
   running: Record<string, boolean>;
   speaker: SpeakerReport | null;
   authLogLines: string[];
+  /** The speaker's recent log lines about state changes and their causes, oldest first. */
+  transitionLogLines: string[];
   sysctls: Record<string, string>;
 }
 
@@ -117,5 +119,6 @@ export function parseHostProbe(out: string): HostProbe {
     const [k, v] = line.trim().split(/\s+/);
     if (k && v !== undefined) sysctls[k] = v;
   }
-  return { addresses, macs, running, speaker, authLogLines: authLogLines(((sec.get('klog') ?? '') + '\n' + (sec.get('alog') ?? '')).split('\n')), sysctls };
+  const logLines = ((sec.get('klog') ?? '') + '\n' + (sec.get('alog') ?? '')).split('\n');
+  return { addresses, macs, running, speaker, authLogLines: authLogLines(logLines), transitionLogLines: transitionLogLines(logLines), sysctls };
 }

@@ -47,11 +47,13 @@ export function parseKeepalivedData(text: string): { instances: SpeakerInstance[
   const instances = blocks(s.get('VRRP Topology') ?? [], 'VRRP Instance').map((b): SpeakerInstance => {
     const vrid = Number(b.fields.get('Virtual Router ID'));
     const prio = Number(b.fields.get('Effective priority'));
+    const base = Number(b.fields.get('Priority'));
     return {
       name: b.name,
       ...(Number.isFinite(vrid) ? { vrid } : {}),
       state: textState(b.fields.get('State') ?? ''),
       ...(Number.isFinite(prio) ? { effectivePriority: prio } : {}),
+      ...(b.fields.has('Priority') && Number.isFinite(base) ? { basePriority: base } : {}),
       authFailures: 0,
     };
   });

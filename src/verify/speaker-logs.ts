@@ -19,8 +19,21 @@ export function authLogLines(lines: readonly string[], limit = 5): string[] {
   return hits.slice(-limit).map((l) => l.trim());
 }
 
+/**
+ * keepalived's lines around a state change (vrrp.c, vrrp_scheduler.c; the agent logs the same
+ * words, see vrrp/ka-log.ts): the cause, then "Entering X STATE". `hafleet status` shows the
+ * last one with its cause.
+ */
+const transitionPattern = /Entering (MASTER|BACKUP|FAULT) STATE|advertisement timeout|with (higher|same) priority|priority 0|sent 0 priority|preempt delay over|\) fault: |VRRP_Script\(|effective priority/;
+
+/** The lines that tell of state changes and their causes, oldest first, at most the last `limit`. */
+export function transitionLogLines(lines: readonly string[], limit = 20): string[] {
+  return lines.filter((l) => transitionPattern.test(l)).slice(-limit).map((l) => l.trim());
+}
+
 /** The grep pattern the remote probe uses to keep log excerpts small (POSIX ERE). */
-export const speakerLogGrep = 'Starting Keepalived|Starting VRRP child process|hafleet-agent: starting|agent started|invalid passwd|bad authentication|received a [0-9]+ auth, expecting|[Aa]uth.*mismatch';
+export const speakerLogGrep = 'Starting Keepalived|Starting VRRP child process|hafleet-agent: starting|agent started|invalid passwd|bad authentication|received a [0-9]+ auth, expecting|[Aa]uth.*mismatch'
+  + '|Entering (MASTER|BACKUP|FAULT) STATE|advertisement timeout|with (higher|same) priority|priority 0|preempt delay over|\\) fault: |VRRP_Script\\(|effective priority';
 
 /** The senders named by the agent's auth lines (`src=ADDR` or `"src":"ADDR"`), in order, once each. */
 export function authLogSources(lines: readonly string[]): string[] {

@@ -9,6 +9,10 @@ export interface SpeakerInstance {
   vrid?: number;
   state: VrrpState;
   effectivePriority?: number;
+  /** The configured priority, when the speaker says (keepalived's `Priority`, the agent's basePriority). */
+  basePriority?: number;
+  /** The last state change with its time and cause, when the speaker keeps it (the agent does). */
+  lastTransition?: { at: string; from?: VrrpState; to: VrrpState; reason?: string };
   /** Adverts dropped for a wrong password or auth type, since the speaker started. */
   authFailures: number;
 }

@@ -5,7 +5,7 @@ import { fixtureText } from './fixtures.js';
 
 test('keepalived data dump: instance state, priority, failing track script (real 2.2.7 output)', () => {
   const r = keepalivedReport(fixtureText('keepalived/master-script-bad.data'), null)!;
-  assert.deepEqual(r.instances, [{ name: 'web_51', vrid: 51, state: 'MASTER', effectivePriority: 90, authFailures: 0 }]);
+  assert.deepEqual(r.instances, [{ name: 'web_51', vrid: 51, state: 'MASTER', effectivePriority: 90, basePriority: 150, authFailures: 0 }]);
   assert.deepEqual(r.scripts, [{ name: 'chk_x', ok: false }]);
 });
 

@@ -1,0 +1,15 @@
+/**
+ * Status: the fleet live. A gatherer runs rounds of one remote script per host over kept SSH
+ * connections (verify's probe and the notify log as sections of the facts script) plus a request
+ * through each VIP, and assembles a `StatusSnapshot`; views render it (terminal, --json, the
+ * --serve page, /metrics) from one `StatusSource`.
+ */
+export type { StatusSnapshot, StatusSource, ClusterStatus, InstanceStatus, MemberStatus, VipStatus, DriftStatus, Transition, VrrpState } from './types.js';
+/** Pure: one round's answers → a snapshot; its exit code. */
+export { assembleSnapshot, statusExitCode, type AssembleInput, type VipProbe } from './assemble.js';
+/** Pure: transitions from the notify log, the speaker's log and the agent's status. */
+export { parseNotifyLines, logReason, lastTransitionOf, mergeTransitions } from './transitions.js';
+/** One host's read (I/O through the Transport). */
+export { readHost, failureOf, notifyScript, type HostRead, type HostFailure, type GatherFacts } from './host-read.js';
+/** Rounds, one snapshot, and the StatusSource the views share. */
+export { StatusRounds, gatherStatus, createStatusSource, type StatusTarget, type GatherOptions, type WatchOptions } from './source.js';

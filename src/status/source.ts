@@ -1,0 +1,169 @@
+import { mapLimit } from '../async/index.js';
+import type { DesiredState } from '../render/index.js';
+import type { Topology } from '../topology/index.js';
+import type { HostRef, Transport } from '../transport/index.js';
+import { httpGet, urlOf } from '../verify/index.js';
+import { assembleSnapshot, type VipProbe } from './assemble.js';
+import { readHost, type GatherFacts, type HostRead } from './host-read.js';
+import type { StatusSnapshot, StatusSource, Transition } from './types.js';
+
+export interface StatusTarget {
+  topology: Topology;
+  /** The hosts of this view (--limit applied), by name. */
+  hosts: ReadonlyMap<string, HostRef>;
+  /** What the inventory renders: whose files' drift is watched. */
+  desired?: DesiredState;
+}
+
+export interface GatherOptions {
+  /** Kept for the source's life: its pool keeps one SSH connection per host between rounds. */
+  transport: Transport;
+  gatherFacts: GatherFacts;
+  forks?: number;
+  /** A host that has not answered by then is shown unreachable for this round (the view never waits longer). */
+  hostTimeoutMs?: number;
+  /** Deadline of each request through a VIP. */
+  probeTimeoutMs?: number;
+}
+
+/** What a round needs of each host: the rendered files (drift) and its clusters' notify logs. */
+function requestOf(target: StatusTarget, host: string) {
+  const notifyLogs = [...new Set(target.topology.clusters.filter((c) => c.directors.includes(host)).flatMap((c) => (c.notify.logFile ? [c.notify.logFile] : [])))];
+  return { paths: (target.desired?.get(host)?.files ?? []).map((f) => f.path), notifyLogs };
+}
+
+/** One GET through every VIP that has a service, from the admin box: its latency or its error. */
+async function probeVips(topology: Topology, timeoutMs: number, signal?: AbortSignal): Promise<Map<string, VipProbe>> {
+  const out = new Map<string, VipProbe>();
+  const services = topology.clusters.flatMap((c) => c.services);
+  await Promise.all([...new Set(services.map((s) => s.vip))].map(async (vip) => {
+    const svc = services.find((s) => s.vip === vip)!;
+    const a = await httpGet(urlOf(vip, svc.port, svc.healthCheck.path), timeoutMs, svc.realServers, signal);
+    out.set(vip, a.status === null
+      ? { ok: false, ms: Math.round(a.ms * 10) / 10, error: a.error ?? 'no answer' }
+      : { ok: a.status < 500, ms: Math.round(a.ms * 10) / 10, status: a.status });
+  }));
+  return out;
+}
+
+/**
+ * Rounds of reads over kept connections. A host's read still under way from an earlier round is
+ * waited on again, never doubled; one past `hostTimeoutMs` shows as unreachable this round, so
+ * a dead host costs the view one deadline, not SSH's connect timeout.
+ */
+export class StatusRounds {
+  private readonly inFlight = new Map<string, Promise<HostRead>>();
+  private known: Transition[] = [];
+
+  constructor(private readonly target: StatusTarget, private readonly o: GatherOptions) {}
+
+  private readOnce(name: string, ref: HostRef, signal?: AbortSignal): Promise<HostRead> {
+    let p = this.inFlight.get(name);
+    if (!p) {
+      const timeoutMs = Math.max(this.o.hostTimeoutMs ?? 10_000, 1000);
+      p = readHost(this.o.transport, this.o.gatherFacts, ref, requestOf(this.target, name), { timeoutMs: timeoutMs * 3, ...(signal ? { signal } : {}) })
+        .finally(() => this.inFlight.delete(name));
+      this.inFlight.set(name, p);
+    }
+    return p;
+  }
+
+  async round(signal?: AbortSignal): Promise<StatusSnapshot> {
+    const deadlineMs = this.o.hostTimeoutMs ?? 10_000;
+    const names = [...this.target.hosts.keys()];
+    const reads = new Map<string, HostRead | undefined>();
+    const [answers, probes] = await Promise.all([
+      mapLimit(names, this.o.forks ?? 20, async (name) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<HostRead>((resolve) => {
+          timer = setTimeout(() => resolve({ host: name, ok: false, failure: 'unreachable', error: `no answer within ${(deadlineMs / 1000).toFixed(1)} s` }), deadlineMs);
+        });
+        try {
+          return await Promise.race([this.readOnce(name, this.target.hosts.get(name)!, signal), late]);
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+      probeVips(this.target.topology, this.o.probeTimeoutMs ?? 1500, signal),
+    ]);
+    for (const a of answers) reads.set(a.host, a);
+    const snap = assembleSnapshot({ topology: this.target.topology, reads, probes, known: this.known, at: new Date().toISOString() });
+    this.known = snap.transitions;
+    return snap;
+  }
+}
+
+/** One snapshot (`hafleet status` without --watch). */
+export function gatherStatus(target: StatusTarget, o: GatherOptions & { signal?: AbortSignal }): Promise<StatusSnapshot> {
+  return new StatusRounds(target, o).round(o.signal);
+}
+
+export interface WatchOptions extends GatherOptions {
+  /** Pause between the end of one round and the start of the next. */
+  intervalMs: number;
+  signal?: AbortSignal;
+  /** Each round's wall time, for the bench and the view's footer. */
+  onRound?: (ms: number, snapshot: StatusSnapshot) => void;
+}
+
+/**
+ * A StatusSource that runs rounds every `intervalMs` from its creation until `close()`: the
+ * terminal --watch, the --serve page and /metrics read the same snapshots. `close` stops the
+ * rounds and closes the transport's connections.
+ */
+export function createStatusSource(target: StatusTarget, o: WatchOptions): StatusSource {
+  const rounds = new StatusRounds(target, o);
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(o.signal?.reason);
+  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let current: StatusSnapshot | undefined;
+  let waiters: { resolve: (s: StatusSnapshot) => void; reject: (e: unknown) => void }[] = [];
+  const closedError = () => new Error('status source closed');
+
+  let failed: unknown;
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      const t0 = performance.now();
+      const snap = await rounds.round(stop.signal);
+      if (stop.signal.aborted) break;
+      current = snap;
+      o.onRound?.(performance.now() - t0, snap);
+      const w = waiters;
+      waiters = [];
+      for (const x of w) x.resolve(snap);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, o.intervalMs);
+        stop.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
+    }
+  })().catch((e: unknown) => {
+    // A bug in a round: every reader hears of it rather than waiting forever.
+    failed = e;
+  }).finally(() => {
+    for (const x of waiters) x.reject(failed ?? closedError());
+    waiters = [];
+  });
+
+  return {
+    current: () => current,
+    next: (signal) => new Promise<StatusSnapshot>((resolve, reject) => {
+      if (failed !== undefined) return reject(failed);
+      if (stop.signal.aborted) return reject(closedError());
+      const w = { resolve, reject };
+      waiters.push(w);
+      signal?.addEventListener('abort', () => {
+        waiters = waiters.filter((x) => x !== w);
+        reject(signal.reason ?? new Error('aborted'));
+      }, { once: true });
+    }),
+    close: async () => {
+      stop.abort();
+      o.signal?.removeEventListener('abort', onOuterAbort);
+      await loop;
+      await o.transport.close();
+    },
+  };
+}
