@@ -110,10 +110,3 @@ export function inventoryFor(command: string, flag: readonly string[] | string |
   if (choice.sources.length === 0) throw new CommandExit(ExitCode.usage, `hafleet ${command}: no inventory: pass -i PATH, set HAFLEET_INVENTORY, or set inventory in ansible.cfg (hafleet config shows where hafleet looked)`);
   return choice;
 }
-
-/** --forks when given, else ansible.cfg's forks when set there, else the command's own default. */
-export function forksFrom(flag: string | undefined, choice: InventoryChoice, fallback: number): number {
-  if (flag === undefined) return choice.forks ?? fallback;
-  if (!/^\d+$/.test(flag) || Number(flag) < 1) throw new CommandExit(ExitCode.usage, `--forks ${flag}: give a whole number ≥ 1`);
-  return Number(flag);
-}

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CommandExit } from './command-error.js';
 import { ExitCode } from './exit-codes.js';
 import { commandsFor } from './commands/index.js';
+import { processContext } from './context.js';
 import { printable } from '../terminal/index.js';
 
 const program = new Command();
@@ -31,9 +32,9 @@ async function main(): Promise<number> {
     process.stderr.write('\ninterrupted: finishing the step under way and restoring; Ctrl-C again to quit at once\n');
     controller.abort(new Error('interrupted'));
   });
-  globalThis.hafleetAbort = controller.signal;
+  const ctx = processContext(controller.signal);
   try {
-    for (const register of await commandsFor(process.argv)) register(program);
+    for (const register of await commandsFor(process.argv)) register(program, ctx);
     await program.parseAsync(process.argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
@@ -50,11 +51,6 @@ async function main(): Promise<number> {
     else process.stderr.write(`  ${printable((e as Error)?.message ?? String(e))}\n`);
     return ExitCode.internal;
   }
-}
-
-declare global {
-  // eslint-disable-next-line no-var
-  var hafleetAbort: AbortSignal | undefined;
 }
 
 main().then((code) => {

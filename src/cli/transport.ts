@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { createSshTransport, type Transport } from '../transport/index.js';
 import { info } from './output.js';
+import { refSource } from './args.js';
+import { processContext, type CommandContext } from './context.js';
 
 /** The connection flags plan, deploy, verify and drill share. */
 export interface ConnectionFlags {
@@ -14,16 +16,27 @@ export function connectionOptions(cmd: Command): Command {
     .option('-K, --ask-become-pass', 'ask for the sudo password on the terminal when a host needs one (as ansible -K); else HAFLEET_BECOME_PASS');
 }
 
-/** The SSH transport a command uses: host keys recorded aloud, the become password asked once on demand. */
-export function cliTransport(flags: ConnectionFlags, o: { connectTimeoutMs?: number; askBecomePass?: boolean } = {}): Transport {
+/**
+ * The SSH transport a command uses: host keys recorded aloud, the become password asked once on
+ * demand. The environment's part is read here, at the edge: $SSH_AUTH_SOCK (the agent) and
+ * $HAFLEET_BECOME_PASS (sudo's password without -K).
+ */
+export function cliTransport(flags: ConnectionFlags, o: { connectTimeoutMs?: number; askBecomePass?: boolean } = {}, ctx: CommandContext = processContext()): Transport {
+  const refs = refSource(ctx);
+  const agent = ctx.env.SSH_AUTH_SOCK;
+  const becomePassword = ctx.env.HAFLEET_BECOME_PASS;
   return createSshTransport({
+    sshConfig: refs.sshConfig,
+    localUser: refs.localUser,
+    agentSocket: agent ? agent : null,
+    ...(becomePassword ? { becomePassword } : {}),
     // ansible.cfg's timeout: Ansible's connection timeout, seconds.
     ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
     acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
     onHostKeyRecorded: (host, file, fp) => info(`${host}: recorded new host key ${fp} in ${file}`),
     // -K, or ansible.cfg's become_ask_pass = True (Ansible's -K default).
-    ...((flags.askBecomePass || o.askBecomePass) && process.stdin.isTTY
-      ? { promptBecomePassword: (host: string) => readSecret(process.stdin, process.stderr, `BECOME password (sudo on ${host}): `) }
+    ...((flags.askBecomePass || o.askBecomePass) && ctx.stdin.isTTY
+      ? { promptBecomePassword: (host: string) => readSecret(ctx.stdin, ctx.stderr, `BECOME password (sudo on ${host}): `) }
       : {}),
   });
 }

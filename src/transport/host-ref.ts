@@ -1,28 +1,35 @@
-import { userInfo } from 'node:os';
-import { connectionOf, type Connection, type Inventory } from '../inventory/index.js';
-import { expandTilde, loadUserSshConfig, resolveSshHost, type SshConfig } from './ssh-config.js';
+import { expandTilde, resolveSshHost, type SshConfig } from './ssh-config.js';
 import type { HostRef } from './types.js';
 
-function localUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'root';
-  }
+/**
+ * How to reach one host, in the inventory's words but not its types: transport knows nothing of
+ * inventories (the fleet layer reads a host's variables into this).
+ */
+export interface Connection {
+  /** ansible_host, else the inventory name. */
+  host: string;
+  port: number;
+  user?: string;
+  privateKeyFile?: string;
+  become: boolean;
+  becomeUser: string;
+  knownHostsFile?: string;
+  proxyJump?: string;
+  connectTimeoutSec?: number;
 }
 
 /**
- * A HostRef from a host's connection variables. As with Ansible's ssh connection, what the
+ * A HostRef from a host's connection settings. As with Ansible's ssh connection, what the
  * inventory says wins; ~/.ssh/config fills User and Port it leaves open (HostName, IdentityFile
- * and ProxyJump are applied when dialling), then the local user name.
+ * and ProxyJump are applied when dialling), then `localUser`.
  */
-export function hostRefFromConnection(name: string, c: Connection, sshConfig: SshConfig): HostRef {
-  const rc = resolveSshHost(sshConfig, c.host);
+export function hostRefFromConnection(name: string, c: Connection, sshConfig: SshConfig, localUser: string): HostRef {
+  const rc = resolveSshHost(sshConfig, c.host, localUser);
   return {
     name,
     address: c.host,
     port: c.port === 22 && rc.port ? rc.port : c.port,
-    user: c.user ?? rc.user ?? localUser(),
+    user: c.user ?? rc.user ?? localUser,
     ...(c.privateKeyFile ? { privateKeyFile: expandTilde(c.privateKeyFile) } : {}),
     become: c.become,
     becomeUser: c.becomeUser,
@@ -30,15 +37,4 @@ export function hostRefFromConnection(name: string, c: Connection, sshConfig: Ss
     ...(c.proxyJump ? { proxyJump: c.proxyJump } : {}),
     ...(c.connectTimeoutSec ? { connectTimeoutSec: c.connectTimeoutSec } : {}),
   };
-}
-
-/** The HostRef of an inventory host (ssh config read once per process unless given). */
-export function hostRefOf(inv: Inventory, host: string, sshConfig: SshConfig = cachedUserConfig()): HostRef {
-  return hostRefFromConnection(host, connectionOf(inv, host), sshConfig);
-}
-
-let userConfig: SshConfig | undefined;
-function cachedUserConfig(): SshConfig {
-  userConfig ??= loadUserSshConfig();
-  return userConfig;
 }

@@ -7,8 +7,10 @@ export type { HostRef, ExecOptions, ExecOutput, TransportFailure, Outcome, PutOp
 export type { SshTransportOptions } from './options.js';
 /** The Transport over ssh2. */
 export { createSshTransport } from './ssh-transport.js';
-/** HostRef of an inventory host (inventory variables, then ~/.ssh/config, then defaults). */
-export { hostRefOf, hostRefFromConnection } from './host-ref.js';
+/** A HostRef from a host's connection settings (then ~/.ssh/config, then the local user). */
+export { hostRefFromConnection, type Connection } from './host-ref.js';
+/** The user ssh logs in as when nothing names one. */
+export { localUserName } from './local-user.js';
 /** ~/.ssh/config: parse and resolve a host as ssh would. */
 export { parseSshConfig, resolveSshHost, loadUserSshConfig, type SshConfig, type ResolvedSshHost } from './ssh-config.js';
 /** known_hosts: parse, match (hashed entries included) and judge a presented key. */

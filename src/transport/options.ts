@@ -13,10 +13,12 @@ export interface SshTransportOptions {
   commandTimeoutMs?: number;
   /** Parsed ssh config; default ~/.ssh/config (with its Includes). */
   sshConfig?: SshConfig;
-  /** ssh-agent socket; default $SSH_AUTH_SOCK; null: no agent. */
+  /** ssh-agent socket (the CLI passes $SSH_AUTH_SOCK); absent or null: no agent. */
   agentSocket?: string | null;
-  /** sudo password for become; default $HAFLEET_BECOME_PASS. Never logged. */
+  /** sudo password for become (the CLI passes $HAFLEET_BECOME_PASS). Never logged. */
   becomePassword?: string;
+  /** The user to log in as when neither the HostRef nor ssh config names one (jump hosts); default this process's user. */
+  localUser?: string;
   /** Asked once per transport when sudo wants a password and none was given. */
   promptBecomePassword?: (host: string) => Promise<string | undefined>;
   /** Told when accept-new recorded a host key. */

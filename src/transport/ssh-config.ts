@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
+import { localUserName } from './local-user.js';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import { globMatch, patternListMatches } from './known-hosts.js';
 import { readProxyCommand } from './proxy-command.js';
@@ -96,7 +97,7 @@ function matchPatterns(args: string[]): string[] {
 }
 
 /** ssh_config's rule: for each keyword the first value obtained wins; IdentityFile adds up. */
-export function resolveSshHost(cfg: SshConfig, host: string, localUser = safeUserName()): ResolvedSshHost {
+export function resolveSshHost(cfg: SshConfig, host: string, localUser = localUserName()): ResolvedSshHost {
   const first = new Map<string, string>();
   const identity: string[] = [];
   // ProxyJump and ProxyCommand exclude each other: whichever is obtained first wins (ssh_config).
@@ -146,14 +147,6 @@ function expandTokens(value: string, t: { h: string; p: string; r: string; u: st
 
 export function expandTilde(p: string): string {
   return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'root';
-  }
 }
 
 /** Include paths are relative to ~/.ssh; a `*` or `?` in the last component is a glob. */

@@ -8,6 +8,7 @@ import type { SshTransportOptions } from './options.js';
 import { ConnectionPool, type PooledConnection } from './pool.js';
 import { sftpGet, sftpPut, sftpUnlink } from './sftp-files.js';
 import { loadUserSshConfig } from './ssh-config.js';
+import { localUserName } from './local-user.js';
 import { proxyRefusal, resolveHops } from './target.js';
 import type { ExecOptions, ExecOutput, HostRef, Outcome, PutOptions, Transport } from './types.js';
 
@@ -56,7 +57,8 @@ function remoteError(host: string, what: string, err: unknown): Outcome<never> {
  */
 export function createSshTransport(opts: SshTransportOptions = {}): Transport {
   const sshConfig = opts.sshConfig ?? loadUserSshConfig();
-  const agent = opts.agentSocket === null ? undefined : (opts.agentSocket ?? process.env.SSH_AUTH_SOCK);
+  const agent = opts.agentSocket ?? undefined;
+  const localUser = opts.localUser ?? localUserName();
   const pool = new ConnectionPool({
     readyTimeoutMs: opts.connectTimeoutMs ?? 10_000,
     keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 15_000,
@@ -65,13 +67,15 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
     ...(agent ? { agentSocket: agent } : {}),
     ...(opts.onHostKeyRecorded ? { onHostKeyRecorded: opts.onHostKeyRecorded } : {}),
   });
+  // TODO issue 19 point 6: the env fallback goes once test/integration/become.test.ts's driver
+  // passes becomePassword itself (the CLI already does, cli/transport.ts).
   let password: string | undefined = (opts.becomePassword ?? process.env.HAFLEET_BECOME_PASS) || undefined;
   let prompted: Promise<string | undefined> | undefined;
 
   const connection = (host: HostRef, signal?: AbortSignal): Promise<Outcome<PooledConnection>> => {
-    const refused = proxyRefusal(host, sshConfig);
+    const refused = proxyRefusal(host, sshConfig, localUser);
     if (refused) return Promise.resolve({ ok: false, failure: { kind: 'remote-error', host: host.name, message: `host ${host.name}: ${refused}`, hint: 'use ProxyJump (or -J) for a bastion, or ProxyCommand ssh -W %h:%p <bastion>' } });
-    return withSignal(pool.get(resolveHops(host, sshConfig)), host.name, signal).then((o) => (o.ok ? o : { ok: false, failure: failureFor(o.failure, host.name) }));
+    return withSignal(pool.get(resolveHops(host, sshConfig, localUser)), host.name, signal).then((o) => (o.ok ? o : { ok: false, failure: failureFor(o.failure, host.name) }));
   };
 
   async function run(conn: PooledConnection, host: HostRef, cmd: string, o: RawExecOptions): Promise<Outcome<RawExecOutput>> {

@@ -1,8 +1,9 @@
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { KnownHostsSources } from './host-key-policy.js';
 import { expandTilde, resolveSshHost, type SshConfig } from './ssh-config.js';
 import type { HostRef } from './types.js';
+import { localUserName } from './local-user.js';
 
 /** Everything needed to dial one SSH hop, resolved from a HostRef and ~/.ssh/config. */
 export interface ConnectTarget {
@@ -25,14 +26,6 @@ export interface ConnectTarget {
 }
 
 export const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
-
-function localUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'root';
-  }
-}
 
 /** `[user@]host[:port]`, `ssh://user@host:port`, `[v6]:port`. */
 export function parseJumpSpec(spec: string): { user?: string; host: string; port?: number } {
@@ -71,14 +64,14 @@ function knownHostsSources(cfgFiles: string[] | undefined, inventoryFile: string
  * (see proxy-command.ts). Dialling it directly instead would bypass the proxy the operator
  * set up, so the host fails with this message. A jump from the inventory wins over ssh config.
  */
-export function proxyRefusal(ref: HostRef, cfg: SshConfig): string | undefined {
+export function proxyRefusal(ref: HostRef, cfg: SshConfig, localUser = localUserName()): string | undefined {
   if (ref.proxyJump) return undefined;
-  return resolveSshHost(cfg, ref.address).proxyRefused;
+  return resolveSshHost(cfg, ref.address, localUser).proxyRefused;
 }
 
 /** The hops to dial for a host: jump hosts first (ssh -J order), the host itself last. */
-export function resolveHops(ref: HostRef, cfg: SshConfig): ConnectTarget[] {
-  const rc = resolveSshHost(cfg, ref.address);
+export function resolveHops(ref: HostRef, cfg: SshConfig, localUser = localUserName()): ConnectTarget[] {
+  const rc = resolveSshHost(cfg, ref.address, localUser);
   const named = [ref.privateKeyFile, ...rc.identityFiles].filter((f): f is string => !!f).map(expandTilde);
   const self: ConnectTarget = {
     host: ref.name,
@@ -96,14 +89,14 @@ export function resolveHops(ref: HostRef, cfg: SshConfig): ConnectTarget[] {
   if (!jumpSpec) return [self];
   const jumps = jumpSpec.split(',').map((spec): ConnectTarget => {
     const j = parseJumpSpec(spec);
-    const jc = resolveSshHost(cfg, j.host);
+    const jc = resolveSshHost(cfg, j.host, localUser);
     const files = jc.identityFiles.map(expandTilde);
     return {
       host: ref.name,
       label: `jump host ${j.host} (for ${ref.name})`,
       address: jc.hostName ?? j.host,
       port: j.port ?? jc.port ?? 22,
-      user: j.user ?? jc.user ?? localUser(),
+      user: j.user ?? jc.user ?? localUser,
       keyFiles: files.length ? files : self.keyFiles,
       useDefaultKeys: files.length === 0 && self.useDefaultKeys,
       identitiesOnly: jc.identitiesOnly,

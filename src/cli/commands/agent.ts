@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printDiagnostics, useColor } from '../output.js';
+import type { CommandContext } from '../context.js';
 import { formatWhere, hasErrors } from '../../diagnostics/index.js';
 import fs from 'node:fs';
 import {
@@ -47,7 +48,7 @@ function missingCaps(cfg: NonNullable<ParsedConfig['config']>): string[] {
 }
 
 /** `hafleet agent`: the TypeScript VRRP agent on the vrrp part of a keepalived.conf. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('agent')
     .description('run the TypeScript VRRP agent on the vrrp part of a keepalived.conf (keepalived-compatible on the wire: VRRPv2 and VRRPv3 over IPv4, VRRPv3 over IPv6)')
@@ -100,9 +101,8 @@ export function register(program: Command): void {
         };
         process.on('SIGHUP', hup);
         process.once('SIGTERM', () => stop('SIGTERM'));
-        const signal = globalThis.hafleetAbort;
-        if (signal?.aborted) stop('SIGINT');
-        else signal?.addEventListener('abort', () => stop('SIGINT'), { once: true });
+        if (ctx.signal.aborted) stop('SIGINT');
+        else ctx.signal.addEventListener('abort', () => stop('SIGINT'), { once: true });
       });
       log.log('info', 'agent stopped');
     });

@@ -7,6 +7,7 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { printDiagnostics, printJson } from '../output.js';
 import { chooseInventory } from '../inventory-source.js';
+import type { CommandContext } from '../context.js';
 
 /** ansible.cfg and ANSIBLE_* as this process sees them: the one place that reads the machine. */
 export function loadAnsibleConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AnsibleConfig {
@@ -18,16 +19,16 @@ export function loadAnsibleConfig(env: NodeJS.ProcessEnv = process.env, cwd = pr
 }
 
 /** `hafleet config`: the effective Ansible settings hafleet follows and where each came from. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('config')
     .description('show the ansible.cfg / ANSIBLE_* settings hafleet follows and where each came from')
     .option('--json', 'one JSON document on stdout')
     .action((opts: { json?: boolean }) => {
-      const cfg = loadAnsibleConfig();
+      const cfg = loadAnsibleConfig(ctx.env);
       printDiagnostics(cfg.diagnostics);
       // What a command without -i would do with it: the sources and the connection defaults.
-      const env = process.env.HAFLEET_INVENTORY;
+      const env = ctx.env.HAFLEET_INVENTORY;
       const use = chooseInventory(env, cfg);
       const from = env ? 'HAFLEET_INVENTORY' : use.from;
       if (opts.json) printJson({ file: cfg.file ?? null, searched: cfg.searched, settings: Object.fromEntries(Object.entries(cfg.settings).map(([k, s]) => [k, { value: s.value, origin: describeOrigin(s.origin) }])), ...(cfg.proxyJump ? { proxyJump: cfg.proxyJump } : {}),

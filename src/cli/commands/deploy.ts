@@ -6,8 +6,9 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printJson, useColor, writeHuman } from '../output.js';
 import { printable } from '../../terminal/index.js';
-import { whoAmI, type Fleet } from '../fleet.js';
-import { hostRefOf, type HostRef } from '../../transport/index.js';
+import { clusterRefsOf, whoAmI } from '../../fleet/index.js';
+import { refSource } from '../args.js';
+import type { CommandContext } from '../context.js';
 import { planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
 
 interface DeployFlags extends PlanFlags {
@@ -18,21 +19,6 @@ interface DeployFlags extends PlanFlags {
   diff?: boolean;
   breakLock?: boolean;
   force?: boolean;
-}
-
-/**
- * Connections to every director of every cluster with a director in the deploy: the cluster
- * lock is taken on all of them, also those --limit leaves out (loadFleet gives refs for the
- * limited hosts only).
- */
-function clusterRefsOf(fleet: Fleet): Map<string, HostRef> {
-  const out = new Map(fleet.refs);
-  const inDeploy = new Set(fleet.hosts);
-  for (const c of fleet.topology.clusters) {
-    if (!c.directors.some((d) => inDeploy.has(d))) continue;
-    for (const d of c.directors) if (!out.has(d)) out.set(d, hostRefOf(fleet.inventory, d));
-  }
-  return out;
 }
 
 function serialOf(v: string | undefined): Serial | undefined {
@@ -59,8 +45,8 @@ function maskResult(r: HostResult, secrets: readonly string[]): HostResult {
   return r;
 }
 
-async function confirm(p: Plan): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+async function confirm(p: Plan, ctx: CommandContext): Promise<boolean> {
+  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
   try {
     const answer = await rl.question(`Deploy: ${p.summary.filesToChange} file(s) on ${p.summary.hostsChanged} host(s). Go ahead? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
@@ -69,26 +55,25 @@ async function confirm(p: Plan): Promise<boolean> {
   }
 }
 
-async function runDeploy(flags: DeployFlags): Promise<void> {
-  if (flags.check) return runPlan(flags); // Ansible's `--check --diff`
+async function runDeploy(flags: DeployFlags, ctx: CommandContext): Promise<void> {
+  if (flags.check) return runPlan(flags, ctx); // Ansible's `--check --diff`
   const serial = serialOf(flags.serial);
   const maxFail = maxFailOf(flags.maxFail);
-  const { fleet, forks, transport, facts, plan } = await preparePlan(flags, { validate: false, quiet: Boolean(flags.json), command: 'deploy' });
+  const { fleet, forks, transport, facts, plan } = await preparePlan(flags, { validate: false, quiet: Boolean(flags.json), command: 'deploy' }, ctx);
   try {
     const color = !flags.json && useColor(process.stderr);
     if (!flags.json) process.stderr.write(renderPlanText(plan, { color }));
     if (needsWork(plan) && plan.summary.filesToChange > 0 && !flags.yes) {
-      if (!process.stdin.isTTY || !process.stderr.isTTY) {
+      if (!ctx.stdin.isTTY || !ctx.stderr.isTTY) {
         throw new CommandExit(ExitCode.usage, 'deploy: not changing hosts without a yes: there is no terminal to ask on (hint: review with `hafleet plan`, then run `hafleet deploy --yes`)');
       }
-      if (!(await confirm(plan))) throw new CommandExit(ExitCode.failed, 'deploy: not confirmed; nothing was changed');
+      if (!(await confirm(plan, ctx))) throw new CommandExit(ExitCode.failed, 'deploy: not confirmed; nothing was changed');
     }
-    const tty = !flags.json && Boolean(process.stderr.isTTY) && !('CI' in process.env);
+    const tty = !flags.json && Boolean(ctx.stderr.isTTY) && !('CI' in ctx.env);
     const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host)) : plainProgress(info);
-    const signal = globalThis.hafleetAbort;
     const raw: DeployResult = await deploy(plan, fleet.desired, transport, {
-      refs: fleet.refs, clusterRefs: clusterRefsOf(fleet), facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
-      ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), ...(signal ? { signal } : {}),
+      refs: fleet.refs, clusterRefs: clusterRefsOf(fleet, refSource(ctx)), facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
+      ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), signal: ctx.signal,
       ...(progress ? { onEvent: (e) => progress.onEvent(e.kind === 'host-done' ? { ...e, result: maskResult(e.result, fleet.secrets) } : e) } : {}),
     });
     const result: DeployResult = {
@@ -136,7 +121,7 @@ hosts, 65 bad inventory.
 `;
 
 /** `hafleet deploy`: make the plan so, safely, in rolling order. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   planOptions(program.command('deploy').description('apply the plan: validate, install atomically, run handlers, roll back on failure'))
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
     .option('--serial <n|n%>', 'realservers per batch (count or percentage)')
@@ -148,5 +133,5 @@ export function register(program: Command): void {
     .option('--detailed-exitcode', 'with --check: exit 2 when there are changes')
     .option('--no-validate', 'with --check: skip validating on the hosts')
     .addHelpText('after', EXAMPLES)
-    .action((flags: DeployFlags) => runDeploy(flags));
+    .action((flags: DeployFlags) => runDeploy(flags, ctx));
 }

@@ -8,12 +8,11 @@ import { CommandExit } from '../command-error.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printJson, writeHuman } from '../output.js';
-import { serviceManagerOf, type Fleet } from '../fleet.js';
-import { fleetOrExit } from './verify.js';
-import { inventoryOption } from '../inventory-source.js';
+import { serviceManagerOf, type Fleet } from '../../fleet/index.js';
+import { fleetFor, forksOption, inventoryOption, type FleetFlags } from '../args.js';
+import type { CommandContext } from '../context.js';
 
-interface DrillFlags {
-  inventory?: string[];
+interface DrillFlags extends Omit<FleetFlags, 'limit'> {
   cluster?: string;
   fault: string;
   json?: boolean;
@@ -21,7 +20,6 @@ interface DrillFlags {
   yes?: boolean;
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
-  forks?: string;
 }
 
 const EXAMPLES = `
@@ -50,10 +48,10 @@ function isProduction(fleet: Fleet): boolean {
   return fleet.hosts.some((h) => fleet.inventory.hosts.get(h)?.vars.hafleet_environment === 'production');
 }
 
-async function confirm(fleet: Fleet, flags: DrillFlags): Promise<void> {
+async function confirm(fleet: Fleet, flags: DrillFlags, ctx: CommandContext): Promise<void> {
   if (flags.yes || !isProduction(fleet)) return;
-  if (!process.stdin.isTTY) throw new CommandExit(ExitCode.failed, 'this inventory is production (hafleet_environment): pass --yes to drill it without a terminal');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  if (!ctx.stdin.isTTY) throw new CommandExit(ExitCode.failed, 'this inventory is production (hafleet_environment): pass --yes to drill it without a terminal');
+  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
   const answer = await rl.question(`This inventory is production. A drill fails over live VIPs. Type "drill" to go on: `);
   rl.close();
   if (answer.trim() !== 'drill') throw new CommandExit(ExitCode.failed, 'drill cancelled');
@@ -67,17 +65,16 @@ function runJson(r: Extract<DrillRun, { kind: 'ran' }>): unknown {
   };
 }
 
-async function run(flags: DrillFlags): Promise<void> {
+async function run(flags: DrillFlags, ctx: CommandContext): Promise<void> {
   const faults = faultsOf(flags.fault);
-  const { fleet, choice, forks } = fleetOrExit('drill', flags);
-  await confirm(fleet, flags);
-  const transport = cliTransport(flags, choice);
-  const signal = globalThis.hafleetAbort;
+  const { fleet, choice, forks } = fleetFor('drill', flags, ctx, { forks: 20 });
+  await confirm(fleet, flags, ctx);
+  const transport = cliTransport(flags, choice, ctx);
   let r: DrillRun;
   try {
     r = await runDrill(
       { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
-      { transport, gatherFacts, forks, faults, log: info, serviceManager: (h) => serviceManagerOf(fleet.inventory, h), ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(signal ? { signal } : {}) },
+      { transport, gatherFacts, forks, faults, log: info, serviceManager: (h) => serviceManagerOf(fleet.inventory, h), ...(flags.cluster ? { cluster: flags.cluster } : {}), signal: ctx.signal },
     );
   } finally {
     await transport.close();
@@ -103,7 +100,7 @@ async function run(flags: DrillFlags): Promise<void> {
 }
 
 /** `hafleet drill`: fault → observe → restore, with a timeline and measured failover times. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   connectionOptions(program
     .command('drill')
     .description('failover drill: inject a fault, measure the failover, always restore')
@@ -113,7 +110,7 @@ export function register(program: Command): void {
     .option('--json', 'one JSON document on stdout: measures, timelines, raw samples, verify before/after')
     .option('--report <file>', 'write a self-contained HTML report with charts')
     .option('-y, --yes', 'do not ask for confirmation on a production inventory')
-    .option('-f, --forks <n>', 'hosts probed at once by verify (default: ansible.cfg forks when set there, else 20)'))
+    .addOption(forksOption('hosts probed at once by verify', 20)))
     .addHelpText('after', EXAMPLES)
-    .action((flags: DrillFlags) => run(flags));
+    .action((flags: DrillFlags) => run(flags, ctx));
 }

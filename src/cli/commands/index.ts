@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
 
-/** Each command file exports `register(program)`. */
-export type Register = (program: Command) => void;
+/**
+ * Each command file exports `register(program, ctx)`: ctx (context.ts) carries the Ctrl-C
+ * signal, the environment and the streams; a command reads them there, not from globals.
+ */
+export type Register = (program: Command, ctx: CommandContext) => void;
 
 /**
  * The commands in --help order, each loaded only when needed: `hafleet agent` on a director must

@@ -5,6 +5,7 @@ import { printable } from '../../terminal/index.js';
 import { CommandExit } from '../command-error.js';
 import { inventoryFor, inventoryOption } from '../inventory-source.js';
 import { ExitCode } from '../exit-codes.js';
+import type { CommandContext } from '../context.js';
 import { printDiagnostics, printJson } from '../output.js';
 
 interface InventoryOptions {
@@ -26,7 +27,7 @@ Output is ansible-inventory's: --list and --host print JSON on stdout (secrets m
 `;
 
 /** `hafleet inventory`: the inventory as `ansible-inventory --list|--graph|--host` shows it. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('inventory')
     .description('show the inventory as ansible-inventory does: --list, --graph or --host H')
@@ -36,10 +37,10 @@ export function register(program: Command): void {
     .option('--graph', 'the group tree')
     .option('--host <host>', "one host's merged variables, as JSON")
     .addHelpText('after', EXAMPLES)
-    .action((opts: InventoryOptions) => run(opts));
+    .action((opts: InventoryOptions) => run(opts, ctx));
 }
 
-function run(opts: InventoryOptions): void {
+function run(opts: InventoryOptions, ctx: CommandContext): void {
   const modes = [opts.list && '--list', opts.graph && '--graph', opts.host !== undefined && '--host'].filter(Boolean);
   if (modes.length !== 1) {
     throw new CommandExit(ExitCode.usage, modes.length === 0
@@ -48,7 +49,7 @@ function run(opts: InventoryOptions): void {
   }
   const choice = inventoryFor('inventory', opts.inventory, { connects: false });
 
-  const loaded = loadInventory(choice.sources, process.env, choice.load);
+  const loaded = loadInventory(choice.sources, ctx.env, choice.load);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   if (!loaded.ok) return fail(diagnostics);
   const inv = loaded.value;

@@ -7,6 +7,7 @@ import {
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printDiagnostics, printJson, useColor } from '../output.js';
+import type { CommandContext } from '../context.js';
 
 const USAGE_CODES = new Set(['lab-name', 'lab-size', 'lab-engine', 'lab-user']);
 
@@ -76,7 +77,7 @@ function printStatus(st: LabStatus): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   const lab = program.command('lab').description('a local fleet in network namespaces: up, down, status, exec');
   const nameOpt = () => new Option('--name <name>', 'lab name, 1–8 of a-z0-9').default(DEFAULT_LAB_NAME);
 
@@ -94,7 +95,7 @@ export function register(program: Command): void {
       const r = await labUp({
         name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine, user: o.user, ipv6: o.ipv6,
         ...(o.bastion ? { bastion: true } : {}),
-        forks: Math.max(1, int(o.forks) || 8), signal: globalThis.hafleetAbort, onProgress: info,
+        forks: Math.max(1, int(o.forks) || 8), signal: ctx.signal, onProgress: info,
       });
       if (!r.ok) fail(r.diagnostics);
       info(howTo(r.value));
@@ -141,7 +142,7 @@ export function register(program: Command): void {
       const s = await mustState(o.name);
       const c = labCommand(s, o.host, argv);
       if (!c.ok) fail(c.diagnostics);
-      const code = await execInherit(c.value.cmd, c.value.args, globalThis.hafleetAbort);
+      const code = await execInherit(c.value.cmd, c.value.args, ctx.signal);
       process.exitCode = code; // the command's own exit code, as ssh and kubectl exec do
     });
 }

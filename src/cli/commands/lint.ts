@@ -5,6 +5,7 @@ import { lintInventory } from '../../lint/index.js';
 import { CommandExit } from '../command-error.js';
 import { inventoryFor, inventoryOption } from '../inventory-source.js';
 import { ExitCode } from '../exit-codes.js';
+import type { CommandContext } from '../context.js';
 import { info, printDiagnostics, printJson } from '../output.js';
 
 interface LintOptions {
@@ -22,19 +23,19 @@ Exit 0 when there are no errors (warnings allowed), 65 when there are.
 `;
 
 /** `hafleet lint`: inventory + cluster consistency, every finding at once. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('lint')
     .description('check the inventory and the HA model: VRIDs, priorities, VIPs, peers, services')
     .addOption(inventoryOption())
     .option('--json', 'print {diagnostics: [...]} on stdout')
     .addHelpText('after', EXAMPLES)
-    .action((opts: LintOptions) => run(opts));
+    .action((opts: LintOptions) => run(opts, ctx));
 }
 
-function run(opts: LintOptions): void {
+function run(opts: LintOptions, ctx: CommandContext): void {
   const choice = inventoryFor('lint', opts.inventory, { connects: false });
-  const loaded = loadInventory(choice.sources, process.env, choice.load);
+  const loaded = loadInventory(choice.sources, ctx.env, choice.load);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.ok) diagnostics.push(...lintInventory(loaded.value));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

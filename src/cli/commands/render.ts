@@ -6,6 +6,7 @@ import { renderFleet, writeDesiredTreeChecked } from '../../render/index.js';
 import { CommandExit } from '../command-error.js';
 import { inventoryFor, inventoryOption } from '../inventory-source.js';
 import { ExitCode } from '../exit-codes.js';
+import type { CommandContext } from '../context.js';
 import { info, printDiagnostics } from '../output.js';
 
 interface RenderOptions {
@@ -25,7 +26,7 @@ fails to render; exit 65 then.
 `;
 
 /** `hafleet render`: the files every host should have, written locally for review. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('render')
     .description('render every host\'s files locally into --out DIR (nothing is sent anywhere)')
@@ -33,15 +34,15 @@ export function register(program: Command): void {
     .option('-l, --limit <pattern>', "only hosts matching an Ansible pattern, e.g. 'directors:!lb2'")
     .option('-o, --out <dir>', 'directory to write DIR/<host>/<path> into')
     .addHelpText('after', EXAMPLES)
-    .action((opts: RenderOptions) => run(opts));
+    .action((opts: RenderOptions) => run(opts, ctx));
 }
 
-function run(opts: RenderOptions): void {
+function run(opts: RenderOptions, ctx: CommandContext): void {
   const choice = inventoryFor('render', opts.inventory, { connects: false });
   if (!opts.out) throw new CommandExit(ExitCode.usage, 'hafleet render: pass --out DIR to say where the files go');
 
   const ds: Diagnostic[] = [];
-  const inv = loadInventory(choice.sources, process.env, choice.load);
+  const inv = loadInventory(choice.sources, ctx.env, choice.load);
   ds.push(...inv.diagnostics);
   if (!inv.ok) return fail(ds);
   let limit: string[] | undefined;

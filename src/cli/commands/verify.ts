@@ -4,17 +4,14 @@ import { formatReport, verify, type VerifyReport } from '../../verify/index.js';
 import { CommandExit } from '../command-error.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { info, printDiagnostics, printJson, writeHuman } from '../output.js';
-import { loadFleet, type Fleet } from '../fleet.js';
-import { forksFrom, inventoryFor, inventoryOption, type InventoryChoice } from '../inventory-source.js';
+import { info, printJson, writeHuman } from '../output.js';
+import { fleetFor, forksOption, inventoryOption, limitOption, type FleetFlags } from '../args.js';
+import type { CommandContext } from '../context.js';
 
-export interface VerifyFlags {
-  inventory?: string[];
-  limit?: string;
+export interface VerifyFlags extends FleetFlags {
   json?: boolean;
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
-  forks?: string;
 }
 
 const EXAMPLES = `
@@ -28,35 +25,21 @@ scripts, lvs-dr realservers (VIP on lo, live ARP sysctls), ARP answers from the 
 traffic through each VIP. Exit 0 only when all hold, 4 when hosts were only unreachable, 1 else.
 `;
 
-/**
- * Load the inventory for a command that probes the fleet; exits 65 on a bad inventory. forks:
- * --forks, else ansible.cfg's, else 20.
- */
-export function fleetOrExit(command: string, flags: { inventory?: string[]; limit?: string; forks?: string }): { fleet: Fleet; choice: InventoryChoice; forks: number } {
-  const choice = inventoryFor(command, flags.inventory, { connects: true });
-  const forks = forksFrom(flags.forks, choice, 20);
-  const loaded = loadFleet(choice.sources, flags.limit, { load: choice.load, connectionDefaults: choice.connectionDefaults });
-  printDiagnostics(loaded.diagnostics);
-  if (!loaded.ok) throw new CommandExit(ExitCode.badInventory);
-  return { fleet: loaded.value, choice, forks };
-}
-
 export function verifyExitCode(r: VerifyReport): ExitCodeValue {
   if (r.ok) return ExitCode.ok;
   const errors = r.findings.filter((f) => f.severity === 'error');
   return errors.every((f) => f.kind === 'host-unreachable') ? ExitCode.unreachable : ExitCode.failed;
 }
 
-async function run(flags: VerifyFlags): Promise<void> {
-  const { fleet, choice, forks } = fleetOrExit('verify', flags);
-  const transport = cliTransport(flags, choice);
-  const signal = globalThis.hafleetAbort;
+async function run(flags: VerifyFlags, ctx: CommandContext): Promise<void> {
+  const { fleet, choice, forks } = fleetFor('verify', flags, ctx, { forks: 20 });
+  const transport = cliTransport(flags, choice, ctx);
   let result;
   try {
     if (!flags.json) info(`probing ${fleet.hosts.length} host(s), ARP and traffic…`);
     result = await verify(
       { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
-      { transport, gatherFacts, forks, ...(signal ? { signal } : {}) },
+      { transport, gatherFacts, forks, signal: ctx.signal },
     );
   } finally {
     await transport.close();
@@ -68,14 +51,14 @@ async function run(flags: VerifyFlags): Promise<void> {
 }
 
 /** `hafleet verify`: where every VIP is, ARP, services, traffic. */
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   connectionOptions(program
     .command('verify')
     .description('where every VIP is, whether keepalived agrees, ARP, services, drift and traffic')
     .addOption(inventoryOption())
-    .option('-l, --limit <pattern>', 'only hosts matching an Ansible pattern')
+    .addOption(limitOption("'lb*:!lb3'"))
     .option('--json', 'the report (and what the probes saw) as one JSON document on stdout')
-    .option('-f, --forks <n>', 'hosts probed at once (default: ansible.cfg forks when set there, else 20)'))
+    .addOption(forksOption('hosts probed at once', 20)))
     .addHelpText('after', EXAMPLES)
-    .action((flags: VerifyFlags) => run(flags));
+    .action((flags: VerifyFlags) => run(flags, ctx));
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { ansibleConfig, type ConfigSearch } from '../../../src/ansible-config/index.js';
-import { chooseInventory, forksFrom } from '../../../src/cli/inventory-source.js';
+import { chooseInventory } from '../../../src/cli/inventory-source.js';
+import { forksFrom } from '../../../src/cli/args.js';
 
 const CFG = '/proj/ansible.cfg';
 function cfg(text: string | undefined, env: Record<string, string> = {}) {

@@ -1,11 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory, type Inventory } from '../../../src/inventory/index.js';
-import { hostRefOf } from '../../../src/transport/host-ref.js';
-import { parseSshConfig } from '../../../src/transport/ssh-config.js';
+import { hostRefOf } from '../../../src/fleet/index.js';
+import { parseSshConfig } from '../../../src/transport/index.js';
 
 describe('hostRefOf', () => {
   let dir: string;
@@ -34,7 +34,8 @@ describe('hostRefOf', () => {
     inv = r.value;
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const cfg = parseSshConfig('Host lb2-alias\n  User cfguser\n  Port 2222\nHost *\n  User everyone\n', 'c', () => []);
+  const cfg = { sshConfig: parseSshConfig('Host lb2-alias\n  User cfguser\n  Port 2222\nHost *\n  User everyone\n', 'c', () => []), localUser: 'me' };
+  const none = { sshConfig: parseSshConfig('', 'c', () => []), localUser: 'me' };
 
   it('takes what the inventory says: address, user, key (tilde expanded), become, known_hosts beside the inventory', () => {
     assert.deepEqual(hostRefOf(inv, 'lb1', cfg), {
@@ -49,8 +50,8 @@ describe('hostRefOf', () => {
     assert.equal(r.port, 2222);
     assert.equal(r.proxyJump, 'ops@198.18.0.1');
   });
-  it('falls back to the local user name when neither says', () => {
-    assert.equal(hostRefOf(inv, 'lb3', parseSshConfig('', 'c', () => [])).user, userInfo().username);
-    assert.equal(hostRefOf(inv, 'lb3', parseSshConfig('', 'c', () => [])).port, 2200);
+  it('falls back to the local user name it is given when neither says', () => {
+    assert.equal(hostRefOf(inv, 'lb3', none).user, 'me');
+    assert.equal(hostRefOf(inv, 'lb3', none).port, 2200);
   });
 });
