@@ -17,3 +17,6 @@ export { runFault, type FaultContext } from './run-fault.js';
 export { runDrill, pickCluster, skipReason, type DrillOptions, type DrillRun } from './run-drill.js';
 export { FAULT_ALIASES, faultKindOf, parseFaultList, faultNamesHelp, faultHelpLine } from './fault-names.js';
 export { agentFaultScript, agentRestoreScript, agentStartCommand, AGENT_HANDLER, AGENT_PID_FILE, AGENT_CONF, type HandlerCommands, type AgentRestoreOptions } from './agent-scripts.js';
+export { startObservers, stopObservers, type Observers, type Observed } from './observers.js';
+export { holders, pollUntil } from './placement.js';
+export { shq, prelude } from './shell.js';

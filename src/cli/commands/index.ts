@@ -20,6 +20,8 @@ export const commandLoaders: Record<string, () => Promise<Register>> = {
   deploy: async () => (await import('./deploy.js')).register,
   verify: async () => (await import('./verify.js')).register,
   drill: async () => (await import('./drill.js')).register,
+  switchover: async () => (await import('./switchover.js')).register,
+  maintenance: async () => (await import('./maintenance.js')).register,
   lab: async () => (await import('./lab.js')).register,
   agent: async () => (await import('./agent.js')).register,
   config: async () => (await import('./config.js')).register,

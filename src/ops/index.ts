@@ -1,0 +1,14 @@
+/**
+ * Day-2 operations: planned switchover and maintenance, the VRRP way — numbers in hafleet-owned
+ * track_files on the directors (state, not config: deploy keeps them). The move plan, the
+ * preflight and the measures are pure; `runSwitchover` / `runMaintenance` do the I/O.
+ */
+export * from './types.js';
+export { planMove, expectedHolder } from './move-plan.js';
+export { switchoverPreflight, maintenancePreflight, directorHealth, placements, type SwitchoverCheck, type SwitchoverPreflight, type MaintenanceCheck, type Placement } from './preflight.js';
+export { measureMove, moveProblems, longestOverlapMs, median, type MoveRecord, type MoveMeasures } from './measures.js';
+export { readStateScript, parseState, writeMovesScript, releaseScript, maintenanceScript, atMs } from './state-script.js';
+export { readStates, writeMoves } from './host-state.js';
+export { masterDownBoundMs } from './timing.js';
+export { runSwitchover, selectInstances, type SwitchoverOptions, type SwitchoverRun, type MoveOutcome } from './run-switchover.js';
+export { runMaintenance, type MaintenanceOptions, type MaintenanceRun } from './run-maintenance.js';

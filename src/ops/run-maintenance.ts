@@ -1,0 +1,113 @@
+import { systemClock } from '../async/index.js';
+import { takeClusterLock } from '../apply/index.js';
+import { holders, parseGarps, pollUntil, startObservers, stopObservers, type Observed, type Observers } from '../drill/index.js';
+import type { Cluster } from '../topology/types.js';
+import type { HostRef } from '../transport/types.js';
+import { verify, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
+import { readStates } from './host-state.js';
+import { measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
+import { expectedHolder } from './move-plan.js';
+import { maintenancePreflight, placements } from './preflight.js';
+import { atMs, maintenanceScript } from './state-script.js';
+import { masterDownBoundMs } from './timing.js';
+import type { Refusal } from './types.js';
+
+export interface MaintenanceOptions extends ProbeOptions {
+  host: string;
+  on: boolean;
+  by: string;
+  reason?: string;
+  log: (line: string) => void;
+  /** How long to wait for the VIPs to leave (on) or settle (off). */
+  drainTimeoutSec?: number;
+}
+
+export type MaintenanceRun =
+  | { kind: 'refused'; refusals: Refusal[]; verify?: VerifyReport; lockedBy?: string }
+  | {
+      kind: 'ran';
+      ok: boolean;
+      host: string;
+      on: boolean;
+      /** Already in the asked state: nothing was written. */
+      unchanged: boolean;
+      /** VIP → its holder afterwards (null: nobody). */
+      placement: Record<string, string | null>;
+      /** The move off this director (on, when it held a VIP). */
+      move?: { record: MoveRecord; measures: MoveMeasures };
+      problems: string[];
+    };
+
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * `hafleet maintenance HOST on|off` for a director: the host's maintenance flag puts every
+ * instance on it in FAULT (a holder sends priority 0: the best backup takes over after Skew_Time)
+ * and keeps it there across a speaker restart, a reboot and a deploy (the flag is state, not
+ * config). Off clears the flag; the instances come back as BACKUP and preempt decides the rest.
+ */
+export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions): Promise<MaintenanceRun> {
+  const ref = target.hosts.get(o.host);
+  if (!ref) return { kind: 'refused', refusals: [{ code: 'not-member', usage: true, message: `${o.host} is not a host of this inventory (or outside --limit)` }] };
+  const cluster: Cluster | null = target.topology.clusters.find((c) => c.instances.some((i) => i.members.some((m) => m.host === o.host))) ?? null;
+  if (!cluster) {
+    return { kind: 'refused', refusals: [{ code: 'not-member', usage: true, message: `${o.host} is not a director: realserver maintenance (drain through the directors' nginx upstreams) is not built yet`, hint: 'see README "Day-2 operations"' }] };
+  }
+  const insts = cluster.instances.filter((i) => i.members.some((m) => m.host === o.host));
+  const directorNames = [...new Set(cluster.instances.flatMap((i) => i.members.map((m) => m.host)))];
+  const directors = directorNames.map((h) => target.hosts.get(h)).filter((r): r is HostRef => r !== undefined);
+  o.log(`verify cluster ${cluster.name}`);
+  const v = await verify(target, o);
+  const states = await readStates(o.transport, directors, cluster.instances.map((i) => i.name), o.signal);
+  const refusals = maintenancePreflight({ cluster, host: o.host, on: o.on, observations: v.observations, report: v.report, states });
+  if (refusals.length) return { kind: 'refused', refusals, verify: v.report };
+  const placementNow = () => Promise.all(insts.flatMap((i) => i.vips.map(async (vip) => [vip.address, (await holders(o.transport, i.members.map((m) => target.hosts.get(m.host)!), vip.address)).holders] as const)));
+  if ((states.get(o.host)?.maintenance ?? false) === o.on) {
+    return { kind: 'ran', ok: true, host: o.host, on: o.on, unchanged: true, placement: Object.fromEntries((await placementNow()).map(([vip, h]) => [vip, h[0] ?? null])), problems: [] };
+  }
+  const lock = await takeClusterLock(o.transport, directors, { cluster: cluster.name, by: o.by, deployId: `maintenance-${Date.now().toString(36)}`, now: new Date().toISOString(), breakLock: false, force: false, clock: systemClock });
+  if (!lock.ok) return { kind: 'refused', refusals: [{ code: 'verify', usage: false, message: lock.message.replace('by another deploy', 'by another hafleet run'), hint: lock.hint }], ...(lock.lockedBy ? { lockedBy: lock.lockedBy } : {}) };
+  const problems: string[] = [];
+  let move: { record: MoveRecord; measures: MoveMeasures } | undefined;
+  try {
+    // The instance whose VIP this host holds: its move is observed and measured.
+    const held = placements(v.report, insts).find((p) => p.holders.length === 1 && p.holders[0] === o.host);
+    const inst = held ? insts.find((i) => i.name === held.instance)! : undefined;
+    const svc = inst ? cluster.services.find((s) => s.vip === held!.vip) ?? cluster.services[0] : undefined;
+    let observers: Observers | null = null;
+    let seen: Observed = { requests: [], capture: '', ownership: [], gaps: [] };
+    let at = now();
+    try {
+      if (o.on && inst) {
+        observers = await startObservers(o.transport, inst.members.map((m) => target.hosts.get(m.host)!), held!.vip, svc ? { vip: svc.vip, port: svc.port, path: svc.healthCheck.path, realServers: svc.realServers } : null, `ops-${process.pid}-${Date.now().toString(36)}`, o.signal);
+        problems.push(...observers.problems);
+        await systemClock.sleep(500, o.signal);
+      }
+      o.log(`${o.host}: maintenance ${o.on ? 'on' : 'off'}`);
+      const w = await o.transport.exec(ref, maintenanceScript(o.on, { by: o.by, at: new Date().toISOString(), ...(o.reason ? { reason: o.reason } : {}) }), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
+      if (!w.ok || w.value.code !== 0) return { kind: 'ran', ok: false, host: o.host, on: o.on, unchanged: false, placement: {}, problems: [`could not write the maintenance flag on ${o.host}: ${w.ok ? `exit ${w.value.code}` : w.failure.message}`] };
+      at = atMs(w.value.stdout) ?? now();
+      const waitMs = (o.drainTimeoutSec ?? 0) * 1000 || Math.max(...insts.map((i) => 2 * masterDownBoundMs(i))) + 5000;
+      const settled = await pollUntil(async () => {
+        const p = await placementNow();
+        return p.every(([, h]) => h.length === 1 && (o.on ? h[0] !== o.host : true));
+      }, now() + waitMs, 100, o.signal);
+      if (!settled) problems.push(o.on ? `${o.host} still holds a VIP (or a VIP has no single holder) after ${Math.round(waitMs)} ms` : `a VIP has no single holder ${Math.round(waitMs)} ms after maintenance off`);
+      if (observers) await systemClock.sleep(1000, o.signal);
+    } finally {
+      if (observers) seen = await stopObservers(o.transport, observers);
+    }
+    if (inst) {
+      const others = new Map([...states].map(([h, s]) => [h, s?.moves[inst.name] ?? 0]));
+      const to = expectedHolder({ ...inst, members: inst.members.filter((m) => m.host !== o.host && !states.get(m.host)?.maintenance) }, others);
+      const record: MoveRecord = { instance: inst.name, vip: held!.vip, from: o.host, to, advertIntSec: inst.advertInt, releaseAt: at, ownership: seen.ownership, requests: seen.requests, garps: parseGarps(seen.capture, held!.vip), gaps: seen.gaps };
+      const measures = measureMove(record);
+      problems.push(...moveProblems(record, measures));
+      move = { record, measures };
+    }
+    const placement = Object.fromEntries((await placementNow()).map(([vip, h]) => [vip, h.length === 1 ? h[0]! : null]));
+    return { kind: 'ran', ok: problems.length === 0, host: o.host, on: o.on, unchanged: false, placement, ...(move ? { move } : {}), problems };
+  } finally {
+    await lock.release();
+  }
+}
