@@ -19,12 +19,14 @@ export const commandLoaders: Record<string, () => Promise<Register>> = {
   plan: async () => (await import('./plan.js')).register,
   deploy: async () => (await import('./deploy.js')).register,
   verify: async () => (await import('./verify.js')).register,
+  status: async () => (await import('./status.js')).register,
   drill: async () => (await import('./drill.js')).register,
   switchover: async () => (await import('./switchover.js')).register,
   maintenance: async () => (await import('./maintenance.js')).register,
   lab: async () => (await import('./lab.js')).register,
   agent: async () => (await import('./agent.js')).register,
   config: async () => (await import('./config.js')).register,
+  import: async () => (await import('./import.js')).register,
 };
 
 /** The command named on the command line (the first word that is not an option), if any. */

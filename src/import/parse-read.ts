@@ -1,0 +1,62 @@
+/**
+ * The framed report of read-script.ts → HostSnapshot. Pure; a report cut short (connection lost,
+ * host without base64) is a problem value, not an exception.
+ */
+import { IMPORT_MARK } from './read-script.js';
+import { emptySnapshot, type HostSnapshot, type SnapRole } from './snapshot.js';
+
+const ROLES = new Set<SnapRole>(['keepalived', 'script', 'nginx', 'sysctl-file', 'lo-script']);
+
+const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
+
+/** Control characters other than tab/newline/CR: a text file does not have them. */
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+export function parseImportReport(host: string, out: string): { snapshot: HostSnapshot; problem?: string } {
+  const snap = emptySnapshot(host);
+  const lines = out.split('\n');
+  if (!lines.some((l) => l === `${IMPORT_MARK} hafleet-import 1`)) return { snapshot: snap, problem: 'no import report (is base64 installed?)' };
+  if (!lines.some((l) => l === `${IMPORT_MARK} done`)) return { snapshot: snap, problem: 'the import report was cut short' };
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.startsWith(IMPORT_MARK + ' ')) continue;
+    const w = l.slice(IMPORT_MARK.length + 1).split(' ');
+    const kind = w[0];
+    if (kind === 'speaker' && (w[1] === 'keepalived' || w[1] === 'agent')) {
+      if (!snap.speakers.includes(w[1])) snap.speakers.push(w[1]);
+    } else if (kind === 'conf' && w[1]) snap.keepalivedConf = unb64(w[1]);
+    else if (kind === 'include' && w[1] && w[2]) snap.includes.push({ from: unb64(w[1]), pattern: unb64(w[2]) });
+    else if (kind === 'sysctl' && w[1] && w[2] !== undefined) {
+      // /proc/sys/net/ipv4/conf/eth0/arp_ignore → net.ipv4.conf.eth0.arp_ignore
+      snap.sysctls.set(unb64(w[1]).replace(/^\/proc\/sys\//, '').replace(/\//g, '.'), w[2]);
+    } else if ((kind === 'missing' || kind === 'refused' || kind === 'file') && w[1] && ROLES.has(w[1] as SnapRole) && w[2]) {
+      const role = w[1] as SnapRole;
+      const path = unb64(w[2]);
+      snap.roles.set(path, role);
+      if (kind === 'missing') snap.files.set(path, { kind: 'missing' });
+      else if (kind === 'refused') snap.files.set(path, { kind: 'refused', reason: refusal(w.slice(3)) });
+      else {
+        const body: string[] = [];
+        for (i++; i < lines.length && lines[i] !== `${IMPORT_MARK} end`; i++) body.push(lines[i]!);
+        const text = unb64(body.join(''));
+        snap.files.set(path, BINARY.test(text) ? { kind: 'refused', reason: 'a binary file' } : { kind: 'text', text });
+      }
+    } else if (kind === 'nginx-T') {
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== `${IMPORT_MARK} end`; i++) body.push(lines[i]!);
+      snap.nginxDump = { text: unb64(body.join('')), exitCode: Number(w[2] ?? 1) };
+    }
+  }
+  return { snapshot: snap };
+}
+
+function refusal(words: string[]): string {
+  switch (words[0]) {
+    case 'too-big': return `larger than 1 MiB (${words[1] ?? '?'} bytes)`;
+    case 'binary': return 'a binary file';
+    case 'not-a-regular-file': return 'not a regular file';
+    case 'unreadable': return 'not readable';
+    default: return words.join(' ') || 'refused';
+  }
+}

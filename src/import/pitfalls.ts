@@ -1,0 +1,81 @@
+/**
+ * Classic mistakes found in a running configuration, reported and never fixed: the inventory
+ * reproduces the fleet as it behaves today; fixing one is a later inventory change whose plan
+ * shows the behaviour change. One function per pitfall, each a stable code.
+ */
+import { warning, type Diagnostic } from '../diagnostics/index.js';
+import type { Stmt } from '../keepalived-conf/index.js';
+import type { HostConf } from './model.js';
+import { textOf, type HostSnapshot } from './snapshot.js';
+
+type Pitfall = (confs: HostConf[], snaps: HostSnapshot[]) => Diagnostic[];
+
+const where = (host: string, w: { file?: string; line?: number } | undefined) => ({ host, ...(w?.file ? { file: w.file } : {}), ...(w?.line ? { line: w.line } : {}) });
+
+const nopreemptMaster: Pitfall = (confs) => confs.flatMap((c) => c.config.instances
+  .filter((i) => !i.preempt && i.initialState === 'MASTER')
+  .map((i) => warning('pitfall-nopreempt-master', `${i.name}: nopreempt with state MASTER — keepalived ignores nopreempt unless the state is BACKUP`, where(c.host, i.where), 'set state BACKUP on every director (vrrp_state: BACKUP) for nopreempt to hold')));
+
+function authPassStmt(inst: Stmt): Stmt | undefined {
+  return inst.block?.find((s) => s.keyword === 'authentication')?.block?.find((s) => s.keyword === 'auth_pass');
+}
+
+const authPassLong: Pitfall = (confs) => confs.flatMap((c) => c.stmts.filter((s) => s.keyword === 'vrrp_instance').flatMap((s) => {
+  const a = authPassStmt(s);
+  const len = a?.args[0]?.text.length ?? 0;
+  return len > 8 ? [warning('pitfall-auth-pass-length', `${s.args[0]?.text}: auth_pass has ${len} characters; keepalived uses only the first 8`, where(c.host, a!.where), 'the inventory keeps the 8 that are used; a peer configured with the full text would not match')] : [];
+}));
+
+const equalPriorities: Pitfall = (confs) => {
+  const byVrid = new Map<string, { host: string; prio: number; w: HostConf['config']['instances'][number]['where'] }[]>();
+  for (const c of confs) for (const i of c.config.instances) {
+    const k = `${i.vrid}|${i.vips.map((v) => v.address).sort().join(',')}`;
+    byVrid.set(k, [...(byVrid.get(k) ?? []), { host: c.host, prio: i.priority, w: i.where }]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [k, ms] of byVrid) {
+    const seen = new Map<number, string>();
+    for (const m of ms) {
+      const other = seen.get(m.prio);
+      if (other) out.push(warning('pitfall-equal-priority', `VRID ${k.split('|')[0]}: ${other} and ${m.host} both have priority ${m.prio}; the higher primary address wins the election`, where(m.host, m.w), 'give each director its own priority'));
+      else seen.set(m.prio, m.host);
+    }
+  }
+  return out;
+};
+
+const BY_NAME = /\b(killall|pkill)\b/;
+const byName: Pitfall = (confs) => confs.flatMap((c) => [
+  ...c.config.scripts.filter((s) => BY_NAME.test(s.script) || BY_NAME.test(scriptBody(c, s.script))).map((s) => warning('pitfall-by-process-name', `vrrp_script ${s.name}: '${s.script}' finds or kills a process by name — any process of that name counts, and as a non-root user killall -0 fails on root's processes`, where(c.host, s.where), 'check the service itself (a health URL, the pid file\'s process)')),
+  ...c.config.instances.flatMap((i) => Object.values(i.notify).filter((n) => n && (BY_NAME.test(n.cmd) || BY_NAME.test(scriptBody(c, n.cmd)))).map((n) => warning('pitfall-by-process-name', `${i.name}: notify '${n!.cmd}' kills a process by name — failover by killing can hit the wrong process`, where(c.host, n!.where), 'stop the service through its manager')))]);
+
+function scriptBody(c: HostConf, cmd: string): string {
+  return textOf(c.snap, cmd.split(/\s+/)[0] ?? '') ?? '';
+}
+
+/** A check that cannot fail: true/:, or a script whose every exit is 0. */
+const neverFails: Pitfall = (confs) => confs.flatMap((c) => c.config.scripts.filter((s) => {
+  const argv0 = s.script.split(/\s+/)[0] ?? '';
+  if (/^(\/usr)?\/bin\/true$|^true$|^:$/.test(argv0)) return true;
+  const body = scriptBody(c, s.script).split('\n').filter((l) => !/^\s*(#|$)/.test(l));
+  if (body.length === 0) return false;
+  const last = body[body.length - 1]!.trim();
+  const exits = body.filter((l) => /\bexit\b/.test(l));
+  return exits.length > 0 && exits.every((l) => /\bexit\s+0\b/.test(l)) && /^exit\s+0$/.test(last);
+}).map((s) => warning('pitfall-track-never-fails', `vrrp_script ${s.name}: '${s.script}' always exits 0, so it never takes the priority down`, where(c.host, s.where), 'let the check exit non-zero when the service is down')));
+
+const noScriptSecurity: Pitfall = (confs) => confs.filter((c) => !c.config.global.enableScriptSecurity
+  && (c.config.scripts.length > 0 || c.config.instances.some((i) => Object.values(i.notify).some(Boolean))))
+  .map((c) => warning('pitfall-no-script-security', 'scripts run without enable_script_security: as root, whoever can write them or their directories', where(c.host, { file: c.snap.keepalivedConf }), 'hafleet renders enable_script_security; the inventory keeps the scripts\' user (root) so they run as today'));
+
+const vipOnLoDirector: Pitfall = (confs, snaps) => {
+  const directors = new Set(confs.filter((c) => c.config.instances.length > 0).map((c) => c.host));
+  return snaps.filter((s) => directors.has(s.host)).flatMap((s) => [...s.roles].filter(([, r]) => r === 'lo-script')
+    .map(([p]) => warning('pitfall-director-vip-on-lo', `${p} puts an address on lo of a director: a backup director with the VIP on lo answers for it and takes traffic the master should get`, where(s.host, { file: p }), 'keep the lo VIP on realservers only (lvs-dr: a director that is also a realserver needs care)')));
+};
+
+const PITFALLS: Pitfall[] = [nopreemptMaster, authPassLong, equalPriorities, byName, neverFails, noScriptSecurity, vipOnLoDirector];
+
+export function pitfalls(confs: HostConf[], snaps: HostSnapshot[]): Diagnostic[] {
+  return PITFALLS.flatMap((p) => p(confs, snaps));
+}

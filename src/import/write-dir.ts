@@ -1,0 +1,43 @@
+/**
+ * Write DIR: the inventory as given (its files copied), hafleet_clusters in group_vars/all.yml,
+ * per-host variables in host_vars/<host>.yml (appended after what the source had), and the
+ * scripts found on hosts under files/<host>/<path> so they travel with the inventory. Refuses
+ * to write into a DIR that is not empty: an import never overwrites someone's work.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { error, type Diagnostic } from '../diagnostics/index.js';
+import type { ImportResult } from './types.js';
+import { toYaml, ylist, ymap } from './yaml-out.js';
+
+const HEADER = [
+  'Written by `hafleet import`: the fleet as it runs today. Each value says where it was read',
+  '(host:file:line). Review the pitfalls import reported before changing anything.',
+];
+
+export function writeImportDir(sources: readonly string[], out: string, r: ImportResult): Diagnostic[] {
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) return [error('import-out-not-empty', `${out} is not empty`, { file: out }, 'give --out a new or empty directory')];
+  fs.mkdirSync(out, { recursive: true });
+  for (const src of sources) {
+    const st = fs.statSync(src);
+    if (st.isDirectory()) fs.cpSync(src, out, { recursive: true, filter: (p) => !path.basename(p).startsWith('.') });
+    else fs.copyFileSync(src, path.join(out, path.basename(src)));
+  }
+  const append = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (/^hafleet_clusters\s*:/m.test(before) && text.includes('hafleet_clusters:')) return [error('import-inventory-has-clusters', `${file} already defines hafleet_clusters`, { file }, 'import takes an inventory of hosts only')];
+    fs.writeFileSync(file, (before && !before.endsWith('\n') ? before + '\n' : before) + (before ? '\n' : '') + text, { mode: 0o600 });
+    return [];
+  };
+  const ds: Diagnostic[] = [];
+  // auth_pass inside: 0600, like the keepalived.conf it came from is not world-readable.
+  ds.push(...append(path.join(out, 'group_vars', 'all.yml'), toYaml(ymap([['hafleet_clusters', ylist(r.clusters)]]), HEADER)));
+  for (const [host, vars] of r.hostVars) ds.push(...append(path.join(out, 'host_vars', `${host}.yml`), toYaml(ymap(vars), ['Written by `hafleet import`.'])));
+  for (const f of r.keptFiles) {
+    const dest = path.join(out, 'files', f.host, ...f.path.split('/').filter((s) => s && s !== '..' && s !== '.'));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, f.text, { mode: 0o644 });
+  }
+  return ds;
+}
