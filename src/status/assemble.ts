@@ -56,6 +56,7 @@ function memberStatus(input: AssembleInput, cluster: Cluster, inst: VrrpInstance
     ...(sp?.effectivePriority !== undefined ? { effectivePriority: sp.effectivePriority } : {}),
     speaker: alive ? m.engine : null,
     tracks,
+    ...(read.maintenance ? { maintenance: read.maintenance } : {}),
     ...(last ? { lastTransition: last } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { FactsRequest, HostFacts } from '../facts/index.js';
+import { MAINTENANCE_FILE, MAINTENANCE_INFO_FILE } from '../host-paths/index.js';
 import { shellQuote, type HostRef, type Outcome, type Transport, type TransportFailure } from '../transport/index.js';
 import { hostProbeScript, parseHostProbe, type HostProbe } from '../verify/index.js';
 
@@ -10,8 +11,32 @@ export type HostFailure = 'unreachable' | 'refused' | 'auth' | 'failed';
 
 /** One host's answer to one round. */
 export type HostRead =
-  | { host: string; ok: true; probe: HostProbe; facts: HostFacts; notifyLines: string[] }
+  | { host: string; ok: true; probe: HostProbe; facts: HostFacts; notifyLines: string[]; maintenance: Maintenance | null }
   | { host: string; ok: false; failure: HostFailure; error: string };
+
+/** The host's maintenance flag (switchover/maintenance's file) with who/when/why when recorded. */
+export interface Maintenance { since?: string; by?: string; reason?: string }
+
+/** The flag is a number keepalived reads as a track_file; its JSON beside it says who and why. */
+export function maintenanceScript(): string {
+  return `v=$(head -c 32 ${shellQuote(MAINTENANCE_FILE)} 2>/dev/null | tr -dc '0-9-'); echo "flag \${v:-0}"
+if [ -s ${shellQuote(MAINTENANCE_INFO_FILE)} ]; then printf 'info '; head -c 2000 ${shellQuote(MAINTENANCE_INFO_FILE)} | tr -d '\\n\\r'; echo; fi`;
+}
+
+/** The maintenance section's output → the flag (null: not in maintenance). Host text: read, never trusted. */
+export function parseMaintenance(text: string): Maintenance | null {
+  const flag = /^flag (-?\d+)/m.exec(text);
+  if (!flag || Number(flag[1]) === 0) return null;
+  const info = /^info (.*)$/m.exec(text)?.[1];
+  let j: Record<string, unknown> = {};
+  try {
+    j = info ? (JSON.parse(info) as Record<string, unknown>) ?? {} : {};
+  } catch {
+    /* not JSON: the flag alone */
+  }
+  const str = (k: string) => (typeof j[k] === 'string' ? { [k === 'at' ? 'since' : k]: j[k] as string } : {});
+  return { ...str('at'), ...str('by'), ...str('reason') };
+}
 
 /** What to read on a host: the files whose drift is watched and the notify logs of its clusters. */
 export interface HostReadRequest {
@@ -41,7 +66,7 @@ export function notifyScript(paths: readonly string[]): string {
 }
 
 /** Status's sections of the facts script: verify's speaker probe, then the notify logs. */
-export const STATUS_PROBES = { host: 'host', notify: 'notify' } as const;
+export const STATUS_PROBES = { host: 'host', notify: 'notify', maintenance: 'maintenance' } as const;
 
 /**
  * One remote command for everything a round wants of a host (issue 15: one script per host per
@@ -51,12 +76,13 @@ export const STATUS_PROBES = { host: 'host', notify: 'notify' } as const;
 export async function readHost(transport: Transport, gather: GatherFacts, ref: HostRef, req: HostReadRequest, o: { signal?: AbortSignal; timeoutMs: number }): Promise<HostRead> {
   const r = await gather(transport, ref, {
     paths: req.paths, managedDirs: [], sysctls: [], contents: false,
-    probes: [{ name: STATUS_PROBES.host, script: hostProbeScript() }, { name: STATUS_PROBES.notify, script: notifyScript(req.notifyLogs) }],
+    probes: [{ name: STATUS_PROBES.host, script: hostProbeScript() }, { name: STATUS_PROBES.notify, script: notifyScript(req.notifyLogs) }, { name: STATUS_PROBES.maintenance, script: maintenanceScript() }],
   }, o.signal, { timeoutMs: o.timeoutMs });
   if (!r.ok) return { host: ref.name, ok: false, ...failureOf(r.failure) };
   const probes = r.value.probes ?? {};
   return {
     host: ref.name, ok: true, probe: parseHostProbe(probes[STATUS_PROBES.host] ?? ''), facts: r.value,
     notifyLines: (probes[STATUS_PROBES.notify] ?? '').split('\n').filter((l) => l.trim() !== ''),
+    maintenance: parseMaintenance(probes[STATUS_PROBES.maintenance] ?? ''),
   };
 }

@@ -10,6 +10,10 @@ export { assembleSnapshot, statusExitCode, type AssembleInput, type VipProbe } f
 /** Pure: transitions from the notify log, the speaker's log and the agent's status. */
 export { parseNotifyLines, logReason, lastTransitionOf, mergeTransitions } from './transitions.js';
 /** One host's read (I/O through the Transport). */
-export { readHost, failureOf, notifyScript, type HostRead, type HostFailure, type GatherFacts } from './host-read.js';
+export { readHost, failureOf, notifyScript, maintenanceScript, parseMaintenance, type Maintenance, type HostRead, type HostFailure, type GatherFacts } from './host-read.js';
 /** Rounds, one snapshot, and the StatusSource the views share. */
 export { StatusRounds, gatherStatus, createStatusSource, type StatusTarget, type GatherOptions, type WatchOptions } from './source.js';
+/** Pure: the terminal view (rows, change marks, painted lines). */
+export { statusRows, changedKeys, frameLines, type Row, type Tone, type RenderOptions, type FrameOptions } from './render-text.js';
+/** The --watch loop over a StatusSource (streams passed in). */
+export { runWatch, frameText, isQuitKey, type WatchOutput, type WatchInput, type WatchViewOptions } from './watch.js';

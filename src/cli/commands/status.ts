@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { gatherFacts } from '../../facts/index.js';
+import { createStatusSource, frameLines, gatherStatus, runWatch, statusExitCode, statusRows, type StatusSnapshot, type StatusTarget } from '../../status/index.js';
+import { CommandExit } from '../command-error.js';
+import { cliTransport, connectionOptions } from '../transport.js';
+import { ExitCode } from '../exit-codes.js';
+import { info, printJson, writeHuman } from '../output.js';
+import { fleetFor, forksOption, inventoryOption, limitOption, type FleetFlags } from '../args.js';
+import type { CommandContext } from '../context.js';
+
+export interface StatusFlags extends FleetFlags {
+  json?: boolean;
+  /** true (bare --watch: every 2 s) or the seconds given. */
+  watch?: boolean | string;
+  timeout?: string;
+  acceptNewHostKeys?: boolean;
+  askBecomePass?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  hafleet status -i inventory/hosts.yml
+  hafleet status -i inventory/ --watch          # redraw every 2 s like top; q or Ctrl-C quits
+  hafleet status -i inventory/ --watch 5 --json # one JSON snapshot per line, every 5 s
+  hafleet status -i inventory/ --json | jq '.vips[] | {vip, holder}'
+
+One screen, cluster → instance → VIP: the holder (by the addresses on the directors), each
+member's VRRP state and effective priority (base ± track weights), track scripts, the
+maintenance flag, the last transition with its time and cause (agent status, notify log,
+keepalived's log), a request through each VIP from here (latency), drift since the last
+deploy. One remote command per host per round over connections kept open for the whole watch.
+A host that does not answer within --timeout is shown unreachable for that round; a host whose
+key changed is shown as refused (never accepted).
+--watch marks rows changed since the last frame with '*' (bold in colour); NO_COLOR turns
+colour off, TERM=dumb or a non-terminal stdout prints frames one after the other.
+
+Exit status (without --watch): 0 every VIP has exactly one holder and every host answered;
+1 a VIP has no holder or more than one (split brain); 4 only some hosts were unreachable;
+64 usage, 65 bad inventory. With --watch: 0 when quit with q or Ctrl-C.
+`;
+
+function seconds(flag: string, what: string, min: number): number {
+  const n = Number(flag);
+  if (!/^\d+(\.\d+)?$/.test(flag) || !(n >= min)) throw new CommandExit(ExitCode.usage, `${what} ${flag}: give a number of seconds ≥ ${min}`);
+  return n;
+}
+
+async function run(flags: StatusFlags, ctx: CommandContext): Promise<void> {
+  const intervalSec = flags.watch === undefined || flags.watch === false ? null : flags.watch === true ? 2 : seconds(flags.watch, '--watch', 0.5);
+  const timeoutSec = flags.timeout !== undefined ? seconds(flags.timeout, '--timeout', 0.5) : intervalSec !== null ? Math.max(4, intervalSec) : 10;
+  const { fleet, choice, forks } = fleetFor('status', flags, ctx, { forks: 20, needHosts: true });
+  const transport = cliTransport(flags, choice, ctx);
+  const target: StatusTarget = { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired };
+  const gather = { transport, gatherFacts, forks, hostTimeoutMs: timeoutSec * 1000 };
+  if (intervalSec === null) {
+    let snap: StatusSnapshot;
+    try {
+      snap = await gatherStatus(target, { ...gather, signal: ctx.signal });
+    } finally {
+      await transport.close();
+    }
+    if (flags.json) printJson(snap);
+    else writeHuman(ctx.stdout, frameLines(statusRows(snap), new Set(), { color: false }).join('\n') + '\n');
+    const code = statusExitCode(snap);
+    if (code !== ExitCode.ok) throw new CommandExit(code);
+    return;
+  }
+  const tty = Boolean(ctx.stdout.isTTY) && ctx.env.TERM !== 'dumb';
+  const source = createStatusSource(target, { ...gather, intervalMs: intervalSec * 1000, signal: ctx.signal });
+  if (!tty && !flags.json) info(`watching ${fleet.hosts.length} host(s) every ${intervalSec} s; Ctrl-C quits`);
+  try {
+    await runWatch({
+      source, out: ctx.stdout, inPlace: tty && !flags.json, color: tty && !flags.json && !('NO_COLOR' in ctx.env),
+      json: Boolean(flags.json), intervalSec, signal: ctx.signal,
+      ...(ctx.stdin.isTTY ? { input: ctx.stdin } : {}),
+    });
+  } finally {
+    await source.close();
+  }
+}
+
+/** `hafleet status`: the fleet at a glance, once or live. */
+export function register(program: Command, ctx: CommandContext): void {
+  connectionOptions(program
+    .command('status')
+    .description('who holds every VIP, VRRP state and priority, tracks, last transition, probe latency and drift; once or live (--watch)')
+    .addOption(inventoryOption())
+    .addOption(limitOption("'lb*'"))
+    .option('--json', 'the snapshot as one JSON document (with --watch: one JSON line per snapshot)')
+    .option('-w, --watch [seconds]', 'redraw every SECONDS (default 2) until q or Ctrl-C, keeping SSH connections open')
+    .option('--timeout <seconds>', 'a host that has not answered by then is shown unreachable for the round (default: 10, with --watch max(4, SECONDS))')
+    .addOption(forksOption('hosts read at once', 20)))
+    .addHelpText('after', EXAMPLES)
+    .action((flags: StatusFlags) => run(flags, ctx));
+}
