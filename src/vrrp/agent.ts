@@ -18,6 +18,8 @@ import { openAddrOps, type AddrOps } from './io/netlink-addr.js';
 import { openGarp, type Garp } from './io/garp.js';
 import { openVmacOps, vmacAddress, type VmacOps } from './io/netlink-link.js';
 import { ipRouteOps } from './io/routes.js';
+import { dropStartupPages } from './io/resident.js';
+import { clearInheritedCapabilities } from './io/libc.js';
 import { runNotify } from './io/scripts.js';
 import { nodeScriptSystem } from './io/script-system.js';
 import { secureScripts } from './script-security.js';
@@ -75,6 +77,7 @@ export class Agent {
   private groupStates = new Map<string, string>();
   private ifPoll?: NodeJS.Timeout;
   private statusTimer?: NodeJS.Timeout;
+  private trimTimer?: NodeJS.Timeout;
   private statusPending = false;
   private readonly startedAt = new Date().toISOString();
   private stopping = false;
@@ -87,6 +90,14 @@ export class Agent {
   private cfg: AgentConfig;
 
   constructor(cfg: AgentConfig, private readonly o: AgentOptions) {
+    // Started with ambient capabilities (systemd's AmbientCapabilities=, setpriv) as a non-root
+    // user: a script run as another non-root user would keep them across exec. They served to
+    // start node; from here on nothing but this process holds them.
+    try {
+      clearInheritedCapabilities();
+    } catch (e) {
+      o.log.log('warn', 'cannot clear the ambient capability set: scripts of non-root users may inherit capabilities', { error: (e as Error).message });
+    }
     this.cfg = this.secure(cfg);
     this.addr = openAddrOps((why) => o.log.log('warn', 'netlink unavailable, using `ip addr`', { error: why }));
     this.garp = openGarp();
@@ -111,6 +122,9 @@ export class Agent {
     this.ifPoll = setInterval(() => this.pollInterfaces(true), 500);
     this.statusTimer = setInterval(() => this.flushStatus(), 5000);
     this.flushStatus();
+    // Once start-up is over (first adverts sent, hot paths compiled): its file pages go back.
+    // HAFLEET_AGENT_KEEP_PAGES=1 keeps them (the footprint bench's "before").
+    if (process.env['HAFLEET_AGENT_KEEP_PAGES'] !== '1') this.trimTimer = setTimeout(() => dropStartupPages(), 3000).unref();
   }
 
   /** Set up an instance; the caller feeds `startup` once its socket listens. */
@@ -374,6 +388,7 @@ export class Agent {
     for (const r of this.runners.values()) r.dispose();
     clearInterval(this.ifPoll);
     clearInterval(this.statusTimer);
+    clearTimeout(this.trimTimer);
     this.sources.stop();
     this.scripts.stop();
     this.flushStatus();

@@ -21,6 +21,10 @@ const fns = {
   read: lib.func('intptr_t read(int fd, _Out_ void *buf, size_t len)'),
   ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *name)'),
   strerror: lib.func('const char *strerror(int errnum)'),
+  madvise: lib.func('int madvise(uintptr_t addr, size_t len, int advice)'),
+  prctl: lib.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)'),
+  capget: lib.func('int capget(void *hdr, _Out_ void *data)'),
+  capset: lib.func('int capset(void *hdr, const void *data)'),
 };
 
 export const C = {
@@ -64,6 +68,10 @@ export const C = {
   POLLIN: 1,
   EAGAIN: 11,
   EINTR: 4,
+  MADV_DONTNEED: 4,
+  PR_CAP_AMBIENT: 47,
+  PR_CAP_AMBIENT_CLEAR_ALL: 4,
+  LINUX_CAPABILITY_VERSION_3: 0x20080522,
 } as const;
 
 export class SysError extends Error {
@@ -154,6 +162,27 @@ export function readNow(fd: number, buf: Buffer): boolean {
 
 export function writeByte(fd: number): void {
   fns.write(fd, Buffer.from([1]), 1);
+}
+
+/** madvise(2) on [start, end); false when the kernel refused (a locked or special mapping). */
+export function madvise(start: bigint, end: bigint, advice: number): boolean {
+  return Number(fns.madvise(start, end - start, advice)) === 0;
+}
+
+/**
+ * Empty this process's ambient and inheritable capability sets (effective and permitted stay):
+ * what a child keeps across execve as a non-root user comes from these two.
+ */
+export function clearInheritedCapabilities(): void {
+  check('prctl(PR_CAP_AMBIENT_CLEAR_ALL)', fns.prctl(C.PR_CAP_AMBIENT, C.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) as number);
+  const hdr = Buffer.alloc(8);
+  hdr.writeUInt32LE(C.LINUX_CAPABILITY_VERSION_3, 0);
+  // Two { effective, permitted, inheritable } u32 triples: capabilities 0–31 and 32–63.
+  const data = Buffer.alloc(24);
+  check('capget', fns.capget(hdr, data) as number);
+  data.writeUInt32LE(0, 8);
+  data.writeUInt32LE(0, 20);
+  check('capset', fns.capset(hdr, data) as number);
 }
 
 export function close(fd: number): void {
