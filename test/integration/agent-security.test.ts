@@ -204,6 +204,60 @@ describe('agent: script security, script users, capabilities, -t (as keepalived)
     await stopAll();
   });
 
+  test('as the director starts it: the rendered wrapper, run by root, drops to user hafleet-agent with the unit’s five capabilities (uid ≠ 0, CapEff exactly the set, no ambient); a nobody script gets none, a root script at most the set', async (t) => {
+    // A private mount namespace: the host's passwd/group with the agent's user, its /etc/keepalived
+    // and /run, as a lab host has them (the machine's files are never touched).
+    const AGENT_UID = 64990;
+    const etc = path.join(dir, 'wrap-etc');
+    fs.mkdirSync(path.join(etc, 'keepalived'), { recursive: true });
+    fs.writeFileSync(path.join(etc, 'passwd'), fs.readFileSync('/etc/passwd', 'utf8') + `hafleet-agent:x:${AGENT_UID}:${AGENT_UID}:hafleet VRRP agent:/nonexistent:/usr/sbin/nologin\n`);
+    fs.writeFileSync(path.join(etc, 'group'), fs.readFileSync('/etc/group', 'utf8') + `hafleet-agent:x:${AGENT_UID}:\n`);
+    const capsSh = write('caps.sh', `#!/bin/sh\n{ echo "$1 $(id -u) $(grep -E '^Cap(Eff|Prm|Amb):' /proc/self/status | tr -s '\\t\\n' '  ')"; } >> ${dir}/out/caps-$1\nexit 0\n`, 0o755);
+    fs.writeFileSync(path.join(etc, 'keepalived', 'hafleet-agent.conf'), conf({
+      priority: 150,
+      global: ['enable_script_security', 'script_user nobody'],
+      scripts: ['vrrp_script chk {', `    script "${capsSh} track"`, '    interval 1', '}'],
+      inst: ['track_script {', '    chk', '}', `notify_master "${capsSh} master" root`],
+    }), { mode: 0o600 });
+    const template = fs.readFileSync(path.join(ROOT, 'templates/director/hafleet-agent.sh.hbs'), 'utf8');
+    const command = [process.execPath, '--import', 'tsx', MAIN, 'agent'].map((w) => `'${w}'`).join(' ');
+    const wrapper = write('hafleet-agent', template.replaceAll('{{shwords hafleet_agent_command}}', command).replace('{{shcomment host.name}}', 'lab'), 0o755);
+    const setup = [
+      `mount --bind ${etc}/passwd /etc/passwd`, `mount --bind ${etc}/group /etc/group`, `mount --bind ${etc}/keepalived /etc/keepalived`,
+      'mount -t tmpfs -o mode=0755 tmpfs /run', `exec ${wrapper}`,
+    ].join(' && ');
+    const logFile = path.join(dir, 'wrapper.log');
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn('ip', ['netns', 'exec', lab.ns('a'), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', setup], { cwd: ROOT, stdio: ['ignore', out, out] });
+    const a: Agent = { child, status: `/proc/${child.pid}/root/run/hafleet/agent-status.json`, log: () => fs.readFileSync(logFile, 'utf8'), exited: new Promise((r) => child.once('exit', (c) => r(c))) };
+    agents.push(a);
+    await ready(a);
+    const st = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const field = (k: string) => new RegExp(`^${k}:[ \\t]*(.*)$`, 'm').exec(st)![1]!.trim().split(/\s+/);
+    assert.deepEqual(field('Uid'), Array(4).fill(String(AGENT_UID)), 'real, effective, saved and fs uid: the agent’s user, not 0');
+    assert.deepEqual(field('Gid'), Array(4).fill(String(AGENT_UID)));
+    assert.deepEqual(field('Groups'), [''], 'supplementary groups cleared');
+    const FIVE = (1n << 13n) | (1n << 12n) | (1n << 7n) | (1n << 6n) | (1n << 5n);
+    assert.equal(BigInt('0x' + field('CapEff')[0]), FIVE, 'CapEff: net_raw, net_admin, setuid, setgid, kill, nothing else');
+    assert.equal(BigInt('0x' + field('CapBnd')[0]), FIVE, 'bounding set: the same five');
+    assert.equal(BigInt('0x' + field('CapAmb')[0]), 0n, 'ambient set cleared by the agent: scripts do not inherit it');
+    assert.equal(field('NoNewPrivs')[0], '1');
+    assert.equal(fs.readFileSync(`/proc/${child.pid}/root/run/hafleet/agent.pid`, 'utf8').trim(), String(child.pid), 'the pid file names the agent itself');
+    await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'the non-root agent to become master and add the VIP');
+    const caps = (tag: string) => (fs.existsSync(path.join(dir, 'out', `caps-${tag}`)) ? fs.readFileSync(path.join(dir, 'out', `caps-${tag}`), 'utf8') : '');
+    await waitFor(() => caps('track') !== '' && caps('master') !== '', 10_000, 50, 'scripts to run');
+    t.diagnostic(`track: ${caps('track').split('\n')[0]}; master: ${caps('master').split('\n')[0]}`);
+    assert.match(caps('track'), new RegExp(`^track ${NOBODY} CapPrm: 0+ CapEff: 0+ CapAmb: 0+`), 'a script as nobody: no capability at all');
+    const root = /^master 0 CapPrm: (\w+) CapEff: (\w+) CapAmb: (\w+)/.exec(caps('master'));
+    assert.ok(root, caps('master'));
+    assert.equal(BigInt('0x' + root[1]!) & ~FIVE, 0n, 'a root script: within the five');
+    // The config went to root:hafleet-agent 0640 (the wrapper's grant).
+    const granted = fs.statSync(path.join(etc, 'keepalived', 'hafleet-agent.conf'));
+    assert.deepEqual([granted.uid, granted.gid, granted.mode & 0o777], [0, AGENT_UID, 0o640]);
+    await stopAll();
+    await waitFor(() => lab.holders(VIP).length === 0, 5000, 20, 'the VIP removed on SIGTERM by the non-root agent');
+  });
+
   test('as nobody with only CAP_NET_RAW + CAP_NET_ADMIN (setpriv): wins and loses elections and moves the VIP; a missing capability is named', async () => {
     const nobodyPriv = (caps: string) => ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups',
       '--inh-caps', `-all,${caps}`, '--ambient-caps', `-all,${caps}`, '--bounding-set', `-all,${caps}`];

@@ -28,6 +28,20 @@ test('the unit bounds the agent to the capabilities it can need, and hardens the
   assert.match(unit, /^ExecStart=\/usr\/local\/sbin\/hafleet-agent$/m);
 });
 
+test('the unit runs the agent as a user of its own, never uid 0; root steps only grant and revoke the config', () => {
+  assert.deepEqual(setting('User'), ['hafleet-agent']);
+  assert.deepEqual(setting('Group'), ['hafleet-agent']);
+  assert.deepEqual(setting('DynamicUser'), ['yes']);
+  // The commands that run as root (`+`) are the wrapper's grant/revoke only.
+  const privileged = ['ExecStartPre', 'ExecStart', 'ExecReload', 'ExecStopPost'].flatMap((k) => setting(k)).filter((c) => c.startsWith('+'));
+  assert.deepEqual(privileged.sort(), ['+/usr/local/sbin/hafleet-agent --grant', '+/usr/local/sbin/hafleet-agent --grant', '+/usr/local/sbin/hafleet-agent --revoke']);
+  const wrapper = fs.readFileSync(path.join(root, 'templates/director/hafleet-agent.sh.hbs'), 'utf8');
+  assert.match(wrapper, /^AGENT_USER=hafleet-agent$/m, 'the wrapper drops to the unit\'s user when started by root');
+  // Its setpriv capability words are the unit's set.
+  const caps = /^CAPS=(.*)$/m.exec(wrapper)![1]!.split(',').map((c) => `CAP_${c.replace('+', '').toUpperCase()}`);
+  assert.deepEqual(caps.sort(), Object.keys(CAP).sort());
+});
+
 const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
 test('systemd-analyze verify accepts the unit; security exposure ≤ 5.0', { skip: analyze.status === 0 ? false : 'systemd-analyze not installed' }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hfag-unit-'));
@@ -36,7 +50,7 @@ test('systemd-analyze verify accepts the unit; security exposure ≤ 5.0', { ski
     const exec = path.join(dir, 'hafleet-agent');
     fs.writeFileSync(exec, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     const f = path.join(dir, 'hafleet-agent.service');
-    fs.writeFileSync(f, unit.replace(/^ExecStart=.*$/m, `ExecStart=${exec}`));
+    fs.writeFileSync(f, unit.replaceAll('/usr/local/sbin/hafleet-agent', exec));
     const v = spawnSync('systemd-analyze', ['verify', f], { encoding: 'utf8' });
     assert.equal(v.status, 0, v.stderr);
     assert.equal(v.stderr.trim(), '', 'no warning from systemd');
