@@ -1,21 +1,15 @@
 /**
  * Apply: execute a Plan on the hosts, safely (lock, validate before activation, atomic rename,
- * backups outside include dirs, handlers once, health checks, rollback), in rolling order.
- * Also the plan-time on-host validation (`validatePlanOnHosts`), which shares the checker.
+ * backups outside include dirs, handlers once, health checks, rollback), in rolling order. It
+ * reports through `DeployOptions.onEvent` (`DeployEvent`s); the CLI draws them. Also the
+ * plan-time on-host validation (`validatePlanOnHosts`), which shares the checker. This face is
+ * what other parts use; apply's own tests import the inner files.
  */
-export type { HostResult, DeployResult, DeployOptions, DeployEvent, Serial, FailStep } from './types.js';
+export type { HostResult, DeployResult, DeployOptions, DeployEvent, Serial, ClusterOutcome } from './types.js';
 export { deploy } from './deploy.js';
-export { rollingOrder, batchSize, type RollingOrder, type DirectorLane } from './rolling.js';
-export { validatePlanOnHosts, planValidationScript } from './validate-remote.js';
-export { deployScript, tempNameFor, STATE_DIR, LOCK_DIR, RECORD_PATH, BACKUP_ROOT, ScriptExit } from './deploy-script.js';
-export { waitForVips } from './vip-wait.js';
-export { parseSerial, recapLines, exitCodeFor, type RecapCounts } from './recap.js';
-export { describeResult, plainProgress, listrProgress, type Progress } from './progress.js';
-export { acquireLockLines, releaseLockLines, type LockInfo } from './lock-lines.js';
-export type { ClusterOutcome } from './types.js';
-export { describeCluster } from './progress.js';
-export { clusterLockDir, keeperScript, takeClusterLock, lockHolder, type LockOutcome } from './cluster-lock.js';
-export { rollbackScript, rollbackInput, rollbackHost, type RollbackInput } from './cluster-rollback.js';
-export { serveProbeScript, parseServeProbe, serveProblems, proveServes, type ServeObservation } from './serve-check.js';
-export { scriptWords } from './serve-check.js';
-export type { LaneOps } from './lane.js';
+export { rollingOrder } from './rolling.js';
+export { validatePlanOnHosts } from './validate-remote.js';
+export { parseSerial, recapLines, exitCodeFor } from './recap.js';
+export { describeResult, describeCluster } from './describe.js';
+/** The cluster lock deploy takes, for operations that must not run beside a deploy (switchover, maintenance). */
+export { takeClusterLock, type LockOutcome } from './cluster-lock.js';

@@ -15,7 +15,7 @@ export { connectionOf, proxyJumpOf, bool as ansibleBoolean } from './connection.
 /** Ansible host patterns: `web:&prod:!web3`, `~lb\d`, `web[0:2]`, `@retry`. */
 export { selectHosts } from './patterns.js';
 /** `ansible-inventory --list`, `--graph` and `--host` views. */
-export { toAnsibleList, toGraph, hostVars, type AnsibleList, type AnsibleListGroup } from './views.js';
+export { toAnsibleList, toGraph, hostVars } from './views.js';
 /** Secret-aware printing of variables. */
 export { maskSecrets, isSecretKey, MASK } from './secrets.js';
 /** Expand `web[01:10]`-style host ranges (with an optional `:port`). */

@@ -20,7 +20,7 @@ export function run(cmd: string, args: readonly string[], o: RunOptions = {}): P
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: o.env ?? process.env,
+      env: o.env, // undefined: this process's environment (the caller passes another)
       cwd: o.cwd,
       signal: o.signal,
       timeout: o.timeoutMs,

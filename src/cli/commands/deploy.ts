@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { closingLine, hostHasChanges, maskText, renderPlanText, type Plan } from '../../plan/index.js';
-import { deploy, describeCluster, describeResult, exitCodeFor, listrProgress, parseSerial, plainProgress, recapLines, type DeployResult, type HostResult, type Serial } from '../../apply/index.js';
+import { listrProgress, plainProgress } from '../views/deploy-progress.js';
+import { deploy, describeCluster, describeResult, exitCodeFor, parseSerial, recapLines, type DeployResult, type HostResult, type Serial } from '../../apply/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printJson, useColor, writeHuman } from '../output.js';
@@ -70,7 +71,7 @@ async function runDeploy(flags: DeployFlags, ctx: CommandContext): Promise<void>
       if (!(await confirm(plan, ctx))) throw new CommandExit(ExitCode.failed, 'deploy: not confirmed; nothing was changed');
     }
     const tty = !flags.json && Boolean(ctx.stderr.isTTY) && !('CI' in ctx.env);
-    const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host)) : plainProgress(info);
+    const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host), ctx.stderr) : plainProgress(info);
     const raw: DeployResult = await deploy(plan, fleet.desired, transport, {
       refs: fleet.refs, clusterRefs: clusterRefsOf(fleet, refSource(ctx)), facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
       ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), signal: ctx.signal,

@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterLockDir, keeperScript, lockHolder, takeClusterLock } from '../../../src/apply/index.js';
+import { takeClusterLock } from '../../../src/apply/index.js';
+import { clusterLockDir, keeperScript, lockHolder } from '../../../src/apply/cluster-lock.js';
 import type { ExecOptions, ExecOutput, HostRef, Outcome, Transport } from '../../../src/transport/types.js';
 import { FakeClock, ref } from './fake-transport.js';
 

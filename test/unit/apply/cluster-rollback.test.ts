@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rollbackScript, rollbackInput } from '../../../src/apply/index.js';
+import { rollbackScript, rollbackInput } from '../../../src/apply/cluster-rollback.js';
 import type { HostPlan } from '../../../src/plan/index.js';
 
 const HOSTILE = `/etc/a'b "c" $(touch /tmp/hafleet-pwn-rb) \`id\`;x.conf`;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deployScript, tempNameFor, planValidationScript, BACKUP_ROOT } from '../../../src/apply/index.js';
+import { deployScript, tempNameFor, BACKUP_ROOT } from '../../../src/apply/deploy-script.js';
+import { planValidationScript } from '../../../src/apply/validate-remote.js';
 import { rewriteReferences } from '../../../src/apply/validate-script.js';
 import { parseScriptOutput } from '../../../src/apply/script-output.js';
 import { plan } from '../../../src/plan/index.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rollingOrder, batchSize, parseSerial } from '../../../src/apply/index.js';
+import { rollingOrder, parseSerial } from '../../../src/apply/index.js';
+import { batchSize } from '../../../src/apply/rolling.js';
 import type { Topology } from '../../../src/topology/types.js';
 
 const topo = {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseServeProbe, proveServes, scriptWords, serveProbeScript, serveProblems, type ServeObservation } from '../../../src/apply/index.js';
+import { parseServeProbe, proveServes, scriptWords, serveProbeScript, serveProblems, type ServeObservation } from '../../../src/apply/serve-check.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { FakeClock, ref } from './fake-transport.js';
 
