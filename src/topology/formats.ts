@@ -10,10 +10,12 @@
  * forget it.
  */
 import { parseAddress } from './vips.js';
+import { MAX_PASSTHROUGH, passthroughProblem } from './passthrough.js';
 
 export type StringFormat =
   | 'ifname' | 'vip-label' | 'auth-pass' | 'user-name' | 'login-name' | 'command' | 'abs-path' | 'log-path'
-  | 'error-page-path' | 'address' | 'host-or-address' | 'inventory-name' | 'words' | 'http-path';
+  | 'error-page-path' | 'address' | 'host-or-address' | 'inventory-name' | 'words' | 'http-path'
+  | 'keepalived-block' | 'nginx-block';
 
 /** Longest string any key accepts. */
 export const MAX_STRING = 4096;
@@ -58,6 +60,8 @@ interface FormatDef {
   /** JSON Schema (ECMA-262) pattern; the check below is exact. */
   pattern: string;
   check(v: string): boolean;
+  /** Verbatim text (passthrough.ts): newlines and tabs allowed, its own checks instead of the floor's. */
+  multiline?: true;
 }
 
 const re = (body: string) => new RegExp(`^${body}$`);
@@ -139,6 +143,20 @@ export const FORMATS: Record<StringFormat, FormatDef> = {
     max: MAX_PATH,
     pattern: `^[${WORD_CHARS}]+(?: +[${WORD_CHARS}]+)*$`,
     check: match(`[${WORD_CHARS}]+(?: +[${WORD_CHARS}]+)*`, MAX_PATH),
+  },
+  'keepalived-block': {
+    describe: 'keepalived.conf text with balanced braces and closed quotes, no include, no $VARIABLE definition, printable, at most 64 KiB',
+    max: MAX_PASSTHROUGH,
+    pattern: '^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$',
+    multiline: true,
+    check: (v) => passthroughProblem(v, 'keepalived') === undefined,
+  },
+  'nginx-block': {
+    describe: 'nginx http-level text with balanced braces and closed quotes, no include, load_module or embedded code, printable, at most 64 KiB',
+    max: MAX_PASSTHROUGH,
+    pattern: '^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$',
+    multiline: true,
+    check: (v) => passthroughProblem(v, 'nginx') === undefined,
   },
   'http-path': {
     describe: 'a URL path of A-Za-z0-9 and ._~%/?=&+,:@- (no spaces, quotes, #, !, $, ;)',

@@ -205,6 +205,9 @@ export const hostVarSpecs: Record<string, KeySpec> = {
   realserver_backup: bool('nginx backup server (nginx mode only)', { default: false, directive: 'server … backup' }),
   realserver_address: str('address directors send to', { default: 'ansible_host', format: 'address', directive: 'real_server / server' }),
   service_manager: str('force the service manager', { enum: ['systemd', 'sysv', 'direct'] }),
+  // What `hafleet import` found and the model cannot say, written verbatim (passthrough.ts checks it).
+  extra_keepalived: str('keepalived.conf text written verbatim at the end of the director\'s keepalived.conf (top level)', { format: 'keepalived-block', directive: 'verbatim' }),
+  extra_nginx: str('nginx text written verbatim inside http{} in the director\'s cluster conf.d file', { format: 'nginx-block', directive: 'verbatim' }),
 };
 
 /** The top-level variables: `hafleet_clusters` plus the per-host ones. */

@@ -1,6 +1,7 @@
 import type { Inventory, VarValue } from '../inventory/types.js';
 import { didYouMean } from './did-you-mean.js';
 import { floorReason, FORMATS } from './formats.js';
+import { passthroughProblem } from './passthrough.js';
 import { OWN_PREFIXES, topLevelSpecs, type KeySpec } from './keys.js';
 import { coerceHostScalar } from './read.js';
 import type { KeyPath } from './where.js';
@@ -70,8 +71,15 @@ export function walkValue(spec: KeySpec, v: VarValue, host: string, path: KeyPat
   switch (spec.type) {
     case 'string': {
       const s = v as string;
-      const floor = floorReason(s);
+      // Passthrough text has its own floor (passthrough.ts): newlines are its point.
+      const block = spec.format && FORMATS[spec.format].multiline;
+      const floor = block ? undefined : floorReason(s);
       if (floor) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: floor });
+      else if (block && spec.format) {
+        const why = passthroughProblem(s, spec.format === 'nginx-block' ? 'nginx' : 'keepalived');
+        if (why) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: `${FORMATS[spec.format].describe}: needs ${why}` });
+        else emit({ kind: 'value', host, path, spec, value: v });
+      }
       else if (spec.enum && !spec.enum.includes(s)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: expectedOf(spec) });
       else if (spec.pattern && !new RegExp(spec.pattern).test(s)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: `a string matching ${spec.pattern}` });
       else if (spec.format && !FORMATS[spec.format].check(s)) emit({ kind: 'wrong-type', host, path, spec, value: v, expected: FORMATS[spec.format].describe });

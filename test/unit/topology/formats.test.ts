@@ -27,6 +27,8 @@ const GOOD: Record<StringFormat, string[]> = {
   'inventory-name': ['lb1', 'web-01.example.com', 'rs_2', '2001:db8::5', 'a'.repeat(253)],
   words: ['hafleet agent', '/usr/bin/node /opt/hafleet/dist/src/cli/main.js agent', 'x --flag=1'],
   'http-path': ['/', '/health', '/status?full=1&x=2', '/a%20b'],
+  'keepalived-block': ['global_defs {\n   smtp_server 127.0.0.1\n}', 'vrrp_sync_group G {\n\tgroup {\n\t\tVI_1\n\t}\n}', 'x "a { b" # }', ''],
+  'nginx-block': ['map $host $x {\n    default 1;\n}', 'log_format main \'$remote_addr "{"\';', ''],
 };
 
 const BAD: Record<StringFormat, string[]> = {
@@ -46,6 +48,8 @@ const BAD: Record<StringFormat, string[]> = {
   'inventory-name': ['', '-lb1', '.lb1', 'lb1$(id)', 'lb 1', 'lb1;x', 'lb1"', "lb1'", 'lb1/x', 'é', 'a'.repeat(254)],
   words: ['', 'hafleet  agent;id', 'a $(id)', 'a `id`', "a 'b'", 'a|b', 'a&b', 'a>b', ' a', 'a '],
   'http-path': ['', '/a b', '/a"b', "/a'b", '/a#b', '/a!b', '/a$b', '/a;b', '/a{b}'],
+  'keepalived-block': ['}', 'a }\n{', 'x {', '"a', 'include /etc/shadow', 'x { include /etc/*.conf }', '$X=1', 'a \\\nb', 'a\rb', 'a\u001b[2Jb', 'x'.repeat(65537)],
+  'nginx-block': ['}', 'server {', "x 'a;", 'include /etc/shadow;', 'x; include y;', 'load_module m.so;', 'content_by_lua_block { os.execute() }', 'perl_modules /x;', 'js_import x.js;', 'a\u0085b'],
 };
 
 test('each named string type accepts the field\'s values and refuses hostile ones', () => {
@@ -85,7 +89,12 @@ const META = ['x'.repeat(4096), 'a"b', "a'b", 'a}b', 'a;b', '$(id)', '`id`', '..
 // read), never written into a host's config or a command line.
 const FLOOR_ONLY = ['ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_ssh_common_args', 'ansible_ssh_extra_args', 'hafleet_known_hosts', 'hafleet_proxy_jump'];
 // Hostile characters a type legitimately allows (they are plain text where the value goes).
-const ALLOWED: Partial<Record<StringFormat, string[]>> = { 'auth-pass': ['a;b', '../x'], words: ['../x', 'a b'], 'http-path': ['../x'] };
+const ALLOWED: Partial<Record<StringFormat, string[]>> = {
+  'auth-pass': ['a;b', '../x'], words: ['../x', 'a b'], 'http-path': ['../x'],
+  // Passthrough text (src/topology/passthrough.ts): lines and words are its point; what cannot leave its block stays refused.
+  'keepalived-block': ['a\nb', 'a\tb', 'x'.repeat(4096), 'x'.repeat(4097), "a'b", 'a;b', '`id`', '../x', 'é', 'a b'],
+  'nginx-block': ['a\nb', 'a\tb', 'x'.repeat(4096), 'x'.repeat(4097), 'a;b', '$(id)', '`id`', '../x', 'é', 'a b'],
+};
 
 function baseCluster(): Record<string, VarValue> {
   return {
@@ -151,7 +160,7 @@ test('every string key of the table refuses hostile values at the gate, with the
   for (const { path, spec } of leaves.values()) {
     const key = keyString(path);
     const format = spec.type === 'string' ? spec.format : undefined;
-    const values = FLOOR_ONLY.includes(key) ? FLOOR : [...FLOOR, ...META.filter((v) => !(format && ALLOWED[format]?.includes(v)))];
+    const values = FLOOR_ONLY.includes(key) ? FLOOR : [...FLOOR, ...META].filter((v) => !(format && ALLOWED[format]?.includes(v)));
     for (const v of values) {
       const g = gateInventory(inventoryWith(path, v));
       assert.equal(g.ok, false, `${key} = ${JSON.stringify(v).slice(0, 60)} passed the gate`);
