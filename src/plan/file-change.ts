@@ -4,6 +4,7 @@ import type { FileFact } from '../facts/types.js';
 import type { Change } from './types.js';
 import { maskPair, maskText, unmaskTokens } from './mask.js';
 import { unifiedDiff } from './diff.js';
+import { behaviourOf } from './behaviour.js';
 
 export function sha256(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
@@ -15,8 +16,8 @@ export function normalizeMode(mode: string): string {
   return Number.isNaN(n) ? mode : n.toString(8).padStart(4, '0');
 }
 
-/** What must happen to one desired file, given what the host has (undefined: not gathered). */
-export function fileChange(want: DesiredFile, have: FileFact | undefined): Change {
+/** What must happen to one desired file, given what the host has (undefined: not gathered); `host` names it in behaviour lines. */
+export function fileChange(want: DesiredFile, have: FileFact | undefined, host = 'this host'): Change {
   const digest = sha256(want.content);
   const base = { path: want.path, mode: normalizeMode(want.mode), owner: want.owner, group: want.group, notify: [...want.notify], sha256: digest, ...(want.validate ? { validate: want.validate } : {}) };
   if (!have || (have.content === null && have.sha256 === null)) {
@@ -27,7 +28,8 @@ export function fileChange(want: DesiredFile, have: FileFact | undefined): Chang
     // Facts carry a checksum without content for files too big to read: say so instead of diffing.
     if (have.content === null) return { kind: 'update', ...base, diff: `--- ${want.path}\ton host (sha256 ${haveSha}, content not read: too large)\n+++ ${want.path}\tplanned (sha256 ${digest})\n` };
     const masked = maskPair(have.content, want.content, want.secrets);
-    return { kind: 'update', ...base, diff: unmaskTokens(unifiedDiff(want.path, masked.current, masked.desired)) };
+    const behaviour = behaviourOf(want.path, have.content, want.content, { host, secrets: want.secrets });
+    return { kind: 'update', ...base, diff: unmaskTokens(unifiedDiff(want.path, masked.current, masked.desired)), ...(behaviour ? { behaviour } : {}) };
   }
   const meta = metaDiff(want, have);
   if (meta.length > 0) {

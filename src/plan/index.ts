@@ -12,3 +12,4 @@ export { renderPlanText, renderHostText, planJson, type TextOptions } from './re
 export { withValidations } from './validations.js';
 export { isManagedPath } from './managed-path.js';
 export { hostsToDeploy, renderRolloutText, type RolloutOrder } from './rollout.js';
+export { behaviourOf, confKindOf, type ConfKind } from './behaviour.js';

@@ -53,7 +53,7 @@ function underDir(path: string, dir: string): boolean {
 
 /** One host: files in the role's order, then removals, then the handlers they notify. */
 export function planHost(want: HostDesired, have: HostFacts): HostPlan {
-  const changes: Change[] = want.files.map((f) => fileChange(f, have.files[f.path]));
+  const changes: Change[] = want.files.map((f) => fileChange(f, have.files[f.path], want.host));
   const rendered = new Set(want.files.map((f) => f.path));
   for (const placed of have.lastDeploy?.files ?? []) {
     if (rendered.has(placed.path)) continue;

@@ -34,7 +34,7 @@ function changeLines(c: Change, paint: ReturnType<typeof painter>): string[] {
       const what = c.kind === 'create' ? 'create' : c.metaOnly ? 'metadata' : 'update';
       const head = `  ${mark} ${shown(c.path)}  (${what}, ${c.mode} ${c.owner}:${c.group}${c.notify.length ? `, notifies ${c.notify.join(', ')}` : ''})`;
       if (c.metaOnly) return [head, `      ${shown(c.diff.trim())}`];
-      return [head, colourDiff(indent(shown(c.diff), '      '), paint)];
+      return [head, colourDiff(indent(shown(c.diff), '      '), paint), ...behaviourLines(c.behaviour, paint)];
     }
     case 'delete':
       return [`  ${paint('-', 'red')} ${shown(c.path)}  (delete: placed by an earlier deploy, no longer rendered)`, colourDiff(indent(shown(c.diff), '      '), paint)];
@@ -43,6 +43,13 @@ function changeLines(c: Change, paint: ReturnType<typeof painter>): string[] {
     default:
       return assertNever(c);
   }
+}
+
+/** Under the diff: what the change does, or that it does nothing new. */
+function behaviourLines(b: string[] | undefined, paint: ReturnType<typeof painter>): string[] {
+  if (!b) return [];
+  if (b.length === 0) return [`      ${paint('no behaviour change (formatting only)', 'dim')}`];
+  return [`      ${paint('behaviour:', 'bold')}`, ...b.map((l) => `        • ${shown(l)}`)];
 }
 
 function colourDiff(diff: string, paint: ReturnType<typeof painter>): string {

@@ -1,7 +1,16 @@
 /** A plan is a value: text and --json are renderings of it. */
 
 export type Change =
-  | { kind: 'create' | 'update'; path: string; diff: string; mode: string; owner: string; group: string; notify: string[]; validate?: string; sha256: string; metaOnly?: boolean }
+  | {
+      kind: 'create' | 'update'; path: string; diff: string; mode: string; owner: string; group: string; notify: string[]; validate?: string; sha256: string; metaOnly?: boolean;
+      /**
+       * On an update of a keepalived.conf or an nginx file whose content was read: what the change
+       * does, from parsing both versions (`web_51 on lb1: priority 150 → 140`); empty when only
+       * formatting, comments or order differ. Absent for other files, creates (the whole file is
+       * new) and files too big to read. Never holds a secret's value.
+       */
+      behaviour?: string[];
+    }
   | { kind: 'delete'; path: string; diff: string; notify: string[] }
   | { kind: 'unchanged'; path: string; reason: string };
 
