@@ -2,7 +2,7 @@ import { systemClock } from '../async/index.js';
 import type { DesiredState } from '../render/types.js';
 import type { AddressFact } from '../facts/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
-import { hostHasChanges, type Plan } from '../plan/index.js';
+import { hostsToDeploy, type Plan } from '../plan/index.js';
 import { deployHost } from './host-deploy.js';
 import { rollingOrder } from './rolling.js';
 import { INTERRUPTED, runLane, type LaneOps, type Rollout } from './lane.js';
@@ -64,11 +64,10 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
     return r;
   };
 
-  const work: string[] = [];
-  for (const h of plan.hosts) {
-    if (h.status === 'planned' && !hostHasChanges(h) && h.recordCurrent) record({ host: h.host, status: 'ok', recordWritten: false });
-    else work.push(h.host);
-  }
+  // The plan's cut (what `plan` shows in its rolling order): the rest is current and stays as is.
+  const work = hostsToDeploy(plan);
+  const running = new Set(work);
+  for (const h of plan.hosts) if (!running.has(h.host)) record({ host: h.host, status: 'ok', recordWritten: false });
   const byHost = new Map(plan.hosts.map((h) => [h.host, h]));
   const runHost = (host: string): Promise<HostResult> =>
     sem.run(async () => {

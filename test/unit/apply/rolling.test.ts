@@ -56,3 +56,11 @@ test('first deploy (no VIP held anywhere): the intended holder, highest priority
   const held = rollingOrder(['a1', 'a2', 'a3'], low, new Map([['a2', addr('198.18.0.100')]]));
   assert.deepEqual(held.lanes[0]!.hosts, ['a1', 'a3', 'a2']);
 });
+
+test('a VIP on lo is not held (host-addresses\' one notion, as the lock-time look): the order stays the priority order', () => {
+  const onLo = new Map([['a2', [{ dev: 'lo', address: '198.18.0.100', prefix: 32, family: 'inet' as const }]]]);
+  const o = rollingOrder(['a1', 'a2'], topo, onLo);
+  assert.deepEqual(o.lanes.map((l) => [l.hosts, l.served]), [[['a1', 'a2'], false]]);
+  const onEth = rollingOrder(['a1', 'a2'], topo, new Map([['a1', addr('198.18.0.100')]]));
+  assert.deepEqual(onEth.lanes.map((l) => [l.hosts, l.served]), [[['a2', 'a1'], true]]);
+});
