@@ -134,7 +134,7 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
   const clusters = new Map<string, Group[]>();
   for (const g of groups.values()) {
     const m0 = g.members[0]!.inst;
-    const key = [g.members.map((m) => m.conf.host).sort().join(','), m0.advertIntervalCs, m0.version, m0.authPass ?? '', m0.preempt, m0.preemptDelaySec,
+    const key = [g.members.map((m) => m.conf.host).sort().join(','), m0.advertIntervalCs, m0.version, m0.authPass ?? '', writtenPreempt(g.members[0]!), m0.preemptDelaySec,
       m0.unicastPeers.length > 0, m0.garpMasterDelaySec, m0.garpMasterRepeat, m0.garpMasterRefreshSec, trackKey(g), notifyKey(g)].join('|');
     clusters.set(key, [...(clusters.get(key) ?? []), g]);
   }
@@ -292,6 +292,11 @@ function clusterNode(
       ['priorities', ymap(g.members.map((m) => [m.conf.host, sc(m.inst.priority, p(m, m.inst.where))]))],
     ]);
   });
+  // nopreempt with state MASTER: keepalived clears it on that director only; the model has one
+  // preempt per cluster and lint refuses state MASTER with nopreempt, so this cannot be kept.
+  for (const g of gs) for (const m of g.members) {
+    if (m.inst.preempt !== writtenPreempt(first)) ds.push(error('import-cannot-keep', `${m.inst.name} on ${m.conf.host}: nopreempt with state MASTER (keepalived clears it on this director only); the inventory has one preempt per cluster`, { host: m.conf.host, ...m.inst.where }, 'set state BACKUP on this director first (or remove nopreempt everywhere), then import again'));
+  }
   // A state the derivation would not give (both BACKUP with preempt, say): the host's vrrp_state.
   for (const g of gs) for (const m of g.members) {
     const top = Math.max(...g.members.map((x) => x.inst.priority));
@@ -309,7 +314,7 @@ function clusterNode(
       ['version', sc(i0.version)],
       ['advert_int', sc(i0.advertIntervalCs / 100)],
       ['auth_pass', i0.authPass !== undefined ? sc(i0.authPass.slice(0, 8), p(first, i0.where)) : undefined],
-      ['preempt', sc(i0.preempt)],
+      ['preempt', sc(writtenPreempt(first))],
       ['preempt_delay', i0.preemptDelaySec ? sc(i0.preemptDelaySec) : undefined],
       ['unicast', i0.unicastPeers.length ? sc(true) : undefined],
       ['garp_master_delay', sc(i0.garpMasterDelaySec)],
@@ -322,4 +327,9 @@ function clusterNode(
     ['nginx', nginx],
     ['notify', (notify as { entries: unknown[] }).entries.length ? notify : undefined],
   ]);
+}
+
+/** nopreempt as written (keepalived may clear it on a MASTER): what every director of the group agrees on is checked by the caller. */
+function writtenPreempt(m: Member): boolean {
+  return !(m.stmt.block ?? []).some((s) => s.keyword === 'nopreempt') || (m.stmt.block ?? []).some((s) => s.keyword === 'preempt');
 }

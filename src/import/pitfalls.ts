@@ -12,9 +12,11 @@ type Pitfall = (confs: HostConf[], snaps: HostSnapshot[]) => Diagnostic[];
 
 const where = (host: string, w: { file?: string; line?: number } | undefined) => ({ host, ...(w?.file ? { file: w.file } : {}), ...(w?.line ? { line: w.line } : {}) });
 
-const nopreemptMaster: Pitfall = (confs) => confs.flatMap((c) => c.config.instances
-  .filter((i) => !i.preempt && i.initialState === 'MASTER')
-  .map((i) => warning('pitfall-nopreempt-master', `${i.name}: nopreempt with state MASTER — keepalived ignores nopreempt unless the state is BACKUP`, where(c.host, i.where), 'set state BACKUP on every director (vrrp_state: BACKUP) for nopreempt to hold')));
+// keepalived 2.x clears nopreempt when the state is MASTER ("nopreempt will not work with initial
+// state MASTER - clearing"): the parsed instance preempts, so the raw statements tell.
+const nopreemptMaster: Pitfall = (confs) => confs.flatMap((c) => c.stmts.filter((s) => s.keyword === 'vrrp_instance'
+  && s.block?.some((x) => x.keyword === 'nopreempt') && s.block?.some((x) => x.keyword === 'state' && x.args[0]?.text === 'MASTER'))
+  .map((s) => warning('pitfall-nopreempt-master', `${s.args[0]?.text}: nopreempt with state MASTER — keepalived clears nopreempt, so this director preempts`, where(c.host, s.where), 'the inventory keeps preempt as it behaves today; for nopreempt set state BACKUP on every director')));
 
 function authPassStmt(inst: Stmt): Stmt | undefined {
   return inst.block?.find((s) => s.keyword === 'authentication')?.block?.find((s) => s.keyword === 'auth_pass');

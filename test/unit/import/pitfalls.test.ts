@@ -1,0 +1,107 @@
+/** One test per pitfall: reported with its code and host:file:line, never fixed in the model. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildImport } from '../../../src/import/index.js';
+import { HOSTS, pair, snap } from './snap.js';
+
+const K = '/etc/keepalived/keepalived.conf';
+
+function run(a: string, b: string, extra: Record<string, string> = {}, lo: string[] = []) {
+  return buildImport([snap('lb1', { [K]: a, ...extra }, { loScripts: lo }), snap('lb2', { [K]: b, ...extra }, { loScripts: lo })], HOSTS);
+}
+const codes = (r: ReturnType<typeof run>) => r.diagnostics.map((d) => d.code);
+const yaml = (r: ReturnType<typeof run>) => JSON.stringify(r.clusters);
+
+test('a clean pair reports nothing', () => {
+  const r = run(...pair());
+  assert.deepEqual(r.diagnostics, []);
+});
+
+test('nopreempt with state MASTER: reported, and the state kept', () => {
+  const r = run(...pair({ body: '    nopreempt' }));
+  const d = r.diagnostics.find((x) => x.code === 'pitfall-nopreempt-master');
+  assert.ok(d);
+  assert.equal(d.where.host, 'lb1');
+  assert.equal(d.where.file, K);
+  assert.equal(d.where.line, 2);
+  // keepalived clears nopreempt on lb1 only: one preempt per cluster cannot say it, so import
+  // refuses to guess (exit 1 unless --allow-partial) and names the director.
+  assert.ok(r.diagnostics.some((x) => x.code === 'pitfall-keepalived-config-error' && /clearing/.test(x.message)));
+  const c = r.diagnostics.find((x) => x.code === 'import-cannot-keep');
+  assert.ok(c && c.severity === 'error' && c.where.host === 'lb1');
+  // Both BACKUP with nopreempt (the right way): one cluster, preempt false, nothing to refuse.
+  const ok = run(...pair({ body: '    nopreempt', state: ['BACKUP', 'BACKUP'] }));
+  assert.deepEqual(ok.diagnostics, []);
+  assert.equal(ok.clusters.length, 1);
+  assert.match(yaml(ok), /"preempt"[^}]*"value":false/);
+});
+
+test('auth_pass over 8 characters: reported; the inventory holds the 8 keepalived uses', () => {
+  const r = run(...pair({ body: '    authentication {\n        auth_type PASS\n        auth_pass 123456789abc\n    }' }));
+  const d = r.diagnostics.find((x) => x.code === 'pitfall-auth-pass-length');
+  assert.ok(d);
+  assert.equal(d.where.line, 13);
+  assert.ok(!d.message.includes('12345678'), 'the secret is not in the message');
+  assert.match(yaml(r), /"value":"12345678"/);
+  assert.doesNotMatch(yaml(r), /123456789abc/);
+});
+
+test('a VRID claimed with different VIPs: an error naming both hosts', () => {
+  const [a] = pair({ vip: '198.18.0.100/24' });
+  const [, b] = pair({ vip: '198.18.0.101/24' });
+  const r = run(a, b);
+  const d = r.diagnostics.find((x) => x.code === 'import-vrid-conflict');
+  assert.ok(d);
+  assert.equal(d.severity, 'error');
+  assert.match(d.message, /lb1:.*lb2:/);
+});
+
+test('equal priorities: reported', () => {
+  const r = run(...pair({ prio: [100, 100] }));
+  const d = r.diagnostics.find((x) => x.code === 'pitfall-equal-priority');
+  assert.ok(d);
+  assert.match(d.message, /lb1 and lb2 both have priority 100/);
+});
+
+test('a track script that finds a process by name (killall -0): reported', () => {
+  const top = 'vrrp_script chk {\n    script "/usr/bin/killall -0 haproxy"\n    interval 2\n    weight -60\n}';
+  const r = run(...pair({ top, body: '    track_script {\n        chk\n    }' }));
+  assert.ok(codes(r).includes('pitfall-by-process-name'));
+  // The script is kept as it is, with its user (root, as keepalived runs it today).
+  assert.match(yaml(r), /killall -0 haproxy/);
+  assert.match(yaml(r), /"user"[^}]*"value":"root"/);
+});
+
+test('failover by killing a process by name in a notify script: reported', () => {
+  const r = run(...pair({ body: '    notify_backup /etc/keepalived/to-backup.sh' }), { '/etc/keepalived/to-backup.sh': '#!/bin/sh\npkill -9 nginx\n' });
+  const d = r.diagnostics.find((x) => x.code === 'pitfall-by-process-name');
+  assert.ok(d);
+  assert.match(d.message, /notify/);
+});
+
+test('a track script that can never fail: reported', () => {
+  const top = 'vrrp_script chk {\n    script /etc/keepalived/chk.sh\n    interval 2\n    weight -60\n}';
+  const r = run(...pair({ top, body: '    track_script {\n        chk\n    }' }), { '/etc/keepalived/chk.sh': '#!/bin/sh\ncurl -s http://127.0.0.1/ >/dev/null\nexit 0\n' });
+  assert.ok(codes(r).includes('pitfall-track-never-fails'));
+  const t = run(...pair({ top: top.replace('/etc/keepalived/chk.sh', '/bin/true'), body: '    track_script {\n        chk\n    }' }));
+  assert.ok(codes(t).includes('pitfall-track-never-fails'));
+});
+
+test('scripts without enable_script_security: reported; with it: not', () => {
+  const r = run(...pair({ body: '    notify /etc/keepalived/n.sh' }));
+  assert.ok(codes(r).includes('pitfall-no-script-security'));
+  const s = run(...pair({ top: 'global_defs {\n    enable_script_security\n    script_user root\n}', body: '    notify /etc/keepalived/n.sh' }));
+  assert.ok(!codes(s).includes('pitfall-no-script-security'));
+});
+
+test('the VIP on lo of a director: reported with the script', () => {
+  const r = run(...pair(), { '/etc/init.d/lvs-rs': 'ip addr add 198.18.0.100/32 dev lo\n' }, ['/etc/init.d/lvs-rs']);
+  const d = r.diagnostics.find((x) => x.code === 'pitfall-director-vip-on-lo');
+  assert.ok(d);
+  assert.equal(d.where.file, '/etc/init.d/lvs-rs');
+});
+
+test('a value keepalived ignores or reinterprets: reported in its words', () => {
+  const r = run(...pair({ body: '    preempt_delay 5000' }));
+  assert.ok(r.diagnostics.some((d) => d.code === 'pitfall-keepalived-config-error' && /reempt_delay/.test(d.message)), JSON.stringify(r.diagnostics));
+});
