@@ -60,7 +60,9 @@ function importsOf(file: string, text = readFileSync(file, 'utf8')): Import[] {
 }
 
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
-const CORE = ['topology', 'plan', 'render', 'lint', 'inventory', 'diagnostics'].map((m) => `src/${m}`);
+const CORE = ['topology', 'plan', 'render', 'lint', 'inventory', 'diagnostics', 'keepalived-conf', 'nginx-conf'].map((m) => `src/${m}`);
+/** Pure readers of a daemon's config text: used by the agent, import and plan alike, so they own no I/O. */
+const READERS = ['keepalived-conf', 'nginx-conf'].map((m) => `src/${m}`);
 
 interface Rule {
   name: string;
@@ -81,6 +83,10 @@ const RULES: Rule[] = [
     crosses: (i) => under(i.file, 'src/vrrp') && !under(i.file, 'src/vrrp/io') && under(i.target, 'src/vrrp/io'),
   },
   { name: 'transport never imports the inventory', crosses: (i) => under(i.file, 'src/transport') && under(i.target, 'src/inventory') },
+  { name: 'the config readers (keepalived-conf, nginx-conf) never import src/vrrp/io', crosses: (i) => READERS.some((r) => under(i.file, r)) && under(i.target, 'src/vrrp/io') },
+  // The CLI is the edge: parts below it (fleet, status, ops, import, verify, drill…) get plain
+  // values from it and never reach back for its flags, views or context.
+  { name: 'nothing below the CLI imports src/cli', crosses: (i) => !under(i.file, 'src/cli') && under(i.target, 'src/cli') },
   onlyIn('commander', ['src/cli']),
   onlyIn('listr2', ['src/cli']),
   onlyIn('ssh2', ['src/transport']),
@@ -126,6 +132,43 @@ test('every exception is still needed (a fixed crossing leaves the list)', () =>
   // A file not in this tree (another change in flight adds it) is not judged stale.
   const stale = EXCEPTIONS.filter((e) => files.includes(e.file) && !imports.some((i) => excepted(i) === e && RULES.some((r) => r.crosses(i))));
   assert.deepEqual(stale.map((e) => `${e.file} → ${e.target}`), [], 'remove these from EXCEPTIONS in test/unit/architecture.test.ts');
+});
+
+/**
+ * process.env is read at the edge (src/cli) and handed down as values; these still read it
+ * themselves, each with why. Like EXCEPTIONS, the list only shrinks.
+ */
+const ENV_READERS: { file: string; why: string }[] = [
+  { file: 'src/inventory/load.ts', why: "loadInventory's env parameter defaults to process.env (every CLI and fleet caller passes it); TODO issue 19 point 6: make it required" },
+  { file: 'src/lab/state.ts', why: '$HAFLEET_LAB_ROOT: the labs root would have to be threaded through labUp/labDown/labStatus/readState and the integration support' },
+  { file: 'src/lab/preflight.ts', why: "findBinary's PATH parameter defaults to process.env.PATH" },
+  { file: 'src/transport/ssh-transport.ts', why: "$HAFLEET_BECOME_PASS as becomePassword's default: test/integration/become.test.ts's driver relies on it; the CLI passes it" },
+  { file: 'src/vrrp/io/script-system.ts', why: "the agent's scripts run with the agent's environment (io/ is the agent's edge)" },
+  { file: 'src/vrrp/agent.ts', why: 'HAFLEET_AGENT_KEEP_PAGES, a measurement switch of the agent daemon (its composition root)' },
+];
+
+function readsProcessEnv(file: string): boolean {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && n.name.text === 'env' && ts.isIdentifier(n.expression) && n.expression.text === 'process') found = true;
+    if (!found) ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+test('process.env is read only at the edge (src/cli), but for the named readers; a reader that stopped leaves the list', () => {
+  const readers = files.filter((f) => !under(f, 'src/cli') && readsProcessEnv(f));
+  assert.deepEqual(readers.filter((f) => !ENV_READERS.some((e) => e.file === f)), [], 'take the value as a parameter; the CLI passes its ctx.env (src/cli/context.ts)');
+  assert.deepEqual(ENV_READERS.filter((e) => files.includes(e.file) && !readers.includes(e.file)).map((e) => e.file), [], 'remove these from ENV_READERS');
+});
+
+test('every part in src/ is on the map (docs/ARCHITECTURE.md "The parts")', () => {
+  const doc = readFileSync('docs/ARCHITECTURE.md', 'utf8');
+  const table = doc.slice(doc.indexOf('## The parts'), doc.indexOf('## Dependencies'));
+  const parts = readdirSync('src').filter((n) => statSync(join('src', n)).isDirectory());
+  assert.deepEqual(parts.filter((p) => !table.includes(`\`${p}\``)), [], 'add a row for each to the parts table, with its allowed imports');
 });
 
 test('the import reader sees static, re-export, dynamic and type-only imports, and no strings', () => {
