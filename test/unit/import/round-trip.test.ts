@@ -12,7 +12,7 @@ import { buildImport, snapshotFiles, snapshotFromFiles, writeImportDir } from '.
 import { loadInventory } from '../../../src/inventory/index.js';
 import { parseConfig, readTree, singleFile, type InstanceConf } from '../../../src/keepalived-conf/index.js';
 import { gateInventory } from '../../../src/lint/index.js';
-import { renderFleet } from '../../../src/render/index.js';
+import { renderFleet, type DesiredFile } from '../../../src/render/index.js';
 
 const FIX = path.resolve('test/fixtures/import');
 const HOSTS = [
@@ -65,9 +65,9 @@ for (const fixture of ['single-vip', 'dual-master', 'lvs-dr']) {
     for (const snap of snaps) {
       const orig = parseConfig(snap.keepalivedConf, snapshotFiles(snap));
       if (!orig.config || orig.config.instances.length === 0) continue;
-      const file = rendered.value.get(snap.host)?.files.find((f) => f.path === '/etc/keepalived/keepalived.conf');
+      const file: DesiredFile | undefined = rendered.value.get(snap.host)?.files.find((f) => f.path === '/etc/keepalived/keepalived.conf');
       assert.ok(file, `${snap.host}: no keepalived.conf rendered`);
-      const text = String(file.content);
+      const text: string = file.content;
       const now = parseConfig('/etc/keepalived/keepalived.conf', singleFile('/etc/keepalived/keepalived.conf', text));
       assert.ok(now.config, now.diagnostics.map((d) => d.message).join('\n'));
       const labels = new Set(orig.config.instances.flatMap((i) => i.vips.filter((v) => v.label).map((v) => v.address)));
