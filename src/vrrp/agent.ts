@@ -27,11 +27,15 @@ import type { NotifyScript } from './config-types.js';
 import { formatWhere } from '../diagnostics/index.js';
 import { canonicalIp, isLinkLocal6, payloadOffset, type Family } from './packet.js';
 import { buildStatus, writeStatus, type AgentStatus } from './status.js';
+import { renderMetrics } from './metrics.js';
+import type { MetricsAddress } from './metrics-address.js';
 
 export interface AgentOptions {
   configFile: string;
   statusFile?: string;
   log: Logger;
+  /** Serve GET /metrics here (`--metrics`). */
+  metrics?: MetricsAddress;
 }
 
 interface SocketEntry {
@@ -78,6 +82,7 @@ export class Agent {
   private ifPoll?: NodeJS.Timeout;
   private statusTimer?: NodeJS.Timeout;
   private trimTimer?: NodeJS.Timeout;
+  private metricsServer?: { address: string; close(): Promise<void> };
   private statusPending = false;
   private readonly startedAt = new Date().toISOString();
   private stopping = false;
@@ -118,6 +123,12 @@ export class Agent {
     const runners = this.cfg.instances.map((c) => this.addInstance(c, present));
     if (!runners.some(Boolean)) throw new Error('no vrrp_instance could start (see the errors above)');
     await Promise.all([...this.sockets.values()].map((e) => e.sock.ready));
+    if (this.o.metrics) {
+      // node:http only when asked: an agent without --metrics does not carry it.
+      const { serveMetrics } = await import('./metrics-server.js');
+      this.metricsServer = await serveMetrics(this.o.metrics, () => this.metrics());
+      this.o.log.log('info', `metrics on http://${this.metricsServer.address}/metrics`, { metrics: this.metricsServer.address });
+    }
     for (const r of runners) r?.feed({ kind: 'startup' });
     this.ifPoll = setInterval(() => this.pollInterfaces(true), 500);
     this.statusTimer = setInterval(() => this.flushStatus(), 5000);
@@ -389,6 +400,7 @@ export class Agent {
     clearInterval(this.ifPoll);
     clearInterval(this.statusTimer);
     clearTimeout(this.trimTimer);
+    await this.metricsServer?.close();
     this.sources.stop();
     this.scripts.stop();
     this.flushStatus();
@@ -412,6 +424,12 @@ export class Agent {
       files: [...this.sources.files.values()].map((t) => ({ name: t.conf.name, file: t.conf.file, value: t.value })),
       memory: process.memoryUsage(),
     });
+  }
+
+  /** The Prometheus text of this moment (GET /metrics). */
+  metrics(): string {
+    const excluded = new Map([...this.runners.values()].map((r) => [r.name, r.conf.vipsExcluded.map((v) => v.address)]));
+    return renderMetrics(this.status(), { held: allAddrs(), excluded });
   }
 
   private scheduleStatus(): void {

@@ -35,3 +35,5 @@ export { checkInterfaces } from './config-interfaces.js';
 export { presentInterfaces } from './io/links.js';
 export { CAP, missingCapabilities, parseCapEff, requiredCapabilities, type CapName } from './capabilities.js';
 export type { NotifyScript, ScriptExec } from './config-types.js';
+export { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
+export { renderMetrics, KEEPALIVED_STATE } from './metrics.js';

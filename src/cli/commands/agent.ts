@@ -7,7 +7,7 @@ import { formatWhere, hasErrors } from '../../diagnostics/index.js';
 import fs from 'node:fs';
 import {
   checkInterfaces, lintConfig, loadConfig, makeLogger, missingCapabilities, nodeFiles, nodeScriptSystem, parseCapEff, presentInterfaces,
-  requiredCapabilities, secureScripts, startAgent, type ParsedConfig,
+  parseMetricsAddress, requiredCapabilities, secureScripts, startAgent, type ParsedConfig,
 } from '../../vrrp/index.js';
 
 interface AgentFlags {
@@ -15,6 +15,7 @@ interface AgentFlags {
   configTest?: boolean;
   statusFile?: string;
   logJson?: boolean;
+  metrics?: string;
 }
 
 /**
@@ -56,7 +57,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-t, --config-test', 'check the configuration and exit, as keepalived -t (0 when the agent would run it)')
     .option('--status-file <path>', 'write the status (state, master, priority, counters) as JSON here')
     .option('--log-json', 'structured logs: one JSON object per line on stderr')
+    .option('--metrics <addr:port>', 'serve Prometheus metrics (keepalived-exporter names) at http://ADDR:PORT/metrics; a bare PORT is 127.0.0.1')
     .action(async (o: AgentFlags) => {
+      const metrics = o.metrics === undefined ? undefined : parseMetricsAddress(o.metrics);
+      if (typeof metrics === 'string') throw new CommandExit(ExitCode.usage, `hafleet agent: --metrics: ${metrics}`);
       const parsed = loadConfig(o.useFile);
       if (o.configTest) {
         if (!report(o.useFile, parsed)) throw new CommandExit(ExitCode.failed, `${o.useFile}: the agent would not run this configuration`);
@@ -74,7 +78,7 @@ export function register(program: Command, ctx: CommandContext): void {
       for (const d of [...parsed.diagnostics, ...lintConfig(parsed.config, nodeFiles)]) log.log('warn', d.message, { code: d.code, where: formatWhere(d.where), hint: d.hint });
       let agent;
       try {
-        agent = await startAgent(parsed.config, { configFile: o.useFile, statusFile: o.statusFile, log });
+        agent = await startAgent(parsed.config, { configFile: o.useFile, statusFile: o.statusFile, log, metrics });
       } catch (e) {
         throw new CommandExit(ExitCode.failed, `hafleet agent: cannot start: ${(e as Error).message}`);
       }
