@@ -49,7 +49,7 @@ echo "$M hafleet-import 1"
 # The VRRP speaker: keepalived (its -f names the config), the hafleet agent, or none.
 conf=/etc/keepalived/keepalived.conf
 for d in /proc/[0-9]*; do
-  { IFS= read -r c < "$d/comm"; } 2>/dev/null || continue
+  c=''; { IFS= read -r c < "$d/comm"; } 2>/dev/null
   [ "$c" = keepalived ] || continue
   [ "$d/ns/net" -ef /proc/self/ns/net ] || continue
   echo "$M speaker keepalived"
@@ -58,7 +58,7 @@ for d in /proc/[0-9]*; do
   break
 done
 if [ -r ${AGENT_PID_FILE} ]; then
-  { IFS= read -r p < ${AGENT_PID_FILE}; } 2>/dev/null
+  p=''; { IFS= read -r p < ${AGENT_PID_FILE}; } 2>/dev/null
   case "$p" in ''|*[!0-9]*) ;; *) [ -d "/proc/$p" ] && [ "/proc/$p/ns/net" -ef /proc/self/ns/net ] && echo "$M speaker agent";; esac
 fi
 echo "$M conf $(b64 "$conf")"
@@ -98,8 +98,9 @@ else
 fi
 # ARP sysctls in effect, and where they are set.
 for f in /proc/sys/net/ipv4/conf/*/arp_ignore /proc/sys/net/ipv4/conf/*/arp_announce; do
-  [ -r "$f" ] || continue
-  { IFS= read -r v < "$f"; } 2>/dev/null && echo "$M sysctl $(b64 "$f") $v"
+  [ -e "$f" ] || continue
+  # read fails at an end of file without a newline (some kernels' /proc): the value counts.
+  v=''; { IFS= read -r v < "$f"; } 2>/dev/null; [ -n "$v" ] && echo "$M sysctl $(b64 "$f") $v"
 done
 for f in /etc/sysctl.conf /etc/sysctl.d/*.conf; do
   [ -f "$f" ] && grep -qs 'arp_\\(ignore\\|announce\\)' "$f" && emit sysctl-file "$f"
