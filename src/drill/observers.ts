@@ -23,17 +23,18 @@ export interface Observed {
   gaps: string[];
 }
 
-export async function startObservers(transport: Transport, directors: HostRef[], vip: string, service: { vip: string; port: number; path: string; realServers: RealServer[] } | null, id: string, signal?: AbortSignal): Promise<Observers> {
-  const o: Observers = { monitors: [], arp: null, iface: null, requests: null, vip, problems: [] };
-  o.monitors = await startHostMonitors(transport, directors, id, 300, signal);
-  for (const m of o.monitors) if (m.error) o.problems.push(`address monitor on ${m.host}: ${m.error}`);
-  o.iface = await routeDev(vip, signal);
-  if (o.iface) {
-    o.arp = startArpCapture(o.iface);
+/** `requestTimeoutMs`: the client's patience per request (drill: 1 s; a planned move lets TCP retransmit a SYN). */
+export async function startObservers(transport: Transport, directors: HostRef[], vip: string, service: { vip: string; port: number; path: string; realServers: RealServer[] } | null, id: string, signal?: AbortSignal, o: { requestTimeoutMs?: number } = {}): Promise<Observers> {
+  const obs: Observers = { monitors: [], arp: null, iface: null, requests: null, vip, problems: [] };
+  obs.monitors = await startHostMonitors(transport, directors, id, 300, signal);
+  for (const m of obs.monitors) if (m.error) obs.problems.push(`address monitor on ${m.host}: ${m.error}`);
+  obs.iface = await routeDev(vip, signal);
+  if (obs.iface) {
+    obs.arp = startArpCapture(obs.iface);
     await new Promise((res) => setTimeout(res, 300)); // tcpdump needs a moment before it captures
   }
-  if (service) o.requests = startRequestLoop(urlOf(service.vip, service.port, service.path), service.realServers);
-  return o;
+  if (service) obs.requests = startRequestLoop(urlOf(service.vip, service.port, service.path), service.realServers, o.requestTimeoutMs ? { timeoutMs: o.requestTimeoutMs } : {});
+  return obs;
 }
 
 /** Stops what started, Ctrl-C or not: nothing keeps running here or on the hosts. */

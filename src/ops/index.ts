@@ -6,7 +6,7 @@
 export * from './types.js';
 export { planMove, expectedHolder } from './move-plan.js';
 export { switchoverPreflight, maintenancePreflight, directorHealth, placements, type SwitchoverCheck, type SwitchoverPreflight, type MaintenanceCheck, type Placement } from './preflight.js';
-export { measureMove, moveProblems, longestOverlapMs, median, type MoveRecord, type MoveMeasures } from './measures.js';
+export { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, longestOverlapMs, median, type MoveRecord, type MoveMeasures } from './measures.js';
 export { readStateScript, parseState, writeMovesScript, releaseScript, maintenanceScript, atMs } from './state-script.js';
 export { readStates, writeMoves } from './host-state.js';
 export { masterDownBoundMs } from './timing.js';

@@ -1,5 +1,5 @@
 import type { VrrpInstance } from '../topology/types.js';
-import { RELEASE_VALUE, type MovePlan, type MoveWrite } from './types.js';
+import { MAX_PRIORITY, RELEASE_VALUE, type MovePlan, type MoveWrite } from './types.js';
 
 /**
  * The move values that make `target` the holder of `inst` and keep it there, from the base
@@ -19,7 +19,10 @@ export function planMove(inst: VrrpInstance, holder: string, target: string, cur
   const now = (h: string) => current.get(h) ?? 0;
   // Strictly below the target, never below 1 (a priority keepalived accepts); 0 when already below.
   const below = (h: string) => (base.get(h)! >= tp ? Math.max(1, tp - 1) - base.get(h)! : 0);
-  const prepare: MoveWrite[] = [{ host: target, instance: inst.name, value: 0 }];
+  // During the election the target bids 254: Skew_Time is (256 − priority)/256 × advert_int, so
+  // it takes over ~8 ms after the holder's priority 0 instead of ~600 ms at priority 100 — the
+  // window in which nobody holds the VIP and a client's SYN is lost.
+  const prepare: MoveWrite[] = [{ host: target, instance: inst.name, value: MAX_PRIORITY - tp }];
   for (const m of inst.members) {
     if (m.host === target || m.host === holder) continue;
     prepare.push({ host: m.host, instance: inst.name, value: inst.preempt ? below(m.host) : Math.min(0, below(m.host)) });
@@ -27,15 +30,16 @@ export function planMove(inst: VrrpInstance, holder: string, target: string, cur
   const settleValue = inst.preempt ? below(holder) : 0;
   const after: Record<string, number> = {};
   for (const m of inst.members) {
-    const v = m.host === holder ? settleValue : inst.preempt ? (prepare.find((w) => w.host === m.host)?.value ?? 0) : 0;
+    const v = m.host === holder ? settleValue : inst.preempt && m.host !== target ? (prepare.find((w) => w.host === m.host)?.value ?? 0) : 0;
     after[m.host] = m.priority + v;
   }
   return {
     instance: inst.name, holder, target,
-    prepare: prepare.filter((w) => w.value !== now(w.host) || w.host === target),
+    prepare: prepare.filter((w) => w.value !== now(w.host)),
     release: { host: holder, instance: inst.name, value: RELEASE_VALUE },
     // nopreempt: the others' lowering was for the election only; the holder keeps the VIP anyway.
-    settle: [{ host: holder, instance: inst.name, value: settleValue }, ...(inst.preempt ? [] : prepare.filter((w) => w.value !== 0).map((w) => ({ ...w, value: 0 })))],
+    // The target's bid goes back to its own priority; the holder is already below it.
+    settle: [{ host: holder, instance: inst.name, value: settleValue }, { host: target, instance: inst.name, value: 0 }, ...(inst.preempt ? [] : prepare.filter((w) => w.value !== 0 && w.host !== target).map((w) => ({ ...w, value: 0 })))],
     undo: inst.members.map((m) => ({ host: m.host, instance: inst.name, value: now(m.host) })),
     after,
   };

@@ -5,7 +5,7 @@ import type { Cluster } from '../topology/types.js';
 import type { HostRef } from '../transport/types.js';
 import { verify, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
 import { readStates } from './host-state.js';
-import { measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
+import { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
 import { expectedHolder } from './move-plan.js';
 import { maintenancePreflight, placements } from './preflight.js';
 import { atMs, maintenanceScript } from './state-script.js';
@@ -79,7 +79,7 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
     let at = now();
     try {
       if (o.on && inst) {
-        observers = await startObservers(o.transport, inst.members.map((m) => target.hosts.get(m.host)!), held!.vip, svc ? { vip: svc.vip, port: svc.port, path: svc.healthCheck.path, realServers: svc.realServers } : null, `ops-${process.pid}-${Date.now().toString(36)}`, o.signal);
+        observers = await startObservers(o.transport, inst.members.map((m) => target.hosts.get(m.host)!), held!.vip, svc ? { vip: svc.vip, port: svc.port, path: svc.healthCheck.path, realServers: svc.realServers } : null, `ops-${process.pid}-${Date.now().toString(36)}`, o.signal, { requestTimeoutMs: MOVE_CLIENT_TIMEOUT_MS });
         problems.push(...observers.problems);
         await systemClock.sleep(500, o.signal);
       }

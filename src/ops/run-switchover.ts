@@ -7,7 +7,7 @@ import type { HostRef, Transport } from '../transport/types.js';
 import { verify, type Observations, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
 import { masterDownBoundMs } from './timing.js';
 import { readStates, writeMoves } from './host-state.js';
-import { measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
+import { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
 import { planMove } from './move-plan.js';
 import { switchoverPreflight } from './preflight.js';
 import { atMs, releaseScript } from './state-script.js';
@@ -85,7 +85,7 @@ async function moveOne(ctx: MoveContext, inst: VrrpInstance, plan: MovePlan): Pr
   const problems: string[] = [];
   try {
     if (ctx.observe) {
-      observers = await startObservers(ctx.transport, directors, vip.address, svc ? { vip: svc.vip, port: svc.port, path: svc.healthCheck.path, realServers: svc.realServers } : null, `ops-${process.pid}-${Date.now().toString(36)}`, ctx.signal);
+      observers = await startObservers(ctx.transport, directors, vip.address, svc ? { vip: svc.vip, port: svc.port, path: svc.healthCheck.path, realServers: svc.realServers } : null, `ops-${process.pid}-${Date.now().toString(36)}`, ctx.signal, { requestTimeoutMs: MOVE_CLIENT_TIMEOUT_MS });
       problems.push(...observers.problems);
       await systemClock.sleep(500, ctx.signal);
     }

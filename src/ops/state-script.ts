@@ -68,16 +68,18 @@ export function releaseScript(w: MoveWrite, settleValue: number, token: string, 
   const file = vrrpMoveFile(checkName(w.instance));
   const tok = file + '.release';
   const later = `sleep ${Math.ceil(fallbackSec)}; if [ "$(cat ${shq(tok)} 2>/dev/null)" = ${shq(token)} ]; then if [ "$(tr -dc 0-9- < ${shq(file)})" = ${shq(String(RELEASE_VALUE))} ]; then ${put(file, String(settleValue))}; fi; rm -f ${shq(tok)}; fi`;
-  return prelude + `{ printf '%s\\n' ${shq(token)} > ${shq(tok)} && ${put(file, String(RELEASE_VALUE))} && echo "at $(date +%s%N)"; } || exit 1\n`
+  // Stamped before the rename: keepalived sees the file through inotify at once and may drop the VIP before a later `date` ran.
+  return prelude + `{ printf '%s\\n' ${shq(token)} > ${shq(tok)} && printf '%s\\n' ${shq(String(RELEASE_VALUE))} > ${shq(file + '.hafleet-tmp')} && echo "at $(date +%s%N)" && mv -f ${shq(file + '.hafleet-tmp')} ${shq(file)}; } || exit 1\n`
     + `setsid sh -c ${shq(later)} </dev/null >/dev/null 2>&1 &\n`;
 }
 
 /** Maintenance on or off; on records who and why beside the flag. */
 export function maintenanceScript(on: boolean, info?: MaintenanceInfo): string {
+  // Stamped before the flag's rename, as the release is.
   const body = on
-    ? `${put(MAINTENANCE_INFO_FILE, JSON.stringify(info ?? {}))} && ${put(MAINTENANCE_FILE, '1')}`
-    : `${put(MAINTENANCE_FILE, '0')} && rm -f ${shq(MAINTENANCE_INFO_FILE)}`;
-  return prelude + body + ' && echo "at $(date +%s%N)"\n';
+    ? `${put(MAINTENANCE_INFO_FILE, JSON.stringify(info ?? {}))} && echo "at $(date +%s%N)" && ${put(MAINTENANCE_FILE, '1')}`
+    : `echo "at $(date +%s%N)" && ${put(MAINTENANCE_FILE, '0')} && rm -f ${shq(MAINTENANCE_INFO_FILE)}`;
+  return prelude + body + '\n';
 }
 
 /** `at <ns>` → epoch ms (fraction kept), or null. */

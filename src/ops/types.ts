@@ -25,6 +25,8 @@ export interface MoveWrite {
 
 /** track_file weight 1: a value of −254 puts the instance in FAULT (keepalived: a result below −253). */
 export const RELEASE_VALUE = -254;
+/** The highest priority tracking can give (255 is the address owner's). */
+export const MAX_PRIORITY = 254;
 
 /**
  * A planned switchover of one instance, decided before anything is touched:

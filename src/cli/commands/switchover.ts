@@ -68,7 +68,7 @@ export function formatMove(m: MoveOutcome): string {
   const lines = [
     `${m.record.instance} ${m.record.vip}: ${m.plan.holder} → ${m.plan.target}  ${m.ok ? 'ok' : 'PROBLEMS'}`,
     `  moved in ${x.moveMs ?? '—'} ms (goal ≤ ${x.goalMs} ms: advert_int + 100 ms); ${m.plan.holder} released after ${x.releasedMs ?? '—'} ms`,
-    `  requests through the VIP: ${x.requests.sent} sent, ${x.requests.failed} failed; longest gap ${x.requests.longestGapMs} ms; two holders: ${x.twoHoldersMs ? `${x.twoHoldersMs} ms` : 'never'}; gratuitous ARPs: ${x.garpSeen}`,
+    `  requests through the VIP: ${x.requests.sent} sent, ${x.requests.failed} failed, slowest ${x.slowestMs} ms; two holders: ${x.twoHoldersMs ? `${x.twoHoldersMs} ms` : 'never'}; gratuitous ARPs: ${x.garpSeen}`,
     `  priorities now: ${Object.entries(m.plan.after).map(([h, p]) => `${h} ${p}`).join(', ')}`,
     ...m.problems.map((p) => `  problem: ${p}`),
   ];

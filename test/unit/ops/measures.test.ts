@@ -23,6 +23,7 @@ test('a clean move: move and release times from the release, no overlap, the goa
   assert.equal(m.goalMs, 1100);
   assert.equal(m.garpSeen, 1);
   assert.deepEqual(m.requests, { sent: 3, failed: 0, failedAfterRetry: 0, longestGapMs: 600 });
+  assert.equal(m.slowestMs, 3);
   assert.deepEqual(moveProblems(base, m), []);
 });
 
