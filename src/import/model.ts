@@ -54,6 +54,7 @@ export function parseHosts(snaps: HostSnapshot[]): { confs: HostConf[]; diagnost
       if (snap.speakers.length === 0 || main?.kind === 'missing') continue; // not a director: its other files may still tell (lo scripts)
       continue;
     }
+    if (snap.speakers.length === 0) ds.push(warning('import-speaker-none', `${snap.keepalivedConf} is there but neither keepalived nor the hafleet agent runs: imported as configured`, { host: snap.host, file: snap.keepalivedConf }, 'a deploy starts keepalived on this director: check that is what you want'));
     const files = snapshotFiles(snap);
     const parsed = parseConfig(snap.keepalivedConf, files);
     const tree = readTree(snap.keepalivedConf, files);
@@ -121,6 +122,12 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
         if (foreign.length) keep(c.host, ['global_defs {', ...foreign.map((a) => lineOf(c, a)), '}'].join('\n'));
       }
     }
+    // smtp_alert per instance: the model has no such key. When every instance of the host sends
+    // mail, global_defs smtp_alert_vrrp says the same; otherwise it cannot be kept.
+    const instStmts = c.stmts.filter((s) => s.keyword === 'vrrp_instance');
+    const alerting = instStmts.filter((s) => s.block?.some((x) => x.keyword === 'smtp_alert' && x.args[0]?.text !== 'false' && x.args[0]?.text !== 'no'));
+    if (alerting.length && alerting.length === instStmts.length) keep(c.host, 'global_defs {\n    # smtp_alert of every vrrp_instance (hafleet import)\n    smtp_alert_vrrp\n}');
+    else for (const s of alerting) ds.push(error('import-cannot-keep', `${s.args[0]?.text}: smtp_alert on some instances only; the inventory cannot say which`, { host: c.host, ...s.where }, 'set smtp_alert on every instance of the host (or none), or keep the mail in a notify script'));
   }
   // A VRID claimed by two groups (different VIPs) on one segment: both named.
   const byVrid = new Map<number, Group[]>();

@@ -76,7 +76,20 @@ const vipOnLoDirector: Pitfall = (confs, snaps) => {
     .map(([p]) => warning('pitfall-director-vip-on-lo', `${p} puts an address on lo of a director: a backup director with the VIP on lo answers for it and takes traffic the master should get`, where(s.host, { file: p }), 'keep the lo VIP on realservers only (lvs-dr: a director that is also a realserver needs care)')));
 };
 
-const PITFALLS: Pitfall[] = [nopreemptMaster, authPassLong, equalPriorities, byName, neverFails, noScriptSecurity, vipOnLoDirector];
+/**
+ * An LVS-DR realserver (a script puts the VIP on lo) whose ARP sysctls in effect do not suppress
+ * ARP for it: it answers ARP for the VIP and steals the traffic (LVS-DR howto: arp_ignore 1,
+ * arp_announce 2 on all and lo). The kernel uses the maximum of `all` and the interface's value.
+ */
+const realserverArp: Pitfall = (_confs, snaps) => snaps.filter((s) => [...s.roles.values()].includes('lo-script') && s.sysctls.size > 0).flatMap((s) => {
+  const eff = (k: string) => Math.max(Number(s.sysctls.get(`net.ipv4.conf.all.${k}`) ?? 0), Number(s.sysctls.get(`net.ipv4.conf.lo.${k}`) ?? 0));
+  const ignore = eff('arp_ignore');
+  const announce = eff('arp_announce');
+  const script = [...s.roles].find(([, r]) => r === 'lo-script')![0];
+  return ignore >= 1 && announce >= 2 ? [] : [warning('pitfall-realserver-arp', `${script} puts a VIP on lo but ARP is not suppressed now (arp_ignore ${ignore}, arp_announce ${announce}): this realserver answers ARP for the VIP`, where(s.host, { file: script }), 'net.ipv4.conf.all.arp_ignore = 1 and arp_announce = 2 (hafleet\'s realserver role writes them)')];
+});
+
+const PITFALLS: Pitfall[] = [realserverArp, nopreemptMaster, authPassLong, equalPriorities, byName, neverFails, noScriptSecurity, vipOnLoDirector];
 
 export function pitfalls(confs: HostConf[], snaps: HostSnapshot[]): Diagnostic[] {
   return PITFALLS.flatMap((p) => p(confs, snaps));

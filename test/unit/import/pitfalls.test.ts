@@ -105,3 +105,33 @@ test('a value keepalived ignores or reinterprets: reported in its words', () => 
   const r = run(...pair({ body: '    preempt_delay 5000' }));
   assert.ok(r.diagnostics.some((d) => d.code === 'pitfall-keepalived-config-error' && /reempt_delay/.test(d.message)), JSON.stringify(r.diagnostics));
 });
+
+test('an lvs-dr realserver whose ARP sysctls do not suppress ARP for its lo VIP: reported; suppressed: not', () => {
+  const rs = (ignore: string, announce: string) => {
+    const s = snap('web1', { '/etc/init.d/realserver': 'ip addr add 198.18.0.110/32 dev lo label lo:0\n' }, { loScripts: ['/etc/init.d/realserver'], speakers: [] });
+    s.sysctls.set('net.ipv4.conf.all.arp_ignore', ignore);
+    s.sysctls.set('net.ipv4.conf.all.arp_announce', announce);
+    return buildImport([s], HOSTS).diagnostics.map((d) => d.code);
+  };
+  assert.ok(rs('0', '0').includes('pitfall-realserver-arp'));
+  assert.ok(rs('1', '0').includes('pitfall-realserver-arp'));
+  assert.deepEqual(rs('1', '2'), []);
+});
+
+test('smtp_alert on every instance: kept as global smtp_alert_vrrp; on some only: cannot be kept', () => {
+  const all = run(...pair({ body: '    smtp_alert' }));
+  assert.deepEqual(all.diagnostics.filter((d) => d.severity === 'error'), []);
+  const extra = all.hostVars.get('lb1')?.find(([k]) => k === 'extra_keepalived')?.[1];
+  assert.match(JSON.stringify(extra), /smtp_alert_vrrp/);
+  const [a] = pair({ body: '    smtp_alert' });
+  const [, b] = pair();
+  const some = buildImport([snap('lb1', { [K]: a + pair({ name: 'VI_2', vrid: 52, vip: '198.18.0.101/24' })[0] }), snap('lb2', { [K]: b })], HOSTS);
+  assert.ok(some.diagnostics.some((d) => d.code === 'import-cannot-keep' && /smtp_alert/.test(d.message)));
+});
+
+test('keepalived.conf on a host where no VRRP speaker runs: said, and imported as configured', () => {
+  const [a, b] = pair();
+  const r = buildImport([snap('lb1', { [K]: a }, { speakers: [] }), snap('lb2', { [K]: b })], HOSTS);
+  assert.ok(r.diagnostics.some((d) => d.code === 'import-speaker-none' && d.where.host === 'lb1'));
+  assert.equal(r.clusters.length, 1);
+});
