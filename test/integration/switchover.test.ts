@@ -1,0 +1,120 @@
+/**
+ * hafleet switchover and maintenance on a real 2+2 lab with keepalived (advert_int 1, preempt),
+ * the CLI run in the lab's admin namespace, with requests through the VIP during every move
+ * (the commands' own observers, as drill's). A few moves each way here; the 10-each-way figures
+ * come from bench/switchover.ts. Figures are printed, not asserted against a clock.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLab, type TestLab } from './support/lab.js';
+import { waitFor } from './support/wait.js';
+
+let lab: TestLab;
+const moves: { from: string; to: string; moveMs: number; sent: number; failed: number }[] = [];
+
+async function ops(args: string[]): Promise<{ code: number; stdout: string; stderr: string; doc: any }> {
+  return lab.hafleetJson([...args, '-i', lab.inventoryPath, '--json'], { timeoutMs: 180_000 });
+}
+
+async function switchover(to: string): Promise<any> {
+  const r = await ops(['switchover', '--to', to]);
+  assert.ok(r.doc, `JSON on stdout (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+  const failed = (r.doc.moves ?? []).flatMap((m: any) => m.record.requests.filter((q: any) => !q.ok).map((q: any) => ({ ...q, sinceReleaseMs: Math.round(q.t - m.record.releaseAt) })));
+  assert.equal(r.code, 0, `${JSON.stringify(r.doc.refused ?? r.doc.moves?.map((m: any) => m.problems))} failed requests: ${JSON.stringify(failed)} ${r.stderr.slice(-1500)}`);
+  return r.doc;
+}
+
+// The lab names its instance web_<lab index>; the watchdog's token file sits beside it (vrrp-move-web_N.release).
+const moveFile = (host: string) => lab.hostExec(host, 'f=$(ls /var/lib/hafleet/vrrp-move-* 2>/dev/null | grep -v "\\." | head -1); [ -n "$f" ] && cat "$f" || echo missing');
+
+describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }, () => {
+  before(async () => {
+    lab = await startLab(undefined, { directors: 2, realservers: 2 });
+    const d = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes'], { timeoutMs: 180_000 });
+    assert.equal(d.code, 0, d.stderr);
+    await lab.waitForVipHolder('lb1', { timeoutMs: 20_000 });
+  });
+  after(async () => {
+    await lab?.down();
+  });
+
+  it('refuses before anything changes: a target that is not a director (64), a split brain (1)', async () => {
+    const notDirector = await ops(['switchover', '--to', 'web1']);
+    assert.equal(notDirector.code, 64, notDirector.stderr);
+    assert.match(notDirector.stderr, /web1 is not a director/);
+    await lab.hostExec('lb2', `ip addr add ${lab.vip}/24 dev eth0`);
+    try {
+      const split = await ops(['switchover', '--to', 'lb2']);
+      assert.equal(split.code, 1, split.stderr);
+      assert.equal(split.doc.refused.some((x: any) => x.code === 'split-brain'), true, JSON.stringify(split.doc.refused));
+      assert.match(split.stderr, /split brain/);
+    } finally {
+      await lab.hostExec('lb2', `ip addr del ${lab.vip}/24 dev eth0`);
+    }
+    assert.equal((await moveFile('lb1')).stdout.trim(), '0', 'nothing written');
+    assert.equal(await lab.waitForVipHolder('lb1'), 'lb1');
+  });
+
+  it('switchover lb1 → lb2 → lb1, twice: the VIP moves with no failed request and never two holders', async () => {
+    for (let i = 0; i < 2; i++) {
+      for (const [from, to] of [['lb1', 'lb2'], ['lb2', 'lb1']] as const) {
+        const doc = await switchover(to);
+        assert.equal(doc.moves.length, 1);
+        const m = doc.moves[0];
+        assert.equal(m.from, from);
+        assert.ok(m.measures.moveMs !== null, 'the target took the VIP');
+        assert.equal(m.measures.requests.failed, 0, `no request through the VIP failed: ${JSON.stringify(m.record.requests.filter((q: any) => !q.ok).map((q: any) => ({ ...q, sinceReleaseMs: Math.round(q.t - m.record.releaseAt) })))}`);
+        assert.ok(m.measures.requests.sent > 10, 'requests ran during the move');
+        assert.equal(m.measures.twoHoldersMs, 0, 'never two holders');
+        assert.deepEqual(m.problems, []);
+        assert.equal(await lab.vipHolder(), to);
+        moves.push({ from, to, moveMs: m.measures.moveMs, sent: m.measures.requests.sent, failed: m.measures.requests.failed });
+      }
+      // On lb2 the old holder stays below it (preempt would take it back); back on lb1 all is 0.
+    }
+    assert.equal((await moveFile('lb1')).stdout.trim(), '0');
+    assert.equal((await moveFile('lb2')).stdout.trim(), '0');
+  });
+
+  it('after a switchover to lb2 the VIP stays there: preempt does not take it back (lb1 settles below lb2)', async () => {
+    await switchover('lb2');
+    assert.equal((await moveFile('lb1')).stdout.trim(), '-51');
+    // Longer than Master_Down_Interval (~3.6 s): a preempting lb1 would have taken it by then.
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await lab.vipHolder(), 'lb2');
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+    const again = await switchover('lb2');
+    assert.equal(again.unchanged.length, 1, 'already there: nothing moves');
+    await switchover('lb1');
+  });
+
+  it('maintenance on the holder: the VIP moves with no failed request, stays away across a keepalived restart and a deploy; off brings it back', async () => {
+    const on = await ops(['maintenance', 'lb1', 'on']);
+    assert.equal(on.code, 0, on.stderr.slice(-2000));
+    assert.equal(on.doc.move.measures.requests.failed, 0);
+    assert.equal(on.doc.move.measures.twoHoldersMs, 0);
+    assert.equal(await lab.vipHolder(), 'lb2');
+    moves.push({ from: 'lb1', to: 'lb2 (maintenance)', moveMs: on.doc.move.measures.moveMs, sent: on.doc.move.measures.requests.sent, failed: on.doc.move.measures.requests.failed });
+    // keepalived restarted: the flag is a file it reads at start.
+    await lab.hostExec('lb1', 'kill -TERM "$(cat /run/keepalived.pid)"; i=0; while [ -s /run/keepalived.pid ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; keepalived');
+    await waitFor('keepalived back on lb1', async () => (await lab.hostExec('lb1', 'test -s /run/keepalived.pid && kill -0 "$(cat /run/keepalived.pid)"')).code === 0, { timeoutMs: 10_000 });
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await lab.vipHolder(), 'lb2', 'lb1 stays out after its speaker restarted');
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+    const d = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes'], { timeoutMs: 180_000 });
+    assert.equal(d.code, 0, d.stderr.slice(-2000));
+    assert.equal((await lab.hostExec('lb1', 'cat /var/lib/hafleet/maintenance')).stdout.trim(), '1', 'deploy keeps the flag');
+    assert.equal(await lab.vipHolder(), 'lb2');
+    const twice = await ops(['maintenance', 'lb1', 'on']);
+    assert.equal(twice.doc.unchanged, true);
+    const off = await ops(['maintenance', 'lb1', 'off']);
+    assert.equal(off.code, 0, off.stderr.slice(-2000));
+    assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1', 'preempt: lb1 takes its VIP back');
+  });
+
+  it('prints the figures', (t) => {
+    t.diagnostic(JSON.stringify(moves));
+  });
+});
