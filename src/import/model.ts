@@ -304,6 +304,11 @@ function clusterNode(
   for (const g of gs) for (const m of g.members) {
     if (m.inst.preempt !== writtenPreempt(first)) ds.push(error('import-cannot-keep', `${m.inst.name} on ${m.conf.host}: nopreempt with state MASTER (keepalived clears it on this director only); the inventory has one preempt per cluster`, { host: m.conf.host, ...m.inst.where }, 'set state BACKUP on this director first (or remove nopreempt everywhere), then import again'));
   }
+  // hafleet's renderer labels every IPv4 VIP (dev:vrid) and keepalived compares labels on reload:
+  // a VIP written without one is deleted and re-added on the master by the first deploy.
+  for (const g of gs) for (const m of g.members) for (const v of m.inst.vips) {
+    if (v.label === undefined && !v.address.includes(':')) ds.push(warning('import-vip-label', `${m.inst.name}: VIP ${v.address}/${v.prefix} has no label; the rendered config labels it ${v.dev ?? m.inst.interface}:${g.vrid}, and keepalived re-adds a VIP whose label changed: the first deploy drops it on the master for an instant (no VRRP transition)`, { host: m.conf.host, ...v.where }, 'deploy in a quiet moment, or add `label <dev>:<n>` to the VIP on the hosts (a keepalived reload) before importing'));
+  }
   // A state the derivation would not give (both BACKUP with preempt, say): the host's vrrp_state.
   for (const g of gs) for (const m of g.members) {
     const top = Math.max(...g.members.map((x) => x.inst.priority));

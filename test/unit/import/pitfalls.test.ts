@@ -135,3 +135,11 @@ test('keepalived.conf on a host where no VRRP speaker runs: said, and imported a
   assert.ok(r.diagnostics.some((d) => d.code === 'import-speaker-none' && d.where.host === 'lb1'));
   assert.equal(r.clusters.length, 1);
 });
+
+test('a VIP without a label: said, since the rendered label makes keepalived re-add it on the first deploy', () => {
+  const r = run(...pair({ vip: '198.18.0.100/24' }));
+  const d = r.diagnostics.filter((x) => x.code === 'import-vip-label');
+  assert.equal(d.length, 2);
+  assert.equal(d[0]!.severity, 'warning');
+  assert.match(d[0]!.message, /eth0:51/);
+});

@@ -30,7 +30,7 @@ vrrp_instance ${o.name ?? 'VI_1'} {
     priority ${prio}
     advert_int 1
     virtual_ipaddress {
-        ${o.vip ?? '198.18.0.100/24'}
+        ${o.vip ?? '198.18.0.100/24 dev eth0 label eth0:1'}
     }
 ${o.body ?? ''}
 }
