@@ -14,8 +14,9 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { labCommand, labDown, labUp, run } from '../src/lab/index.js';
 import { deploy, exitCodeFor } from '../src/apply/index.js';
-import { preparePlan } from '../src/cli/commands/plan.js';
-import { whoAmI } from '../src/cli/fleet.js';
+import { loadFleet, planFleet, whoAmI } from '../src/fleet/index.js';
+import { cliTransport } from '../src/cli/transport.js';
+import { inventoryFor } from '../src/cli/inventory-source.js';
 
 type Phase = 'plan' | 'deploy' | 'redeploy';
 interface Measure { phase: Phase; wallMs: number; cpuMs: number; maxRssMb: number; note: string }
@@ -24,7 +25,14 @@ interface Measure { phase: Phase; wallMs: number; cpuMs: number; maxRssMb: numbe
 async function driver(phase: Phase, inventory: string): Promise<void> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const p = await preparePlan({ inventory, forks: '50' }, { validate: phase === 'plan', quiet: true });
+  // What `hafleet plan` / `deploy` do before their views: the inventory as ansible.cfg chooses
+  // it, the gated fleet, the CLI's transport, then the fleet layer's plan.
+  const choice = inventoryFor(phase === 'plan' ? 'plan' : 'deploy', [inventory], { connects: true });
+  const loaded = loadFleet(choice.sources, { env: process.env, load: choice.load, connectionDefaults: choice.connectionDefaults });
+  if (!loaded.ok) throw new Error(`inventory did not load: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
+  const fleet = loaded.value;
+  const transport = cliTransport({}, choice);
+  const p = { fleet, transport, ...(await planFleet(fleet, transport, { forks: 50, validate: phase === 'plan' })) };
   let note = `${p.plan.summary.filesToChange} files to change, ${p.plan.summary.unreachable} unreachable, ${p.plan.summary.failed} failed`;
   if (phase !== 'plan') {
     const r = await deploy(p.plan, p.fleet.desired, p.transport, { refs: p.fleet.refs, facts: p.facts, topology: p.fleet.topology, forks: 50, by: whoAmI() });

@@ -6,14 +6,14 @@
  *   hafleet lab exec --name L -- node --import tsx bench/facts-scope.bench.ts /run/hafleet/labs/L/inventory/hosts.yml
  */
 import { performance } from 'node:perf_hooks';
-import { loadFleet } from '../src/cli/fleet.js';
+import { loadFleet } from '../src/fleet/index.js';
 import { cliTransport } from '../src/cli/transport.js';
 import { inventoryFor } from '../src/cli/inventory-source.js';
 import { gatherFacts } from '../src/facts/index.js';
 
 const inv = process.argv[2]!;
 const choice = inventoryFor('plan', [inv], { connects: true });
-const loaded = loadFleet(choice.sources, undefined, { load: choice.load, connectionDefaults: choice.connectionDefaults });
+const loaded = loadFleet(choice.sources, { env: process.env, load: choice.load, connectionDefaults: choice.connectionDefaults });
 if (!loaded.ok) throw new Error('inventory did not load');
 const fleet = loaded.value;
 const empty = fleet.hosts.filter((h) => fleet.desired.get(h)!.files.length === 0);

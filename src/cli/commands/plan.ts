@@ -7,7 +7,7 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { info, printJson, useColor } from '../output.js';
 import { fleetFor, forksOption, inventoryOption, limitOption, type FleetFlags } from '../args.js';
-import { processContext, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
 
 export interface PlanFlags extends FleetFlags {
   json?: boolean;
@@ -30,8 +30,8 @@ export interface Planned {
  * plan's and deploy's arguments → the fleet layer's `planFleet`: load, connect, gather facts,
  * plan; validate on the hosts unless told not to. The caller closes the transport.
  */
-export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quiet: boolean; command?: string }, ctx: CommandContext = processContext()): Promise<Planned> {
-  const { fleet, choice, forks } = fleetFor(o.command ?? 'plan', flags, ctx, { forks: 50, needHosts: true });
+export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quiet: boolean; command: 'plan' | 'deploy' }, ctx: CommandContext): Promise<Planned> {
+  const { fleet, choice, forks } = fleetFor(o.command, flags, ctx, { forks: 50, needHosts: true });
   const transport = cliTransport(flags, choice, ctx);
   if (!o.quiet) info(`gathering facts from ${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'}…`);
   try {

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { formatDiagnostic } from '../../../src/diagnostics/index.js';
 import { loadInventory } from '../../../src/inventory/index.js';
 import { gateInventory, lintInventory } from '../../../src/lint/index.js';
-import { loadFleet } from '../../../src/cli/fleet.js';
+import { loadFleet } from '../../../src/fleet/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLEAN = join(ROOT, 'test/fixtures/lint/clean');
@@ -57,7 +57,7 @@ for (const c of cases) {
     assert.ok(inv.ok, inv.diagnostics.map(formatDiagnostic).join('\n'));
     const lintErrors = lintInventory(inv.value).filter((d) => d.severity === 'error').map(formatDiagnostic);
     assert.ok(lintErrors.some((l) => l.includes(`[${c.code}]`)), `lint itself finds ${c.code}`);
-    const fleet = loadFleet(dir);
+    const fleet = loadFleet(dir, { env: process.env });
     assert.equal(fleet.ok, false, `${c.name} must not reach a host`);
     const lines = fleet.diagnostics.map(formatDiagnostic);
     // Every error lint prints, the gate prints too.
@@ -69,7 +69,7 @@ for (const c of cases) {
 
 test('a multi-line auth_pass is refused by the gate, naming the key and not echoing the value', (t) => {
   const dir = inventoryWith(t, cluster('    vrrp:\n      auth_pass: "ab\\n  }\\n  notify_master \\"/bin/sh -c id\\" root\\n"\n    vrid: 51\n    vips: [198.18.0.100/24]\n'));
-  const fleet = loadFleet(dir);
+  const fleet = loadFleet(dir, { env: process.env });
   assert.equal(fleet.ok, false);
   const d = fleet.diagnostics.find((x) => x.code === 'wrong-type');
   assert.ok(d, fleet.diagnostics.map(formatDiagnostic).join('\n'));
