@@ -17,3 +17,9 @@ export { StatusRounds, gatherStatus, createStatusSource, type StatusTarget, type
 export { statusRows, changedKeys, frameLines, type Row, type Tone, type RenderOptions, type FrameOptions } from './render-text.js';
 /** The --watch loop over a StatusSource (streams passed in). */
 export { runWatch, frameText, isQuitKey, type WatchOutput, type WatchInput, type WatchViewOptions } from './watch.js';
+/** `status --serve`: the page, /events, /status.json and /metrics over node:http (I/O), and its flags' rules. */
+export { serveStatus, type ServeStatusOptions, type StatusServer } from './serve.js';
+export { serveOptionsFrom, serveExitCode, parseServeAddress, checkServeAccess, tokenMatches, isLoopback, DEFAULT_SERVE_ADDR, DEFAULT_SERVE_PORT, type ServeAddress } from './serve-options.js';
+/** Pure: the fleet's Prometheus exposition and the page's HTML from a snapshot. */
+export { metricsText, escapeLabelValue, METRICS_CONTENT_TYPE, type ServeFigures } from './metrics.js';
+export { pageHtml, viewHtml, PAGE_CSP } from './page.js';

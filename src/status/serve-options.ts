@@ -22,7 +22,7 @@ export interface ServeAddress {
 export function parseServeAddress(spec?: string): Result<ServeAddress> {
   const bad = (why: string): Result<ServeAddress> => ({
     ok: false,
-    diagnostics: [error('serve-address', `--serve ${JSON.stringify(spec)}: ${why}`, { key: '--serve' }, 'give ADDR:PORT with a literal address, e.g. 127.0.0.1:9180 or [::1]:9180')],
+    diagnostics: [error('serve-address', `${JSON.stringify(spec)}: ${why}`, { key: '--serve' }, 'give ADDR:PORT with a literal address, e.g. 127.0.0.1:9180 or [::1]:9180')],
   });
   if (spec === undefined || spec === '') return { ok: true, value: { addr: DEFAULT_SERVE_ADDR, port: DEFAULT_SERVE_PORT }, diagnostics: [] };
   let addr = DEFAULT_SERVE_ADDR;
@@ -64,7 +64,7 @@ export function checkServeAccess(a: ServeAddress, token: string | undefined): Di
     return [error('serve-token-short', '--token is shorter than 16 characters', { key: '--token' }, 'use a random token, e.g. `openssl rand -hex 16`')];
   }
   if (!isLoopback(a.addr) && token === undefined) {
-    return [error('serve-token-required', `--serve ${a.addr}:${a.port} is not a loopback address and no --token was given`, { key: '--serve' },
+    return [error('serve-token-required', `${a.addr.includes(':') ? `[${a.addr}]` : a.addr}:${a.port} is not a loopback address and no --token was given`, { key: '--serve' },
       'anyone who can reach that address would see the fleet: add --token (or HAFLEET_STATUS_TOKEN), or serve on 127.0.0.1 behind your own proxy')];
   }
   return [];
@@ -82,4 +82,22 @@ export function tokenMatches(expected: string, authorization: string | undefined
   const presented = bearer ?? queryToken ?? '';
   const ok = timingSafeEqual(digest(presented), digest(expected));
   return ok && presented.length > 0;
+}
+
+/**
+ * The CLI's flags → where to listen, checked before any host is contacted: `--serve` alone is
+ * `true` (the default address), `--token` else `HAFLEET_STATUS_TOKEN`. Errors are usage errors.
+ */
+export function serveOptionsFrom(serve: string | true, token: string | undefined, env: NodeJS.ProcessEnv = {}): Result<ServeAddress & { token?: string }> {
+  const a = parseServeAddress(serve === true ? undefined : serve);
+  if (!a.ok) return a;
+  const t = token ?? (env.HAFLEET_STATUS_TOKEN || undefined);
+  const access = checkServeAccess(a.value, t);
+  if (access.length) return { ok: false, diagnostics: access };
+  return { ok: true, value: { ...a.value, ...(t !== undefined ? { token: t } : {}) }, diagnostics: [] };
+}
+
+/** Exit code for serveStatus's refusals: the port taken or the address unusable is 1, the rest usage (64). */
+export function serveExitCode(ds: readonly Diagnostic[]): 1 | 64 {
+  return ds.some((d) => d.code === 'serve-port-in-use' || d.code === 'serve-listen') ? 1 : 64;
 }

@@ -33,7 +33,7 @@ test('a non-loopback address needs a token; a token must not be trivially short'
   assert.deepEqual(checkServeAccess({ addr: '127.0.0.1', port: 9180 }, undefined), []);
   const [d] = checkServeAccess({ addr: '0.0.0.0', port: 9180 }, undefined);
   assert.equal(d!.code, 'serve-token-required');
-  assert.match(d!.message, /0\.0\.0\.0:9180 is not a loopback address and no --token was given/);
+  assert.match(d!.message, /^0\.0\.0\.0:9180 is not a loopback address and no --token was given/);
   assert.match(d!.hint!, /--token/);
   assert.deepEqual(checkServeAccess({ addr: '0.0.0.0', port: 9180 }, 'x'.repeat(32)), []);
   assert.equal(checkServeAccess({ addr: '::', port: 1 }, 'short')[0]!.code, 'serve-token-short');
@@ -50,4 +50,19 @@ test('the token comes as a bearer header or ?token=, and must match exactly', ()
   assert.equal(tokenMatches(t, `Bearer ${t.slice(1)}`, null), false);
   assert.equal(tokenMatches(t, `Basic ${t}`, null), false);
   assert.equal(tokenMatches(t, `Bearer wrong`, t), false, 'a wrong header is not rescued by the query');
+});
+
+test('the CLI flags: --serve alone is the default, the token may come from HAFLEET_STATUS_TOKEN, exit codes', async () => {
+  const { serveOptionsFrom, serveExitCode } = await import('../../../src/status/serve-options.js');
+  const d = serveOptionsFrom(true, undefined);
+  assert.ok(d.ok);
+  assert.deepEqual(d.value, { addr: '127.0.0.1', port: 9180 });
+  const env = { HAFLEET_STATUS_TOKEN: 'a'.repeat(20) };
+  const e = serveOptionsFrom('0.0.0.0:9180', undefined, env);
+  assert.ok(e.ok);
+  assert.equal(e.value.token, env.HAFLEET_STATUS_TOKEN);
+  const refused = serveOptionsFrom('198.18.0.1:9180', undefined, {});
+  assert.equal(refused.ok, false);
+  assert.equal(serveExitCode(refused.diagnostics), 64);
+  assert.equal(serveExitCode([{ severity: 'error', code: 'serve-port-in-use', message: '', where: {} }]), 1);
 });
