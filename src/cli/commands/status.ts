@@ -7,6 +7,8 @@ import { ExitCode } from '../exit-codes.js';
 import { info, printJson, writeHuman } from '../output.js';
 import { fleetFor, forksOption, inventoryOption, limitOption, type FleetFlags } from '../args.js';
 import type { CommandContext } from '../context.js';
+import { serveExitCode, serveOptionsFrom, serveStatus } from '../../status/index.js';
+import { printDiagnostics } from '../output.js';
 
 export interface StatusFlags extends FleetFlags {
   json?: boolean;
@@ -15,6 +17,9 @@ export interface StatusFlags extends FleetFlags {
   timeout?: string;
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
+  /** true (bare --serve: 127.0.0.1:9180) or ADDR:PORT. */
+  serve?: boolean | string;
+  token?: string;
 }
 
 const EXAMPLES = `
@@ -23,6 +28,7 @@ Examples:
   hafleet status -i inventory/ --watch          # redraw every 2 s like top; q or Ctrl-C quits
   hafleet status -i inventory/ --watch 5 --json # one JSON snapshot per line, every 5 s
   hafleet status -i inventory/ --json | jq '.vips[] | {vip, holder}'
+  hafleet status -i inventory/ --serve 127.0.0.1:9180   # live page, /status.json, /metrics for Prometheus
 
 One screen, cluster → instance → VIP: the holder (by the addresses on the directors), each
 member's VRRP state and effective priority (base ± track weights), track scripts, the
@@ -48,10 +54,32 @@ function seconds(flag: string, what: string, min: number): number {
 async function run(flags: StatusFlags, ctx: CommandContext): Promise<void> {
   const intervalSec = flags.watch === undefined || flags.watch === false ? null : flags.watch === true ? 2 : seconds(flags.watch, '--watch', 0.5);
   const timeoutSec = flags.timeout !== undefined ? seconds(flags.timeout, '--timeout', 0.5) : intervalSec !== null ? Math.max(4, intervalSec) : 10;
+  const serve = flags.serve === undefined || flags.serve === false ? null : serveOptionsFrom(flags.serve, flags.token, ctx.env);
+  if (serve && !serve.ok) {
+    printDiagnostics(serve.diagnostics, ctx.stderr);
+    throw new CommandExit(ExitCode.usage);
+  }
   const { fleet, choice, forks } = fleetFor('status', flags, ctx, { forks: 20, needHosts: true });
   const transport = cliTransport(flags, choice, ctx);
   const target: StatusTarget = { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired };
   const gather = { transport, gatherFacts, forks, hostTimeoutMs: timeoutSec * 1000 };
+  if (serve) {
+    // --serve runs rounds like --watch (every SECONDS, default 2) and serves each snapshot.
+    const everySec = intervalSec ?? 2;
+    const source = createStatusSource(target, { ...gather, hostTimeoutMs: (flags.timeout !== undefined ? timeoutSec : Math.max(4, everySec)) * 1000, intervalMs: everySec * 1000, signal: ctx.signal });
+    try {
+      const r = await serveStatus(source, { ...serve.value, signal: ctx.signal });
+      if (!r.ok) {
+        printDiagnostics(r.diagnostics, ctx.stderr);
+        throw new CommandExit(serveExitCode(r.diagnostics));
+      }
+      info(`serving ${r.value.url} (page, /events, /status.json, /metrics) for ${fleet.hosts.length} host(s), a round every ${everySec} s; Ctrl-C stops`);
+      await r.value.closed;
+    } finally {
+      await source.close();
+    }
+    return;
+  }
   if (intervalSec === null) {
     let snap: StatusSnapshot;
     try {
@@ -88,6 +116,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(limitOption("'lb*'"))
     .option('--json', 'the snapshot as one JSON document (with --watch: one JSON line per snapshot)')
     .option('-w, --watch [seconds]', 'redraw every SECONDS (default 2) until q or Ctrl-C, keeping SSH connections open')
+    .option('--serve [addr:port]', 'serve a live page (/), /events, /status.json and /metrics on ADDR:PORT until Ctrl-C (default 127.0.0.1:9180; read-only; a round every --watch SECONDS, default 2)')
+    .option('--token <token>', 'with --serve: every request must carry it (Authorization: Bearer, or ?token= for the page); required off loopback; default $HAFLEET_STATUS_TOKEN')
     .option('--timeout <seconds>', 'a host that has not answered by then is shown unreachable for the round (default: 10, with --watch max(4, SECONDS))')
     .addOption(forksOption('hosts read at once', 20)))
     .addHelpText('after', EXAMPLES)
