@@ -29,7 +29,8 @@ async function hafleet(s: LabState, argv: string[]): Promise<{ code: number; std
 const stats = (xs: number[]) => {
   if (!xs.length) return '-';
   const s = [...xs].sort((a, b) => a - b);
-  return `${median(s)} (${s[0]}–${s[s.length - 1]})`;
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return `${r(median(s)!)} (${r(s[0]!)}–${r(s[s.length - 1]!)})`;
 };
 
 async function main(): Promise<void> {

@@ -19,6 +19,8 @@ export interface FaultScriptOptions {
   downSec?: number;
   /** stop-/kill-keepalived: the VRRP speaker the target runs (default keepalived). */
   engine?: VrrpEngine;
+  /** switchover: the vrrp_instance whose move file the fault writes. */
+  instance?: string;
 }
 
 /** The shell that injects a fault on its target (see the fault's spec in faults/). */
@@ -40,6 +42,8 @@ export interface RestoreInfo {
   serviceManager?: ServiceManager;
   /** Restore: how a stopped VRRP speaker was started again (the agent's restore says). */
   started?: string;
+  /** switchover: the move file's value before the fault, written back by the restore. */
+  moveValue?: number;
 }
 
 /**
@@ -67,6 +71,7 @@ export function parseFaultOutput(stdout: string): RestoreInfo & { error?: string
     else if (k === 'at' && /^\d+$/.test(v)) info.atMs = Number(BigInt(v) / 1000n) / 1000;
     else if (k === 'down' && /^\d+$/.test(v)) info.downAtMs = Number(BigInt(v) / 1000n) / 1000;
     else if (k === 'started' && v) info.started = v;
+    else if (k === 'prev' && /^-?\d{1,4}$/.test(v)) info.moveValue = Number(v);
     else if (k === 'svc' && (v === 'systemd' || v === 'sysv' || v === 'direct')) info.serviceManager = v;
     else if (k === 'error') info.error = v;
   }
@@ -83,6 +88,8 @@ export interface RestoreOptions {
   agentHandler?: HandlerCommands;
   /** The inventory's `service_manager` for the target: wins over what the fault script detected, as in apply. */
   serviceManager?: ServiceManager;
+  /** switchover: the vrrp_instance whose move file the restore writes. */
+  instance?: string;
 }
 
 /** Undo a fault. Idempotent: running it twice, or after the fault undid itself, is harmless. */

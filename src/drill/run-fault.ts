@@ -103,7 +103,7 @@ class Marks {
 /** Inject the fault, then wait until the VIP did what the fault demands (or a deadline). */
 async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: string[]): Promise<RestoreInfo> {
   const before = now();
-  const f = await ctx.transport.exec(ctx.refs.get(p.target)!, faultScript(p.fault, { dev: p.dev, downSec: p.downSec, engine: p.engine }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const f = await ctx.transport.exec(ctx.refs.get(p.target)!, faultScript(p.fault, { dev: p.dev, downSec: p.downSec, engine: p.engine, instance: ctx.instance.name }), { privileged: true, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   const out = f.ok ? parseFaultOutput(f.value.stdout) : { manager: 'direct' as const, error: f.failure.message };
   // The host stamps the fault; link-down stamps it when the link goes (read back by the restore).
   const fault = marks.add('fault', p.what, out.atMs ?? (p.spec.selfRestoring ? now() + 300 : before));
@@ -130,7 +130,7 @@ async function inject(ctx: FaultContext, p: FaultPlan, marks: Marks, problems: s
 async function restore(ctx: FaultContext, p: FaultPlan, info: RestoreInfo, marks: Marks, problems: string[]): Promise<void> {
   const start = now();
   const staleVips = ctx.instance.vips.map((v) => ({ address: v.address, prefix: v.prefix, dev: v.dev }));
-  const script = restoreScript(p.fault, info, { staleVips, dev: p.dev, engine: p.engine, ...(p.agentHandler ? { agentHandler: p.agentHandler } : {}), ...(p.serviceManager ? { serviceManager: p.serviceManager } : {}) });
+  const script = restoreScript(p.fault, info, { staleVips, dev: p.dev, engine: p.engine, instance: ctx.instance.name, ...(p.agentHandler ? { agentHandler: p.agentHandler } : {}), ...(p.serviceManager ? { serviceManager: p.serviceManager } : {}) });
   let r: { ok: boolean; stdout: string; message: string } = { ok: false, stdout: '', message: '' };
   // link-down: the host may need a while before SSH answers again.
   for (let i = 0; i < (p.spec.selfRestoring ? 15 : 3) && !r.ok; i++) {

@@ -12,3 +12,4 @@ export { readStates, writeMoves } from './host-state.js';
 export { masterDownBoundMs } from './timing.js';
 export { runSwitchover, selectInstances, type SwitchoverOptions, type SwitchoverRun, type MoveOutcome } from './run-switchover.js';
 export { runMaintenance, type MaintenanceOptions, type MaintenanceRun } from './run-maintenance.js';
+export { lingerScript, lingerVips, LINGER_SEC, type LingerVip } from './linger.js';

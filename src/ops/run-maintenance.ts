@@ -4,13 +4,14 @@ import { holders, parseGarps, pollUntil, startObservers, stopObservers, type Obs
 import type { Cluster } from '../topology/types.js';
 import type { HostRef } from '../transport/types.js';
 import { verify, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
-import { readStates } from './host-state.js';
+import { readStates, writeMoves } from './host-state.js';
 import { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
 import { expectedHolder } from './move-plan.js';
 import { maintenancePreflight, placements } from './preflight.js';
 import { atMs, maintenanceScript } from './state-script.js';
+import { LINGER_SEC, lingerScript, lingerVips } from './linger.js';
 import { masterDownBoundMs } from './timing.js';
-import type { Refusal } from './types.js';
+import { MAX_PRIORITY, type Refusal } from './types.js';
 
 export interface MaintenanceOptions extends ProbeOptions {
   host: string;
@@ -74,6 +75,14 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
     const held = placements(v.report, insts).find((p) => p.holders.length === 1 && p.holders[0] === o.host);
     const inst = held ? insts.find((i) => i.name === held.instance)! : undefined;
     const svc = inst ? cluster.services.find((s) => s.vip === held!.vip) ?? cluster.services[0] : undefined;
+    // Who takes each VIP this host holds: the highest effective priority of the others.
+    const successor = (i: Cluster['instances'][number]) => expectedHolder({ ...i, members: i.members.filter((m) => m.host !== o.host && !states.get(m.host)?.maintenance) }, new Map([...states].map(([h, s]) => [h, s?.moves[i.name] ?? 0])));
+    const bids = placements(v.report, insts).filter((p) => p.holders.length === 1 && p.holders[0] === o.host).map((p) => insts.find((i) => i.name === p.instance)!)
+      .filter((i, k, all) => all.indexOf(i) === k)
+      .map((i) => {
+        const host = successor(i);
+        return { host, instance: i.name, base: i.members.find((m) => m.host === host)!.priority, value: states.get(host)?.moves[i.name] ?? 0 };
+      });
     let observers: Observers | null = null;
     let seen: Observed = { requests: [], capture: '', ownership: [], gaps: [] };
     let at = now();
@@ -84,7 +93,13 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
         await systemClock.sleep(500, o.signal);
       }
       o.log(`${o.host}: maintenance ${o.on ? 'on' : 'off'}`);
-      const w = await o.transport.exec(ref, maintenanceScript(o.on, { by: o.by, at: new Date().toISOString(), ...(o.reason ? { reason: o.reason } : {}) }), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
+      // As in a switchover, the successor bids 254 while this host lets go (Skew_Time ~8 ms, not
+      // ~600 ms at priority 100), then goes back to its own value.
+      if (o.on) {
+        const failed = await writeMoves(o.transport, target.hosts, bids.map((b) => ({ ...b, value: MAX_PRIORITY - b.base })), o.signal);
+        if (failed.length) problems.push(`could not raise the successor's bid (${failed.join('; ')}): the move takes Skew_Time at its own priority`);
+      }
+      const w = await o.transport.exec(ref, maintenanceScript(o.on, { by: o.by, at: new Date().toISOString(), ...(o.reason ? { reason: o.reason } : {}) }, o.on ? lingerScript(insts.filter((i) => bids.some((b) => b.instance === i.name)).flatMap((i) => lingerVips(i, o.host)), LINGER_SEC) : ''), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
       if (!w.ok || w.value.code !== 0) return { kind: 'ran', ok: false, host: o.host, on: o.on, unchanged: false, placement: {}, problems: [`could not write the maintenance flag on ${o.host}: ${w.ok ? `exit ${w.value.code}` : w.failure.message}`] };
       at = atMs(w.value.stdout) ?? now();
       const waitMs = (o.drainTimeoutSec ?? 0) * 1000 || Math.max(...insts.map((i) => 2 * masterDownBoundMs(i))) + 5000;
@@ -95,11 +110,14 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
       if (!settled) problems.push(o.on ? `${o.host} still holds a VIP (or a VIP has no single holder) after ${Math.round(waitMs)} ms` : `a VIP has no single holder ${Math.round(waitMs)} ms after maintenance off`);
       if (observers) await systemClock.sleep(1000, o.signal);
     } finally {
+      if (bids.length && o.on) {
+        const failed = await writeMoves(o.transport, target.hosts, bids.map((b) => ({ host: b.host, instance: b.instance, value: b.value })), AbortSignal.timeout(20_000));
+        if (failed.length) problems.push(`could not put the successor's move value back (${failed.join('; ')}): hafleet switchover --to it sets it again`);
+      }
       if (observers) seen = await stopObservers(o.transport, observers);
     }
     if (inst) {
-      const others = new Map([...states].map(([h, s]) => [h, s?.moves[inst.name] ?? 0]));
-      const to = expectedHolder({ ...inst, members: inst.members.filter((m) => m.host !== o.host && !states.get(m.host)?.maintenance) }, others);
+      const to = successor(inst);
       const record: MoveRecord = { instance: inst.name, vip: held!.vip, from: o.host, to, advertIntSec: inst.advertInt, releaseAt: at, ownership: seen.ownership, requests: seen.requests, garps: parseGarps(seen.capture, held!.vip), gaps: seen.gaps };
       const measures = measureMove(record);
       problems.push(...moveProblems(record, measures));

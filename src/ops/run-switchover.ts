@@ -11,6 +11,7 @@ import { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, type MoveMeasures, t
 import { planMove } from './move-plan.js';
 import { switchoverPreflight } from './preflight.js';
 import { atMs, releaseScript } from './state-script.js';
+import { LINGER_SEC, lingerScript, lingerVips } from './linger.js';
 import type { MovePlan, Refusal } from './types.js';
 
 export interface SwitchoverOptions extends ProbeOptions {
@@ -94,7 +95,7 @@ async function moveOne(ctx: MoveContext, inst: VrrpInstance, plan: MovePlan): Pr
       if (prep.length) throw new Error(`could not write the move files: ${prep.join('; ')}`);
       ctx.log(`  ${inst.name}: ${plan.holder} lets go (priority 0), ${plan.target} takes over`);
       const fallbackSec = Math.ceil(masterDownBoundMs(inst) / 1000) * 3 + 10;
-      const rel = await ctx.transport.exec(ctx.refs.get(plan.holder)!, releaseScript(plan.release, plan.settle[0]!.value, randomBytes(8).toString('hex'), fallbackSec), { privileged: true, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const rel = await ctx.transport.exec(ctx.refs.get(plan.holder)!, releaseScript(plan.release, plan.settle[0]!.value, randomBytes(8).toString('hex'), fallbackSec, lingerScript(lingerVips(inst, plan.holder), LINGER_SEC)), { privileged: true, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
       if (!rel.ok || rel.value.code !== 0) throw new Error(`could not release ${inst.name} on ${plan.holder}: ${rel.ok ? `exit ${rel.value.code}` : rel.failure.message}`);
       releaseAt = atMs(rel.value.stdout) ?? now();
       const deadline = now() + 2 * masterDownBoundMs(inst) + 5000;

@@ -60,26 +60,26 @@ export function writeMovesScript(writes: readonly MoveWrite[]): string {
 }
 
 /**
- * The holder lets go: −254 in its move file. A detached watchdog writes `settleValue` after
+ * The holder lets go: −254 in its move file (after `before`: the linger, see linger.ts). A detached watchdog writes `settleValue` after
  * `fallbackSec` if the file still holds −254 under this run's token: a lost connection or a
  * killed hafleet never leaves the old holder in FAULT.
  */
-export function releaseScript(w: MoveWrite, settleValue: number, token: string, fallbackSec: number): string {
+export function releaseScript(w: MoveWrite, settleValue: number, token: string, fallbackSec: number, before = ''): string {
   const file = vrrpMoveFile(checkName(w.instance));
   const tok = file + '.release';
   const later = `sleep ${Math.ceil(fallbackSec)}; if [ "$(cat ${shq(tok)} 2>/dev/null)" = ${shq(token)} ]; then if [ "$(tr -dc 0-9- < ${shq(file)})" = ${shq(String(RELEASE_VALUE))} ]; then ${put(file, String(settleValue))}; fi; rm -f ${shq(tok)}; fi`;
   // Stamped before the rename: keepalived sees the file through inotify at once and may drop the VIP before a later `date` ran.
-  return prelude + `{ printf '%s\\n' ${shq(token)} > ${shq(tok)} && printf '%s\\n' ${shq(String(RELEASE_VALUE))} > ${shq(file + '.hafleet-tmp')} && echo "at $(date +%s%N)" && mv -f ${shq(file + '.hafleet-tmp')} ${shq(file)}; } || exit 1\n`
+  return prelude + before + `{ printf '%s\\n' ${shq(token)} > ${shq(tok)} && printf '%s\\n' ${shq(String(RELEASE_VALUE))} > ${shq(file + '.hafleet-tmp')} && echo "at $(date +%s%N)" && mv -f ${shq(file + '.hafleet-tmp')} ${shq(file)}; } || exit 1\n`
     + `setsid sh -c ${shq(later)} </dev/null >/dev/null 2>&1 &\n`;
 }
 
 /** Maintenance on or off; on records who and why beside the flag. */
-export function maintenanceScript(on: boolean, info?: MaintenanceInfo): string {
+export function maintenanceScript(on: boolean, info?: MaintenanceInfo, before = ''): string {
   // Stamped before the flag's rename, as the release is.
   const body = on
     ? `${put(MAINTENANCE_INFO_FILE, JSON.stringify(info ?? {}))} && echo "at $(date +%s%N)" && ${put(MAINTENANCE_FILE, '1')}`
     : `echo "at $(date +%s%N)" && ${put(MAINTENANCE_FILE, '0')} && rm -f ${shq(MAINTENANCE_INFO_FILE)}`;
-  return prelude + body + '\n';
+  return prelude + before + body + '\n';
 }
 
 /** `at <ns>` → epoch ms (fraction kept), or null. */

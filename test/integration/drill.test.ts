@@ -88,6 +88,15 @@ describe('hafleet drill on a 2+2 lab', { timeout: 1_500_000 }, () => {
     assert.equal(o.measures.requests.failedAfterRetry, 0, 'no request fails when the client retries once');
   });
 
+  it('switchover: the planned move drilled — the master lets go through its move file, the backup takes over after Skew_Time, the speaker keeps running', async () => {
+    const o = await runFault('switchover');
+    assert.equal(o.measures.newHolder, 'lb2');
+    assert.ok(o.measures.releasedBeforeRestore, 'FAULT removes the VIP');
+    assert.ok(o.measures.failoverMs < 1000, `failover ${o.measures.failoverMs} ms`);
+    assert.equal(o.measures.requests.failedAfterRetry, 0);
+    assert.equal((await lab.hostExec('lb1', 'cat /var/lib/hafleet/vrrp-move-*')).stdout.trim(), '0', 'the restore wrote the value back');
+  });
+
   it('kill-keepalived: the backup waits out Master_Down_Interval; the stale VIP goes only with the restore', async () => {
     const report = join(tmpdir(), `hafleet-drill-${process.pid}.html`);
     try {

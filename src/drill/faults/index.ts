@@ -5,6 +5,7 @@ import { realserverDown } from './realserver-down.js';
 import type { FaultSpec } from './spec.js';
 import { stopKeepalived } from './stop-keepalived.js';
 import { stopNginx } from './stop-nginx.js';
+import { switchover } from './switchover.js';
 
 export type { FaultSpec } from './spec.js';
 
@@ -12,7 +13,7 @@ export type { FaultSpec } from './spec.js';
  * The drill's faults, in the order `--fault all` runs them. A new fault is one file in this
  * directory, one line here, and its fixture in test/fixtures/drill/<name>/.
  */
-const TABLE = [stopKeepalived, killKeepalived, stopNginx, linkDown, realserverDown] as const;
+const TABLE = [stopKeepalived, killKeepalived, stopNginx, linkDown, realserverDown, switchover] as const;
 
 /** A fault the drill injects on one host, then always takes back. */
 export type FaultKind = (typeof TABLE)[number]['name'];
