@@ -46,7 +46,9 @@ export function parseHosts(snaps: HostSnapshot[]): { confs: HostConf[]; diagnost
   const ds: Diagnostic[] = [];
   for (const snap of snaps) {
     for (const [path, f] of snap.files) {
-      if (f.kind === 'refused') ds.push(error('import-file-refused', `${path}: ${f.reason}, not read`, { host: snap.host, file: path }, 'import reads text files up to 1 MiB; copy what matters into the inventory by hand'));
+      // A refused lo-script candidate is only not recognised; a refused config or script is lost.
+      if (f.kind === 'refused' && snap.roles.get(path) === 'lo-script') ds.push(warning('import-file-refused', `${path}: ${f.reason}, not read`, { host: snap.host, file: path }));
+      else if (f.kind === 'refused') ds.push(error('import-file-refused', `${path}: ${f.reason}, not read`, { host: snap.host, file: path }, 'import reads text files up to 1 MiB; copy what matters into the inventory by hand'));
     }
     ds.push(...includeFindings(snap));
     const main = snap.files.get(snap.keepalivedConf);
@@ -154,7 +156,13 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
     const node = clusterNode(gs, names, addressOf, hostOfAddress, setVar, ds, lvs, keep);
     if (node) out.push(node);
   }
-  for (const [host, texts] of extra) setVar(host, 'extra_keepalived', { kind: 'block', text: texts.join('\n\n') });
+  // A passthrough renders only inside a director's keepalived.conf: a host that directs no
+  // cluster the model could say would get no keepalived.conf at all.
+  const directing = new Set([...groups.values()].filter((g) => [...clusters.values()].some((gs) => gs.includes(g))).flatMap((g) => g.members.map((m) => m.conf.host)));
+  for (const [host, texts] of extra) {
+    if (!directing.has(host)) ds.push(error('import-cannot-keep', `${host}: every VRRP instance was kept verbatim, so the host directs no cluster and hafleet would render no keepalived.conf for it`, { host }, 'see the import-passthrough findings above: the model needs at least one instance it can say'));
+    setVar(host, 'extra_keepalived', { kind: 'block', text: texts.join('\n\n') });
+  }
   ds.push(...pitfalls(confs, snaps));
   const keptFiles = snaps.flatMap((s) => [...s.files].filter(([p, f]) => f.kind === 'text' && (s.roles.get(p) === 'script' || s.roles.get(p) === 'lo-script'))
     .map(([path, f]) => ({ host: s.host, path, text: (f as { text: string }).text })));

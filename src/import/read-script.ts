@@ -107,11 +107,9 @@ for f in /etc/sysctl.conf /etc/sysctl.d/*.conf; do
 done
 # Scripts that put a VIP on lo (with the ARP sysctls): by what they do, not by their name.
 units=$(sed -n 's/^ExecStart[a-zA-Z]*=[-@+!:]*\\([^ ]*\\).*/\\1/p' /etc/systemd/system/*.service /etc/systemd/system/*/*.service 2>/dev/null | sort -u)
-for f in ${LO_SCRIPT_PLACES.join(' ')} $units; do
-  [ -f "$f" ] || continue
-  s=$(wc -c < "$f" 2>/dev/null | tr -d ' ')
-  [ "\${s:-0}" -le "$MAX" ] || continue
-  if grep -Eqs '(ip[ \\t]+(-[46][ \\t]+)?a(d|dd|ddr|ddress)?[ \\t]+add[ \\t].*dev[ \\t]+lo([ \\t:]|$)|ifconfig[ \\t]+lo:)' "$f"; then emit lo-script "$f"; fi
+# One grep over every candidate (a process per file would cost a busy host hundreds of forks).
+for f in $(grep -lIEs '(ip[ \t]+(-[46][ \t]+)?a(d|dd|ddr|ddress)?[ \t]+add[ \t].*dev[ \t]+lo([ \t:]|$)|ifconfig[ \t]+lo:)' ${LO_SCRIPT_PLACES.join(' ')} $units 2>/dev/null | sort -u); do
+  [ -f "$f" ] && emit lo-script "$f"
 done
 echo "$M done"
 `;

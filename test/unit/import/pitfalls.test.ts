@@ -143,3 +143,18 @@ test('a VIP without a label: said, since the rendered label makes keepalived re-
   assert.equal(d[0]!.severity, 'warning');
   assert.match(d[0]!.message, /eth0:51/);
 });
+
+test('an instance the model cannot say is kept verbatim; a host left with no modelled instance cannot be kept', () => {
+  const body = '    track_interface {\n        eth1\n    }';
+  const r = run(...pair({ body }));
+  assert.ok(r.diagnostics.some((d) => d.code === 'import-passthrough' && /track_interface/.test(d.message)));
+  const extra = r.hostVars.get('lb1')?.find(([k]) => k === 'extra_keepalived')?.[1];
+  assert.match(JSON.stringify(extra), /vrrp_instance VI_1 \{[^]*track_interface/);
+  assert.ok(r.diagnostics.some((d) => d.code === 'import-cannot-keep' && d.where.host === 'lb1'));
+  // Beside a modelled instance the passthrough renders: nothing refused.
+  const [a1, b1] = pair({ body });
+  const [a2, b2] = pair({ name: 'VI_2', vrid: 52, vip: '198.18.0.101/24 dev eth0 label eth0:2' });
+  const ok = run(a1 + a2, b1 + b2);
+  assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.equal(ok.clusters.length, 1);
+});
