@@ -84,7 +84,21 @@ function instanceStatus(input: AssembleInput, cluster: Cluster, inst: VrrpInstan
       ...(probe ? { probe } : {}),
     };
   });
-  return { cluster: cluster.name, instance: inst.name, vrid: inst.vrid, members: members.map((m) => memberStatus(input, cluster, inst, m)), vips };
+  return { cluster: cluster.name, instance: inst.name, vrid: inst.vrid, members: withPeerCauses(members.map((m) => memberStatus(input, cluster, inst, m))), vips };
+}
+
+/**
+ * A takeover whose speaker logged no cause (keepalived logging to a syslog nobody keeps): when a
+ * peer left MASTER within a few seconds of it, that is the cause an operator wants to see.
+ */
+function withPeerCauses(members: MemberStatus[]): MemberStatus[] {
+  return members.map((m) => {
+    const t = m.lastTransition;
+    if (!t || t.reason || t.to !== 'MASTER') return m;
+    const peer = members.find((p) => p.host !== m.host && p.lastTransition?.from === 'MASTER' && Math.abs(Date.parse(p.lastTransition.at) - Date.parse(t.at)) <= 10_000);
+    if (!peer) return m;
+    return { ...m, lastTransition: { ...t, reason: `${peer.host} left MASTER (${peer.lastTransition!.to})` } };
+  });
 }
 
 /** Files whose live checksum differs from the host's last deploy record (only files this view reads). */

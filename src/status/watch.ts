@@ -41,7 +41,8 @@ export interface WatchViewOptions {
 }
 
 const ENTER = '\u001b[?1049h\u001b[?25l';
-const LEAVE = '\u001b[?25h\u001b[?1049l';
+// Leave the alternate screen first: a terminal that restores its saved modes there would hide the cursor again.
+const LEAVE = '\u001b[?1049l\u001b[?25h';
 const HOME = '\u001b[H';
 const EOL = '\u001b[K';
 const EOS = '\u001b[J';

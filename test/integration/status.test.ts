@@ -1,0 +1,103 @@
+/**
+ * hafleet status against a real 2+2 lab, as a person uses it: `status --json` names the holder;
+ * `status --watch 1` runs under tmux in the lab's admin namespace and the pane is read as a
+ * person reads it (the VIP, the holder, MASTER/BACKUP); a drill fault stops the holder's
+ * keepalived and the new holder shows in the pane within 3 s of the VIP moving; q quits and the
+ * terminal comes back. One lab, steps in order.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { labCommand } from '../../src/lab/index.js';
+import { shellQuote } from '../../src/transport/index.js';
+import { faultScript } from '../../src/drill/index.js';
+import { REPO_ROOT, startLab, type TestLab } from './support/lab.js';
+import { waitFor } from './support/wait.js';
+
+let lab: TestLab;
+const SOCKET = `hf-status-${process.pid}`;
+const SESSION = 'status';
+
+function tmux(...args: string[]) {
+  return spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+const pane = () => tmux('capture-pane', '-p', '-t', SESSION).stdout;
+const paneVar = (v: string) => tmux('display-message', '-p', '-t', SESSION, `#{${v}}`).stdout.trim();
+/** The member row of `host` in the pane: `  lb1   MASTER …` (the marker column first). */
+const memberRow = (text: string, host: string) => text.split('\n').find((l) => new RegExp(`^[* ]\\s+${host}\\s+(MASTER|BACKUP|FAULT|STOP|INIT|UNKNOWN|UNREACHABLE)`).test(l));
+
+describe('hafleet status on a 2+2 lab', { timeout: 600_000 }, () => {
+  before(async () => {
+    lab = await startLab(undefined, { directors: 2, realservers: 2 });
+    const d = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes'], { timeoutMs: 180_000 });
+    assert.equal(d.code, 0, d.stderr);
+    await lab.waitForVipHolder('lb1', { timeoutMs: 20_000 });
+  });
+  after(async () => {
+    tmux('kill-server');
+    await lab?.down();
+  });
+
+  it('--json names the holder of every VIP, members, drift and the probe', async (t) => {
+    const t0 = performance.now();
+    const r = await lab.hafleetJson(['status', '-i', lab.inventoryPath, '--json'], { timeoutMs: 60_000 });
+    t.diagnostic(`status --json over ${lab.hosts.length} hosts: ${Math.round(performance.now() - t0)} ms (process start included)`);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const v = r.doc.vips.find((x: any) => x.vip === lab.vip);
+    assert.deepEqual({ holder: v.holder, holders: v.holders, cluster: typeof v.cluster, instance: typeof v.instance }, { holder: 'lb1', holders: ['lb1'], cluster: 'string', instance: 'string' });
+    assert.ok(v.probe?.ok, `probe through ${lab.vip}: ${JSON.stringify(v.probe)}`);
+    const inst = r.doc.clusters[0].instances[0];
+    const states = Object.fromEntries(inst.members.map((m: any) => [m.host, m.state]));
+    assert.deepEqual(states, { lb1: 'MASTER', lb2: 'BACKUP' });
+    assert.ok(inst.members.every((m: any) => typeof m.effectivePriority === 'number'), JSON.stringify(inst.members));
+    assert.deepEqual(r.doc.drift, []);
+    assert.equal(JSON.stringify(r.doc).includes('auth_pass'), false);
+    t.diagnostic(`lb1: ${JSON.stringify(inst.members[0])}`);
+  });
+
+  it('--watch under tmux shows the holder, follows a failover within 3 s and quits on q', async (t) => {
+    const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'status', '-i', lab.inventoryPath, '--watch', '1']);
+    assert.ok(c.ok);
+    const cmd = `cd ${shellQuote(REPO_ROOT)} && exec ${[c.value.cmd, ...c.value.args].map(shellQuote).join(' ')}`;
+    const s = tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', cmd, ';', 'set-window-option', '-t', SESSION, 'remain-on-exit', 'on');
+    assert.equal(s.status, 0, s.stderr);
+    const first = await waitFor('the holder in the pane', () => {
+      const p = pane();
+      return memberRow(p, 'lb1')?.includes('MASTER') && memberRow(p, 'lb2')?.includes('BACKUP') && p.includes(lab.vip) && p;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    t.diagnostic(`first frame:\n${first.trimEnd()}`);
+    assert.match(first, new RegExp(`VIP ${lab.vip.replace(/\./g, '\\.')}\\s+holder lb1`));
+    assert.equal(paneVar('alternate_on'), '1', 'the watch draws on the alternate screen');
+
+    const stop = await lab.hostExec('lb1', faultScript('stop-keepalived', { engine: 'keepalived' }), { timeoutMs: 30_000 });
+    assert.equal(stop.code, 0, stop.stdout + stop.stderr);
+    await lab.waitForVipHolder('lb2', { timeoutMs: 20_000 });
+    const moved = performance.now();
+    const after = await waitFor('lb2 as the holder in the pane', () => {
+      const p = pane();
+      return new RegExp(`VIP ${lab.vip.replace(/\./g, '\\.')}\\s+holder lb2`).test(p) && memberRow(p, 'lb2')?.includes('MASTER') && p;
+    }, { timeoutMs: 3000, intervalMs: 100 });
+    t.diagnostic(`new holder in the pane ${Math.round(performance.now() - moved)} ms after the VIP moved`);
+    t.diagnostic(`after the fault:\n${after.trimEnd()}`);
+    assert.ok(after.split('\n').some((l) => l.startsWith('*') && l.includes('holder lb2')), 'the changed VIP row is marked');
+    const stopped = await waitFor('lb1 shown stopped', () => {
+      const row = memberRow(pane(), 'lb1');
+      return row && /lb1\s+STOP\b.*speaker not running/.test(row) && row;
+    }, { timeoutMs: 5000, intervalMs: 100 });
+    t.diagnostic(`lb1: ${stopped.trim()}`);
+    assert.match(memberRow(pane(), 'lb2') ?? '', /BACKUP→MASTER \d\d:\d\d:\d\d \(lb1 left MASTER \(STOP\)\)/, 'the takeover shows its time and cause');
+
+    tmux('send-keys', '-t', SESSION, 'q');
+    // tmux marks the pane dead a moment before it has reaped the process's status: wait for both.
+    await waitFor('the watch to exit', () => paneVar('pane_dead') === '1' && (paneVar('pane_dead_status') !== '' || paneVar('pane_dead_signal') !== ''), { timeoutMs: 10_000, intervalMs: 100 });
+    const ended = `status=${paneVar('pane_dead_status')} signal=${paneVar('pane_dead_signal')}`;
+    t.diagnostic(`after q: ${ended}; pane:\n${pane().trimEnd()}`);
+    assert.equal(ended, 'status=0 signal=', 'exit 0 on q');
+    assert.equal(paneVar('alternate_on'), '0', 'the alternate screen was left');
+    assert.ok(!pane().includes('hafleet status'), 'the frame went with the alternate screen: the terminal shows what it showed before');
+    // Back to service for whatever follows.
+    const start = await lab.hostExec('lb1', 'keepalived', { timeoutMs: 30_000 });
+    assert.equal(start.code, 0, start.stderr);
+  });
+});
