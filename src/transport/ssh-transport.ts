@@ -67,9 +67,8 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
     ...(agent ? { agentSocket: agent } : {}),
     ...(opts.onHostKeyRecorded ? { onHostKeyRecorded: opts.onHostKeyRecorded } : {}),
   });
-  // TODO issue 19 point 6: the env fallback goes once test/integration/become.test.ts's driver
-  // passes becomePassword itself (the CLI already does, cli/transport.ts).
-  let password: string | undefined = (opts.becomePassword ?? process.env.HAFLEET_BECOME_PASS) || undefined;
+  // The caller reads $HAFLEET_BECOME_PASS (cli/transport.ts): the transport sees no environment.
+  let password: string | undefined = opts.becomePassword || undefined;
   let prompted: Promise<string | undefined> | undefined;
 
   const connection = (host: HostRef, signal?: AbortSignal): Promise<Outcome<PooledConnection>> => {

@@ -70,7 +70,9 @@ const scenarios: Record<string, (job: Job, t: Transport) => Promise<Record<strin
 
 if (process.env.HF_BECOME_DRIVER) {
   const job = JSON.parse(process.env.HF_BECOME_DRIVER) as Job;
-  const t = createSshTransport({ connectTimeoutMs: 10_000, agentSocket: null, sshConfig: { blocks: [] } });
+  // As the CLI does (cli/transport.ts): the environment is read here, at the edge, not by the transport.
+  const becomePassword = process.env.HAFLEET_BECOME_PASS;
+  const t = createSshTransport({ connectTimeoutMs: 10_000, agentSocket: null, sshConfig: { blocks: [] }, ...(becomePassword ? { becomePassword } : {}) });
   const result = await scenarios[job.scenario]!(job, t);
   await t.close();
   process.stdout.write(JSON.stringify(result));

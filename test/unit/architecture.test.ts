@@ -142,7 +142,6 @@ const ENV_READERS: { file: string; why: string }[] = [
   { file: 'src/inventory/load.ts', why: "loadInventory's env parameter defaults to process.env (every CLI and fleet caller passes it); TODO issue 19 point 6: make it required" },
   { file: 'src/lab/state.ts', why: '$HAFLEET_LAB_ROOT: the labs root would have to be threaded through labUp/labDown/labStatus/readState and the integration support' },
   { file: 'src/lab/preflight.ts', why: "findBinary's PATH parameter defaults to process.env.PATH" },
-  { file: 'src/transport/ssh-transport.ts', why: "$HAFLEET_BECOME_PASS as becomePassword's default: test/integration/become.test.ts's driver relies on it; the CLI passes it" },
   { file: 'src/vrrp/io/script-system.ts', why: "the agent's scripts run with the agent's environment (io/ is the agent's edge)" },
   { file: 'src/vrrp/agent.ts', why: 'HAFLEET_AGENT_KEEP_PAGES, a measurement switch of the agent daemon (its composition root)' },
 ];
