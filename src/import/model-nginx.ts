@@ -1,8 +1,9 @@
 /**
  * nginx upstreams of the directors → realservers with weights, backup, max_fails/fail_timeout.
- * Reads `nginx -T` (nginx's own view) or the files. A stop-gap reader of `upstream` blocks only,
- * until the nginx structure parser (src/nginx-conf) lands; it takes nothing else from nginx.
+ * Reads `nginx -T` (nginx's own view, split into its files) or, without nginx, the files read,
+ * with the nginx-conf structure parser; every upstream block at any depth counts.
  */
+import { parseNginx, parseNginxDump, type NginxDirective } from '../nginx-conf/index.js';
 import type { HostSnapshot } from './snapshot.js';
 
 export interface UpstreamServer {
@@ -16,34 +17,27 @@ export interface UpstreamServer {
 }
 
 export function upstreamServers(s: HostSnapshot): UpstreamServer[] {
-  const texts: { file: string; text: string }[] = [];
-  if (s.nginxDump && s.nginxDump.exitCode === 0) texts.push({ file: 'nginx -T', text: s.nginxDump.text });
-  else for (const [p, f] of s.files) if (s.roles.get(p) === 'nginx' && f.kind === 'text') texts.push({ file: p, text: f.text });
+  const trees = s.nginxDump && s.nginxDump.exitCode === 0
+    ? parseNginxDump(s.nginxDump.text).map((f) => f.tree)
+    : [...s.files].filter(([p, f]) => s.roles.get(p) === 'nginx' && f.kind === 'text').map(([p, f]) => parseNginx((f as { text: string }).text, p));
   const out: UpstreamServer[] = [];
-  for (const { file, text } of texts) {
-    const lines = text.split('\n');
-    let inUp = false;
-    let curFile = file;
-    lines.forEach((raw, i) => {
-      const m = /^# configuration file (\S+):$/.exec(raw);
-      if (m) curFile = m[1]!;
-      const l = raw.replace(/#.*/, '').trim();
-      if (/^upstream\s+\S+\s*\{/.test(l)) inUp = true;
-      else if (inUp && l.startsWith('}')) inUp = false;
-      else if (inUp) {
-        const sm = /^server\s+([0-9.]+)(?::(\d+))?((?:\s+[a-z_]+(?:=\S+)?)*)\s*;/.exec(l);
-        if (!sm) return;
-        const params = sm[3]!.trim().split(/\s+/).filter(Boolean);
-        const val = (k: string) => params.find((p) => p.startsWith(k + '='))?.slice(k.length + 1);
+  const walk = (ds: readonly NginxDirective[], inUpstream: boolean): void => {
+    for (const d of ds) {
+      if (inUpstream && d.name === 'server' && d.args[0]) {
+        const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?$/.exec(d.args[0]);
+        if (!m) continue;
+        const val = (k: string) => d.args.find((a) => a.startsWith(k + '='))?.slice(k.length + 1);
         out.push({
-          address: sm[1]!, port: Number(sm[2] ?? 80), backup: params.includes('backup'),
+          address: m[1]!, port: Number(m[2] ?? 80), backup: d.args.includes('backup'),
           ...(val('weight') ? { weight: Number(val('weight')) } : {}),
           ...(val('max_fails') ? { maxFails: Number(val('max_fails')) } : {}),
           ...(val('fail_timeout') ? { failTimeout: val('fail_timeout')! } : {}),
-          from: `${s.host}:${curFile === 'nginx -T' ? 'nginx -T' : curFile}:${curFile === file ? i + 1 : '?'}`,
+          from: `${s.host}:${d.where.file ?? '?'}:${d.where.line ?? '?'}`,
         });
       }
-    });
-  }
+      if (d.block) walk(d.block, d.name === 'upstream');
+    }
+  };
+  for (const t of trees) walk(t.directives, false);
   return out;
 }
