@@ -42,12 +42,14 @@ export interface LoadOptions {
 }
 
 /**
- * `env`: the environment templated values may read with lookup('env', …) (this process's by default).
+ * `env`: the environment templated values may read with lookup('env', …). The caller hands its
+ * own down (the CLI its ctx.env, the fleet layer what it was given); without one, lookup('env')
+ * reads nothing: nothing below the CLI reaches for the process's environment by itself.
  * Several paths are several sources, read into one inventory as `ansible-inventory -i a -i b`
  * does: hosts and groups merge in source order, and each source's own group_vars/ and host_vars/
  * are read beside it (see build.ts for the order they take).
  */
-export function loadInventory(paths: string | readonly string[], env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Result<Inventory> {
+export function loadInventory(paths: string | readonly string[], env: NodeJS.ProcessEnv = {}, opts: LoadOptions = {}): Result<Inventory> {
   const list = typeof paths === 'string' ? [paths] : [...paths];
   const out: Diagnostic[] = [];
   const b = new InventoryBuilder();

@@ -139,7 +139,6 @@ test('every exception is still needed (a fixed crossing leaves the list)', () =>
  * themselves, each with why. Like EXCEPTIONS, the list only shrinks.
  */
 const ENV_READERS: { file: string; why: string }[] = [
-  { file: 'src/inventory/load.ts', why: "loadInventory's env parameter defaults to process.env (every CLI and fleet caller passes it); TODO issue 19 point 6: make it required" },
   { file: 'src/lab/state.ts', why: '$HAFLEET_LAB_ROOT: the labs root would have to be threaded through labUp/labDown/labStatus/readState and the integration support' },
   { file: 'src/lab/preflight.ts', why: "findBinary's PATH parameter defaults to process.env.PATH" },
   { file: 'src/vrrp/io/script-system.ts', why: "the agent's scripts run with the agent's environment (io/ is the agent's edge)" },

@@ -140,3 +140,14 @@ test('ansible_group_priority from an inventory source orders groups and is no va
   assert.equal(inv.hosts.get('h1')!.vars.ansible_group_priority, 9, 'only the group_vars copy is a variable');
   assert.equal('ansible_group_priority' in inv.groups.get('a')!.vars, false);
 });
+
+test("lookup('env') reads the environment the caller hands down, and none when not given (never the process's own)", () => {
+  const dir = writeTree({ 'hosts.yml': 'all:\n  vars:\n    role_home: "{{ lookup(\'env\', \'HOME\') }}"\n  hosts:\n    lb1:\n' });
+  const given = loadInventory(dir, { HOME: '/home/ops' });
+  assert.ok(given.ok, given.diagnostics.map((d) => d.message).join('\n'));
+  assert.equal(given.value.hosts.get('lb1')!.vars.role_home, '/home/ops');
+  assert.ok(process.env.HOME, 'this test needs a HOME to not read');
+  const none = loadInventory(dir);
+  assert.ok(none.ok);
+  assert.equal(none.value.hosts.get('lb1')!.vars.role_home, '');
+});
