@@ -122,8 +122,8 @@ export function metricsText(s: StatusSnapshot | undefined, figures: ServeFigures
     if (Number.isFinite(t)) e.sample(l, t / 1000);
   }
 
-  e.family('hafleet_host_unreachable', 'gauge', 'Hosts that could not be read in the last round (1 per host).');
-  for (const u of s.unreachable) e.sample({ host: u.host }, 1);
+  e.family('hafleet_host_unreachable', 'gauge', 'Hosts that could not be read in the last round (1 per host), with why: unreachable, refused (host key changed), auth, failed.');
+  for (const u of s.unreachable) e.sample({ host: u.host, failure: u.failure ?? 'unreachable' }, 1);
   e.family('hafleet_drift_files', 'gauge', 'Files that differ from the last deploy\'s record on the host.');
   for (const d of s.drift) e.sample({ host: d.host }, d.paths.length);
   e.family('hafleet_last_deploy_timestamp_seconds', 'gauge', 'When the newest deploy recorded on the hosts ended (Unix time).');

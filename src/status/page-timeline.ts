@@ -4,7 +4,8 @@ import type { VipHistory } from './serve-history.js';
 /**
  * The VIP-ownership timeline of the page, drawn by the drill report's own chart (one lane per
  * director, a bar while it holds the VIP): the history becomes the ownership samples of a
- * DrillRecord with no fault, no requests and no adverts, so both pictures read the same.
+ * DrillRecord with no fault and no adverts (its requests are the status probes that failed and
+ * the answers after them), so both pictures read the same.
  */
 export function ownershipSvg(v: VipHistory, fromMs: number, nowMs: number): string {
   const [lead, ...rest] = v.hosts;
@@ -22,7 +23,8 @@ export function ownershipSvg(v: VipHistory, fromMs: number, nowMs: number): stri
     // start and end are not drawn: they only fix the chart's time axis to the window.
     marks: [{ t: fromMs, kind: 'start', note: 'window start' }, { t: nowMs, kind: 'end', note: 'now' }],
     ownership,
-    requests: [],
+    // Failed probes red, the first answer after them green (the drill's request lane).
+    requests: v.probes.filter((p) => p.t >= fromMs).map((p) => ({ t: p.t, ok: p.ok, okAfterRetry: false, ms: p.ms ?? 0, ...(p.status !== undefined ? { status: p.status } : {}), ...(p.error !== undefined ? { error: p.error } : {}) })),
     garps: [],
     adverts: [],
     masterAddress: '',

@@ -53,6 +53,11 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** A host key that changed is refused, never accepted: the page says so apart from a host that is down. */
+function failureWord(f: MemberStatus['failure']): string {
+  return f === 'refused' ? 'refused (host key)' : f === 'auth' ? 'login refused' : f === 'failed' ? 'read failed' : 'unreachable';
+}
+
 function stateClass(st: MemberStatus['state']): string {
   return st === 'MASTER' ? 'ok' : st === 'BACKUP' ? '' : st === 'FAULT' || st === 'UNKNOWN' ? 'bad' : 'warn';
 }
@@ -64,7 +69,7 @@ function memberRow(m: MemberStatus, v: readonly VipStatus[]): string {
   const tracks = m.tracks.length ? m.tracks.map((t) => `<span class="${t.ok ? 'ok' : 'bad'}">${e(t.kind)} ${e(t.name)} ${t.ok ? 'ok' : 'FAIL'}${t.weight !== undefined ? ` (weight ${e(t.weight)})` : ''}</span>`).join('<br>') : '<span class="muted">—</span>';
   const maint = m.maintenance ? `<span class="warn">maintenance${m.maintenance.by ? ` by ${e(m.maintenance.by)}` : ''}${m.maintenance.since ? ` since ${shortTime(m.maintenance.since)}` : ''}${m.maintenance.reason ? `: ${e(m.maintenance.reason)}` : ''}</span>` : '';
   const last = m.lastTransition ? `${shortTime(m.lastTransition.at)} ${e(m.lastTransition.from ?? '?')}→${e(m.lastTransition.to)}${m.lastTransition.reason ? `: ${e(m.lastTransition.reason)}` : ''}` : '<span class="muted">—</span>';
-  const state = m.reachable ? `<span class="${stateClass(m.state)}">${e(m.state)}</span>` : `<span class="bad">unreachable</span>${m.error ? ` <span class="muted">${e(m.error)}</span>` : ''}`;
+  const state = m.reachable ? `<span class="${stateClass(m.state)}">${e(m.state)}</span>` : `<span class="bad">${failureWord(m.failure)}</span>${m.error ? ` <span class="muted">${e(m.error)}</span>` : ''}`;
   return `<tr data-host="${e(m.host)}" data-state="${e(m.state)}"><td>${e(m.host)}${holds ? ' <b>(holder)</b>' : ''}</td><td>${state}</td><td>${e(prio)}</td><td>${tracks}</td><td>${maint}</td><td>${last}</td><td>${m.speaker ? e(m.speaker) : '<span class="muted">none</span>'}</td></tr>`;
 }
 
@@ -94,7 +99,7 @@ function fleetLine(s: StatusSnapshot): string {
   const deploy = s.lastDeploy ? `last deploy ${shortTime(s.lastDeploy.at)}${s.lastDeploy.by ? ` by ${e(s.lastDeploy.by)}` : ''}: <span class="${s.lastDeploy.ok ? 'ok' : 'bad'}">${s.lastDeploy.ok ? 'ok' : 'FAILED'}</span>` : 'no deploy recorded';
   const drifted = s.drift.filter((d) => d.paths.length > 0);
   const drift = drifted.length ? drifted.map((d) => `<li><span class="warn">drift</span> on ${e(d.host)}: ${d.paths.map(e).join(', ')}</li>`).join('') : '';
-  const unreachable = s.unreachable.map((u) => `<li><span class="bad">unreachable</span> ${e(u.host)}: ${e(u.error)}</li>`).join('');
+  const unreachable = s.unreachable.map((u) => `<li><span class="bad">${failureWord(u.failure)}</span> ${e(u.host)}: ${e(u.error)}</li>`).join('');
   return `<p>${deploy}${drifted.length ? '' : ' · <span class="ok">no drift</span>'}</p>${drift || unreachable ? `<ul>${unreachable}${drift}</ul>` : ''}`;
 }
 

@@ -16,6 +16,11 @@ export interface VipHistory {
   hosts: string[];
   /** Holders at each change, oldest first; the first one is the state at the window's start. */
   samples: { t: number; holders: string[] }[];
+  /**
+   * Requests through the VIP worth drawing: every failed probe and the first answer after one
+   * (an hour of answered probes every second would be thousands of marks saying nothing).
+   */
+  probes: { t: number; ok: boolean; ms?: number; status?: number; error?: string }[];
 }
 
 export interface StatusHistory {
@@ -51,7 +56,10 @@ export function recordSnapshot(h: StatusHistory, s: StatusSnapshot, nowMs: numbe
     const kept = samples.slice(cut);
     if (kept[0]!.t < start) kept[0] = { ...kept[0]!, t: start };
     const known = new Set(prev?.hosts ?? []);
-    return { cluster: v.cluster, instance: v.instance, vip: v.vip, hosts: [...hosts, ...[...known].filter((x) => !hosts.includes(x))], samples: kept };
+    const probes = (prev?.probes ?? []).filter((p) => p.t >= start);
+    const lastProbe = prev?.probes[prev.probes.length - 1];
+    if (v.probe && (!v.probe.ok || (lastProbe !== undefined && !lastProbe.ok))) probes.push({ t: nowMs, ...v.probe });
+    return { cluster: v.cluster, instance: v.instance, vip: v.vip, hosts: [...hosts, ...[...known].filter((x) => !hosts.includes(x))], samples: kept, probes };
   });
   const seen = new Map<string, Transition>();
   for (const t of [...s.transitions, ...h.transitions]) if (!seen.has(transitionKey(t))) seen.set(transitionKey(t), t);

@@ -100,7 +100,7 @@ test('members up, states, priorities, tracks, maintenance, probe, drift, deploy,
   assert.equal(value(samples, 'hafleet_vip_probe_duration_seconds', { vip: '198.18.0.100' }), 0.0032);
   assert.equal(value(samples, 'hafleet_vip_probe_success', { vip: '198.18.0.200' }), 0);
   assert.equal(value(samples, 'hafleet_drift_files', { host: 'lb3' }), 1);
-  assert.equal(value(samples, 'hafleet_host_unreachable', { host: 'lb4' }), 1);
+  assert.equal(value(samples, 'hafleet_host_unreachable', { host: 'lb4', failure: 'refused' }), 1);
   assert.equal(value(samples, 'hafleet_last_deploy_timestamp_seconds'), Date.parse('2026-12-04T08:00:00Z') / 1000);
   assert.equal(value(samples, 'hafleet_last_deploy_success'), 1);
   assert.equal(value(samples, 'hafleet_status_round_duration_seconds'), 2.1);

@@ -34,14 +34,14 @@ export function snapshot(o: { holder?: string; at?: string; splitBrain?: boolean
         name: 'db', splitBrain: false, membersUp: 1, members: 2,
         instances: [{
           cluster: 'db', instance: 'VI_DB', vrid: 52, vips: [dbVip],
-          members: [member('lb3', 'MASTER', 150), { host: 'lb4', reachable: false, error: 'host key changed: refused', state: 'UNKNOWN', speaker: null, tracks: [] }],
+          members: [member('lb3', 'MASTER', 150), { host: 'lb4', reachable: false, error: 'host key changed: refused', failure: 'refused', state: 'UNKNOWN', speaker: null, tracks: [] }],
         }],
       },
     ],
     vips: [webVip, dbVip],
     drift: [{ host: 'lb3', paths: ['/etc/keepalived/keepalived.conf'] }],
     lastDeploy: { at: '2026-12-04T08:00:00Z', by: 'ops', ok: true },
-    unreachable: [{ host: 'lb4', error: 'host key changed: refused' }],
+    unreachable: [{ host: 'lb4', error: 'host key changed: refused', failure: 'refused' }],
     transitions: [{ at: '2026-12-04T09:00:00Z', host: 'lb1', instance: 'VI_1', from: 'BACKUP', to: 'MASTER', reason: 'higher priority' }],
   };
 }

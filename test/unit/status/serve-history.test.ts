@@ -33,3 +33,14 @@ test('transitions deduplicated across snapshots, newest first, the hour kept', (
   h = recordSnapshot(h, { ...snapshot(), transitions: [] }, T0 + HOUR);
   assert.deepEqual(h.transitions.map((t) => t.at), ['2026-12-04T10:00:05Z']);
 });
+
+test('probes kept for the chart: failures and the first answer after them, not every answer', () => {
+  const withProbe = (ok: boolean) => {
+    const s = snapshot();
+    s.vips[0]!.probe = ok ? { ok: true, ms: 2 } : { ok: false, error: 'timeout' };
+    return s;
+  };
+  let h = emptyHistory();
+  [true, true, false, false, true, true].forEach((ok, k) => (h = recordSnapshot(h, withProbe(ok), T0 + k * 1000)));
+  assert.deepEqual(h.vips[0]!.probes.map((p) => [p.t - T0, p.ok]), [[2000, false], [3000, false], [4000, true]]);
+});

@@ -31,7 +31,8 @@ test('the same view as the terminal: members\' state, priority, tracks, maintena
   assert.match(html, /probe <span class="ok">3 ms<\/span> \(HTTP 200\)/);
   assert.match(html, /probe <span class="bad">failed: connect ECONNREFUSED/);
   assert.match(html, /drift<\/span> on lb3: \/etc\/keepalived\/keepalived\.conf/);
-  assert.match(html, /unreachable<\/span> lb4: host key changed: refused/);
+  assert.match(html, /refused \(host key\)<\/span> lb4: host key changed: refused/);
+  assert.match(html, /<tr data-host="lb4" data-state="UNKNOWN"><td>lb4<\/td><td><span class="bad">refused \(host key\)<\/span>/);
   assert.match(html, /1\/2 up/);
   assert.match(html, /last deploy 2026-12-04 08:00:00Z by ops: <span class="ok">ok/);
 });
@@ -50,6 +51,9 @@ test('ownership timeline per VIP is the drill chart; transitions listed with the
   assert.match(svg, /<text x="4" y="26" class="l">lb1<\/text>/, 'the expected holder has the first lane');
   assert.equal((svg.match(/class="vip"/g) ?? []).length, 2, 'lb1 until 30 s, lb2 after');
   assert.match(svg, /<title>lb2 holds 198\.18\.0\.100<\/title>/);
+  assert.equal((svg.match(/class="fail"/g) ?? []).length, 0, 'every probe answered');
+  const db = html.slice(html.indexOf('<h3>db / VI_DB / 198.18.0.200</h3>'));
+  assert.equal((db.slice(0, db.indexOf('</svg>')).match(/class="fail"/g) ?? []).length, 3, 'the db probe failed in each of the three rounds');
   assert.match(html, /<td>2026-12-04 10:00:29Z<\/td><td>lb2<\/td><td>VI_1<\/td><td>BACKUP → MASTER<\/td><td>master down timer expired<\/td>/);
   const list = html.slice(html.indexOf('<h2>Transitions</h2>'));
   assert.ok(list.indexOf('master down timer expired') < list.indexOf('received priority 0'), 'newest first');
