@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../drill/index.js';
-import { ownershipSvg } from './page-timeline.js';
+import { ownershipSvg, timelineUnit } from './page-timeline.js';
 import type { StatusHistory } from './serve-history.js';
 import type { ClusterStatus, InstanceStatus, MemberStatus, StatusSnapshot, Transition, VipStatus } from './types.js';
 
@@ -116,7 +116,7 @@ export function viewHtml(s: StatusSnapshot | undefined, h: StatusHistory, nowMs:
     ? `<table><tr><th>time</th><th>director</th><th>instance</th><th>change</th><th>reason</th></tr>${h.transitions.map(transitionRow).join('')}</table>`
     : '<p class="muted">no transition in this window</p>';
   return `${fleetLine(s)}${s.clusters.map(clusterBlock).join('')}`
-    + `<section><h2>VIP ownership since ${shortTime(new Date(from).toISOString())}</h2><p class="muted">one lane per director, blue while it holds the VIP; seconds from the left edge; the last hour at most</p>${charts}</section>`
+    + `<section><h2>VIP ownership since ${shortTime(new Date(from).toISOString())}</h2><p class="muted">one lane per director, blue while it holds the VIP; requests: failed probes through the VIP red, the first answer after them green; ${timelineUnit(from, nowMs).unit} from the left edge; the last hour at most</p>${charts}</section>`
     + `<section><h2>Transitions</h2>${transitions}</section>`;
 }
 

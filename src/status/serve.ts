@@ -66,8 +66,9 @@ export async function serveStatus(source: StatusSource, o: ServeStatusOptions): 
   let lastSent = 0;
   // Rendered once per change and handed to every request: 200 scrapes between two rounds get the same bytes.
   let metricsBody: string | undefined;
-  let jsonBody = 'null\n';
-  let lastEvent = '';
+  let jsonBody: string | undefined;
+  // The page's fragment is rendered only when a page is open (or opens): no browser, no HTML.
+  let lastEvent: string | undefined;
   const clients = new Set<ServerResponse>();
 
   const eventFor = (s: StatusSnapshot | undefined, t: number) =>
@@ -84,13 +85,16 @@ export async function serveStatus(source: StatusSource, o: ServeStatusOptions): 
     snapshot = s;
     history = recordSnapshot(history, s, t);
     metricsBody = undefined;
-    jsonBody = `${JSON.stringify(s, null, 2)}\n`;
+    jsonBody = undefined;
     const key = snapshotKey(s);
     if (key !== lastKey || t - lastSent >= refreshMs) {
       lastKey = key;
       lastSent = t;
-      lastEvent = eventFor(s, t);
-      broadcast(lastEvent);
+      lastEvent = undefined;
+      if (clients.size) {
+        lastEvent = eventFor(s, t);
+        broadcast(lastEvent);
+      }
     } else {
       broadcast(sseFrame('tick', JSON.stringify({ at: s.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') })));
     }
@@ -120,6 +124,7 @@ export async function serveStatus(source: StatusSource, o: ServeStatusOptions): 
       case '/':
         return send(res, 200, 'text/html; charset=utf-8', pageHtml(snapshot, history, now(), o.title), { 'content-security-policy': PAGE_CSP });
       case '/status.json':
+        jsonBody ??= `${JSON.stringify(snapshot ?? null, null, 2)}\n`;
         return send(res, snapshot ? 200 : 503, 'application/json; charset=utf-8', jsonBody);
       case '/metrics':
         metricsBody ??= metricsText(snapshot, { roundSeconds, snapshots, pageClients: clients.size });
@@ -128,7 +133,8 @@ export async function serveStatus(source: StatusSource, o: ServeStatusOptions): 
         if (clients.size >= maxClients) return send(res, 503, 'text/plain; charset=utf-8', `too many open pages (${maxClients})\n`, { 'retry-after': '10' });
         res.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no', connection: 'keep-alive' });
         res.write(sseRetry(2000));
-        res.write(lastEvent || eventFor(snapshot, now()));
+        lastEvent ??= eventFor(snapshot, now());
+        res.write(lastEvent);
         clients.add(res);
         metricsBody = undefined;
         res.on('close', () => {

@@ -90,3 +90,18 @@ test('self-contained under its CSP: the inline script and style are the ones the
 test('before the first snapshot the page says it is waiting', () => {
   assert.match(pageHtml(undefined, emptyHistory(), T0), /waiting for the first round/);
 });
+
+test('an hour of timeline is drawn in minutes: a dozen ticks, not 720', () => {
+  let h = emptyHistory();
+  for (let k = 0; k <= 1800; k++) h = recordSnapshot(h, snapshot({ holder: Math.floor(k / 300) % 2 ? 'lb2' : 'lb1' }), T0 + k * 2000);
+  const now = T0 + 1800 * 2000;
+  const html = viewHtml(snapshot(), h, now);
+  assert.match(html, /minutes from the left edge/);
+  const web = html.slice(html.indexOf('<h3>web / VI_1 / 198.18.0.100</h3>'));
+  const svg = web.slice(0, web.indexOf('</svg>'));
+  const ticks = (svg.match(/class="tick"/g) ?? []).length;
+  assert.ok(ticks >= 12 && ticks <= 13, `${ticks} ticks`);
+  assert.equal((svg.match(/class="vip"/g) ?? []).length, 7, 'a move every 10 minutes: lb1 4 stretches (the last just begun), lb2 3');
+  const short = viewHtml(snapshot(), recordSnapshot(emptyHistory(), snapshot(), T0), T0 + 30_000);
+  assert.match(short, /seconds from the left edge/);
+});
