@@ -13,3 +13,4 @@ export { masterDownBoundMs } from './timing.js';
 export { runSwitchover, selectInstances, type SwitchoverOptions, type SwitchoverRun, type MoveOutcome } from './run-switchover.js';
 export { runMaintenance, type MaintenanceOptions, type MaintenanceRun } from './run-maintenance.js';
 export { lingerScript, lingerVips, LINGER_SEC, type LingerVip } from './linger.js';
+export { runRolling, rollingOrder, type RollingOptions, type RollingRun, type RollingStep } from './run-rolling.js';

@@ -6,7 +6,8 @@ import type { HostRef } from '../transport/types.js';
 import { verify, type ProbeOptions, type VerifyReport, type VerifyTarget } from '../verify/index.js';
 import { readStates, writeMoves } from './host-state.js';
 import { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
-import { expectedHolder } from './move-plan.js';
+import { expectedHolder, planMove } from './move-plan.js';
+import { moveInstance, type MoveContext } from './run-switchover.js';
 import { maintenancePreflight, placements } from './preflight.js';
 import { atMs, maintenanceScript } from './state-script.js';
 import { LINGER_SEC, lingerScript, lingerVips } from './linger.js';
@@ -83,6 +84,15 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
         const host = successor(i);
         return { host, instance: i.name, base: i.members.find((m) => m.host === host)!.priority, value: states.get(host)?.moves[i.name] ?? 0 };
       });
+    const returns = o.on ? [] : insts.filter((i) => i.preempt).flatMap((i) => {
+      const p = placements(v.report, [i])[0];
+      const holder = p?.holders.length === 1 ? p.holders[0]! : undefined;
+      const values = new Map([...states].map(([h, s]) => [h, s?.moves[i.name] ?? 0]));
+      if (!holder || holder === o.host || expectedHolder(i, values) !== o.host) return [];
+      const base = (h: string) => i.members.find((m) => m.host === h)!.priority;
+      const temp = Math.min(values.get(o.host) ?? 0, Math.max(1, base(holder) + (values.get(holder) ?? 0) - 1) - base(o.host));
+      return [{ inst: i, holder, temp, values }];
+    });
     let observers: Observers | null = null;
     let seen: Observed = { requests: [], capture: '', ownership: [], gaps: [] };
     let at = now();
@@ -99,9 +109,27 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
         const failed = await writeMoves(o.transport, target.hosts, bids.map((b) => ({ ...b, value: MAX_PRIORITY - b.base })), o.signal);
         if (failed.length) problems.push(`could not raise the successor's bid (${failed.join('; ')}): the move takes Skew_Time at its own priority`);
       }
+      // Off, where preempt will give this host a VIP back: it returns lowered (no preempt of its
+      // own, which waits Master_Down_Interval and has no linger), then a planned move hands the
+      // VIP over the fast way.
+      if (!o.on && returns.length) {
+        const failed = await writeMoves(o.transport, target.hosts, returns.map((r) => ({ host: o.host, instance: r.inst.name, value: r.temp })), o.signal);
+        if (failed.length) problems.push(`could not lower ${o.host} for its return (${failed.join('; ')}): preempt takes the VIP back by itself`);
+      }
       const w = await o.transport.exec(ref, maintenanceScript(o.on, { by: o.by, at: new Date().toISOString(), ...(o.reason ? { reason: o.reason } : {}) }, o.on ? lingerScript(insts.filter((i) => bids.some((b) => b.instance === i.name)).flatMap((i) => lingerVips(i, o.host)), LINGER_SEC) : ''), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
       if (!w.ok || w.value.code !== 0) return { kind: 'ran', ok: false, host: o.host, on: o.on, unchanged: false, placement: {}, problems: [`could not write the maintenance flag on ${o.host}: ${w.ok ? `exit ${w.value.code}` : w.failure.message}`] };
       at = atMs(w.value.stdout) ?? now();
+      if (!o.on && returns.length) {
+        // Out of FAULT at once (inotify; the agent polls every 100 ms): give it an advert or two as BACKUP.
+        await systemClock.sleep(1500, o.signal);
+        const ctx: MoveContext = { transport: o.transport, refs: target.hosts, cluster, observations: v.observations, log: o.log, observe: true, ...(o.signal ? { signal: o.signal } : {}) };
+        for (const r of returns) {
+          o.log(`  ${r.inst.name}: back to ${o.host} (preempt), as a planned move from ${r.holder}`);
+          const m = await moveInstance(ctx, r.inst, planMove(r.inst, r.holder, o.host, new Map([...r.values, [o.host, r.temp]])));
+          problems.push(...m.problems);
+          move ??= { record: m.record, measures: m.measures };
+        }
+      }
       const waitMs = (o.drainTimeoutSec ?? 0) * 1000 || Math.max(...insts.map((i) => 2 * masterDownBoundMs(i))) + 5000;
       const settled = await pollUntil(async () => {
         const p = await placementNow();

@@ -60,7 +60,7 @@ function clusterOf(target: VerifyTarget, o: SwitchoverOptions): Cluster | string
   return c ?? `${o.to} is not a director of any cluster`;
 }
 
-interface MoveContext {
+export interface MoveContext {
   transport: Transport;
   refs: Map<string, HostRef>;
   cluster: Cluster;
@@ -75,7 +75,7 @@ interface MoveContext {
  * Whatever happens after the first write (Ctrl-C, an error), the finally puts the files in a
  * known state: back as they were while the VIP had not moved, the planned final values once it has.
  */
-async function moveOne(ctx: MoveContext, inst: VrrpInstance, plan: MovePlan): Promise<MoveOutcome> {
+export async function moveInstance(ctx: MoveContext, inst: VrrpInstance, plan: MovePlan): Promise<MoveOutcome> {
   const vip = inst.vips[0]!;
   const svc = ctx.cluster.services.find((s) => s.vip === vip.address) ?? ctx.cluster.services[0];
   const directors = inst.members.map((m) => ctx.refs.get(m.host)!);
@@ -160,7 +160,7 @@ export async function runSwitchover(target: VerifyTarget, o: SwitchoverOptions):
       const plan = planMove(inst, holder, o.to, current);
       o.log(`${inst.name}: ${holder} → ${o.to} (priorities after: ${Object.entries(plan.after).map(([h, p]) => `${h} ${p}`).join(', ')})`);
       try {
-        moves.push(await moveOne(ctx, inst, plan));
+        moves.push(await moveInstance(ctx, inst, plan));
       } catch (e) {
         if (!o.signal?.aborted) throw e;
         interrupted = `interrupted during ${inst.name}: the move files were put back or set to the planned values (see the placement below)`;

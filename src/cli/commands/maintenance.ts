@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport } from '../../verify/index.js';
-import { runMaintenance, type MaintenanceRun } from '../../ops/index.js';
+import { runMaintenance, runRolling, type MaintenanceRun, type RollingRun } from '../../ops/index.js';
 import { whoAmI } from '../../fleet/index.js';
+import { shq } from '../../drill/index.js';
 import { CommandExit } from '../command-error.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, printJson, writeHuman } from '../output.js';
-import { fleetFor, forksOption, inventoryOption, type FleetFlags } from '../args.js';
+import { fleetFor, forksOption, inventoryOption, limitOption, type FleetFlags } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { confirmProduction, refuse } from './switchover.js';
 
-interface MaintenanceFlags extends Omit<FleetFlags, 'limit'> {
+interface MaintenanceFlags extends FleetFlags {
+  rolling?: boolean;
+  backTimeout?: string;
   drainTimeout?: string;
   reason?: string;
   json?: boolean;
@@ -24,6 +27,7 @@ const EXAMPLES = `
 Examples:
   hafleet maintenance -i inventory/ lb1 on --reason "kernel upgrade"
   hafleet maintenance -i inventory/ lb1 off
+  hafleet maintenance -i inventory/ --rolling --limit 'lb*' -- apt-get -y upgrade nginx
 
 A director in maintenance holds no VIP: a flag file under /var/lib/hafleet that keepalived (or
 the hafleet agent) tracks puts every instance on it in FAULT — a holder sends priority 0 and
@@ -32,7 +36,12 @@ survives a speaker restart, a reboot and a deploy, and every admin box sees it. 
 the director comes back as a backup and takes its VIPs back if preempt says so.
 Refused when no other healthy director would hold the VIPs, or the cluster is locked by another
 hafleet run (named). A production inventory (hafleet_environment) asks unless --yes.
-Realserver maintenance (drain through the directors' nginx upstreams) is not built yet.
+--rolling runs COMMAND on each director of --limit in turn (VIP holders last): maintenance on,
+COMMAND over SSH as root (when it reboots the host, the host is waited for: --back-timeout),
+maintenance off, verify passes again, next. It stops at the first failure with the fleet still
+serving (the failed host stays in maintenance) and says where it stopped and how to resume.
+Realserver maintenance (drain through the directors' nginx upstreams) is not built yet: rolling
+skips realservers and says so.
 `;
 
 function formatRun(r: Extract<MaintenanceRun, { kind: 'ran' }>): string {
@@ -46,7 +55,44 @@ function formatRun(r: Extract<MaintenanceRun, { kind: 'ran' }>): string {
   return lines.join('\n') + '\n';
 }
 
-async function run(host: string, state: string, flags: MaintenanceFlags, ctx: CommandContext): Promise<void> {
+function formatRolling(r: RollingRun): string {
+  const lines = r.steps.map((s) => `${s.host}: ${s.outcome}: ${s.note}${s.moveMs !== undefined ? ` (VIP moved in ${s.moveMs ?? '—'} ms, ${s.failedRequests ?? 0} failed requests)` : ''}`);
+  if (r.stopped) lines.push(`stopped at ${r.stopped.host}: ${r.stopped.why}`, `to resume: ${r.stopped.resume}`);
+  else lines.push('rolling maintenance done');
+  return lines.join('\n') + '\n';
+}
+
+async function rolling(words: string[], flags: MaintenanceFlags, ctx: CommandContext): Promise<void> {
+  if (!words.length) throw new CommandExit(ExitCode.usage, 'maintenance --rolling: give the command after --, e.g. -- apt-get -y upgrade');
+  if (flags.limit === undefined) throw new CommandExit(ExitCode.usage, 'maintenance --rolling: say which hosts with --limit');
+  const back = flags.backTimeout === undefined ? undefined : Number(flags.backTimeout);
+  if (back !== undefined && !(back > 0)) throw new CommandExit(ExitCode.usage, `--back-timeout ${flags.backTimeout}: a number of seconds above 0`);
+  const { fleet, choice, forks } = fleetFor('maintenance', flags, ctx, { forks: 20, needHosts: true });
+  // Verify and the moves look at the whole fleet; --limit only says whose turn it is.
+  const whole = fleetFor('maintenance', { ...flags, limit: undefined }, ctx, { forks: 20 }).fleet;
+  await confirmProduction(fleet, flags.yes, ctx, 'Rolling maintenance', 'maintenance');
+  const transport = cliTransport(flags, choice, ctx);
+  let r: RollingRun;
+  try {
+    // One shell line: the words as the user gave them after --, each quoted.
+    const command = words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : shq(w))).join(' ');
+    r = await runRolling(
+      { topology: whole.topology, hosts: whole.refs, desired: whole.desired },
+      { transport, gatherFacts, forks, hosts: fleet.hosts, command, by: whoAmI(), log: info, signal: ctx.signal, ...(back ? { backTimeoutSec: back } : {}) },
+    );
+  } finally {
+    await transport.close();
+  }
+  if (flags.json) printJson(r);
+  else writeHuman(process.stdout, formatRolling(r));
+  if (!r.ok) throw new CommandExit(ExitCode.failed);
+}
+
+async function run(words: string[], flags: MaintenanceFlags, ctx: CommandContext): Promise<void> {
+  if (flags.rolling) return rolling(words, flags, ctx);
+  const [host, state, ...extra] = words;
+  if (!host || !state || extra.length) throw new CommandExit(ExitCode.usage, 'maintenance HOST on|off (or --rolling --limit P -- COMMAND…)');
+  if (flags.limit !== undefined) throw new CommandExit(ExitCode.usage, '--limit goes with --rolling; maintenance HOST on|off names its host');
   if (state !== 'on' && state !== 'off') throw new CommandExit(ExitCode.usage, `maintenance ${host} ${state}: say on or off`);
   const drain = flags.drainTimeout === undefined ? undefined : Number(flags.drainTimeout);
   if (drain !== undefined && !(drain > 0)) throw new CommandExit(ExitCode.usage, `--drain-timeout ${flags.drainTimeout}: a number of seconds above 0`);
@@ -71,19 +117,22 @@ async function run(host: string, state: string, flags: MaintenanceFlags, ctx: Co
   if (!r.ok) throw new CommandExit(ExitCode.failed);
 }
 
-/** `hafleet maintenance HOST on|off`: take a director out of VIP duty, and back. */
+/** `hafleet maintenance HOST on|off` and `--rolling`: take directors out of VIP duty, and back. */
 export function register(program: Command, ctx: CommandContext): void {
   connectionOptions(program
     .command('maintenance')
-    .description('take a director out of VIP duty (it stays out across restarts and deploys), or bring it back')
-    .argument('<host>', 'the director')
-    .argument('<state>', 'on | off')
+    .usage('[options] HOST on|off  |  --rolling --limit P -- COMMAND…')
+    .description('take a director out of VIP duty (it stays out across restarts and deploys), or bring it back; --rolling: one host at a time around a command')
+    .argument('[words...]', 'HOST on|off, or with --rolling the command after --')
     .addOption(inventoryOption())
+    .addOption(limitOption("'lb*'"))
+    .option('--rolling', 'each host of --limit in turn: maintenance on, the command, maintenance off, verify')
+    .option('--back-timeout <s>', 'rolling: how long a host may take to answer again after the command (a reboot); default 600')
     .option('--drain-timeout <s>', 'how long to wait for the VIPs to leave (on) or settle (off); default 2 × Master_Down_Interval + 5 s')
     .option('--reason <text>', 'why (stored on the host beside the flag)')
     .option('--json', 'one JSON document on stdout')
     .option('-y, --yes', 'do not ask for confirmation on a production inventory')
     .addOption(forksOption('hosts probed at once by verify', 20)))
     .addHelpText('after', EXAMPLES)
-    .action((host: string, state: string, flags: MaintenanceFlags) => run(host, state, flags, ctx));
+    .action((words: string[], flags: MaintenanceFlags) => run(words, flags, ctx));
 }
