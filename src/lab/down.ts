@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { ADMIN_HOST, BASTION_HOST, bridgeName } from './names.js';
 import { pidsByNetns, terminate } from './procs.js';
 import { run } from './run.js';
-import { labRoot, readState, removeLabRoot, type LabState } from './state.js';
+import { DEFAULT_LABS_ROOT, labRoot, readState, removeLabRoot, type LabState } from './state.js';
 import { releaseIndex } from './subnet.js';
 
 export interface LabDownReport {
@@ -39,10 +39,11 @@ async function ownedObjects(name: string, s: LabState | null): Promise<{ netns: 
 
 /**
  * Removes everything of lab `name`: every process in its namespaces (by PID), its links and
- * namespaces (by name), its folder and subnet claim. Safe to run twice and after a crash.
+ * namespaces (by name), its folder and subnet claim under the labs root `labs`. Safe to run
+ * twice and after a crash.
  */
-export async function labDown(name: string): Promise<LabDownReport> {
-  const s = await readState(name).catch(() => null);
+export async function labDown(name: string, labs = DEFAULT_LABS_ROOT): Promise<LabDownReport> {
+  const s = await readState(name, labs).catch(() => null);
   const { netns, links } = await ownedObjects(name, s);
   const killed: number[] = [];
   // A second pass catches what forked while the first was dying (an sshd session, a reload).
@@ -57,13 +58,13 @@ export async function labDown(name: string): Promise<LabDownReport> {
     ...links.filter((l) => l === bridgeName(name)).map((l) => `link del ${l}`),
     ...netns.map((n) => `netns del ${n}`)];
   if (batch.length) await run('ip', ['-force', '-batch', '-'], { input: batch.join('\n') + '\n' });
-  const found = Boolean(s) || netns.length > 0 || links.length > 0 || existsSync(labRoot(name));
+  const found = Boolean(s) || netns.length > 0 || links.length > 0 || existsSync(labRoot(name, labs));
   const left = await ownedObjects(name, null);
   const remaining = [...left.netns, ...left.links];
   // Keep the state file while something is left, so the next down (or up) knows what to retry.
   if (remaining.length === 0) {
-    await removeLabRoot(name);
-    await releaseIndex(name);
+    await removeLabRoot(name, labs);
+    await releaseIndex(name, labs);
   }
   return { name, found, killed, netns, links, remaining };
 }

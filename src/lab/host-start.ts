@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import type { LabHostPlan } from './names.js';
 import { hostMounts, initScript } from './host-files.js';
 import { REPO_ROOT } from './inventory-files.js';
-import { findBinary } from './preflight.js';
 import { LabStepError, must, spawnDaemon } from './run.js';
 import { waitListening } from './procs.js';
 import type { LabHostState } from './state.js';
@@ -31,20 +30,21 @@ export function enterArgs(initPid: number): string[] {
 /**
  * Brings one host to life inside its (already created) network namespace: the init process,
  * sshd and, on realservers, the backend nginx. Each pid is stored in `rec` as soon as it is
- * known and `save` is called, so a crash midway leaves a state file that names it.
+ * known and `save` is called, so a crash midway leaves a state file that names it. `find`
+ * locates sshd and nginx (sshd must be started by its absolute path to re-exec itself).
  */
-export async function startHost(h: LabHostPlan, dir: string, prefixLen: number, rec: LabHostState, save: () => Promise<void>): Promise<void> {
+export async function startHost(h: LabHostPlan, dir: string, prefixLen: number, rec: LabHostState, save: () => Promise<void>, find: (bin: string) => string | null): Promise<void> {
   const init = await spawnDaemon('ip', ['netns', 'exec', h.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', initScript(dir, h, prefixLen, keepVisible())], { waitLine: 'ready' });
   rec.initPid = init.pid;
   rec.mounts = hostMounts(dir);
   await save();
 
-  const sshd = await spawnDaemon('nsenter', [...enterArgs(init.pid), findBinary('sshd') ?? '/usr/sbin/sshd', '-D', '-f', '/etc/ssh/sshd_config', '-E', '/var/log/sshd.log']);
+  const sshd = await spawnDaemon('nsenter', [...enterArgs(init.pid), find('sshd') ?? '/usr/sbin/sshd', '-D', '-f', '/etc/ssh/sshd_config', '-E', '/var/log/sshd.log']);
   rec.sshdPid = sshd.pid;
   await save();
 
   if (h.role === 'realserver') {
-    await must('nsenter', [...enterArgs(init.pid), findBinary('nginx') ?? '/usr/sbin/nginx']);
+    await must('nsenter', [...enterArgs(init.pid), find('nginx') ?? '/usr/sbin/nginx']);
     rec.nginxPid = Number((await readFile(join(dir, 'run', 'nginx.pid'), 'utf8')).trim());
     await save();
   }

@@ -8,8 +8,8 @@ export { labUp, validateUpOptions, labAlive, reapOrphanLabs, type LabUpOptions }
 export { labDown, type LabDownReport } from './down.js';
 export { labStatus, type LabStatus, type LabHostStatus } from './status.js';
 export { labCommand, execInherit } from './exec.js';
-export { preflight, LAB_TOOLS } from './preflight.js';
-export { readState, listLabs, labRoot, labsRoot, type LabState, type LabHostState, type LabEngine } from './state.js';
+export { preflight, findBinary, LAB_TOOLS } from './preflight.js';
+export { readState, listLabs, labRoot, labsRootIn, DEFAULT_LABS_ROOT, type LabState, type LabHostState, type LabEngine } from './state.js';
 export { DEFAULT_LAB_NAME, LAB_NAME_RE, netnsName, bridgeName, vethName, subnetCidr, vipAddress, labVrid, planHosts, type HostRole, type LabHostPlan } from './names.js';
 /** The lab's IPv6 address plan (`lab up --ipv6`): 2001:2:0:<index hex>::/64, hosts mirroring their IPv4 octet. */
 export { LAB_IPV6_PREFIX, subnet6Cidr, address6 } from './ipv6.js';

@@ -14,8 +14,11 @@ export const LAB_TOOLS: readonly { bin: string; pkg: string }[] = [
   { bin: 'mount', pkg: 'mount' },
 ];
 
-/** sbin directories are searched too: a root shell without them in PATH still has the tools. */
-export function findBinary(bin: string, path = process.env.PATH ?? ''): string | null {
+/**
+ * `bin` in the directories of `path` (the caller's PATH: the CLI passes its own; none when not
+ * given), then in the sbin and bin directories: a root shell without them in PATH still has the tools.
+ */
+export function findBinary(bin: string, path = ''): string | null {
   const dirs = [...path.split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
   for (const d of dirs) {
     if (!d) continue;
@@ -29,8 +32,8 @@ export function findBinary(bin: string, path = process.env.PATH ?? ''): string |
   return null;
 }
 
-/** All reasons the lab cannot run here, at once. `uid` is injectable for tests. */
-export function preflight(uid = process.getuid?.() ?? 0, find = findBinary): Diagnostic[] {
+/** All reasons the lab cannot run here, at once. `uid` is injectable for tests; `find` is findBinary with the caller's PATH. */
+export function preflight(uid = process.getuid?.() ?? 0, find: (bin: string) => string | null = (bin) => findBinary(bin)): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (uid !== 0) {
     out.push(error('lab-needs-root', 'hafleet lab creates network namespaces, bridges and mounts: it must run as root', {}, 'run it with sudo, or as root'));

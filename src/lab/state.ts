@@ -2,13 +2,19 @@ import { mkdir, readFile, readdir, rename, writeFile, rm } from 'node:fs/promise
 import { join } from 'node:path';
 import { LAB_NAME_RE, type HostRole } from './names.js';
 
-/** Where labs live: one folder per lab. `$HAFLEET_LAB_ROOT` replaces the default parent. */
-export function labsRoot(): string {
-  return process.env.HAFLEET_LAB_ROOT || '/run/hafleet/labs';
+/**
+ * Where labs live: one folder per lab under a labs root. The root is a parameter of every entry
+ * point (labUp, labDown, labStatus, readState, listLabs, reapOrphanLabs), this when not given.
+ */
+export const DEFAULT_LABS_ROOT = '/run/hafleet/labs';
+
+/** The labs root an environment asks for: `$HAFLEET_LAB_ROOT`, else the default. For the callers at the edge (the CLI, the test support). */
+export function labsRootIn(env: NodeJS.ProcessEnv): string {
+  return env.HAFLEET_LAB_ROOT || DEFAULT_LABS_ROOT;
 }
 
-export function labRoot(name: string): string {
-  return join(labsRoot(), name);
+export function labRoot(name: string, labs = DEFAULT_LABS_ROOT): string {
+  return join(labs, name);
 }
 
 export type LabEngine = 'keepalived' | 'agent';
@@ -75,25 +81,25 @@ export interface LabState {
   knownHosts: string;
 }
 
-export function statePath(name: string): string {
-  return join(labRoot(name), 'state.json');
+function statePath(root: string): string {
+  return join(root, 'state.json');
 }
 
-export async function readState(name: string): Promise<LabState | null> {
+export async function readState(name: string, labs = DEFAULT_LABS_ROOT): Promise<LabState | null> {
   try {
-    return JSON.parse(await readFile(statePath(name), 'utf8')) as LabState;
+    return JSON.parse(await readFile(statePath(labRoot(name, labs)), 'utf8')) as LabState;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
 }
 
-/** Write-then-rename so a crash never leaves half a state file. */
+/** Write-then-rename so a crash never leaves half a state file. In the lab's own folder, `s.root`. */
 export async function writeState(s: LabState): Promise<void> {
-  await mkdir(labRoot(s.name), { recursive: true });
-  const tmp = statePath(s.name) + `.${process.pid}.tmp`;
+  await mkdir(s.root, { recursive: true });
+  const tmp = statePath(s.root) + `.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(s, null, 2) + '\n');
-  await rename(tmp, statePath(s.name));
+  await rename(tmp, statePath(s.root));
 }
 
 /** Serialises state writes of one up: hosts finish in parallel. */
@@ -103,16 +109,16 @@ export function stateWriter(s: LabState): () => Promise<void> {
 }
 
 /** Names of every lab with a folder under the labs root. */
-export async function listLabs(): Promise<string[]> {
+export async function listLabs(labs = DEFAULT_LABS_ROOT): Promise<string[]> {
   try {
     // `.index` and `.index.lock` (subnet claims) sit beside the labs.
-    return (await readdir(labsRoot(), { withFileTypes: true })).filter((d) => d.isDirectory() && LAB_NAME_RE.test(d.name)).map((d) => d.name).sort();
+    return (await readdir(labs, { withFileTypes: true })).filter((d) => d.isDirectory() && LAB_NAME_RE.test(d.name)).map((d) => d.name).sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
 }
 
-export async function removeLabRoot(name: string): Promise<void> {
-  await rm(labRoot(name), { recursive: true, force: true });
+export async function removeLabRoot(name: string, labs: string): Promise<void> {
+  await rm(labRoot(name, labs), { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import { parseIpJson, vipHolders as holdersOf, type HostAddress } from '../host-
 import { DEFAULT_LAB_NAME } from './names.js';
 import { aliveIn, pidsByNetns } from './procs.js';
 import { run } from './run.js';
-import { listLabs, readState, type LabHostState, type LabState } from './state.js';
+import { DEFAULT_LABS_ROOT, listLabs, readState, type LabHostState, type LabState } from './state.js';
 
 export interface LabHostStatus {
   name: string;
@@ -84,8 +84,8 @@ export async function hostStatus(s: LabState, pids: Map<string, number[]>, h: La
 }
 
 /** Hosts, processes and VIP placement of lab `name`; null when there is no such lab. */
-export async function labStatus(name = DEFAULT_LAB_NAME): Promise<LabStatus | null> {
-  const s = await readState(name).catch(() => null);
+export async function labStatus(name = DEFAULT_LAB_NAME, labs = DEFAULT_LABS_ROOT): Promise<LabStatus | null> {
+  const s = await readState(name, labs).catch(() => null);
   if (!s) return null;
   const pids = await pidsByNetns(s.hosts.map((h) => h.netns));
   // VIPs live on directors; asking realservers too would cost a process per host.

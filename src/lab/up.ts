@@ -14,10 +14,10 @@ import {
   ADMIN_HOST, adminAddress, BASTION_HOST, bastionAddress, bridgeName, DEFAULT_LAB_NAME, labVrid, LAB_NAME_RE, MAX_DIRECTORS, MAX_REALSERVERS,
   netnsName, planHosts, subnetCidr, vethName, vipAddress, type LabHostPlan,
 } from './names.js';
-import { ipv6Preflight, preflight } from './preflight.js';
+import { findBinary, ipv6Preflight, preflight } from './preflight.js';
 import { aliveIn } from './procs.js';
 import { LabStepError, must } from './run.js';
-import { labRoot, listLabs, readState, stateWriter, writeState, type LabEngine, type LabHostState, type LabState } from './state.js';
+import { DEFAULT_LABS_ROOT, labRoot, listLabs, readState, stateWriter, writeState, type LabEngine, type LabHostState, type LabState } from './state.js';
 import { allocateIndex } from './subnet.js';
 
 export interface LabUpOptions {
@@ -44,6 +44,10 @@ export interface LabUpOptions {
   forks?: number;
   /** The lab belongs to this process (a test run): `reapOrphanLabs` removes it once it is gone. */
   ownerPid?: number;
+  /** Where the lab's folder goes (default DEFAULT_LABS_ROOT; the CLI passes what $HAFLEET_LAB_ROOT says). */
+  labsRoot?: string;
+  /** The caller's PATH, searched for sshd, nginx… before the system directories (the CLI passes its own). */
+  path?: string;
   signal?: AbortSignal;
   /** Progress lines for a human (stderr in the CLI). */
   onProgress?: (line: string) => void;
@@ -86,29 +90,31 @@ export function pidRuns(pid: number): boolean {
  * on realservers), keys, known_hosts and inventory. A failure midway removes what was created.
  */
 export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
-  const diagnostics = [...validateUpOptions(o), ...preflight(), ...(o.ipv6 ? ipv6Preflight() : [])];
+  const find = (bin: string) => findBinary(bin, o.path);
+  const diagnostics = [...validateUpOptions(o), ...preflight(undefined, find), ...(o.ipv6 ? ipv6Preflight() : [])];
   if (diagnostics.length) return { ok: false, diagnostics };
   const name = o.name ?? DEFAULT_LAB_NAME;
+  const labs = o.labsRoot ?? DEFAULT_LABS_ROOT;
   const say = o.onProgress ?? (() => {});
 
-  const prior = await readState(name).catch(() => null);
+  const prior = await readState(name, labs).catch(() => null);
   if (prior?.status === 'up' && (await labAlive(prior))) {
     return { ok: false, diagnostics: [error('lab-exists', `lab "${name}" is already up (${prior.subnet})`, { key: '--name' }, `use it, or remove it first: hafleet lab down --name ${name}`)] };
   }
   if (prior?.status === 'creating' && prior.upPid !== process.pid && pidRuns(prior.upPid)) {
     return { ok: false, diagnostics: [error('lab-busy', `lab "${name}" is being created by process ${prior.upPid}`, { key: '--name' }, 'wait for it, or pick another --name')] };
   }
-  const leftover = await labDown(name);
+  const leftover = await labDown(name, labs);
   if (leftover.found) say(`removed the remains of an earlier lab "${name}"`);
 
-  const root = labRoot(name);
+  const root = labRoot(name, labs);
   await mkdir(root, { recursive: true, mode: 0o700 });
   let index: number;
   try {
-    index = await allocateIndex(name);
+    index = await allocateIndex(name, labs);
   } catch (e) {
     if (!(e instanceof LabStepError)) throw e;
-    await labDown(name);
+    await labDown(name, labs);
     return { ok: false, diagnostics: [error('lab-no-subnet', e.message, { key: '--name' }, 'remove labs you no longer need: hafleet lab down --name N')] };
   }
   const v6 = (ipv4: string) => (o.ipv6 ? { address6: address6(index, ipv4) } : {});
@@ -127,10 +133,10 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
   // Written before anything exists, so a crash from here on leaves a list of what to remove.
   await writeState(s);
   try {
-    await createLab(s, plans, o, say);
+    await createLab(s, plans, o, say, find);
   } catch (e) {
     const aborted = o.signal?.aborted;
-    await labDown(name);
+    await labDown(name, labs);
     // A failed command or a file system error (ENOSPC, EACCES) is this machine's, not a bug.
     if (e instanceof LabStepError || aborted || typeof (e as NodeJS.ErrnoException).code === 'string') {
       return { ok: false, diagnostics: [error('lab-up-failed', `lab "${name}" could not be created: ${aborted ? 'interrupted' : (e as Error).message}`, {}, 'everything it had created was removed; run hafleet lab up again')] };
@@ -140,7 +146,7 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
   return { ok: true, value: s, diagnostics: [] };
 }
 
-async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: LabUpOptions, say: (l: string) => void): Promise<void> {
+async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: LabUpOptions, say: (l: string) => void, find: (bin: string) => string | null): Promise<void> {
   const check = () => { if (o.signal?.aborted) throw new LabStepError('interrupted'); };
   say(`lab ${s.name}: ${s.subnet}${s.ipv6 ? ` and ${s.ipv6.subnet}` : ''} on bridge ${s.bridge}, ${plans.length} hosts`);
   // The bastion is dialled like any host (sshd only, no nginx): a director's plan without a role's daemons.
@@ -176,7 +182,7 @@ async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: La
     try {
       const dir = await prepareHostFiles(s.root, h, user.publicKey);
       hostKeys[i] = { address: h.address, publicKey: await generateHostKey(join(dir, 'etc-ssh'), h.name) };
-      await startHost(h, dir, 24, s.hosts[i]!, save);
+      await startHost(h, dir, 24, s.hosts[i]!, save, find);
     } catch (e) {
       failure ??= e;
       return;
@@ -189,7 +195,7 @@ async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: La
   if (bastion && s.bastion) {
     const dir = await prepareHostFiles(s.root, bastion, user.publicKey);
     hostKeys.push({ address: bastion.address, publicKey: await generateHostKey(join(dir, 'etc-ssh'), bastion.name) });
-    await startHost(bastion, dir, 24, s.bastion as LabHostState, save);
+    await startHost(bastion, dir, 24, s.bastion as LabHostState, save, find);
     // Last, so nothing above needed the admin namespace to reach a host: from here on it reaches
     // the bastion only (replies to its own connections still come back: the filter is outbound).
     await must('ip', ['netns', 'exec', s.admin.netns, 'nft', '-f', '-'], { input: bastionOnlyRules(s.subnet, bastion.address) });
@@ -220,13 +226,13 @@ export function bastionOnlyRules(subnet: string, bastion: string): string {
  * Removes the labs whose owner process (see `ownerPid`) has ended, among `only` when given;
  * returns their names. Labs without an owner (made with the CLI) are never touched.
  */
-export async function reapOrphanLabs(only?: readonly string[]): Promise<string[]> {
+export async function reapOrphanLabs(only?: readonly string[], labs = DEFAULT_LABS_ROOT): Promise<string[]> {
   const reaped: string[] = [];
-  for (const name of only ?? (await listLabs())) {
-    const s = await readState(name).catch(() => null);
+  for (const name of only ?? (await listLabs(labs))) {
+    const s = await readState(name, labs).catch(() => null);
     if (!s?.ownerPid || pidRuns(s.ownerPid)) continue;
     if (s.status === 'creating' && pidRuns(s.upPid)) continue;
-    await labDown(name);
+    await labDown(name, labs);
     reaped.push(name);
   }
   return reaped;

@@ -139,8 +139,6 @@ test('every exception is still needed (a fixed crossing leaves the list)', () =>
  * themselves, each with why. Like EXCEPTIONS, the list only shrinks.
  */
 const ENV_READERS: { file: string; why: string }[] = [
-  { file: 'src/lab/state.ts', why: '$HAFLEET_LAB_ROOT: the labs root would have to be threaded through labUp/labDown/labStatus/readState and the integration support' },
-  { file: 'src/lab/preflight.ts', why: "findBinary's PATH parameter defaults to process.env.PATH" },
   { file: 'src/vrrp/io/script-system.ts', why: "the agent's scripts run with the agent's environment (io/ is the agent's edge)" },
   { file: 'src/vrrp/agent.ts', why: 'HAFLEET_AGENT_KEEP_PAGES, a measurement switch of the agent daemon (its composition root)' },
 ];

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import {
-  DEFAULT_LAB_NAME, execInherit, labCommand, labDown, labStatus, labUp, LAB_NAME_RE, listLabs, preflight, readState, reapOrphanLabs,
+  DEFAULT_LAB_NAME, execInherit, findBinary, labCommand, labDown, labsRootIn, labStatus, labUp, LAB_NAME_RE, listLabs, preflight, readState, reapOrphanLabs,
   type LabEngine, type LabState, type LabStatus,
 } from '../../lab/index.js';
 import { CommandExit } from '../command-error.js';
@@ -20,15 +20,22 @@ function checkName(name: string): void {
   if (!LAB_NAME_RE.test(name)) fail([{ severity: 'error', code: 'lab-name', message: `lab name "${name}" is not 1–8 characters of a-z and 0-9`, where: { key: '--name' } }]);
 }
 
-function needsRoot(): void {
-  const ds = preflight();
+/** What the lab reads of the environment, read here at the edge: where labs live and PATH. */
+interface LabPlace {
+  /** The labs root ($HAFLEET_LAB_ROOT, else /run/hafleet/labs). */
+  labs: string;
+  path: string | undefined;
+}
+
+function needsRoot(at: LabPlace): void {
+  const ds = preflight(undefined, (bin) => findBinary(bin, at.path));
   if (ds.length) fail(ds);
 }
 
-async function mustState(name: string): Promise<LabState> {
-  const s = await readState(name);
+async function mustState(name: string, at: LabPlace): Promise<LabState> {
+  const s = await readState(name, at.labs);
   if (!s) {
-    const labs = await listLabs();
+    const labs = await listLabs(at.labs);
     const others = labs.length ? `labs here: ${labs.join(', ')}; or ` : '';
     fail([{ severity: 'error', code: 'lab-not-found', message: `there is no lab "${name}"`, where: { key: '--name' }, hint: `${others}create it: hafleet lab up --name ${name}` }]);
   }
@@ -79,6 +86,7 @@ function printStatus(st: LabStatus): void {
 
 export function register(program: Command, ctx: CommandContext): void {
   const lab = program.command('lab').description('a local fleet in network namespaces: up, down, status, exec');
+  const at: LabPlace = { labs: labsRootIn(ctx.env), path: ctx.env.PATH };
   const nameOpt = () => new Option('--name <name>', 'lab name, 1–8 of a-z0-9').default(DEFAULT_LAB_NAME);
 
   lab.command('up').description('create a lab: directors, realservers, an admin namespace, keys and an inventory')
@@ -95,7 +103,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const r = await labUp({
         name: o.name, directors: int(o.directors), realservers: int(o.realservers), engine: o.engine, user: o.user, ipv6: o.ipv6,
         ...(o.bastion ? { bastion: true } : {}),
-        forks: Math.max(1, int(o.forks) || 8), signal: ctx.signal, onProgress: info,
+        forks: Math.max(1, int(o.forks) || 8), signal: ctx.signal, onProgress: info, labsRoot: at.labs, ...(at.path !== undefined ? { path: at.path } : {}),
       });
       if (!r.ok) fail(r.diagnostics);
       info(howTo(r.value));
@@ -108,13 +116,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--orphans', 'instead: remove every lab whose owning test process has ended')
     .action(async (o: { name: string; orphans?: boolean }) => {
       checkName(o.name);
-      needsRoot();
+      needsRoot(at);
       if (o.orphans) {
-        const gone = await reapOrphanLabs();
+        const gone = await reapOrphanLabs(undefined, at.labs);
         info(gone.length ? `removed ${gone.length} orphaned lab(s): ${gone.join(', ')}` : 'no orphaned labs');
         return;
       }
-      const r = await labDown(o.name);
+      const r = await labDown(o.name, at.labs);
       if (r.remaining.length) {
         fail([{ severity: 'error', code: 'lab-down-incomplete', message: `lab ${o.name}: still present after down: ${r.remaining.join(', ')}`, where: {}, hint: 'a process may be stuck; run hafleet lab down again in a moment' }]);
       }
@@ -126,8 +134,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--json', 'one JSON document on stdout')
     .action(async (o: { name: string; json?: boolean }) => {
       checkName(o.name);
-      const st = await labStatus(o.name);
-      if (!st) await mustState(o.name);
+      const st = await labStatus(o.name, at.labs);
+      if (!st) await mustState(o.name, at);
       if (o.json) printJson(st);
       else printStatus(st!);
     });
@@ -138,8 +146,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .argument('<command...>', 'the command, after --')
     .action(async (argv: string[], o: { name: string; host?: string }) => {
       checkName(o.name);
-      needsRoot();
-      const s = await mustState(o.name);
+      needsRoot(at);
+      const s = await mustState(o.name, at);
       const c = labCommand(s, o.host, argv);
       if (!c.ok) fail(c.diagnostics);
       const code = await execInherit(c.value.cmd, c.value.args, ctx.signal);

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  labCommand, labDown, labStatus, labUp, run,
+  labCommand, labDown, labsRootIn, labStatus, labUp, run,
   type LabEngine, type LabState, type LabStatus, type RunResult,
 } from '../../../src/lab/index.js';
 import { waitFor } from './wait.js';
@@ -20,6 +20,11 @@ export type { RunResult, LabStatus };
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI_MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+/**
+ * Where this run's labs live ($HAFLEET_LAB_ROOT as the CLI reads it, else the default). The
+ * support is the tests' edge: it reads the environment and hands src/lab plain values.
+ */
+export const LABS_ROOT = labsRootIn(process.env);
 
 export interface LabOptions {
   directors?: number;
@@ -106,7 +111,8 @@ export async function startLab(name?: string, opts: LabOptions = {}): Promise<Te
   for (let attempt = 0; ; attempt++) {
     const candidate = name ?? uniqueLabName();
     live.add(candidate);
-    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine, user: opts.user, ipv6: opts.ipv6, ownerPid: process.pid });
+    const r = await labUp({ name: candidate, directors: opts.directors ?? 2, realservers: opts.realservers ?? 2, engine: opts.engine, user: opts.user, ipv6: opts.ipv6, ownerPid: process.pid,
+      labsRoot: LABS_ROOT, ...(process.env.PATH !== undefined ? { path: process.env.PATH } : {}) });
     if (r.ok) return handle(candidate, r.value);
     live.delete(candidate);
     const taken = r.diagnostics.some((d) => d.code === 'lab-exists' || d.code === 'lab-busy');
@@ -122,7 +128,7 @@ function handle(name: string, s: LabState): TestLab {
     if (!c.ok) throw new Error(c.diagnostics.map((d) => d.message).join('; '));
     return run(c.value.cmd, c.value.args, { ...o, cwd: REPO_ROOT });
   };
-  const vipHolders = async (vip = s.vips[0]!) => (await labStatus(name))?.vipHolders[vip] ?? [];
+  const vipHolders = async (vip = s.vips[0]!) => (await labStatus(name, LABS_ROOT))?.vipHolders[vip] ?? [];
   return {
     name,
     inventoryPath: s.inventory,
@@ -164,7 +170,7 @@ function handle(name: string, s: LabState): TestLab {
       return holders[0] ?? null;
     },
     status: async () => {
-      const st = await labStatus(name);
+      const st = await labStatus(name, LABS_ROOT);
       if (!st) throw new Error(`lab ${name} is gone`);
       return st;
     },
@@ -179,7 +185,7 @@ function handle(name: string, s: LabState): TestLab {
       return hs[0] ?? null;
     },
     down: async () => {
-      await labDown(name);
+      await labDown(name, LABS_ROOT);
       live.delete(name);
     },
   };
