@@ -1,7 +1,7 @@
 import type { Topology } from '../topology/types.js';
 import type { AddressFact } from '../facts/types.js';
 import type { Serial } from './types.js';
-import { holds as holdsVip } from '../host-addresses/index.js';
+import { vipHolders } from '../host-addresses/index.js';
 
 /** Directors of one cluster: one at a time, the current VIP holder last. */
 export interface DirectorLane {
@@ -79,7 +79,8 @@ export function rollingOrder(hosts: readonly string[], topology: Topology | unde
   for (const c of topology?.clusters ?? []) {
     const vips = [...new Set(c.instances.flatMap((i) => i.vips.map((v) => v.address)))];
     // Who holds a VIP is the one model's (host-addresses): not on lo, not DAD-failed.
-    const holds = (h: string) => (addresses.get(h) ?? []).some((a) => vips.some((v) => holdsVip(a, v)));
+    const holders = new Set(Object.values(vipHolders(new Map(c.directors.map((d) => [d, addresses.get(d) ?? []])), vips)).flat());
+    const holds = (h: string) => holders.has(h);
     const mine = c.directors.filter((d) => todo.has(d) && !placed.has(d));
     mine.forEach((d) => placed.add(d));
     if (mine.length === 0) continue;

@@ -6,3 +6,4 @@
 export type { HostAddress, HostAddresses } from './types.js';
 export { parseIpJson } from './parse-ip-json.js';
 export { vipHolders, holds } from './vip-holders.js';
+export type { PlacementAddress } from './vip-holders.js';
