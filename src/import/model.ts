@@ -118,7 +118,7 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
     }
     // Sync groups, mail settings and other sections the model does not render: kept verbatim.
     for (const s of c.stmts) {
-      if (['vrrp_sync_group', 'vrrp_track_process', 'track_file', 'vrrp_track_file', 'static_ipaddress', 'static_routes', 'static_rules'].includes(s.keyword)) keepVerbatim(c, s, `${s.keyword} is not in the inventory model`, keep, ds, 'warning');
+      if (['vrrp_sync_group', 'vrrp_track_process', 'track_file', 'vrrp_track_file', 'static_ipaddress', 'static_routes', 'static_rules'].includes(s.keyword) && !isHafleetTrackFile(s)) keepVerbatim(c, s, `${s.keyword} is not in the inventory model`, keep, ds, 'warning');
       if (s.keyword === 'global_defs') {
         const foreign = (s.block ?? []).filter((a) => !GLOBAL_MODELLED.has(a.keyword));
         if (foreign.length) keep(c.host, ['global_defs {', ...foreign.map((a) => lineOf(c, a)), '}'].join('\n'));
@@ -188,8 +188,13 @@ function keepVerbatim(c: HostConf, s: Stmt, why: string, keep: (h: string, t: st
 }
 
 /** Why an instance cannot be said by the model, or undefined. */
+/** hafleet's own track_files (maintenance, switchover): the director template renders them again. */
+const isHafleetTrackFile = (s: Stmt) => (s.keyword === 'track_file' || s.keyword === 'vrrp_track_file') && (s.args[0]?.text ?? '').startsWith('hafleet_');
+
 function inexpressible(inst: InstanceConf, stmt: Stmt, cfg: AgentConfig): string | undefined {
-  const foreign = firstForeign(stmt.block, INSTANCE_KEYWORDS);
+  const ownTrackFiles = (stmt.block ?? []).find((s) => s.keyword === 'track_file');
+  if (ownTrackFiles && !(ownTrackFiles.block ?? []).every((s) => s.keyword.startsWith('hafleet_'))) return `track_file (line ${ownTrackFiles.where.line}) is not in the inventory model`;
+  const foreign = firstForeign((stmt.block ?? []).filter((s) => s !== ownTrackFiles), INSTANCE_KEYWORDS);
   if (foreign) return `'${foreign.keyword}' (line ${foreign.where.line}) is not in the inventory model`;
   if (inst.trackScripts.length > 1) return 'it tracks more than one script';
   const ref = inst.trackScripts[0];

@@ -158,3 +158,16 @@ test('an instance the model cannot say is kept verbatim; a host left with no mod
   assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
   assert.equal(ok.clusters.length, 1);
 });
+
+test("hafleet's own track_files (maintenance, switchover) are the template's: not kept verbatim; another track_file is", () => {
+  const top = 'track_file hafleet_maintenance {\n    file /var/lib/hafleet/maintenance\n    weight 1\n}\ntrack_file other {\n    file /tmp/x\n}';
+  const own = run(...pair({ top, body: '    track_file {\n        hafleet_maintenance\n    }' }));
+  // Only the unused `track_file other` block is kept verbatim; the instance and hafleet's own are modelled.
+  assert.deepEqual(own.diagnostics.filter((d) => d.code.startsWith('import-')).map((d) => d.message), [
+    'track_file other kept verbatim in extra_keepalived: track_file is not in the inventory model',
+    'track_file other kept verbatim in extra_keepalived: track_file is not in the inventory model',
+  ]);
+  assert.equal(own.clusters.length, 1);
+  const other = run(...pair({ top, body: '    track_file {\n        other\n    }' }));
+  assert.ok(other.diagnostics.some((d) => d.code === 'import-passthrough' && /VI_1/.test(d.message)));
+});
