@@ -38,8 +38,9 @@ function formatValue(v: number): string {
   return String(v);
 }
 
-// keepalived_exporter (mehdy/keepalived-exporter): INIT 0, BACKUP 1, MASTER 2, FAULT 3.
-const STATE_NUMBER: Record<VrrpState, number> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 4, UNKNOWN: -1 };
+// keepalived's own numbers (vrrp.h VRRP_STATE_*: INIT 0, BACKUP 1, MASTER 2, FAULT 3, STOP 98),
+// which keepalived-exporter (mehdy/keepalived-exporter) passes through as keepalived_vrrp_state.
+const STATE_NUMBER: Record<VrrpState, number> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 98, UNKNOWN: -1 };
 const STATES: VrrpState[] = ['INIT', 'BACKUP', 'MASTER', 'FAULT', 'STOP', 'UNKNOWN'];
 
 class Exposition {
@@ -104,7 +105,7 @@ export function metricsText(s: StatusSnapshot | undefined, figures: ServeFigures
   const members = s.clusters.flatMap((c) => c.instances.flatMap((i) => i.members.map((m) => ({ c, i, m, l: { cluster: c.name, instance: i.instance, host: m.host } }))));
   e.family('hafleet_member_up', 'gauge', 'Whether the member\'s host could be read.');
   for (const { m, l } of members) e.sample(l, m.reachable ? 1 : 0);
-  e.family('hafleet_vrrp_state', 'gauge', 'VRRP state of the member as keepalived-exporter numbers it: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 4 STOP, -1 unknown.');
+  e.family('hafleet_vrrp_state', 'gauge', 'VRRP state of the member in keepalived\'s numbers (as keepalived_vrrp_state): 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 98 STOP; -1 unknown (host not read).');
   for (const { i, m, l } of members) e.sample({ ...l, vrid: String(i.vrid) }, STATE_NUMBER[m.state]);
   e.family('hafleet_member_state', 'gauge', '1 on the member\'s current VRRP state, 0 on the others.');
   for (const { m, l } of members) for (const st of STATES) e.sample({ ...l, state: st }, m.state === st ? 1 : 0);
