@@ -81,7 +81,11 @@ export function moveProblems(r: MoveRecord, m: MoveMeasures): string[] {
   if (m.moveMs === null) out.push(`${r.to} never held ${r.vip}`);
   if (m.releasedMs === null) out.push(`${r.from} did not let ${r.vip} go`);
   if (m.twoHoldersMs > 0) out.push(`two directors held ${r.vip} at once for ${m.twoHoldersMs} ms`);
-  if (m.requests.failed > 0) out.push(`${m.requests.failed} of ${m.requests.sent} requests through ${r.vip} failed`);
+  if (m.requests.failed > 0) {
+    const first = [...r.requests].sort((a, b) => a.t - b.t).find((q) => !q.ok)!;
+    const when = Math.round(first.t - r.releaseAt);
+    out.push(`${m.requests.failed} of ${m.requests.sent} requests through ${r.vip} failed (the first sent ${Math.abs(when)} ms ${when < 0 ? 'before' : 'after'} the release: ${first.error ?? `HTTP ${first.status}`})`);
+  }
   if (r.gaps.length) out.push(`no placement samples from ${r.gaps.join(', ')}`);
   return out;
 }

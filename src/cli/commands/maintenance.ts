@@ -56,7 +56,7 @@ function formatRun(r: Extract<MaintenanceRun, { kind: 'ran' }>): string {
 }
 
 function formatRolling(r: RollingRun): string {
-  const lines = r.steps.map((s) => `${s.host}: ${s.outcome}: ${s.note}${s.moveMs !== undefined ? ` (VIP moved in ${s.moveMs ?? '—'} ms, ${s.failedRequests ?? 0} failed requests)` : ''}`);
+  const lines = r.steps.flatMap((s) => [`${s.host}: ${s.outcome}: ${s.note}${s.moveMs !== undefined ? ` (VIP moved in ${s.moveMs ?? '—'} ms, ${s.failedRequests ?? 0} failed requests)` : ''}`, ...(s.problems ?? []).map((p) => `  problem: ${p}`)]);
   if (r.stopped) lines.push(`stopped at ${r.stopped.host}: ${r.stopped.why}`, `to resume: ${r.stopped.resume}`);
   else lines.push('rolling maintenance done');
   return lines.join('\n') + '\n';

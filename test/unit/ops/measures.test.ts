@@ -36,7 +36,7 @@ test('two holders at once, a failed request and a target that never held are pro
   const m = measureMove(r);
   assert.equal(m.twoHoldersMs, 50);
   assert.equal(m.moveMs, null);
-  assert.deepEqual(moveProblems(r, m), ['lb2 never held 198.18.0.100', 'two directors held 198.18.0.100 at once for 50 ms', '1 of 4 requests through 198.18.0.100 failed']);
+  assert.deepEqual(moveProblems(r, m), ['lb2 never held 198.18.0.100', 'two directors held 198.18.0.100 at once for 50 ms', '1 of 4 requests through 198.18.0.100 failed (the first sent 220 ms after the release: ECONNRESET)']);
 });
 
 test('an overlap still open at the end counts to the last sample', () => {
