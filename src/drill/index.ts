@@ -14,7 +14,7 @@ export { faultScript, restoreScript, parseFaultOutput, commandLine, type Restore
 export { monitorStartScript, monitorStopScript } from './watch.js';
 export { drillConfig } from './placement.js';
 export { runFault, type FaultContext } from './run-fault.js';
-export { runDrill, pickCluster, skipReason, type DrillOptions, type DrillRun } from './run-drill.js';
+export { runDrill, pickCluster, pickInstances, skipReason, type DrillOptions, type DrillRun } from './run-drill.js';
 export { FAULT_ALIASES, faultKindOf, parseFaultList, faultNamesHelp, faultHelpLine } from './fault-names.js';
 export { agentFaultScript, agentRestoreScript, agentStartCommand, AGENT_HANDLER, AGENT_PID_FILE, AGENT_CONF, type HandlerCommands, type AgentRestoreOptions } from './agent-scripts.js';
 export { startObservers, stopObservers, type Observers, type Observed } from './observers.js';

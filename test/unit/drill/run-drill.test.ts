@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pickCluster, skipReason, FAULT_KINDS } from '../../../src/drill/index.js';
+import { pickCluster, pickInstances, skipReason, FAULT_KINDS } from '../../../src/drill/index.js';
 import { topology2x2 } from '../verify/fixtures.js';
 
 test('the first cluster with two directors is drilled; a wrong name says which exist', () => {
@@ -28,4 +28,17 @@ test('faults that cannot mean anything are skipped with the reason', () => {
   const single = topology2x2().clusters[0]!;
   single.instances[0]!.members.pop();
   assert.match(skipReason(single, 'stop-keepalived')!, /one director/);
+});
+
+test('every instance of a dual-master cluster is drilled; --instance and --vip pick one, a wrong one says which exist', () => {
+  const c = topology2x2().clusters[0]!;
+  const second = { ...c.instances[0]!, name: 'web_52', vrid: 52, vips: [{ ...c.instances[0]!.vips[0]!, address: '198.18.0.101' }] };
+  const dual = { ...c, instances: [c.instances[0]!, second] };
+  const names = (x: ReturnType<typeof pickInstances>) => (typeof x === 'string' ? x : x.map((i) => i.name));
+  assert.deepEqual(names(pickInstances(dual, {})), [c.instances[0]!.name, 'web_52']);
+  assert.deepEqual(names(pickInstances(dual, { instance: 'web_52' })), ['web_52']);
+  assert.deepEqual(names(pickInstances(dual, { vip: '198.18.0.101' })), ['web_52']);
+  assert.match(names(pickInstances(dual, { instance: 'nope' })) as string, /has no instance nope \(it has .*web_52\)/);
+  assert.match(names(pickInstances(dual, { vip: '198.18.9.9' })) as string, /no instance of cluster web carries VIP 198\.18\.9\.9/);
+  assert.equal(skipReason(dual, 'stop-keepalived', second), null);
 });
