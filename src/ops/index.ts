@@ -10,7 +10,7 @@ export { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, longestOverlapMs, me
 export { readStateScript, parseState, writeMovesScript, releaseScript, maintenanceScript, atMs } from './state-script.js';
 export { readStates, writeMoves } from './host-state.js';
 export { masterDownBoundMs } from './timing.js';
-export { runSwitchover, selectInstances, type SwitchoverOptions, type SwitchoverRun, type MoveOutcome } from './run-switchover.js';
+export { runSwitchover, selectInstances, moveInstance, type MoveContext, type SwitchoverOptions, type SwitchoverRun, type MoveOutcome } from './run-switchover.js';
 export { runMaintenance, type MaintenanceOptions, type MaintenanceRun } from './run-maintenance.js';
 export { lingerScript, lingerVips, LINGER_SEC, type LingerVip } from './linger.js';
 export { runRolling, rollingOrder, type RollingOptions, type RollingRun, type RollingStep } from './run-rolling.js';
