@@ -20,6 +20,12 @@ export interface GlobalDefs {
   /** vrrp_mcast_group4 / vrrp_mcast_group6: the groups adverts go to (224.0.0.18, ff02::12). */
   mcastGroup4: string;
   mcastGroup6: string;
+  /**
+   * hafleet_metrics_address (the agent's own keyword, unknown to keepalived): where the agent
+   * serves /metrics, as written — PORT (127.0.0.1), ADDR:PORT or [ADDR6]:PORT, the syntax of
+   * `hafleet agent --metrics`, which wins over it. Absent: no metrics.
+   */
+  metricsAddress?: string;
 }
 
 export interface TrackScriptConf {

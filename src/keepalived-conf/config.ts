@@ -13,6 +13,7 @@ import { readInt, readUnsigned } from './conf-numbers.js';
 import { KEEPALIVED_DEPRECATED, KEEPALIVED_GLOBAL_KEYWORDS } from './keywords.js';
 import { readInstance } from './config-instance.js';
 import { isMulticastGroup, VRRP_MCAST_GROUP, VRRP_MCAST_GROUP6 } from '../vrrp/packet.js';
+import { checkMetricsAddress } from './metrics-address.js';
 import type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, NotifyScript, SyncGroupConf, TrackFileConf, TrackProcessConf, TrackRef, TrackScriptConf } from './config-types.js';
 
 export interface ParsedConfig {
@@ -130,6 +131,15 @@ function readGlobal(s: Stmt, g: GlobalDefs, r: Reader): void {
         if (ip && !isMulticastGroup(ip, family)) r.kaError(a, 'conf-mcast', `${k} [${ip}] is not multicast. Skipping`, family === 6 ? 'ff02::/16' : '224.0.0.0/4');
         else if (ip && family === 4) g.mcastGroup4 = ip;
         else if (ip) g.mcastGroup6 = ip;
+        break;
+      }
+      case 'hafleet_metrics_address': {
+        // The agent's own keyword, in the --metrics flag's syntax so both mean the same; a bad one
+        // refuses the file as the bad flag refuses to start.
+        const t = r.word(a);
+        const at = t === undefined ? undefined : checkMetricsAddress(t);
+        if (typeof at === 'string') r.err(a, at, 'PORT (on 127.0.0.1), ADDR:PORT or [ADDR6]:PORT, e.g. hafleet_metrics_address 127.0.0.1:9650');
+        else if (at) g.metricsAddress = t;
         break;
       }
       case 'vrrp_strict':

@@ -38,6 +38,11 @@ export interface KeywordCase {
   /** Base lines left out: 'virtual_router_id' or 'virtual_ipaddress'. */
   omit?: ('virtual_router_id' | 'virtual_ipaddress')[];
   verdict: Verdict;
+  /**
+   * The agent's verdict where it differs from keepalived's on purpose: only for the agent's own
+   * keywords (AGENT_OWN_CASES), which keepalived reports as unknown.
+   */
+  agentVerdict?: Verdict;
   /** Differences from DEFAULT_EFFECTIVE (absent for 'fatal'). */
   effective?: Partial<Effective>;
 }
@@ -149,12 +154,29 @@ export const KEYWORD_CASES: readonly KeywordCase[] = [
   { keyword: '(unknown)', kind: 'wrong-block', label: 'router_id inside vrrp_instance', lines: ['router_id lb1'], verdict: 'error' },
   { keyword: '(unknown)', kind: 'wrong-block', label: 'priority inside global_defs', global: ['priority 150'], verdict: 'error' },
   { keyword: '(unknown)', kind: 'case-variant', label: 'Priority with a capital', lines: ['Priority 150'], verdict: 'error' },
+  // The agent's own global_defs keyword (AGENT_OWN_CASES) is unknown in an instance to both.
+  { keyword: 'hafleet_metrics_address', kind: 'wrong-block', label: 'the agent’s global_defs keyword inside vrrp_instance', lines: ['hafleet_metrics_address 9650'], verdict: 'error' },
   { keyword: 'vmac_garp_intvl', kind: 'deprecated', label: 'deprecated: a config error, still read', lines: ['vmac_garp_intvl 5'], verdict: 'error' },
   { keyword: 'lvs_sync_daemon_interface', kind: 'deprecated', label: 'deprecated in vrrp_instance: VRRP does not start', lines: ['lvs_sync_daemon_interface eth0'], verdict: 'fatal' },
   { keyword: 'vrrp_garp_master_delay', kind: 'good', label: 'global garp delay', global: ['vrrp_garp_master_delay 1'], verdict: 'ok' },
   { keyword: 'vrrp_strict', kind: 'wrong-block', label: 'vrrp_strict inside vrrp_instance', lines: ['vrrp_strict'], verdict: 'error' },
   { keyword: 'virtual_ipaddress', kind: 'missing', label: 'v2 without VIPs runs', omit: ['virtual_ipaddress'], verdict: 'error', effective: { vips: 0 } },
   { keyword: 'virtual_ipaddress', kind: 'missing', label: 'v3 without VIPs stops', omit: ['virtual_ipaddress'], lines: ['version 3'], verdict: 'fatal' },
+];
+
+/**
+ * The agent's own keywords, which keepalived 2.2.7 does not know: `verdict` is keepalived's (an
+ * unknown keyword: -t exits 5, it runs with the defaults — checked against keepalived 2.2.7 by
+ * hand: "(Line 2) Unknown keyword 'hafleet_metrics_address'", exit 5), `agentVerdict` the agent's.
+ * Apart from KEYWORD_CASES because the differential test (test/integration/agent-keywords.test.ts)
+ * wants the agent to agree with keepalived on every case there.
+ */
+export const AGENT_OWN_CASES: readonly (KeywordCase & { agentVerdict: Verdict })[] = [
+  { keyword: 'hafleet_metrics_address', kind: 'good', label: 'ADDR:PORT: the agent serves /metrics there', global: ['hafleet_metrics_address 127.0.0.1:9650'], verdict: 'error', agentVerdict: 'ok' },
+  { keyword: 'hafleet_metrics_address', kind: 'good', label: 'a bare PORT is on 127.0.0.1, as --metrics', global: ['hafleet_metrics_address 9650'], verdict: 'error', agentVerdict: 'ok' },
+  { keyword: 'hafleet_metrics_address', kind: 'good', label: '[ADDR6]:PORT', global: ['hafleet_metrics_address [::1]:9650'], verdict: 'error', agentVerdict: 'ok' },
+  { keyword: 'hafleet_metrics_address', kind: 'bad', label: 'a host name: the agent refuses the file', global: ['hafleet_metrics_address localhost:9650'], verdict: 'error', agentVerdict: 'fatal' },
+  { keyword: 'hafleet_metrics_address', kind: 'boundary', label: 'port 65536: the agent refuses the file', global: ['hafleet_metrics_address 127.0.0.1:65536'], verdict: 'error', agentVerdict: 'fatal' },
 ];
 
 /** The keepalived.conf text of a case. */

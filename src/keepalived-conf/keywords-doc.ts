@@ -1,5 +1,5 @@
 /** docs/agent-keywords.md, rendered from the keyword table and its cases (checked by a unit test). */
-import { DEFAULT_EFFECTIVE, KEYWORD_CASES, type KeywordCase } from './keyword-cases.js';
+import { AGENT_OWN_CASES, DEFAULT_EFFECTIVE, KEYWORD_CASES, type KeywordCase, type Verdict } from './keyword-cases.js';
 import { KEYWORDS } from './keywords.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -8,6 +8,13 @@ function outcome(c: KeywordCase): string {
   if (c.verdict === 'fatal') return 'keepalived’s VRRP stops; the agent refuses the file';
   const diff = Object.entries(c.effective ?? {}).map(([k, v]) => `${k} ${String(v)}`).join(', ');
   return `${c.verdict === 'ok' ? 'runs' : 'config error, runs'}${diff ? `: ${diff}` : ' with the defaults'}`;
+}
+
+const AGENT_SAYS: Record<Verdict, string> = { ok: 'runs', error: 'config error, runs', fatal: 'refuses the file' };
+
+function lines(c: KeywordCase): string {
+  const ls = [...(c.global ?? []).map((l) => `global_defs: ${l}`), ...(c.top ?? []).filter((l) => l.startsWith('    ')).map((l) => `vrrp_script: ${l.trim()}`), ...(c.lines ?? []), ...(c.omit ?? []).map((o) => `(no ${o})`)];
+  return cell(ls.map((l) => `\`${l.trim()}\``).join(' '));
 }
 
 export function renderKeywordDoc(): string {
@@ -36,10 +43,16 @@ export function renderKeywordDoc(): string {
     '',
     '| keyword | kind | case | lines | keepalived and the agent |',
     '|---|---|---|---|---|',
-    ...KEYWORD_CASES.map((c) => {
-      const lines = [...(c.global ?? []).map((l) => `global_defs: ${l}`), ...(c.top ?? []).filter((l) => l.startsWith('    ')).map((l) => `vrrp_script: ${l.trim()}`), ...(c.lines ?? []), ...(c.omit ?? []).map((o) => `(no ${o})`)];
-      return `| \`${c.keyword}\` | ${c.kind} | ${cell(c.label)} | ${cell(lines.map((l) => `\`${l.trim()}\``).join(' '))} | ${outcome(c)} |`;
-    }),
+    ...KEYWORD_CASES.map((c) => `| \`${c.keyword}\` | ${c.kind} | ${cell(c.label)} | ${lines(c)} | ${outcome(c)} |`),
+    '',
+    `## The agent's own keywords (${AGENT_OWN_CASES.length} cases)`,
+    '',
+    'keepalived 2.2.7 does not know these: it reports "Unknown keyword" (`keepalived -t` exits 5) and runs without',
+    'the line. A keepalived.conf that carries one is the agent\'s, checked with `hafleet agent -t`.',
+    '',
+    '| keyword | kind | case | lines | keepalived | the agent |',
+    '|---|---|---|---|---|---|',
+    ...AGENT_OWN_CASES.map((c) => `| \`${c.keyword}\` | ${c.kind} | ${cell(c.label)} | ${lines(c)} | ${outcome(c)} | ${AGENT_SAYS[c.agentVerdict ?? c.verdict]} |`),
     '',
   ];
   return out.join('\n');

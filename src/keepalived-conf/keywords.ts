@@ -169,6 +169,12 @@ export const KEYWORDS: readonly KeywordDoc[] = [
     source: 'vrrp_parser.c vrrp_garp_rep_handler, vrrp_garp_delay_handler',
   },
   {
+    block: 'global_defs', keyword: 'hafleet_metrics_address', values: 'PORT (on 127.0.0.1) | ADDR:PORT | [ADDR6]:PORT, as `hafleet agent --metrics`', caseSensitive: true,
+    default: 'none: no metrics served', onBad: 'error, VRRP stops',
+    depends: "the agent's own keyword (where it serves /metrics; the --metrics flag wins over it; read at start, a reload keeps the listener). keepalived 2.2.7 does not know it: \"Unknown keyword\", keepalived -t exits 5 and keepalived runs without it — so a file that carries it is the agent's, checked with `hafleet agent -t`. A bad address: the agent refuses the file, as it refuses a bad --metrics.",
+    source: 'hafleet (src/keepalived-conf/metrics-address.ts, the syntax of src/vrrp/metrics-address.ts); keepalived: lib/parser.c process_stream',
+  },
+  {
     block: 'vrrp_instance', keyword: '(unknown keyword)', values: 'not in keepalived 2.2.7’s vrrp_instance list', caseSensitive: true, default: '—',
     onBad: 'error, value ignored', depends: "\"Unknown keyword 'x'\": keepalived -t exits 5 and keepalived runs without it. A global_defs keyword inside vrrp_instance (or the reverse) is unknown there.",
     source: 'lib/parser.c process_stream',

@@ -57,10 +57,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-t, --config-test', 'check the configuration and exit, as keepalived -t (0 when the agent would run it)')
     .option('--status-file <path>', 'write the status (state, master, priority, counters) as JSON here')
     .option('--log-json', 'structured logs: one JSON object per line on stderr')
-    .option('--metrics <addr:port>', 'serve Prometheus metrics (keepalived-exporter names) at http://ADDR:PORT/metrics; a bare PORT is 127.0.0.1')
+    .option('--metrics <addr:port>', 'serve Prometheus metrics (keepalived-exporter names) at http://ADDR:PORT/metrics; a bare PORT is 127.0.0.1 (wins over global_defs hafleet_metrics_address)')
     .action(async (o: AgentFlags) => {
-      const metrics = o.metrics === undefined ? undefined : parseMetricsAddress(o.metrics);
-      if (typeof metrics === 'string') throw new CommandExit(ExitCode.usage, `hafleet agent: --metrics: ${metrics}`);
+      const flagMetrics = o.metrics === undefined ? undefined : parseMetricsAddress(o.metrics);
+      if (typeof flagMetrics === 'string') throw new CommandExit(ExitCode.usage, `hafleet agent: --metrics: ${flagMetrics}`);
       const parsed = loadConfig(o.useFile);
       if (o.configTest) {
         if (!report(o.useFile, parsed)) throw new CommandExit(ExitCode.failed, `${o.useFile}: the agent would not run this configuration`);
@@ -76,6 +76,10 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const log = makeLogger(Boolean(o.logJson));
       for (const d of [...parsed.diagnostics, ...lintConfig(parsed.config, nodeFiles)]) log.log('warn', d.message, { code: d.code, where: formatWhere(d.where), hint: d.hint });
+      // The flag wins over global_defs hafleet_metrics_address (which the reader has validated).
+      const metricsAt = o.metrics ?? parsed.config.global.metricsAddress;
+      const metrics = metricsAt === undefined ? undefined : parseMetricsAddress(metricsAt);
+      if (typeof metrics === 'string') throw new CommandExit(ExitCode.failed, `hafleet agent: hafleet_metrics_address: ${metrics}`);
       let agent;
       try {
         agent = await startAgent(parsed.config, { configFile: o.useFile, statusFile: o.statusFile, log, metrics });
@@ -101,6 +105,9 @@ export function register(program: Command, ctx: CommandContext): void {
           }
           // keepalived's config errors it runs through are logged on reload too, as at start.
           for (const d of next.diagnostics) log.log('warn', d.message, { code: d.code, where: formatWhere(d.where), hint: d.hint });
+          if (o.metrics === undefined && next.config.global.metricsAddress !== metricsAt) {
+            log.log('warn', `hafleet_metrics_address changed to ${next.config.global.metricsAddress ?? '(none)'}: the metrics listener stays at ${metricsAt ?? '(none)'} until the agent restarts`);
+          }
           agent.reload(next.config);
         };
         process.on('SIGHUP', hup);

@@ -7,7 +7,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { parseConfig } from '../../../src/keepalived-conf/config.js';
-import { agentOutcome, caseConfig, DEFAULT_EFFECTIVE, KEYWORD_CASES } from '../../../src/keepalived-conf/keyword-cases.js';
+import { AGENT_OWN_CASES, agentOutcome, caseConfig, DEFAULT_EFFECTIVE, KEYWORD_CASES } from '../../../src/keepalived-conf/keyword-cases.js';
+import { KEEPALIVED_GLOBAL_KEYWORDS } from '../../../src/keepalived-conf/keywords.js';
 import { KEEPALIVED_INSTANCE_KEYWORDS, KEYWORDS } from '../../../src/keepalived-conf/keywords.js';
 import { renderKeywordDoc } from '../../../src/keepalived-conf/keywords-doc.js';
 import { formatDiagnostic } from '../../../src/diagnostics/index.js';
@@ -39,6 +40,28 @@ test('keyword table: errors keepalived runs through are reported at the keyword�
   const pw = parseConfig('/k.conf', mem(caseConfig(KEYWORD_CASES.find((c) => c.label.startsWith('auth_pass without auth_type'))!)));
   assert.deepEqual(pw.diagnostics.map((x) => [x.severity, x.code]), [['warning', 'conf-auth-no-type']]);
   assert.doesNotMatch(JSON.stringify(pw.diagnostics), /s3cret/);
+});
+
+test("the agent's own keywords: hafleet_metrics_address is read with --metrics' syntax, a bad one refuses the file at its line; keepalived does not know it", () => {
+  const got = AGENT_OWN_CASES.map((c) => {
+    const p = parseConfig('/k.conf', mem(caseConfig(c)));
+    const o = agentOutcome(p);
+    const why = `${c.keyword} — ${c.label}\n${p.diagnostics.map(formatDiagnostic).join('\n')}`;
+    assert.equal(o.verdict, c.agentVerdict, why);
+    if (o.verdict !== 'fatal') assert.deepEqual(o.effective, DEFAULT_EFFECTIVE, `${why}: no VRRP value changes`);
+    // keepalived's side of the row: an unknown global_defs keyword is a config error it runs through.
+    assert.equal(c.verdict, 'error');
+    assert.ok(!KEEPALIVED_GLOBAL_KEYWORDS.has(c.keyword));
+    return [c.global![0], p.config?.global.metricsAddress ?? null, p.diagnostics.map((d) => `${d.where.line} ${d.message}`)];
+  });
+  assert.deepEqual(got, [
+    ['hafleet_metrics_address 127.0.0.1:9650', '127.0.0.1:9650', []],
+    ['hafleet_metrics_address 9650', '9650', []],
+    ['hafleet_metrics_address [::1]:9650', '[::1]:9650', []],
+    ['hafleet_metrics_address localhost:9650', null, ['2 hafleet_metrics_address: "localhost" is not an IP address']],
+    ['hafleet_metrics_address 127.0.0.1:65536', null, ['2 hafleet_metrics_address: port 65536 is not 1–65535']],
+  ]);
+  assert.ok(KEYWORDS.some((k) => k.block === 'global_defs' && k.keyword === 'hafleet_metrics_address'), 'documented in the keyword table');
 });
 
 test('keyword table: every keyword the agent reads in vrrp_instance is one keepalived knows', () => {
