@@ -27,6 +27,7 @@
  * escapes `\` and `"`. `$name` is expanded later by directives that take variables (proxy_pass,
  * root, return, …), quoted or not, so `$` is refused rather than escaped.
  */
+import { passthroughProblem, type PassthroughDialect } from '../topology/index.js';
 
 /** A value the escaper cannot write safely; the template layer adds the template's line. */
 export class EscapeError extends Error {}
@@ -148,6 +149,29 @@ export function shlist(v: unknown): string {
     if (bad !== null) fail('shlist', `${charName(bad)} is not allowed in a list item split by sh`);
   }
   return `'${items.join(' ')}'`;
+}
+
+/**
+ * extra_keepalived / extra_nginx (what `hafleet import` kept verbatim): the text itself, only when
+ * passthroughProblem finds it cannot leave the place it is written (balanced braces, closed
+ * quotes, no include, no $VAR, no code): no escaper can make free text safe, so it is checked
+ * whole, here at the last step as by the key walk before, and written unchanged.
+ */
+function block(helper: string, v: unknown, dialect: PassthroughDialect): string {
+  const s = text(helper, v);
+  const why = passthroughProblem(s, dialect);
+  if (why !== undefined) fail(helper, `verbatim ${dialect} text must be ${why}`);
+  return s.endsWith('\n') ? s.slice(0, -1) : s;
+}
+
+/** keepalived.conf text written verbatim at the top level (extra_keepalived). */
+export function kblock(v: unknown): string {
+  return block('kblock', v, 'keepalived');
+}
+
+/** nginx http-level text written verbatim (extra_nginx). */
+export function nblock(v: unknown): string {
+  return block('nblock', v, 'nginx');
 }
 
 /** Text inside a comment (`#` to the end of the line in keepalived, nginx and sh): a newline would end it early. */

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { EscapeError, comment, fsname, fspath, kq, kw, nq, nw, nwords, sh, shlist, shwords } from './escape.js';
+import { EscapeError, comment, fsname, fspath, kblock, kq, kw, nblock, nq, nw, nwords, sh, shlist, shwords } from './escape.js';
 import { GUARD, TemplateShapeError, guardTemplate } from './template-guard.js';
 
 /** Where a template failed: handlebars' own 1-based line and 0-based column. */
@@ -29,7 +29,7 @@ export class TemplateUnescapedError extends TemplateVariableError {}
 
 type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } } };
 
-const HELPER_LIST = 'write it with kq/kw for keepalived, nq/nw/nwords for nginx, sh/shwords/shlist for sh, kcomment/ncomment/shcomment in a comment, fspath/fsname in a path';
+const HELPER_LIST = 'write it with kq/kw for keepalived, nq/nw/nwords for nginx, sh/shwords/shlist for sh, kcomment/ncomment/shcomment in a comment, fspath/fsname in a path, kblock/nblock for verbatim extra_keepalived/extra_nginx';
 
 /** The printed variable's name, as the AST guard recorded it. */
 function varOf(options: HelperOptions): string {
@@ -71,7 +71,7 @@ export function createEnv(): typeof Handlebars {
   // One escaper per output context (escape.ts); the AST guard (template-guard.ts) sends every
   // other mustache through GUARD, so a string can only reach the output through one of these.
   const escapers: Record<string, (v: unknown) => string> = {
-    kq, kw, nq, nw, nwords, sh, shwords, shlist, fspath, fsname,
+    kq, kw, nq, nw, nwords, sh, shwords, shlist, fspath, fsname, kblock, nblock,
     kcomment: (v) => comment('kcomment', v),
     ncomment: (v) => comment('ncomment', v),
     shcomment: (v) => comment('shcomment', v),

@@ -1,7 +1,7 @@
 import type {} from 'handlebars';
 
 /** The helpers whose output is text escaped for one context; every other output goes through GUARD. */
-export const CONTEXT_HELPERS = ['kq', 'kw', 'nq', 'nw', 'nwords', 'sh', 'shwords', 'shlist', 'kcomment', 'ncomment', 'shcomment', 'fspath', 'fsname'] as const;
+export const CONTEXT_HELPERS = ['kq', 'kw', 'nq', 'nw', 'nwords', 'sh', 'shwords', 'shlist', 'kcomment', 'ncomment', 'shcomment', 'fspath', 'fsname', 'kblock', 'nblock'] as const;
 
 /** Helper that lets only numbers and booleans through: a string has to pick its context helper. */
 export const GUARD = 'hf_value';

@@ -25,12 +25,18 @@ export interface HostView {
   notify_log_file: string;
   /** The command that runs the VRRP agent (`hafleet_agent_command`): a word list for sh. */
   hafleet_agent_command: string;
+  /** keepalived.conf text kept verbatim (`hafleet import`), written with kblock; null when unset. */
+  extra_keepalived: string | null;
+  /** nginx http-level text kept verbatim, written with nblock; null when unset. */
+  extra_nginx: string | null;
 }
 
 export interface ClusterView extends NginxClusterView {
   name: string;
   mode: string;
   flags: Flags;
+  /** The host's extra_nginx on its first nginx cluster only (one conf.d file carries it: twice would define its upstreams twice). */
+  extra_nginx: string | null;
 }
 
 interface VrrpScriptView { name: string; script: string; interval: number; timeout: number; weight: number; fall: number; rise: number; user: string | null }
@@ -101,7 +107,9 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
   const manager = host?.vars['service_manager'];
   const systemd = manager === undefined || manager === null || manager === 'systemd';
   const rsVips = role === 'realserver' ? realserverVips(clusters) : [];
-  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: { ...clusterFlags(c, name), systemd }, ...memo(nginxViews, c, nginxClusterView) }));
+  const extraNginx = verbatim(host?.vars['extra_nginx']);
+  const firstNginx = role === 'director' ? clusters.find((c) => c.mode === 'nginx') : undefined;
+  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: { ...clusterFlags(c, name), systemd }, ...memo(nginxViews, c, nginxClusterView), extra_nginx: c === firstNginx ? extraNginx : null }));
   return {
     host: { name, address, vars: { ...(host?.vars ?? {}) } },
     role,
@@ -116,7 +124,14 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
     realserver_vip_specs: rsVips.map((v) => `${v.address}/${v.prefix}@${v.label}`),
     notify_log_file: clusters.find((c) => c.notify.logFile)?.notify.logFile ?? DEFAULT_NOTIFY_LOG,
     hafleet_agent_command: agentCommand(host?.vars['hafleet_agent_command']),
+    extra_keepalived: role === 'director' ? verbatim(host?.vars['extra_keepalived']) : null,
+    extra_nginx: firstNginx ? extraNginx : null,
   };
+}
+
+/** A passthrough value as the template sees it: text, or null when unset or empty (kblock/nblock check the text). */
+function verbatim(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
 }
 
 /** Where `hafleet` is not on the host's PATH (a checkout, a lab), the inventory names the command. */

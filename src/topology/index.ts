@@ -19,3 +19,4 @@ export { whereUnder, hostVarAt, rawAt, priorityAt } from './where-under.js';
 export { parseAddress, addressText, inSubnet } from './vips.js';
 export { groupMembers } from './members-of.js';
 export { FORMATS, floorReason, isSafeName, MAX_STRING, FLOOR_PATTERN, type StringFormat } from './formats.js';
+export { passthroughProblem, MAX_PASSTHROUGH, type PassthroughDialect } from './passthrough.js';

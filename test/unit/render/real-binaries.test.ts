@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { renderFleet, type DesiredFile, type DesiredState, type HostDesired } from '../../../src/render/index.js';
 import { EXAMPLES, ROOT, loadExample } from './example.js';
 import { natCluster, noInventory, topology } from './hand-topology.js';
+import { passthroughExample } from './passthrough-example.js';
 
 // The real keepalived, nginx and sh must accept what we render. Needs root (network namespace,
 // keepalived -t) and the Debian packages the Makefile installs.
@@ -37,6 +38,13 @@ for (const [name, c] of [['hand-nat', natCluster('keepalived')], ['hand-v3', nat
   const r = renderFleet(noInventory, topology(c));
   if (!r.ok) throw new Error(`${name} does not render`);
   rendered.set(name, r.value);
+}
+// What import keeps verbatim (extra_keepalived / extra_nginx) must pass keepalived -t and nginx -t in place.
+{
+  const { inv, topo } = loadExample(passthroughExample());
+  const r = renderFleet(inv, topo);
+  if (!r.ok) throw new Error('the passthrough example does not render');
+  rendered.set('passthrough', r.value);
 }
 interface Entry { ex: string; host: string; hd: HostDesired; f: DesiredFile }
 const allFiles = (pred: (f: DesiredFile, e: Entry) => boolean): Entry[] =>
