@@ -16,6 +16,12 @@ import { toParams } from './params.js';
 import { advertLine, dropLine, LogLimiter, priorityLine, transitionLines, type DropContext } from './ka-log.js';
 import type { Advert, DropReason } from './packet.js';
 import type { MachineDropReason } from './machine.js';
+import { TimerWheel, type TimerSlot } from './agent-timers.js';
+
+/** How early an advert may go (agent-timers.ts): a tenth of its interval, to ride another instance's wake-up. */
+const ADVERT_EARLY_FRACTION = 0.1;
+/** A take-over timer waits out what Node's rounding left (never before the protocol says). */
+const TAKEOVER_EARLY_MS = 0.05;
 
 export interface InstanceIo {
   sock: VrrpSocket;
@@ -30,6 +36,8 @@ export interface InstanceIo {
   onChange(r: InstanceRunner): void;
   /** vrrp_sync_group: may this instance become master now (every other member wants to)? */
   groupReady(r: InstanceRunner): boolean;
+  /** The process's one timer for every instance (agent-timers.ts); a wheel of its own when absent. */
+  timers?: TimerWheel;
 }
 
 export class InstanceRunner {
@@ -37,7 +45,10 @@ export class InstanceRunner {
   lastTransitionAt?: number;
   vipsAddedAt?: number;
   firstGarpAt?: number;
-  private timers = new Map<TimerName, NodeJS.Timeout>();
+  private readonly wheel: TimerWheel;
+  private readonly slots = new Map<TimerName, TimerSlot>();
+  /** The last advert's bytes per destination: they change only with the priority or the configuration. */
+  private advertCache = new Map<string, { priority: number; params: MachineState['params']; payload: Uint8Array }>();
   private garpTimers = new Set<NodeJS.Timeout>();
   /** keepalived logs every dropped advert; a flood of them must not flood the log. */
   private readonly limiter: LogLimiter;
@@ -45,6 +56,20 @@ export class InstanceRunner {
   constructor(public conf: InstanceConf, primaryIp: string, private readonly io: InstanceIo) {
     this.m = initialMachine(toParams(conf, primaryIp));
     this.limiter = new LogLimiter(() => io.now());
+    this.wheel = io.timers ?? new TimerWheel(io.now);
+  }
+
+  private slot(timer: TimerName): TimerSlot {
+    let s = this.slots.get(timer);
+    if (!s) {
+      const early = timer === 'advert' ? () => Math.max(2, this.conf.advertIntervalCs * 10 * ADVERT_EARLY_FRACTION) : () => TAKEOVER_EARLY_MS;
+      s = this.wheel.slot(early, (deadline) => {
+        const groupReady = timer === 'masterDown' ? this.io.groupReady(this) : true;
+        this.feed({ kind: 'timer', timer, groupReady }, deadline);
+      });
+      this.slots.set(timer, s);
+    }
+    return s;
   }
 
   /** keepalived's line for a dropped advert (LOG_INFO, as keepalived), rate-limited per reason. */
@@ -124,6 +149,7 @@ export class InstanceRunner {
     const oldVips = this.allVips();
     this.conf = conf;
     this.m = { ...this.m, params: toParams(conf, primaryIp) };
+    this.advertCache.clear();
     if (wasMaster) {
       const keep = new Set(this.allVips().map((v) => v.address));
       for (const v of oldVips) if (!keep.has(v.address)) this.vipOp('del', v);
@@ -154,28 +180,11 @@ export class InstanceRunner {
 
   private act(a: Action, base: number): void {
     switch (a.kind) {
-      case 'arm': {
-        clearTimeout(this.timers.get(a.timer));
-        const deadline = base + a.ms;
-        const fire = () => {
-          // Node rounds timer delays to whole ms on a loop clock cached per tick, so a timer can
-          // run up to ~1 ms early: wait out the rest, never take over before the protocol says.
-          const early = deadline - this.io.now();
-          if (early > 0.05) {
-            this.timers.set(a.timer, setTimeout(fire, Math.ceil(early)));
-            return;
-          }
-          this.timers.delete(a.timer);
-          const groupReady = a.timer === 'masterDown' ? this.io.groupReady(this) : true;
-          this.feed({ kind: 'timer', timer: a.timer, groupReady }, deadline);
-        };
-        // Whole ms up: a fractional delay rounds down and fires early, costing a second wake-up to wait out the rest.
-        this.timers.set(a.timer, setTimeout(fire, Math.max(0, Math.ceil(deadline - this.io.now()))));
+      case 'arm':
+        this.slot(a.timer).arm(base + a.ms);
         break;
-      }
       case 'cancel':
-        clearTimeout(this.timers.get(a.timer));
-        this.timers.delete(a.timer);
+        this.slots.get(a.timer)?.cancel();
         break;
       case 'send-advert':
         this.sendAdvert(a.priority);
@@ -204,12 +213,16 @@ export class InstanceRunner {
     const c = this.conf;
     const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [c.mcastGroup];
     for (const dst of dsts) {
-      const payload = encodeAdvert(
-        { version: c.version, vrid: c.vrid, priority, advertIntervalCs: c.advertIntervalCs, addresses: this.m.params.vips },
-        { authPass: c.version === 2 ? c.authPass : undefined, src: this.m.params.primaryIp, dst },
-      );
+      let cached = this.advertCache.get(dst);
+      if (!cached || cached.priority !== priority || cached.params !== this.m.params) {
+        const payload = encodeAdvert(
+          { version: c.version, vrid: c.vrid, priority, advertIntervalCs: c.advertIntervalCs, addresses: this.m.params.vips },
+          { authPass: c.version === 2 ? c.authPass : undefined, src: this.m.params.primaryIp, dst },
+        );
+        this.advertCache.set(dst, (cached = { priority, params: this.m.params, payload }));
+      }
       try {
-        this.io.sock.send(payload, dst);
+        this.io.sock.send(cached.payload, dst);
       } catch (e) {
         this.io.log.log('error', `${this.name}: advert to ${dst} failed`, { instance: this.name, error: (e as Error).message });
       }
@@ -264,8 +277,7 @@ export class InstanceRunner {
 
   /** Stop every timer (after the shutdown event was fed). */
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    for (const s of this.slots.values()) s.cancel();
     this.stopGarp();
   }
 }

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import { InstanceRunner } from './agent-instance.js';
+import { TimerWheel } from './agent-timers.js';
 import { vipDev, type AgentConfig, type InstanceConf } from './config-types.js';
 import type { Logger } from './log.js';
 import { effectivePriority, type NotifyState, type Transition } from './machine.js';
@@ -79,7 +80,13 @@ export class Agent {
   private readonly sources: TrackSources;
   private ifUp = new Map<string, boolean>();
   private groupStates = new Map<string, string>();
-  private ifPoll?: NodeJS.Timeout;
+  /** One Node timer for every instance's protocol timers: adverts due together share a wake-up. */
+  private readonly wheel = new TimerWheel(now);
+  /** Interface state every 500 ms, on the wheel: it rides an advert's wake-up when one is near. */
+  private readonly ifPoll = this.wheel.slot(() => 100, (deadline) => {
+    this.pollInterfaces(true);
+    this.ifPoll.arm(deadline + 500);
+  });
   private statusTimer?: NodeJS.Timeout;
   private trimTimer?: NodeJS.Timeout;
   private metricsServer?: { address: string; close(): Promise<void> };
@@ -130,7 +137,7 @@ export class Agent {
       this.o.log.log('info', `metrics on http://${this.metricsServer.address}/metrics`, { metrics: this.metricsServer.address });
     }
     for (const r of runners) r?.feed({ kind: 'startup' });
-    this.ifPoll = setInterval(() => this.pollInterfaces(true), 500);
+    this.ifPoll.arm(now() + 500);
     this.statusTimer = setInterval(() => this.flushStatus(), 5000);
     this.flushStatus();
     // Once start-up is over (first adverts sent, hot paths compiled): its file pages go back.
@@ -174,6 +181,7 @@ export class Agent {
       onTransition: (run, t) => this.onTransition(run, t),
       onChange: () => this.scheduleStatus(),
       groupReady: (run) => this.groupReady(run),
+      timers: this.wheel,
     });
     sock.runners.push(r);
     this.runners.set(c.name, r);
@@ -397,7 +405,7 @@ export class Agent {
     this.stopping = true;
     for (const r of this.runners.values()) r.feed({ kind: 'shutdown' });
     for (const r of this.runners.values()) r.dispose();
-    clearInterval(this.ifPoll);
+    this.ifPoll.cancel();
     clearInterval(this.statusTimer);
     clearTimeout(this.trimTimer);
     await this.metricsServer?.close();

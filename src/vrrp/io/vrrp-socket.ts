@@ -95,8 +95,8 @@ export function openVrrpSocket(
       libc.sendto(tx, payload, sa);
     },
     async close() {
+      // The receiver closes rx (libuv's handle closes the fd it adopted).
       await receiver.close();
-      libc.close(rx);
       libc.close(tx);
     },
   };
