@@ -34,6 +34,9 @@ import { hostName } from './host-name.js';
 import { vipLabel } from './vip-label.js';
 import { nginxProxyLoop } from './nginx-proxy-loop.js';
 import { sshProxyCommand } from './ssh-proxy-command.js';
+import { nopreemptOwner } from './nopreempt-owner.js';
+import { trackOwner } from './track-owner.js';
+import { trackWeightZero } from './track-weight-zero.js';
 
 /** Every rule, in the order findings are printed: the inventory's shape first, then the HA model. */
 export const rules: readonly Rule[] = [
@@ -43,4 +46,5 @@ export const rules: readonly Rule[] = [
   authPassLength, authV3, advertInt, nopreemptState, preemptDelayNeedsPreempt, trackWeight, unicastPeers,
   vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, vipLabel, lvsDrRealserverVip, nginxProxyLoop,
   lbAlgo, healthCheck, persistenceAlgo, nginxBackupLbAlgo, modeVsProtocol, engineAgentFeatures,
+  nopreemptOwner, trackOwner, trackWeightZero,
 ];
