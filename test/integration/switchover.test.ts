@@ -6,11 +6,13 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { keeperScript, clusterLockDir } from '../../src/apply/cluster-lock.js';
 import { startLab, type TestLab } from './support/lab.js';
 import { waitFor } from './support/wait.js';
 
 let lab: TestLab;
-const moves: { from: string; to: string; moveMs: number; sent: number; failed: number }[] = [];
+const moves: { from: string; to: string; moveMs: number; sent: number; failed: number; slowestMs: number }[] = [];
 
 async function ops(args: string[]): Promise<{ code: number; stdout: string; stderr: string; doc: any }> {
   return lab.hafleetJson([...args, '-i', lab.inventoryPath, '--json'], { timeoutMs: 180_000 });
@@ -68,7 +70,7 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
         assert.equal(m.measures.twoHoldersMs, 0, 'never two holders');
         assert.deepEqual(m.problems, []);
         assert.equal(await lab.vipHolder(), to);
-        moves.push({ from, to, moveMs: m.measures.moveMs, sent: m.measures.requests.sent, failed: m.measures.requests.failed });
+        moves.push({ from, to, moveMs: m.measures.moveMs, sent: m.measures.requests.sent, failed: m.measures.requests.failed, slowestMs: m.measures.slowestMs });
       }
       // On lb2 the old holder stays below it (preempt would take it back); back on lb1 all is 0.
     }
@@ -95,7 +97,7 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     assert.equal(on.doc.move.measures.requests.failed, 0);
     assert.equal(on.doc.move.measures.twoHoldersMs, 0);
     assert.equal(await lab.vipHolder(), 'lb2');
-    moves.push({ from: 'lb1', to: 'lb2 (maintenance)', moveMs: on.doc.move.measures.moveMs, sent: on.doc.move.measures.requests.sent, failed: on.doc.move.measures.requests.failed });
+    moves.push({ from: 'lb1', to: 'lb2 (maintenance)', moveMs: on.doc.move.measures.moveMs, sent: on.doc.move.measures.requests.sent, failed: on.doc.move.measures.requests.failed, slowestMs: on.doc.move.measures.slowestMs });
     // keepalived restarted: the flag is a file it reads at start.
     await lab.hostExec('lb1', 'kill -TERM "$(cat /run/keepalived.pid)"; i=0; while [ -s /run/keepalived.pid ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; keepalived');
     await waitFor('keepalived back on lb1', async () => (await lab.hostExec('lb1', 'test -s /run/keepalived.pid && kill -0 "$(cat /run/keepalived.pid)"')).code === 0, { timeoutMs: 10_000 });
@@ -112,6 +114,50 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     const off = await ops(['maintenance', 'lb1', 'off']);
     assert.equal(off.code, 0, off.stderr.slice(-2000));
     assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1', 'preempt: lb1 takes its VIP back');
+  });
+
+  it('a second admin is refused while the cluster lock is held, naming who holds it; nothing moves', async () => {
+    const dir = clusterLockDir('web');
+    const script = keeperScript({ cluster: 'web', by: 'alice@admin2', deployId: 'd-alice', now: new Date().toISOString(), token: 'alice', breakLock: false });
+    const keepers = ['lb1', 'lb2'].map((h) => lab.hostExec(h, ['bash', '-c', script], { timeoutMs: 120_000 }));
+    try {
+      await waitFor('alice holds the lock', async () => (await lab.hostExec('lb1', `cat ${dir}/token`)).stdout.trim() === 'alice', { timeoutMs: 10_000 });
+      const r = await ops(['switchover', '--to', 'lb2']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /cluster web is locked on lb\d by another hafleet run \(by alice@admin2/);
+      assert.match(r.doc.lockedBy, /alice@admin2/);
+      assert.equal(await lab.vipHolder(), 'lb1');
+    } finally {
+      for (const h of ['lb1', 'lb2']) await lab.hostExec(h, `: > ${dir}/release`);
+      await Promise.all(keepers);
+    }
+  });
+
+  it('rolling maintenance over every host with a command that restarts nginx: no failed request through the VIP', async () => {
+    const stop = `/tmp/hafleet-rolling-stop-${process.pid}`;
+    rmSync(stop, { force: true });
+    // Requests through the VIP from the admin side the whole time: curl waits up to 3 s.
+    const loop = lab.adminExec('sh', ['-c', `n=0; f=0; while [ ! -e ${stop} ] && [ $n -lt 4000 ]; do c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://${lab.vip}/); n=$((n+1)); case $c in 2*|3*|4*) ;; *) f=$((f+1)); echo "fail $c at $(date +%s.%N)";; esac; sleep 0.05; done; echo "sent $n failed $f"`], { timeoutMs: 900_000 });
+    let r;
+    try {
+      const restart = 'p=$(cat /run/nginx.pid); nginx -s quit; i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; nginx';
+      r = await lab.hafleetJson(['maintenance', '--rolling', '-i', lab.inventoryPath, '--limit', 'all', '--json', '--', 'sh', '-c', restart], { timeoutMs: 600_000 });
+    } finally {
+      writeFileSync(stop, '');
+    }
+    const traffic = (await loop).stdout;
+    rmSync(stop, { force: true });
+    assert.ok(r.doc, `JSON (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+    assert.equal(r.code, 0, `${JSON.stringify(r.doc)} ${r.stderr.slice(-2000)}`);
+    // Realservers are said to be skipped (their maintenance is not built); directors holding no VIP first.
+    assert.deepEqual(r.doc.steps.map((s: any) => [s.host, s.outcome]), [['web1', 'skipped'], ['web2', 'skipped'], ['lb2', 'done'], ['lb1', 'done']]);
+    const m = /sent (\d+) failed (\d+)/.exec(traffic);
+    assert.ok(m, traffic);
+    assert.ok(Number(m[1]) > 50, traffic);
+    assert.equal(Number(m[2]), 0, traffic);
+    assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1');
+    assert.equal(existsSync(stop), false);
+    moves.push({ from: 'rolling', to: 'all', moveMs: NaN, sent: Number(m[1]), failed: Number(m[2]), slowestMs: NaN });
   });
 
   it('prints the figures', (t) => {
