@@ -166,36 +166,52 @@ async function withLab(n: number): Promise<void> {
     const dr = await run(d.cmd, d.args, { timeoutMs: 600_000 });
     if (dr.code !== 0) throw new Error(`deploy: ${dr.stderr.slice(-800)}`);
     const port = 19180;
-    const c = inAdmin([process.execPath, cli, 'status', '-i', s.inventory, '--serve', `127.0.0.1:${port}`, '--watch', '2']);
-    child = spawn(c.cmd, c.args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr!.on('data', (x) => (err += x));
-    const deadline = Date.now() + 60_000;
-    while (!err.includes('serving http://')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`status --serve did not start: ${err}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const pid = child.pid!;
-    await new Promise((r) => setTimeout(r, 10_000)); // warm-up: connections open, first rounds done
-    const c0 = cpuTicks(pid);
-    const w0 = performance.now();
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    const cpuPct = ((cpuTicks(pid) - c0) / 100 / ((performance.now() - w0) / 1000)) * 100;
-    const st = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)![1]);
+    // The same rounds without a server first (`--watch 2 --json` to /dev/null): what serving adds.
+    const measure = async (argv: string[], ready: (err: string) => boolean) => {
+      const c = inAdmin(argv);
+      child = spawn(c.cmd, c.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr!.on('data', (x) => (err += x));
+      const deadline = Date.now() + 60_000;
+      while (!ready(err)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${argv.join(' ')} did not start: ${err}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const pid = child.pid!;
+      await new Promise((r) => setTimeout(r, 10_000)); // warm-up: connections open, first rounds done
+      const c0 = cpuTicks(pid);
+      const w0 = performance.now();
+      await new Promise((r) => setTimeout(r, SECONDS * 1000));
+      const cpuPct = ((cpuTicks(pid) - c0) / 100 / ((performance.now() - w0) / 1000)) * 100;
+      const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)![1]);
+      return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024, cpuPct };
+    };
+    const stopChild = async () => {
+      if (child && child.exitCode === null) {
+        child.kill('SIGINT');
+        await new Promise((r) => child!.once('exit', r));
+      }
+    };
+    const watch = await measure([process.execPath, cli, 'status', '-i', s.inventory, '--watch', '2', '--json'], () => true);
+    await stopChild();
+    const served = await measure([process.execPath, cli, 'status', '-i', s.inventory, '--serve', `127.0.0.1:${port}`, '--watch', '2'], (err) => err.includes('serving http://'));
     const curl = async (args: string[]) => {
-      const x = inAdmin(['curl', '-s', '-o', '/dev/null', '-w', '%{time_total}\\n', ...args]);
+      // One -o per URL: curl pairs them in order (a single -o covers the first URL only).
+      const x = inAdmin(['curl', '-s', '-w', '%{time_total}\\n', ...args.flatMap((a) => (a.startsWith('http') ? [a, '-o', '/dev/null'] : [a]))]);
       const r = await run(x.cmd, x.args, { timeoutMs: 120_000 });
       return r.stdout.trim().split('\n').map((l) => Number(l) * 1000);
     };
     const metricsUrl = `http://127.0.0.1:${port}/metrics`;
     const m = await run(...(() => { const x = inAdmin(['curl', '-s', metricsUrl]); return [x.cmd, x.args] as const; })());
     const round = /^hafleet_status_round_duration_seconds (\S+)$/m.exec(m.stdout)?.[1];
-    const serial = await curl(Array.from({ length: 300 }, () => metricsUrl).flatMap((u) => [u]));
+    const serial = await curl(Array.from({ length: 300 }, () => metricsUrl));
     const parallel = await curl(['--parallel', '--parallel-max', '200', ...Array.from({ length: 200 }, () => metricsUrl)]);
-    console.log(`lab ${name}: ${n} hosts (2 directors + ${n - 2} realservers), status --serve --watch 2 from dist/ in the admin namespace`);
-    console.log(`  RSS ${(kb('VmRSS') / 1024).toFixed(0)} MiB (peak ${(kb('VmHWM') / 1024).toFixed(0)} MiB), CPU ${cpuPct.toFixed(1)} % of one core over ${SECONDS} s, round interval ${round ?? '?'} s (2 s pause + the round)`);
-    console.log(`  /metrics via curl, 300 one after the other: p50 ${ms(pct(serial, 50))}, p99 ${ms(pct(serial, 99))}; 200 at once: p50 ${ms(pct(parallel, 50))}, p99 ${ms(pct(parallel, 99))}`);
+    const line = (w: { rssMiB: number; hwmMiB: number; cpuPct: number }) => `RSS ${w.rssMiB.toFixed(0)} MiB (peak ${w.hwmMiB.toFixed(0)} MiB), CPU ${w.cpuPct.toFixed(1)} % of one core over ${SECONDS} s`;
+    console.log(`lab ${name}: ${n} hosts (2 directors + ${n - 2} realservers), the built CLI (dist/) in the admin namespace, a round every 2 s`);
+    console.log(`  status --watch 2 --json (no server): ${line(watch)}`);
+    console.log(`  status --serve --watch 2:            ${line(served)}; round interval ${round ?? '?'} s (2 s pause + the round); ${m.stdout.length} bytes of /metrics`);
+    console.log(`  /metrics via curl, 300 one after the other: p50 ${ms(pct(serial, 50))}, p99 ${ms(pct(serial, 99))}; 200 at once (one curl --parallel): p50 ${ms(pct(parallel, 50))}, p99 ${ms(pct(parallel, 99))}`);
   } finally {
     if (child && child.exitCode === null) {
       child.kill('SIGINT');

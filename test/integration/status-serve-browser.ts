@@ -3,14 +3,16 @@
  * namespace (where `status --serve` listens on loopback): Debian's chromium through playwright-core
  * opens the page and reports, one JSON line on stdout each time, what a person would see change:
  * every VIP's data-holder, the connection badge, and whether the page is still the one loaded
- * first (no reload). Commands on stdin: `shot PATH` saves a screenshot, `quit` ends.
+ * first (no reload). Commands on stdin: `shot PATH` saves a screenshot, `quit` ends. With
+ * MOVE_SHOT, a screenshot is saved there the moment a VIP first shows a new holder (the page as a
+ * person sees it during a failover, not after the restore).
  *
- *   node --import tsx status-serve-browser.ts URL
+ *   node --import tsx status-serve-browser.ts URL [MOVE_SHOT]
  */
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
-const [url] = process.argv.slice(2);
+const [url, moveShot] = process.argv.slice(2);
 const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ t: Date.now(), ...o })}\n`);
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -41,6 +43,8 @@ rl.on('line', (line) => {
 });
 
 let last = '';
+let initial: Record<string, string | null> | undefined;
+let moveShotTaken = false;
 while (!stopped) {
   const seen = await page.evaluate(() => ({
     holders: Object.fromEntries([...document.querySelectorAll('[data-vip]')].map((el) => [el.getAttribute('data-vip'), el.getAttribute('data-holder')])),
@@ -52,6 +56,13 @@ while (!stopped) {
   if (key !== last) {
     last = key;
     emit(seen);
+    initial ??= seen.holders;
+    // A new holder, not the moment between (a round can read the old master released and the new one not yet holding).
+    if (moveShot && !moveShotTaken && Object.entries(seen.holders).some(([vip, h]) => h && h !== initial![vip])) {
+      moveShotTaken = true;
+      await page.screenshot({ path: moveShot, fullPage: true });
+      emit({ shot: moveShot });
+    }
   }
   await new Promise((r) => setTimeout(r, 50));
 }
