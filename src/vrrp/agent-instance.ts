@@ -105,7 +105,7 @@ export class InstanceRunner {
 
   feed(e: MachineEvent, base = this.io.now()): void {
     const before = this.m.state;
-    const seen = [this.m.masterIp, this.m.masterPriority, this.m.priority, this.m.faults.length];
+    const was = this.m;
     const dropsBefore = this.m.counters.drops;
     const countersBefore = this.m.counters;
     const priorityBefore = this.m.priority;
@@ -132,7 +132,7 @@ export class InstanceRunner {
       }
       if (lines.length === 0) this.io.log.log('info', `(${this.name}) ${before} → ${r.state.state}`, { instance: this.name, transition: `${before} → ${r.state.state}`, reason: r.state.lastTransition.reason });
       this.io.onTransition(this, { ...r.state.lastTransition, at: this.lastTransitionAt });
-    } else if ([r.state.masterIp, r.state.masterPriority, r.state.priority, r.state.faults.length].some((v, i) => v !== seen[i])) {
+    } else if (r.state.masterIp !== was.masterIp || r.state.masterPriority !== was.masterPriority || r.state.priority !== was.priority || r.state.faults.length !== was.faults.length) {
       this.io.onChange(this);
     }
   }

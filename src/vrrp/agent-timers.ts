@@ -32,6 +32,8 @@ export class TimerWheel {
   /** The deadline the Node timer was set for (Infinity: none). */
   private timerFor = Infinity;
   private firing = false;
+  /** Slots run in this wake-up (kept: no Set built per wake-up). */
+  private readonly ran = new Set<Slot>();
 
   constructor(private readonly now: () => number) {}
 
@@ -78,7 +80,8 @@ export class TimerWheel {
     try {
       // Due now, earliest first; a run may cancel or re-arm a later one, so each is checked again.
       // A slot runs once per wake-up: one re-armed as already due waits for the next.
-      const ran = new Set<Slot>();
+      const ran = this.ran;
+      ran.clear();
       for (;;) {
         const t = this.now();
         let next: Slot | undefined;
@@ -89,6 +92,7 @@ export class TimerWheel {
         next.run(next.deadline);
       }
     } finally {
+      this.ran.clear();
       this.firing = false;
       this.schedule();
     }

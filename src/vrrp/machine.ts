@@ -294,6 +294,8 @@ function onTimer(s: MachineState, timer: TimerName, groupReady: boolean): StepRe
 
 function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
+  // Every advert comes here: a short list (the usual one to three VIPs) needs no Set built per packet.
+  if (a.length <= 16) return b.every((x) => a.includes(x));
   const set = new Set(a);
   return b.every((x) => set.has(x));
 }
@@ -313,8 +315,9 @@ function notForUs(s: MachineState, a: Advert, src: string): MachineDropReason | 
 function onAdvert(s0: MachineState, a: Advert, src: string): StepResult {
   const drop = notForUs(s0, a, src);
   if (drop) return { state: countDrop(s0, drop), actions: [] };
-  let s = bump(s0, 'advertsReceived');
-  if (a.priority === 0) s = bump(s, 'priorityZeroReceived');
+  // One copy of the state per advert (this runs 10 times a second per peer instance).
+  const c = s0.counters;
+  const s: MachineState = { ...s0, counters: { ...c, advertsReceived: c.advertsReceived + 1, priorityZeroReceived: c.priorityZeroReceived + (a.priority === 0 ? 1 : 0) } };
   if (s.state === 'BACKUP') return backupAdvert(s, a, src);
   return masterAdvert(s, a, src);
 }
@@ -325,18 +328,14 @@ function backupAdvert(s: MachineState, a: Advert, src: string): StepResult {
     return { state: { ...s, masterLeaving: true, masterIp: src }, actions: [{ kind: 'arm', timer: 'masterDown', ms: skewTimeMs(s) }] };
   }
   const preempt = s.params.preempt || s.priority === 255;
-  const learned: MachineState = {
-    ...s,
-    masterIp: src,
-    masterPriority: a.priority,
-    masterLeaving: false,
-    masterAdverIntervalCs: s.params.version === 3 ? a.advertIntervalCs : s.masterAdverIntervalCs,
-  };
+  const heard = { masterIp: src, masterPriority: a.priority, masterLeaving: false, masterAdverIntervalCs: s.params.version === 3 ? a.advertIntervalCs : s.masterAdverIntervalCs };
   if (!preempt || a.priority >= s.priority) {
-    const actions: Action[] = [{ kind: 'arm', timer: 'masterDown', ms: masterDownIntervalMs(learned) }];
+    const state: MachineState = { ...s, ...heard, preemptPending: false, wantsMaster: false };
+    const actions: Action[] = [{ kind: 'arm', timer: 'masterDown', ms: masterDownIntervalMs(state) }];
     if (s.preemptPending) actions.push({ kind: 'cancel', timer: 'preemptDelay' });
-    return { state: { ...learned, preemptPending: false, wantsMaster: false }, actions };
+    return { state, actions };
   }
+  const learned: MachineState = { ...s, ...heard };
   if (s.params.preemptDelayMs > 0 && s.priority !== 255) {
     // keepalived preempt_delay: keep honouring the lower master until the delay has run out.
     const actions: Action[] = [{ kind: 'arm', timer: 'masterDown', ms: masterDownIntervalMs(learned) }];

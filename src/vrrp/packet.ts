@@ -170,6 +170,30 @@ export function pseudoHeaderSum(src: string, dst: string, length: number, proto 
   return onesSum(ph, 0, 12);
 }
 
+/**
+ * The same sum straight from a received packet's address bytes, without a round trip through
+ * text: source and destination are adjacent in both headers (IPv4 12–19, IPv6 8–39), and the
+ * pseudo-header's other words are the length and the protocol.
+ */
+function pseudoHeaderSumAt(pkt: Uint8Array, srcOff: number, alen: number, length: number): number {
+  let sum = onesSum(pkt, srcOff, 2 * alen) + length + VRRP_PROTO;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+const utf8 = new TextEncoder();
+/** The last auth_pass as its 8 wire bytes: one instance checks the same password on every advert. */
+let authBytes: { pass: string; bytes: Uint8Array } | undefined;
+
+function authWire(pass: string): Uint8Array {
+  if (authBytes?.pass !== pass) {
+    const bytes = new Uint8Array(V2_AUTH_LEN);
+    bytes.set(utf8.encode(pass).subarray(0, V2_AUTH_LEN));
+    authBytes = { pass, bytes };
+  }
+  return authBytes.bytes;
+}
+
 function addrLen(family: Family): number {
   return family === 6 ? 16 : 4;
 }
@@ -277,7 +301,7 @@ function decodeIpv6(pkt: Uint8Array, o: DecodeOptions): DecodeResult {
   const envelope: Envelope = { src: bytesToIpv6(pkt, 8), dst: bytesToIpv6(pkt, 24), ttl: pkt[7]! };
   // RFC 5798 §7.1: the hop limit must be 255.
   if (envelope.ttl !== 255 && !o.anyTtl) return { ok: false, reason: 'bad-ttl', detail: `hop limit ${envelope.ttl}` };
-  return decodeVrrp(pkt.subarray(40, 40 + plen), envelope, o);
+  return decodeMessage(pkt.subarray(40, 40 + plen), envelope, o, pkt, 8);
 }
 
 /**
@@ -296,11 +320,16 @@ export function decodePacket(pkt: Uint8Array, o: DecodeOptions = {}): DecodeResu
   const envelope: Envelope = { src: bytesToIpv4(pkt, 12), dst: bytesToIpv4(pkt, 16), ttl: pkt[8]! };
   // RFC 3768 §7.1 / RFC 5798 §7.1: TTL must be 255, so an advert cannot come from off-link.
   if (envelope.ttl !== 255 && !o.anyTtl) return { ok: false, reason: 'bad-ttl', detail: `TTL ${envelope.ttl}` };
-  return decodeVrrp(pkt.subarray(ihl, total), envelope, o);
+  return decodeMessage(pkt.subarray(ihl, total), envelope, o, pkt, 12);
 }
 
 /** Decode the VRRP message itself, given what the IP header said. */
 export function decodeVrrp(b: Uint8Array, envelope: Envelope, o: DecodeOptions = {}): DecodeResult {
+  return decodeMessage(b, envelope, o);
+}
+
+/** `pkt` and `srcOff`: the whole packet and where its addresses are, when the caller has them. */
+function decodeMessage(b: Uint8Array, envelope: Envelope, o: DecodeOptions, pkt?: Uint8Array, srcOff = 0): DecodeResult {
   if (b.length < 8) return { ok: false, reason: 'truncated', detail: `${b.length} bytes of VRRP` };
   const version = b[0]! >> 4;
   if (version !== 2 && version !== 3) return { ok: false, reason: 'bad-version', detail: `version ${version}` };
@@ -313,7 +342,7 @@ export function decodeVrrp(b: Uint8Array, envelope: Envelope, o: DecodeOptions =
   const alen = addrLen(family);
   const len = vrrpLength(version, count, family);
   if (b.length < len) return { ok: false, reason: 'truncated', detail: `${count} addresses need ${len} bytes, have ${b.length}` };
-  const init = version === 3 ? pseudoHeaderSum(envelope.src, envelope.dst, b.length) : 0;
+  const init = version !== 3 ? 0 : pkt ? pseudoHeaderSumAt(pkt, srcOff, alen, b.length) : pseudoHeaderSum(envelope.src, envelope.dst, b.length);
   // Over the whole message, as keepalived does: a valid one sums to 0xffff.
   if (onesSum(b, 0, version === 3 ? b.length : len, init) !== 0xffff) return { ok: false, reason: 'bad-checksum' };
   const advertIntervalCs = version === 2 ? b[5]! * 100 : ((b[4]! & 0x0f) << 8) | b[5]!;
@@ -324,8 +353,7 @@ export function decodeVrrp(b: Uint8Array, envelope: Envelope, o: DecodeOptions =
       if (authType !== 0) return { ok: false, reason: 'auth-mismatch', detail: `auth type ${authType}, expected none` };
     } else {
       if (authType !== 1) return { ok: false, reason: 'auth-mismatch', detail: `auth type ${authType}, expected PASS` };
-      const want = new Uint8Array(V2_AUTH_LEN);
-      want.set(new TextEncoder().encode(o.authPass).subarray(0, V2_AUTH_LEN));
+      const want = authWire(o.authPass);
       const off = 8 + 4 * count;
       for (let i = 0; i < V2_AUTH_LEN; i++)
         if (b[off + i] !== want[i]) return { ok: false, reason: 'auth-mismatch', detail: 'password differs' };

@@ -20,6 +20,24 @@ test('v3 advert checksum covers the IPv4 pseudo-header', () => {
   assert.equal(hex(encodeAdvert(a, { src: env.src, dst: env.dst })), '31336401' + '0064' + '034d' + 'c6120064');
 });
 
+test('a whole packet: the v3 pseudo-header is summed from its address bytes, and agrees with the text path', () => {
+  const a3: Advert = { version: 3, vrid: 1, priority: 100, advertIntervalCs: 10, addresses: ['198.18.0.1', '198.18.0.2'] };
+  const v4 = encodeIpv4Packet(encodeAdvert(a3, { src: env.src, dst: env.dst }), env);
+  assert.deepEqual(decodePacket(v4), { ok: true, advert: a3, envelope: env });
+  for (const at of [12, 15, 16, 19]) {
+    const b = Uint8Array.from(v4);
+    b[at]! ^= 1;
+    assert.deepEqual(decodePacket(b), { ok: false, reason: 'bad-checksum' }, `address byte ${at} is covered`);
+  }
+  const e6 = { src: 'fe80::1', dst: 'ff02::12', ttl: 255 };
+  const a6: Advert = { ...a3, addresses: ['2001:db8::1'] };
+  const v6 = encodeIpv6Packet(encodeAdvert(a6, e6), e6);
+  assert.deepEqual(decodePacket(v6), { ok: true, advert: a6, envelope: e6 });
+  const b6 = Uint8Array.from(v6);
+  b6[39]! ^= 1;
+  assert.deepEqual(decodePacket(b6), { ok: false, reason: 'bad-checksum' }, 'the last destination byte is covered');
+});
+
 test('v3 checksum changes with the source address (pseudo-header), v2 does not', () => {
   const a3: Advert = { version: 3, vrid: 1, priority: 100, advertIntervalCs: 10, addresses: ['198.18.0.1'] };
   const p = encodeAdvert(a3, { src: '198.18.250.1', dst: env.dst });
