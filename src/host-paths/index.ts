@@ -36,15 +36,18 @@ export const AGENT_CONF = '/etc/keepalived/hafleet-agent.conf';
 /**
  * Day-2 state (switchover, maintenance): numbers keepalived and the agent read as `track_file`s.
  * State, not config: deploy never writes them, so a host stays in maintenance (or a VIP where a
- * switchover put it) across a deploy, a speaker restart and a reboot. keepalived's `init_file`
- * creates them as 0 (no effect) when missing.
+ * switchover put it) across a deploy, a speaker restart and a reboot. In STATE_DIR, which deploy
+ * makes before a speaker starts (keepalived watches the directory with inotify); a missing file
+ * reads as 0 in both speakers. An agent running as its own user needs read access to them
+ * (STATE_DIR is root's, 0700): see README "Day-2 operations".
  */
+export const TRACK_DIR = STATE_DIR;
 /** 1: this host is in maintenance (a weight-0 track_file: non-zero puts every instance in FAULT). */
-export const MAINTENANCE_FILE = `${STATE_DIR}/maintenance`;
-/** Who put the host in maintenance, when and why (JSON): keepalived reads only the number above. */
-export const MAINTENANCE_INFO_FILE = `${STATE_DIR}/maintenance.json`;
+export const MAINTENANCE_FILE = `${TRACK_DIR}/maintenance`;
+/** Who put the host in maintenance, when and why (JSON): the speakers read only the number above. */
+export const MAINTENANCE_INFO_FILE = `${TRACK_DIR}/maintenance.json`;
 /** The file name stem of an instance's move file: `vrrp-move-<instance>` (names are [A-Za-z0-9_-]). */
-export const VRRP_MOVE_PREFIX = `${STATE_DIR}/vrrp-move-`;
+export const VRRP_MOVE_PREFIX = `${TRACK_DIR}/vrrp-move-`;
 /**
  * An instance's move file (weight 1): added to its priority on this host; −254 puts it in FAULT
  * (a master leaving that way sends priority 0: the backups wait Skew_Time only).

@@ -1,4 +1,4 @@
-import { MAINTENANCE_FILE, MAINTENANCE_INFO_FILE, STATE_DIR, vrrpMoveFile } from '../host-paths/index.js';
+import { MAINTENANCE_FILE, MAINTENANCE_INFO_FILE, TRACK_DIR, vrrpMoveFile } from '../host-paths/index.js';
 import { shq } from '../drill/index.js';
 import { RELEASE_VALUE, type MaintenanceInfo, type MoveWrite, type OpsState } from './types.js';
 
@@ -52,7 +52,8 @@ export function parseState(host: string, stdout: string): OpsState {
 }
 
 const put = (file: string, value: string) => `printf '%s\\n' ${shq(value)} > ${shq(file + '.hafleet-tmp')} && mv -f ${shq(file + '.hafleet-tmp')} ${shq(file)}`;
-const prelude = `umask 022\nexport LC_ALL=C\n[ -d ${shq(STATE_DIR)} ] || mkdir -m 0700 -p ${shq(STATE_DIR)}\n`;
+// TRACK_DIR is hafleet's state dir: root's, 0700, as deploy makes it; the files 0644 in it.
+const prelude = `umask 022\nexport LC_ALL=C\n[ -d ${shq(TRACK_DIR)} ] || mkdir -m 0700 -p ${shq(TRACK_DIR)}\n`;
 
 /** Write move values on one host, then print `at <ns>`. */
 export function writeMovesScript(writes: readonly MoveWrite[]): string {

@@ -1,5 +1,5 @@
 import { skewBound } from '../bound.js';
-import { vrrpMoveFile } from '../../host-paths/index.js';
+import { TRACK_DIR, vrrpMoveFile } from '../../host-paths/index.js';
 import { prelude, shq } from '../shell.js';
 import type { FaultSpec } from './spec.js';
 
@@ -28,7 +28,7 @@ export const switchover = {
   inject: (o) => {
     const f = moveFile(o.instance);
     if (!f) return `echo "error no vrrp instance named for the move file"; exit 1\n`;
-    return prelude + `v=$(tr -dc 0-9- < ${shq(f)} 2>/dev/null); echo "prev \${v:-0}"\n`
+    return prelude + `[ -d ${shq(TRACK_DIR)} ] || mkdir -m 0700 -p ${shq(TRACK_DIR)}\nv=$(tr -dc 0-9- < ${shq(f)} 2>/dev/null); echo "prev \${v:-0}"\n`
       + `printf '%s\\n' -254 > ${shq(f + '.hafleet-tmp')} && at && mv -f ${shq(f + '.hafleet-tmp')} ${shq(f)}\n`;
   },
   restore: (info, o) => {

@@ -4,11 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STATE_DIR } from '../../../src/host-paths/index.js';
+import { TRACK_DIR } from '../../../src/host-paths/index.js';
 import { faultScript, parseFaultOutput, restoreScript } from '../../../src/drill/index.js';
 
-/** Under real sh, with the state dir moved into a temp dir (never the real one). */
-const run = (script: string, dir: string) => execFileSync('sh', ['-c', script.split(STATE_DIR).join(dir)], { encoding: 'utf8' });
+/** Under real sh, with the track dir moved into a temp dir (never the real one). */
+const run = (script: string, dir: string) => execFileSync('sh', ['-c', script.split(TRACK_DIR).join(dir)], { encoding: 'utf8' });
 
 test('switchover fault: -254 in the instance move file, stamped; the restore writes back what was there', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hafleet-drill-'));

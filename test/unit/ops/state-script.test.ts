@@ -4,12 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STATE_DIR } from '../../../src/host-paths/index.js';
+import { TRACK_DIR } from '../../../src/host-paths/index.js';
 import { atMs, maintenanceScript, parseState, readStateScript, releaseScript, writeMovesScript } from '../../../src/ops/index.js';
 
-/** Runs a host script under sh with the state dir moved into a temp dir (never the real one). */
+/** Runs a host script under sh with the track dir moved into a temp dir (never the real one). */
 function run(script: string, dir: string): string {
-  return execFileSync('sh', ['-c', script.split(STATE_DIR).join(dir)], { encoding: 'utf8' });
+  return execFileSync('sh', ['-c', script.split(TRACK_DIR).join(dir)], { encoding: 'utf8' });
 }
 
 test('write, read back, maintenance on/off: real sh, one number per file, who/why beside it', () => {
