@@ -7,7 +7,8 @@
  * (the status file's process.memoryUsage), threads, CPU % over 30 s (/proc/PID/task/*\/schedstat,
  * ns). Plus the floor (`node -e` idle, same namespace) and how many modules the agent loads.
  * Run: node --import tsx bench/agent-footprint.bench.ts [SECONDS] [--only=TEXT] [--runs=N] [--cpu-prof=DIR] [--baseline=MAIN_JS] [--node-options=FLAGS]
- * (root; compiles into node_modules/.cache). --only keeps the variants whose name contains TEXT;
+ * (root; compiles into node_modules/.cache). --only keeps the variants whose name contains TEXT
+ * (or one of TEXT,TEXT…);
  * --runs repeats each variant and prints every run's CPU with the median and spread (the machine
  * is shared: one 30 s figure moves by ±0.15 points), the variants interleaved so each run's
  * variants see the same load; --cpu-prof writes both agents' V8 profiles; --baseline adds a
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     console.log(await floor(lab.ns('a')));
     const cpus: Record<string, number[]> = {};
-    const variants = [...(BASELINE ? [{ name: `baseline: ${BASELINE}`, nodeOptions: '', keepPages: false, main: path.resolve(BASELINE) }] : []), ...VARIANTS.filter((x) => !ONLY || x.name.includes(ONLY))];
+    const variants = [...(BASELINE ? [{ name: `baseline: ${BASELINE}`, nodeOptions: '', keepPages: false, main: path.resolve(BASELINE) }] : []), ...VARIANTS.filter((x) => !ONLY || ONLY.split(',').some((o) => x.name.includes(o)))];
     for (let run = 0; run < RUNS; run++) {
       for (const v of variants) {
         process.env.HAFLEET_AGENT_MAIN = v.main ?? main;

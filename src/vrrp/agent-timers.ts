@@ -73,9 +73,28 @@ export class TimerWheel {
     this.timer = setTimeout(this.fire, Math.max(0, Math.ceil(earliest - this.now())));
   }
 
+  /**
+   * A wake-up for another reason (a packet came): run what is due now, so a slot with room to run
+   * early (the interface poll) rides it instead of waking the process on its own.
+   */
+  poke(): void {
+    if (this.firing) return;
+    const t = this.now();
+    for (const s of this.armedSlots) {
+      if (s.deadline - t <= s.earlyMs()) {
+        this.runDue();
+        return;
+      }
+    }
+  }
+
   private readonly fire = (): void => {
     this.timer = undefined;
     this.timerFor = Infinity;
+    this.runDue();
+  };
+
+  private runDue(): void {
     this.firing = true;
     try {
       // Due now, earliest first; a run may cancel or re-arm a later one, so each is checked again.
@@ -96,7 +115,7 @@ export class TimerWheel {
       this.firing = false;
       this.schedule();
     }
-  };
+  }
 
   /** Nothing armed any more (shutdown). */
   clear(): void {

@@ -207,7 +207,10 @@ export class Agent {
     let e = this.sockets.get(key);
     if (e) return e;
     const entry: SocketEntry = { runners: [], otherVrid: 0, undecodable: 0, sock: undefined as unknown as VrrpSocket };
-    entry.sock = openVrrpSocket({ ifname: c.interface, txIfname, srcIp: primary, group: multicast ? c.mcastGroup : undefined }, (p) => this.dispatch(entry, p), (m) => this.o.log.log('error', `receive on ${c.interface}: ${m}`));
+    entry.sock = openVrrpSocket({ ifname: c.interface, txIfname, srcIp: primary, group: multicast ? c.mcastGroup : undefined }, (p) => {
+      this.dispatch(entry, p);
+      this.wheel.poke();
+    }, (m) => this.o.log.log('error', `receive on ${c.interface}: ${m}`));
     this.sockets.set(key, entry);
     return entry;
   }

@@ -97,3 +97,29 @@ test('a run may cancel a slot due in the same wake-up; a slot re-armed as alread
     mock.timers.reset();
   }
 });
+
+test('poke (a packet woke the process): a slot within its early window runs then, a take-over slot does not', () => {
+  const t = setup();
+  try {
+    const ran: string[] = [];
+    const poll = t.wheel.slot(() => 100, (d) => {
+      ran.push(`poll ${d} @${t.now}`);
+      poll.arm(d + 500);
+    });
+    const down = t.wheel.slot(() => 0.05, () => ran.push('down'));
+    poll.arm(500);
+    down.arm(420);
+    t.advance(300);
+    t.wheel.poke();
+    assert.deepEqual(ran, [], 'nothing within its window yet');
+    t.advance(110);
+    t.wheel.poke();
+    assert.deepEqual(ran, ['poll 500 @410'], 'the poll rode the packet’s wake-up, 90 ms early; masterDown (10 ms out) waits');
+    t.advance(10);
+    assert.deepEqual(ran, ['poll 500 @410', 'down'], 'masterDown on its own timer, on time');
+    t.advance(580);
+    assert.deepEqual(ran.slice(2), ['poll 1000 @1000'], 'the poll re-armed from its deadline, not from the poke');
+  } finally {
+    mock.timers.reset();
+  }
+});
