@@ -8,7 +8,7 @@ import { readStates, writeMoves } from './host-state.js';
 import { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
 import { expectedHolder, planMove } from './move-plan.js';
 import { moveInstance, type MoveContext } from './run-switchover.js';
-import { maintenancePreflight, placements } from './preflight.js';
+import { directorHealth, maintenancePreflight, placements } from './preflight.js';
 import { atMs, maintenanceScript } from './state-script.js';
 import { LINGER_SEC, lingerScript, lingerVips } from './linger.js';
 import { masterDownBoundMs } from './timing.js';
@@ -77,7 +77,8 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
     const inst = held ? insts.find((i) => i.name === held.instance)! : undefined;
     const svc = inst ? cluster.services.find((s) => s.vip === held!.vip) ?? cluster.services[0] : undefined;
     // Who takes each VIP this host holds: the highest effective priority of the others.
-    const successor = (i: Cluster['instances'][number]) => expectedHolder({ ...i, members: i.members.filter((m) => m.host !== o.host && !states.get(m.host)?.maintenance) }, new Map([...states].map(([h, s]) => [h, s?.moves[i.name] ?? 0])));
+    const healthy = (i: Cluster['instances'][number], h: string) => directorHealth(v.observations.hosts[h], h, [i], cluster, states.get(h)).length === 0;
+    const successor = (i: Cluster['instances'][number]) => expectedHolder({ ...i, members: i.members.filter((m) => m.host !== o.host && healthy(i, m.host)) }, new Map([...states].map(([h, s]) => [h, s?.moves[i.name] ?? 0])));
     const bids = placements(v.report, insts).filter((p) => p.holders.length === 1 && p.holders[0] === o.host).map((p) => insts.find((i) => i.name === p.instance)!)
       .filter((i, k, all) => all.indexOf(i) === k)
       .map((i) => {
