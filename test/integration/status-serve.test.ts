@@ -194,6 +194,19 @@ describe('hafleet status --serve on a 2+2 lab: chromium and prometheus', { timeo
     assert.equal(await promValue(`hafleet_vip_holder{${vipSel},host="lb2"}`), 0);
   });
 
+  it('the open page says it lost the server, and reconnects by itself when status --serve is back (same document)', async () => {
+    // Counted before the stop: the page may say so before the process has finished exiting.
+    const lostAt = browser!.lines.length;
+    const code = await stop(serve);
+    assert.equal(code, 0, `Ctrl-C ends status --serve with 0: ${serve!.stderr().slice(-1500)}`);
+    await waitFor('the page to show it is reconnecting', () => browser!.lines.slice(lostAt).some((l) => l?.conn === 'reconnecting…'), { timeoutMs: 15_000, intervalMs: 200 })
+      .catch((e: Error) => assert.fail(`${e.message}; the page said: ${JSON.stringify(browser!.lines.slice(lostAt))}`));
+    serve = startInAdmin([process.execPath, '--import', 'tsx', CLI_MAIN, 'status', '-i', lab.inventoryPath, '--serve', SERVE, '--watch', '0.5']);
+    const back = await waitFor('the page live again with lb1 holding', () => browser!.lines.slice(lostAt).find((l) => l?.conn === 'live' && l.holders?.[lab.vip] === 'lb1'), { timeoutMs: 60_000, intervalMs: 200 });
+    assert.equal(back.sameDocument, true, 'no reload');
+    assert.deepEqual(browser!.lines.filter((l) => l?.load > 1 || (l?.error && !/ERR_CONNECTION_REFUSED|EventSource/.test(l.error))), []);
+  });
+
   it('stops cleanly on Ctrl-C (exit 0) and its figures are printed', async (t) => {
     const pid = serve!.child.pid!;
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
