@@ -6,7 +6,7 @@
  * NODE_OPTIONS. Per variant and role: RSS (anon/file, /proc/PID/status), V8 heap and external
  * (the status file's process.memoryUsage), threads, CPU % over 30 s (/proc/PID/task/*\/schedstat,
  * ns). Plus the floor (`node -e` idle, same namespace) and how many modules the agent loads.
- * Run: node --import tsx bench/agent-footprint.bench.ts [SECONDS] [--only=TEXT] [--runs=N] [--cpu-prof=DIR] [--baseline=MAIN_JS] [--node-options=FLAGS]
+ * Run: node --import tsx bench/agent-footprint.bench.ts [SECONDS] [--only=TEXT] [--runs=N] [--cpu-prof=DIR] [--baseline=MAIN_JS] [--node-options=FLAGS] [--warmup=SECONDS]
  * (root; compiles into node_modules/.cache). --only keeps the variants whose name contains TEXT
  * (or one of TEXT,TEXT…);
  * --runs repeats each variant and prints every run's CPU with the median and spread (the machine
@@ -30,6 +30,8 @@ const RUNS = Number(flag('runs') ?? 1);
 const ONLY = flag('only');
 const CPU_PROF = flag('cpu-prof');
 const BASELINE = flag('baseline');
+/** Seconds between both agents settling (a master) and the CPU window: 6 by default; longer lets V8 optimize the hot path. */
+const WARMUP = Number(flag('warmup') ?? 6);
 /** Added to every variant's NODE_OPTIONS (e.g. --perf-basic-prof for `perf record -p`). */
 const EXTRA_NODE_OPTIONS = flag('node-options') ?? '';
 
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
   const lab = new VrrpLab('f');
   lab.up();
   try {
-    console.log(`node ${process.version}, ${new Date().toISOString()}, CPU over ${SECONDS} s per variant, both agents at once\n`);
+    console.log(`node ${process.version}, ${new Date().toISOString()}, CPU over ${SECONDS} s per variant after ${WARMUP} s as master/backup, both agents at once\n`);
     console.log('| variant | role | RSS MiB | PSS | USS (private) | anon | file | heap used/total, external MiB | threads | idle CPU % |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     console.log(await floor(lab.ns('a')));
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
         delete process.env.HAFLEET_AGENT_KEEP_PAGES;
         await Promise.all([lab.ready(a), lab.ready(b)]);
         await waitFor(lab.holdsAlone('a', '198.18.250.161'), 20_000, 20, 'a master');
-        await sleep(6000);
+        await sleep(WARMUP * 1000);
         const s0 = [mem(a.child.pid!), mem(b.child.pid!)];
         await sleep(SECONDS * 1000);
         const s1 = [mem(a.child.pid!), mem(b.child.pid!)];
