@@ -109,6 +109,8 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
       if (o.on) {
         const failed = await writeMoves(o.transport, target.hosts, bids.map((b) => ({ ...b, value: MAX_PRIORITY - b.base })), o.signal);
         if (failed.length) problems.push(`could not raise the successor's bid (${failed.join('; ')}): the move takes Skew_Time at its own priority`);
+        // The agent reads track files every 100 ms (keepalived at once): the bid first, then the flag.
+        if (bids.some((b) => insts.some((i) => i.members.some((m) => m.host === b.host && m.engine === 'agent')))) await systemClock.sleep(150, o.signal);
       }
       // Off, where preempt will give this host a VIP back: it returns lowered (no preempt of its
       // own, which waits Master_Down_Interval and has no linger), then a planned move hands the

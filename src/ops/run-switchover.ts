@@ -40,6 +40,9 @@ export type SwitchoverRun =
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** How often the agent reads its track files (src/vrrp/agent-sources.ts). */
+const AGENT_TRACK_POLL_MS = 100;
+
 /** The instances a switchover acts on: --instance, --vip, or every instance of the cluster. */
 export function selectInstances(c: Cluster, o: { instance?: string; vip?: string }): VrrpInstance[] | Refusal {
   if (o.instance) {
@@ -93,6 +96,9 @@ export async function moveInstance(ctx: MoveContext, inst: VrrpInstance, plan: M
     try {
       const prep = await writeMoves(ctx.transport, ctx.refs, plan.prepare, ctx.signal);
       if (prep.length) throw new Error(`could not write the move files: ${prep.join('; ')}`);
+      // keepalived sees a track file change at once (inotify); the agent reads them every 100 ms:
+      // the bid must be in effect before the holder lets go, or the target waits its own Skew_Time.
+      if (plan.prepare.some((w) => inst.members.find((m) => m.host === w.host)?.engine === 'agent')) await systemClock.sleep(AGENT_TRACK_POLL_MS + 50, ctx.signal);
       ctx.log(`  ${inst.name}: ${plan.holder} lets go (priority 0), ${plan.target} takes over`);
       const fallbackSec = Math.ceil(masterDownBoundMs(inst) / 1000) * 3 + 10;
       const rel = await ctx.transport.exec(ctx.refs.get(plan.holder)!, releaseScript(plan.release, plan.settle[0]!.value, randomBytes(8).toString('hex'), fallbackSec, lingerScript(lingerVips(inst, plan.holder), LINGER_SEC)), { privileged: true, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
