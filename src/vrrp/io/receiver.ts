@@ -99,7 +99,8 @@ export function startReceiver(fd: number, family: 4 | 6, onPacket: (p: Received)
   if (h) {
     h.onmessage = (nread, _handle, buf) => {
       if (nread < 0) onError(new libc.SysError('recvmsg', -nread).message);
-      else if (buf) onPacket({ packet: buf, at: ORIGIN_MS + performance.now() });
+      // 0: libuv's "nothing to read" (a raw packet always has its IP header).
+      else if (nread > 0 && buf) onPacket({ packet: buf, at: ORIGIN_MS + performance.now() });
     };
     const err = h.recvStart();
     if (err !== 0) onError(new libc.SysError('recv start', -err).message);
