@@ -124,6 +124,16 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
         if (foreign.length) keep(c.host, ['global_defs {', ...foreign.map((a) => lineOf(c, a)), '}'].join('\n'));
       }
     }
+    // global_defs as found: the first deploy must not change the router id or how scripts run.
+    const g = c.config.global;
+    const gw = (w: Where | undefined) => at(c.host, w ?? { file: c.snap.keepalivedConf });
+    const rid = c.stmts.find((x) => x.keyword === 'global_defs')?.block?.find((x) => x.keyword === 'router_id');
+    setVar(c.host, 'vrrp_router_id', g.routerId !== undefined ? sc(g.routerId, gw(rid?.where)) : sc(false, `${c.host}: no router_id (keepalived takes the host name)`));
+    // hafleet always renders enable_script_security (keepalived -t, deploy's validation, refuses
+    // scripts without it): scripts without a user of their own keep the one they ran as — without
+    // script security and script_user, root (keepalived_script where that user exists).
+    if (g.scriptUser !== undefined) setVar(c.host, 'vrrp_script_user', sc(g.scriptUser, gw(g.scriptUserWhere)));
+    else if (!g.enableScriptSecurity) setVar(c.host, 'vrrp_script_user', sc('root', `${c.host}: no script_user, no script security: scripts ran as root`));
     // smtp_alert per instance: the model has no such key. When every instance of the host sends
     // mail, global_defs smtp_alert_vrrp says the same; otherwise it cannot be kept.
     const instStmts = c.stmts.filter((s) => s.keyword === 'vrrp_instance');
@@ -274,12 +284,13 @@ function clusterNode(
   const t = trackOf(first);
   const track = t
     ? ymap([['nginx', ymap([
+      ['name', sc(t.sc.name, p(first, t.sc.where))],
       ['script', sc(t.sc.script, p(first, t.sc.where))],
       ['interval', sc(t.sc.intervalSec)], ['timeout', sc(t.sc.timeoutSec)],
       ['weight', sc(t.weight, p(first, first.inst.trackScripts[0]!.where))],
       ['fall', sc(t.sc.fall)], ['rise', sc(t.sc.rise)],
-      // keepalived without script security runs scripts as root; the rendered global_defs turns it on.
-      ['user', sc(t.sc.user ?? first.conf.config.global.scriptUser ?? 'root')],
+      // No user line stays none: keepalived's default script user, as today.
+      ['user', t.sc.user !== undefined ? sc(t.sc.user) : sc(false, 'no user line: keepalived\'s default script user')],
     ])]])
     : mode === 'nginx' ? ymap([['nginx', sc(false, 'no track_script in the original')]]) : undefined;
   const n = i0.notify;
@@ -289,6 +300,7 @@ function clusterNode(
     ['backup', n.backup ? sc(n.backup.cmd, p(first, n.backup.where)) : undefined],
     ['fault', n.fault ? sc(n.fault.cmd, p(first, n.fault.where)) : undefined],
     ['stop', n.stop ? sc(n.stop.cmd, p(first, n.stop.where)) : undefined],
+    ...notifyUser(gs),
   ]);
   const instances = gs.map((g) => {
     const top = [...g.members].sort((a, b) => b.inst.priority - a.inst.priority)[0]!;
@@ -305,8 +317,11 @@ function clusterNode(
     return ymap([
       ['name', sc(top.inst.name, p(top, top.inst.where))],
       ['vrid', sc(g.vrid, p(top, top.inst.where))],
-      ['vips', ylist(top.inst.vips.map((v) => (v.dev && v.dev !== top.inst.interface) || v.label
-        ? ymap([['address', sc(`${v.address}/${v.prefix}`)], ['dev', v.dev ? sc(v.dev) : undefined], ['label', v.label ? sc(v.label) : undefined]], p(top, v.where))
+      // An IPv4 VIP without a label stays without (label: false): the renderer would label it
+      // dev:vrid, and keepalived, comparing labels on reload, would delete and re-add it on the master.
+      ['vips', ylist(top.inst.vips.map((v) => (v.dev && v.dev !== top.inst.interface) || v.label || !v.address.includes(':')
+        ? ymap([['address', sc(`${v.address}/${v.prefix}`)], ['dev', v.dev ? sc(v.dev) : undefined],
+          ['label', v.label ? sc(v.label) : !v.address.includes(':') ? sc(false, 'no label on the host') : undefined]], p(top, v.where))
         : sc(`${v.address}/${v.prefix}`, p(top, v.where))))],
       ['master', sc(top.conf.host)],
       ['priorities', ymap(g.members.map((m) => [m.conf.host, sc(m.inst.priority, p(m, m.inst.where))]))],
@@ -316,11 +331,6 @@ function clusterNode(
   // preempt per cluster and lint refuses state MASTER with nopreempt, so this cannot be kept.
   for (const g of gs) for (const m of g.members) {
     if (m.inst.preempt !== writtenPreempt(first)) ds.push(error('import-cannot-keep', `${m.inst.name} on ${m.conf.host}: nopreempt with state MASTER (keepalived clears it on this director only); the inventory has one preempt per cluster`, { host: m.conf.host, ...m.inst.where }, 'set state BACKUP on this director first (or remove nopreempt everywhere), then import again'));
-  }
-  // hafleet's renderer labels every IPv4 VIP (dev:vrid) and keepalived compares labels on reload:
-  // a VIP written without one is deleted and re-added on the master by the first deploy.
-  for (const g of gs) for (const m of g.members) for (const v of m.inst.vips) {
-    if (v.label === undefined && !v.address.includes(':')) ds.push(warning('import-vip-label', `${m.inst.name}: VIP ${v.address}/${v.prefix} has no label; the rendered config labels it ${v.dev ?? m.inst.interface}:${g.vrid}, and keepalived re-adds a VIP whose label changed: the first deploy drops it on the master for an instant (no VRRP transition)`, { host: m.conf.host, ...v.where }, 'deploy in a quiet moment, or add `label <dev>:<n>` to the VIP on the hosts (a keepalived reload) before importing'));
   }
   // A state the derivation would not give (both BACKUP with preempt, say): the host's vrrp_state.
   for (const g of gs) for (const m of g.members) {
@@ -352,6 +362,18 @@ function clusterNode(
     ['nginx', nginx],
     ['notify', (notify as { entries: unknown[] }).entries.length ? notify : undefined],
   ]);
+}
+
+/**
+ * notify.user: the user the original notify scripts run as, when they agree (false: written
+ * without one, keepalived's default script user). The model has one user for them all: the first
+ * script's (a fleet mixing users per hook keeps the others' user only if it is the same).
+ */
+function notifyUser(gs: Group[]): [string, YNode | undefined][] {
+  const scripts = gs.flatMap((g) => g.members.flatMap((m) => Object.values(m.inst.notify).filter((x): x is NonNullable<typeof x> => !!x)));
+  if (scripts.length === 0) return [];
+  const u = scripts[0]!.user;
+  return [['user', u !== undefined ? sc(u) : sc(false, 'notify scripts written without a user: keepalived\'s default script user')]];
 }
 
 /** nopreempt as written (keepalived may clear it on a MASTER): what every director of the group agrees on is checked by the caller. */

@@ -68,7 +68,7 @@ const neverFails: Pitfall = (confs) => confs.flatMap((c) => c.config.scripts.fil
 
 const noScriptSecurity: Pitfall = (confs) => confs.filter((c) => !c.config.global.enableScriptSecurity
   && (c.config.scripts.length > 0 || c.config.instances.some((i) => Object.values(i.notify).some(Boolean))))
-  .map((c) => warning('pitfall-no-script-security', 'scripts run without enable_script_security: as root, whoever can write them or their directories', where(c.host, { file: c.snap.keepalivedConf }), 'hafleet renders enable_script_security; the inventory keeps the scripts\' user (root) so they run as today'));
+  .map((c) => warning('pitfall-no-script-security', 'scripts run without enable_script_security: as root, whoever can write them or their directories', where(c.host, { file: c.snap.keepalivedConf }), 'hafleet cannot keep this: keepalived -t (deploy\'s validation) refuses scripts without script security, so the rendered config adds enable_script_security with script_user root (the user they ran as) and plan shows it; keepalived then disables a script a non-root user can write: make the scripts and their directories root-owned and not group/world-writable before deploying'));
 
 const vipOnLoDirector: Pitfall = (confs, snaps) => {
   const directors = new Set(confs.filter((c) => c.config.instances.length > 0).map((c) => c.host));

@@ -6,7 +6,7 @@
  * Includes are not followed: an included file is a file of the plan of its own.
  * auth_pass is never shown, only that it changed.
  */
-import { parseConfig, readTree, singleFile, type AgentConfig, type InstanceConf, type NotifyConf, type NotifyScript, type Stmt, type TrackRef, type VipConf } from '../keepalived-conf/index.js';
+import { parseConfig, readTree, singleFile, type AgentConfig, type InstanceConf, type NotifyConf, type NotifyScript, type Stmt, type TrackFileConf, type TrackRef, type VipConf } from '../keepalived-conf/index.js';
 import { diffTrees, type ConfNode } from './behaviour-tree.js';
 
 /** Sections parseConfig models: the rest of the file is compared as a tree. */
@@ -19,17 +19,108 @@ const secret = (name: string) => /(^|_)(pass|password|secret)$/.test(name);
 
 const toNodes = (l: readonly Stmt[]): ConfNode[] => l.map((s) => ({ name: s.keyword, args: s.args.map((t) => t.text), ...(s.block ? { block: toNodes(s.block) } : {}) }));
 
+const SCRIPT_KEYWORDS = /^(MISC_CHECK|notify_up|notify_down|quorum_up|quorum_down|notify|notify_master|notify_backup|notify_fault|notify_stop|notify_deleted|notify_master_rx_lower_pri|vrrp_notify_fifo_script|lvs_notify_fifo_script|notify_fifo_script|vrrp_script|startup_script|shutdown_script)$/;
+function anyScript(l: readonly Stmt[]): boolean {
+  return l.some((s) => SCRIPT_KEYWORDS.test(s.keyword) || (s.block !== undefined && anyScript(s.block)));
+}
+/** Whether keepalived runs any script for this config (track, notify, checker, startup…) but hafleet's inert notify logger. */
+function runsScripts(core: AgentConfig, tree: readonly Stmt[]): boolean {
+  const notifies = (n: NotifyConf) => Object.values(n).some(Boolean);
+  return core.scripts.length > 0 || core.instances.some((i) => notifies(i.notify)) || core.syncGroups.some((g) => notifies(g.notify))
+    || anyScript(tree.filter((s) => s.keyword !== 'vrrp_instance' && s.keyword !== 'vrrp_sync_group'));
+}
+
+/** keepalived reads every global_defs block into one set of settings: several blocks compare as one (import keeps what the model lacks in a second). */
+function mergeGlobalDefs(l: Stmt[]): Stmt[] {
+  const gs = l.filter((s) => s.keyword === 'global_defs');
+  if (gs.length < 2) return l;
+  const merged: Stmt = { ...gs[0]!, block: gs.flatMap((g) => g.block ?? []) };
+  return l.flatMap((s) => (s === gs[0] ? [merged] : s.keyword === 'global_defs' ? [] : [s]));
+}
+
+/** What a keepalived.conf change does, and apart from it the hooks hafleet adds or drops (inert until used). */
+export interface KeepalivedReport {
+  behaviour: string[];
+  hafleetHooks: string[];
+}
+
 export function keepalivedBehaviour(path: string, old: string, now: string, host: string): string[] {
+  return keepalivedReport(path, old, now, host).behaviour;
+}
+
+export function keepalivedReport(path: string, old: string, now: string, host: string): KeepalivedReport {
   const a = parseConfig(path, singleFile(path, old));
   const b = parseConfig(path, singleFile(path, now));
   const ta = readTree(path, singleFile(path, old)).stmts;
   const tb = readTree(path, singleFile(path, now)).stmts;
   if (!a.config || !b.config) {
     // One side does not parse as the agent reads it (validation says why): compare statements.
-    return diffTrees(toNodes(ta), toNodes(tb), { defaults: DEFAULTS, secret });
+    return { behaviour: diffTrees(toNodes(ta), toNodes(tb), { defaults: DEFAULTS, secret }), hafleetHooks: [] };
   }
-  const rest = (l: Stmt[]) => toNodes(l.filter((s) => !MODELLED.has(s.keyword)));
-  return [...modelDiff(a.config, b.config, host), ...diffTrees(rest(ta), rest(tb), { defaults: DEFAULTS, secret })];
+  const rest = (l: Stmt[]) => toNodes(mergeGlobalDefs(l.filter((s) => !MODELLED.has(s.keyword))));
+  const ha = splitHooks(a.config);
+  const hb = splitHooks(b.config);
+  // Script security and script_user only matter to scripts: with none on either side they change nothing.
+  const scriptless = !runsScripts(ha.core, ta) && !runsScripts(hb.core, tb);
+  const inert = (l: string) => scriptless && /^global_defs: (enable_script_security|script_user\b.*) (added|removed)$|^global_defs: script_user: /.test(l);
+  return {
+    behaviour: [...modelDiff(ha.core, hb.core, host), ...diffTrees(rest(ta), rest(tb), { defaults: DEFAULTS, secret }).filter((l) => !inert(l))],
+    hafleetHooks: hookDiff(ha, hb, host),
+  };
+}
+
+/**
+ * hafleet's own hooks, which do nothing until an operator uses them: the track_files of
+ * switchover/maintenance (named hafleet_*, a file under /var/lib/hafleet starting at 0 — init_file
+ * 0, or no init_file: a missing file reads as 0 — so weight × 0 adds nothing while it holds 0) and the notify logger (hafleet's script
+ * at its path: it appends a line to a log). Only exactly these: a hafleet_* track_file elsewhere,
+ * with another init value, or another notify command is behaviour like any other.
+ */
+const HOOK_DIR = '/var/lib/hafleet/';
+const HOOK_NOTIFY = '/usr/local/sbin/hafleet-notify';
+// init_file 0, or none: keepalived reads a missing file as 0.
+const isHookFile = (f: TrackFileConf) => f.name.startsWith('hafleet_') && f.file.startsWith(HOOK_DIR) && (f.init === undefined || f.init.value === 0);
+const isHookNotify = (n: NotifyScript | undefined) => n !== undefined && n.cmd === HOOK_NOTIFY;
+
+interface Hooks {
+  core: AgentConfig;
+  files: TrackFileConf[];
+  /** Per instance: the hook track_files it tracks, and whether its `notify` is hafleet's logger. */
+  refs: Map<string, { files: string[]; notify?: NotifyScript }>;
+}
+
+function splitHooks(c: AgentConfig): Hooks {
+  const files = c.trackFiles.filter(isHookFile);
+  const names = new Set(files.map((f) => f.name));
+  const refs = new Map<string, { files: string[]; notify?: NotifyScript }>();
+  const instances = c.instances.map((i) => {
+    const own = i.trackFiles.filter((r) => names.has(r.name) && r.weight === undefined);
+    const notify = isHookNotify(i.notify.any) ? i.notify.any : undefined;
+    refs.set(i.name, { files: own.map((r) => r.name), ...(notify ? { notify } : {}) });
+    const rest: NotifyConf = { ...i.notify };
+    if (notify) delete rest.any;
+    return { ...i, trackFiles: i.trackFiles.filter((r) => !own.includes(r)), notify: rest };
+  });
+  // A hook file is a hook only while no instance overrides its weight (kept in core otherwise).
+  const overridden = new Set(c.instances.flatMap((i) => i.trackFiles.filter((r) => names.has(r.name) && r.weight !== undefined).map((r) => r.name)));
+  return { core: { ...c, trackFiles: c.trackFiles.filter((f) => !isHookFile(f) || overridden.has(f.name)), instances }, files: files.filter((f) => !overridden.has(f.name)), refs };
+}
+
+function hookDiff(a: Hooks, b: Hooks, host: string): string[] {
+  const l = new Lines();
+  const file = (f: TrackFileConf) => `track_file ${f.name} (${f.file}, weight ${weightText(f.weight, f.reverse)}, starts at 0)`;
+  l.set(a.files, b.files, (f) => f.name, (f) => `${file(f)} added`, (f) => `${file(f)} removed`, (x, y) => {
+    if (file(x) !== file(y)) l.out.push(`${file(x)} → ${file(y)}`);
+  });
+  for (const name of new Set([...a.refs.keys(), ...b.refs.keys()])) {
+    const x = a.refs.get(name) ?? { files: [] };
+    const y = b.refs.get(name) ?? { files: [] };
+    const at = `${name} on ${host}`;
+    l.set(x.files, y.files, (f) => f, (f) => `${at}: tracks ${f}`, (f) => `${at}: no longer tracks ${f}`);
+    const n = (s: NotifyScript | undefined) => s && [s.cmd, s.user, s.group].filter(Boolean).join(' ');
+    if (n(x.notify) !== n(y.notify)) l.out.push(`${at}: notify logger ${x.notify ? n(x.notify) : '(none)'} → ${y.notify ? n(y.notify) : '(none)'}`);
+  }
+  return l.out;
 }
 
 const show = (v: unknown): string => (v === undefined || v === null || v === '' ? '(none)' : Array.isArray(v) ? v.join(' ') : String(v));
@@ -110,11 +201,14 @@ function instanceDiff(l: Lines, x: InstanceConf, y: InstanceConf, host: string):
   l.field(at, 'advert_int', x.advertIntervalCs / 100, y.advertIntervalCs / 100);
   l.field(at, 'version', x.version, y.version);
   if (!x.authPass !== !y.authPass) l.out.push(`${at}: authentication ${y.authPass ? 'added (auth_type PASS)' : 'removed'}`);
-  else if (x.authPass !== y.authPass) l.out.push(`${at}: auth_pass changed`);
+  // keepalived sends the first 8 characters only (vrrp_parser.c): a longer one cut to 8 is the same password.
+  else if (x.authPass?.slice(0, 8) !== y.authPass?.slice(0, 8)) l.out.push(`${at}: auth_pass changed`);
   const vip = (v: VipConf) => `${v.address}/${v.prefix}${v.dev ? ` dev ${v.dev}` : ''}${v.label ? ` label ${v.label}` : ''}`;
   for (const [kind, xs, ys] of [['VIP', x.vips, y.vips], ['excluded VIP', x.vipsExcluded, y.vipsExcluded]] as const) {
+    // A VIP without dev is on the instance's interface: writing `dev eth0` there changes nothing.
+    const same = (p: VipConf, q: VipConf) => (p.dev ?? x.interface) === (q.dev ?? y.interface) && p.prefix === q.prefix && p.label === q.label;
     l.set(xs, ys, (v) => v.address, (v) => `${kind} ${vip(v)} added to ${x.name}`, (v) => `${kind} ${vip(v)} removed from ${x.name}`, (p, q) => {
-      if (vip(p) !== vip(q)) l.out.push(`${at}: ${kind} ${vip(p)} → ${vip(q)}`);
+      if (!same(p, q)) l.out.push(`${at}: ${kind} ${vip(p)} → ${vip(q)}`);
     });
   }
   refsDiff(l, at, 'track_script', x.trackScripts, y.trackScripts);

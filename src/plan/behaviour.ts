@@ -5,7 +5,7 @@
  * Secrets never reach a line: the readers say "auth_pass changed", and every line is masked with
  * the file's secrets as the diff is.
  */
-import { keepalivedBehaviour } from './behaviour-keepalived.js';
+import { keepalivedReport } from './behaviour-keepalived.js';
 import { nginxBehaviour } from './behaviour-nginx.js';
 import { maskText } from './mask.js';
 
@@ -19,8 +19,14 @@ export function confKindOf(path: string): ConfKind | undefined {
 }
 
 export function behaviourOf(path: string, old: string, now: string, o: { host: string; secrets?: readonly string[] }): string[] | undefined {
+  return behaviourReport(path, old, now, o)?.behaviour;
+}
+
+/** `behaviour`, and apart from it the hooks hafleet adds that do nothing until used (keepalived.conf only). */
+export function behaviourReport(path: string, old: string, now: string, o: { host: string; secrets?: readonly string[] }): { behaviour: string[]; hafleetHooks: string[] } | undefined {
   const kind = confKindOf(path);
   if (!kind) return undefined;
-  const lines = kind === 'keepalived' ? keepalivedBehaviour(path, old, now, o.host) : nginxBehaviour(path, old, now);
-  return lines.map((l) => maskText(l, o.secrets ?? []));
+  const r = kind === 'keepalived' ? keepalivedReport(path, old, now, o.host) : { behaviour: nginxBehaviour(path, old, now), hafleetHooks: [] };
+  const mask = (l: string) => maskText(l, o.secrets ?? []);
+  return { behaviour: r.behaviour.map(mask), hafleetHooks: r.hafleetHooks.map(mask) };
 }

@@ -13,3 +13,4 @@ export { withValidations } from './validations.js';
 export { isManagedPath } from './managed-path.js';
 export { hostsToDeploy, renderRolloutText, type RolloutOrder } from './rollout.js';
 export { behaviourOf, confKindOf, type ConfKind } from './behaviour.js';
+export { behaviourReport } from './behaviour.js';

@@ -34,7 +34,7 @@ function changeLines(c: Change, paint: ReturnType<typeof painter>): string[] {
       const what = c.kind === 'create' ? 'create' : c.metaOnly ? 'metadata' : 'update';
       const head = `  ${mark} ${shown(c.path)}  (${what}, ${c.mode} ${c.owner}:${c.group}${c.notify.length ? `, notifies ${c.notify.join(', ')}` : ''})`;
       if (c.metaOnly) return [head, `      ${shown(c.diff.trim())}`];
-      return [head, colourDiff(indent(shown(c.diff), '      '), paint), ...behaviourLines(c.behaviour, paint)];
+      return [head, colourDiff(indent(shown(c.diff), '      '), paint), ...behaviourLines(c.behaviour, paint, c.hafleetHooks)];
     }
     case 'delete':
       return [`  ${paint('-', 'red')} ${shown(c.path)}  (delete: placed by an earlier deploy, no longer rendered)`, colourDiff(indent(shown(c.diff), '      '), paint)];
@@ -46,10 +46,12 @@ function changeLines(c: Change, paint: ReturnType<typeof painter>): string[] {
 }
 
 /** Under the diff: what the change does, or that it does nothing new. */
-function behaviourLines(b: string[] | undefined, paint: ReturnType<typeof painter>): string[] {
+function behaviourLines(b: string[] | undefined, paint: ReturnType<typeof painter>, hooks: string[] = []): string[] {
   if (!b) return [];
-  if (b.length === 0) return [`      ${paint('no behaviour change (formatting only)', 'dim')}`];
-  return [`      ${paint('behaviour:', 'bold')}`, ...b.map((l) => `        • ${shown(l)}`)];
+  // hafleet's own hooks (maintenance/switchover track_files at 0, the notify logger) do nothing until used: said apart.
+  const own = hooks.length ? [`      ${paint('hafleet adds its own hooks (inert until used):', 'dim')}`, ...hooks.map((l) => `        ◦ ${shown(l)}`)] : [];
+  if (b.length === 0) return [`      ${paint(hooks.length ? 'no behaviour change' : 'no behaviour change (formatting only)', 'dim')}`, ...own];
+  return [`      ${paint('behaviour:', 'bold')}`, ...b.map((l) => `        • ${shown(l)}`), ...own];
 }
 
 function colourDiff(diff: string, paint: ReturnType<typeof painter>): string {

@@ -10,6 +10,12 @@ export type Change =
        * new) and files too big to read. Never holds a secret's value.
        */
       behaviour?: string[];
+      /**
+       * Beside `behaviour` on a keepalived.conf: hafleet's own hooks the change adds or drops, which
+       * do nothing until used (switchover/maintenance track_files starting at 0, the notify logger);
+       * absent when there are none.
+       */
+      hafleetHooks?: string[];
     }
   | { kind: 'delete'; path: string; diff: string; notify: string[] }
   | { kind: 'unchanged'; path: string; reason: string };

@@ -1,5 +1,6 @@
 import type { Cluster, HealthCheck, Topology, VrrpInstance, VrrpMember } from '../topology/types.js';
 import type { Host } from '../inventory/types.js';
+import { DEFAULTS } from '../topology/index.js';
 import { noFlags, type Flags } from './conditions.js';
 import { nginxClusterView, type NginxClusterView } from './view-nginx.js';
 
@@ -10,7 +11,8 @@ import { nginxClusterView, type NginxClusterView } from './view-nginx.js';
 export interface HostView {
   host: { name: string; address: string; vars: Record<string, unknown> };
   role: string;
-  router_id: string;
+  /** null: no router_id line (`vrrp_router_id: false`: keepalived takes the host name). */
+  router_id: string | null;
   script_user: string;
   vrrp_scripts: VrrpScriptView[];
   instances: InstanceView[];
@@ -48,7 +50,7 @@ interface InstanceView {
   garp_master_delay: number; garp_master_repeat: number; garp_master_refresh: number;
   vips: { address: string; prefix: number; dev: string; label: string | null }[];
   track_scripts: string[];
-  notify: { script: string | null; master: string | null; backup: string | null; fault: string | null; stop: string | null };
+  notify: { script: string | null; master: string | null; backup: string | null; fault: string | null; stop: string | null; script_user: string | null; user: string | null };
 }
 
 interface VirtualServerView {
@@ -113,8 +115,7 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
   return {
     host: { name, address, vars: { ...(host?.vars ?? {}) } },
     role,
-    router_id: name,
-    script_user: [...scripts.values()].find((s) => s.user)?.user ?? 'nobody',
+    ...globalDefs(host?.vars ?? {}, name, [...scripts.values()]),
     vrrp_scripts: [...scripts.values()],
     instances: mine.map(({ inst, member, cluster }) => instanceView(inst, member, cluster)),
     virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap((c) => memo(lvsViews, c, virtualServers)) : [],
@@ -132,6 +133,20 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
 /** A passthrough value as the template sees it: text, or null when unset or empty (kblock/nblock check the text). */
 function verbatim(v: unknown): string | null {
   return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+/**
+ * global_defs: router_id is the host's name unless the inventory keeps what import found.
+ * enable_script_security is always written: keepalived -t (deploy's validation) refuses scripts
+ * without it. script_user is the user of scripts without their own (an imported fleet's: root).
+ */
+function globalDefs(vars: Record<string, unknown>, name: string, scripts: VrrpScriptView[]): Pick<HostView, 'router_id' | 'script_user'> {
+  const rid = vars['vrrp_router_id'];
+  const user = typeof vars['vrrp_script_user'] === 'string' ? vars['vrrp_script_user'] : null;
+  return {
+    router_id: rid === false ? null : typeof rid === 'string' ? rid : name,
+    script_user: user ?? scripts.find((s) => s.user)?.user ?? 'nobody',
+  };
 }
 
 /** Where `hafleet` is not on the host's PATH (a checkout, a lab), the inventory names the command. */
@@ -156,10 +171,16 @@ function instanceView(inst: VrrpInstance, m: VrrpMember, c: Cluster): InstanceVi
     vips: inst.vips.map((v) => {
       // A VIP without its own dev follows the director's interface (its vrrp_interface may differ).
       const dev = v.devExplicit && v.dev ? v.dev : m.interface || v.dev;
-      return { address: v.address, prefix: v.prefix, dev, label: vipLabel(v.address, v.label ?? `${dev}:${inst.vrid}`) };
+      // label: false in the inventory: none (an adopted fleet's unlabelled VIP stays as it is).
+      return { address: v.address, prefix: v.prefix, dev, label: v.noLabel ? null : vipLabel(v.address, v.label ?? `${dev}:${inst.vrid}`) };
     }),
     track_scripts: inst.trackScripts,
-    notify: { script: c.notify.script ?? null, master: c.notify.master ?? null, backup: c.notify.backup ?? null, fault: c.notify.fault ?? null, stop: c.notify.stop ?? null },
+    notify: {
+      script: c.notify.script ?? null, master: c.notify.master ?? null, backup: c.notify.backup ?? null, fault: c.notify.fault ?? null, stop: c.notify.stop ?? null,
+      // hafleet's own logger appends under /var/log: root. The user's scripts: notify.user (false: none written).
+      script_user: c.notify.script === DEFAULTS.notify.script ? 'root' : c.notify.user ?? null,
+      user: c.notify.user ?? null,
+    },
   };
 }
 

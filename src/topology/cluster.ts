@@ -56,16 +56,19 @@ function buildTrack(mode: Mode, track: Obj): TrackScript[] {
   if (!on) return [];
   const o = obj(t);
   const d = DEFAULTS.trackNginx;
+  // user: false writes no user line (keepalived's default script user, as an imported fleet had it).
+  const user = o.user === false ? undefined : str(o.user) ?? d.user;
   return [{
-    name: d.name, script: str(o.script) ?? d.script,
+    name: str(o.name) ?? d.name, script: str(o.script) ?? d.script,
     intervalSec: int(o.interval) ?? d.intervalSec, timeoutSec: int(o.timeout) ?? d.timeoutSec,
     weight: int(o.weight) ?? d.weight, fall: int(o.fall) ?? d.fall, rise: int(o.rise) ?? d.rise,
-    user: str(o.user) ?? d.user,
+    ...(user !== undefined ? { user } : {}),
   }];
 }
 
 function buildNotify(n: Obj): NotifyHooks {
-  const out: NotifyHooks = { script: str(n.script) ?? DEFAULTS.notify.script, logFile: str(n.log_file) ?? DEFAULTS.notify.logFile };
+  const user = n.user === false ? undefined : str(n.user) ?? DEFAULTS.notify.user;
+  const out: NotifyHooks = { script: str(n.script) ?? DEFAULTS.notify.script, logFile: str(n.log_file) ?? DEFAULTS.notify.logFile, ...(user !== undefined ? { user } : {}) };
   for (const k of ['master', 'backup', 'fault', 'stop'] as const) {
     const s = str(n[k]);
     if (s !== undefined) out[k] = s;

@@ -11,7 +11,7 @@ export const DEFAULTS = {
     name: 'chk_nginx', script: '/usr/local/sbin/hafleet-check-nginx',
     intervalSec: 2, timeoutSec: 2, weight: -60, fall: 2, rise: 2, user: 'nobody',
   },
-  notify: { script: '/usr/local/sbin/hafleet-notify', logFile: '/var/log/hafleet-notify.log' },
+  notify: { script: '/usr/local/sbin/hafleet-notify', logFile: '/var/log/hafleet-notify.log', user: 'root' },
   nginx: {
     listenPort: 80, proxyConnectTimeout: '2s', proxyReadTimeout: '30s', proxySendTimeout: '30s',
     maxFails: 2, failTimeout: '10s', keepalive: 16, errorPage: '/usr/share/hafleet/503.html',

@@ -50,7 +50,11 @@ const vip: KeySpec = {
       props: {
         address: str('address/prefix', { directive: 'virtual_ipaddress' }),
         dev: str('interface the VIP is added to', { format: 'ifname', directive: 'virtual_ipaddress … dev' }),
-        label: str('address label: the VIP\'s dev, or dev:suffix, e.g. eth0:1', { format: 'vip-label', directive: 'virtual_ipaddress … label' }),
+        label: {
+          type: 'anyOf', doc: 'address label: the VIP\'s dev, or dev:suffix, e.g. eth0:1; false: no label (IPv4 VIPs get <dev>:<vrid> otherwise). keepalived compares labels on reload: changing one re-adds the VIP on the master',
+          directive: 'virtual_ipaddress … label',
+          options: [str('address label', { format: 'vip-label' }), bool('false: the VIP has no label')],
+        },
       },
     },
   ],
@@ -105,13 +109,17 @@ const trackNginx: KeySpec = {
     {
       type: 'object', doc: 'vrrp_script chk_nginx',
       props: {
+        name: str('vrrp_script name (keepalived logs it; import keeps the original)', { default: 'chk_nginx', pattern: '^[A-Za-z0-9_.-]{1,64}$', directive: 'vrrp_script' }),
         script: str('check command: absolute path and plain arguments (keepalived execs it, no shell)', { default: '/usr/local/sbin/hafleet-check-nginx', format: 'command', directive: 'script' }),
         interval: int('seconds', { default: 2, min: 1, max: 3600, directive: 'interval' }),
         timeout: int('seconds', { default: 2, min: 1, max: 3600, directive: 'timeout' }),
         weight: int('priority change while failing (negative)', { default: -60, min: -253, max: 253, directive: 'weight' }),
         fall: int('failures before failing', { default: 2, min: 1, max: 255, directive: 'fall' }),
         rise: int('successes before passing', { default: 2, min: 1, max: 255, directive: 'rise' }),
-        user: str('user the script runs as', { default: 'nobody', format: 'user-name', directive: 'user' }),
+        user: {
+          type: 'anyOf', doc: 'user the script runs as; false: no user line (keepalived\'s script_user, else keepalived_script if it exists, else root)', default: 'nobody', directive: 'user',
+          options: [str('user name', { format: 'user-name' }), bool('false: keepalived\'s default script user')],
+        },
       },
     },
   ],
@@ -157,6 +165,10 @@ export const clusterSpec: KeySpec = {
         fault: str('called on FAULT', { format: 'command', directive: 'notify_fault' }),
         stop: str('called on stop', { format: 'command', directive: 'notify_stop' }),
         log_file: str('log of the bundled script, under /var/log/', { default: '/var/log/hafleet-notify.log', format: 'log-path' }),
+        user: {
+          type: 'anyOf', doc: 'user your notify scripts run as (hafleet\'s own notify logger always runs as root); false: no user word (keepalived\'s default script user)', default: 'root', directive: 'notify … USER',
+          options: [str('user name', { format: 'user-name' }), bool('false: keepalived\'s default script user')],
+        },
       },
     },
     nginx: {
@@ -200,6 +212,12 @@ export const hostVarSpecs: Record<string, KeySpec> = {
   vrrp_state: str('initial state override', { enum: ['MASTER', 'BACKUP'], directive: 'state' }),
   unicast_src_ip: str('own address for unicast VRRP', { default: 'ansible_host', format: 'address', directive: 'unicast_src_ip' }),
   vrrp_engine: str('keepalived or agent', { enum: ENGINES }),
+  // global_defs as import found it: the first deploy of an adopted fleet changes none of them.
+  vrrp_router_id: {
+    type: 'anyOf', doc: 'keepalived router_id; false: none written (keepalived takes the host name)', default: 'the inventory name', directive: 'router_id',
+    options: [str('router id', { pattern: '^[A-Za-z0-9_.:-]{1,64}$' }), bool('false: no router_id line')],
+  },
+  vrrp_script_user: str('keepalived script_user (default user of scripts without their own)', { default: 'the track script\'s user, else nobody', format: 'user-name', directive: 'script_user' }),
   hafleet_agent_command: str('command that runs the hafleet VRRP agent (vrrp_engine: agent), as plain words', { default: 'hafleet agent', format: 'words' }),
   realserver_weight: int('weight', { default: 1, min: 0, max: 65535, directive: 'weight' }),
   realserver_backup: bool('nginx backup server (nginx mode only)', { default: false, directive: 'server … backup' }),

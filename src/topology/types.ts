@@ -14,6 +14,8 @@ export interface Vip {
   /** True when the user named `dev`; else `dev` is the instance's interface and a director with its own `vrrp_interface` may prefer that. */
   devExplicit?: boolean;
   label?: string;
+  /** The inventory said `label: false`: the VIP has no label (absent label and no noLabel: the renderer's dev:vrid). */
+  noLabel?: true;
   where: Where;
 }
 
@@ -111,7 +113,7 @@ export interface TrackScript {
   weight: number;
   fall: number;
   rise: number;
-  /** Run as this user (keepalived `user`); least privilege. */
+  /** Run as this user (keepalived `user`); least privilege. Absent: no user line (keepalived's default script user). */
   user?: string;
 }
 
@@ -124,6 +126,8 @@ export interface NotifyHooks {
   stop?: string;
   /** Where the bundled notify script appends (syslog always). */
   logFile?: string;
+  /** User of the user's notify scripts; absent: no user word (keepalived's default script user). hafleet's own logger runs as root. */
+  user?: string;
 }
 
 export interface NginxSettings {

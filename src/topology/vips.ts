@@ -40,12 +40,14 @@ export function parseVip(raw: VarValue, c: VipContext, diags: Diagnostic[]): Vip
   let text: string;
   let dev = c.dev;
   let label: string | undefined;
+  let noLabel = false;
   let devExplicit = false;
   if (typeof raw === 'string') text = raw;
   else if (raw && typeof raw === 'object' && !Array.isArray(raw) && typeof raw.address === 'string') {
     text = raw.address;
     if (typeof raw.dev === 'string') { dev = raw.dev; devExplicit = true; }
     if (typeof raw.label === 'string') label = raw.label;
+    else if (raw.label === false) noLabel = true;
   } else return undefined; // a type error, reported by the key walk
   const [addrText, prefixText, extra] = text.split('/');
   const addr = parseAddress(addrText!.trim());
@@ -72,5 +74,5 @@ export function parseVip(raw: VarValue, c: VipContext, diags: Diagnostic[]): Vip
     diags.push(error('vip-syntax', `${text}: prefix must be 0–${max}`, where, 'write it like 198.18.0.100/24'));
     return undefined;
   }
-  return { address: addressText(addr), prefix, dev, ...(devExplicit ? { devExplicit } : {}), ...(label ? { label } : {}), where };
+  return { address: addressText(addr), prefix, dev, ...(devExplicit ? { devExplicit } : {}), ...(label ? { label } : {}), ...(noLabel ? { noLabel: true as const } : {}), where };
 }

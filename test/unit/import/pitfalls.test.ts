@@ -67,9 +67,14 @@ test('a track script that finds a process by name (killall -0): reported', () =>
   const top = 'vrrp_script chk {\n    script "/usr/bin/killall -0 haproxy"\n    interval 2\n    weight -60\n}';
   const r = run(...pair({ top, body: '    track_script {\n        chk\n    }' }));
   assert.ok(codes(r).includes('pitfall-by-process-name'));
-  // The script is kept as it is, with its user (root, as keepalived runs it today).
+  // The script is kept as it is, under its own name, with no user line (keepalived's default script user, as today).
   assert.match(yaml(r), /killall -0 haproxy/);
-  assert.match(yaml(r), /"user"[^}]*"value":"root"/);
+  assert.match(yaml(r), /\["name",\{"kind":"scalar","value":"chk"/);
+  assert.match(yaml(r), /"user",\{"kind":"scalar","value":false/);
+  // global_defs as found: router_id (none here: false); scripts ran as root without script security.
+  const vars = JSON.stringify(r.hostVars.get('lb1'));
+  assert.match(vars, /"vrrp_script_user",\{"kind":"scalar","value":"root"/);
+  assert.match(vars, /"vrrp_router_id",\{"kind":"scalar","value":/);
 });
 
 test('failover by killing a process by name in a notify script: reported', () => {
@@ -136,12 +141,10 @@ test('keepalived.conf on a host where no VRRP speaker runs: said, and imported a
   assert.equal(r.clusters.length, 1);
 });
 
-test('a VIP without a label: said, since the rendered label makes keepalived re-add it on the first deploy', () => {
+test('a VIP without a label stays without (label: false), so the first deploy does not re-add it', () => {
   const r = run(...pair({ vip: '198.18.0.100/24' }));
-  const d = r.diagnostics.filter((x) => x.code === 'import-vip-label');
-  assert.equal(d.length, 2);
-  assert.equal(d[0]!.severity, 'warning');
-  assert.match(d[0]!.message, /eth0:51/);
+  assert.deepEqual(r.diagnostics.filter((x) => x.code === 'import-vip-label'), []);
+  assert.match(yaml(r), /\["address",\{"kind":"scalar","value":"198.18.0.100\/24"\}\],\["label",\{"kind":"scalar","value":false/);
 });
 
 test('an instance the model cannot say is kept verbatim; a host left with no modelled instance cannot be kept', () => {

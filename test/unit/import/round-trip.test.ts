@@ -13,6 +13,7 @@ import { loadInventory } from '../../../src/inventory/index.js';
 import { parseConfig, readTree, singleFile, type InstanceConf } from '../../../src/keepalived-conf/index.js';
 import { gateInventory } from '../../../src/lint/index.js';
 import { renderFleet, type DesiredFile } from '../../../src/render/index.js';
+import { behaviourReport } from '../../../src/plan/index.js';
 
 const FIX = path.resolve('test/fixtures/import');
 const HOSTS = [
@@ -79,6 +80,16 @@ for (const fixture of ['single-vip', 'dual-master', 'lvs-dr']) {
       const ts = (c: typeof orig.config) => c!.scripts.filter((s) => c!.instances.some((i) => i.trackScripts.some((r) => r.name === s.name)))
         .map((s) => ({ script: s.script, weight: s.weight, interval: s.intervalSec, fall: s.fall, rise: s.rise }));
       assert.deepEqual(ts(now.config), ts(orig.config));
+      // What plan says the first deploy does: nothing (hafleet's inert hooks apart). plan reads one
+      // file: where the original has includes, the rendered file is compared with them inlined.
+      const mainText = origText;
+      const report = behaviourReport('/etc/keepalived/keepalived.conf', mainText.replace(/^\s*include\s.*$/gm, ''), text, { host: snap.host })!;
+      // Except what the script-security pitfall forces (keepalived -t refuses scripts without it).
+      const g = orig.config.global;
+      const runsScripts = orig.config.scripts.length > 0 || orig.config.instances.some((i) => Object.values(i.notify).some(Boolean));
+      const forced = g.enableScriptSecurity || !runsScripts ? [] : ['global_defs: enable_script_security added', ...(g.scriptUser ? [] : ['global_defs: script_user root added'])];
+      assert.deepEqual(report.behaviour, forced, `${snap.host}: plan shows behaviour changes`);
+      t.diagnostic(`${snap.host}: hafleet hooks: ${report.hafleetHooks.length}`);
       compared++;
     }
     t.diagnostic(`${fixture}: ${compared} director(s) compared, ${result.diagnostics.length} finding(s)`);
