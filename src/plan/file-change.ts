@@ -4,7 +4,7 @@ import type { FileFact } from '../facts/types.js';
 import type { Change } from './types.js';
 import { maskPair, maskText, unmaskTokens } from './mask.js';
 import { unifiedDiff } from './diff.js';
-import { behaviourOf } from './behaviour.js';
+import { behaviourReport } from './behaviour.js';
 
 export function sha256(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
@@ -28,8 +28,10 @@ export function fileChange(want: DesiredFile, have: FileFact | undefined, host =
     // Facts carry a checksum without content for files too big to read: say so instead of diffing.
     if (have.content === null) return { kind: 'update', ...base, diff: `--- ${want.path}\ton host (sha256 ${haveSha}, content not read: too large)\n+++ ${want.path}\tplanned (sha256 ${digest})\n` };
     const masked = maskPair(have.content, want.content, want.secrets);
-    const behaviour = behaviourOf(want.path, have.content, want.content, { host, secrets: want.secrets });
-    return { kind: 'update', ...base, diff: unmaskTokens(unifiedDiff(want.path, masked.current, masked.desired)), ...(behaviour ? { behaviour } : {}) };
+    // hafleet's own hooks (inert until switchover/maintenance use them) are listed apart from the fleet's behaviour.
+    const r = behaviourReport(want.path, have.content, want.content, { host, secrets: want.secrets });
+    const behaviour = r ? { behaviour: r.behaviour, ...(r.hafleetHooks.length ? { hafleetHooks: r.hafleetHooks } : {}) } : {};
+    return { kind: 'update', ...base, diff: unmaskTokens(unifiedDiff(want.path, masked.current, masked.desired)), ...behaviour };
   }
   const meta = metaDiff(want, have);
   if (meta.length > 0) {

@@ -84,3 +84,12 @@ test('nginx files have no hooks', () => {
   assert.deepEqual(r.hafleetHooks, []);
   assert.equal(r.behaviour.length, 1);
 });
+
+test("a plan's update change carries the hooks apart from its behaviour", async () => {
+  const { fileChange } = await import('../../../src/plan/file-change.js');
+  const want = { path: P, content: withHooks(), mode: '0640', owner: 'root', group: 'root', notify: [], secrets: [] };
+  const c = fileChange(want as never, { path: P, content: OLD, sha256: null, mode: '0640', owner: 'root', group: 'root' } as never, 'lb1');
+  assert.equal(c.kind, 'update');
+  assert.ok(c.kind === 'update' && c.behaviour && c.behaviour.length === 0);
+  assert.equal(c.kind === 'update' ? c.hafleetHooks?.length : -1, 5);
+});
