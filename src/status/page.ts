@@ -99,7 +99,7 @@ function fleetLine(s: StatusSnapshot): string {
   const deploy = s.lastDeploy ? `last deploy ${shortTime(s.lastDeploy.at)}${s.lastDeploy.by ? ` by ${e(s.lastDeploy.by)}` : ''}: <span class="${s.lastDeploy.ok ? 'ok' : 'bad'}">${s.lastDeploy.ok ? 'ok' : 'FAILED'}</span>` : 'no deploy recorded';
   const drifted = s.drift.filter((d) => d.paths.length > 0);
   const drift = drifted.length ? drifted.map((d) => `<li><span class="warn">drift</span> on ${e(d.host)}: ${d.paths.map(e).join(', ')}</li>`).join('') : '';
-  const unreachable = s.unreachable.map((u) => `<li><span class="bad">${failureWord(u.failure)}</span> ${e(u.host)}: ${e(u.error)}</li>`).join('');
+  const unreachable = s.unreachable.map((u) => `<li data-unreachable="${e(u.host)}" data-failure="${e(u.failure ?? 'unreachable')}"><span class="bad">${failureWord(u.failure)}</span> ${e(u.host)}: ${e(u.error)}</li>`).join('');
   return `<p>${deploy}${drifted.length ? '' : ' · <span class="ok">no drift</span>'}</p>${drift || unreachable ? `<ul>${unreachable}${drift}</ul>` : ''}`;
 }
 

@@ -2,7 +2,8 @@
  * The browser half of test/integration/status-serve.test.ts, run inside the lab's admin network
  * namespace (where `status --serve` listens on loopback): Debian's chromium through playwright-core
  * opens the page and reports, one JSON line on stdout each time, what a person would see change:
- * every VIP's data-holder, the connection badge, and whether the page is still the one loaded
+ * every VIP's data-holder, the clusters in split brain, the hosts shown unreachable, the
+ * connection badge, and whether the page is still the one loaded
  * first (no reload). Commands on stdin: `shot PATH` saves a screenshot, `quit` ends. With
  * MOVE_SHOT, a screenshot is saved there the moment a VIP first shows a new holder (the page as a
  * person sees it during a failover, not after the restore).
@@ -49,6 +50,7 @@ while (!stopped) {
   const seen = await page.evaluate(() => ({
     holders: Object.fromEntries([...document.querySelectorAll('[data-vip]')].map((el) => [el.getAttribute('data-vip'), el.getAttribute('data-holder')])),
     splitBrain: [...document.querySelectorAll('[data-split-brain="1"]')].map((el) => el.getAttribute('data-cluster')),
+    unreachable: [...document.querySelectorAll('[data-unreachable]')].map((el) => el.getAttribute('data-unreachable')),
     conn: document.getElementById('conn')?.textContent,
     sameDocument: (window as unknown as { hafleetMarker?: number }).hafleetMarker === 1,
   }));

@@ -24,6 +24,9 @@ const CLI_MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
 // Drops VRRP (IP protocol 112) arriving on a director: it hears no master and becomes one itself.
 const CUT_VRRP = "nft add table inet hfsplit && nft add chain inet hfsplit in '{ type filter hook input priority 0; }' && nft add rule inet hfsplit in ip protocol 112 drop";
 const JOIN_VRRP = 'nft delete table inet hfsplit 2>/dev/null; true';
+// Drops SSH arriving on a host, the kept connection's packets included: it hangs, as a dead host would.
+const CUT_SSH = "nft add table inet hfssh && nft add chain inet hfssh in '{ type filter hook input priority 0; }' && nft add rule inet hfssh in tcp dport 22 drop";
+const UNCUT_SSH = 'nft delete table inet hfssh 2>/dev/null; true';
 
 /** A process started in the admin namespace, its stdout lines kept (JSON parsed when they are). */
 interface Bg {
@@ -103,6 +106,7 @@ describe('hafleet status --serve on a 2+2 lab: chromium and prometheus', { timeo
   });
   after(async () => {
     await lab?.hostExec('lb2', JOIN_VRRP).catch(() => undefined);
+    await lab?.hostExec('web2', UNCUT_SSH).catch(() => undefined);
     browser?.child.stdin?.write('quit\n');
     await stop(browser, 'SIGTERM');
     await stop(prometheus, 'SIGTERM');
@@ -192,6 +196,24 @@ describe('hafleet status --serve on a 2+2 lab: chromium and prometheus', { timeo
     await waitFor('hafleet_split_brain back to 0', async () => (await promValue(`hafleet_split_brain{cluster="${cluster}"}`)) === 0, { timeoutMs: 30_000, intervalMs: 250 });
     figures['split brain cleared in prometheus after the join'] = `${Date.now() - joinAt} ms`;
     assert.equal(await promValue(`hafleet_vip_holder{${vipSel},host="lb2"}`), 0);
+  });
+
+  it('a host that stops answering shows as unreachable on the page and in prometheus, and the server keeps answering at once', async () => {
+    const cut = await lab.hostExec('web2', CUT_SSH);
+    assert.equal(cut.code, 0, cut.stderr);
+    try {
+      await waitFor('the page to show web2 unreachable', () => browser?.lines.some((l) => l?.unreachable?.includes('web2')), { timeoutMs: 30_000, intervalMs: 200 });
+      // The view is the last snapshot: it answers while the round waits out web2's deadline.
+      const t0 = Date.now();
+      const m = await curl('/metrics');
+      figures['/metrics while a host hangs (curl from the test, incl. ip netns exec)'] = `${Date.now() - t0} ms`;
+      assert.match(m.body, /^hafleet_host_unreachable\{host="web2",failure="unreachable"\} 1$/m);
+      await waitFor('hafleet_host_unreachable{host="web2"} 1 in prometheus', async () => (await promValue('hafleet_host_unreachable{host="web2"}')) === 1, { timeoutMs: 30_000, intervalMs: 250 });
+      assert.equal(await promValue(`hafleet_vip_holder{vip="${lab.vip}",host="lb1"}`), 1, 'the rest of the fleet still reported');
+    } finally {
+      await lab.hostExec('web2', UNCUT_SSH);
+    }
+    await waitFor('web2 read again', async () => (await promValue('hafleet_host_unreachable{host="web2"}')) === undefined, { timeoutMs: 60_000, intervalMs: 500 });
   });
 
   it('the open page says it lost the server, and reconnects by itself when status --serve is back (same document)', async () => {

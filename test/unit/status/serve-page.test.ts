@@ -31,7 +31,7 @@ test('the same view as the terminal: members\' state, priority, tracks, maintena
   assert.match(html, /probe <span class="ok">3 ms<\/span> \(HTTP 200\)/);
   assert.match(html, /probe <span class="bad">failed: connect ECONNREFUSED/);
   assert.match(html, /drift<\/span> on lb3: \/etc\/keepalived\/keepalived\.conf/);
-  assert.match(html, /refused \(host key\)<\/span> lb4: host key changed: refused/);
+  assert.match(html, /<li data-unreachable="lb4" data-failure="refused"><span class="bad">refused \(host key\)<\/span> lb4: host key changed: refused/);
   assert.match(html, /<tr data-host="lb4" data-state="UNKNOWN"><td>lb4<\/td><td><span class="bad">refused \(host key\)<\/span>/);
   assert.match(html, /1\/2 up/);
   assert.match(html, /last deploy 2026-12-04 08:00:00Z by ops: <span class="ok">ok/);
