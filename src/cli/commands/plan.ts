@@ -73,6 +73,11 @@ Examples:
 
 Each changed file with a validator is checked on its host with the real tool (keepalived -t,
 nginx -t on a copy of /etc/nginx), in a temporary directory outside every include dir.
+Behaviour: a changed keepalived.conf or nginx file also says what the change does, read with
+hafleet's own parsers (e.g. "web_51 on lb1: priority 150 → 140", "upstream web: server
+198.18.1.21:80 weight 1 → 2"), or "no behaviour change (formatting only)"; in --json each update
+carries \`behaviour\` (empty when only formatting, comments or order differ) and \`hafleetHooks\`:
+hafleet's own switchover/maintenance track_files and notify logger, inert until used.
 Exit: 0 nothing to change, 2 changes (--detailed-exitcode), 1 a host failed or a file would be
 rejected, 4 hosts unreachable, 65 bad inventory.
 `;
