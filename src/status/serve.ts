@@ -45,6 +45,7 @@ const COMMON_HEADERS = {
   'cache-control': 'no-store',
 };
 const NOT_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'";
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 const snapshotKey = (s: StatusSnapshot) => JSON.stringify({ ...s, at: undefined });
 
@@ -74,7 +75,16 @@ export async function serveStatus(source: StatusSource, o: ServeStatusOptions): 
   const eventFor = (s: StatusSnapshot | undefined, t: number) =>
     sseFrame('snapshot', JSON.stringify({ at: s ? s.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—', html: viewHtml(s, history, t), snapshot: s ?? null }));
   const broadcast = (frame: string) => {
-    for (const c of clients) c.write(frame);
+    for (const c of clients) {
+      // A page that stopped reading (a suspended laptop) would have every round buffered here:
+      // past 1 MiB it is dropped, and its EventSource reconnects to the current snapshot.
+      if (c.writableLength > MAX_BUFFERED_BYTES) {
+        clients.delete(c);
+        c.destroy();
+      } else {
+        c.write(frame);
+      }
+    }
   };
 
   const take = (s: StatusSnapshot) => {
@@ -110,7 +120,12 @@ export async function serveStatus(source: StatusSource, o: ServeStatusOptions): 
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', 'read-only: GET only\n', { allow: 'GET' });
-    const url = new URL(req.url ?? '/', 'http://status.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://status.invalid');
+    } catch {
+      return send(res, 400, 'text/plain; charset=utf-8', 'bad request target\n');
+    }
     if (o.token !== undefined) {
       if (!tokenMatches(o.token, req.headers.authorization, url.searchParams.get('token'))) {
         return send(res, 401, 'text/plain; charset=utf-8', 'token required: Authorization: Bearer TOKEN, or ?token=TOKEN\n', { 'www-authenticate': 'Bearer realm="hafleet status"' });
@@ -147,7 +162,16 @@ export async function serveStatus(source: StatusSource, o: ServeStatusOptions): 
     }
   };
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (e) {
+      // A bug in a view must not take the fleet's page and metrics down with it: this request fails, the server stays.
+      process.emitWarning(`status --serve: internal error on ${req.url}: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error (please report)\n');
+      else res.destroy();
+    }
+  });
   const listening = await new Promise<Error | null>((resolve) => {
     server.once('error', resolve);
     server.listen({ host: o.addr, port: o.port, exclusive: true }, () => {

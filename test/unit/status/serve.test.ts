@@ -182,3 +182,47 @@ test('stopping ends open pages\' streams and frees the port', async () => {
   const again = await start(source, { port: server.port });
   await again.stop();
 });
+
+test('a request target URL() cannot read gets 400, and the server goes on', async () => {
+  const { connect } = await import('node:net');
+  const { server, stop } = await start(new FakeSource(snapshot()));
+  try {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const sock = connect(server.port, '127.0.0.1', () => sock.write('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+      let got = '';
+      sock.on('data', (d) => (got += d));
+      sock.on('end', () => resolve(got));
+      sock.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 (400)/);
+    assert.equal((await get(`${server.url}metrics`)).status, 200);
+  } finally {
+    await stop();
+  }
+});
+
+test('a page that stops reading is dropped once 1 MiB is buffered for it, not kept growing', async () => {
+  const { connect } = await import('node:net');
+  const source = new FakeSource(snapshot());
+  const { server, stop } = await start(source);
+  try {
+    const sock = connect(server.port, '127.0.0.1', () => sock.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    let closed = false;
+    sock.on('close', () => (closed = true));
+    sock.on('error', () => undefined);
+    await new Promise((r) => sock.once('data', r));
+    sock.pause(); // reads nothing more: the kernel buffers fill, then the server's
+    const clients = async () => Number(/^hafleet_status_page_clients (\d+)$/m.exec((await get(`${server.url}metrics`)).body)![1]);
+    assert.equal(await clients(), 1);
+    for (let k = 0; k < 400 && !closed && (await clients()) === 1; k++) {
+      const s = snapshot({ at: new Date(Date.parse('2026-12-04T10:00:00Z') + k * 1000).toISOString(), holder: k % 2 ? 'lb2' : 'lb1' });
+      s.drift = [{ host: 'lb1', paths: [`/padding/${'x'.repeat(20_000)}/${k}`] }];
+      source.push(s);
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(await clients(), 0);
+    sock.destroy();
+  } finally {
+    await stop();
+  }
+});
