@@ -21,7 +21,10 @@ test('agent director: wrapper (0755), unit and config; the default command is `h
   const by = new Map(r.value.files.map((f) => [f.path, f]));
   const wrapper = by.get(WRAPPER)!;
   assert.equal(wrapper.mode, '0755');
-  assert.match(wrapper.content, /^  exec 'hafleet' 'agent' -f \/etc\/keepalived\/hafleet-agent\.conf --status-file \/run\/hafleet\/agent-status\.json$/m);
+  // No arguments: the deployed configuration and status file are set as the arguments, then every
+  // path (setpriv as the agent's user, as root, or already the user under systemd) execs the command.
+  assert.match(wrapper.content, /^  set -- -f \/etc\/keepalived\/hafleet-agent\.conf --status-file \/run\/hafleet\/agent-status\.json$/m);
+  assert.match(wrapper.content, /--bounding-set=-all,\$CAPS -- 'hafleet' 'agent' "\$@"$/m);
   assert.match(wrapper.content, /^exec 'hafleet' 'agent' "\$@"$/m);
   assert.equal(spawnSync('sh', ['-n'], { input: wrapper.content }).status, 0, 'the wrapper is valid sh');
   assert.match(by.get(UNIT)!.content, /^ExecStart=\/usr\/local\/sbin\/hafleet-agent$/m);
