@@ -14,3 +14,4 @@ export { runSwitchover, selectInstances, moveInstance, type MoveContext, type Sw
 export { runMaintenance, type MaintenanceOptions, type MaintenanceRun } from './run-maintenance.js';
 export { lingerScript, lingerVips, LINGER_SEC, type LingerVip } from './linger.js';
 export { runRolling, rollingOrder, type RollingOptions, type RollingRun, type RollingStep } from './run-rolling.js';
+export { listStates, formatStates, type DirectorState } from './list-state.js';

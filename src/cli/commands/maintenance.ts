@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport } from '../../verify/index.js';
-import { runMaintenance, runRolling, type MaintenanceRun, type RollingRun } from '../../ops/index.js';
+import { formatStates, listStates, runMaintenance, runRolling, type MaintenanceRun, type RollingRun } from '../../ops/index.js';
 import { whoAmI } from '../../fleet/index.js';
 import { shq } from '../../drill/index.js';
 import { CommandExit } from '../command-error.js';
@@ -13,6 +13,7 @@ import type { CommandContext } from '../context.js';
 import { confirmProduction, refuse } from './switchover.js';
 
 interface MaintenanceFlags extends FleetFlags {
+  list?: boolean;
   rolling?: boolean;
   backTimeout?: string;
   drainTimeout?: string;
@@ -27,6 +28,7 @@ const EXAMPLES = `
 Examples:
   hafleet maintenance -i inventory/ lb1 on --reason "kernel upgrade"
   hafleet maintenance -i inventory/ lb1 off
+  hafleet maintenance -i inventory/ --list
   hafleet maintenance -i inventory/ --rolling --limit 'lb*' -- apt-get -y upgrade nginx
 
 A director in maintenance holds no VIP: a flag file under /var/lib/hafleet that keepalived (or
@@ -88,7 +90,25 @@ async function rolling(words: string[], flags: MaintenanceFlags, ctx: CommandCon
   if (!r.ok) throw new CommandExit(ExitCode.failed);
 }
 
+/** `--list`: every director's flag (who, when, why) and move values, as the hosts' files say. */
+async function list(flags: MaintenanceFlags, ctx: CommandContext): Promise<void> {
+  const { fleet, choice } = fleetFor('maintenance', flags, ctx, { forks: 20 });
+  const transport = cliTransport(flags, choice, ctx);
+  try {
+    const states = await listStates(transport, fleet.topology, fleet.refs, ctx.signal);
+    if (flags.json) printJson({ directors: states });
+    else writeHuman(process.stdout, formatStates(states));
+    if (states.some((d) => !d.read)) throw new CommandExit(ExitCode.unreachable);
+  } finally {
+    await transport.close();
+  }
+}
+
 async function run(words: string[], flags: MaintenanceFlags, ctx: CommandContext): Promise<void> {
+  if (flags.list) {
+    if (words.length || flags.rolling) throw new CommandExit(ExitCode.usage, 'maintenance --list takes no host, state or command');
+    return list(flags, ctx);
+  }
   if (flags.rolling) return rolling(words, flags, ctx);
   const [host, state, ...extra] = words;
   if (!host || !state || extra.length) throw new CommandExit(ExitCode.usage, 'maintenance HOST on|off (or --rolling --limit P -- COMMAND…)');
@@ -121,11 +141,12 @@ async function run(words: string[], flags: MaintenanceFlags, ctx: CommandContext
 export function register(program: Command, ctx: CommandContext): void {
   connectionOptions(program
     .command('maintenance')
-    .usage('[options] HOST on|off  |  --rolling --limit P -- COMMAND…')
+    .usage('[options] HOST on|off  |  --list  |  --rolling --limit P -- COMMAND…')
     .description('take a director out of VIP duty (it stays out across restarts and deploys), or bring it back; --rolling: one host at a time around a command')
     .argument('[words...]', 'HOST on|off, or with --rolling the command after --')
     .addOption(inventoryOption())
     .addOption(limitOption("'lb*'"))
+    .option('--list', "every director's maintenance flag (who, when, why) and switchover values, as the hosts say")
     .option('--rolling', 'each host of --limit in turn: maintenance on, the command, maintenance off, verify')
     .option('--back-timeout <s>', 'rolling: how long a host may take to answer again after the command (a reboot); default 600')
     .option('--drain-timeout <s>', 'how long to wait for the VIPs to leave (on) or settle (off); default 2 × Master_Down_Interval + 5 s')
