@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { error, hasErrors, warning, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { isSecretKey, type Inventory } from '../inventory/index.js';
-import { secretsOf, type Cluster, type Topology } from '../topology/index.js';
+import { FILE_DEST_DIRS, secretsOf, userFilesOf, type Cluster, type Topology } from '../topology/index.js';
 import type { DesiredFile, Handler, HostDesired } from './types.js';
 import { anyFlags, holds } from './conditions.js';
 import { parseRoleDefinition, type RoleDefinition, type RoleFileSpec } from './role-definition.js';
@@ -12,6 +12,7 @@ import { shownValue } from './escape.js';
 import { hostDirProblem } from './write-tree.js';
 import { buildHostView, clustersOf, type ClusterView, type HostView } from './view.js';
 import { nginxDiagnostics } from './view-nginx.js';
+import { readUserFile, shebangValidate } from './user-file.js';
 
 export interface RenderOptions {
   /** Bundled templates (default: the package's templates/). */
@@ -83,8 +84,10 @@ export function renderHostIn(session: RenderSession, host: string): Result<HostD
       }
     }
     for (const spec of def.value.files) {
-      for (const cluster of iterations(spec, view)) {
-        const f = renderFile(session, role, spec, view, cluster, host, ds, def.value.managedPaths);
+      const made = spec.source === 'hafleet_files'
+        ? (iterations(spec, view).length ? userFiles(session, role, spec, host, ds, def.value.managedPaths) : [])
+        : iterations(spec, view).map((cluster) => renderFile(session, role, spec, view, cluster, host, ds, def.value.managedPaths));
+      for (const f of made) {
         if (!f) continue;
         const twin = files.find((x) => x.path === f.path);
         // Two clusters may share one file (the default error page): fine when it is the same file.
@@ -164,6 +167,36 @@ function renderFile(session: RenderSession, role: string, spec: RoleFileSpec, vi
     notify: [...spec.notify],
     secrets: session.secrets.filter((s) => content.includes(s)),
   };
+}
+
+/**
+ * The host's hafleet_files as this role deploys them: each file's bytes, root-owned, with the
+ * entry's mode. A host in two roles gets each once (render's twin check: same path, same bytes).
+ */
+function userFiles(session: RenderSession, role: string, spec: RoleFileSpec, host: string, ds: Diagnostic[], managedPaths: readonly string[]): (DesiredFile | null)[] {
+  return userFilesOf(session.inv, host).map((u) => {
+    const read = readUserFile(session.inv.dir, u.src);
+    if (!read.ok) {
+      ds.push(error('render-user-file', `hafleet_files: ${shownValue(u.src)} ${read.reason}`, u.srcWhere, 'hafleet_files src is a text file of at most 1 MiB inside the inventory directory (import keeps them under files/<host>/)'));
+      return null;
+    }
+    // The key walk allows only these; an overridden role.yaml's managed_paths cannot widen them.
+    const confined = FILE_DEST_DIRS.some((d) => u.dest.startsWith(d)) ? confinePath(u.dest, managedPaths) : { ok: false as const, reason: `not under ${FILE_DEST_DIRS.join(', ')}` };
+    if (!confined.ok) {
+      ds.push(error('render-dest-confined', `hafleet_files: destination ${shownValue(u.dest)} is refused: ${confined.reason}`, u.where,
+        `a hafleet_files dest is an absolute, normalised path under ${FILE_DEST_DIRS.join(', ')} (and the ${role} role's managed_paths)`));
+      return null;
+    }
+    const content = read.content;
+    const validate = spec.validate === 'shebang' ? shebangValidate(content) : spec.validate;
+    return {
+      path: u.dest, content, mode: u.mode, owner: 'root', group: 'root', role,
+      ...(validate ? { validate } : {}),
+      notify: [...spec.notify],
+      // Known secrets only (auth_pass, secret-named variables): a password typed into a script is not known.
+      secrets: session.secrets.filter((s) => content.includes(s)),
+    };
+  });
 }
 
 /** keepalived clears nopreempt/preempt_delay on a MASTER-state instance, so render starts it BACKUP: say so when the user asked for MASTER. */

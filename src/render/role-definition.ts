@@ -6,7 +6,13 @@ import { CONDITION_FLAGS, type Condition, type ConditionFlag } from './condition
 
 /** One file a role renders, as `templates/<role>/role.yaml` declares it. */
 export interface RoleFileSpec {
+  /** Template file; for `source: hafleet_files` the key's name (no template is read). */
   template: string;
+  /**
+   * `hafleet_files`: one file per entry of the host's hafleet_files, its bytes verbatim (never a
+   * template); dest and mode come from the entry, `validate: shebang` checks it by its `#!` line.
+   */
+  source?: 'hafleet_files';
   /** Absolute destination; may hold `{{cluster.name}}` when `each: cluster`. */
   dest: string;
   mode: string;
@@ -130,6 +136,12 @@ function readFiles(r: Reader, fs: unknown, handlerNames: ReadonlySet<string>): R
   const out: RoleFileSpec[] = [];
   for (const [i, f] of fs.items.entries()) {
     const where = r.at(f, `files[${i}]`);
+    const source = r.str(f, 'source');
+    if (source !== undefined) {
+      const spec = userFilesEntry(r, f, i, source, handlerNames);
+      if (spec) out.push(spec);
+      continue;
+    }
     const template = r.str(f, 'template', true);
     // Relative to the role's directory and inside it: a role.yaml must not render /etc/shadow as a "template".
     if (template !== undefined && (template.startsWith('/') || template.split('/').some((s) => s === '..' || s === '' || s === '.'))) {
@@ -162,6 +174,29 @@ function readFiles(r: Reader, fs: unknown, handlerNames: ReadonlySet<string>): R
     });
   }
   return out;
+}
+
+/** `- source: hafleet_files`: the operator's own files; only when, validate (shebang or a command) and notify apply. */
+function userFilesEntry(r: Reader, f: unknown, i: number, source: string, handlerNames: ReadonlySet<string>): RoleFileSpec | null {
+  const where = r.at(f, `files[${i}]`);
+  if (source !== 'hafleet_files') {
+    r.fail('role-yaml-field', `source: ${source} is not supported`, r.at(r.node(f, 'source'), 'source'), 'use source: hafleet_files');
+    return null;
+  }
+  // Each entry of the inventory says where and how: a role cannot widen that.
+  for (const k of ['template', 'dest', 'mode', 'owner', 'group', 'each', 'vars']) {
+    if (isMap(f) && f.has(k)) r.fail('role-yaml-field', `\`${k}\` does not go with source: hafleet_files`, r.at(r.node(f, k), k), 'hafleet_files entries give dest and mode; they are root-owned');
+  }
+  const notify = r.list(f, 'notify');
+  for (const n of notify) {
+    if (!handlerNames.has(n)) r.fail('role-yaml-handler', `notifies unknown handler "${n}"`, where, `define it under handlers: (known: ${[...handlerNames].join(', ') || 'none'})`);
+  }
+  const when = conditions(r, r.list(f, 'when'), where);
+  const validate = r.str(f, 'validate');
+  return {
+    template: 'hafleet_files', source: 'hafleet_files', dest: '', mode: '0644', owner: 'root', group: 'root',
+    ...(validate ? { validate } : {}), notify, when, vars: {}, where,
+  };
 }
 
 function conditions(r: Reader, names: string[], where: Where): Condition[] {

@@ -15,7 +15,7 @@ import { MAX_PASSTHROUGH, passthroughProblem } from './passthrough.js';
 export type StringFormat =
   | 'ifname' | 'vip-label' | 'auth-pass' | 'user-name' | 'login-name' | 'command' | 'abs-path' | 'log-path'
   | 'error-page-path' | 'address' | 'host-or-address' | 'inventory-name' | 'words' | 'http-path'
-  | 'keepalived-block' | 'nginx-block';
+  | 'keepalived-block' | 'nginx-block' | 'inventory-file' | 'file-dest';
 
 /** Longest string any key accepts. */
 export const MAX_STRING = 4096;
@@ -46,6 +46,11 @@ const PATH_CHARS = 'A-Za-z0-9_.+@-';
 const ABS_PATH = `(?!.*\\.\\.)(?!.*/\\.(?:/|$))(?:/[${PATH_CHARS}]{1,255})+`;
 // The same as the first word of a command line (a '/.' segment ends at a space too).
 const COMMAND = `(?!.*\\.\\.)(?!\\S*/\\.(?:/| |$))(?:/[${PATH_CHARS}]{1,255})+(?: +[${WORD_CHARS}]+)*`;
+// hafleet_files: a path relative to the inventory directory (realpath-checked by render too).
+const REL_PATH = `(?!.*\\.\\.)(?!\\.(?:/|$))(?!.*/\\.(?:/|$))[${PATH_CHARS}]{1,255}(?:/[${PATH_CHARS}]{1,255})*`;
+/** Where hafleet_files may land: where keepalived's scripts and an operator's own tools live, nowhere else. */
+export const FILE_DEST_DIRS = ['/etc/keepalived/', '/usr/local/sbin/', '/usr/local/bin/'] as const;
+const FILE_DEST = `(?=${FILE_DEST_DIRS.map((d) => d.replace(/\//g, '\\/')).join('|')})${ABS_PATH}`;
 const ADDRESS_SUPERSET = '(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)';
 const INVENTORY_NAME = `(?=.{1,253}$)[A-Za-z0-9_:][A-Za-z0-9._:-]*`;
 
@@ -157,6 +162,18 @@ export const FORMATS: Record<StringFormat, FormatDef> = {
     pattern: '^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$',
     multiline: true,
     check: (v) => passthroughProblem(v, 'nginx') === undefined,
+  },
+  'inventory-file': {
+    describe: `a path relative to the inventory directory, of ${PATH_CHARS} segments (not absolute, no .., no ./)`,
+    max: MAX_PATH,
+    pattern: `^${REL_PATH}$`,
+    check: match(REL_PATH, MAX_PATH),
+  },
+  'file-dest': {
+    describe: `an absolute normalised path under ${FILE_DEST_DIRS.join(', ')}`,
+    max: MAX_PATH,
+    pattern: `^${FILE_DEST}$`,
+    check: match(FILE_DEST, MAX_PATH),
   },
   'http-path': {
     describe: 'a URL path of A-Za-z0-9 and ._~%/?=&+,:@- (no spaces, quotes, #, !, $, ;)',

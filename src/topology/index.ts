@@ -20,3 +20,6 @@ export { parseAddress, addressText, inSubnet } from './vips.js';
 export { groupMembers } from './members-of.js';
 export { FORMATS, floorReason, isSafeName, MAX_STRING, FLOOR_PATTERN, type StringFormat } from './formats.js';
 export { passthroughProblem, MAX_PASSTHROUGH, type PassthroughDialect } from './passthrough.js';
+export { userFilesOf, type UserFile } from './user-files.js';
+export { FILE_DEST_DIRS } from './formats.js';
+export { FILE_MODE_PATTERN } from './keys.js';

@@ -187,6 +187,20 @@ export const clusterSpec: KeySpec = {
   },
 };
 
+/** Highest mode of a hafleet_files entry: no setuid/setgid/sticky bit, nobody but root writes it. */
+export const FILE_MODE_PATTERN = '^0?[0-7][0-5][0-5]$';
+
+// The operator's own files, deployed byte for byte (render reads src, realpath inside the
+// inventory directory, ≤ 1 MiB, text): the hand-written track script import kept.
+const userFile: KeySpec = {
+  type: 'object', doc: 'a file of yours deployed verbatim (its bytes, not a template), root-owned', required: ['src', 'dest'],
+  props: {
+    src: str('the file, relative to the inventory directory (it must stay inside it, symlinks too), text, at most 1 MiB', { format: 'inventory-file' }),
+    dest: str('where it lands on the host: under /etc/keepalived/, /usr/local/sbin/ or /usr/local/bin/', { format: 'file-dest' }),
+    mode: str('octal mode, quoted, at most "0755" (no setuid, not group- or world-writable)', { default: '0644', pattern: FILE_MODE_PATTERN }),
+  },
+};
+
 /** Per-host (or group) variables hafleet reads, including Ansible's connection variables. */
 export const hostVarSpecs: Record<string, KeySpec> = {
   ansible_host: str('address to SSH to', { default: 'the inventory name', format: 'host-or-address' }),
@@ -225,6 +239,7 @@ export const hostVarSpecs: Record<string, KeySpec> = {
   service_manager: str('force the service manager', { enum: ['systemd', 'sysv', 'direct'] }),
   // What `hafleet import` found and the model cannot say, written verbatim (passthrough.ts checks it).
   extra_keepalived: str('keepalived.conf text written verbatim at the end of the director\'s keepalived.conf (top level)', { format: 'keepalived-block', directive: 'verbatim' }),
+  hafleet_files: { type: 'array', doc: 'files of yours deployed unchanged (e.g. the track scripts `hafleet import` kept under files/<host>/)', items: userFile },
   extra_nginx: str('nginx text written verbatim inside http{} in the director\'s cluster conf.d file', { format: 'nginx-block', directive: 'verbatim' }),
 };
 
