@@ -7,6 +7,7 @@
 import { error, warning, type Diagnostic, type Where } from '../diagnostics/index.js';
 import { parseConfig, readTree, type ConfFiles, type InstanceConf, type Stmt, type TrackScriptConf, type AgentConfig } from '../keepalived-conf/index.js';
 import { FORMATS } from '../topology/index.js';
+import { keptFileEntries } from './kept-files.js';
 import { firstForeign, GLOBAL_MODELLED, INSTANCE_KEYWORDS } from './expressible.js';
 import { includeFindings } from './includes.js';
 import { pitfalls } from './pitfalls.js';
@@ -176,6 +177,13 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
   ds.push(...pitfalls(confs, snaps));
   const keptFiles = snaps.flatMap((s) => [...s.files].filter(([p, f]) => f.kind === 'text' && (s.roles.get(p) === 'script' || s.roles.get(p) === 'lo-script'))
     .map(([path, f]) => ({ host: s.host, path, text: (f as { text: string }).text })));
+  for (const snap of snaps) {
+    const own = keptFiles.filter((k) => k.host === snap.host);
+    if (own.length === 0) continue;
+    const { entries, diagnostics } = keptFileEntries(snap, own);
+    ds.push(...diagnostics);
+    if (entries.length) setVar(snap.host, 'hafleet_files', ylist(entries));
+  }
   return { clusters: out, hostVars, keptFiles, diagnostics: ds };
 }
 

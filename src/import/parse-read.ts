@@ -40,7 +40,9 @@ export function parseImportReport(host: string, out: string): { snapshot: HostSn
         const body: string[] = [];
         for (i++; i < lines.length && lines[i] !== `${IMPORT_MARK} end`; i++) body.push(lines[i]!);
         const text = unb64(body.join(''));
-        snap.files.set(path, BINARY.test(text) ? { kind: 'refused', reason: 'a binary file' } : { kind: 'text', text });
+        const mode = /^[0-7]{3,4}$/.test(w[3] ?? '') ? w[3] : undefined;
+        const uid = /^\d+$/.test(w[4] ?? '') ? Number(w[4]) : undefined;
+        snap.files.set(path, BINARY.test(text) ? { kind: 'refused', reason: 'a binary file' } : { kind: 'text', text, ...(mode ? { mode } : {}), ...(uid !== undefined ? { uid } : {}) });
       }
     } else if (kind === 'nginx-T') {
       const body: string[] = [];

@@ -43,7 +43,8 @@ emit() {
   if [ "\${s:-0}" -gt "$MAX" ]; then echo "$M refused $k $e too-big $s"; return; fi
   n=$(tr -d '\\000' < "$p" | wc -c | tr -d ' ')
   if [ "$n" != "$s" ]; then echo "$M refused $k $e binary"; return; fi
-  echo "$M file $k $e"; base64 < "$p"; echo "$M end"
+  # Mode and owner: a kept script is deployed with its mode, so the first plan shows no change.
+  echo "$M file $k $e $(stat -c '%a %u' "$p" 2>/dev/null)"; base64 < "$p"; echo "$M end"
 }
 echo "$M hafleet-import 1"
 # The VRRP speaker: keepalived (its -f names the config), the hafleet agent, or none.

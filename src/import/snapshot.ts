@@ -5,7 +5,8 @@
 
 /** One file as read: its text, or why it was not taken (missing, binary, too big, …). */
 export type SnapFile =
-  | { kind: 'text'; text: string }
+  /** mode (octal digits, e.g. `755`) and uid: from the host (stat); absent from a local copy, whose mode says nothing of the host's. */
+  | { kind: 'text'; text: string; mode?: string; uid?: number }
   | { kind: 'missing' }
   | { kind: 'refused'; reason: string };
 

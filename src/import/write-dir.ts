@@ -9,6 +9,7 @@ import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/index.js';
 import type { ImportResult } from './types.js';
 import { toYaml, ylist, ymap } from './yaml-out.js';
+import { keptFileSrc } from './kept-files.js';
 
 const HEADER = [
   'Written by `hafleet import`: the fleet as it runs today. Each value says where it was read',
@@ -35,9 +36,10 @@ export function writeImportDir(sources: readonly string[], out: string, r: Impor
   ds.push(...append(path.join(out, 'group_vars', 'all.yml'), toYaml(ymap([['hafleet_clusters', ylist(r.clusters)]]), HEADER)));
   for (const [host, vars] of r.hostVars) ds.push(...append(path.join(out, 'host_vars', `${host}.yml`), toYaml(ymap(vars), ['Written by `hafleet import`.'])));
   for (const f of r.keptFiles) {
-    const dest = path.join(out, 'files', f.host, ...f.path.split('/').filter((s) => s && s !== '..' && s !== '.'));
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.writeFileSync(dest, f.text, { mode: 0o644 });
+    const dest = path.join(out, ...keptFileSrc(f.host, f.path).split('/'));
+    fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
+    // 0600 like group_vars: a hand-written script may hold a password plan cannot know to mask.
+    fs.writeFileSync(dest, f.text, { mode: 0o600 });
   }
   return ds;
 }

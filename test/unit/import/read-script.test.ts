@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { buildImportScript, IMPORT_MARK, parseImportReport } from '../../../src/import/index.js';
 
@@ -67,4 +70,19 @@ test('frames: file, refused (too big, binary), missing, include, speaker, sysctl
 test('a report cut short or missing is a problem, not an exception', () => {
   assert.match(parseImportReport('lb1', '').problem!, /no import report/);
   assert.match(parseImportReport('lb1', `${IMPORT_MARK} hafleet-import 1\n`).problem!, /cut short/);
+});
+
+test('a file frame carries the host\'s mode and owner (stat), so a kept script deploys with its mode; an old frame without them parses', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hf-mode-'));
+  const chk = path.join(dir, 'chk.sh');
+  fs.writeFileSync(chk, '#!/bin/sh\ntrue\n', { mode: 0o750 });
+  fs.chmodSync(chk, 0o750);
+  // The script's own emit(), run here on one file.
+  const emit = script.slice(0, script.indexOf('echo "$M hafleet-import 1"'));
+  const r = spawnSync('sh', ['-c', `${emit}\necho "$M hafleet-import 1"; emit script ${chk}; echo "$M done"`], { encoding: 'utf8' });
+  const got = parseImportReport('here', r.stdout).snapshot.files.get(chk);
+  assert.deepEqual(got, { kind: 'text', text: '#!/bin/sh\ntrue\n', mode: '750', uid: process.getuid!() });
+  const old = [`${IMPORT_MARK} hafleet-import 1`, `${IMPORT_MARK} file script ${b64('/x')}`, b64('y'), `${IMPORT_MARK} end`, `${IMPORT_MARK} done`].join('\n');
+  assert.deepEqual(parseImportReport('h', old).snapshot.files.get('/x'), { kind: 'text', text: 'y' });
+  fs.rmSync(dir, { recursive: true, force: true });
 });

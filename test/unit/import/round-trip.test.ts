@@ -92,7 +92,22 @@ for (const fixture of ['single-vip', 'dual-master', 'lvs-dr']) {
       t.diagnostic(`${snap.host}: hafleet hooks: ${report.hafleetHooks.length}`);
       compared++;
     }
-    t.diagnostic(`${fixture}: ${compared} director(s) compared, ${result.diagnostics.length} finding(s)`);
+    // Kept scripts (notify.sh in single-vip): written 0600 under DIR/files/<host>/, and the
+    // rendered desired state deploys them with their bytes, root-owned, executable.
+    let kept = 0;
+    for (const k of result.keptFiles) {
+      if (!/^\/(etc\/keepalived|usr\/local\/s?bin)\//.test(k.path)) continue;
+      const local = path.join(dir, 'files', k.host, k.path);
+      assert.equal(fs.statSync(local).mode & 0o777, 0o600, `${local} is 0600 on the admin box`);
+      assert.equal(fs.statSync(path.dirname(local)).mode & 0o077, 0, 'its directory is the admin\'s only');
+      const f: DesiredFile | undefined = rendered.value.get(k.host)?.files.find((x) => x.path === k.path);
+      assert.ok(f, `${k.host}:${k.path} is in the desired state`);
+      assert.equal(f.content, k.text, 'its bytes unchanged');
+      assert.deepEqual([f.mode, f.owner, f.group], ['0755', 'root', 'root'], 'a copy tells no mode: keepalived execs it, 0755');
+      kept++;
+    }
+    if (fixture === 'single-vip') assert.ok(kept >= 2, `the notify scripts of both directors are deployed (${kept})`);
+    t.diagnostic(`${fixture}: ${compared} director(s) compared, ${kept} kept script(s) deployed, ${result.diagnostics.length} finding(s)`);
     assert.ok(compared >= 2);
   });
 }
