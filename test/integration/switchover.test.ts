@@ -111,6 +111,11 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     assert.equal(await lab.vipHolder(), 'lb2');
     const twice = await ops(['maintenance', 'lb1', 'on']);
     assert.equal(twice.doc.unchanged, true);
+    // Every admin box sees it: the state is on the hosts.
+    const listed = await ops(['maintenance', '--list']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(listed.doc.directors.map((d: any) => [d.host, d.state.maintenance]), [['lb1', true], ['lb2', false]]);
+    assert.match(listed.doc.directors[0].state.info.by, /@/);
     const off = await ops(['maintenance', 'lb1', 'off']);
     assert.equal(off.code, 0, off.stderr.slice(-2000));
     assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1', 'preempt: lb1 takes its VIP back');
