@@ -132,8 +132,12 @@ describe('hafleet import on a lab', { timeout: 900_000 }, () => {
     assert.match(all, /max_fails: 3/);
     assert.match(fs.readFileSync(path.join(out(), 'host_vars', `${r(0).name}.yml`), 'utf8'), /realserver_weight: 2/);
     assert.match(fs.readFileSync(path.join(out(), 'host_vars', `${r(1).name}.yml`), 'utf8'), /realserver_backup: true/);
-    // The scripts found travel with the inventory; the realserver script was recognised by content.
-    assert.ok(fs.existsSync(path.join(out(), 'files', d(0).name, 'usr', 'local', 'sbin', 'chk-app.sh')));
+    // The scripts found travel with the inventory (0600: they may hold passwords), and
+    // hafleet_files deploys them unchanged: same path, the host's mode.
+    const kept = path.join(out(), 'files', d(0).name, 'usr', 'local', 'sbin', 'chk-app.sh');
+    assert.equal(fs.statSync(kept).mode & 0o777, 0o600);
+    assert.match(fs.readFileSync(path.join(out(), 'host_vars', `${d(0).name}.yml`), 'utf8'),
+      /hafleet_files:[^]*src: "files\/[^"]+\/usr\/local\/sbin\/chk-app\.sh"\s+dest: "\/usr\/local\/sbin\/chk-app\.sh"\s+mode: "0755"/);
     assert.ok(fs.existsSync(path.join(out(), 'files', r(0).name, 'usr', 'local', 'sbin', 'realserver.sh')));
     // The unlabelled VIP stays unlabelled (hafleet's dev:vrid label would make keepalived re-add it).
     assert.match(all, /label: false/);
@@ -180,6 +184,15 @@ describe('hafleet import on a lab', { timeout: 900_000 }, () => {
         }
       }
     }
+    // The kept track and notify scripts: the same bytes, mode and owner on the host: no change.
+    for (const h of p.doc.hosts ?? []) {
+      if (h.host !== d(0).name && h.host !== d(1).name) continue;
+      for (const script of ['/usr/local/sbin/chk-app.sh', '/usr/local/sbin/on-master.sh']) {
+        const c = (h.changes ?? []).find((x: { path: string }) => x.path === script);
+        assert.ok(!c || c.kind === 'unchanged', `${h.host}:${script}: plan says ${c?.kind}`);
+        if (c) console.log(`# plan ${h.host}:${script}: ${c.kind} (${c.reason})`);
+      }
+    }
     for (const b of behaviour) console.log(`# plan behaviour: ${b}`);
     assert.ok(updates > 0, 'plan updates at least the keepalived.conf of each director');
     // Nothing but what the reported pitfall forces: keepalived -t (deploy's validation) refuses
@@ -210,6 +223,19 @@ describe('hafleet import on a lab', { timeout: 900_000 }, () => {
     assert.equal(dep.code, 0, dep.stderr);
     assert.deepEqual(moves, [], 'the VIP was removed or added during the deploy');
     await waitFor('the VIP still on the first director', async () => (await lab.vipHolder()) === d(0).name, { timeoutMs: 10_000, intervalMs: 500 });
+    // The hand-written track script is hafleet's now, byte for byte and 0755, and still works: it
+    // passes on the holder, and keepalived runs it (the instance MASTER, not FAULT; a second
+    // deploy changes nothing).
+    for (const h of [d(0), d(1)]) {
+      const st = await lab.hostExec(h.name, 'sha256sum /usr/local/sbin/chk-app.sh; stat -c "%a %U" /usr/local/sbin/chk-app.sh');
+      const want = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(path.join(out(), 'files', h.name, 'usr', 'local', 'sbin', 'chk-app.sh'))).digest('hex');
+      assert.match(st.stdout, new RegExp(`^${want} [^]*\\n755 root\\n$`), `${h.name}: ${st.stdout}`);
+    }
+    const run = await lab.hostExec(d(0).name, '/usr/local/sbin/chk-app.sh');
+    assert.equal(run.code, 0, `the track script passes on the holder: ${run.stderr}`);
+    const again = await lab.hafleetJson(['plan', '-i', path.join(out(), 'hosts.yml'), '--json'], { timeoutMs: 120_000 });
+    const pending = (again.doc?.hosts ?? []).flatMap((h: { host: string; changes?: { kind: string; path: string }[] }) => (h.changes ?? []).filter((c) => c.kind !== 'unchanged').map((c) => `${h.host}:${c.path} ${c.kind}`));
+    assert.deepEqual(pending, [], 'deploy, then plan: nothing left to change');
     const v = await lab.hafleet(['verify', '-i', path.join(out(), 'hosts.yml')], { timeoutMs: 120_000 });
     console.log(`# verify exit ${v.code}`);
     assert.equal(v.code, 0, v.stdout + v.stderr);
