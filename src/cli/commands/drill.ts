@@ -18,6 +18,8 @@ interface DrillFlags extends Omit<FleetFlags, 'limit'> {
   json?: boolean;
   report?: string;
   yes?: boolean;
+  instance?: string;
+  vip?: string;
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
 }
@@ -26,11 +28,15 @@ const EXAMPLES = `
 Examples:
   hafleet drill -i inventory/hosts.yml --fault stop-keepalived
   hafleet drill -i inventory/ --cluster web --fault all --report drill.html
+  hafleet drill -i inventory/ --cluster web --vip 198.18.1.100 --fault switchover
   hafleet drill -i inventory/ --fault kill-keepalived --json | jq '.outcomes[0].measures'
 
 Faults: ${faultNamesHelp()}.
 stop-keepalived / kill-keepalived act on the director's VRRP speaker: keepalived, or the
 hafleet agent on vrrp_engine: agent directors (SIGTERM: priority-0 advert; SIGKILL: silence).
+A cluster with several instances (dual-master) is drilled instance by instance; the report
+shows every VIP. --fault switchover drills a planned move (the holder releases, the speaker
+keeps running) beside the failures.
 The drill refuses to start unless verify passes, always restores (on error and on Ctrl-C
 too) and runs verify again at the end. An inventory with hafleet_environment: production
 asks for confirmation unless --yes.
@@ -74,7 +80,7 @@ async function run(flags: DrillFlags, ctx: CommandContext): Promise<void> {
   try {
     r = await runDrill(
       { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
-      { transport, gatherFacts, forks, faults, log: info, serviceManager: (h) => serviceManagerOf(fleet.inventory, h), ...(flags.cluster ? { cluster: flags.cluster } : {}), signal: ctx.signal },
+      { transport, gatherFacts, forks, faults, log: info, serviceManager: (h) => serviceManagerOf(fleet.inventory, h), ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.instance ? { instance: flags.instance } : {}), ...(flags.vip ? { vip: flags.vip } : {}), signal: ctx.signal },
     );
   } finally {
     await transport.close();
@@ -91,7 +97,7 @@ async function run(flags: DrillFlags, ctx: CommandContext): Promise<void> {
   if (flags.json) printJson(runJson(r));
   else {
     for (const o of r.outcomes) writeHuman(process.stdout, formatOutcome(o) + '\n');
-    for (const s of r.skipped) writeHuman(process.stdout, `skipped ${s.fault}: ${s.reason}\n`);
+    for (const s of r.skipped) writeHuman(process.stdout, `skipped ${s.fault} on ${s.instance}: ${s.reason}\n`);
     if (r.stoppedEarly) writeHuman(process.stdout, `stopped early: ${r.stoppedEarly}\n`);
     process.stdout.write(`verify after the drill: ${r.verifyAfter.ok ? 'passed' : 'FAILED'}\n`);
     if (!r.verifyAfter.ok) writeHuman(process.stdout, formatReport(fleet.topology, r.verifyAfter));
@@ -106,6 +112,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('failover drill: inject a fault, measure the failover, always restore')
     .addOption(inventoryOption())
     .option('--cluster <name>', 'cluster to drill (default: the first with two directors)')
+    .option('--instance <name>', 'drill this VRRP instance only (default: every instance of the cluster, in turn)')
+    .option('--vip <address>', 'drill the instance that carries this VIP only')
     .option('--fault <fault>', `${FAULT_KINDS.join(' | ')} | all (comma-separated list allowed)`, 'all')
     .option('--json', 'one JSON document on stdout: measures, timelines, raw samples, verify before/after')
     .option('--report <file>', 'write a self-contained HTML report with charts')
