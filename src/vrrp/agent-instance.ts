@@ -18,8 +18,14 @@ import type { Advert, DropReason } from './packet.js';
 import type { MachineDropReason } from './machine.js';
 import { TimerWheel, type TimerSlot } from './agent-timers.js';
 
-/** How early an advert may go (agent-timers.ts): a tenth of its interval, to ride another instance's wake-up. */
-const ADVERT_EARLY_FRACTION = 0.1;
+/**
+ * How early an advert may go (agent-timers.ts): half its interval, so two instances with the same
+ * interval always share a wake-up (whatever their phases, one rides the other's), but never sooner
+ * than half an interval after this instance's previous advert.
+ */
+const ADVERT_EARLY_FRACTION = 0.5;
+/** Node's whole-ms rounding: any timer may fire this much early. */
+const NODE_EARLY_MS = 1;
 /** A take-over timer waits out what Node's rounding left (never before the protocol says). */
 const TAKEOVER_EARLY_MS = 0.05;
 
@@ -47,6 +53,8 @@ export class InstanceRunner {
   firstGarpAt?: number;
   private readonly wheel: TimerWheel;
   private readonly slots = new Map<TimerName, TimerSlot>();
+  /** When the advert timer last ran (its early window starts half an interval later). */
+  private lastAdvertTimerAt = -Infinity;
   /** The last advert's bytes per destination: they change only with the priority or the configuration. */
   private advertCache = new Map<string, { priority: number; params: MachineState['params']; payload: Uint8Array }>();
   private garpTimers = new Set<NodeJS.Timeout>();
@@ -59,11 +67,18 @@ export class InstanceRunner {
     this.wheel = io.timers ?? new TimerWheel(io.now);
   }
 
+  /** After a late wake-up the next advert is closer than an interval: it keeps its deadline then. */
+  private advertEarlyMs(): number {
+    const half = this.conf.advertIntervalCs * 10 * ADVERT_EARLY_FRACTION;
+    return this.io.now() - this.lastAdvertTimerAt >= half ? half : NODE_EARLY_MS;
+  }
+
   private slot(timer: TimerName): TimerSlot {
     let s = this.slots.get(timer);
     if (!s) {
-      const early = timer === 'advert' ? () => Math.max(2, this.conf.advertIntervalCs * 10 * ADVERT_EARLY_FRACTION) : () => TAKEOVER_EARLY_MS;
+      const early = timer === 'advert' ? () => this.advertEarlyMs() : () => TAKEOVER_EARLY_MS;
       s = this.wheel.slot(early, (deadline) => {
+        if (timer === 'advert') this.lastAdvertTimerAt = this.io.now();
         const groupReady = timer === 'masterDown' ? this.io.groupReady(this) : true;
         this.feed({ kind: 'timer', timer, groupReady }, deadline);
       });

@@ -6,10 +6,10 @@
  *
  * A slot may run `earlyMs()` before its deadline. Node rounds delays to whole ms on a loop clock
  * cached per tick, so any Node timer can fire up to ~1 ms early; a take-over timer (masterDown,
- * preemptDelay) never runs early: the wheel waits out the rest. An advert may go a tenth of its
- * interval early (agent-instance.ts): that lets a second instance's advert ride the first one's
- * wake-up (instances started together are a few ms apart on a busy host). It re-arms from its own
- * deadline, so only the first such advert comes early and every later interval on the wire is
+ * preemptDelay) never runs early: the wheel waits out the rest. An advert may go up to half its
+ * interval early (agent-instance.ts): so a second instance's advert rides the first one's
+ * wake-up whatever their phases (instances become master at different times). It re-arms from its
+ * own deadline, so only the interval it first rides is shorter and every later one on the wire is
  * exact; no receiver times arrivals closer than Master_Down_Interval (three intervals).
  */
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { InstanceRunner, type InstanceIo } from '../../../src/vrrp/agent-instance.js';
 import { parseConfig } from '../../../src/vrrp/config.js';
 import { decodeVrrp, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet } from '../../../src/vrrp/packet.js';
+import { TimerWheel } from '../../../src/vrrp/agent-timers.js';
 
 const CONF = `vrrp_instance VI_1 {
   interface eth0
@@ -225,6 +226,54 @@ test('a flood of wrong-password adverts: keepalived’s line with the sender, a 
     assert.match(lines.at(-1)!, /\(\d+ similar messages suppressed\) src=198\.18\.250\.2$/);
     assert.equal(t.r.m.counters.drops['auth-mismatch'], 5000, 'every one is still counted');
     assert.deepEqual(t.transitions, ['INIT→BACKUP'], 'none of them moves anything');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('two instances on one wheel: the later one rides the earlier one\'s wake-ups, one short interval, then exact ones', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  try {
+    let now = 1_000_000;
+    const wheel = new TimerWheel(() => now);
+    const sends: Record<string, number[]> = { VI_1: [], VI_2: [] };
+    const make = (name: string, vrid: number) => {
+      const conf = parseConfig('/k.conf', { read: () => CONF.replace('VI_1', name).replace('51', String(vrid)), list: () => [] }).config!.instances[0]!;
+      const io: InstanceIo = {
+        sock: { ready: Promise.resolve(), send: () => sends[name]!.push(now), close: async () => {} },
+        addr: { via: 'fake', add() {}, del() {}, forget() {}, close() {} },
+        garp: { prepare() {}, send() {}, forget() {}, close() {} },
+        routes: { apply: (_op, _line, done) => done() },
+        log: { log() {} },
+        now: () => now,
+        onTransition() {},
+        onChange() {},
+        groupReady: () => true,
+        timers: wheel,
+      };
+      return new InstanceRunner(conf, '198.18.250.1', io);
+    };
+    const a = make('VI_1', 51);
+    const b = make('VI_2', 52);
+    const advance = (ms: number) => {
+      for (let i = 0; i < ms; i++) {
+        now += 1;
+        mock.timers.tick(1);
+      }
+    };
+    a.feed({ kind: 'startup' });
+    advance(300);
+    b.feed({ kind: 'startup' });
+    advance(8000);
+    const wakes = new Set([...sends.VI_1!, ...sends.VI_2!].filter((t) => t > now - 4000));
+    assert.equal(wakes.size, 4, `the last 4 s: 4 wake-ups for 8 adverts (VI_1 ${sends.VI_1!.slice(-4)}, VI_2 ${sends.VI_2!.slice(-4)})`);
+    const gaps = (l: number[]) => l.slice(1).map((t, i) => t - l[i]!);
+    assert.deepEqual(gaps(sends.VI_1!), gaps(sends.VI_1!).map(() => 1000), 'VI_1 (first master) keeps its own schedule');
+    const g2 = gaps(sends.VI_2!);
+    assert.equal(g2.filter((g) => g !== 1000).length, 1, `VI_2: one short interval when it starts riding, then exact: ${g2}`);
+    assert.ok(g2.every((g) => g >= 500), 'never closer than half an interval');
+    a.dispose();
+    b.dispose();
   } finally {
     mock.timers.reset();
   }
