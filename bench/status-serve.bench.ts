@@ -17,7 +17,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { labCommand, labDown, labUp, run } from '../src/lab/index.js';
+import { labCommand, labDown, labUp, readState, run } from '../src/lab/index.js';
 import { serveStatus } from '../src/status/serve.js';
 import type { StatusSnapshot, StatusSource, VipStatus, ClusterStatus } from '../src/status/types.js';
 
@@ -26,6 +26,12 @@ const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=
 const HOSTS = Number(flag('hosts') ?? 50);
 const LAB = flag('lab') !== undefined ? Number(flag('lab')) : undefined;
 const SECONDS = Number(flag('seconds') ?? 30);
+/** Each command measured RUNS times, alternating (the machine is shared: a median and a spread, not one figure). */
+const RUNS = Number(flag('runs') ?? 1);
+/** An existing lab (already deployed) to measure instead of a new one; with --keep the new lab stays up. */
+const REUSE = flag('reuse');
+const KEEP = process.argv.includes('--keep');
+const SKIP_INPROCESS = process.argv.includes('--lab-only');
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (x: number) => `${x.toFixed(2)} ms`;
@@ -150,10 +156,17 @@ function cpuTicks(pid: number): number {
 }
 
 async function withLab(n: number): Promise<void> {
-  const name = `bs${process.pid % 1000}`;
-  const up = await labUp({ name, directors: 2, realservers: n - 2, forks: 16 });
-  if (!up.ok) throw new Error(up.diagnostics.map((d) => d.message).join('; '));
-  const s = up.value;
+  const name = REUSE ?? `bs${process.pid % 1000}`;
+  let s;
+  if (REUSE) {
+    const st = await readState(REUSE);
+    if (!st) throw new Error(`no lab ${REUSE}`);
+    s = st;
+  } else {
+    const up = await labUp({ name, directors: 2, realservers: n - 2, forks: 16 });
+    if (!up.ok) throw new Error(up.diagnostics.map((d) => d.message).join('; '));
+    s = up.value;
+  }
   const inAdmin = (argv: string[]) => {
     const c = labCommand(s, undefined, argv);
     if (!c.ok) throw new Error(c.diagnostics[0]!.message);
@@ -162,9 +175,17 @@ async function withLab(n: number): Promise<void> {
   const cli = join(ROOT, 'dist', 'src', 'cli', 'main.js');
   let child: ReturnType<typeof spawn> | undefined;
   try {
-    const d = inAdmin([process.execPath, cli, 'deploy', '-i', s.inventory, '--yes']);
-    const dr = await run(d.cmd, d.args, { timeoutMs: 600_000 });
-    if (dr.code !== 0) throw new Error(`deploy: ${dr.stderr.slice(-800)}`);
+    if (!REUSE) {
+      const d = inAdmin([process.execPath, cli, 'deploy', '-i', s.inventory, '--yes']);
+      const dr = await run(d.cmd, d.args, { timeoutMs: 600_000 });
+      if (dr.code !== 0) throw new Error(`deploy: ${dr.stderr.slice(-800)}`);
+    }
+    // One round's cost in process (bytes per host, CPU per round): the checkout's src/, through tsx.
+    {
+      const x = inAdmin([process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'status-round.bench.ts'), `--inventory=${s.inventory}`, '--rounds=15']);
+      const r = await run(x.cmd, x.args, { timeoutMs: 300_000, cwd: ROOT });
+      console.log(r.code === 0 ? r.stdout.trim() : `status-round failed: ${r.stderr.slice(-800)}`);
+    }
     const port = 19180;
     // The same rounds without a server first (`--watch 2 --json` to /dev/null): what serving adds.
     const measure = async (argv: string[], ready: (err: string) => boolean) => {
@@ -193,9 +214,22 @@ async function withLab(n: number): Promise<void> {
         await new Promise((r) => child!.once('exit', r));
       }
     };
-    const watch = await measure([process.execPath, cli, 'status', '-i', s.inventory, '--watch', '2', '--json'], () => true);
-    await stopChild();
-    const served = await measure([process.execPath, cli, 'status', '-i', s.inventory, '--serve', `127.0.0.1:${port}`, '--watch', '2'], (err) => err.includes('serving http://'));
+    const watches: Awaited<ReturnType<typeof measure>>[] = [];
+    const serves: Awaited<ReturnType<typeof measure>>[] = [];
+    for (let k = 0; k < RUNS; k++) {
+      watches.push(await measure([process.execPath, cli, 'status', '-i', s.inventory, '--watch', '2', '--json'], () => true));
+      await stopChild();
+      console.log(`  run ${k + 1} status --watch 2 --json: RSS ${watches.at(-1)!.rssMiB.toFixed(1)} MiB, CPU ${watches.at(-1)!.cpuPct.toFixed(2)} %`);
+      serves.push(await measure([process.execPath, cli, 'status', '-i', s.inventory, '--serve', `127.0.0.1:${port}`, '--watch', '2'], (err) => err.includes('serving http://')));
+      console.log(`  run ${k + 1} status --serve --watch 2: RSS ${serves.at(-1)!.rssMiB.toFixed(1)} MiB, CPU ${serves.at(-1)!.cpuPct.toFixed(2)} %`);
+      if (k < RUNS - 1) await stopChild();
+    }
+    // Median and spread (min–max) over the runs.
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const agg = (ws: typeof watches) => ({ rssMiB: med(ws.map((w) => w.rssMiB)), hwmMiB: Math.max(...ws.map((w) => w.hwmMiB)), cpuPct: med(ws.map((w) => w.cpuPct)),
+      spread: `RSS ${Math.min(...ws.map((w) => w.rssMiB)).toFixed(0)}–${Math.max(...ws.map((w) => w.rssMiB)).toFixed(0)} MiB, CPU ${Math.min(...ws.map((w) => w.cpuPct)).toFixed(2)}–${Math.max(...ws.map((w) => w.cpuPct)).toFixed(2)} %` });
+    const watch = agg(watches);
+    const served = agg(serves);
     const curl = async (args: string[]) => {
       // One -o per URL: curl pairs them in order (a single -o covers the first URL only).
       const x = inAdmin(['curl', '-s', '-w', '%{time_total}\\n', ...args.flatMap((a) => (a.startsWith('http') ? [a, '-o', '/dev/null'] : [a]))]);
@@ -207,7 +241,7 @@ async function withLab(n: number): Promise<void> {
     const round = /^hafleet_status_round_duration_seconds (\S+)$/m.exec(m.stdout)?.[1];
     const serial = await curl(Array.from({ length: 300 }, () => metricsUrl));
     const parallel = await curl(['--parallel', '--parallel-max', '200', ...Array.from({ length: 200 }, () => metricsUrl)]);
-    const line = (w: { rssMiB: number; hwmMiB: number; cpuPct: number }) => `RSS ${w.rssMiB.toFixed(0)} MiB (peak ${w.hwmMiB.toFixed(0)} MiB), CPU ${w.cpuPct.toFixed(1)} % of one core over ${SECONDS} s`;
+    const line = (w: { rssMiB: number; hwmMiB: number; cpuPct: number; spread: string }) => `median of ${RUNS}: RSS ${w.rssMiB.toFixed(0)} MiB (peak ${w.hwmMiB.toFixed(0)} MiB), CPU ${w.cpuPct.toFixed(2)} % of one core over ${SECONDS} s; spread ${w.spread}`;
     console.log(`lab ${name}: ${n} hosts (2 directors + ${n - 2} realservers), the built CLI (dist/) in the admin namespace, a round every 2 s`);
     console.log(`  status --watch 2 --json (no server): ${line(watch)}`);
     console.log(`  status --serve --watch 2:            ${line(served)}; round interval ${round ?? '?'} s (2 s pause + the round); ${m.stdout.length} bytes of /metrics`);
@@ -217,9 +251,10 @@ async function withLab(n: number): Promise<void> {
       child.kill('SIGINT');
       await new Promise((r) => child!.once('exit', r));
     }
-    await labDown(name);
+    if (!REUSE && !KEEP) await labDown(name);
+    else console.log(`lab ${name} left up (hafleet lab down --name ${name})`);
   }
 }
 
-await inProcess();
+if (!SKIP_INPROCESS) await inProcess();
 if (LAB !== undefined) await withLab(LAB);

@@ -109,7 +109,7 @@ export function parseFactsReport(host: string, text: string): HostFacts {
         if (a) facts.sysctls[a] = body.join('\n').trim();
         break;
       case 'scope':
-        if (a === 'record') facts.readScope = 'record';
+        if (a === 'record' || a === 'files') facts.readScope = a;
         break;
       case 'probe':
         if (a) (facts.probes ??= {})[a] = body.join('\n');

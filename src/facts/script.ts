@@ -40,7 +40,8 @@ export function buildFactsScript(req: FactsRequest): string {
 umask ${UMASK}
 M=${q(MARK)}
 echo "$M hafleet-facts 1"
-echo "$M service-manager"
+${req.filesOnly ? `echo "$M scope files"
+` : `echo "$M service-manager"
 if [ -d /run/systemd/system ]; then echo systemd
 elif command -v service >/dev/null 2>&1 && [ -d /etc/init.d ]; then echo sysv
 else echo direct; fi
@@ -56,7 +57,7 @@ if [ -r ${q(AGENT_PID_FILE)} ]; then
   { IFS= read -r p < ${q(AGENT_PID_FILE)}; } 2>/dev/null
   case "$p" in ''|*[!0-9]*) ;; *) [ -d "/proc/$p" ] && [ "/proc/$p/ns/net" -ef /proc/self/ns/net ] && echo "hafleet-agent $p";; esac
 fi
-set -- ${paths}
+`}set -- ${paths}
 all='
 '
 for f do all="$all$f
@@ -90,15 +91,15 @@ if [ $# -gt 0 ]; then
   for f do [ -f "$f" ] && [ -r "$f" ] && set -- "$@" "$f"; done
   shift $n
   if [ $# -gt 0 ]; then echo "$M sha256"; sha256sum -- "$@" 2>/dev/null; fi
-  [ -n "$st" ] && while read -r _ _ _ s f; do
-${req.contents === false ? '    :' : `    [ -f "$f" ] && [ -r "$f" ] && [ "$s" -le ${CONTENT_CAP_BYTES} ] && { echo "$M content $f"; base64 < "$f"; }`}
+${req.contents === false ? '' : `  [ -n "$st" ] && while read -r _ _ _ s f; do
+    [ -f "$f" ] && [ -r "$f" ] && [ "$s" -le ${CONTENT_CAP_BYTES} ] && { echo "$M content $f"; base64 < "$f"; }
   done <<HF_STAT_EOF
 $st
 HF_STAT_EOF
-fi
-if a=$(ip -j addr show 2>/dev/null); then echo "$M addr-json"; printf '%s\n' "$a"
+`}fi
+${req.filesOnly ? '' : `if a=$(ip -j addr show 2>/dev/null); then echo "$M addr-json"; printf '%s\n' "$a"
 else echo "$M addr-oneline"; ip -o addr show 2>/dev/null; fi
-sysctl_fact() {
+`}sysctl_fact() {
   if { IFS= read -r v < "$2"; } 2>/dev/null; then echo "$M sysctl $1"; printf '%s\n' "$v"
   elif command -v sysctl >/dev/null 2>&1 && v=$(sysctl -n -e "$1" 2>/dev/null) && [ -n "$v" ]; then echo "$M sysctl $1"; printf '%s\n' "$v"
   else echo "$M sysctl-absent $1"; fi

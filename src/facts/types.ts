@@ -48,7 +48,7 @@ export interface HostFacts {
    * `record`: only the deploy record was read (the host's roles render no file here), so
    * files, processes, tools and addresses are empty, not absent.
    */
-  readScope?: 'record';
+  readScope?: 'record' | 'files';
 }
 
 /**
@@ -86,6 +86,12 @@ export interface FactsRequest {
    * address probe runs: one sh and one base64 on the host.
    */
   recordOnly?: boolean;
+  /**
+   * Read the requested files (and the deploy record) but not the host's tools, processes or
+   * addresses: `status` watches a realserver only for drift, every few seconds, and the rest
+   * would be bytes sent, parsed and thrown away each round. Probes still run.
+   */
+  filesOnly?: boolean;
   /**
    * Read files' checksums and modes but not their content (default: content too). `status`
    * watches drift every few seconds: a sha256 says whether a file changed, its base64 would be

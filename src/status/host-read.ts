@@ -42,7 +42,16 @@ export function parseMaintenance(text: string): Maintenance | null {
 export interface HostReadRequest {
   paths: string[];
   notifyLogs: string[];
+  /**
+   * A host that directs no cluster (a realserver): the view shows only its drift and whether it
+   * answers, so it is read for its files' checksums and deploy record alone — no speaker probe,
+   * notify log, maintenance flag, tools, processes or addresses (a fifth of the bytes).
+   */
+  filesOnly?: boolean;
 }
+
+/** What a realserver's read stands in for the speaker probe: nothing runs, nothing is seen. */
+const NO_PROBE: HostProbe = Object.freeze({ addresses: [], macs: {}, running: { keepalived: false, nginx: false, 'hafleet-agent': false }, speaker: null, authLogLines: [], transitionLogLines: [], sysctls: {} });
 
 export function failureOf(f: TransportFailure): { failure: HostFailure; error: string } {
   switch (f.kind) {
@@ -74,6 +83,11 @@ export const STATUS_PROBES = { host: 'host', notify: 'notify', maintenance: 'mai
  * as its sections. On the transport's pooled connection: a watch does not reconnect per round.
  */
 export async function readHost(transport: Transport, gather: GatherFacts, ref: HostRef, req: HostReadRequest, o: { signal?: AbortSignal; timeoutMs: number }): Promise<HostRead> {
+  if (req.filesOnly) {
+    const r = await gather(transport, ref, { paths: req.paths, managedDirs: [], sysctls: [], contents: false, filesOnly: true }, o.signal, { timeoutMs: o.timeoutMs });
+    if (!r.ok) return { host: ref.name, ok: false, ...failureOf(r.failure) };
+    return { host: ref.name, ok: true, probe: NO_PROBE, facts: r.value, notifyLines: [], maintenance: null };
+  }
   const r = await gather(transport, ref, {
     paths: req.paths, managedDirs: [], sysctls: [], contents: false,
     probes: [{ name: STATUS_PROBES.host, script: hostProbeScript() }, { name: STATUS_PROBES.notify, script: notifyScript(req.notifyLogs) }, { name: STATUS_PROBES.maintenance, script: maintenanceScript() }],

@@ -4,7 +4,7 @@ import type { Topology } from '../topology/index.js';
 import type { HostRef, Transport } from '../transport/index.js';
 import { httpGet, urlOf } from '../verify/index.js';
 import { assembleSnapshot, type VipProbe } from './assemble.js';
-import { readHost, type GatherFacts, type HostRead } from './host-read.js';
+import { readHost, type GatherFacts, type HostRead, type HostReadRequest } from './host-read.js';
 import type { StatusSnapshot, StatusSource, Transition } from './types.js';
 
 export interface StatusTarget {
@@ -24,12 +24,22 @@ export interface GatherOptions {
   hostTimeoutMs?: number;
   /** Deadline of each request through a VIP. */
   probeTimeoutMs?: number;
+  /**
+   * A host that directs no cluster (a realserver) is read every this many rounds (default 5:
+   * every 10 s at a round every 2 s), staggered so each round reads a share of them; between
+   * reads its last answer stands. Directors are read every round. Each read is an SSH channel
+   * opened, a script sent and closed: on a fleet of mostly realservers that is the round's cost
+   * (issue 15 part 4), while what the view shows of a realserver (drift, answering) is not a
+   * 2-second matter. A realserver whose last read failed is read again every round. 1: all every round.
+   */
+  realserverEveryRounds?: number;
 }
 
 /** What a round needs of each host: the rendered files (drift) and its clusters' notify logs. */
 function requestOf(target: StatusTarget, host: string) {
-  const notifyLogs = [...new Set(target.topology.clusters.filter((c) => c.directors.includes(host)).flatMap((c) => (c.notify.logFile ? [c.notify.logFile] : [])))];
-  return { paths: (target.desired?.get(host)?.files ?? []).map((f) => f.path), notifyLogs };
+  const directs = target.topology.clusters.filter((c) => c.directors.includes(host));
+  const notifyLogs = [...new Set(directs.flatMap((c) => (c.notify.logFile ? [c.notify.logFile] : [])))];
+  return { paths: (target.desired?.get(host)?.files ?? []).map((f) => f.path), notifyLogs, ...(directs.length === 0 ? { filesOnly: true } : {}) };
 }
 
 /** One GET through every VIP that has a service, from the admin box: its latency or its error. */
@@ -54,14 +64,28 @@ async function probeVips(topology: Topology, timeoutMs: number, signal?: AbortSi
 export class StatusRounds {
   private readonly inFlight = new Map<string, Promise<HostRead>>();
   private known: Transition[] = [];
+  /** Each host's request, built once (the topology does not change during a watch). */
+  private readonly requests = new Map<string, HostReadRequest>();
+  /** The last answer of each realserver, standing between its reads. */
+  private readonly lastRead = new Map<string, HostRead>();
+  private roundNo = 0;
 
-  constructor(private readonly target: StatusTarget, private readonly o: GatherOptions) {}
+  constructor(private readonly target: StatusTarget, private readonly o: GatherOptions) {
+    for (const name of target.hosts.keys()) this.requests.set(name, requestOf(target, name));
+  }
+
+  /** Realservers are read in turn: host k of them on rounds where (round + k) % every is 0. */
+  private due(name: string, k: number): boolean {
+    const every = Math.max(1, Math.floor(this.o.realserverEveryRounds ?? 5));
+    const last = this.lastRead.get(name);
+    return !this.requests.get(name)!.filesOnly || !last || !last.ok || (this.roundNo + k) % every === 0;
+  }
 
   private readOnce(name: string, ref: HostRef, signal?: AbortSignal): Promise<HostRead> {
     let p = this.inFlight.get(name);
     if (!p) {
       const timeoutMs = Math.max(this.o.hostTimeoutMs ?? 10_000, 1000);
-      p = readHost(this.o.transport, this.o.gatherFacts, ref, requestOf(this.target, name), { timeoutMs: timeoutMs * 3, ...(signal ? { signal } : {}) })
+      p = readHost(this.o.transport, this.o.gatherFacts, ref, this.requests.get(name)!, { timeoutMs: timeoutMs * 3, ...(signal ? { signal } : {}) })
         .finally(() => this.inFlight.delete(name));
       this.inFlight.set(name, p);
     }
@@ -72,8 +96,10 @@ export class StatusRounds {
     const deadlineMs = this.o.hostTimeoutMs ?? 10_000;
     const names = [...this.target.hosts.keys()];
     const reads = new Map<string, HostRead | undefined>();
+    const due = names.filter((n, k) => this.due(n, k));
+    this.roundNo++;
     const [answers, probes] = await Promise.all([
-      mapLimit(names, this.o.forks ?? 20, async (name) => {
+      mapLimit(due, this.o.forks ?? 20, async (name) => {
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<HostRead>((resolve) => {
           timer = setTimeout(() => resolve({ host: name, ok: false, failure: 'unreachable', error: `no answer within ${(deadlineMs / 1000).toFixed(1)} s` }), deadlineMs);
@@ -86,7 +112,11 @@ export class StatusRounds {
       }),
       probeVips(this.target.topology, this.o.probeTimeoutMs ?? 1500, signal),
     ]);
-    for (const a of answers) reads.set(a.host, a);
+    for (const a of answers) {
+      if (this.requests.get(a.host)!.filesOnly) this.lastRead.set(a.host, a);
+    }
+    const fresh = new Map(answers.map((a) => [a.host, a]));
+    for (const n of names) reads.set(n, fresh.get(n) ?? this.lastRead.get(n));
     const snap = assembleSnapshot({ topology: this.target.topology, reads, probes, known: this.known, at: new Date().toISOString() });
     this.known = snap.transitions;
     return snap;
