@@ -114,6 +114,10 @@ export function parseFactsReport(host: string, text: string): HostFacts {
       case 'probe':
         if (a) (facts.probes ??= {})[a] = body.join('\n');
         break;
+      case 'maintenance':
+        // Any number but 0 is on, as the speakers read the director's track_file.
+        facts.maintenance = /^\s*-?\d+/.test(body[0] ?? '') && Number(/-?\d+/.exec(body[0]!)![0]) !== 0;
+        break;
       case 'last-deploy':
         facts.lastDeploy = deployRecordOf(Buffer.from(body.join(''), 'base64').toString('utf8'));
         break;

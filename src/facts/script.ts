@@ -1,6 +1,6 @@
 import type { FactsRequest } from './types.js';
 import { q as shellWord, UMASK } from '../apply/shell.js';
-import { AGENT_PID_FILE, DEPLOY_RECORD_PATH } from '../host-paths/index.js';
+import { AGENT_PID_FILE, DEPLOY_RECORD_PATH, MAINTENANCE_FILE } from '../host-paths/index.js';
 
 /** Report lines starting with this begin a section; base64 and numbers can never start so. */
 export const MARK = '@@HF@@';
@@ -106,7 +106,7 @@ else echo "$M addr-oneline"; ip -o addr show 2>/dev/null; fi
 }
 ${sysctls}
 if [ -f ${q(DEPLOY_RECORD_PATH)} ]; then echo "$M last-deploy"; base64 < ${q(DEPLOY_RECORD_PATH)}; fi
-${probeSections(req.probes ?? [])}echo "$M end"
+${maintenanceSection()}${probeSections(req.probes ?? [])}echo "$M end"
 `;
 }
 
@@ -132,6 +132,15 @@ M=${q(MARK)}
 echo "$M hafleet-facts 1"
 echo "$M scope record"
 if [ -f ${q(DEPLOY_RECORD_PATH)} ]; then echo "$M last-deploy"; base64 < ${q(DEPLOY_RECORD_PATH)}; fi
-echo "$M end"
+${maintenanceSection()}echo "$M end"
+`;
+}
+
+/**
+ * The host's day-2 maintenance flag (hafleet maintenance): state on the host, not config, so
+ * plan and deploy render a drained realserver `down` from what the host says. A builtin read.
+ */
+function maintenanceSection(): string {
+  return `if [ -f ${q(MAINTENANCE_FILE)} ]; then { IFS= read -r v < ${q(MAINTENANCE_FILE)}; } 2>/dev/null; echo "$M maintenance"; printf '%s\\n' "$v"; fi
 `;
 }

@@ -44,6 +44,8 @@ export interface HostFacts {
    * that asked, so facts need not know keepalived's dumps.
    */
   probes?: Record<string, string>;
+  /** hafleet's maintenance flag on the host (MAINTENANCE_FILE): true when it holds a non-zero number. */
+  maintenance?: boolean;
   /**
    * `record`: only the deploy record was read (the host's roles render no file here), so
    * files, processes, tools and addresses are empty, not absent.
