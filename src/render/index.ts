@@ -16,3 +16,4 @@ export { confinePath, type Confined } from './confine-path.js';
 export { kq, kw, nq, nw, nwords, sh, shwords, shlist, fspath, fsname, pathProblem, EscapeError } from './escape.js';
 export { CONTEXT_HELPERS } from './template-guard.js';
 export { nginxListenPort } from './view-nginx.js';
+export { withMaintenance, maintenanceOf } from './view.js';

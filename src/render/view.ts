@@ -33,6 +33,23 @@ export interface HostView {
   extra_nginx: string | null;
 }
 
+/**
+ * Day-2 state the hosts hold (not the inventory): the realservers in maintenance. A topology
+ * seen through `withMaintenance` renders them drained — nginx upstream entries `down`, LVS
+ * real_servers at weight 0 — so deploy keeps a drained realserver out (the fleet layer reads
+ * each host's flag with its facts and renders again when any is set).
+ */
+const drainedOf = new WeakMap<Topology, ReadonlySet<string>>();
+export function withMaintenance(topo: Topology, hosts: Iterable<string>): Topology {
+  const copy: Topology = { ...topo };
+  drainedOf.set(copy, new Set(hosts));
+  return copy;
+}
+/** The realservers a topology renders drained (empty unless seen through `withMaintenance`). */
+export function maintenanceOf(topo: Topology): ReadonlySet<string> {
+  return drainedOf.get(topo) ?? new Set();
+}
+
 export interface ClusterView extends NginxClusterView {
   name: string;
   mode: string;
@@ -111,14 +128,15 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
   const rsVips = role === 'realserver' ? realserverVips(clusters) : [];
   const extraNginx = verbatim(host?.vars['extra_nginx']);
   const firstNginx = role === 'director' ? clusters.find((c) => c.mode === 'nginx') : undefined;
-  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: { ...clusterFlags(c, name), systemd }, ...memo(nginxViews, c, nginxClusterView), extra_nginx: c === firstNginx ? extraNginx : null }));
+  const drained = maintenanceOf(topo);
+  const clusterViews: ClusterView[] = clusters.map((c) => ({ name: c.name, mode: c.mode, flags: { ...clusterFlags(c, name), systemd }, ...drainedNginx(memo(nginxViews, c, (x) => markDown(nginxClusterView(x), new Set())), drained), extra_nginx: c === firstNginx ? extraNginx : null }));
   return {
     host: { name, address, vars: { ...(host?.vars ?? {}) } },
     role,
     ...globalDefs(host?.vars ?? {}, name, [...scripts.values()]),
     vrrp_scripts: [...scripts.values()],
     instances: mine.map(({ inst, member, cluster }) => instanceView(inst, member, cluster)),
-    virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap((c) => memo(lvsViews, c, virtualServers)) : [],
+    virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap((c) => drainedLvs(memo(lvsViews, c, virtualServers), drained)) : [],
     clusters: clusterViews,
     nginx_ports: role === 'director' ? [...new Set(clusterViews.filter((c) => c.flags.nginx).flatMap((c) => c.servers.map((s) => s.port)))] : [],
     realserver_vips: rsVips,
@@ -128,6 +146,20 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
     extra_keepalived: role === 'director' ? verbatim(host?.vars['extra_keepalived']) : null,
     extra_nginx: firstNginx ? extraNginx : null,
   };
+}
+
+/** Every upstream entry says whether it is `down` (strict templates read the key on each); copies only when one is. */
+function drainedNginx(v: NginxClusterView, drained: ReadonlySet<string>): NginxClusterView {
+  return drained.size > 0 && v.upstreams.some((u) => u.servers.some((s) => drained.has(s.host))) ? markDown(v, drained) : v;
+}
+function markDown(v: NginxClusterView, drained: ReadonlySet<string>): NginxClusterView {
+  return { ...v, upstreams: v.upstreams.map((u) => ({ ...u, servers: u.servers.map((s) => ({ ...s, down: drained.has(s.host) })) })) };
+}
+
+/** A drained realserver stays in the virtual_server at weight 0: keepalived's LVS sends it no new connection and lets the open ones end. */
+function drainedLvs(vs: VirtualServerView[], drained: ReadonlySet<string>): VirtualServerView[] {
+  if (!vs.some((v) => v.real_servers.some((r) => drained.has(r.host)))) return vs;
+  return vs.map((v) => ({ ...v, real_servers: v.real_servers.map((r) => (drained.has(r.host) ? { ...r, weight: 0 } : r)) }));
 }
 
 /** A passthrough value as the template sees it: text, or null when unset or empty (kblock/nblock check the text). */
