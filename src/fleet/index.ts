@@ -11,3 +11,4 @@ export { gatherFleetFacts, serviceManagerOf, type GatherOptions } from './facts.
 export { planFleet, type PlanFleetOptions, type PlannedFleet } from './plan.js';
 export { rolloutOf } from './rollout.js';
 export { whoAmI } from './who.js';
+export { drainedRealservers, settleDrained } from './maintenance.js';

@@ -3,6 +3,7 @@ import { validatePlanOnHosts } from '../apply/index.js';
 import type { Transport } from '../transport/index.js';
 import { gatherFleetFacts } from './facts.js';
 import type { Fleet } from './load.js';
+import { drainedRealservers, settleDrained } from './maintenance.js';
 
 export interface PlanFleetOptions {
   forks: number;
@@ -14,6 +15,8 @@ export interface PlanFleetOptions {
 export interface PlannedFleet {
   facts: FactsByHost;
   plan: Plan;
+  /** Realservers in maintenance, as their hosts say: rendered drained (nginx `down`, LVS weight 0). */
+  maintenance: string[];
 }
 
 /**
@@ -33,11 +36,17 @@ export async function planFleet(fleet: Fleet, transport: Transport, o: PlanFleet
       checks.push(validatePlanOnHosts(one, fleet.desired, transport, fleet.refs, { forks: 1, ...signal }));
     },
   });
+  // The directors' upstreams follow the realservers' maintenance flags (state on the hosts):
+  // the desired state is rendered again with them, and validated again as a whole.
+  const maintenance = await drainedRealservers(fleet, transport, facts, { forks: o.forks, ...signal });
+  settleDrained(fleet, maintenance);
   let p = makePlan(fleet.desired, facts);
   if (o.validate) {
     const outcomes = new Map<string, ValidationOutcome[]>();
-    for (const m of await Promise.all(checks)) for (const [host, vs] of m) outcomes.set(host, vs.map((v) => ({ ...v, message: maskText(v.message, fleet.secrets) })));
+    const done = maintenance.length ? [await validatePlanOnHosts(p, fleet.desired, transport, fleet.refs, { forks: o.forks, ...signal })] : await Promise.all(checks);
+    if (maintenance.length) await Promise.all(checks); // the early checks saw the undrained files: let them end, unused
+    for (const m of done) for (const [host, vs] of m) outcomes.set(host, vs.map((v) => ({ ...v, message: maskText(v.message, fleet.secrets) })));
     p = withValidations(p, outcomes);
   }
-  return { facts, plan: p };
+  return { facts, plan: p, maintenance };
 }

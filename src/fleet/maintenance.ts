@@ -1,0 +1,49 @@
+import { mapLimit } from '../async/index.js';
+import { gatherFacts } from '../facts/index.js';
+import { renderFleet, withMaintenance } from '../render/index.js';
+import type { FactsByHost } from '../plan/index.js';
+import type { Transport } from '../transport/index.js';
+import { hostRefOf } from './host-refs.js';
+import type { Fleet } from './load.js';
+
+/**
+ * The realservers in maintenance (`hafleet maintenance RS on`) among those the fleet's directors
+ * send to. The flag is state on the realserver, not inventory: the facts of a realserver in the
+ * fleet carry it; one outside --limit (a deploy of the directors alone) is asked with the
+ * cheapest read there is, its deploy record, so a `deploy --limit lb*` keeps it drained too.
+ * A realserver that cannot be read counts as in service (nginx's max_fails still guards it).
+ */
+export async function drainedRealservers(fleet: Fleet, transport: Transport, facts: FactsByHost, o: { forks: number; signal?: AbortSignal }): Promise<string[]> {
+  const inFleet = new Set(fleet.hosts);
+  const wanted = new Set<string>();
+  for (const c of fleet.topology.clusters) {
+    if (!c.directors.some((d) => inFleet.has(d))) continue;
+    for (const r of c.realservers) wanted.add(r);
+  }
+  const drained = new Set<string>();
+  const outside: string[] = [];
+  for (const r of wanted) {
+    const f = facts.get(r);
+    if (f) {
+      if (f.ok && f.value.maintenance) drained.add(r);
+    } else outside.push(r);
+  }
+  await mapLimit(outside, o.forks, async (r) => {
+    const got = await gatherFacts(transport, hostRefOf(fleet.inventory, r), { paths: [], managedDirs: [], sysctls: [], recordOnly: true }, o.signal, { timeoutMs: 30_000 });
+    if (got.ok && got.value.maintenance) drained.add(r);
+  });
+  return [...wanted].filter((r) => drained.has(r));
+}
+
+/**
+ * Render the fleet's hosts again with `drained` realservers marked (nginx `down`, LVS weight 0)
+ * and put the result in `fleet.desired`, in place: the plan, its validation and deploy all read
+ * that one map, so they cannot disagree about what is drained.
+ */
+export function settleDrained(fleet: Fleet, drained: readonly string[]): void {
+  if (!drained.length) return;
+  const r = renderFleet(fleet.inventory, withMaintenance(fleet.topology, drained), { limit: fleet.hosts, secrets: fleet.secrets });
+  // loadFleet rendered this same inventory without the flags: a failure here is a bug, not input.
+  if (!r.ok) throw new Error(`rendering with realservers in maintenance (${drained.join(', ')}) failed: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+  for (const [host, want] of r.value) fleet.desired.set(host, want);
+}
