@@ -15,3 +15,5 @@ export { runMaintenance, type MaintenanceOptions, type MaintenanceRun } from './
 export { lingerScript, lingerVips, LINGER_SEC, type LingerVip } from './linger.js';
 export { runRolling, rollingOrder, type RollingOptions, type RollingRun, type RollingStep } from './run-rolling.js';
 export { listStates, formatStates, type DirectorState } from './list-state.js';
+export { realserverPreflight, clustersServedBy, type RealserverCheck } from './realserver-preflight.js';
+export { runRealserverMaintenance, drainingCount, DRAINING_SCRIPT, type RealserverOptions, type RealserverRun } from './run-realserver.js';

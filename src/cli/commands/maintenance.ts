@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { gatherFacts } from '../../facts/index.js';
 import { formatReport } from '../../verify/index.js';
-import { formatStates, listStates, runMaintenance, runRolling, type MaintenanceRun, type RollingRun } from '../../ops/index.js';
+import { formatStates, listStates, runMaintenance, runRealserverMaintenance, runRolling, type MaintenanceRun, type RealserverRun, type RollingRun } from '../../ops/index.js';
 import { whoAmI } from '../../fleet/index.js';
 import { shq } from '../../drill/index.js';
 import { CommandExit } from '../command-error.js';
@@ -42,8 +42,13 @@ hafleet run (named). A production inventory (hafleet_environment) asks unless --
 COMMAND over SSH as root (when it reboots the host, the host is waited for: --back-timeout),
 maintenance off, verify passes again, next. It stops at the first failure with the fleet still
 serving (the failed host stays in maintenance) and says where it stopped and how to resume.
-Realserver maintenance (drain through the directors' nginx upstreams) is not built yet: rolling
-skips realservers and says so.
+A realserver in maintenance is drained: its flag (the same file, on the realserver) makes every
+director that sends to it render it \`down\` in its nginx upstreams (weight 0 in LVS virtual_servers);
+the directors are deployed as \`deploy\` does (nginx -t, atomic write, graceful reload, one at a
+time, rollback on failure) under the cluster lock, then hafleet waits until their old nginx
+workers have finished the requests they carried (--drain-timeout, default 120 s). Every later
+plan and deploy reads the flag and keeps it drained. Refused when it is the last realserver in
+service of a service.
 `;
 
 function formatRun(r: Extract<MaintenanceRun, { kind: 'ran' }>): string {
@@ -53,6 +58,15 @@ function formatRun(r: Extract<MaintenanceRun, { kind: 'ran' }>): string {
     lines.push(`  ${r.move.record.vip} moved off ${r.host} in ${x.moveMs ?? '—'} ms; requests through it: ${x.requests.sent} sent, ${x.requests.failed} failed; two holders: ${x.twoHoldersMs ? `${x.twoHoldersMs} ms` : 'never'}`);
   }
   for (const [vip, h] of Object.entries(r.placement)) lines.push(`  ${vip}: ${h ?? 'no single holder'}`);
+  for (const p of r.problems) lines.push(`  problem: ${p}`);
+  return lines.join('\n') + '\n';
+}
+
+function formatRealserver(r: Extract<RealserverRun, { kind: 'ran' }>): string {
+  const lines = [`${r.host}: maintenance ${r.on ? 'on (drained)' : 'off (in service)'}${r.unchanged ? ' (flag already so)' : ''}  ${r.ok ? 'ok' : 'PROBLEMS'}`];
+  lines.push(r.reloaded.length ? `  directors reloaded: ${r.reloaded.join(', ')}` : '  directors already in line: nothing reloaded');
+  if (r.on && r.drainMs !== null) lines.push(`  in-flight requests to ${r.host} finished ${r.drainMs} ms after the reloads began`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
   for (const p of r.problems) lines.push(`  problem: ${p}`);
   return lines.join('\n') + '\n';
 }
@@ -119,6 +133,20 @@ async function run(words: string[], flags: MaintenanceFlags, ctx: CommandContext
   const { fleet, choice, forks } = fleetFor('maintenance', flags, ctx, { forks: 20 });
   await confirmProduction(fleet, flags.yes, ctx, 'Maintenance', 'maintenance');
   const transport = cliTransport(flags, choice, ctx);
+  const roles = fleet.topology.roles.get(host);
+  if (roles?.has('realserver') && !roles.has('director')) {
+    let rs: RealserverRun;
+    try {
+      rs = await runRealserverMaintenance(fleet, { transport, forks, host, on: state === 'on', by: whoAmI(), log: info, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(flags.reason ? { reason: flags.reason } : {}), ...(drain ? { drainTimeoutSec: drain } : {}) });
+    } finally {
+      await transport.close();
+    }
+    if (rs.kind === 'refused') refuse('maintenance', rs.refusals, flags.json, { ...(rs.lockedBy ? { lockedBy: rs.lockedBy } : {}) });
+    if (flags.json) printJson(rs);
+    else writeHuman(process.stdout, formatRealserver(rs));
+    if (!rs.ok) throw new CommandExit(ExitCode.failed);
+    return;
+  }
   let r: MaintenanceRun;
   try {
     r = await runMaintenance(
@@ -142,14 +170,14 @@ export function register(program: Command, ctx: CommandContext): void {
   connectionOptions(program
     .command('maintenance')
     .usage('[options] HOST on|off  |  --list  |  --rolling --limit P -- COMMAND…')
-    .description('take a director out of VIP duty (it stays out across restarts and deploys), or bring it back; --rolling: one host at a time around a command')
+    .description('take a director out of VIP duty, or drain a realserver from every director (it stays out across restarts and deploys), or bring it back; --rolling: one host at a time around a command')
     .argument('[words...]', 'HOST on|off, or with --rolling the command after --')
     .addOption(inventoryOption())
     .addOption(limitOption("'lb*'"))
     .option('--list', "every director's maintenance flag (who, when, why) and switchover values, as the hosts say")
     .option('--rolling', 'each host of --limit in turn: maintenance on, the command, maintenance off, verify')
     .option('--back-timeout <s>', 'rolling: how long a host may take to answer again after the command (a reboot); default 600')
-    .option('--drain-timeout <s>', 'how long to wait for the VIPs to leave (on) or settle (off); default 2 × Master_Down_Interval + 5 s')
+    .option('--drain-timeout <s>', 'director: how long to wait for the VIPs to leave (on) or settle (off), default 2 × Master_Down_Interval + 5 s; realserver: for in-flight requests to finish, default 120 s')
     .option('--reason <text>', 'why (stored on the host beside the flag)')
     .option('--json', 'one JSON document on stdout')
     .option('-y, --yes', 'do not ask for confirmation on a production inventory')
