@@ -12,3 +12,4 @@ export { planFleet, type PlanFleetOptions, type PlannedFleet } from './plan.js';
 export { rolloutOf } from './rollout.js';
 export { whoAmI } from './who.js';
 export { drainedRealservers, settleDrained } from './maintenance.js';
+export { hostsInMaintenance, maintenanceText, type HostInMaintenance } from './maintenance.js';

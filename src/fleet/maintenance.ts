@@ -47,3 +47,33 @@ export function settleDrained(fleet: Fleet, drained: readonly string[]): void {
   if (!r.ok) throw new Error(`rendering with realservers in maintenance (${drained.join(', ')}) failed: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   for (const [host, want] of r.value) fleet.desired.set(host, want);
 }
+
+/** A host in maintenance as plan shows it: what the flag does there. */
+export interface HostInMaintenance {
+  host: string;
+  role: 'director' | 'realserver';
+}
+
+/**
+ * Every host of the plan whose maintenance flag is set: directors (their day-2 track file keeps
+ * them out of every election) from their facts, realservers from `drained` (which also reads
+ * those outside --limit). Plan shows them, because deploy keeps them so: the flag is state on
+ * the host, never overwritten by a deploy.
+ */
+export function hostsInMaintenance(fleet: Fleet, facts: FactsByHost, drained: readonly string[]): HostInMaintenance[] {
+  const directors = new Set(fleet.topology.clusters.flatMap((c) => c.directors));
+  const out: HostInMaintenance[] = [];
+  for (const h of fleet.hosts) {
+    const f = facts.get(h);
+    if (directors.has(h) && f?.ok && f.value.maintenance) out.push({ host: h, role: 'director' });
+  }
+  for (const r of drained) if (!directors.has(r)) out.push({ host: r, role: 'realserver' });
+  return out;
+}
+
+/** Plan's text lines for them (empty when none). */
+export function maintenanceText(hosts: readonly HostInMaintenance[]): string {
+  if (!hosts.length) return '';
+  const lines = hosts.map((m) => `  ${m.host}: ${m.role === 'director' ? 'director, holds no VIP (its maintenance track file)' : "realserver, drained (nginx 'down' / LVS weight 0 on the directors)"}`);
+  return `\nIn maintenance (state on the hosts; deploy keeps it — \`hafleet maintenance HOST off\` ends it):\n${lines.join('\n')}\n`;
+}

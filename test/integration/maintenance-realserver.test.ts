@@ -78,6 +78,7 @@ describe('hafleet maintenance on a realserver (nginx mode)', { timeout: 900_000 
     const plan = await lab.hafleetJson(['plan', '-i', lab.inventoryPath, '--json'], { timeoutMs: 180_000 });
     assert.equal(plan.code, 0, plan.stderr.slice(-2000));
     assert.equal(plan.doc.summary.filesToChange, 0, `plan keeps web1 down: ${JSON.stringify(plan.doc.summary)}`);
+    assert.deepEqual(plan.doc.maintenance, [{ host: 'web1', role: 'realserver' }], 'plan shows the drained realserver');
     const dep = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes', '--limit', 'lb*'], { timeoutMs: 180_000 });
     assert.equal(dep.code, 0, dep.stderr.slice(-2000));
     for (const lb of ['lb1', 'lb2']) assert.match((await lab.hostExec(lb, `cat ${conf}`)).stdout, / down;/, `deploy --limit lb* keeps web1 down on ${lb}`);

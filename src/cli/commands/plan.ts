@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Transport } from '../../transport/index.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 import { renderPlanText, planJson, renderRolloutText, type FactsByHost, type Plan } from '../../plan/index.js';
-import { planFleet, rolloutOf, type Fleet } from '../../fleet/index.js';
+import { hostsInMaintenance, maintenanceText, planFleet, rolloutOf, type Fleet } from '../../fleet/index.js';
 import { CommandExit } from '../command-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { info, printJson, useColor } from '../output.js';
@@ -24,6 +24,8 @@ export interface Planned {
   transport: Transport;
   facts: FactsByHost;
   plan: Plan;
+  /** Realservers in maintenance (drained on the directors). */
+  drained: string[];
 }
 
 /**
@@ -35,8 +37,8 @@ export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quie
   const transport = cliTransport(flags, choice, ctx);
   if (!o.quiet) info(`gathering facts from ${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'}…`);
   try {
-    const { facts, plan } = await planFleet(fleet, transport, { forks, validate: o.validate, signal: ctx.signal });
-    return { fleet, forks, transport, facts, plan };
+    const { facts, plan, maintenance } = await planFleet(fleet, transport, { forks, validate: o.validate, signal: ctx.signal });
+    return { fleet, forks, transport, facts, plan, drained: maintenance };
   } catch (e) {
     await transport.close();
     throw e;
@@ -56,8 +58,9 @@ export async function runPlan(flags: PlanFlags, ctx: CommandContext): Promise<vo
   const planned = await preparePlan(flags, { validate: flags.validate !== false, quiet: Boolean(flags.json), command: 'plan' }, ctx);
   try {
     const rollout = rolloutOf(planned.fleet, planned.facts, planned.plan);
-    if (flags.json) printJson({ ...planJson(planned.plan), rollout });
-    else process.stdout.write(renderPlanText(planned.plan, { color: useColor(process.stdout) }) + renderRolloutText(rollout));
+    const maintenance = hostsInMaintenance(planned.fleet, planned.facts, planned.drained);
+    if (flags.json) printJson({ ...planJson(planned.plan), rollout, maintenance });
+    else process.stdout.write(renderPlanText(planned.plan, { color: useColor(process.stdout) }) + renderRolloutText(rollout) + maintenanceText(maintenance));
   } finally {
     await planned.transport.close();
   }
@@ -78,6 +81,8 @@ hafleet's own parsers (e.g. "web_51 on lb1: priority 150 → 140", "upstream web
 198.18.1.21:80 weight 1 → 2"), or "no behaviour change (formatting only)"; in --json each update
 carries \`behaviour\` (empty when only formatting, comments or order differ) and \`hafleetHooks\`:
 hafleet's own switchover/maintenance track_files and notify logger, inert until used.
+Hosts in maintenance (hafleet maintenance) are listed after the plan (--json: \`maintenance\`);
+deploy keeps them so.
 Exit: 0 nothing to change, 2 changes (--detailed-exitcode), 1 a host failed or a file would be
 rejected, 4 hosts unreachable, 65 bad inventory.
 `;
