@@ -19,8 +19,32 @@ export interface LingerVip {
   family: 4 | 6;
 }
 
+/**
+ * New connections to the VIPs are held off on the old holder for a moment around the release
+ * (its SYNs dropped; TCP sends a SYN again after 1 s, by then to the new holder): a connection
+ * opened with the old holder just before the target's gratuitous ARP would have its next packets
+ * sent to the target, which knows nothing of it and resets it. The connections already open get
+ * SYN_HOLD_SETTLE_MS to finish (the requests of a web front end take milliseconds) before the
+ * release. A table of its own (nftables), deleted by a detached cleaner; without nft, skipped.
+ */
+export const SYN_HOLD_MS = 400;
+export const SYN_HOLD_SETTLE_MS = 60;
+
+function synHold(vips: readonly LingerVip[]): string[] {
+  if (!vips.length) return [];
+  const rules = vips.map((v) => `add rule inet hafleet_syn_hold input ${v.family === 4 ? 'ip' : 'ip6'} daddr ${v.address} tcp flags & (syn | ack) == syn drop`);
+  const table = ['add table inet hafleet_syn_hold', 'add chain inet hafleet_syn_hold input { type filter hook input priority -5 ; }', ...rules].join('\n');
+  return [
+    `if command -v nft >/dev/null 2>&1 && printf '%s\\n' ${shq(table)} | nft -f - 2>/dev/null; then`,
+    `  setsid sh -c 'sleep ${(SYN_HOLD_MS / 1000).toFixed(2)}; nft delete table inet hafleet_syn_hold 2>/dev/null' </dev/null >/dev/null 2>&1 &`,
+    `  sleep ${(SYN_HOLD_SETTLE_MS / 1000).toFixed(2)}`,
+    'fi',
+  ];
+}
+
 /** Shell run on the holder just before the release; a detached cleaner undoes it. */
 export function lingerScript(vips: readonly LingerVip[], lingerSec: number): string {
+  for (const v of vips) if (!/^[0-9a-fA-F.:]+$/.test(v.address)) throw new Error(`VIP address ${JSON.stringify(v.address)}`);
   const out: string[] = [];
   for (const v of vips) {
     const host = `${v.address}/${v.family === 4 ? 32 : 128}`;
@@ -36,6 +60,7 @@ export function lingerScript(vips: readonly LingerVip[], lingerSec: number): str
     } else out.push(`  setsid sh -c ${shq(undo.join('; '))} </dev/null >/dev/null 2>&1 &`);
     out.push('fi');
   }
+  out.push(...synHold(vips));
   return out.join('\n') + '\n';
 }
 

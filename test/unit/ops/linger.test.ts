@@ -20,3 +20,15 @@ test('the old holder keeps the VIP on lo, ARP for it off on its interface, both 
   assert.equal((s.match(/arp_/g) ?? []).length, 6, 'no ARP sysctls for the IPv6 VIP');
   assert.throws(() => lingerScript([{ address: '198.18.0.100', dev: 'eth0;reboot', family: 4 }], 2), /interface name/);
 });
+
+test('new connections to the VIPs are held off around the release (nft, its own table, removed by a detached cleaner); sh -n and shellcheck pass', () => {
+  const s = lingerScript([{ address: '198.18.0.100', dev: 'eth0', family: 4 }, { address: '2001:2::100', dev: 'eth0', family: 6 }], 2);
+  assert.match(s, /add rule inet hafleet_syn_hold input ip daddr 198\.18\.0\.100 tcp flags & \(syn \| ack\) == syn drop/);
+  assert.match(s, /add rule inet hafleet_syn_hold input ip6 daddr 2001:2::100 tcp flags/);
+  assert.match(s, /setsid sh -c 'sleep 0\.40; nft delete table inet hafleet_syn_hold/);
+  assert.match(s, /command -v nft/, 'skipped where nft is missing');
+  assert.equal(spawnSync('sh', ['-n'], { input: s }).status, 0, s);
+  const sc = spawnSync('shellcheck', ['-s', 'sh', '-S', 'warning', '-'], { input: s, encoding: 'utf8' });
+  assert.equal(sc.status, 0, sc.stdout);
+  assert.throws(() => lingerScript([{ address: '198.18.0.100;reboot', dev: 'eth0', family: 4 }], 2), /VIP address/);
+});
