@@ -13,6 +13,10 @@ export function hostFindings(topology: Topology, obs: Observations): Finding[] {
         hint: 'check the address, the SSH key and that sshd runs' });
       continue;
     }
+    if (o.maintenance) {
+      out.push({ kind: 'maintenance', ok: true, severity: 'ok', host,
+        message: `${host} is in maintenance: out of service on purpose (\`hafleet maintenance ${host} off\` brings it back)` });
+    }
     if (!o.lastDeploy) {
       // A host hafleet renders nothing for (an nginx-mode realserver) never gets a record.
       if (o.wantedFiles !== 0) out.push({ kind: 'drift', ok: false, severity: 'warning', host, message: `${host} has no hafleet deploy record`, hint: 'run hafleet deploy' });
@@ -40,22 +44,24 @@ export function directorFindings(cluster: Cluster, obs: Observations): Finding[]
   for (const host of cluster.directors) {
     const h = reachable(obs, host);
     if (!h) continue;
+    // A director in maintenance holds no VIP on purpose: what is down there is said, not failed.
+    const severity = h.maintenance ? 'warning' as const : 'error' as const;
     const engines = new Set(cluster.instances.flatMap((i) => i.members.filter((m) => m.host === host).map((m) => m.engine)));
     if (engines.size === 0) engines.add(cluster.engine);
     for (const engine of engines) {
       const daemon = engine === 'agent' ? 'hafleet-agent' : 'keepalived';
       if (!h.running[daemon]) {
-        out.push({ kind: 'daemon-down', ok: false, severity: 'error', cluster: cluster.name, host,
-          message: `${daemon} is not running on ${host}`, hint: `start it (hafleet deploy restarts it) and read its log on ${host}` });
+        out.push({ kind: 'daemon-down', ok: false, severity, cluster: cluster.name, host,
+          message: `${daemon} is not running on ${host}${h.maintenance ? ' (in maintenance)' : ''}`, hint: `start it (hafleet deploy restarts it) and read its log on ${host}` });
       }
     }
     if (cluster.mode === 'nginx' && !h.running.nginx) {
-      out.push({ kind: 'daemon-down', ok: false, severity: 'error', cluster: cluster.name, host,
-        message: `nginx is not running on director ${host}`, hint: `nginx -t on ${host}, then start it` });
+      out.push({ kind: 'daemon-down', ok: false, severity, cluster: cluster.name, host,
+        message: `nginx is not running on director ${host}${h.maintenance ? ' (in maintenance)' : ''}`, hint: `nginx -t on ${host}, then start it` });
     }
     for (const s of h.speaker?.scripts ?? []) {
       if (s.ok) continue;
-      out.push({ kind: 'track-failing', ok: false, severity: 'error', cluster: cluster.name, host,
+      out.push({ kind: 'track-failing', ok: false, severity, cluster: cluster.name, host,
         message: `track script ${s.name} fails on ${host}: its priority is lowered`,
         hint: `run the ${s.name} script by hand on ${host}` });
     }

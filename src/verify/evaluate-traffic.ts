@@ -40,6 +40,11 @@ function spread(d: Record<string, number>): string {
   return Object.entries(d).map(([h, n]) => `${h} ${n}`).join(', ') || 'none';
 }
 
+function inMaintenance(obs: Observations, host: string): boolean {
+  const h = obs.hosts[host];
+  return Boolean(h && h.reachable && h.maintenance);
+}
+
 /** HTTP through each VIP reaches every healthy realserver; with none healthy, the error page answers. */
 export function trafficFindings(cluster: Cluster, obs: Observations): Finding[] {
   const out: Finding[] = [];
@@ -48,7 +53,9 @@ export function trafficFindings(cluster: Cluster, obs: Observations): Finding[] 
     const at = { cluster: cluster.name, vip: `${svc.vip.includes(':') ? `[${svc.vip}]` : svc.vip}:${svc.port}` };
     const h = obs.http.find((x) => x.vip === svc.vip && x.port === svc.port);
     if (!h) continue;
+    // A realserver in maintenance is drained on purpose: it gets no traffic and is not missed.
     const healthy = svc.realServers.filter((rs) => {
+      if (inMaintenance(obs, rs.host)) return false;
       const b = obs.backends.find((x) => x.host === rs.host);
       return b && b.status === svc.healthCheck.status;
     });
@@ -76,8 +83,9 @@ export function trafficFindings(cluster: Cluster, obs: Observations): Finding[] 
   for (const rs of cluster.realservers) {
     const b = obs.backends.find((x) => x.host === rs);
     if (!b || b.status !== null && b.status < 500) continue;
-    out.push({ kind: 'backend-down', ok: false, severity: 'error', cluster: cluster.name, host: rs,
-      message: `realserver ${rs} does not answer ${b.url}: ${b.error ?? `status ${b.status}`}`, hint: `is nginx running on ${rs}?` });
+    const drained = inMaintenance(obs, rs);
+    out.push({ kind: 'backend-down', ok: false, severity: drained ? 'warning' : 'error', cluster: cluster.name, host: rs,
+      message: `realserver ${rs} does not answer ${b.url}: ${b.error ?? `status ${b.status}`}${drained ? ' (in maintenance: drained, no traffic is sent to it)' : ''}`, hint: `is nginx running on ${rs}?` });
   }
   return out;
 }

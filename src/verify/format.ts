@@ -42,6 +42,8 @@ export function formatReport(topology: Topology, report: VerifyReport): string {
     }
   }
   const lines = [table(rows), ''];
+  const resting = report.findings.filter((f) => f.kind === 'maintenance' && f.host).map((f) => f.host!);
+  if (resting.length) lines.push(`In maintenance (not counted as faults): ${resting.join(', ')}`, '');
   const problems = report.findings.filter((f) => !f.ok);
   if (problems.length) {
     lines.push('Problems:');

@@ -73,6 +73,7 @@ export function hostObservation(target: Pick<VerifyTarget, 'desired'>, host: str
     host, reachable: true, addresses: p.addresses, macs: p.macs, running: p.running, speaker: p.speaker,
     authLogLines: p.authLogLines, sysctls: { ...p.sysctls, ...(f?.sysctls ?? {}) }, files,
     lastDeploy: f ? f.lastDeploy : null,
+    ...(f?.maintenance ? { maintenance: true } : {}),
     ...(target.desired ? { wantedFiles: wanted.length } : {}),
   };
 }

@@ -51,6 +51,8 @@ export type HostObservation =
       sysctls: Record<string, string>;
       files: ManagedFileObservation[];
       lastDeploy: DeployRecord | null;
+      /** hafleet's maintenance flag is set on the host (`hafleet maintenance HOST on`): out on purpose. */
+      maintenance?: boolean;
       /** How many files the inventory renders for this host (unknown when verify ran without it). */
       wantedFiles?: number;
     };
@@ -114,7 +116,8 @@ export type FindingKind =
   | 'arp-wrong-holder'
   | 'backend-down'
   | 'traffic'
-  | 'error-page';
+  | 'error-page'
+  | 'maintenance';
 
 /** One assertion's outcome. `ok: false` with severity `error` makes verify exit non-zero. */
 export interface Finding {

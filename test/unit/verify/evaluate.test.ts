@@ -222,3 +222,32 @@ test('one director holding the VIP twice is named', () => {
   assert.match(only(fs, 'duplicate-vip').message, /lb1 holds 198\.18\.0\.100 2 times \(eth0, eth1\)/);
   assert.equal(fs.some((f) => f.kind === 'vip-ok'), false);
 });
+
+test('maintenance: a drained realserver getting no traffic, or down, is not a fault; the host is listed', () => {
+  const o = healthy();
+  host(o, 'web2').maintenance = true;
+  o.http[0] = { vip: '198.18.0.100', port: 80, sent: 8, servedBy: { web1: 8 }, statuses: { '200': 8 }, failed: 0 };
+  const b = o.backends.find((x) => x.host === 'web2')!;
+  b.status = null; b.error = 'connection refused';
+  const fs = run(o);
+  assert.equal(only(fs, 'traffic').ok, true, JSON.stringify(only(fs, 'traffic')));
+  const down = only(fs, 'backend-down');
+  assert.equal(down.severity, 'warning');
+  assert.match(down.message, /in maintenance/);
+  assert.match(only(fs, 'maintenance').message, /web2 is in maintenance/);
+  assert.equal(verifyReport(fs).ok, true);
+  // The same without the flag: web2 is missed.
+  host(o, 'web2').maintenance = false;
+  assert.equal(verifyReport(run(o)).ok, false);
+});
+
+test('maintenance: a director in maintenance with its speaker stopped is a warning, not a failure', () => {
+  const o = healthy();
+  host(o, 'lb2').maintenance = true;
+  host(o, 'lb2').running.nginx = false;
+  const fs = run(o);
+  const f = only(fs, 'daemon-down');
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /\(in maintenance\)/);
+  assert.equal(verifyReport(fs).ok, true);
+});

@@ -43,3 +43,10 @@ test('human table: an IPv6 VIP keeps its port apart from its address ([addr]:por
   const row = formatReport(t, report).split('\n')[1]!;
   assert.match(row, /^web\s+web_51\s+2001:2::100\/\d+\s+lb1\s+MASTER\s+ok\s+\S+\s+80: web1 4 web2 4$/);
 });
+
+test('hosts in maintenance are listed under the table', () => {
+  const o = healthy();
+  host(o, 'lb2').maintenance = true;
+  const text = formatReport(topology2x2(), verifyReport(evaluate(topology2x2(), o)));
+  assert.match(text, /In maintenance \(not counted as faults\): lb2/);
+});
