@@ -1,7 +1,9 @@
 import { systemClock } from '../async/index.js';
 import type { HostRef } from '../transport/types.js';
 import { verify, type ProbeOptions, type VerifyTarget } from '../verify/index.js';
+import type { Fleet } from '../fleet/index.js';
 import { runMaintenance, type MaintenanceRun } from './run-maintenance.js';
+import { runRealserverMaintenance, type RealserverRun } from './run-realserver.js';
 
 export interface RollingOptions extends ProbeOptions {
   /** Hosts to go through (the CLI's --limit), in inventory order. */
@@ -14,6 +16,12 @@ export interface RollingOptions extends ProbeOptions {
   backTimeoutSec?: number;
   /** How long verify may take to pass again after a host came back. */
   settleSec?: number;
+  /**
+   * The whole fleet, to roll the realservers of --limit too (drained through the directors'
+   * upstreams, as `maintenance RS on` does); without it realservers are skipped.
+   */
+  fleet?: Fleet;
+  drainTimeoutSec?: number;
 }
 
 export interface RollingStep {
@@ -68,8 +76,37 @@ async function verifyPasses(target: VerifyTarget, o: RollingOptions, timeoutMs: 
 
 const moveOf = (r: MaintenanceRun) => (r.kind === 'ran' && r.move ? { moveMs: r.move.measures.moveMs, failedRequests: r.move.measures.requests.failed } : {});
 
+/** A realserver's turn: drain, the command (a reboot waited out), undrain. A step, or why it stopped. */
+async function rollRealserver(fleet: Fleet, host: string, o: RollingOptions): Promise<{ step: RollingStep; stop?: { why: string; resume: (rest: string) => string } }> {
+  const rs = (on: boolean) => runRealserverMaintenance(fleet, { transport: o.transport, forks: o.forks ?? 20, host, on, by: o.by, log: o.log, ...(o.signal ? { signal: o.signal } : {}), ...(o.drainTimeoutSec ? { drainTimeoutSec: o.drainTimeoutSec } : {}) });
+  const why = (r: RealserverRun) => (r.kind === 'refused' ? r.refusals.map((x) => x.message).join('; ') : r.problems.join('; '));
+  o.log(`${host}: maintenance on (drain)`);
+  const on = await rs(true);
+  if (on.kind === 'refused' || !on.ok) {
+    return { step: { host, outcome: 'failed', note: `maintenance on: ${why(on)}` }, stop: { why: `draining ${host} failed: ${why(on)}`, resume: (rest) => `fix it, hafleet maintenance ${host} off if it went in, and resume with --limit '${rest}'` } };
+  }
+  o.log(`${host}: ${o.command}`);
+  const ref = fleet.refs.get(host)!;
+  const ran = await o.transport.exec(ref, o.command, { privileged: true, timeoutMs: 3600_000, ...(o.signal ? { signal: o.signal } : {}) });
+  const exited = ran.ok ? ran.value.code : null;
+  if (exited !== 0 && exited !== null) {
+    return { step: { host, outcome: 'failed', note: `command exited ${exited}` }, stop: { why: `the command exited ${exited}; ${host} stays drained (the others serve)`, resume: (rest) => `fix ${host}, hafleet maintenance ${host} off, then resume with --limit '${rest}'` } };
+  }
+  if (exited === null && !(await waitBack(o, ref, (o.backTimeoutSec ?? 600) * 1000))) {
+    return { step: { host, outcome: 'failed', note: `did not answer SSH within ${o.backTimeoutSec ?? 600} s after the command` }, stop: { why: `${host} did not come back; it stays drained`, resume: (rest) => `when it is back: hafleet maintenance ${host} off, then resume with --limit '${rest}'` } };
+  }
+  o.log(`${host}: maintenance off`);
+  const off = await rs(false);
+  if (off.kind === 'refused' || !off.ok) {
+    return { step: { host, outcome: 'failed', note: `maintenance off: ${why(off)}` }, stop: { why: `undraining ${host} failed: ${why(off)}`, resume: (rest) => `hafleet maintenance ${host} off, then resume with --limit '${rest}'` } };
+  }
+  const drain = on.drainMs === null ? '' : `, drained in ${on.drainMs} ms`;
+  return { step: { host, outcome: 'done', note: `${exited === null ? 'command done (the connection dropped: waited for the host to come back)' : 'command exited 0'}${drain}` } };
+}
+
 /**
- * `hafleet maintenance --rolling`: one director at a time — maintenance on (its VIPs move away),
+ * `hafleet maintenance --rolling`: the realservers of --limit one at a time (drained through the
+ * directors' upstreams while the command runs), then one director at a time — maintenance on (its VIPs move away),
  * the command over SSH (a reboot is waited out), maintenance off, verify passes again — then the
  * next. Stops at the first failure with the fleet serving: the host that failed stays in
  * maintenance, and the run says where it stopped and how to resume.
@@ -78,7 +115,24 @@ export async function runRolling(target: VerifyTarget, o: RollingOptions): Promi
   const first = await verify(target, o);
   const holders = new Set(first.report.findings.filter((f) => f.kind === 'vip-ok' && f.host).map((f) => f.host!));
   const { directors, others } = rollingOrder(target, o.hosts, holders);
-  const steps: RollingStep[] = others.map((h) => ({ host: h, outcome: 'skipped', note: 'not a director: realserver maintenance (drain through the directors\' upstreams) is not built yet' }));
+  const isRealserver = (h: string) => target.topology.clusters.some((c) => c.realservers.includes(h));
+  const realservers = o.fleet ? others.filter(isRealserver) : [];
+  const steps: RollingStep[] = others.filter((h) => !realservers.includes(h)).map((h) => ({ host: h, outcome: 'skipped', note: isRealserver(h) ? 'realserver: rolled only with the whole fleet at hand' : 'neither a director nor a realserver of a cluster' }));
+  // Realservers first (each drained while its command runs), then the directors, holders last.
+  for (let i = 0; i < realservers.length; i++) {
+    const host = realservers[i]!;
+    const rest = [...realservers.slice(i), ...directors].join(',');
+    if (o.signal?.aborted) return { ok: false, steps, stopped: { host, why: 'interrupted before it', resume: `hafleet maintenance --rolling --limit '${rest}' -- …` } };
+    const r = await rollRealserver(o.fleet!, host, o);
+    steps.push(r.step);
+    if (r.stop) return { ok: false, steps, stopped: { host, why: r.stop.why, resume: r.stop.resume([...realservers.slice(i + 1), ...directors].join(',')) } };
+    const bad = await verifyPasses(target, o, (o.settleSec ?? 120) * 1000);
+    if (bad) {
+      r.step.outcome = 'failed';
+      r.step.note += `; verify does not pass after it came back: ${bad}`;
+      return { ok: false, steps, stopped: { host, why: `verify does not pass after ${host}: ${bad}`, resume: `look at hafleet verify, then resume with --limit '${[...realservers.slice(i + 1), ...directors].join(',')}'` } };
+    }
+  }
   const remaining = (from: number) => directors.slice(from).join(',');
   const stop = (i: number, why: string, resume: string): RollingRun => ({ ok: false, steps, stopped: { host: directors[i]!, why, resume } });
   for (let i = 0; i < directors.length; i++) {

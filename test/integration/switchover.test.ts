@@ -93,7 +93,7 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
 
   it('maintenance on the holder: the VIP moves with no failed request, stays away across a keepalived restart and a deploy; off brings it back', async () => {
     const on = await ops(['maintenance', 'lb1', 'on']);
-    assert.equal(on.code, 0, on.stderr.slice(-2000));
+    assert.equal(on.code, 0, `${on.stderr.slice(-2000)} ${JSON.stringify(on.doc?.refusals ?? on.doc?.problems ?? on.doc)?.slice(0, 2000)}`);
     assert.equal(on.doc.move.measures.requests.failed, 0);
     assert.equal(on.doc.move.measures.twoHoldersMs, 0);
     assert.equal(await lab.vipHolder(), 'lb2');
@@ -116,6 +116,12 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     assert.equal(listed.code, 0, listed.stderr);
     assert.deepEqual(listed.doc.directors.map((d: any) => [d.host, d.state.maintenance]), [['lb1', true], ['lb2', false]]);
     assert.match(listed.doc.directors[0].state.info.by, /@/);
+    // verify passes and names lb1 as in maintenance; plan lists it too.
+    const v = await lab.hafleetJson(['verify', '-i', lab.inventoryPath, '--json'], { timeoutMs: 120_000 });
+    assert.equal(v.code, 0, JSON.stringify(v.doc?.report?.findings?.filter((f: any) => !f.ok)));
+    assert.deepEqual(v.doc.report.findings.filter((f: any) => f.kind === 'maintenance').map((f: any) => f.host), ['lb1']);
+    const p = await lab.hafleetJson(['plan', '-i', lab.inventoryPath, '--json'], { timeoutMs: 120_000 });
+    assert.deepEqual(p.doc.maintenance, [{ host: 'lb1', role: 'director' }], p.stderr.slice(-1000));
     const off = await ops(['maintenance', 'lb1', 'off']);
     assert.equal(off.code, 0, off.stderr.slice(-2000));
     assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1', 'preempt: lb1 takes its VIP back');
@@ -154,8 +160,8 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     rmSync(stop, { force: true });
     assert.ok(r.doc, `JSON (exit ${r.code}): ${r.stderr.slice(-2000)}`);
     assert.equal(r.code, 0, `${JSON.stringify(r.doc)} ${r.stderr.slice(-2000)}`);
-    // Realservers are said to be skipped (their maintenance is not built); directors holding no VIP first.
-    assert.deepEqual(r.doc.steps.map((s: any) => [s.host, s.outcome]), [['web1', 'skipped'], ['web2', 'skipped'], ['lb2', 'done'], ['lb1', 'done']]);
+    // Realservers first (each drained through the directors' upstreams while its nginx restarts), then directors holding no VIP, the holder last.
+    assert.deepEqual(r.doc.steps.map((s: any) => [s.host, s.outcome]), [['web1', 'done'], ['web2', 'done'], ['lb2', 'done'], ['lb1', 'done']]);
     const m = /sent (\d+) failed (\d+)/.exec(traffic);
     assert.ok(m, traffic);
     assert.ok(Number(m[1]) > 50, traffic);

@@ -38,7 +38,8 @@ survives a speaker restart, a reboot and a deploy, and every admin box sees it. 
 the director comes back as a backup and takes its VIPs back if preempt says so.
 Refused when no other healthy director would hold the VIPs, or the cluster is locked by another
 hafleet run (named). A production inventory (hafleet_environment) asks unless --yes.
---rolling runs COMMAND on each director of --limit in turn (VIP holders last): maintenance on,
+--rolling runs COMMAND on each realserver of --limit in turn (drained meanwhile), then on each
+director (VIP holders last): maintenance on,
 COMMAND over SSH as root (when it reboots the host, the host is waited for: --back-timeout),
 maintenance off, verify passes again, next. It stops at the first failure with the fleet still
 serving (the failed host stays in maintenance) and says where it stopped and how to resume.
@@ -78,6 +79,13 @@ function formatRolling(r: RollingRun): string {
   return lines.join('\n') + '\n';
 }
 
+/** --drain-timeout as the ops options want it (absent: their default). */
+function drainTimeoutOf(flags: MaintenanceFlags): { drainTimeoutSec?: number } {
+  const drain = flags.drainTimeout === undefined ? undefined : Number(flags.drainTimeout);
+  if (drain !== undefined && !(drain > 0)) throw new CommandExit(ExitCode.usage, `--drain-timeout ${flags.drainTimeout}: a number of seconds above 0`);
+  return drain ? { drainTimeoutSec: drain } : {};
+}
+
 async function rolling(words: string[], flags: MaintenanceFlags, ctx: CommandContext): Promise<void> {
   if (!words.length) throw new CommandExit(ExitCode.usage, 'maintenance --rolling: give the command after --, e.g. -- apt-get -y upgrade');
   if (flags.limit === undefined) throw new CommandExit(ExitCode.usage, 'maintenance --rolling: say which hosts with --limit');
@@ -94,7 +102,7 @@ async function rolling(words: string[], flags: MaintenanceFlags, ctx: CommandCon
     const command = words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : shq(w))).join(' ');
     r = await runRolling(
       { topology: whole.topology, hosts: whole.refs, desired: whole.desired },
-      { transport, gatherFacts, forks, hosts: fleet.hosts, command, by: whoAmI(), log: info, signal: ctx.signal, ...(back ? { backTimeoutSec: back } : {}) },
+      { transport, gatherFacts, forks, hosts: fleet.hosts, command, by: whoAmI(), log: info, signal: ctx.signal, fleet: whole, ...(back ? { backTimeoutSec: back } : {}), ...drainTimeoutOf(flags) },
     );
   } finally {
     await transport.close();
