@@ -3,12 +3,14 @@
  * sockets, AF_PACKET for gratuitous ARP) and CAP_NET_ADMIN (addresses, multicast membership,
  * VMAC links, routes). Only when a script runs as someone else: CAP_SETUID + CAP_SETGID (the
  * child's setgroups/setgid/setuid) and, for track scripts, CAP_KILL (a timed-out check of
- * another uid is killed). Nothing else: no CAP_DAC_OVERRIDE (the agent reads root's 0600 config
- * as root, or its owner), no CAP_SYS_ADMIN. Pure: CapEff comes in as a number.
+ * another uid is killed). Its own user also gets CAP_DAC_READ_SEARCH (in CAP: the unit and the
+ * wrapper grant it) to read root's config (auth_pass) and the day-2 track files in root's 0700
+ * state dir without owning them; as root it needs none of it. Never CAP_DAC_OVERRIDE (it writes
+ * nothing of root's) nor CAP_SYS_ADMIN. Pure: CapEff comes in as a number.
  */
 import type { AgentConfig } from './config-types.js';
 
-export const CAP = { CAP_KILL: 5, CAP_SETGID: 6, CAP_SETUID: 7, CAP_NET_ADMIN: 12, CAP_NET_RAW: 13 } as const;
+export const CAP = { CAP_DAC_READ_SEARCH: 2, CAP_KILL: 5, CAP_SETGID: 6, CAP_SETUID: 7, CAP_NET_ADMIN: 12, CAP_NET_RAW: 13 } as const;
 export type CapName = keyof typeof CAP;
 
 /** CapEff: from /proc/self/status (hex). */

@@ -20,7 +20,7 @@ const MAIN = path.join(ROOT, 'src/cli/main.ts');
 const VIP = '198.18.250.100';
 const NOBODY = 65534;
 /** The systemd unit's set (templates/director/hafleet-agent.service.hbs), as setpriv words. */
-const UNIT_CAPS = 'net_raw,net_admin,setuid,setgid,kill';
+const UNIT_CAPS = 'net_raw,net_admin,setuid,setgid,kill,dac_read_search';
 
 interface Agent {
   child: ChildProcess;
@@ -192,7 +192,7 @@ describe('agent: script security, script users, capabilities, -t (as keepalived)
     const a = startAgent('a', file, priv);
     await ready(a);
     const capEff = /^CapEff:\s*(\w+)/m.exec(fs.readFileSync(`/proc/${a.child.pid}/status`, 'utf8'))![1]!;
-    assert.equal(BigInt('0x' + capEff), (1n << 13n) | (1n << 12n) | (1n << 7n) | (1n << 6n) | (1n << 5n), 'the agent runs with the unit’s five capabilities only');
+    assert.equal(BigInt('0x' + capEff), (1n << 13n) | (1n << 12n) | (1n << 7n) | (1n << 6n) | (1n << 5n) | (1n << 2n), 'the agent runs with the unit’s six capabilities only');
     await waitFor(lab.holdsAlone('a', VIP), 15_000, 20, 'the agent to become master');
     const out = (tag: string) => (fs.existsSync(path.join(dir, 'out', tag)) ? fs.readFileSync(path.join(dir, 'out', tag), 'utf8') : '');
     await waitFor(() => out('track') !== '' && out('master') !== '' && out('hafleet-notify.log') !== '', 10_000, 50, 'scripts to run');
@@ -204,7 +204,7 @@ describe('agent: script security, script users, capabilities, -t (as keepalived)
     await stopAll();
   });
 
-  test('as the director starts it: the rendered wrapper, run by root, drops to user hafleet-agent with the unit’s five capabilities (uid ≠ 0, CapEff exactly the set, no ambient); a nobody script gets none, a root script at most the set', async (t) => {
+  test('as the director starts it: the rendered wrapper, run by root, drops to user hafleet-agent with the unit’s six capabilities (uid ≠ 0, CapEff exactly the set, no ambient); a nobody script gets none, a root script at most the set', async (t) => {
     // A private mount namespace: the host's passwd/group with the agent's user, its /etc/keepalived
     // and /run, as a lab host has them (the machine's files are never touched).
     const AGENT_UID = 64990;
@@ -237,9 +237,9 @@ describe('agent: script security, script users, capabilities, -t (as keepalived)
     assert.deepEqual(field('Uid'), Array(4).fill(String(AGENT_UID)), 'real, effective, saved and fs uid: the agent’s user, not 0');
     assert.deepEqual(field('Gid'), Array(4).fill(String(AGENT_UID)));
     assert.deepEqual(field('Groups'), [''], 'supplementary groups cleared');
-    const FIVE = (1n << 13n) | (1n << 12n) | (1n << 7n) | (1n << 6n) | (1n << 5n);
-    assert.equal(BigInt('0x' + field('CapEff')[0]), FIVE, 'CapEff: net_raw, net_admin, setuid, setgid, kill, nothing else');
-    assert.equal(BigInt('0x' + field('CapBnd')[0]), FIVE, 'bounding set: the same five');
+    const FIVE = (1n << 13n) | (1n << 12n) | (1n << 7n) | (1n << 6n) | (1n << 5n) | (1n << 2n);
+    assert.equal(BigInt('0x' + field('CapEff')[0]), FIVE, 'CapEff: net_raw, net_admin, setuid, setgid, kill, dac_read_search, nothing else');
+    assert.equal(BigInt('0x' + field('CapBnd')[0]), FIVE, 'bounding set: the same six');
     assert.equal(BigInt('0x' + field('CapAmb')[0]), 0n, 'ambient set cleared by the agent: scripts do not inherit it');
     assert.equal(field('NoNewPrivs')[0], '1');
     assert.equal(fs.readFileSync(`/proc/${child.pid}/root/run/hafleet/agent.pid`, 'utf8').trim(), String(child.pid), 'the pid file names the agent itself');
@@ -250,10 +250,10 @@ describe('agent: script security, script users, capabilities, -t (as keepalived)
     assert.match(caps('track'), new RegExp(`^track ${NOBODY} CapPrm: 0+ CapEff: 0+ CapAmb: 0+`), 'a script as nobody: no capability at all');
     const root = /^master 0 CapPrm: (\w+) CapEff: (\w+) CapAmb: (\w+)/.exec(caps('master'));
     assert.ok(root, caps('master'));
-    assert.equal(BigInt('0x' + root[1]!) & ~FIVE, 0n, 'a root script: within the five');
-    // The config went to root:hafleet-agent 0640 (the wrapper's grant).
-    const granted = fs.statSync(path.join(etc, 'keepalived', 'hafleet-agent.conf'));
-    assert.deepEqual([granted.uid, granted.gid, granted.mode & 0o777], [0, AGENT_UID, 0o640]);
+    assert.equal(BigInt('0x' + root[1]!) & ~FIVE, 0n, 'a root script: within the six');
+    // The config stays root's as deploy wrote it: the agent reads it through CAP_DAC_READ_SEARCH.
+    const kept = fs.statSync(path.join(etc, 'keepalived', 'hafleet-agent.conf'));
+    assert.deepEqual([kept.uid, kept.gid], [0, 0], 'no owner change for the agent: a deploy stays idempotent');
     await stopAll();
     await waitFor(() => lab.holders(VIP).length === 0, 5000, 20, 'the VIP removed on SIGTERM by the non-root agent');
   });
