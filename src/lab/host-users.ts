@@ -14,6 +14,16 @@ export const LAB_UID = 4242;
 export const LAB_LOGIN_USERS = ['root', LAB_USER] as const;
 export type LabLoginUser = (typeof LAB_LOGIN_USERS)[number];
 
+/**
+ * The VRRP agent's system user, as `useradd --system --user-group` makes it on a real director.
+ * The lab's /etc/passwd is a bind mount, which useradd cannot rename over, so the agent's wrapper
+ * (hafleet-agent.sh.hbs) would fall back to uid 0: every host has it from the start instead, and
+ * a deployed lab agent runs non-root as in production.
+ */
+export const AGENT_USER = 'hafleet-agent';
+/** useradd --system counts down from SYS_UID_MAX (999). */
+const AGENT_SYS_ID = 999;
+
 /** Bind-mounted single files: `file` is relative to the host's folder. */
 export const HOST_FILE_MOUNTS: readonly { target: string; file: string; mode: number }[] = [
   { target: '/etc/passwd', file: 'etc-users/passwd', mode: 0o644 },
@@ -34,6 +44,24 @@ export function freeId(passwd: string, group: string): number {
   let id = LAB_UID;
   while (used.has(id)) id++;
   return id;
+}
+
+/** The first id ≤ AGENT_SYS_ID that neither /etc/passwd nor /etc/group uses (0 never). */
+export function freeSystemId(passwd: string, group: string): number {
+  const used = new Set([...passwd.split('\n').map((l) => l.split(':')[2]), ...group.split('\n').map((l) => l.split(':')[2])].filter(Boolean).map(Number));
+  let id = AGENT_SYS_ID;
+  while (used.has(id) && id > 1) id--;
+  return id;
+}
+
+/** The agent's user in passwd, group and shadow: no login, no home, locked. */
+export function withAgentUser(texts: { passwd: string; group: string; shadow: string }, id: number): { passwd: string; group: string; shadow: string } {
+  const add = (text: string, line: string) => [...without(text, AGENT_USER), line].join('\n') + '\n';
+  return {
+    passwd: add(texts.passwd, `${AGENT_USER}:x:${id}:${id}:hafleet VRRP agent:/nonexistent:/usr/sbin/nologin`),
+    group: add(texts.group, `${AGENT_USER}:x:${id}:`),
+    shadow: add(texts.shadow, `${AGENT_USER}:!:20000::::::`),
+  };
 }
 
 export function passwdWithUser(passwd: string, uid: number): string {
@@ -70,8 +98,11 @@ ${LAB_USER} ALL=(ALL:ALL) ${o.nopasswd ? 'NOPASSWD: ' : ''}ALL
 export async function prepareHostUsers(dir: string, authorizedKey: string): Promise<void> {
   const [passwd, group, shadow] = await Promise.all(['/etc/passwd', '/etc/group', '/etc/shadow'].map((f) => readFile(f, 'utf8')));
   const id = freeId(passwd!, group!);
+  // Free on the machine, so the machine's files (which still lack both users) decide: it differs from id.
+  const agentId = freeSystemId(passwd!, group!);
   await mkdir(join(dir, 'etc-users'), { recursive: true, mode: 0o755 });
-  const texts = [passwdWithUser(passwd!, id), groupWithUser(group!, id), shadowWithUser(shadow!)];
+  const users = withAgentUser({ passwd: passwdWithUser(passwd!, id), group: groupWithUser(group!, id), shadow: shadowWithUser(shadow!) }, agentId);
+  const texts = [users.passwd, users.group, users.shadow];
   await Promise.all(HOST_FILE_MOUNTS.map(async (m, i) => {
     await writeFile(join(dir, m.file), texts[i]!, { mode: m.mode });
     await chmod(join(dir, m.file), m.mode);

@@ -106,6 +106,9 @@ describe('vrrp_engine: agent through deploy on a 2+2 lab', { timeout: 900_000 },
       const pid = await waitFor(`the agent on ${lb}`, () => agentPid(lb).then((p) => p ?? undefined), { timeoutMs: 15_000 });
       assert.deepEqual(await agentProcesses(lb), [pid], `exactly one agent on ${lb}, the pid file's`);
       assert.equal(await keepalivedPid(lb), null, `no keepalived on ${lb}`);
+      // As in production: the agent's own user (the lab's hosts carry it, as useradd would make it), never uid 0.
+      const uid = (await lab.hostExec(lb, `awk '/^Uid:/ {print $2}' /proc/${pid}/status; id -u hafleet-agent`)).stdout.trim().split('\n');
+      assert.ok(uid.length === 2 && uid[0] === uid[1] && uid[0] !== '0', `the agent on ${lb} runs as hafleet-agent, not root: ${uid.join(' vs ')}`);
       const status = await waitFor(`${lb}'s agent status file`, async () => {
         const s = await lab.hostExec(lb, 'cat /run/hafleet/agent-status.json 2>/dev/null');
         return s.code === 0 && s.stdout.trim() ? s.stdout : undefined;
