@@ -6,7 +6,7 @@
  */
 import { decodePacket, encodeAdvert, packetSource } from './packet.js';
 import { initialMachine, step, type Action, type MachineEvent, type MachineState, type TimerName, type Transition } from './machine.js';
-import { vipDev, type InstanceConf, type VipConf } from './config-types.js';
+import { vipDev, type InstanceConf, type VipConf } from '../keepalived-conf/config-types.js';
 import type { Logger } from './log.js';
 import type { VrrpSocket } from './io/vrrp-socket.js';
 import type { AddrOps } from './io/netlink-addr.js';

@@ -3,7 +3,7 @@
  * two at once), its result goes through fall/rise (tracking.ts), and a change of state is logged in
  * keepalived's words and handed back (`changed`) for the agent to re-apply tracking.
  */
-import type { AgentConfig, TrackScriptConf } from './config-types.js';
+import type { AgentConfig, TrackScriptConf } from '../keepalived-conf/config-types.js';
 import type { Logger } from './log.js';
 import { initialTracker, observe, type TrackerState } from './tracking.js';
 import { runScript } from './io/scripts.js';

@@ -6,7 +6,7 @@
  * changed is handed back (`changed`), the agent re-applies tracking to the instances using it.
  */
 import fs from 'node:fs';
-import type { AgentConfig, InstanceConf, TrackFileConf, TrackProcessConf } from './config-types.js';
+import type { AgentConfig, InstanceConf, TrackFileConf, TrackProcessConf } from '../keepalived-conf/config-types.js';
 import type { Logger } from './log.js';
 import { initialQuorum, observeQuorum, parseTrackFileValue, processMatches, type QuorumState } from './tracking.js';
 import { readProc, scanProcs } from './io/procs.js';

@@ -8,7 +8,7 @@
  * state dir without owning them; as root it needs none of it. Never CAP_DAC_OVERRIDE (it writes
  * nothing of root's) nor CAP_SYS_ADMIN. Pure: CapEff comes in as a number.
  */
-import type { AgentConfig } from './config-types.js';
+import type { AgentConfig } from '../keepalived-conf/config-types.js';
 
 export const CAP = { CAP_DAC_READ_SEARCH: 2, CAP_KILL: 5, CAP_SETGID: 6, CAP_SETUID: 7, CAP_NET_ADMIN: 12, CAP_NET_RAW: 13 } as const;
 export type CapName = keyof typeof CAP;

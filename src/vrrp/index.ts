@@ -9,9 +9,9 @@ export type { Advert, DecodeOptions, DecodeResult, DropReason, EncodeOptions, En
 export { effectivePriority, initialMachine, masterDownIntervalMs, skewTimeMs, step } from './machine.js';
 export { rfcMasterDownIntervalMs, rfcSkewTimeMs } from './timing.js';
 export type { Action, Counters, InstanceParams, MachineDropReason, MachineEvent, MachineState, NotifyState, StepResult, TimerName, Transition, VrrpState } from './machine.js';
-export { loadConfig, nodeFiles, parseConfig, type ParsedConfig } from './config.js';
-export { lintConfig, killsKeepalived } from './config-lint.js';
-export type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, SyncGroupConf, TrackRef, TrackScriptConf, VipConf } from './config-types.js';
+export { loadConfig, nodeFiles, parseConfig, type ParsedConfig } from '../keepalived-conf/config.js';
+export { lintConfig, killsKeepalived } from '../keepalived-conf/config-lint.js';
+export type { AgentConfig, GlobalDefs, InstanceConf, NotifyConf, SyncGroupConf, TrackRef, TrackScriptConf, VipConf } from '../keepalived-conf/config-types.js';
 export { initialTracker, observe, trackEffect, type TrackEffect, type TrackInput, type TrackerState } from './tracking.js';
 export type { AgentStatus, InstanceStatus } from './status.js';
 export { makeLogger, type Logger, type Level } from './log.js';
@@ -31,9 +31,9 @@ export async function startAgent(...args: ConstructorParameters<typeof import('.
 export type { Agent, AgentOptions } from './agent.js';
 export { secureScripts, checkScript, componentUnsafe, isExecutable, pathPrefixes, type FileStat, type ScriptSystem, type SecuredConfig } from './script-security.js';
 export { nodeScriptSystem } from './io/script-system.js';
-export { checkInterfaces } from './config-interfaces.js';
+export { checkInterfaces } from '../keepalived-conf/config-interfaces.js';
 export { presentInterfaces } from './io/links.js';
 export { CAP, missingCapabilities, parseCapEff, requiredCapabilities, type CapName } from './capabilities.js';
-export type { NotifyScript, ScriptExec } from './config-types.js';
+export type { NotifyScript, ScriptExec } from '../keepalived-conf/config-types.js';
 export { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
 export { renderMetrics, KEEPALIVED_STATE } from './metrics.js';

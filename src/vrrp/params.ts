@@ -1,6 +1,6 @@
 /** InstanceConf (what the file says) → InstanceParams (what the state machine needs). Pure. */
 import type { InstanceParams } from './machine.js';
-import type { InstanceConf } from './config-types.js';
+import type { InstanceConf } from '../keepalived-conf/config-types.js';
 
 export function toParams(c: InstanceConf, primaryIp: string): InstanceParams {
   return {

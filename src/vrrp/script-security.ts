@@ -19,8 +19,8 @@
  *   and runs the config anyway).
  */
 import { error, warning, type Diagnostic, type Where } from '../diagnostics/index.js';
-import type { AgentConfig, GlobalDefs, NotifyConf, NotifyScript, TrackScriptConf } from './config-types.js';
-import { splitCommand } from './script-words.js';
+import type { AgentConfig, GlobalDefs, NotifyConf, NotifyScript, TrackScriptConf } from '../keepalived-conf/config-types.js';
+import { splitCommand } from '../keepalived-conf/script-words.js';
 
 export interface FileStat {
   kind: 'file' | 'dir' | 'link' | 'other';

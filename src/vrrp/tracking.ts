@@ -4,7 +4,7 @@
  * fault (keepalived's semantics: weight 0 = a failure puts the instance in FAULT; positive =
  * added while up; negative = subtracted while down; `reverse` swaps up and down).
  */
-import type { TrackProcessConf } from './config-types.js';
+import type { TrackProcessConf } from '../keepalived-conf/config-types.js';
 
 export interface TrackerState {
   up: boolean;

@@ -12,8 +12,8 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig, nodeFiles } from '../../src/vrrp/config.js';
-import { agentOutcome, caseConfig, DEFAULT_EFFECTIVE, KEYWORD_CASES, type Effective, type KeywordCase, type Verdict } from '../../src/vrrp/keyword-cases.js';
+import { parseConfig, nodeFiles } from '../../src/keepalived-conf/config.js';
+import { agentOutcome, caseConfig, DEFAULT_EFFECTIVE, KEYWORD_CASES, type Effective, type KeywordCase, type Verdict } from '../../src/keepalived-conf/keyword-cases.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const isRoot = process.getuid?.() === 0;

@@ -21,8 +21,8 @@ import { loadInventory, type Inventory } from '../../src/inventory/index.js';
 import { gateInventory } from '../../src/lint/index.js';
 import { renderFleet, type DesiredState } from '../../src/render/index.js';
 import { clusterSpec, hostVarSpecs, type KeySpec, type Topology } from '../../src/topology/index.js';
-import { tokenize } from '../../src/vrrp/conf-lexer.js';
-import { buildTree, type Stmt } from '../../src/vrrp/conf-tree.js';
+import { tokenize } from '../../src/keepalived-conf/conf-lexer.js';
+import { buildTree, type Stmt } from '../../src/keepalived-conf/conf-tree.js';
 
 type Seg = string | number;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

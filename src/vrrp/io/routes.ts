@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 
-import type { RouteLine } from '../config-types.js';
+import type { RouteLine } from '../../keepalived-conf/config-types.js';
 
 export type { RouteLine };
 

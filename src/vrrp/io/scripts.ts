@@ -4,9 +4,9 @@
  * the timeout runs out (a hung check is a failed check).
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import type { ScriptExec } from '../config-types.js';
+import type { ScriptExec } from '../../keepalived-conf/config-types.js';
 
-export { splitCommand } from '../script-words.js';
+export { splitCommand } from '../../keepalived-conf/script-words.js';
 
 /**
  * Spawn options for a script's ids. Another uid/gid: libuv calls setgroups(0) then setgid and

@@ -2,7 +2,7 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { InstanceRunner, type InstanceIo } from '../../../src/vrrp/agent-instance.js';
-import { parseConfig } from '../../../src/vrrp/config.js';
+import { parseConfig } from '../../../src/keepalived-conf/config.js';
 import { decodeVrrp, encodeAdvert, encodeIpv4Packet, encodeIpv6Packet } from '../../../src/vrrp/packet.js';
 import { TimerWheel } from '../../../src/vrrp/agent-timers.js';
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkScript, componentUnsafe, isExecutable, parseConfig, pathPrefixes, secureScripts, type FileStat, type ScriptSystem } from '../../../src/vrrp/index.js';
-import type { ConfFiles } from '../../../src/vrrp/conf-lexer.js';
+import type { ConfFiles } from '../../../src/keepalived-conf/conf-lexer.js';
 
 const dir = (o: Partial<FileStat> = {}): FileStat => ({ kind: 'dir', uid: 0, gid: 0, mode: 0o755, dev: 1, ino: 0, ...o });
 const file = (o: Partial<FileStat> = {}): FileStat => ({ kind: 'file', uid: 0, gid: 0, mode: 0o755, dev: 1, ino: 0, ...o });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   fileTrackInput, initialQuorum, initialTracker, observe, observeQuorum, parseTrackFileValue, processMatches, trackEffect,
 } from '../../../src/vrrp/tracking.js';
-import type { TrackProcessConf } from '../../../src/vrrp/config-types.js';
+import type { TrackProcessConf } from '../../../src/keepalived-conf/config-types.js';
 
 test('fall/rise: N failures in a row to go down, M successes to come back; a blip resets the streak', () => {
   let t = initialTracker();
