@@ -95,6 +95,9 @@ describe('hafleet drill on a 2+2 lab', { timeout: 1_500_000 }, () => {
     assert.ok(o.measures.failoverMs < 1000, `failover ${o.measures.failoverMs} ms`);
     assert.equal(o.measures.requests.failedAfterRetry, 0);
     assert.equal((await lab.hostExec('lb1', 'cat /var/lib/hafleet/vrrp-move-*')).stdout.trim(), '0', 'the restore wrote the value back');
+    // Preempt brings the VIP back to lb1 after Master_Down_Interval (≈ 3.6 s): the next fault starts from there.
+    assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1');
+    await new Promise((res) => setTimeout(res, 1500));
   });
 
   it('kill-keepalived: the backup waits out Master_Down_Interval; the stale VIP goes only with the restore', async () => {
