@@ -192,8 +192,13 @@ export function createStatusSource(target: StatusTarget, o: WatchOptions): Statu
     close: async () => {
       stop.abort();
       o.signal?.removeEventListener('abort', onOuterAbort);
-      await loop;
+      // A round in flight ends at its next await of the signal, but a remote command or a probe
+      // through a VIP may not watch it: closing the connections ends those too, so q leaves at once
+      // instead of after the slowest host's deadline.
+      const settled = (ms: number) => Promise.race([loop, new Promise<void>((r) => setTimeout(r, ms).unref())]);
+      await settled(500);
       await o.transport.close();
+      await settled(2000);
     },
   };
 }
