@@ -197,7 +197,7 @@ export function createStatusSource(target: StatusTarget, o: WatchOptions): Statu
       // instead of after the slowest host's deadline.
       const settled = (ms: number) => Promise.race([loop, new Promise<void>((r) => setTimeout(r, ms).unref())]);
       await settled(500);
-      await o.transport.close();
+      await Promise.race([o.transport.close(), new Promise<void>((r) => setTimeout(r, 3000).unref())]);
       await settled(2000);
     },
   };

@@ -75,7 +75,14 @@ export class ConnectionPool {
     this.conns.clear();
     await Promise.all(
       all.map(async (p) => {
-        const o = await p;
+        // A connection still being made (a slow or silent host) must not hold the close up to its
+        // connect timeout: wait 2 s for it, and end it whenever it does come.
+        const late = Symbol('late');
+        const o = await Promise.race([p, new Promise<typeof late>((r) => setTimeout(() => r(late), 2000).unref())]);
+        if (o === late) {
+          void p.then((x) => { if (x.ok) x.value.client.end(); });
+          return;
+        }
         if (!o.ok) return;
         const closed = new Promise<void>((r) => o.value.client.once('close', () => r()));
         o.value.client.end();

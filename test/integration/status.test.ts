@@ -8,6 +8,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labCommand } from '../../src/lab/index.js';
 import { shellQuote } from '../../src/transport/index.js';
@@ -59,8 +61,12 @@ describe('hafleet status on a 2+2 lab', { timeout: 600_000 }, () => {
   it('--watch under tmux shows the holder, follows a failover within 3 s and quits on q', async (t) => {
     const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'status', '-i', lab.inventoryPath, '--watch', '1']);
     assert.ok(c.ok);
-    const cmd = `cd ${shellQuote(REPO_ROOT)} && exec ${[c.value.cmd, ...c.value.args].map(shellQuote).join(' ')}`;
-    const s = tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', cmd, ';', 'set-window-option', '-t', SESSION, 'remain-on-exit', 'on');
+    // The shell records the watch's exit status and keeps the pane open: reading it from tmux's
+    // remain-on-exit raced with the server exiting once (the pane gone, nothing left to read).
+    const exitFile = join(tmpdir(), `hf-status-exit-${process.pid}`);
+    rmSync(exitFile, { force: true });
+    const cmd = `cd ${shellQuote(REPO_ROOT)} && ${[c.value.cmd, ...c.value.args].map(shellQuote).join(' ')}; echo "$?" > ${shellQuote(exitFile)}; exec sleep 600`;
+    const s = tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', cmd);
     assert.equal(s.status, 0, s.stderr);
     const first = await waitFor('the holder in the pane', () => {
       const p = pane();
@@ -89,11 +95,11 @@ describe('hafleet status on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.match(memberRow(pane(), 'lb2') ?? '', /BACKUP→MASTER \d\d:\d\d:\d\d \(lb1 left MASTER \(STOP\)\)/, 'the takeover shows its time and cause');
 
     tmux('send-keys', '-t', SESSION, 'q');
-    // tmux marks the pane dead a moment before it has reaped the process's status: wait for both.
-    await waitFor('the watch to exit', () => paneVar('pane_dead') === '1' && (paneVar('pane_dead_status') !== '' || paneVar('pane_dead_signal') !== ''), { timeoutMs: 10_000, intervalMs: 100 });
-    const ended = `status=${paneVar('pane_dead_status')} signal=${paneVar('pane_dead_signal')}`;
-    t.diagnostic(`after q: ${ended}; pane:\n${pane().trimEnd()}`);
-    assert.equal(ended, 'status=0 signal=', 'exit 0 on q');
+    const q0 = performance.now();
+    const ended = await waitFor('the watch to exit', () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() || undefined : undefined), { timeoutMs: 10_000, intervalMs: 100 });
+    t.diagnostic(`after q: exit ${ended} in ${Math.round(performance.now() - q0)} ms; pane:\n${pane().trimEnd()}`);
+    rmSync(exitFile, { force: true });
+    assert.equal(ended, '0', 'exit 0 on q');
     assert.equal(paneVar('alternate_on'), '0', 'the alternate screen was left');
     assert.ok(!pane().includes('hafleet status'), 'the frame went with the alternate screen: the terminal shows what it showed before');
     // Back to service for whatever follows.
