@@ -15,7 +15,7 @@ http {
 upstream app {
     server 198.18.0.21:8080 weight=3 max_fails=2 fail_timeout=7s;
     server 198.18.0.22:8080 backup;
-    server 203.0.113.9:80;   # not a host of the inventory
+    server 198.19.255.9:80;   # not a host of the inventory
 }
 `;
 
@@ -30,5 +30,5 @@ test('nginx -T: upstream servers become realservers with weight and backup, each
   assert.deepEqual(r.hostVars.get('web2'), [['realserver_backup', { kind: 'scalar', value: true, from: 'lb1:/etc/nginx/conf.d/app.conf:3' }]]);
   assert.match(text, /"max_fails".*"value":2/);
   assert.match(text, /"fail_timeout".*"value":"7s"/);
-  assert.ok(r.diagnostics.some((d) => d.code === 'import-upstream-unknown' && /203\.0\.113\.9/.test(d.message)));
+  assert.ok(r.diagnostics.some((d) => d.code === 'import-upstream-unknown' && /198\.19\.255\.9/.test(d.message)));
 });

@@ -13,7 +13,7 @@ const topology = (() => {
 })();
 const realservers = topology.clusters.flatMap((c) => c.realservers);
 const directors = topology.clusters.flatMap((c) => c.directors);
-const ref = (name: string) => ({ name, address: '192.0.2.1', port: 22, user: 'root', become: false }) as HostRef;
+const ref = (name: string) => ({ name, address: '198.18.255.1', port: 22, user: 'root', become: false }) as HostRef;
 const hosts = new Map([...directors, ...realservers].map((h) => [h, ref(h)]));
 const transport = { close: async () => {} } as unknown as Transport;
 
