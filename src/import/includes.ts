@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { warning, error, type Diagnostic } from '../diagnostics/index.js';
+import { expandGlob } from '../keepalived-conf/index.js';
 import type { HostSnapshot } from './snapshot.js';
 
 /** The patterns of a file's include lines, comments removed. */
@@ -18,33 +19,9 @@ export function includeLines(text: string): string[] {
   return out;
 }
 
-function segRegExp(seg: string): RegExp {
-  let re = '';
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = seg.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else { re += '[' + seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']'; i = end; }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** glob(3) over a listing function: per segment, hidden names only by an explicit dot, sorted. */
+/** glob(3) over a listing function, as keepalived expands it: the reader's own expansion. */
 export function expandIncludeGlob(abs: string, fsys: { list(dir: string): string[]; isFile(p: string): boolean }): string[] {
-  let bases = ['/'];
-  for (const seg of abs.split('/').filter(Boolean)) {
-    const next: string[] = [];
-    for (const b of bases) {
-      if (!/[*?[]/.test(seg)) next.push(path.posix.join(b, seg));
-      else for (const n of fsys.list(b).sort()) if ((!n.startsWith('.') || seg.startsWith('.')) && segRegExp(seg).test(n)) next.push(path.posix.join(b, n));
-    }
-    bases = next;
-  }
-  return bases.filter((p) => fsys.isFile(p));
+  return expandGlob(abs, { list: (d) => fsys.list(d), read: (p) => (fsys.isFile(p) ? '' : undefined) });
 }
 
 /**

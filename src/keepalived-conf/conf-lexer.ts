@@ -132,7 +132,8 @@ export function expandGlob(absPattern: string, files: ConfFiles): string[] {
       if (!/[*?[]/.test(seg)) next.push(path.join(b, seg));
       else {
         const re = globToRegExp(seg);
-        for (const name of files.list(b).sort()) if (!name.startsWith('.') && re.test(name)) next.push(path.join(b, name));
+        // glob(3): a hidden name matches only a segment that starts with the dot itself.
+        for (const name of files.list(b).sort()) if ((!name.startsWith('.') || seg.startsWith('.')) && re.test(name)) next.push(path.join(b, name));
       }
     }
     bases = next;
