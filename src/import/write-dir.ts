@@ -28,6 +28,8 @@ export function writeImportDir(sources: readonly string[], out: string, r: Impor
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     if (/^hafleet_clusters\s*:/m.test(before) && text.includes('hafleet_clusters:')) return [error('import-inventory-has-clusters', `${file} already defines hafleet_clusters`, { file }, 'import takes an inventory of hosts only')];
+    // A file copied from the source inventory keeps its mode (0644 often): made 0600 before a secret goes in.
+    if (before) fs.chmodSync(file, 0o600);
     fs.writeFileSync(file, (before && !before.endsWith('\n') ? before + '\n' : before) + (before ? '\n' : '') + text, { mode: 0o600 });
     return [];
   };
