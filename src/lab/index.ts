@@ -19,3 +19,7 @@ export { pidsByNetns, rssKb, pssKb } from './procs.js';
 export { HOST_MOUNTS } from './host-files.js';
 /** The lab's non-root user on every host (never on the machine), its sudo and per-host user files. */
 export { LAB_USER, LAB_LOGIN_USERS, HOST_FILE_MOUNTS, requireSudoPassword, hashPassword, type LabLoginUser } from './host-users.js';
+/** Big labs (issue 17): how many /24s a lab of N realservers spans, and the most it can hold. */
+export { labSpan, prefixLength, MAX_REALSERVERS, MAX_DIRECTORS } from './names.js';
+export { allocateIndex } from './subnet.js';
+export { labNeighbourEntries, neighbourLimits } from './neighbours.js';

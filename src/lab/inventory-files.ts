@@ -34,7 +34,7 @@ ${group('realserver')}`;
 }
 
 export function allYml(s: LabState, authPass: string): string {
-  const vips = s.vips.map((v) => `${v}/24`).join(', ');
+  const vips = s.vips.map((v) => `${v}/${s.subnet.split('/')[1] ?? '24'}`).join(', ');
   const user = s.loginUser ?? 'root';
   // A non-root login reaches root the Ansible way: sudo (the lab user may, see host-users.ts).
   const become = user === 'root' ? '' : 'ansible_become: true\n';

@@ -21,12 +21,15 @@ export function subnet6Cidr(index: number): string {
 /**
  * The IPv6 twin of a lab IPv4 address: its last octet's decimal digits as the last group, so
  * 198.18.1.11 → 2001:2:0:1::11 and the VIP 198.18.1.100 → 2001:2:0:1::100 read alike (the
- * group is hex: ::11 is 0x11; distinct octets still give distinct groups).
+ * group is hex: ::11 is 0x11; distinct octets still give distinct groups). A big lab's hosts past
+ * its first /24 put that /24's offset in the group before: 198.18.6.7 in lab 4 → 2001:2:0:4::2:7.
  */
 export function address6(index: number, ipv4: string): string {
-  const octet = ipv4.slice(ipv4.lastIndexOf('.') + 1);
-  if (!/^\d{1,3}$/.test(octet) || Number(octet) > 255) throw new Error(`not an IPv4 address: ${ipv4}`);
-  return `${subnet6Prefix(index)}::${Number(octet)}`;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ipv4);
+  if (!m || m.slice(1).some((o) => Number(o) > 255)) throw new Error(`not an IPv4 address: ${ipv4}`);
+  const offset = (((Number(m[2]) - 18) << 8) | Number(m[3])) - index;
+  if (m[1] !== '198' || offset < 0 || offset > 3) throw new Error(`${ipv4} is not in the lab block of index ${index}`);
+  return `${subnet6Prefix(index)}::${offset ? `${offset}:` : ''}${Number(m[4])}`;
 }
 
 /**

@@ -59,6 +59,8 @@ export interface LabState {
   ownerPid?: number;
   createdAt: string;
   index: number;
+  /** How many adjacent /24s from `index` the lab holds: 2 or 4 for a big lab (a /23, /22); absent: 1. */
+  span?: number;
   subnet: string;
   bridge: string;
   admin: { netns: string; veth: string; address: string; address6?: string };

@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock } from '../async/index.js';
-import { MAX_LAB_INDEX } from './names.js';
+import { MAX_LAB_INDEX, prefixLength } from './names.js';
 import { LabStepError } from './run.js';
 import { labRoot, listLabs, readState } from './state.js';
 
 /**
- * Each lab gets its own /24 (index n → 198.18.n.0/24 and upward). Indexes in use are read from
- * the other labs' state files and claim files (`.index/<i>` holding the lab name), under a lock
- * so two `up`s racing cannot take the same one.
+ * Each lab gets its own /24 (index n → 198.18.n.0/24 and upward), a big one 2 or 4 adjacent /24s
+ * starting at an index aligned to that span (a /23 or /22). Every /24 a lab holds has its own
+ * claim file (`.index/<i>` holding the lab name); indexes in use are read from the other labs'
+ * state files and those claims, under a lock so two `up`s racing cannot take the same one.
  */
 function claimsDir(labs: string): string {
   return join(labs, '.index');
@@ -52,26 +53,41 @@ async function withClaimsLock<T>(labs: string, fn: () => Promise<T>): Promise<T>
   }
 }
 
-/** Returns the index now owned by `name` under the labs root `labs` (reusing its earlier claim if it has one). */
-export async function allocateIndex(name: string, labs: string): Promise<number> {
+/**
+ * Returns the first index of the `span` /24s now owned by `name` under the labs root `labs`
+ * (reusing its earlier claims where they fit). Small labs take the lowest free /24 as before, so
+ * a lab's addresses do not change because a big lab exists elsewhere in the range.
+ */
+export async function allocateIndex(name: string, labs: string, span = 1): Promise<number> {
   await mkdir(claimsDir(labs), { recursive: true });
   return withClaimsLock(labs, async () => {
     const used = new Set<number>();
     for (const other of await listLabs(labs)) {
       if (other === name) continue;
       const s = await readState(other, labs).catch(() => null);
-      if (s) used.add(s.index);
+      if (s) for (let j = 0; j < (s.span ?? 1); j++) used.add(s.index + j);
     }
-    for (let i = 1; i <= MAX_LAB_INDEX; i++) {
-      if (used.has(i)) continue;
+    const free = async (i: number): Promise<boolean> => {
+      if (used.has(i)) return false;
       const owner = await claimOwner(labs, i);
-      if (owner === name) return i;
       // A claim whose lab folder is gone was left by a crash between claim and first state write.
-      if (owner !== null && owner !== '' && existsSync(labRoot(owner, labs))) continue;
-      await writeFile(join(claimsDir(labs), String(i)), name + '\n');
+      return owner === null || owner === '' || owner === name || !existsSync(labRoot(owner, labs));
+    };
+    // Index 0 stays unused, so a block of 2 or 4 starts at 2 or 4.
+    for (let i = span; i + span - 1 <= MAX_LAB_INDEX; i += span) {
+      let ok = true;
+      for (let j = i; j < i + span && ok; j++) ok = await free(j);
+      if (!ok) continue;
+      for (let j = i; j < i + span; j++) await writeFile(join(claimsDir(labs), String(j)), name + '\n');
+      // Claims of an earlier, differently sized lab of this name outside the block go.
+      for (const f of await readdir(claimsDir(labs)).catch(() => [] as string[])) {
+        const n = Number(f);
+        if ((n < i || n >= i + span) && (await claimOwner(labs, n)) === name) await rm(join(claimsDir(labs), f), { force: true });
+      }
       return i;
     }
-    throw new LabStepError(`all ${MAX_LAB_INDEX} lab subnets of 198.18.0.0/15 are in use`);
+    throw new LabStepError(span === 1 ? `all ${MAX_LAB_INDEX} lab subnets of 198.18.0.0/15 are in use`
+      : `no free /${prefixLength(span)} is left in 198.18.0.0/15 for a lab of this size (${span} adjacent /24s)`);
   });
 }
 

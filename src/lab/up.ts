@@ -11,14 +11,15 @@ import { generateHostKey, generateUserKey, writeKnownHosts } from './keys.js';
 import { writeInventory } from './inventory-files.js';
 import { address6, ipv6Setup, subnet6Cidr } from './ipv6.js';
 import {
-  ADMIN_HOST, adminAddress, BASTION_HOST, bastionAddress, bridgeName, DEFAULT_LAB_NAME, labVrid, LAB_NAME_RE, MAX_DIRECTORS, MAX_REALSERVERS,
-  netnsName, planHosts, subnetCidr, vethName, vipAddress, type LabHostPlan,
+  ADMIN_HOST, adminAddress, BASTION_HOST, bastionAddress, bridgeName, DEFAULT_LAB_NAME, labSpan, labVrid, LAB_NAME_RE, MAX_DIRECTORS, MAX_REALSERVERS,
+  netnsName, planHosts, prefixLength, subnetCidr, vethName, vipAddress, type LabHostPlan,
 } from './names.js';
 import { findBinary, ipv6Preflight, preflight } from './preflight.js';
 import { aliveIn } from './procs.js';
 import { LabStepError, must } from './run.js';
 import { DEFAULT_LABS_ROOT, labRoot, listLabs, readState, stateWriter, writeState, type LabEngine, type LabHostState, type LabState } from './state.js';
 import { allocateIndex } from './subnet.js';
+import { labNeighbourEntries, raiseNeighbourLimits } from './neighbours.js';
 
 export interface LabUpOptions {
   name?: string;
@@ -107,22 +108,25 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
   const leftover = await labDown(name, labs);
   if (leftover.found) say(`removed the remains of an earlier lab "${name}"`);
 
+  const directors = o.directors ?? 2;
+  const realservers = o.realservers ?? 2;
+  const span = labSpan(realservers);
   const root = labRoot(name, labs);
   await mkdir(root, { recursive: true, mode: 0o700 });
   let index: number;
   try {
-    index = await allocateIndex(name, labs);
+    index = await allocateIndex(name, labs, span);
   } catch (e) {
     if (!(e instanceof LabStepError)) throw e;
     await labDown(name, labs);
     return { ok: false, diagnostics: [error('lab-no-subnet', e.message, { key: '--name' }, 'remove labs you no longer need: hafleet lab down --name N')] };
   }
   const v6 = (ipv4: string) => (o.ipv6 ? { address6: address6(index, ipv4) } : {});
-  const plans = planHosts(name, index, o.directors ?? 2, o.realservers ?? 2).map((h) => ({ ...h, ...v6(h.address) }));
+  const plans = planHosts(name, index, directors, realservers).map((h) => ({ ...h, ...v6(h.address) }));
   const vips = [vipAddress(index)];
   const s: LabState = {
     version: 1, name, status: 'creating', upPid: process.pid, ...(o.ownerPid ? { ownerPid: o.ownerPid } : {}), createdAt: new Date().toISOString(),
-    index, subnet: subnetCidr(index), bridge: bridgeName(name),
+    index, ...(span > 1 ? { span } : {}), subnet: subnetCidr(index, span), bridge: bridgeName(name),
     admin: { netns: netnsName(name, ADMIN_HOST), veth: vethName(name, 'a'), address: adminAddress(index), ...v6(adminAddress(index)) },
     vips, ...(o.ipv6 ? { ipv6: { subnet: subnet6Cidr(index), vips: vips.map((v) => address6(index, v)) } } : {}),
     vrid: labVrid(index), engine: o.engine ?? 'keepalived', loginUser: o.user ?? 'root',
@@ -149,6 +153,9 @@ export async function labUp(o: LabUpOptions = {}): Promise<Result<LabState>> {
 async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: LabUpOptions, say: (l: string) => void, find: (bin: string) => string | null): Promise<void> {
   const check = () => { if (o.signal?.aborted) throw new LabStepError('interrupted'); };
   say(`lab ${s.name}: ${s.subnet}${s.ipv6 ? ` and ${s.ipv6.subnet}` : ''} on bridge ${s.bridge}, ${plans.length} hosts`);
+  const len = prefixLength(s.span);
+  const raised = await raiseNeighbourLimits(labNeighbourEntries(plans.filter((h) => h.role === 'director').length, plans.filter((h) => h.role === 'realserver').length, Boolean(s.bastion)), Boolean(s.ipv6));
+  for (const r of raised) say(`  raised ${r.key} from ${r.from} to ${r.to}: the kernel's neighbour table is shared by every namespace, and a lab this size would overflow it (dropped packets)`);
   // The bastion is dialled like any host (sshd only, no nginx): a director's plan without a role's daemons.
   const bastion: LabHostPlan | null = s.bastion ? { name: BASTION_HOST, role: 'director', ordinal: 0, slot: 0, netns: s.bastion.netns, vethHost: s.bastion.veth, address: s.bastion.address } : null;
   const ends = [{ netns: s.admin.netns, vethHost: s.admin.veth }, ...(bastion ? [bastion] : []), ...plans];
@@ -169,7 +176,7 @@ async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: La
   }
   check();
   await must('ip', ['netns', 'exec', s.admin.netns, 'sh', '-ec',
-    [...ipv6Setup(s.admin.address6), 'ip link set lo up', `ip addr add ${s.admin.address}/24 dev eth0`, 'ip link set eth0 up'].join('; ')]);
+    [...ipv6Setup(s.admin.address6), 'ip link set lo up', `ip addr add ${s.admin.address}/${len} dev eth0`, 'ip link set eth0 up'].join('; ')]);
 
   const user = await generateUserKey(s.root, s.name);
   const save = stateWriter(s);
@@ -182,7 +189,7 @@ async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: La
     try {
       const dir = await prepareHostFiles(s.root, h, user.publicKey);
       hostKeys[i] = { address: h.address, publicKey: await generateHostKey(join(dir, 'etc-ssh'), h.name) };
-      await startHost(h, dir, 24, s.hosts[i]!, save, find);
+      await startHost(h, dir, len, s.hosts[i]!, save, find);
     } catch (e) {
       failure ??= e;
       return;
@@ -195,7 +202,7 @@ async function createLab(s: LabState, plans: ReturnType<typeof planHosts>, o: La
   if (bastion && s.bastion) {
     const dir = await prepareHostFiles(s.root, bastion, user.publicKey);
     hostKeys.push({ address: bastion.address, publicKey: await generateHostKey(join(dir, 'etc-ssh'), bastion.name) });
-    await startHost(bastion, dir, 24, s.bastion as LabHostState, save, find);
+    await startHost(bastion, dir, len, s.bastion as LabHostState, save, find);
     // Last, so nothing above needed the admin namespace to reach a host: from here on it reaches
     // the bastion only (replies to its own connections still come back: the filter is outbound).
     await must('ip', ['netns', 'exec', s.admin.netns, 'nft', '-f', '-'], { input: bastionOnlyRules(s.subnet, bastion.address) });
