@@ -7,7 +7,8 @@ import { verify, type ProbeOptions, type VerifyReport, type VerifyTarget } from 
 import { readStates, writeMoves } from './host-state.js';
 import { MOVE_CLIENT_TIMEOUT_MS, measureMove, moveProblems, type MoveMeasures, type MoveRecord } from './measures.js';
 import { expectedHolder, planMove } from './move-plan.js';
-import { moveInstance, type MoveContext } from './run-switchover.js';
+import { moveInstances, type MoveContext } from './run-switchover.js';
+import { moveUnits, syncGroupsOf } from './sync-groups.js';
 import { directorHealth, maintenancePreflight, placements } from './preflight.js';
 import { atMs, maintenanceScript } from './state-script.js';
 import { LINGER_SEC, lingerScript, lingerVips } from './linger.js';
@@ -79,13 +80,17 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
     // Who takes each VIP this host holds: the highest effective priority of the others.
     const healthy = (i: Cluster['instances'][number], h: string) => directorHealth(v.observations.hosts[h], h, [i], cluster, states.get(h)).length === 0;
     const successor = (i: Cluster['instances'][number]) => expectedHolder({ ...i, members: i.members.filter((m) => m.host !== o.host && healthy(i, m.host)) }, new Map([...states].map(([h, s]) => [h, s?.moves[i.name] ?? 0])));
+    // Members of a sync group without sync_group_tracking_weight read any non-zero move value as
+    // FAULT: no bid and no planned return for them (the flag alone moves them, at their own priority).
+    const groups = syncGroupsOf(cluster, target.desired);
+    const weightless = new Set(groups.filter((g) => !g.trackingWeight).flatMap((g) => g.instances));
     const bids = placements(v.report, insts).filter((p) => p.holders.length === 1 && p.holders[0] === o.host).map((p) => insts.find((i) => i.name === p.instance)!)
-      .filter((i, k, all) => all.indexOf(i) === k)
+      .filter((i, k, all) => all.indexOf(i) === k && !weightless.has(i.name))
       .map((i) => {
         const host = successor(i);
         return { host, instance: i.name, base: i.members.find((m) => m.host === host)!.priority, value: states.get(host)?.moves[i.name] ?? 0 };
       });
-    const returns = o.on ? [] : insts.filter((i) => i.preempt).flatMap((i) => {
+    const returns = o.on ? [] : insts.filter((i) => i.preempt && !weightless.has(i.name)).flatMap((i) => {
       const p = placements(v.report, [i])[0];
       const holder = p?.holders.length === 1 ? p.holders[0]! : undefined;
       const values = new Map([...states].map(([h, s]) => [h, s?.moves[i.name] ?? 0]));
@@ -94,6 +99,12 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
       const temp = Math.min(values.get(o.host) ?? 0, Math.max(1, base(holder) + (values.get(holder) ?? 0) - 1) - base(o.host));
       return [{ inst: i, holder, temp, values }];
     });
+    // A sync group returns whole or not at all (preempt then brings it back by itself): every
+    // instance of it coming back, all from one holder.
+    for (const u of moveUnits(cluster, returns.map((r) => r.inst), groups).units) {
+      const rs = returns.filter((r) => u.instances.includes(r.inst));
+      if (rs.length < u.instances.length || new Set(rs.map((r) => r.holder)).size > 1) for (const r of rs) returns.splice(returns.indexOf(r), 1);
+    }
     let observers: Observers | null = null;
     let seen: Observed = { requests: [], capture: '', ownership: [], gaps: [] };
     let at = now();
@@ -126,11 +137,16 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
         // Out of FAULT at once (inotify; the agent polls every 100 ms): give it an advert or two as BACKUP.
         await systemClock.sleep(1500, o.signal);
         const ctx: MoveContext = { transport: o.transport, refs: target.hosts, cluster, observations: v.observations, log: o.log, observe: true, ...(o.signal ? { signal: o.signal } : {}) };
-        for (const r of returns) {
-          o.log(`  ${r.inst.name}: back to ${o.host} (preempt), as a planned move from ${r.holder}`);
-          const m = await moveInstance(ctx, r.inst, planMove(r.inst, r.holder, o.host, new Map([...r.values, [o.host, r.temp]])));
-          problems.push(...m.problems);
-          move ??= { record: m.record, measures: m.measures };
+        // A sync group comes back whole (keepalived moves its instances together), from one holder.
+        const { units } = moveUnits(cluster, returns.map((r) => r.inst), groups);
+        for (const u of units) {
+          const rs = returns.filter((r) => u.instances.includes(r.inst));
+          o.log(`  ${u.instances.map((i) => i.name).join(' + ')}: back to ${o.host} (preempt), as a planned move from ${rs[0]!.holder}`);
+          const ms = await moveInstances(ctx, rs.map((r) => r.inst), rs.map((r) => planMove(r.inst, r.holder, o.host, new Map([...r.values, [o.host, r.temp]]))));
+          for (const m of ms) {
+            problems.push(...m.problems.filter((p) => !problems.includes(p)));
+            move ??= { record: m.record, measures: m.measures };
+          }
         }
       }
       const waitMs = (o.drainTimeoutSec ?? 0) * 1000 || Math.max(...insts.map((i) => 2 * masterDownBoundMs(i))) + 5000;

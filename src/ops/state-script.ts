@@ -66,12 +66,24 @@ export function writeMovesScript(writes: readonly MoveWrite[]): string {
  * killed hafleet never leaves the old holder in FAULT.
  */
 export function releaseScript(w: MoveWrite, settleValue: number, token: string, fallbackSec: number, before = ''): string {
-  const file = vrrpMoveFile(checkName(w.instance));
-  const tok = file + '.release';
-  const later = `sleep ${Math.ceil(fallbackSec)}; if [ "$(cat ${shq(tok)} 2>/dev/null)" = ${shq(token)} ]; then if [ "$(tr -dc 0-9- < ${shq(file)})" = ${shq(String(RELEASE_VALUE))} ]; then ${put(file, String(settleValue))}; fi; rm -f ${shq(tok)}; fi`;
+  return releaseAllScript([{ write: w, settleValue }], token, fallbackSec, before);
+}
+
+/**
+ * Several instances let go at once (a vrrp_sync_group): every token first, then the files, one
+ * rename each, stamped before the first; one watchdog per file.
+ */
+export function releaseAllScript(releases: readonly { write: MoveWrite; settleValue: number }[], token: string, fallbackSec: number, before = ''): string {
+  const files = releases.map((r) => ({ file: vrrpMoveFile(checkName(r.write.instance)), settle: r.settleValue }));
+  const later = (file: string, settle: number) => {
+    const tok = file + '.release';
+    return `sleep ${Math.ceil(fallbackSec)}; if [ "$(cat ${shq(tok)} 2>/dev/null)" = ${shq(token)} ]; then if [ "$(tr -dc 0-9- < ${shq(file)})" = ${shq(String(RELEASE_VALUE))} ]; then ${put(file, String(settle))}; fi; rm -f ${shq(tok)}; fi`;
+  };
+  const stage = files.flatMap(({ file }) => [`printf '%s\\n' ${shq(token)} > ${shq(file + '.release')}`, `printf '%s\\n' ${shq(String(RELEASE_VALUE))} > ${shq(file + '.hafleet-tmp')}`]);
+  const renames = files.map(({ file }) => `mv -f ${shq(file + '.hafleet-tmp')} ${shq(file)}`);
   // Stamped before the rename: keepalived sees the file through inotify at once and may drop the VIP before a later `date` ran.
-  return prelude + before + `{ printf '%s\\n' ${shq(token)} > ${shq(tok)} && printf '%s\\n' ${shq(String(RELEASE_VALUE))} > ${shq(file + '.hafleet-tmp')} && echo "at $(date +%s%N)" && mv -f ${shq(file + '.hafleet-tmp')} ${shq(file)}; } || exit 1\n`
-    + `setsid sh -c ${shq(later)} </dev/null >/dev/null 2>&1 &\n`;
+  return prelude + before + `{ ${[...stage, 'echo "at $(date +%s%N)"', ...renames].join(' && ')}; } || exit 1\n`
+    + files.map(({ file, settle }) => `setsid sh -c ${shq(later(file, settle))} </dev/null >/dev/null 2>&1 &\n`).join('');
 }
 
 /** Maintenance on or off; on records who and why beside the flag. */

@@ -50,7 +50,7 @@ export interface MovePlan {
 
 /** Why a day-2 command will not go on; `usage`: the request itself is wrong (exit 64). */
 export interface Refusal {
-  code: 'not-member' | 'unknown-instance' | 'unreachable' | 'unhealthy' | 'split-brain' | 'no-holder' | 'address-owner' | 'in-maintenance' | 'last-director' | 'last-realserver' | 'verify';
+  code: 'not-member' | 'unknown-instance' | 'unreachable' | 'unhealthy' | 'split-brain' | 'no-holder' | 'address-owner' | 'in-maintenance' | 'last-director' | 'last-realserver' | 'sync-group' | 'verify';
   message: string;
   hint?: string;
   usage: boolean;

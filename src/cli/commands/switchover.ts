@@ -34,11 +34,16 @@ priority 0: the target takes over after Skew_Time, well within advert_int), then
 comes back as a backup below the target, so preempt does not take the VIP back. The values are
 state under /var/lib/hafleet: deploy keeps them; a switchover back to the inventory's favourite
 puts them all back to 0.
+An instance in a vrrp_sync_group (extra_keepalived) moves with its whole group, as keepalived
+keeps them together: --instance naming one member moves them all and says so, and the checks
+cover every member; the group needs sync_group_tracking_weight (without it keepalived reads the
+move file's bid as FAULT: refused, with that hint).
 Refused before anything changes (exit 64: the target is not a director of the instance; exit 1:
 a director unreachable, the target unhealthy or in maintenance, split brain, the cluster locked
 by another hafleet run — named). Measured as drill does: move time, requests through the VIP,
-two holders, gratuitous ARPs. Ctrl-C mid-move puts the files back (the VIP had not moved) or
-finishes the move. A production inventory (hafleet_environment) asks unless --yes.
+two holders, gratuitous ARPs. Ctrl-C mid-move puts the files back (the holder had not let go:
+it keeps the VIP) or sets the planned values (it had: the target takes it); the output says which
+and who holds each VIP then. A production inventory (hafleet_environment) asks unless --yes.
 `;
 
 /** `hafleet_environment: production` on any host of the fleet. */
@@ -77,7 +82,7 @@ export function formatMove(m: MoveOutcome): string {
 
 function runJson(r: Extract<SwitchoverRun, { kind: 'ran' }>): unknown {
   return {
-    ok: r.ok, cluster: r.cluster, unchanged: r.unchanged, warnings: r.warnings, ...(r.interrupted ? { interrupted: r.interrupted } : {}),
+    ok: r.ok, cluster: r.cluster, unchanged: r.unchanged, warnings: r.warnings, notes: r.notes, ...(r.interrupted ? { interrupted: r.interrupted } : {}), ...(r.placement ? { placement: r.placement } : {}),
     medianMoveMs: median(r.moves.flatMap((m) => (m.measures.moveMs === null ? [] : [m.measures.moveMs]))),
     moves: r.moves.map((m) => ({ instance: m.record.instance, vip: m.record.vip, from: m.plan.holder, to: m.plan.target, ok: m.ok, problems: m.problems, measures: m.measures, plan: m.plan, record: m.record })),
   };
@@ -107,6 +112,7 @@ async function run(flags: SwitchoverFlags, ctx: CommandContext): Promise<void> {
     for (const u of r.unchanged) writeHuman(process.stdout, `${u}: already on ${flags.to}\n`);
     for (const w of r.warnings) writeHuman(process.stdout, `warning: ${w}\n`);
     if (r.interrupted) writeHuman(process.stdout, `${r.interrupted}\n`);
+    for (const [vip, hs] of Object.entries(r.placement ?? {})) writeHuman(process.stdout, `  ${vip}: ${hs.length ? hs.join(' and ') : 'nobody'}\n`);
   }
   if (!r.ok) throw new CommandExit(ExitCode.failed);
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRACK_DIR } from '../../../src/host-paths/index.js';
-import { atMs, maintenanceScript, parseState, readStateScript, releaseScript, writeMovesScript } from '../../../src/ops/index.js';
+import { atMs, maintenanceScript, parseState, readStateScript, releaseAllScript, releaseScript, writeMovesScript } from '../../../src/ops/index.js';
 
 /** Runs a host script under sh with the track dir moved into a temp dir (never the real one). */
 function run(script: string, dir: string): string {
@@ -43,6 +43,22 @@ test('release writes -254 now and its watchdog settles the holder if nobody else
     writeFileSync(join(dir, 'vrrp-move-web_51.release'), 'newer\n');
     await new Promise((r) => setTimeout(r, 1800));
     assert.equal(readFileSync(join(dir, 'vrrp-move-web_51'), 'utf8'), '-254\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sync group lets go in one script: both files -254, each with its own watchdog back to its settle value', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hafleet-ops-'));
+  try {
+    const out = run(releaseAllScript([{ write: { host: 'lb1', instance: 'web_v4', value: -254 }, settleValue: -51 }, { write: { host: 'lb1', instance: 'web_v6', value: -254 }, settleValue: -40 }], 'tok2', 1), dir);
+    assert.ok(atMs(out)! > 1.7e12, out);
+    assert.equal(readFileSync(join(dir, 'vrrp-move-web_v4'), 'utf8'), '-254\n');
+    assert.equal(readFileSync(join(dir, 'vrrp-move-web_v6'), 'utf8'), '-254\n');
+    const deadline = Date.now() + 5000;
+    const settled = () => readFileSync(join(dir, 'vrrp-move-web_v4'), 'utf8') === '-51\n' && readFileSync(join(dir, 'vrrp-move-web_v6'), 'utf8') === '-40\n';
+    while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(settled(), 'both watchdogs took the holder out of FAULT');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
