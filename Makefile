@@ -36,8 +36,11 @@ node_modules/.hafleet-installed: package-lock.json package.json
 
 deps: system-deps node_modules/.hafleet-installed
 
+# dist/src: what the tests, the benchmarks and the lab's agent command run; dist/bundle: the
+# CLI as `bin` runs it (scripts/bundle.mjs says why).
 build: node_modules/.hafleet-installed
 	npx tsc -p tsconfig.json
+	node scripts/bundle.mjs
 
 # The tests and benchmarks are type-checked too (tsx runs them without checking).
 typecheck: node_modules/.hafleet-installed
