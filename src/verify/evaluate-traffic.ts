@@ -1,6 +1,7 @@
 import type { Cluster, Vip, VrrpInstance } from '../topology/types.js';
 import type { Finding, Observations } from './types.js';
 import { holdings, reachable } from './evaluate-vips.js';
+import { spreadText } from './spread.js';
 
 /** Which host owns a MAC, from every reachable host's interfaces. */
 function macOwners(obs: Observations): Map<string, string> {
@@ -37,7 +38,7 @@ export function arpFindings(cluster: Cluster, inst: VrrpInstance, vip: Vip, obs:
 }
 
 function spread(d: Record<string, number>): string {
-  return Object.entries(d).map(([h, n]) => `${h} ${n}`).join(', ') || 'none';
+  return spreadText(d);
 }
 
 function inMaintenance(obs: Observations, host: string): boolean {

@@ -1,5 +1,6 @@
 import type { Topology } from '../topology/types.js';
 import type { Finding, VerifyReport } from './types.js';
+import { spreadText } from './spread.js';
 
 /** Column layout without a dependency: pad every cell to its column's widest. */
 export function table(rows: string[][]): string {
@@ -34,7 +35,7 @@ export function formatReport(topology: Topology, report: VerifyReport): string {
         const traffic = report.findings.filter((f) => f.cluster === c.name && f.vip?.startsWith(`${host}:`) && (f.kind === 'traffic' || f.kind === 'error-page'));
         const spread = traffic.map((t) => {
           const port = t.vip!.slice(t.vip!.lastIndexOf(':') + 1);
-          const text = t.kind === 'error-page' ? 'error page' : Object.entries(t.distribution ?? {}).map(([h, n]) => `${h} ${n}`).join(' ') || '-';
+          const text = t.kind === 'error-page' ? 'error page' : (t.distribution && Object.keys(t.distribution).length ? spreadText(t.distribution, ' ') : '-');
           return `${port}: ${text}${t.ok ? '' : ' FAIL'}`;
         }).join('; ');
         rows.push([c.name, inst.name, `${v.address}/${v.prefix}`, cell.holder, cell.state, cell.verdict, arp ? (arp.ok ? 'ok' : 'FAIL') : '-', spread || '-']);

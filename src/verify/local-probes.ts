@@ -63,21 +63,57 @@ export interface HttpAnswer {
 /** Headers that name the upstream in common setups (hafleet's nginx role sets X-Upstream). */
 const upstreamHeaders = ['x-upstream', 'x-upstream-addr', 'x-served-by', 'x-realserver', 'x-backend'];
 
+type Named = Pick<RealServer, 'host' | 'address' | 'port'>;
+
+interface NameIndex {
+  /** host, address and address:port → the first realserver (in list order) with it. */
+  exact: Map<string, number>;
+  /** address:port only: a header listing several upstreams (`a:80, b:80`) names one by it. */
+  addrPort: Map<string, number>;
+  /** host → first index, for a body that is exactly a host name. */
+  host: Map<string, number>;
+  /** Longest name first, so web10 is not taken for web1; compiled once. */
+  byLength: { host: string; re: RegExp }[];
+}
+
+/**
+ * Built once per realserver list: naming the server of each of 4 × 498 answers by scanning the
+ * list (and compiling a RegExp per realserver) was quadratic in a 500-host fleet.
+ */
+const indexes = new WeakMap<readonly Named[], NameIndex>();
+
+function nameIndex(realServers: readonly Named[]): NameIndex {
+  let ix = indexes.get(realServers);
+  if (ix) return ix;
+  ix = { exact: new Map(), addrPort: new Map(), host: new Map(), byLength: [] };
+  realServers.forEach((rs, i) => {
+    const ap = `${rs.address}:${rs.port}`;
+    for (const k of [rs.host, rs.address, ap]) if (!ix!.exact.has(k)) ix!.exact.set(k, i);
+    if (!ix!.addrPort.has(ap)) ix!.addrPort.set(ap, i);
+    if (!ix!.host.has(rs.host)) ix!.host.set(rs.host, i);
+  });
+  ix.byLength = [...realServers].sort((a, b) => b.host.length - a.host.length)
+    .map((rs) => ({ host: rs.host, re: new RegExp(`(^|[^A-Za-z0-9_-])${rs.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`) }));
+  indexes.set(realServers, ix);
+  return ix;
+}
+
 /** Name the realserver from a response: an upstream header (address:port or name), else the body. */
-export function servedBy(headers: Record<string, string | string[] | undefined>, body: string, realServers: readonly Pick<RealServer, 'host' | 'address' | 'port'>[]): string | undefined {
+export function servedBy(headers: Record<string, string | string[] | undefined>, body: string, realServers: readonly Named[]): string | undefined {
+  const ix = nameIndex(realServers);
   for (const h of upstreamHeaders) {
     const v = headers[h];
     const text = Array.isArray(v) ? v[v.length - 1] : v;
     if (!text) continue;
-    const hit = realServers.find((rs) => text === rs.host || text === rs.address || text === `${rs.address}:${rs.port}` || text.split(/[\s,]+/).includes(`${rs.address}:${rs.port}`));
-    if (hit) return hit.host;
+    // The first realserver in list order that the header names, either way.
+    let best = ix.exact.get(text) ?? Infinity;
+    for (const tok of text.split(/[\s,]+/)) best = Math.min(best, ix.addrPort.get(tok) ?? Infinity);
+    if (best !== Infinity) return realServers[best]!.host;
   }
   const trimmed = body.trim();
-  const exact = realServers.find((rs) => trimmed === rs.host);
-  if (exact) return exact.host;
-  // Longest name first, so web10 is not taken for web1.
-  const byLength = [...realServers].sort((a, b) => b.host.length - a.host.length);
-  return byLength.find((rs) => new RegExp(`(^|[^A-Za-z0-9_-])${rs.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`).test(trimmed))?.host;
+  const exact = ix.host.get(trimmed);
+  if (exact !== undefined) return realServers[exact]!.host;
+  return ix.byLength.find((x) => x.re.test(trimmed))?.host;
 }
 
 /** One GET on a fresh connection (no keep-alive: each request is balanced anew). */
