@@ -83,6 +83,8 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
     });
 
   const refOf = (host: string) => o.clusterRefs?.get(host) ?? o.refs.get(host);
+  // nginx's workers on each director before its change (its baseline look), for its proof.
+  const workersBefore = new Map<string, ReadonlySet<number>>();
   const ops: LaneOps = {
     lock: async (lane) => {
       const refs = lane.directors.map(refOf);
@@ -94,15 +96,23 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
       const r = await takeClusterLock(transport, refs.filter((x): x is HostRef => Boolean(x)), { cluster: lane.cluster, by: o.by ?? 'hafleet', deployId, now, breakLock: Boolean(o.breakLock), force: Boolean(o.force), clock });
       return r.ok && missing.length ? { ...r, warnings: [...r.warnings, ...missing.map((m) => `${m}: not locked (no connection); going on because of --force`)], unlocked: [...r.unlocked, ...missing] } : r;
     },
-    baseline: (host, lane) => serveBaseline(transport, refOf(host)!, lane, o.signal),
+    baseline: async (host, lane) => {
+      const b = await serveBaseline(transport, refOf(host)!, lane, o.signal);
+      workersBefore.set(host, b.nginxWorkers);
+      return b.http;
+    },
     prove: (host, lane, before, p) => {
       const windowMs = p?.untilHealthy ? 30_000 : Math.min(60_000, Math.max(3000, o.serveWindowMs ?? lane.trackWindowMs));
-      // Serving with nothing wrong ends the proof early: after one second for nginx (its old
-      // workers may still take a request right after the reload), after one run of every track
-      // script when the speaker itself was reloaded (its verdict on the new config, not the one
-      // the reload carried over). Anything wrong is watched to the end of the window.
-      const quietMs = Math.min(windowMs, Math.max(1000, p?.speakerReloaded ? lane.speakerCycleMs : 0));
-      return proveServes(transport, refOf(host)!, lane, { clock, windowMs, quietMs, pollMs: 500, ...(before ? { before } : {}), ...(p?.untilHealthy ? { untilHealthy: true } : {}) });
+      // Serving with nothing wrong ends the proof early: once nginx's old workers no longer take
+      // requests (seen in the look itself; after one second when that cannot be seen), and after
+      // one run of every track script when the speaker itself was reloaded (its verdict on the
+      // new config, not the one the reload carried over). Anything wrong is watched to the end
+      // of the window.
+      const speakerMs = p?.speakerReloaded ? lane.speakerCycleMs : 0;
+      const quietMs = Math.min(windowMs, Math.max(1000, speakerMs));
+      const workers = p?.untilHealthy ? undefined : workersBefore.get(host);
+      const turnover = workers?.size ? { workersBefore: workers, afterMs: Math.min(windowMs, speakerMs) } : undefined;
+      return proveServes(transport, refOf(host)!, lane, { clock, windowMs, quietMs, pollMs: 500, ...(before ? { before } : {}), ...(turnover ? { turnover } : {}), ...(p?.untilHealthy ? { untilHealthy: true } : {}) });
     },
     rollback: async (host) => {
       const f = o.facts.get(host);

@@ -1,6 +1,6 @@
 import type { Clock } from '../async/index.js';
 import type { HostRef, Transport } from '../transport/types.js';
-import { hostProbeScript, parseHostProbe, type SpeakerReport } from '../verify/index.js';
+import { hostProbeScript, ownProcsShell, parseHostProbe, type SpeakerReport } from '../verify/index.js';
 import { MARK, q } from './shell.js';
 import type { DirectorLane } from './rolling.js';
 
@@ -19,6 +19,12 @@ export interface ServeObservation {
   speakerRuns: boolean;
   /** Index in the lane's `scripts` → exit status of one run of it, as keepalived runs it. */
   scripts?: Map<number, number>;
+  /**
+   * nginx's worker processes in the director's network namespace, pid → 'live' or 'old' (its
+   * title says "is shutting down": it has closed its listening sockets), listed before the
+   * requests of the same look were made.
+   */
+  nginxWorkers?: Map<number, 'live' | 'old'>;
 }
 
 /**
@@ -40,12 +46,26 @@ function scriptRuns(scripts: DirectorLane['scripts']): string[] {
   });
 }
 
-/** One request per nginx port from the director itself, then verify's probe for the speaker. */
+/**
+ * nginx's workers (an nginx process whose parent is nginx) of this network namespace, each with
+ * whether it is an old one shutting down. nginx sets that title and closes its listening sockets
+ * in one step on the master's QUIT, so a request made after this list saw no live old worker
+ * reaches a worker of the new config.
+ */
+export const NGINX_WORKERS = `${ownProcsShell}for p in $(own_procs | awk '$2=="nginx" {pp[$1]=$3} END {for (p in pp) if (pp[p] in pp) print p}'); do
+  t=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null) || continue
+  case $t in *"shutting down"*) echo "${MARK} nginx-worker $p old";; ?*) echo "${MARK} nginx-worker $p live";; esac
+done`;
+
+/**
+ * nginx's workers first (see NGINX_WORKERS), then one request per nginx port from the director
+ * itself, then verify's probe for the speaker.
+ */
 export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = []): string {
   const http = ports.map(
     (p) => `echo "${MARK} http ${p.port} $(curl -s -o /dev/null -m 3 -w '%{http_code}' -H ${q(`Host: ${p.host}`)} ${q(`http://127.0.0.1:${p.port}/`)} 2>/dev/null || true)"`,
   );
-  return [...http, ...scriptRuns(scripts), hostProbeScript()].join('\n');
+  return [...(ports.length ? [NGINX_WORKERS] : []), ...http, ...scriptRuns(scripts), hostProbeScript()].join('\n');
 }
 
 export function parseServeProbe(stdout: string): ServeObservation {
@@ -53,8 +73,21 @@ export function parseServeProbe(stdout: string): ServeObservation {
   for (const m of stdout.matchAll(new RegExp(`^${MARK} http (\\d+) (\\d*)`, 'gm'))) http.set(Number(m[1]), Number(m[2] || 0));
   const scripts = new Map<number, number>();
   for (const m of stdout.matchAll(new RegExp(`^${MARK} script (\\d+) (\\d+)`, 'gm'))) scripts.set(Number(m[1]), Number(m[2]));
+  const nginxWorkers = new Map<number, 'live' | 'old'>();
+  for (const m of stdout.matchAll(new RegExp(`^${MARK} nginx-worker (\\d+) (live|old)$`, 'gm'))) nginxWorkers.set(Number(m[1]), m[2] as 'live' | 'old');
   const p = parseHostProbe(stdout);
-  return { http, speaker: p.speaker, speakerRuns: Boolean(p.running.keepalived || p.running['hafleet-agent']), ...(scripts.size ? { scripts } : {}) };
+  return { http, speaker: p.speaker, speakerRuns: Boolean(p.running.keepalived || p.running['hafleet-agent']), ...(scripts.size ? { scripts } : {}), ...(nginxWorkers.size ? { nginxWorkers } : {}) };
+}
+
+/**
+ * nginx has taken its reload: none of the workers that ran before the change still takes new
+ * connections, and a new one does. Unknown (false) when no worker was seen before: then only
+ * time says it (ProveOptions.quietMs).
+ */
+export function nginxTurnedOver(before: ReadonlySet<number>, now: ReadonlyMap<number, 'live' | 'old'> | undefined): boolean {
+  if (before.size === 0 || !now) return false;
+  const live = [...now].filter(([, s]) => s === 'live').map(([pid]) => pid);
+  return live.length > 0 && live.every((pid) => !before.has(pid));
 }
 
 const BAD_GATEWAY = new Set([502, 503, 504]);
@@ -95,6 +128,8 @@ export function serveProblems(lane: Pick<DirectorLane, 'ports' | 'instances'> & 
   return out;
 }
 
+const TURNOVER_POLL_MS = 100;
+
 export interface ProveOptions {
   clock: Clock;
   /** Watch this long at most: a director demoted before the change has had its rise runs by then. */
@@ -104,6 +139,12 @@ export interface ProveOptions {
    * the whole window). Problems are judged only at the end of the window.
    */
   quietMs?: number;
+  /**
+   * What ends it sooner than quietMs: a good look that saw nginx's reload taken (no worker of
+   * `workersBefore` still live, a new one live: nginxTurnedOver), at least `afterMs` after the
+   * start (the speaker's own cycle when it was reloaded too).
+   */
+  turnover?: { workersBefore: ReadonlySet<number>; afterMs: number };
   pollMs?: number;
   signal?: AbortSignal;
   before?: ReadonlyMap<number, number>;
@@ -117,11 +158,18 @@ async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, s
   return parseServeProbe(r.value.stdout);
 }
 
-/** What each nginx port answers now (before the change): the baseline `serveProblems` compares to. */
-export async function serveBaseline(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<Map<number, number>> {
-  if (lane.ports.length === 0) return new Map();
+export interface ServeBaseline {
+  /** What each nginx port answers now (before the change): what `serveProblems` compares to. */
+  http: Map<number, number>;
+  /** nginx's workers now: the proof knows the reload was taken when none of them is live. */
+  nginxWorkers: Set<number>;
+}
+
+export async function serveBaseline(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<ServeBaseline> {
+  if (lane.ports.length === 0) return { http: new Map(), nginxWorkers: new Set() };
   const o = await observe(transport, ref, { ...lane, scripts: [] }, signal);
-  return typeof o === 'string' ? new Map() : o.http;
+  if (typeof o === 'string') return { http: new Map(), nginxWorkers: new Set() };
+  return { http: o.http, nginxWorkers: new Set([...(o.nginxWorkers ?? [])].filter(([, s]) => s === 'live').map(([pid]) => pid)) };
 }
 
 /**
@@ -137,16 +185,24 @@ export async function proveServes(transport: Transport, ref: HostRef, lane: Dire
   let last: string[] = ['not observed'];
   for (;;) {
     const seen = await observe(transport, ref, lane, o.signal);
+    let turnedOver = false;
     if (typeof seen === 'string') last = [`cannot observe it: ${seen}`];
     else {
       last = serveProblems(lane, ref.name, seen, o.before);
       if (o.untilHealthy && last.length === 0) return null;
+      turnedOver = o.turnover !== undefined && nginxTurnedOver(o.turnover.workersBefore, seen.nginxWorkers);
     }
     const elapsed = o.clock.now() - start;
     if (last.length === 0 && elapsed >= (o.quietMs ?? o.windowMs)) return null;
+    if (last.length === 0 && turnedOver && elapsed >= o.turnover!.afterMs) return null;
     if (elapsed >= o.windowMs) return last.length ? `${ref.name} does not serve: ${last.join('; ')}` : null;
     if (o.signal?.aborted) return last.length ? `${ref.name} does not serve: ${last.join('; ')}` : null;
-    const until = last.length === 0 && o.quietMs !== undefined ? Math.min(o.quietMs, o.windowMs) : o.windowMs;
-    await o.clock.sleep(Math.min(o.pollMs ?? 1000, Math.max(1, until - elapsed)), o.signal).catch(() => undefined);
+    let until = last.length === 0 && o.quietMs !== undefined ? Math.min(o.quietMs, o.windowMs) : o.windowMs;
+    let poll = o.pollMs ?? 1000;
+    // Good but nginx not yet turned over: its master is starting the new workers, a matter of
+    // milliseconds; look again soon. Turned over: only the speaker's cycle is left to wait.
+    if (last.length === 0 && o.turnover && !turnedOver) poll = Math.min(poll, TURNOVER_POLL_MS);
+    if (last.length === 0 && turnedOver) until = Math.min(until, o.turnover!.afterMs);
+    await o.clock.sleep(Math.min(poll, Math.max(1, until - elapsed)), o.signal).catch(() => undefined);
   }
 }
