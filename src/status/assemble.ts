@@ -1,7 +1,9 @@
 import { vipHolders, type HostAddress } from '../host-addresses/index.js';
 import type { Cluster, Topology, VrrpInstance, VrrpMember } from '../topology/index.js';
 import type { HostRead } from './host-read.js';
-import { lastTransitionOf, mergeTransitions, parseNotifyLines } from './transitions.js';
+import { lastTransitionOf, mergeTransitions, parseNotifyLines, transitionKey } from './transitions.js';
+import { memberTracks, type Track } from './tracks.js';
+import { withCauses } from './causes.js';
 import type { ClusterStatus, DriftStatus, InstanceStatus, MemberStatus, StatusSnapshot, Transition, VipStatus } from './types.js';
 
 /** A request through a VIP from the admin box. */
@@ -40,12 +42,13 @@ function memberStatus(input: AssembleInput, cluster: Cluster, inst: VrrpInstance
   const alive = m.engine === 'agent' ? read.probe.running['hafleet-agent'] : read.probe.running.keepalived;
   const sp = alive ? speakerOf(read, inst) : undefined;
   const scripts = read.probe.speaker?.scripts ?? [];
-  const tracks = inst.trackScripts.map((name) => {
+  const expected = inst.trackScripts.map((name): Track => {
     const weight = cluster.trackScripts.find((t) => t.name === name)?.weight;
     // A script the speaker does not list (not running, older dump) is shown failing only when the speaker runs.
     const ok = scripts.find((s) => s.name === name)?.ok ?? Boolean(alive);
     return { kind: 'script' as const, name, ok, ...(weight !== undefined ? { weight } : {}) };
   });
+  const tracks = memberTracks(alive ? read.tracks?.byInstance.get(inst.name) : undefined, expected);
   const notify = parseNotifyLines(read.notifyLines, m.host);
   const last = lastTransitionOf(m.host, inst.name, sp, notify, read.probe.transitionLogLines);
   return {
@@ -59,6 +62,15 @@ function memberStatus(input: AssembleInput, cluster: Cluster, inst: VrrpInstance
     ...(read.maintenance ? { maintenance: read.maintenance } : {}),
     ...(last ? { lastTransition: last } : {}),
   };
+}
+
+/** Earlier rounds' transitions by identity: a cause found once stays with its transition. */
+const knownCache = new WeakMap<readonly Transition[], Map<string, Transition>>();
+function knownByKey(input: AssembleInput): ReadonlyMap<string, Transition> {
+  const known = input.known ?? [];
+  let m = knownCache.get(known);
+  if (!m) knownCache.set(known, (m = new Map(known.map((t) => [transitionKey(t), t]))));
+  return m;
 }
 
 /** The member the inventory expects to hold the VIPs when all are healthy: the highest priority. */
@@ -84,21 +96,7 @@ function instanceStatus(input: AssembleInput, cluster: Cluster, inst: VrrpInstan
       ...(probe ? { probe } : {}),
     };
   });
-  return { cluster: cluster.name, instance: inst.name, vrid: inst.vrid, members: withPeerCauses(members.map((m) => memberStatus(input, cluster, inst, m))), vips };
-}
-
-/**
- * A takeover whose speaker logged no cause (keepalived logging to a syslog nobody keeps): when a
- * peer left MASTER within a few seconds of it, that is the cause an operator wants to see.
- */
-function withPeerCauses(members: MemberStatus[]): MemberStatus[] {
-  return members.map((m) => {
-    const t = m.lastTransition;
-    if (!t || t.reason || t.to !== 'MASTER') return m;
-    const peer = members.find((p) => p.host !== m.host && p.lastTransition?.from === 'MASTER' && Math.abs(Date.parse(p.lastTransition.at) - Date.parse(t.at)) <= 10_000);
-    if (!peer) return m;
-    return { ...m, lastTransition: { ...t, reason: `${peer.host} left MASTER (${peer.lastTransition!.to})` } };
-  });
+  return { cluster: cluster.name, instance: inst.name, vrid: inst.vrid, members: withCauses(members.map((m) => memberStatus(input, cluster, inst, m)), knownByKey(input), input.at), vips };
 }
 
 /** Files whose live checksum differs from the host's last deploy record (only files this view reads). */

@@ -2,6 +2,7 @@ import type { FactsRequest, HostFacts } from '../facts/index.js';
 import { MAINTENANCE_FILE, MAINTENANCE_INFO_FILE } from '../host-paths/index.js';
 import { shellQuote, type HostRef, type Outcome, type Transport, type TransportFailure } from '../transport/index.js';
 import { hostProbeScript, parseHostProbe, type HostProbe } from '../verify/index.js';
+import { speakerTracks, type SpeakerTracks } from './tracks.js';
 
 /** facts' gatherFacts (verify's `GatherFacts`), passed in: status reads hosts the way verify does. */
 export type GatherFacts = (transport: Transport, host: HostRef, request: FactsRequest, signal?: AbortSignal, o?: { timeoutMs?: number }) => Promise<Outcome<HostFacts>>;
@@ -11,7 +12,7 @@ export type HostFailure = 'unreachable' | 'refused' | 'auth' | 'failed';
 
 /** One host's answer to one round. */
 export type HostRead =
-  | { host: string; ok: true; probe: HostProbe; facts: HostFacts; notifyLines: string[]; maintenance: Maintenance | null }
+  | { host: string; ok: true; probe: HostProbe; facts: HostFacts; notifyLines: string[]; maintenance: Maintenance | null; tracks?: SpeakerTracks | null }
   | { host: string; ok: false; failure: HostFailure; error: string };
 
 /** The host's maintenance flag (switchover/maintenance's file) with who/when/why when recorded. */
@@ -96,6 +97,7 @@ export async function readHost(transport: Transport, gather: GatherFacts, ref: H
   const probes = r.value.probes ?? {};
   return {
     host: ref.name, ok: true, probe: parseHostProbe(probes[STATUS_PROBES.host] ?? ''), facts: r.value,
+    tracks: speakerTracks(probes[STATUS_PROBES.host] ?? ''),
     notifyLines: (probes[STATUS_PROBES.notify] ?? '').split('\n').filter((l) => l.trim() !== ''),
     maintenance: parseMaintenance(probes[STATUS_PROBES.maintenance] ?? ''),
   };

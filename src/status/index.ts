@@ -23,3 +23,7 @@ export { serveOptionsFrom, serveExitCode, parseServeAddress, checkServeAccess, t
 /** Pure: the fleet's Prometheus exposition and the page's HTML from a snapshot. */
 export { metricsText, escapeLabelValue, METRICS_CONTENT_TYPE, type ServeFigures } from './metrics.js';
 export { pageHtml, viewHtml, PAGE_CSP } from './page.js';
+/** Pure: each member's tracked interfaces, scripts and files from the speaker's own dump. */
+export { speakerTracks, keepalivedTracks, agentTracks, memberTracks, fileInFault, type SpeakerTracks, type Track } from './tracks.js';
+/** Pure: the cause of a transition no speaker put into words, from the round's view. */
+export { observedCause, withCauses, FRESH_MS } from './causes.js';

@@ -117,6 +117,8 @@ export function metricsText(s: StatusSnapshot | undefined, figures: ServeFigures
   for (const { m, l } of members) e.sample(l, m.maintenance ? 1 : 0);
   e.family('hafleet_track_ok', 'gauge', 'Whether a track script, interface or file of the member passes.');
   for (const { m, l } of members) for (const t of m.tracks) e.sample({ ...l, kind: t.kind, name: t.name }, t.ok ? 1 : 0);
+  e.family('hafleet_track_file_value', 'gauge', 'A track file\'s number as the member\'s speaker last read it (hafleet\'s switchover and maintenance files among them).');
+  for (const { m, l } of members) for (const t of m.tracks) if (t.kind === 'file' && t.value !== undefined) e.sample({ ...l, name: t.name }, t.value);
   e.family('hafleet_member_last_transition_timestamp_seconds', 'gauge', 'When the member last changed VRRP state, as its speaker logged it (Unix time).');
   for (const { m, l } of members) {
     const t = m.lastTransition ? Date.parse(m.lastTransition.at) : NaN;

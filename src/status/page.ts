@@ -66,7 +66,7 @@ function memberRow(m: MemberStatus, v: readonly VipStatus[]): string {
   const holds = v.some((x) => x.holders.includes(m.host));
   const prio = m.basePriority === undefined && m.effectivePriority === undefined ? '—'
     : `${m.effectivePriority ?? m.basePriority}${m.basePriority !== undefined && m.effectivePriority !== undefined && m.basePriority !== m.effectivePriority ? ` (base ${m.basePriority})` : ''}`;
-  const tracks = m.tracks.length ? m.tracks.map((t) => `<span class="${t.ok ? 'ok' : 'bad'}">${e(t.kind)} ${e(t.name)} ${t.ok ? 'ok' : 'FAIL'}${t.weight !== undefined ? ` (weight ${e(t.weight)})` : ''}</span>`).join('<br>') : '<span class="muted">—</span>';
+  const tracks = m.tracks.length ? m.tracks.map((t) => `<span class="${t.ok ? 'ok' : 'bad'}" data-track="${e(t.kind)} ${e(t.name)}">${e(t.kind)} ${e(t.name)}${t.value !== undefined ? ` = ${e(t.value)}` : ''} ${t.ok ? 'ok' : 'FAIL'}${t.weight !== undefined ? ` (weight ${e(t.weight)})` : ''}</span>`).join('<br>') : '<span class="muted">—</span>';
   const maint = m.maintenance ? `<span class="warn">maintenance${m.maintenance.by ? ` by ${e(m.maintenance.by)}` : ''}${m.maintenance.since ? ` since ${shortTime(m.maintenance.since)}` : ''}${m.maintenance.reason ? `: ${e(m.maintenance.reason)}` : ''}</span>` : '';
   const last = m.lastTransition ? `${shortTime(m.lastTransition.at)} ${e(m.lastTransition.from ?? '?')}→${e(m.lastTransition.to)}${m.lastTransition.reason ? `: ${e(m.lastTransition.reason)}` : ''}` : '<span class="muted">—</span>';
   const state = m.reachable ? `<span class="${stateClass(m.state)}">${e(m.state)}</span>` : `<span class="bad">${failureWord(m.failure)}</span>${m.error ? ` <span class="muted">${e(m.error)}</span>` : ''}`;

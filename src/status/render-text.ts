@@ -51,12 +51,24 @@ function memberRow(cluster: string, instance: string, m: MemberStatus): Row {
   const prio = m.effectivePriority !== undefined
     ? `prio ${m.effectivePriority}${m.basePriority !== undefined && m.basePriority !== m.effectivePriority ? ` (base ${m.basePriority} ${m.effectivePriority - m.basePriority >= 0 ? '+' : ''}${m.effectivePriority - m.basePriority})` : ''}`
     : `prio ${m.basePriority ?? '?'} (base)`;
-  const tracks = m.tracks.length ? '  ' + m.tracks.map((t) => `${t.name} ${t.ok ? 'ok' : 'FAIL'}${t.weight !== undefined ? `(${t.weight >= 0 ? '+' : ''}${t.weight})` : ''}`).join(' ') : '';
   const maint = m.maintenance ? `  MAINTENANCE${m.maintenance.by ? ` by ${clean(m.maintenance.by)}` : ''}${m.maintenance.reason ? `: ${clean(m.maintenance.reason)}` : ''}` : '';
   const speaker = m.speaker ? '' : '  speaker not running';
   const last = m.lastTransition ? `  last ${transitionText(m.lastTransition)}` : '';
   const tone: Tone = m.state === 'MASTER' ? 'good' : m.state === 'BACKUP' ? 'plain' : 'bad';
-  return { key, text: `      ${pad(m.host, 10)} ${pad(m.state, 7)} ${prio}${tracks}${maint}${speaker}${last}`, tone: m.maintenance ? 'warn' : tone };
+  return { key, text: `      ${pad(m.host, 10)} ${pad(m.state, 7)} ${prio}${maint}${speaker}${last}`, tone: m.maintenance ? 'warn' : tone };
+}
+
+/** `file hafleet_move_web_51=-254 FAIL (+1)`: kind, name, a file's value, state, weight. */
+function trackText(t: MemberStatus['tracks'][number]): string {
+  const value = t.value !== undefined ? `=${t.value}` : '';
+  const weight = t.weight !== undefined ? ` (${t.weight > 0 ? '+' : ''}${t.weight})` : '';
+  return `${t.kind} ${clean(t.name)}${value} ${t.ok ? 'ok' : 'FAIL'}${weight}`;
+}
+
+/** A member's tracks on a row of their own under it (a member row with them would not fit a terminal). */
+function tracksRow(cluster: string, instance: string, m: MemberStatus): Row | null {
+  if (!m.reachable || m.tracks.length === 0) return null;
+  return { key: `tracks ${cluster} ${instance} ${m.host}`, text: `          tracks  ${m.tracks.map(trackText).join('  ')}`, tone: m.tracks.every((t) => t.ok) ? 'dim' : 'warn' };
 }
 
 export interface RenderOptions {
@@ -74,7 +86,11 @@ export function statusRows(s: StatusSnapshot, o: RenderOptions = {}): Row[] {
     for (const i of c.instances) {
       rows.push({ key: `instance ${c.name} ${i.instance}`, text: `  ${i.instance}  VRID ${i.vrid}`, tone: 'plain' });
       for (const v of i.vips) rows.push(vipRow(v));
-      for (const m of i.members) rows.push(memberRow(c.name, i.instance, m));
+      for (const m of i.members) {
+        rows.push(memberRow(c.name, i.instance, m));
+        const tracks = tracksRow(c.name, i.instance, m);
+        if (tracks) rows.push(tracks);
+      }
     }
   }
   const drift = s.drift.length ? s.drift.map((d) => `${d.host}: ${d.paths.map(clean).join(', ')}`).join('; ') : 'none';

@@ -32,11 +32,22 @@ export function parseNotifyLines(lines: readonly string[], host: string): Transi
  */
 export function logReason(lines: readonly string[], instance: string, to: VrrpState): string | undefined {
   const tag = `(${instance})`;
-  const entering = lines.map((l, i) => (l.includes(`${tag} Entering ${to} STATE`) ? i : -1)).filter((i) => i >= 0).pop();
+  const enter = `entering ${to.toLowerCase()} state`;
+  const entering = lines.map((l, i) => (l.toLowerCase().includes(enter) && l.includes(instance) ? i : -1)).filter((i) => i >= 0).pop();
   if (entering === undefined) return undefined;
+  // keepalived 2.2 says the FAULT's cause on the line itself: `(VI_1): entering FAULT state (interface
+  // eth0 down)`, `… (tracked file X has status -254)`, then `(VI_1) Entering FAULT STATE` or lower case.
+  for (let i = entering; i >= Math.max(0, entering - 4); i--) {
+    const l = lines[i]!;
+    const mark = `${tag.toLowerCase()}: ${enter} (`;
+    const from = l.toLowerCase().indexOf(mark);
+    if (from >= 0) return l.slice(from + mark.length).replace(/\)\s*$/, '');
+  }
   for (let i = entering - 1; i >= Math.max(0, entering - 3); i--) {
     const l = lines[i]!;
-    if (/Entering \S+ STATE/.test(l)) break;
+    const link = /Netlink reports (\S+) down/.exec(l);
+    if (link) return `interface ${link[1]} down`;
+    if (/entering \S+ state/i.test(l)) break;
     const at = l.indexOf(tag);
     if (at >= 0) return l.slice(at + tag.length).trim().replace(/\s+(instance|transition)=.*$/, '');
     const script = /VRRP_Script\((\S+)\) (succeeded|failed)/.exec(l);
@@ -52,12 +63,12 @@ export function logReason(lines: readonly string[], instance: string, to: VrrpSt
 export function lastTransitionOf(host: string, instance: string, speaker: SpeakerInstance | undefined, notify: readonly Transition[], logLines: readonly string[]): Transition | undefined {
   const agent = speaker?.lastTransition;
   if (agent && STATES.has(agent.to)) {
-    return { at: agent.at, host, instance, to: agent.to, ...(agent.from ? { from: agent.from } : {}), ...(agent.reason ? { reason: agent.reason } : {}) };
+    return { at: agent.at, host, instance, to: agent.to, ...(agent.from ? { from: agent.from } : {}), ...(agent.reason ? { reason: agent.reason, reasonFrom: 'speaker' as const } : {}) };
   }
   const last = notify.filter((t) => t.instance === instance).pop();
   if (!last) return undefined;
   const reason = logReason(logLines, instance, last.to);
-  return { ...last, ...(reason ? { reason } : {}) };
+  return { ...last, ...(reason ? { reason, reasonFrom: 'log' as const } : {}) };
 }
 
 /** Identity of a transition, so one seen again next round is not listed twice. */

@@ -23,8 +23,21 @@ export interface MemberStatus {
   effectivePriority?: number;
   /** `keepalived`, `agent` or null when no VRRP speaker runs. */
   speaker: 'keepalived' | 'agent' | null;
-  /** Track scripts / interfaces / files of this instance on this host and whether they pass. */
-  tracks: { kind: 'script' | 'interface' | 'file'; name: string; ok: boolean; weight?: number }[];
+  /**
+   * Track scripts / interfaces / files of this instance on this host, as its speaker reports them
+   * (hafleet's own switchover and maintenance files included), and whether they pass: an
+   * interface is up, a script succeeds, a file's value does not put the instance in FAULT.
+   */
+  tracks: {
+    kind: 'script' | 'interface' | 'file';
+    name: string;
+    ok: boolean;
+    weight?: number;
+    /** A track file's number as the speaker last read it (× weight is added to the priority). */
+    value?: number;
+    /** A track file's path. */
+    path?: string;
+  }[];
   /** Host is in maintenance (a hafleet-owned flag on the host), with who/when/why when known. */
   maintenance?: { since?: string; by?: string; reason?: string };
   /** The last state change seen in the speaker's log or notify, newest first: at most a few. */
@@ -41,6 +54,11 @@ export interface Transition {
   to: VrrpState;
   /** keepalived's / the agent's words for why (higher priority seen, master down timer, track script…). */
   reason?: string;
+  /**
+   * Where `reason` comes from: the agent's own record (`speaker`), keepalived's log (`log`), or
+   * what status saw of the member and its peers around the change (`observed`: see causes.ts).
+   */
+  reasonFrom?: 'speaker' | 'log' | 'observed';
 }
 
 /** One VIP of one instance: who holds it, by the addresses on the hosts. */

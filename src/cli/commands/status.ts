@@ -20,6 +20,7 @@ export interface StatusFlags extends FleetFlags {
   /** true (bare --serve: 127.0.0.1:9180) or ADDR:PORT. */
   serve?: boolean | string;
   token?: string;
+  realserverEvery?: string;
 }
 
 const EXAMPLES = `
@@ -31,10 +32,12 @@ Examples:
   hafleet status -i inventory/ --serve 127.0.0.1:9180   # live page, /status.json, /metrics for Prometheus
 
 One screen, cluster → instance → VIP: the holder (by the addresses on the directors), each
-member's VRRP state and effective priority (base ± track weights), track scripts, the
-maintenance flag, the last transition with its time and cause (agent status, notify log,
-keepalived's log), a request through each VIP from here (latency), drift since the last
-deploy. One remote command per host per round over connections kept open for the whole watch.
+member's VRRP state and effective priority (base ± track weights), its tracked scripts,
+interfaces and files (hafleet's switchover and maintenance files among them) with their state,
+the maintenance flag, the last transition with its time and cause (the agent's record,
+keepalived's log, else what this view saw around the change), a request through each VIP from
+here (latency), drift since the last deploy. One remote command per host per round over connections kept open for the whole watch
+(realservers every --realserver-every rounds: their files change by deploy, not by the second).
 A host that does not answer within --timeout is shown unreachable for that round; a host whose
 key changed is shown as refused (never accepted).
 --watch marks rows changed since the last frame with '*' (bold in colour); NO_COLOR turns
@@ -42,13 +45,19 @@ colour off, TERM=dumb or a non-terminal stdout prints frames one after the other
 
 Exit status (without --watch): 0 every VIP has exactly one holder and every host answered;
 1 a VIP has no holder or more than one (split brain); 4 only some hosts were unreachable;
-64 usage, 65 bad inventory. With --watch: 0 when quit with q or Ctrl-C.
+64 usage (a bad flag, a non-loopback --serve without a token), 65 bad inventory. With --watch
+or --serve: 0 when quit with q or Ctrl-C; --serve on an address in use (or not this host's): 1.
 `;
 
 function seconds(flag: string, what: string, min: number): number {
   const n = Number(flag);
   if (!/^\d+(\.\d+)?$/.test(flag) || !(n >= min)) throw new CommandExit(ExitCode.usage, `${what} ${flag}: give a number of seconds ≥ ${min}`);
   return n;
+}
+
+function rounds(flag: string): number {
+  if (!/^\d+$/.test(flag) || Number(flag) < 1 || Number(flag) > 1000) throw new CommandExit(ExitCode.usage, `--realserver-every ${flag}: give a whole number of rounds from 1 to 1000`);
+  return Number(flag);
 }
 
 async function run(flags: StatusFlags, ctx: CommandContext): Promise<void> {
@@ -59,10 +68,11 @@ async function run(flags: StatusFlags, ctx: CommandContext): Promise<void> {
     printDiagnostics(serve.diagnostics, ctx.stderr);
     throw new CommandExit(ExitCode.usage);
   }
+  const realserverEveryRounds = flags.realserverEvery === undefined ? 5 : rounds(flags.realserverEvery);
   const { fleet, choice, forks } = fleetFor('status', flags, ctx, { forks: 20, needHosts: true });
   const transport = cliTransport(flags, choice, ctx);
   const target: StatusTarget = { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired };
-  const gather = { transport, gatherFacts, forks, hostTimeoutMs: timeoutSec * 1000 };
+  const gather = { transport, gatherFacts, forks, hostTimeoutMs: timeoutSec * 1000, realserverEveryRounds };
   if (serve) {
     // --serve runs rounds like --watch (every SECONDS, default 2) and serves each snapshot.
     const everySec = intervalSec ?? 2;
@@ -119,6 +129,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--serve [addr:port]', 'serve a live page (/), /events, /status.json and /metrics on ADDR:PORT until Ctrl-C (default 127.0.0.1:9180; read-only; a round every --watch SECONDS, default 2)')
     .option('--token <token>', 'with --serve: every request must carry it (Authorization: Bearer, or ?token= for the page); required off loopback; default $HAFLEET_STATUS_TOKEN')
     .option('--timeout <seconds>', 'a host that has not answered by then is shown unreachable for the round (default: 10, with --watch max(4, SECONDS))')
+    .option('--realserver-every <rounds>', 'read realservers (hosts that direct no cluster: only their drift and whether they answer is shown) every ROUNDS rounds, staggered, and every round after a failed read; directors are read every round (default 5: every 10 s at --watch 2; 1: every host every round)')
     .addOption(forksOption('hosts read at once', 20)))
     .addHelpText('after', EXAMPLES)
     .action((flags: StatusFlags) => run(flags, ctx));

@@ -64,7 +64,7 @@ describe('assembleSnapshot', () => {
       ['lb2', director('lb2', { holds: true, state: 'MASTER', prio: 100, notify, log })],
     ], { known });
     const lb2 = s.clusters[0]!.instances[0]!.members[1]!;
-    assert.deepEqual(lb2.lastTransition, { at: '2026-12-04T16:59:58Z', host: 'lb2', instance: 'web_51', from: 'BACKUP', to: 'MASTER', reason: 'Receive advertisement timeout' });
+    assert.deepEqual(lb2.lastTransition, { at: '2026-12-04T16:59:58Z', host: 'lb2', instance: 'web_51', from: 'BACKUP', to: 'MASTER', reason: 'Receive advertisement timeout', reasonFrom: 'log' });
     assert.deepEqual(s.transitions.map((t) => `${t.host} ${t.to} ${t.at}`), ['lb2 MASTER 2026-12-04T16:59:58Z', 'lb1 MASTER 2026-12-04T15:00:00Z']);
     assert.equal(s.vips[0]!.expectedHolder, 'lb1', 'the inventory expects the higher priority');
   });

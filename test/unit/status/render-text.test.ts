@@ -22,8 +22,10 @@ describe('status text', () => {
       '  cluster web  directors 2/2 up',
       '    web_51  VRID 51',
       '      VIP 198.18.0.100    holder lb1  probe 1.5 ms 200',
-      '        lb1        MASTER  prio 150  chk_nginx ok(-60)',
-      '        lb2        BACKUP  prio 40 (base 100 -60)  chk_nginx FAIL(-60)',
+      '        lb1        MASTER  prio 150',
+      '            tracks  script chk_nginx ok (-60)',
+      '        lb2        BACKUP  prio 40 (base 100 -60)',
+      '            tracks  script chk_nginx FAIL (-60)',
       '  drift since last deploy: none',
     ].join('\n'));
   });
@@ -32,12 +34,14 @@ describe('status text', () => {
     const before = statusRows(healthy());
     const now = statusRows(failedOver());
     const changed = changedKeys(before, now);
-    assert.deepEqual([...changed].sort(), ['member web web_51 lb1', 'member web web_51 lb2', 'vip web web_51 198.18.0.100']);
+    assert.deepEqual([...changed].sort(), ['member web web_51 lb1', 'member web web_51 lb2', 'tracks web web_51 lb1', 'tracks web web_51 lb2', 'vip web web_51 198.18.0.100']);
     const lines = frameLines(now, changed, { color: false });
     assert.deepEqual(lines.filter((l) => l.startsWith('*')).map((l) => l.replace(/\s+/g, ' ')), [
       '* VIP 198.18.0.100 holder lb2 (expected lb1) probe 1.5 ms 200',
-      '* lb1 STOP prio 150 (base) chk_nginx FAIL(-60) speaker not running',
-      '* lb2 MASTER prio 100 chk_nginx ok(-60)',
+      '* lb1 STOP prio 150 (base) speaker not running',
+      '* tracks script chk_nginx FAIL (-60)',
+      '* lb2 MASTER prio 100',
+      '* tracks script chk_nginx ok (-60)',
     ]);
     assert.equal(changedKeys(undefined, now).size, 0, 'the first frame marks nothing');
     assert.equal(changedKeys(now, statusRows(failedOver())).size, 0, 'the same fleet again: nothing');

@@ -31,7 +31,7 @@ describe('transitions', () => {
     const sp = report.instances[0]!;
     assert.equal(sp.basePriority, 100);
     const notify = parseNotifyLines(['2026-12-04T15:00:00Z lb2 INSTANCE web_51 BACKUP priority=100'], 'lb2');
-    assert.deepEqual(lastTransitionOf('lb2', 'web_51', sp, notify, []), { at: '2026-12-04T16:00:05.120Z', host: 'lb2', instance: 'web_51', from: 'BACKUP', to: 'MASTER', reason: 'no advert for 3.6 s (master down)' });
+    assert.deepEqual(lastTransitionOf('lb2', 'web_51', sp, notify, []), { at: '2026-12-04T16:00:05.120Z', host: 'lb2', instance: 'web_51', from: 'BACKUP', to: 'MASTER', reason: 'no advert for 3.6 s (master down)', reasonFrom: 'speaker' });
     assert.deepEqual(lastTransitionOf('lb2', 'web_51', undefined, notify, []), { at: '2026-12-04T15:00:00Z', host: 'lb2', instance: 'web_51', to: 'BACKUP' });
     assert.equal(lastTransitionOf('lb2', 'other', undefined, notify, []), undefined);
   });
