@@ -10,7 +10,7 @@ import { FORMATS } from '../topology/index.js';
 import { keptFileEntries } from './kept-files.js';
 import { firstForeign, GLOBAL_MODELLED, INSTANCE_KEYWORDS } from './expressible.js';
 import { includeFindings } from './includes.js';
-import { pitfalls } from './pitfalls.js';
+import { pitfalls, runsScriptsWithoutSecurity } from './pitfalls.js';
 import { textOf, type HostSnapshot } from './snapshot.js';
 import type { ImportHost, ImportResult } from './types.js';
 import { blockText } from './verbatim.js';
@@ -130,11 +130,11 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
     const gw = (w: Where | undefined) => at(c.host, w ?? { file: c.snap.keepalivedConf });
     const rid = c.stmts.find((x) => x.keyword === 'global_defs')?.block?.find((x) => x.keyword === 'router_id');
     setVar(c.host, 'vrrp_router_id', g.routerId !== undefined ? sc(g.routerId, gw(rid?.where)) : sc(false, `${c.host}: no router_id (keepalived takes the host name)`));
-    // hafleet always renders enable_script_security (keepalived -t, deploy's validation, refuses
-    // scripts without it): scripts without a user of their own keep the one they ran as — without
-    // script security and script_user, root (keepalived_script where that user exists).
+    // Scripts run without script security stay so (a pitfall, reported): the inventory says it
+    // and the template then writes neither enable_script_security nor a script_user the original
+    // lacked (keepalived's default, keepalived_script else root, stays what it was).
     if (g.scriptUser !== undefined) setVar(c.host, 'vrrp_script_user', sc(g.scriptUser, gw(g.scriptUserWhere)));
-    else if (!g.enableScriptSecurity) setVar(c.host, 'vrrp_script_user', sc('root', `${c.host}: no script_user, no script security: scripts ran as root`));
+    if (runsScriptsWithoutSecurity(c)) setVar(c.host, 'keepalived_script_security', sc(false, `${c.host}:${c.snap.keepalivedConf}: scripts run without enable_script_security (pitfall-no-script-security)`));
     // smtp_alert per instance: the model has no such key. When every instance of the host sends
     // mail, global_defs smtp_alert_vrrp says the same; otherwise it cannot be kept.
     const instStmts = c.stmts.filter((s) => s.keyword === 'vrrp_instance');

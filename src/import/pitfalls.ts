@@ -66,9 +66,20 @@ const neverFails: Pitfall = (confs) => confs.flatMap((c) => c.config.scripts.fil
   return exits.length > 0 && exits.every((l) => /\bexit\s+0\b/.test(l)) && /^exit\s+0$/.test(last);
 }).map((s) => warning('pitfall-track-never-fails', `vrrp_script ${s.name}: '${s.script}' always exits 0, so it never takes the priority down`, where(c.host, s.where), 'let the check exit non-zero when the service is down')));
 
-const noScriptSecurity: Pitfall = (confs) => confs.filter((c) => !c.config.global.enableScriptSecurity
-  && (c.config.scripts.length > 0 || c.config.instances.some((i) => Object.values(i.notify).some(Boolean))))
-  .map((c) => warning('pitfall-no-script-security', 'scripts run without enable_script_security: as root, whoever can write them or their directories', where(c.host, { file: c.snap.keepalivedConf }), 'hafleet cannot keep this: keepalived -t (deploy\'s validation) refuses scripts without script security, so the rendered config adds enable_script_security with script_user root (the user they ran as) and plan shows it; keepalived then disables a script a non-root user can write: make the scripts and their directories root-owned and not group/world-writable before deploying'));
+/**
+ * keepalived runs scripts (track, notify of instances and sync groups, LVS MISC_CHECK) without
+ * enable_script_security: its "SECURITY VIOLATION" case. Every program the config runs was read
+ * with the role 'script'.
+ */
+export function runsScriptsWithoutSecurity(c: HostConf): boolean {
+  return !c.config.global.enableScriptSecurity
+    && (c.config.scripts.length > 0 || c.config.instances.some((i) => Object.values(i.notify).some(Boolean))
+      || c.config.syncGroups.some((g) => Object.values(g.notify).some(Boolean)) || [...c.snap.roles.values()].includes('script'));
+}
+
+const noScriptSecurity: Pitfall = (confs) => confs.filter(runsScriptsWithoutSecurity)
+  .map((c) => warning('pitfall-no-script-security', 'scripts run without enable_script_security: as root, whoever can write them or their directories', where(c.host, { file: c.snap.keepalivedConf }),
+    'the inventory keeps it (keepalived_script_security: false; lint warns as script-security-off): make the scripts and their directories root-owned and not group/world-writable, then drop the key — plan shows enable_script_security added'));
 
 const vipOnLoDirector: Pitfall = (confs, snaps) => {
   const directors = new Set(confs.filter((c) => c.config.instances.length > 0).map((c) => c.host));

@@ -1,6 +1,6 @@
 import type { Cluster, HealthCheck, Topology, VrrpInstance, VrrpMember } from '../topology/types.js';
-import type { Host } from '../inventory/types.js';
-import { DEFAULTS } from '../topology/index.js';
+import type { Host, VarValue } from '../inventory/types.js';
+import { DEFAULTS, hostBool } from '../topology/index.js';
 import { noFlags, type Flags } from './conditions.js';
 import { nginxClusterView, type NginxClusterView } from './view-nginx.js';
 
@@ -13,7 +13,10 @@ export interface HostView {
   role: string;
   /** null: no router_id line (`vrrp_router_id: false`: keepalived takes the host name). */
   router_id: string | null;
-  script_user: string;
+  /** false: no enable_script_security (`keepalived_script_security: false`, an adopted fleet's; never for the agent). */
+  script_security: boolean;
+  /** null: no script_user line (only without script security and without `vrrp_script_user`). */
+  script_user: string | null;
   vrrp_scripts: VrrpScriptView[];
   instances: InstanceView[];
   virtual_servers: VirtualServerView[];
@@ -133,7 +136,7 @@ export function buildHostView(topo: Topology, host: Host | undefined, name: stri
   return {
     host: { name, address, vars: { ...(host?.vars ?? {}) } },
     role,
-    ...globalDefs(host?.vars ?? {}, name, [...scripts.values()]),
+    ...globalDefs(host?.vars ?? {}, name, [...scripts.values()], mine.some((m) => m.member.engine === 'agent')),
     vrrp_scripts: [...scripts.values()],
     instances: mine.map(({ inst, member, cluster }) => instanceView(inst, member, cluster)),
     virtual_servers: role === 'director' ? clusters.filter((c) => c.mode !== 'nginx').flatMap((c) => drainedLvs(memo(lvsViews, c, virtualServers), drained)) : [],
@@ -169,15 +172,21 @@ function verbatim(v: unknown): string | null {
 
 /**
  * global_defs: router_id is the host's name unless the inventory keeps what import found.
- * enable_script_security is always written: keepalived -t (deploy's validation) refuses scripts
- * without it. script_user is the user of scripts without their own (an imported fleet's: root).
+ * enable_script_security is written unless the inventory says `keepalived_script_security: false`
+ * (an adopted fleet that ran its scripts without it: the first deploy must not change how they
+ * run; lint warns, deploy's keepalived -t accepts only that complaint). The agent always checks
+ * its scripts. script_user is the user of scripts without their own (an imported fleet's: root);
+ * without script security it is written only when the inventory names one, as keepalived's
+ * default (keepalived_script, else root) is what such a fleet ran with.
  */
-function globalDefs(vars: Record<string, unknown>, name: string, scripts: VrrpScriptView[]): Pick<HostView, 'router_id' | 'script_user'> {
+function globalDefs(vars: Record<string, unknown>, name: string, scripts: VrrpScriptView[], agent: boolean): Pick<HostView, 'router_id' | 'script_security' | 'script_user'> {
   const rid = vars['vrrp_router_id'];
   const user = typeof vars['vrrp_script_user'] === 'string' ? vars['vrrp_script_user'] : null;
+  const security = agent || hostBool(vars['keepalived_script_security'] as VarValue | undefined) !== false;
   return {
     router_id: rid === false ? null : typeof rid === 'string' ? rid : name,
-    script_user: user ?? scripts.find((s) => s.user)?.user ?? 'nobody',
+    script_security: security,
+    script_user: security ? user ?? scripts.find((s) => s.user)?.user ?? 'nobody' : user,
   };
 }
 

@@ -23,3 +23,4 @@ export { passthroughProblem, MAX_PASSTHROUGH, type PassthroughDialect } from './
 export { userFilesOf, type UserFile } from './user-files.js';
 export { FILE_DEST_DIRS } from './formats.js';
 export { FILE_MODE_PATTERN } from './keys.js';
+export { hostBool } from './read.js';

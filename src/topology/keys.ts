@@ -232,6 +232,8 @@ export const hostVarSpecs: Record<string, KeySpec> = {
     options: [str('router id', { pattern: '^[A-Za-z0-9_.:-]{1,64}$' }), bool('false: no router_id line')],
   },
   vrrp_script_user: str('keepalived script_user (default user of scripts without their own)', { default: 'the track script\'s user, else nobody', format: 'user-name', directive: 'script_user' }),
+  // false: what an adopted fleet that ran scripts without script security keeps until the operator fixes it.
+  keepalived_script_security: bool('keepalived enable_script_security; false: no enable_script_security line (scripts run as script_user, else keepalived_script, else root, however writable) — lint warns', { default: true, directive: 'enable_script_security' }),
   hafleet_agent_command: str('command that runs the hafleet VRRP agent (vrrp_engine: agent), as plain words', { default: 'hafleet agent', format: 'words' }),
   realserver_weight: int('weight', { default: 1, min: 0, max: 65535, directive: 'weight' }),
   realserver_backup: bool('nginx backup server (nginx mode only)', { default: false, directive: 'server … backup' }),

@@ -37,6 +37,7 @@ import { sshProxyCommand } from './ssh-proxy-command.js';
 import { nopreemptOwner } from './nopreempt-owner.js';
 import { trackOwner } from './track-owner.js';
 import { trackWeightZero } from './track-weight-zero.js';
+import { scriptSecurityOff } from './script-security-off.js';
 
 /** Every rule, in the order findings are printed: the inventory's shape first, then the HA model. */
 export const rules: readonly Rule[] = [
@@ -46,5 +47,5 @@ export const rules: readonly Rule[] = [
   authPassLength, authV3, advertInt, nopreemptState, preemptDelayNeedsPreempt, trackWeight, unicastPeers,
   vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, vipLabel, lvsDrRealserverVip, nginxProxyLoop,
   lbAlgo, healthCheck, persistenceAlgo, nginxBackupLbAlgo, modeVsProtocol, engineAgentFeatures,
-  nopreemptOwner, trackOwner, trackWeightZero,
+  nopreemptOwner, trackOwner, trackWeightZero, scriptSecurityOff,
 ];

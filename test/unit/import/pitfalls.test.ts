@@ -71,9 +71,11 @@ test('a track script that finds a process by name (killall -0): reported', () =>
   assert.match(yaml(r), /killall -0 haproxy/);
   assert.match(yaml(r), /\["name",\{"kind":"scalar","value":"chk"/);
   assert.match(yaml(r), /"user",\{"kind":"scalar","value":false/);
-  // global_defs as found: router_id (none here: false); scripts ran as root without script security.
+  // global_defs as found: router_id (none here: false); scripts ran without script security and
+  // without script_user: the inventory says so and names no script_user (keepalived's default stays).
   const vars = JSON.stringify(r.hostVars.get('lb1'));
-  assert.match(vars, /"vrrp_script_user",\{"kind":"scalar","value":"root"/);
+  assert.match(vars, /"keepalived_script_security",\{"kind":"scalar","value":false/);
+  assert.doesNotMatch(vars, /vrrp_script_user/);
   assert.match(vars, /"vrrp_router_id",\{"kind":"scalar","value":/);
 });
 
@@ -97,6 +99,14 @@ test('scripts without enable_script_security: reported; with it: not', () => {
   assert.ok(codes(r).includes('pitfall-no-script-security'));
   const s = run(...pair({ top: 'global_defs {\n    enable_script_security\n    script_user root\n}', body: '    notify /etc/keepalived/n.sh' }));
   assert.ok(!codes(s).includes('pitfall-no-script-security'));
+  assert.doesNotMatch(JSON.stringify(s.hostVars.get('lb1')), /keepalived_script_security/);
+});
+
+test('a MISC_CHECK script alone (LVS) without enable_script_security: reported and kept as it runs', () => {
+  const top = 'virtual_server 198.18.0.100 80 {\n    lb_kind DR\n    protocol TCP\n    real_server 198.18.0.21 80 {\n        MISC_CHECK {\n            misc_path /etc/keepalived/rs.sh\n        }\n    }\n}';
+  const r = run(...pair({ top }), { '/etc/keepalived/rs.sh': '#!/bin/sh\nexit 1\n' });
+  assert.ok(codes(r).includes('pitfall-no-script-security'), codes(r).join(' '));
+  assert.match(JSON.stringify(r.hostVars.get('lb1')), /"keepalived_script_security",\{"kind":"scalar","value":false/);
 });
 
 test('the VIP on lo of a director: reported with the script', () => {

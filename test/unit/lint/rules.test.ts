@@ -82,3 +82,14 @@ test('lint of 1,000 hosts finds nothing in a clean fleet (time reported, not ass
 test('vrid-unique: an IPv4 and an IPv6 instance may share a VRID (different virtual MACs)', () => {
   assert.deepEqual(codes([cluster(), cluster({ name: 'web6', vips: ['::ffff:198.18.0.100/120'] })]).filter((c) => c === 'vrid-unique'), []);
 });
+
+test('script-security-off: a warning on a keepalived director, an error on an agent director, nothing by default', () => {
+  assert.deepEqual(codes([cluster()], { hostVars: { lb1: { keepalived_script_security: true } } }), []);
+  const inv = fakeInventory({ all: { hafleet_clusters: [cluster()] }, groups: { directors: lbs, webservers: webs }, hostVars: { lb1: { keepalived_script_security: false } } });
+  const ds = lintInventory(inv).filter((d) => d.code === 'script-security-off');
+  assert.deepEqual(ds.map((d) => [d.severity, d.where.host]), [['warning', 'lb1']]);
+  assert.match(ds[0]!.hint ?? '', /root-owned/);
+  const agent = lintInventory(fakeInventory({ all: { hafleet_clusters: [cluster({ vrrp_engine: 'agent' })] }, groups: { directors: lbs, webservers: webs }, hostVars: { lb1: { keepalived_script_security: false } } }))
+    .filter((d) => d.code === 'script-security-off');
+  assert.deepEqual(agent.map((d) => d.severity), ['error']);
+});
