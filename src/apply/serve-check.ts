@@ -47,25 +47,34 @@ function scriptRuns(scripts: DirectorLane['scripts']): string[] {
 }
 
 /**
- * nginx's workers (an nginx process whose parent is nginx) of this network namespace, each with
- * whether it is an old one shutting down. nginx sets that title and closes its listening sockets
- * in one step on the master's QUIT, so a request made after this list saw no live old worker
- * reaches a worker of the new config.
+ * nginx's workers of this network namespace (not its cache manager and loader), each with
+ * whether it is an old one shutting down.
+ * nginx sets that title and closes its listening sockets in one step on the master's QUIT, so a
+ * request made after this list saw no live old worker reaches a worker of the new config. The
+ * master's children come from its pid file when it names an nginx of this namespace (a read of
+ * one /proc file); else every process of the namespace is looked at (own_procs: a stat per
+ * process, tens of ms on a machine with thousands of them, as a lab's).
  */
-export const NGINX_WORKERS = `${ownProcsShell}for p in $(own_procs | awk '$2=="nginx" {pp[$1]=$3} END {for (p in pp) if (pp[p] in pp) print p}'); do
+export const nginxWorkersScript = (pidFile = '/run/nginx.pid') => `${ownProcsShell}hafleet_m=$(cat ${q(pidFile)} 2>/dev/null)
+if [ -n "$hafleet_m" ] && [ "$(cat /proc/$hafleet_m/comm 2>/dev/null)" = nginx ] && [ "$(readlink /proc/$hafleet_m/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ -r /proc/$hafleet_m/task/$hafleet_m/children ]; then
+  hafleet_w=$(cat /proc/$hafleet_m/task/$hafleet_m/children)
+else
+  hafleet_w=$(own_procs | awk '$2=="nginx" {pp[$1]=$3} END {for (p in pp) if (pp[p] in pp) print p}')
+fi
+for p in $hafleet_w; do
   t=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null) || continue
-  case $t in *"shutting down"*) echo "${MARK} nginx-worker $p old";; ?*) echo "${MARK} nginx-worker $p live";; esac
+  case $t in *"worker process is shutting down"*) echo "${MARK} nginx-worker $p old";; *"worker process"*) echo "${MARK} nginx-worker $p live";; esac
 done`;
 
 /**
- * nginx's workers first (see NGINX_WORKERS), then one request per nginx port from the director
+ * nginx's workers first (nginxWorkersScript), then one request per nginx port from the director
  * itself, then verify's probe for the speaker.
  */
 export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = []): string {
   const http = ports.map(
     (p) => `echo "${MARK} http ${p.port} $(curl -s -o /dev/null -m 3 -w '%{http_code}' -H ${q(`Host: ${p.host}`)} ${q(`http://127.0.0.1:${p.port}/`)} 2>/dev/null || true)"`,
   );
-  return [...(ports.length ? [NGINX_WORKERS] : []), ...http, ...scriptRuns(scripts), hostProbeScript()].join('\n');
+  return [...(ports.length ? [nginxWorkersScript()] : []), ...http, ...scriptRuns(scripts), hostProbeScript()].join('\n');
 }
 
 export function parseServeProbe(stdout: string): ServeObservation {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NGINX_WORKERS, nginxTurnedOver, parseServeProbe, proveServes, serveProbeScript } from '../../../src/apply/serve-check.js';
+import { nginxTurnedOver, nginxWorkersScript, parseServeProbe, proveServes, serveProbeScript } from '../../../src/apply/serve-check.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { FakeClock, ref } from './fake-transport.js';
 
@@ -92,8 +92,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function workersNow(master: number): Map<number, 'live' | 'old'> {
-  const out = spawnSync('bash', ['-c', NGINX_WORKERS], { encoding: 'utf8' }).stdout;
+function workersNow(master: number, pidFile: string): Map<number, 'live' | 'old'> {
+  const out = spawnSync('bash', ['-c', nginxWorkersScript(pidFile)], { encoding: 'utf8' }).stdout;
   const all = parseServeProbe(out).nginxWorkers ?? new Map();
   // Other nginx may run in this network namespace: keep this master's children.
   const ppid = (pid: number) => {
@@ -106,7 +106,8 @@ function workersNow(master: number): Map<number, 'live' | 'old'> {
   return new Map([...all].filter(([pid]) => ppid(pid) === master));
 }
 
-test('a real nginx: the list sees its worker live, and after a reload the new worker live and the old one gone or shutting down', async (t) => {
+for (const how of ['its pid file', 'every process of the namespace (no pid file)'] as const)
+test(`a real nginx, its workers found through ${how}: its worker live, and after a reload the new one live and the old one gone or shutting down`, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hf-nginx-turnover-'));
   const port = await freePort();
   mkdirSync(join(dir, 'logs'));
@@ -124,13 +125,14 @@ http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fas
     for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
     assert.ok(ok(), what);
   };
+  const pidFile = how === 'its pid file' ? join(dir, 'nginx.pid') : join(dir, 'none.pid');
   let before = new Map<number, 'live' | 'old'>();
-  await until('nginx started its worker', () => (before = workersNow(nginx.pid!)).size === 1);
+  await until('nginx started its worker', () => (before = workersNow(nginx.pid!, pidFile)).size === 1);
   assert.deepEqual([...before.values()], ['live']);
   const started = performance.now();
   process.kill(nginx.pid!, 'SIGHUP');
   let now = new Map<number, 'live' | 'old'>();
-  await until('the reload is seen taken', () => nginxTurnedOver(new Set(before.keys()), (now = workersNow(nginx.pid!))));
+  await until('the reload is seen taken', () => nginxTurnedOver(new Set(before.keys()), (now = workersNow(nginx.pid!, pidFile))));
   t.diagnostic(`turned over ${Math.round(performance.now() - started)} ms after SIGHUP; workers ${JSON.stringify([...now])}`);
   const [oldPid] = before.keys();
   assert.notEqual(now.get(oldPid!), 'live');
