@@ -137,7 +137,10 @@ export async function moveInstances(ctx: MoveContext, insts: readonly VrrpInstan
         const fallbackSec = Math.ceil(bound / 1000) * 3 + 10;
         const releases = plans.map((p) => ({ write: p.release, settleValue: p.settle[0]!.value }));
         const linger = lingerScript(insts.flatMap((i) => lingerVips(i, holder)), LINGER_SEC);
-        const rel = await ctx.transport.exec(ctx.refs.get(holder)!, releaseAllScript(releases, randomBytes(8).toString('hex'), fallbackSec, linger), { privileged: true, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        // Ctrl-C is taken before the release or after it, never during: a release cut off mid-way
+        // would leave unknown whether the holder let go, and the output could not say which.
+        ctx.signal?.throwIfAborted();
+        const rel = await ctx.transport.exec(ctx.refs.get(holder)!, releaseAllScript(releases, randomBytes(8).toString('hex'), fallbackSec, linger), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
         if (!rel.ok || rel.value.code !== 0) throw new Error(`could not release ${label} on ${holder}: ${rel.ok ? `exit ${rel.value.code}` : rel.failure.message}`);
         releaseAt = atMs(rel.value.stdout) ?? now();
         const deadline = now() + 2 * bound + 5000;

@@ -7,8 +7,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { labCommand } from '../../src/lab/index.js';
 import { keeperScript, clusterLockDir } from '../../src/apply/cluster-lock.js';
-import { startLab, type TestLab } from './support/lab.js';
+import { startLab, REPO_ROOT, type TestLab } from './support/lab.js';
 import { waitFor } from './support/wait.js';
 
 let lab: TestLab;
@@ -122,6 +125,15 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     assert.deepEqual(v.doc.report.findings.filter((f: any) => f.kind === 'maintenance').map((f: any) => f.host), ['lb1']);
     const p = await lab.hafleetJson(['plan', '-i', lab.inventoryPath, '--json'], { timeoutMs: 120_000 });
     assert.deepEqual(p.doc.maintenance, [{ host: 'lb1', role: 'director' }], p.stderr.slice(-1000));
+    // inventory --host stays ansible-inventory's JSON; --live reads the host and says it on stderr.
+    const inv = await lab.hafleetJson(['inventory', '-i', lab.inventoryPath, '--host', 'lb1']);
+    const live = await lab.hafleetJson(['inventory', '-i', lab.inventoryPath, '--host', 'lb1', '--live'], { timeoutMs: 60_000 });
+    assert.equal(live.code, 0, live.stderr);
+    assert.equal(live.stdout, inv.stdout, 'the JSON is unchanged by --live');
+    assert.ok(live.doc && !('hafleet_maintenance' in live.doc));
+    assert.match(live.stderr, /hafleet: lb1 is in maintenance since \S+ by \S+@/);
+    const live2 = await lab.hafleetJson(['inventory', '-i', lab.inventoryPath, '--host', 'lb2', '--live'], { timeoutMs: 60_000 });
+    assert.match(live2.stderr, /hafleet: lb2 is in service/);
     const off = await ops(['maintenance', 'lb1', 'off']);
     assert.equal(off.code, 0, off.stderr.slice(-2000));
     assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1', 'preempt: lb1 takes its VIP back');
@@ -169,6 +181,64 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1');
     assert.equal(existsSync(stop), false);
     moves.push({ from: 'rolling', to: 'all', moveMs: NaN, sent: Number(m[1]), failed: Number(m[2]), slowestMs: NaN });
+  });
+
+  /**
+   * A switchover run as a child process and interrupted (SIGINT, as Ctrl-C) at a point a hook on
+   * the hosts or the CLI's own log shows; its JSON says whether the files were put back or the
+   * move was finished, and the hosts must agree, with one holder. Returns what it said.
+   */
+  async function interruptedSwitchover(to: string, hook: (err: string) => Promise<boolean>): Promise<{ code: number; doc: any; err: string }> {
+    const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'switchover', '-i', lab.inventoryPath, '--to', to, '--json']);
+    assert.ok(c.ok);
+    // `ip netns exec` execs the command: this pid is the CLI's own.
+    const child = spawn(c.value.cmd, c.value.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    try {
+      await waitFor('the hook', () => hook(err), { timeoutMs: 120_000, intervalMs: 10 });
+    } finally {
+      child.kill('SIGINT');
+    }
+    const code = await exited;
+    let doc: any = null;
+    try {
+      doc = JSON.parse(out);
+    } catch {
+      assert.fail(`JSON on stdout (exit ${code}): ${out.slice(-500)} ${err.slice(-1500)}`);
+    }
+    return { code, doc, err };
+  }
+
+  it('Ctrl-C mid-move: the output says whether the files were put back or the move finished, the hosts agree, one holder', async () => {
+    assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1');
+    const before = { lb1: (await moveFile('lb1')).stdout.trim(), lb2: (await moveFile('lb2')).stdout.trim() };
+    // 1. While the observers start (the plan is logged, nothing written yet): put back, lb1 keeps the VIP.
+    const early = await interruptedSwitchover('lb2', async (err) => err.includes('priorities after'));
+    assert.equal(early.code, 1, early.err.slice(-1500));
+    assert.match(early.doc.interrupted, /before lb1 let go: the move files are back as they were, lb1 keeps the VIP/, JSON.stringify(early.doc));
+    assert.deepEqual(early.doc.placement, { [lab.vip]: ['lb1'] });
+    assert.deepEqual(await lab.vipHolders(), ['lb1']);
+    assert.deepEqual({ lb1: (await moveFile('lb1')).stdout.trim(), lb2: (await moveFile('lb2')).stdout.trim() }, before, 'every file as it was');
+    // 2. Once the target's bid is in its track file (the move under way): whichever side of the
+    // release the signal lands, the output names it and the hosts agree.
+    const bid = async () => Number((await moveFile('lb2')).stdout.trim()) > 50;
+    const mid = await interruptedSwitchover('lb2', bid);
+    assert.equal(mid.code, 1, mid.err.slice(-1500));
+    const released = /after lb1 let go/.test(mid.doc.interrupted ?? '');
+    const expected = released ? 'lb2' : 'lb1';
+    assert.match(mid.doc.interrupted, released ? /the move files hold the planned values \(lb1 below lb2\)/ : /before lb1 let go/, JSON.stringify(mid.doc));
+    assert.deepEqual(mid.doc.placement, { [lab.vip]: [expected] });
+    assert.equal(await lab.waitForVipHolder(expected, { timeoutMs: 10_000 }), expected);
+    assert.notEqual((await moveFile('lb1')).stdout.trim(), '-254', 'lb1 is not left in FAULT');
+    assert.ok(Number((await moveFile('lb2')).stdout.trim()) <= 0, 'the bid is gone');
+    assert.equal((await lab.hostExec('lb1', `test -d ${clusterLockDir('web')}`)).code, 1, 'the cluster lock released');
+    moves.push({ from: 'lb1', to: `interrupted: ${released ? 'after' : 'before'} the release`, moveMs: NaN, sent: 0, failed: 0, slowestMs: NaN });
+    if (released) await switchover('lb1');
+    assert.equal(await lab.vipHolder(), 'lb1');
   });
 
   it('prints the figures', (t) => {
