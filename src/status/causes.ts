@@ -66,11 +66,13 @@ export function observedCause(t: Transition, m: MemberStatus, peers: readonly Me
       return faultCause(m);
     case 'MASTER': {
       // A peer that left MASTER just now (stopped, FAULT, lower priority) is the cause an operator wants.
+      // A master that stepped down to BACKUP for our higher priority: a preempt.
+      const mine = prio(m);
+      const outranked = peers.find((p) => near(p)?.from === 'MASTER' && near(p)?.to === 'BACKUP' && mine !== undefined && (prio(p) ?? Infinity) < mine);
+      if (outranked) return `preempted ${outranked.host} (priority ${mine} > ${prio(outranked)})`;
       const left = peerLeft(t, peers);
       if (left) return left;
-      const mine = prio(m);
-      const lower = peers.find((p) => p.reachable && p.state === 'BACKUP' && mine !== undefined && (prio(p) ?? 0) < mine && near(p)?.to === 'BACKUP');
-      if (lower) return `higher priority than ${lower.host} (${mine} > ${prio(lower)}): preempted`;
+      // Nobody was MASTER (both just started, or the master vanished without a word).
       if (peers.length && peers.every((p) => !p.reachable || p.state !== 'MASTER')) return 'no advert from a master (master down timer)';
       return undefined;
     }

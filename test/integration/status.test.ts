@@ -8,7 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labCommand } from '../../src/lab/index.js';
@@ -18,6 +18,8 @@ import { REPO_ROOT, startLab, type TestLab } from './support/lab.js';
 import { waitFor } from './support/wait.js';
 
 let lab: TestLab;
+/** The lab's VRRP instance name, as the first --json names it. */
+let labInstance = '';
 const SOCKET = `hf-status-${process.pid}`;
 const SESSION = 'status';
 
@@ -50,11 +52,15 @@ describe('hafleet status on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.deepEqual({ holder: v.holder, holders: v.holders, cluster: typeof v.cluster, instance: typeof v.instance }, { holder: 'lb1', holders: ['lb1'], cluster: 'string', instance: 'string' });
     assert.ok(v.probe?.ok, `probe through ${lab.vip}: ${JSON.stringify(v.probe)}`);
     const inst = r.doc.clusters[0].instances[0];
+    labInstance = inst.instance;
     const states = Object.fromEntries(inst.members.map((m: any) => [m.host, m.state]));
     assert.deepEqual(states, { lb1: 'MASTER', lb2: 'BACKUP' });
     assert.ok(inst.members.every((m: any) => typeof m.effectivePriority === 'number'), JSON.stringify(inst.members));
     assert.deepEqual(r.doc.drift, []);
     assert.equal(JSON.stringify(r.doc).includes('auth_pass'), false);
+    // keepalived's own dump: hafleet's switchover and maintenance files, tracked, at 0.
+    const files = (m: any) => m.tracks.filter((x: any) => x.kind === 'file').map((x: any) => `${x.name}=${x.value} ${x.ok}`);
+    assert.deepEqual(files(inst.members[0]), ['hafleet_maintenance=0 true', `hafleet_move_${inst.instance}=0 true`]);
     t.diagnostic(`lb1: ${JSON.stringify(inst.members[0])}`);
   });
 
@@ -93,6 +99,10 @@ describe('hafleet status on a 2+2 lab', { timeout: 600_000 }, () => {
     }, { timeoutMs: 5000, intervalMs: 100 });
     t.diagnostic(`lb1: ${stopped.trim()}`);
     assert.match(memberRow(pane(), 'lb2') ?? '', /BACKUP→MASTER \d\d:\d\d:\d\d \(lb1 left MASTER \(STOP\)\)/, 'the takeover shows its time and cause');
+    // The pane with its colours, for the README's picture of the terminal view (status-terminal-shot.ts draws it).
+    mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    writeFileSync(join(REPO_ROOT, 'test-artifacts', 'status-watch.ansi'), tmux('capture-pane', '-p', '-e', '-t', SESSION).stdout);
+    assert.match(stopped, /MASTER→STOP \d\d:\d\d:\d\d \(speaker stopped \(shutdown\)\)/, 'the stop shows its cause');
 
     tmux('send-keys', '-t', SESSION, 'q');
     const q0 = performance.now();
@@ -105,5 +115,26 @@ describe('hafleet status on a 2+2 lab', { timeout: 600_000 }, () => {
     // Back to service for whatever follows.
     const start = await lab.hostExec('lb1', 'keepalived', { timeoutMs: 30_000 });
     assert.equal(start.code, 0, start.stderr);
+  });
+
+  it('a switchover shows as hafleet\'s move file at -254 and is the cause of the FAULT; the takeover names it', async (t) => {
+    await lab.waitForVipHolder('lb1', { timeoutMs: 30_000 });
+    const instance = labInstance;
+    const move = await lab.hostExec('lb1', faultScript('switchover', { instance }), { timeoutMs: 30_000 });
+    assert.equal(move.code, 0, move.stdout + move.stderr);
+    try {
+      await lab.waitForVipHolder('lb2', { timeoutMs: 20_000 });
+      const r = await lab.hafleetJson(['status', '-i', lab.inventoryPath, '--json'], { timeoutMs: 60_000 });
+      const [lb1, lb2] = r.doc.clusters[0].instances[0].members;
+      t.diagnostic(`lb1: ${JSON.stringify({ state: lb1.state, tracks: lb1.tracks, last: lb1.lastTransition })}`);
+      t.diagnostic(`lb2: ${JSON.stringify({ state: lb2.state, last: lb2.lastTransition })}`);
+      assert.equal(lb1.state, 'FAULT');
+      assert.deepEqual(lb1.tracks.find((x: any) => x.name === `hafleet_move_${instance}`), { kind: 'file', name: `hafleet_move_${instance}`, ok: false, weight: 1, value: -254, path: `/var/lib/hafleet/vrrp-move-${instance}` });
+      assert.equal(lb1.lastTransition.reason, `hafleet switchover: hafleet_move_${instance}=-254`);
+      assert.equal(lb2.lastTransition.reason, 'lb1 left MASTER (FAULT)');
+    } finally {
+      const back = await lab.hostExec('lb1', `printf '0\\n' > ${shellQuote(`/var/lib/hafleet/vrrp-move-${instance}`)}`, { timeoutMs: 30_000 });
+      assert.equal(back.code, 0, back.stderr);
+    }
   });
 });

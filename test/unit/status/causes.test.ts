@@ -33,7 +33,9 @@ describe('causes no speaker logged, from the round\'s view', () => {
     const left = member('lb1', { state: 'STOP', reachable: true, lastTransition: t('lb1', 'STOP', 'MASTER', '2026-12-04T16:59:57Z') });
     assert.equal(observedCause(t('lb2', 'MASTER', 'BACKUP'), member('lb2', { state: 'MASTER' }), [left]), 'lb1 left MASTER (STOP)');
     const outranked = member('lb2', { state: 'BACKUP', effectivePriority: 100, lastTransition: t('lb2', 'BACKUP', 'MASTER') });
-    assert.equal(observedCause(t('lb1', 'MASTER', 'BACKUP'), member('lb1', { state: 'MASTER', effectivePriority: 150 }), [{ ...outranked, lastTransition: t('lb2', 'BACKUP', 'INIT') }]), 'higher priority than lb2 (150 > 100): preempted');
+    assert.equal(observedCause(t('lb1', 'MASTER', 'BACKUP'), member('lb1', { state: 'MASTER', effectivePriority: 150 }), [outranked]), 'preempted lb2 (priority 150 > 100)');
+    const bothStarted = { ...outranked, lastTransition: t('lb2', 'BACKUP') };
+    assert.equal(observedCause(t('lb1', 'MASTER', 'BACKUP'), member('lb1', { state: 'MASTER', effectivePriority: 150 }), [bothStarted]), 'no advert from a master (master down timer)', 'nobody was master: not a preempt');
     assert.equal(observedCause(t('lb2', 'MASTER', 'BACKUP'), member('lb2', { state: 'MASTER' }), [member('lb1', { reachable: false, state: 'UNKNOWN' })]), 'no advert from a master (master down timer)');
   });
 
