@@ -29,19 +29,32 @@ export type HostKeyDecision =
 // Parsed files by path, reused while size and mtime stay the same (100 hosts read them 200 times).
 const parsed = new Map<string, { mtimeMs: number; size: number; entries: KnownHostsEntry[] }>();
 
+/**
+ * Every file's lines as one list, the same list object while no file changed (each file's
+ * parsed list is reused then): known-hosts indexes a list by name once, not once per host.
+ */
+let lastRead: { perFile: KnownHostsEntry[][]; entries: KnownHostsEntry[] } | undefined;
+
 function readEntries(files: readonly string[]): KnownHostsEntry[] {
-  return files.flatMap((f) => {
-    try {
-      const st = statSync(f);
-      const hit = parsed.get(f);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.entries;
-      const entries = parseKnownHosts(readFileSync(f, 'utf8'), f);
-      parsed.set(f, { mtimeMs: st.mtimeMs, size: st.size, entries });
-      return entries;
-    } catch {
-      return [];
-    }
-  });
+  const perFile = files.map(readFileEntries);
+  if (lastRead && lastRead.perFile.length === perFile.length && perFile.every((e, n) => e === lastRead!.perFile[n])) return lastRead.entries;
+  lastRead = { perFile, entries: perFile.flat() };
+  return lastRead.entries;
+}
+
+const NONE: KnownHostsEntry[] = [];
+
+function readFileEntries(f: string): KnownHostsEntry[] {
+  try {
+    const st = statSync(f);
+    const hit = parsed.get(f);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.entries;
+    const entries = parseKnownHosts(readFileSync(f, 'utf8'), f);
+    parsed.set(f, { mtimeMs: st.mtimeMs, size: st.size, entries });
+    return entries;
+  } catch {
+    return NONE;
+  }
 }
 
 /**
