@@ -213,7 +213,7 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     return { code, doc, err };
   }
 
-  it('Ctrl-C mid-move: the output says whether the files were put back or the move finished, the hosts agree, one holder', async () => {
+  it('Ctrl-C mid-move: the output says whether the files were put back or the move finished, the hosts agree, one holder', async (t) => {
     assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1');
     const before = { lb1: (await moveFile('lb1')).stdout.trim(), lb2: (await moveFile('lb2')).stdout.trim() };
     // 1. While the observers start (the plan is logged, nothing written yet): put back, lb1 keeps the VIP.
@@ -236,9 +236,9 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     assert.notEqual((await moveFile('lb1')).stdout.trim(), '-254', 'lb1 is not left in FAULT');
     assert.ok(Number((await moveFile('lb2')).stdout.trim()) <= 0, 'the bid is gone');
     assert.equal((await lab.hostExec('lb1', `test -d ${clusterLockDir('web')}`)).code, 1, 'the cluster lock released');
+    t.diagnostic(`the SIGINT after the bid landed ${released ? 'after' : 'before'} the release: ${mid.doc.interrupted}`);
     moves.push({ from: 'lb1', to: `interrupted: ${released ? 'after' : 'before'} the release`, moveMs: NaN, sent: 0, failed: 0, slowestMs: NaN });
-    if (released) await switchover('lb1');
-    assert.equal(await lab.vipHolder(), 'lb1');
+    // The last test that moves: the VIP may stay on lb2 (the lab goes down next).
   });
 
   it('prints the figures', (t) => {

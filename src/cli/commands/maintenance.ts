@@ -37,7 +37,8 @@ the best backup takes over after Skew_Time. The flag is state on the host, not c
 survives a speaker restart, a reboot and a deploy, and every admin box sees it. off clears it;
 the director comes back as a backup and takes its VIPs back if preempt says so.
 Refused when no other healthy director would hold the VIPs, or the cluster is locked by another
-hafleet run (named). A production inventory (hafleet_environment) asks unless --yes.
+hafleet run (named). A vrrp_sync_group moves whole (keepalived FAULTs every member); without
+sync_group_tracking_weight its successor cannot bid, so the move takes Skew_Time at its priority. A production inventory (hafleet_environment) asks unless --yes.
 --rolling runs COMMAND on each realserver of --limit in turn (drained meanwhile), then on each
 director (VIP holders last): maintenance on,
 COMMAND over SSH as root (when it reboots the host, the host is waited for: --back-timeout),
