@@ -104,7 +104,7 @@ function fleetLine(s: StatusSnapshot): string {
 }
 
 function transitionRow(t: Transition): string {
-  return `<tr><td>${shortTime(t.at)}</td><td>${e(t.host)}</td><td>${e(t.instance)}</td><td>${e(t.from ?? '?')} → ${e(t.to)}</td><td>${t.reason ? e(t.reason) : '<span class="muted">(no reason logged)</span>'}</td></tr>`;
+  return `<tr><td>${shortTime(t.at)}</td><td>${e(t.host)}</td><td>${e(t.instance)}</td><td>${e(t.from ?? '?')} → ${e(t.to)}</td><td>${t.reason ? `${e(t.reason)}${t.reasonFrom === 'observed' ? ' <span class="muted" title="no speaker logged a cause: what hafleet status saw around the change">(seen)</span>' : ''}` : '<span class="muted">(no reason logged)</span>'}</td></tr>`;
 }
 
 /** The live part of the page (what each /events message replaces). Pure. */

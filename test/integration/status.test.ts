@@ -62,6 +62,24 @@ describe('hafleet status on a 2+2 lab', { timeout: 600_000 }, () => {
     const files = (m: any) => m.tracks.filter((x: any) => x.kind === 'file').map((x: any) => `${x.name}=${x.value} ${x.ok}`);
     assert.deepEqual(files(inst.members[0]), ['hafleet_maintenance=0 true', `hafleet_move_${inst.instance}=0 true`]);
     t.diagnostic(`lb1: ${JSON.stringify(inst.members[0])}`);
+
+    // web2's key "changed": its known_hosts line carries web1's key. Shown refused, never accepted.
+    const known = lab.state.knownHosts;
+    const original = readFileSync(known, 'utf8');
+    const lines = original.split('\n');
+    const addr = (h: string) => lab.hosts.find((x) => x.name === h)!.address;
+    const web1Key = lines.find((l) => l.startsWith(`${addr('web1')} `))!.split(' ').slice(1).join(' ');
+    writeFileSync(known, lines.map((l) => (l.startsWith(`${addr('web2')} `) ? `${addr('web2')} ${web1Key}` : l)).join('\n'));
+    try {
+      const k = await lab.hafleetJson(['status', '-i', lab.inventoryPath, '--json'], { timeoutMs: 60_000 });
+      assert.equal(k.code, 4, 'only a host unreadable: exit 4');
+      assert.deepEqual(k.doc.unreachable.map((u: any) => [u.host, u.failure]), [['web2', 'refused']]);
+      assert.match(k.doc.unreachable[0].error, /^refused: /);
+      assert.equal(k.doc.vips.find((x: any) => x.vip === lab.vip).holder, 'lb1', 'the rest of the view is whole');
+      assert.equal(readFileSync(known, 'utf8').split('\n').filter((l) => l.startsWith(`${addr('web2')} `)).length, 1, 'the changed key was not added');
+    } finally {
+      writeFileSync(known, original);
+    }
   });
 
   it('--watch under tmux shows the holder, follows a failover within 3 s and quits on q', async (t) => {
