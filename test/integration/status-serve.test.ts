@@ -157,6 +157,11 @@ describe('hafleet status --serve on a 2+2 lab: chromium and prometheus', { timeo
     await waitFor('the page to show lb1 again', () => seen((l) => l.holders[lab.vip] === 'lb1' && l.t > shown.t), { timeoutMs: 15_000, intervalMs: 200 });
     const problems = browser.lines.filter((l) => l?.error || l?.load > 1);
     assert.deepEqual(problems, [], 'no script error, no CSP refusal, one load');
+    // Every transition of the drill is listed with its cause, and each member's tracks with hafleet's files.
+    const page = await curl('/');
+    assert.match(page.body, /MASTER → STOP<\/td><td>speaker stopped \(shutdown\)/, 'the stop and its cause');
+    assert.match(page.body, /BACKUP → MASTER<\/td><td>lb1 left MASTER \(STOP\)/, 'the takeover and its cause');
+    assert.match(page.body, /data-track="file hafleet_move_[^"]+">file hafleet_move_\S+ = 0 ok/, 'the switchover file, tracked, at 0');
   });
 
   it('prometheus scrapes /metrics: holder per VIP, and split brain goes to 1 while VRRP is cut and back to 0', async () => {
