@@ -39,6 +39,8 @@ export type MaintenanceRun =
       /** The move off this director (on, when it held a VIP). */
       move?: { record: MoveRecord; measures: MoveMeasures };
       problems: string[];
+      /** Ctrl-C: what state the host was left in (also among the problems). */
+      interrupted?: string;
     };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -108,6 +110,8 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
     let observers: Observers | null = null;
     let seen: Observed = { requests: [], capture: '', ownership: [], gaps: [] };
     let at = now();
+    let flagWritten = false;
+    let interrupted: string | undefined;
     try {
       if (o.on && inst) {
         observers = await startObservers(o.transport, inst.members.map((m) => target.hosts.get(m.host)!), held!.vip, svc ? { vip: svc.vip, port: svc.port, path: svc.healthCheck.path, realServers: svc.realServers } : null, `ops-${process.pid}-${Date.now().toString(36)}`, o.signal, { requestTimeoutMs: MOVE_CLIENT_TIMEOUT_MS });
@@ -130,9 +134,11 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
         const failed = await writeMoves(o.transport, target.hosts, returns.map((r) => ({ host: o.host, instance: r.inst.name, value: r.temp })), o.signal);
         if (failed.length) problems.push(`could not lower ${o.host} for its return (${failed.join('; ')}): preempt takes the VIP back by itself`);
       }
+      o.signal?.throwIfAborted();
       const w = await o.transport.exec(ref, maintenanceScript(o.on, { by: o.by, at: new Date().toISOString(), ...(o.reason ? { reason: o.reason } : {}) }, o.on ? lingerScript(insts.filter((i) => bids.some((b) => b.instance === i.name)).flatMap((i) => lingerVips(i, o.host)), LINGER_SEC) : ''), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
       if (!w.ok || w.value.code !== 0) return { kind: 'ran', ok: false, host: o.host, on: o.on, unchanged: false, placement: {}, problems: [`could not write the maintenance flag on ${o.host}: ${w.ok ? `exit ${w.value.code}` : w.failure.message}`] };
       at = atMs(w.value.stdout) ?? now();
+      flagWritten = true;
       if (!o.on && returns.length) {
         // Out of FAULT at once (inotify; the agent polls every 100 ms): give it an advert or two as BACKUP.
         await systemClock.sleep(1500, o.signal);
@@ -156,7 +162,22 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
       }, now() + waitMs, 100, o.signal);
       if (!settled) problems.push(o.on ? `${o.host} still holds a VIP (or a VIP has no single holder) after ${Math.round(waitMs)} ms` : `a VIP has no single holder ${Math.round(waitMs)} ms after maintenance off`);
       if (observers) await systemClock.sleep(1000, o.signal);
+    } catch (e) {
+      // Ctrl-C: the flag write itself is never cut off (its own timeout, not the signal), so it
+      // was written or not; the bids go back below; say which state the host is in.
+      if (!o.signal?.aborted) throw e;
+      interrupted = !flagWritten
+        ? `interrupted before the flag was written: ${o.host} is ${o.on ? 'not in maintenance' : 'still in maintenance'}, nothing changed`
+        : o.on
+          ? `interrupted after the flag was written: ${o.host} is in maintenance; its VIPs leave it by themselves (see the placement)`
+          : `interrupted after the flag was cleared: ${o.host} is out of maintenance${returns.length ? '; the planned return of its VIPs was put back or finished (see the placement), preempt decides the rest' : ''}`;
+      problems.push(interrupted);
     } finally {
+      // Off, stopped before the flag was cleared: the lowering for the return goes back too.
+      if (!o.on && returns.length && !flagWritten) {
+        const failed = await writeMoves(o.transport, target.hosts, returns.map((r) => ({ host: o.host, instance: r.inst.name, value: r.values.get(o.host) ?? 0 })), AbortSignal.timeout(20_000));
+        if (failed.length) problems.push(`could not put ${o.host}'s move values back (${failed.join('; ')})`);
+      }
       if (bids.length && o.on) {
         const failed = await writeMoves(o.transport, target.hosts, bids.map((b) => ({ host: b.host, instance: b.instance, value: b.value })), AbortSignal.timeout(20_000));
         if (failed.length) problems.push(`could not put the successor's move value back (${failed.join('; ')}): hafleet switchover --to it sets it again`);
@@ -170,8 +191,10 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
       problems.push(...moveProblems(record, measures));
       move = { record, measures };
     }
+    // After the flag went on, the VIPs may still be on their way: give them Master_Down to settle.
+    if (interrupted && flagWritten && o.on) await pollUntil(async () => (await placementNow()).every(([, h]) => h.length === 1 && h[0] !== o.host), now() + Math.max(...insts.map((i) => 2 * masterDownBoundMs(i))), 100);
     const placement = Object.fromEntries((await placementNow()).map(([vip, h]) => [vip, h.length === 1 ? h[0]! : null]));
-    return { kind: 'ran', ok: problems.length === 0, host: o.host, on: o.on, unchanged: false, placement, ...(move ? { move } : {}), problems };
+    return { kind: 'ran', ok: problems.length === 0, host: o.host, on: o.on, unchanged: false, placement, ...(move ? { move } : {}), problems, ...(interrupted ? { interrupted } : {}) };
   } finally {
     await lock.release();
   }

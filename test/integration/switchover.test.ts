@@ -188,8 +188,8 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
    * the hosts or the CLI's own log shows; its JSON says whether the files were put back or the
    * move was finished, and the hosts must agree, with one holder. Returns what it said.
    */
-  async function interruptedSwitchover(to: string, hook: (err: string) => Promise<boolean>): Promise<{ code: number; doc: any; err: string }> {
-    const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'switchover', '-i', lab.inventoryPath, '--to', to, '--json']);
+  async function interrupted(args: string[], hook: (err: string) => Promise<boolean>): Promise<{ code: number; doc: any; err: string }> {
+    const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), ...args, '-i', lab.inventoryPath, '--json']);
     assert.ok(c.ok);
     // `ip netns exec` execs the command: this pid is the CLI's own.
     const child = spawn(c.value.cmd, c.value.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -213,11 +213,11 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     return { code, doc, err };
   }
 
-  it('Ctrl-C mid-move: the output says whether the files were put back or the move finished, the hosts agree, one holder', async (t) => {
+  it('Ctrl-C mid-move (switchover twice, maintenance on once): the output says whether the files were put back or the move finished, the hosts agree, one holder', async (t) => {
     assert.equal(await lab.waitForVipHolder('lb1', { timeoutMs: 15_000 }), 'lb1');
     const before = { lb1: (await moveFile('lb1')).stdout.trim(), lb2: (await moveFile('lb2')).stdout.trim() };
     // 1. While the observers start (the plan is logged, nothing written yet): put back, lb1 keeps the VIP.
-    const early = await interruptedSwitchover('lb2', async (err) => err.includes('priorities after'));
+    const early = await interrupted(['switchover', '--to', 'lb2'], async (err) => err.includes('priorities after'));
     assert.equal(early.code, 1, early.err.slice(-1500));
     assert.match(early.doc.interrupted, /before lb1 let go: the move files are back as they were, lb1 keeps the VIP/, JSON.stringify(early.doc));
     assert.deepEqual(early.doc.placement, { [lab.vip]: ['lb1'] });
@@ -226,7 +226,7 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     // 2. Once the target's bid is in its track file (the move under way): whichever side of the
     // release the signal lands, the output names it and the hosts agree.
     const bid = async () => Number((await moveFile('lb2')).stdout.trim()) > 50;
-    const mid = await interruptedSwitchover('lb2', bid);
+    const mid = await interrupted(['switchover', '--to', 'lb2'], bid);
     assert.equal(mid.code, 1, mid.err.slice(-1500));
     const released = /after lb1 let go/.test(mid.doc.interrupted ?? '');
     const expected = released ? 'lb2' : 'lb1';
@@ -238,7 +238,18 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     assert.equal((await lab.hostExec('lb1', `test -d ${clusterLockDir('web')}`)).code, 1, 'the cluster lock released');
     t.diagnostic(`the SIGINT after the bid landed ${released ? 'after' : 'before'} the release: ${mid.doc.interrupted}`);
     moves.push({ from: 'lb1', to: `interrupted: ${released ? 'after' : 'before'} the release`, moveMs: NaN, sent: 0, failed: 0, slowestMs: NaN });
-    // The last test that moves: the VIP may stay on lb2 (the lab goes down next).
+    // 3. maintenance on the holder, interrupted once its flag is on the host: the output says the
+    // host is in maintenance (the flag stays: the state asked for), its VIP on the other director.
+    const other = expected === 'lb1' ? 'lb2' : 'lb1';
+    const flagOn = async () => (await lab.hostExec(expected, 'cat /var/lib/hafleet/maintenance 2>/dev/null')).stdout.trim() === '1';
+    const mnt = await interrupted(['maintenance', expected, 'on'], flagOn);
+    assert.equal(mnt.code, 1, mnt.err.slice(-1500));
+    assert.match(mnt.doc.interrupted, new RegExp(`after the flag was written: ${expected} is in maintenance`), JSON.stringify(mnt.doc));
+    assert.deepEqual(mnt.doc.placement, { [lab.vip]: other });
+    assert.deepEqual(await lab.vipHolders(), [other]);
+    assert.ok(Number((await moveFile(other)).stdout.trim()) <= 0, 'the successor\'s bid is gone');
+    assert.equal((await lab.hostExec('lb1', `test -d ${clusterLockDir('web')}`)).code, 1, 'the cluster lock released');
+    // The last test that moves: the lab goes down next, with a host in maintenance.
   });
 
   it('prints the figures', (t) => {

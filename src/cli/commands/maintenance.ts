@@ -60,7 +60,7 @@ function formatRun(r: Extract<MaintenanceRun, { kind: 'ran' }>): string {
     lines.push(`  ${r.move.record.vip} moved off ${r.host} in ${x.moveMs ?? '—'} ms; requests through it: ${x.requests.sent} sent, ${x.requests.failed} failed; two holders: ${x.twoHoldersMs ? `${x.twoHoldersMs} ms` : 'never'}`);
   }
   for (const [vip, h] of Object.entries(r.placement)) lines.push(`  ${vip}: ${h ?? 'no single holder'}`);
-  for (const p of r.problems) lines.push(`  problem: ${p}`);
+  for (const p of r.problems) lines.push(p === r.interrupted ? `  ${p}` : `  problem: ${p}`);
   return lines.join('\n') + '\n';
 }
 
