@@ -27,3 +27,5 @@ export { pageHtml, viewHtml, PAGE_CSP } from './page.js';
 export { speakerTracks, keepalivedTracks, agentTracks, memberTracks, fileInFault, type SpeakerTracks, type Track } from './tracks.js';
 /** Pure: the cause of a transition no speaker put into words, from the round's view. */
 export { observedCause, withCauses, FRESH_MS } from './causes.js';
+/** Pure: a frame's rows fitted to the terminal's height. */
+export { fitRows } from './render-text.js';

@@ -105,6 +105,21 @@ export function statusRows(s: StatusSnapshot, o: RenderOptions = {}): Row[] {
   return rows;
 }
 
+/**
+ * The rows that fit `maxLines` of a terminal (a frame taller than the screen would scroll it and
+ * the next frame would draw over the wrong lines). What goes first: the recent transitions (the
+ * members' rows keep each one's last), then the tracks rows where every track passes; if it still
+ * does not fit, the end is cut and the last line says how much is hidden.
+ */
+export function fitRows(rows: readonly Row[], maxLines: number): Row[] {
+  if (rows.length <= maxLines) return [...rows];
+  let out = rows.filter((r) => r.key !== 'transitions' && !r.key.startsWith('transition '));
+  if (out.length > maxLines) out = out.filter((r) => !(r.key.startsWith('tracks ') && r.tone === 'dim'));
+  if (out.length <= maxLines) return out;
+  const keep = Math.max(1, maxLines - 1);
+  return [...out.slice(0, keep), { key: 'more', text: `… ${out.length - keep} more line(s): a taller terminal shows them (or --json)`, tone: 'dim' }];
+}
+
 /** Which rows differ from the frame before (a new key, or the same key with other text). The header never counts. */
 export function changedKeys(before: readonly Row[] | undefined, now: readonly Row[]): Set<string> {
   if (!before) return new Set();

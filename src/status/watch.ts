@@ -1,4 +1,4 @@
-import { changedKeys, frameLines, statusRows, type Row } from './render-text.js';
+import { changedKeys, fitRows, frameLines, statusRows, type Row } from './render-text.js';
 import type { StatusSnapshot, StatusSource } from './types.js';
 
 /**
@@ -12,6 +12,8 @@ import type { StatusSnapshot, StatusSource } from './types.js';
 export interface WatchOutput {
   write(s: string): unknown;
   columns?: number;
+  /** The terminal's height: an in-place frame is fitted to it (see fitRows). */
+  rows?: number;
 }
 
 /** What the watch needs of stdin (a TTY gets raw mode, so q and Ctrl-C arrive as keys). */
@@ -88,7 +90,9 @@ export async function runWatch(o: WatchViewOptions): Promise<void> {
         o.out.write(JSON.stringify(snap) + '\n');
         continue;
       }
-      const rows = statusRows(snap, { note: `every ${o.intervalSec} s${o.input ? ' · q quits' : ''}` });
+      const all = statusRows(snap, { note: `every ${o.intervalSec} s${o.input ? ' · q quits' : ''}` });
+      // In place, the frame must fit the screen (one line is left for the newline after the last).
+      const rows = o.inPlace && o.out.rows ? fitRows(all, Math.max(2, o.out.rows - 1)) : all;
       const changed = changedKeys(before, rows);
       before = rows;
       const lines = frameLines(rows, changed, { color: o.color, ...(o.inPlace && o.out.columns ? { columns: o.out.columns } : {}) });

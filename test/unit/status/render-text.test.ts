@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleSnapshot, changedKeys, frameLines, statusRows, type HostRead } from '../../../src/status/index.js';
+import { assembleSnapshot, changedKeys, fitRows, frameLines, statusRows, type HostRead } from '../../../src/status/index.js';
 import { director, topology2x2 } from './support.js';
 
 const snap = (reads: [string, HostRead][]) => assembleSnapshot({ topology: topology2x2(), reads: new Map(reads), at: '2026-12-04T17:00:00.123Z', probes: new Map([['198.18.0.100', { ok: true, ms: 1.5, status: 200 }]]) });
@@ -54,6 +54,21 @@ describe('status text', () => {
     const painted = frameLines(rows, changed, { color: true });
     assert.ok(painted.find((l) => l.includes('holder lb2'))!.startsWith(`${ESC}[1m${ESC}[32m*`), 'changed and good: bold green');
     assert.ok(painted.find((l) => l.includes('lb1 ') && l.includes('STOP'))!.includes(`${ESC}[31m`), 'a stopped speaker is red');
+  });
+
+  it('a frame fits the terminal\'s height: transitions go first, then passing tracks rows, then the end is cut and says so', () => {
+    const rows = statusRows(snap([
+      ['lb1', director('lb1', { holds: true, state: 'MASTER', prio: 150, notify: ['2026-12-04T16:00:00Z lb1 INSTANCE web_51 BACKUP priority=150', '2026-12-04T16:00:03Z lb1 INSTANCE web_51 MASTER priority=150'] })],
+      ['lb2', director('lb2', { holds: false, state: 'BACKUP', prio: 40, base: 100, scriptOk: false })],
+    ]));
+    const keys = (n: number) => fitRows(rows, n).map((r) => r.key);
+    assert.equal(rows.length, 11);
+    assert.deepEqual(fitRows(rows, 11), rows, 'fits: all of it');
+    assert.deepEqual(keys(10), rows.slice(0, 9).map((r) => r.key), 'the transitions list goes first');
+    assert.deepEqual(keys(8), ['header', 'cluster web', 'instance web web_51', 'vip web web_51 198.18.0.100', 'member web web_51 lb1', 'member web web_51 lb2', 'tracks web web_51 lb2', 'drift'], 'then the tracks rows where all pass; a failing one stays');
+    const cut = fitRows(rows, 4);
+    assert.equal(cut.length, 4);
+    assert.equal(cut[3]!.text, '… 5 more line(s): a taller terminal shows them (or --json)');
   });
 
   it('a host\'s words cannot drive the terminal; refused hosts say so; long lines are cut to the width', () => {

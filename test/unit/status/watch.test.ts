@@ -69,6 +69,19 @@ describe('status --watch', () => {
     assert.equal(input.listenerCount('data'), 0);
   });
 
+  it('a frame in place never scrolls the screen: fitted to the terminal\'s rows', async () => {
+    const out: string[] = [];
+    const ac = new AbortController();
+    const done = runWatch({ source: fakeSource(snaps()), out: { write: (s) => out.push(s), columns: 120, rows: 6 }, inPlace: true, color: false, intervalSec: 2, signal: ac.signal });
+    await until(() => out.length >= 3);
+    ac.abort();
+    await done;
+    const frame = out[1]!.replace(`${ESC}[H`, '').replace(`${ESC}[J`, '');
+    const lines = frame.split('\n').slice(0, -1);
+    assert.equal(lines.length, 5, 'rows - 1: the newline after the last line stays on the screen');
+    assert.match(lines[4]!, /… \d+ more line\(s\)/);
+  });
+
   it('Ctrl-C as a raw key and an aborted signal end it too', async () => {
     assert.ok(isQuitKey('\u0003') && isQuitKey('Q') && !isQuitKey('x'));
     const ac = new AbortController();
