@@ -135,12 +135,6 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
     // lacked (keepalived's default, keepalived_script else root, stays what it was).
     if (g.scriptUser !== undefined) setVar(c.host, 'vrrp_script_user', sc(g.scriptUser, gw(g.scriptUserWhere)));
     if (runsScriptsWithoutSecurity(c)) setVar(c.host, 'keepalived_script_security', sc(false, `${c.host}:${c.snap.keepalivedConf}: scripts run without enable_script_security (pitfall-no-script-security)`));
-    // smtp_alert per instance: the model has no such key. When every instance of the host sends
-    // mail, global_defs smtp_alert_vrrp says the same; otherwise it cannot be kept.
-    const instStmts = c.stmts.filter((s) => s.keyword === 'vrrp_instance');
-    const alerting = instStmts.filter((s) => s.block?.some((x) => x.keyword === 'smtp_alert' && x.args[0]?.text !== 'false' && x.args[0]?.text !== 'no'));
-    if (alerting.length && alerting.length === instStmts.length) keep(c.host, 'global_defs {\n    # smtp_alert of every vrrp_instance (hafleet import)\n    smtp_alert_vrrp\n}');
-    else for (const s of alerting) ds.push(error('import-cannot-keep', `${s.args[0]?.text}: smtp_alert on some instances only; the inventory cannot say which`, { host: c.host, ...s.where }, 'set smtp_alert on every instance of the host (or none), or keep the mail in a notify script'));
   }
   // A VRID claimed by two groups (different VIPs) on one segment: both named.
   const byVrid = new Map<number, Group[]>();
@@ -150,12 +144,17 @@ export function buildImport(snaps: HostSnapshot[], hosts: ImportHost[]): ImportR
     const who = gs.map((g) => `${g.members.map((m) => at(m.conf.host, m.inst.where)).join(', ')} (VIPs ${g.vips})`).join(' and ');
     ds.push(error('import-vrid-conflict', `VRID ${vrid} is claimed with different VIPs: ${who}`, { host: gs[0]!.members[0]!.conf.host, ...gs[0]!.members[0]!.inst.where }, 'on one segment the two would fight over the VRID: give one of them another virtual_router_id'));
   }
+  // smtp_alert is one cluster setting: the directors of an instance must agree on it.
+  for (const g of groups.values()) {
+    const mail = g.members.map(smtpAlert);
+    if (mail.some((x) => x !== mail[0])) for (const m of g.members) ds.push(error('import-cannot-keep', `${m.inst.name} on ${m.conf.host}: smtp_alert ${smtpAlert(m) ? 'on' : 'off'}, not on every director of VRID ${g.vrid}; the inventory has one smtp_alert per cluster`, { host: m.conf.host, ...m.inst.where }, 'set smtp_alert on every director of the instance (or none), or keep the mail in a notify script'));
+  }
   // Clusters: groups with the same directors and the same shared VRRP settings.
   const clusters = new Map<string, Group[]>();
   for (const g of groups.values()) {
     const m0 = g.members[0]!.inst;
     const key = [g.members.map((m) => m.conf.host).sort().join(','), m0.advertIntervalCs, m0.version, m0.authPass ?? '', writtenPreempt(g.members[0]!), m0.preemptDelaySec,
-      m0.unicastPeers.length > 0, m0.garpMasterDelaySec, m0.garpMasterRepeat, m0.garpMasterRefreshSec, trackKey(g), notifyKey(g)].join('|');
+      m0.unicastPeers.length > 0, m0.garpMasterDelaySec, m0.garpMasterRepeat, m0.garpMasterRefreshSec, smtpAlert(g.members[0]!), trackKey(g), notifyKey(g)].join('|');
     clusters.set(key, [...(clusters.get(key) ?? []), g]);
   }
   const addressOf = new Map(hosts.map((h) => [h.name, h.address]));
@@ -363,6 +362,7 @@ function clusterNode(
       ['garp_master_delay', sc(i0.garpMasterDelaySec)],
       ['garp_master_repeat', sc(i0.garpMasterRepeat)],
       ['garp_master_refresh', sc(i0.garpMasterRefreshSec)],
+      ['smtp_alert', smtpAlert(first) ? sc(true, p(first, smtpAlertStmt(first)?.where)) : undefined],
     ])],
     ['instances', ylist(instances)],
     ['services', svc?.services],
@@ -383,6 +383,13 @@ function notifyUser(gs: Group[]): [string, YNode | undefined][] {
   const u = scripts[0]!.user;
   return [['user', u !== undefined ? sc(u) : sc(false, 'notify scripts written without a user: keepalived\'s default script user')]];
 }
+
+/** The instance's smtp_alert line, when it turns mail on (`smtp_alert`, `smtp_alert true|yes|on`). */
+function smtpAlertStmt(m: Member): Stmt | undefined {
+  const a = (m.stmt.block ?? []).filter((x) => x.keyword === 'smtp_alert').pop();
+  return a && !['false', 'no', 'off', '0'].includes(a.args[0]?.text ?? '') ? a : undefined;
+}
+const smtpAlert = (m: Member): boolean => smtpAlertStmt(m) !== undefined;
 
 /** nopreempt as written (keepalived may clear it on a MASTER): what every director of the group agrees on is checked by the caller. */
 function writtenPreempt(m: Member): boolean {

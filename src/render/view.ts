@@ -67,7 +67,7 @@ interface InstanceView {
   name: string; cluster: string; vrid: number; version: number; advert_int: number; interface: string;
   state: string; priority: number; auth_pass: string | null; nopreempt: boolean; preempt_delay: number;
   unicast_src_ip: string | null; unicast_peers: string[];
-  garp_master_delay: number; garp_master_repeat: number; garp_master_refresh: number;
+  garp_master_delay: number; garp_master_repeat: number; garp_master_refresh: number; smtp_alert: boolean;
   vips: { address: string; prefix: number; dev: string; label: string | null }[];
   track_scripts: string[];
   notify: { script: string | null; master: string | null; backup: string | null; fault: string | null; stop: string | null; script_user: string | null; user: string | null };
@@ -208,7 +208,7 @@ function instanceView(inst: VrrpInstance, m: VrrpMember, c: Cluster): InstanceVi
     nopreempt: !inst.preempt, preempt_delay: inst.preempt ? inst.preemptDelaySec : 0, // keepalived: incompatible with nopreempt
     unicast_src_ip: inst.unicast ? (m.unicastSrcIp ?? m.address) : null,
     unicast_peers: inst.unicast ? m.unicastPeers : [],
-    garp_master_delay: inst.garpMasterDelaySec, garp_master_repeat: inst.garpMasterRepeat, garp_master_refresh: inst.garpMasterRefreshSec,
+    garp_master_delay: inst.garpMasterDelaySec, garp_master_repeat: inst.garpMasterRepeat, garp_master_refresh: inst.garpMasterRefreshSec, smtp_alert: inst.smtpAlert,
     vips: inst.vips.map((v) => {
       // A VIP without its own dev follows the director's interface (its vrrp_interface may differ).
       const dev = v.devExplicit && v.dev ? v.dev : m.interface || v.dev;

@@ -34,6 +34,7 @@ export function buildCluster(inv: Inventory, src: ClusterSource, diags: Diagnost
       garpMasterDelaySec: int(v.garp_master_delay) ?? d.garpMasterDelaySec,
       garpMasterRepeat: int(v.garp_master_repeat) ?? d.garpMasterRepeat,
       garpMasterRefreshSec: int(v.garp_master_refresh) ?? d.garpMasterRefreshSec,
+      smtpAlert: bool(v.smtp_alert) ?? d.smtpAlert,
     },
   }, raw, diags);
   const vips = [...new Set(instances.flatMap((i) => i.vips.map((x) => x.address)))];

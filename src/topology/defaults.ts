@@ -3,7 +3,7 @@ export const DEFAULTS = {
   engine: 'keepalived',
   vrrp: {
     version: 2, advertInt: 1, preempt: true, preemptDelaySec: 0, unicast: false,
-    garpMasterDelaySec: 5, garpMasterRepeat: 5, garpMasterRefreshSec: 0,
+    garpMasterDelaySec: 5, garpMasterRepeat: 5, garpMasterRefreshSec: 0, smtpAlert: false,
   },
   service: { port: 80, protocol: 'TCP', lbAlgo: 'rr', persistenceTimeoutSec: 0 },
   healthCheck: { type: 'HTTP_GET', path: '/', status: 200, connectTimeoutSec: 3, retry: 3, delayBeforeRetrySec: 3, delayLoopSec: 6 },

@@ -16,7 +16,7 @@ export interface InstanceContext {
   directors: string[];
   interface?: string;
   engine: VrrpEngine;
-  vrrp: Pick<VrrpInstance, 'version' | 'advertInt' | 'authPass' | 'preempt' | 'preemptDelaySec' | 'unicast' | 'garpMasterDelaySec' | 'garpMasterRepeat' | 'garpMasterRefreshSec'>;
+  vrrp: Pick<VrrpInstance, 'version' | 'advertInt' | 'authPass' | 'preempt' | 'preemptDelaySec' | 'unicast' | 'garpMasterDelaySec' | 'garpMasterRepeat' | 'garpMasterRefreshSec' | 'smtpAlert'>;
   trackScripts: string[];
 }
 

@@ -146,6 +146,7 @@ export const clusterSpec: KeySpec = {
         garp_master_delay: int('seconds', { default: 5, min: 0, max: 3600, directive: 'garp_master_delay' }),
         garp_master_repeat: int('gratuitous ARPs per burst', { default: 5, min: 1, max: 1000, directive: 'garp_master_repeat' }),
         garp_master_refresh: int('seconds (0 = off)', { default: 0, min: 0, max: 86400, directive: 'garp_master_refresh' }),
+        smtp_alert: bool('mail on every state change of the instances (the SMTP settings: extra_keepalived global_defs); not with the agent', { default: false, directive: 'smtp_alert' }),
       },
     },
     vrid: int('virtual router id (short form)', { min: 1, max: 255, directive: 'virtual_router_id', ownRule: 'vrid-range' }),

@@ -62,6 +62,8 @@ export interface VrrpInstance {
   garpMasterDelaySec: number;
   garpMasterRepeat: number;
   garpMasterRefreshSec: number;
+  /** keepalived smtp_alert: mail (global_defs smtp_server, notification_email) on each state change. */
+  smtpAlert: boolean;
   members: VrrpMember[];
   trackScripts: string[];
   where: Where;

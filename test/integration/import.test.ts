@@ -127,7 +127,7 @@ describe('hafleet import on a lab', { timeout: 900_000 }, () => {
     // The track script keeps its name and its (absent) user; global_defs as found.
     assert.match(all, /name: "chk_app"/);
     assert.match(all, /user: false/);
-    assert.match(fs.readFileSync(path.join(out(), 'host_vars', `${d(0).name}.yml`), 'utf8'), /vrrp_router_id: "LVS_DEVEL"[^]*vrrp_script_user: "root"/);
+    assert.match(fs.readFileSync(path.join(out(), 'host_vars', `${d(0).name}.yml`), 'utf8'), /vrrp_router_id: "LVS_DEVEL"[^]*keepalived_script_security: false  # [^\n]*pitfall-no-script-security/);
     assert.match(all, /master: "\/usr\/local\/sbin\/on-master.sh"/);
     assert.match(all, /max_fails: 3/);
     assert.match(fs.readFileSync(path.join(out(), 'host_vars', `${r(0).name}.yml`), 'utf8'), /realserver_weight: 2/);
@@ -168,6 +168,8 @@ describe('hafleet import on a lab', { timeout: 900_000 }, () => {
   it('the imported inventory passes lint, plan shows behaviour [] for every keepalived.conf and nginx file, the deploy moves no VIP, verify passes', async () => {
     const l = await lab.hafleet(['lint', '-i', path.join(out(), 'hosts.yml')]);
     assert.equal(l.code, 0, l.stdout + l.stderr);
+    // The scripts still run without script security, as they did: said until it is fixed.
+    assert.match(l.stdout + l.stderr, /warning\[script-security-off\]/);
     // plan's behaviour diff (parsed old vs new): every keepalived.conf / nginx update listed.
     const p = await lab.hafleetJson(['plan', '-i', path.join(out(), 'hosts.yml'), '--json'], { timeoutMs: 120_000 });
     assert.ok(p.doc, p.stderr);
@@ -195,10 +197,9 @@ describe('hafleet import on a lab', { timeout: 900_000 }, () => {
     }
     for (const b of behaviour) console.log(`# plan behaviour: ${b}`);
     assert.ok(updates > 0, 'plan updates at least the keepalived.conf of each director');
-    // Nothing but what the reported pitfall forces: keepalived -t (deploy's validation) refuses
-    // scripts without script security, so hafleet adds it, with the user the scripts ran as.
-    const forced = (h: string) => [`${h}:/etc/keepalived/keepalived.conf: global_defs: enable_script_security added`, `${h}:/etc/keepalived/keepalived.conf: global_defs: script_user root added`];
-    assert.deepEqual(behaviour.sort(), [...forced(d(0).name), ...forced(d(1).name)].sort(), 'the first plan of an imported fleet changes no behaviour beyond the script-security pitfall');
+    // Nothing at all: the scripts that ran without script security still do
+    // (keepalived_script_security: false), and deploy's keepalived -t accepts exactly that.
+    assert.deepEqual(behaviour, [], 'the first plan of an imported fleet changes no behaviour');
     // hafleet's own hooks are said apart (when the plan carries them): inert until used.
     for (const h of hooks) console.log(`# hafleet hook: ${h}`);
     const holder = await lab.vipHolder();

@@ -38,8 +38,10 @@ test('import --from-files with something that cannot be kept: exit 1 and nothing
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const copies = path.join(tmp, 'copies');
   fs.cpSync(path.join(FIX, 'single-vip', 'copies'), copies, { recursive: true });
-  // lb1's second instance sends mail, its first does not: smtp_alert cannot be said.
-  fs.appendFileSync(path.join(copies, 'lb1', 'etc', 'keepalived', 'keepalived.conf'), 'vrrp_instance VI_9 {\n    interface eth0\n    virtual_router_id 59\n    priority 100\n    smtp_alert\n    virtual_ipaddress {\n        198.18.0.109/24 dev eth0 label eth0:9\n    }\n}\n');
+  // A second instance that sends mail from lb1 and not from lb2: one smtp_alert per cluster cannot say it.
+  const vi9 = (mail: string) => `vrrp_instance VI_9 {\n    interface eth0\n    virtual_router_id 59\n    priority 100\n${mail}    virtual_ipaddress {\n        198.18.0.109/24 dev eth0 label eth0:9\n    }\n}\n`;
+  fs.appendFileSync(path.join(copies, 'lb1', 'etc', 'keepalived', 'keepalived.conf'), vi9('    smtp_alert\n'));
+  fs.appendFileSync(path.join(copies, 'lb2', 'etc', 'keepalived', 'keepalived.conf'), vi9(''));
   const out = path.join(tmp, 'out');
   const r = hafleet(['import', '-i', path.join(FIX, 'hosts.yml'), '--from-files', copies, '--out', out]);
   assert.equal(r.status, 1, r.stderr);

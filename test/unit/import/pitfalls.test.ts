@@ -133,15 +133,19 @@ test('an lvs-dr realserver whose ARP sysctls do not suppress ARP for its lo VIP:
   assert.deepEqual(rs('1', '2'), []);
 });
 
-test('smtp_alert on every instance: kept as global smtp_alert_vrrp; on some only: cannot be kept', () => {
+test('smtp_alert: kept per instance as the cluster\'s vrrp.smtp_alert; directors of one instance disagreeing: cannot be kept', () => {
   const all = run(...pair({ body: '    smtp_alert' }));
   assert.deepEqual(all.diagnostics.filter((d) => d.severity === 'error'), []);
-  const extra = all.hostVars.get('lb1')?.find(([k]) => k === 'extra_keepalived')?.[1];
-  assert.match(JSON.stringify(extra), /smtp_alert_vrrp/);
+  assert.match(yaml(all), /\["smtp_alert",\{"kind":"scalar","value":true,"from":"lb1:\/etc\/keepalived\/keepalived.conf:\d+"/);
+  assert.doesNotMatch(JSON.stringify(all.hostVars.get('lb1') ?? []), /smtp_alert_vrrp/);
+  assert.doesNotMatch(yaml(run(...pair())), /smtp_alert/);
+  // `smtp_alert false` is no mail.
+  assert.doesNotMatch(yaml(run(...pair({ body: '    smtp_alert false' }))), /smtp_alert/);
   const [a] = pair({ body: '    smtp_alert' });
   const [, b] = pair();
-  const some = buildImport([snap('lb1', { [K]: a + pair({ name: 'VI_2', vrid: 52, vip: '198.18.0.101/24' })[0] }), snap('lb2', { [K]: b })], HOSTS);
-  assert.ok(some.diagnostics.some((d) => d.code === 'import-cannot-keep' && /smtp_alert/.test(d.message)));
+  const some = buildImport([snap('lb1', { [K]: a }), snap('lb2', { [K]: b })], HOSTS);
+  const errs = some.diagnostics.filter((d) => d.code === 'import-cannot-keep' && /smtp_alert/.test(d.message));
+  assert.deepEqual(errs.map((d) => d.where.host).sort(), ['lb1', 'lb2']);
 });
 
 test('keepalived.conf on a host where no VRRP speaker runs: said, and imported as configured', () => {

@@ -11,7 +11,7 @@ function instance(engine: VrrpEngine, over: Partial<VrrpInstance> = {}): VrrpIns
     name: 'app_81', cluster: 'app', vrid: 81, version: 2, advertInt: 1, interface: 'eth1',
     vips: [{ address: '198.18.2.100', prefix: 24, dev: 'eth1', where: {} }],
     authPass: 'natpass1', preempt: true, preemptDelaySec: 0, unicast: false,
-    garpMasterDelaySec: 5, garpMasterRepeat: 5, garpMasterRefreshSec: 0,
+    garpMasterDelaySec: 5, garpMasterRepeat: 5, garpMasterRefreshSec: 0, smtpAlert: false,
     members: [
       { host: 'd1', priority: 150, initialState: 'MASTER', interface: 'eth1', address: '198.18.2.11', unicastPeers: [], engine },
       { host: 'd2', priority: 100, initialState: 'BACKUP', interface: 'eth1', address: '198.18.2.12', unicastPeers: [], engine },
