@@ -24,7 +24,7 @@ export function authLogLines(lines: readonly string[], limit = 5): string[] {
  * words, see vrrp/ka-log.ts): the cause, then "Entering X STATE". `hafleet status` shows the
  * last one with its cause.
  */
-const transitionPattern = /Entering (MASTER|BACKUP|FAULT) STATE|advertisement timeout|with (higher|same) priority|priority 0|sent 0 priority|preempt delay over|\) fault: |VRRP_Script\(|effective priority/;
+const transitionPattern = /Entering (MASTER|BACKUP|FAULT) STATE|advertisement timeout|with (higher|same) priority|priority 0|sent 0 priority|preempt delay over|\) fault: |VRRP_Script\(|effective priority|[Ee]ntering FAULT state \(|Netlink reports \S+ down/;
 
 /** The lines that tell of state changes and their causes, oldest first, at most the last `limit`. */
 export function transitionLogLines(lines: readonly string[], limit = 20): string[] {
@@ -33,7 +33,7 @@ export function transitionLogLines(lines: readonly string[], limit = 20): string
 
 /** The grep pattern the remote probe uses to keep log excerpts small (POSIX ERE). */
 export const speakerLogGrep = 'Starting Keepalived|Starting VRRP child process|hafleet-agent: starting|agent started|invalid passwd|bad authentication|received a [0-9]+ auth, expecting|[Aa]uth.*mismatch'
-  + '|Entering (MASTER|BACKUP|FAULT) STATE|advertisement timeout|with (higher|same) priority|priority 0|preempt delay over|\\) fault: |VRRP_Script\\(|effective priority';
+  + '|Entering (MASTER|BACKUP|FAULT) STATE|advertisement timeout|with (higher|same) priority|priority 0|preempt delay over|\\) fault: |VRRP_Script\\(|effective priority|[Ee]ntering FAULT state \\(|Netlink reports [^ ]+ down';
 
 /** The senders named by the agent's auth lines (`src=ADDR` or `"src":"ADDR"`), in order, once each. */
 export function authLogSources(lines: readonly string[]): string[] {

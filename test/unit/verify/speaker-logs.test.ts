@@ -1,7 +1,7 @@
 /** verify reads keepalived's and the agent's auth mismatch lines, in keepalived 2.2.7's words. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authLogLines, authLogSources, speakerLogGrep } from '../../../src/verify/speaker-logs.js';
+import { authLogLines, authLogSources, speakerLogGrep, transitionLogLines } from '../../../src/verify/speaker-logs.js';
 import { dropLine } from '../../../src/vrrp/ka-log.js';
 
 test('the agent’s lines are found like keepalived’s, since the agent last started, with the sender', () => {
@@ -22,4 +22,17 @@ test('the agent’s lines are found like keepalived’s, since the agent last st
   // The remote grep keeps exactly these lines.
   const grep = new RegExp(speakerLogGrep);
   for (const l of [...lines, json]) assert.match(l, grep);
+});
+
+test('keepalived 2.2’s own FAULT causes pass the remote grep and are kept as transition lines; unrelated lines are not', () => {
+  const causes = [
+    'Fri Dec  4 21:00:01 2026: (web_8) entering FAULT state (tracked file hafleet_move_web_8 has status -254)',
+    'Fri Dec  4 21:00:02 2026: Netlink reports eth0 down',
+    'Fri Dec  4 21:00:03 2026: (web_8) Entering FAULT STATE',
+  ];
+  const other = 'Fri Dec  4 21:00:04 2026: Netlink reports eth0 up';
+  const grep = new RegExp(speakerLogGrep);
+  for (const l of causes) assert.match(l, grep);
+  assert.doesNotMatch(other, grep);
+  assert.deepEqual(transitionLogLines([...causes, other]), causes);
 });
