@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_INCLUDE_ROUNDS, LO_SCRIPT_PLACES, SCRIPT_KEYWORDS } from './read-script.js';
-import { emptySnapshot, type HostSnapshot, type SnapFile, type SnapRole } from './snapshot.js';
+import { emptySnapshot, snapText, type HostSnapshot, type SnapFile, type SnapRole } from './snapshot.js';
 import { expandIncludeGlob, includeLines } from './includes.js';
 
 const LO_RE = /(ip[ \t]+(-[46][ \t]+)?a(d|dd|ddr|ddress)?[ \t]+add[ \t].*dev[ \t]+lo([ \t:]|$)|ifconfig[ \t]+lo:)/m;
@@ -27,12 +27,7 @@ export function snapshotFromFiles(folder: string, host: string): HostSnapshot {
     }
     if (!st.isFile()) return { kind: 'refused', reason: 'not a regular file' };
     if (st.size > IMPORT_MAX_BYTES) return { kind: 'refused', reason: `larger than 1 MiB (${st.size} bytes)` };
-    const buf = fs.readFileSync(local(p));
-    if (buf.includes(0)) return { kind: 'refused', reason: 'a binary file' };
-    const text = buf.toString('utf8');
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) return { kind: 'refused', reason: 'a binary file' };
-    return { kind: 'text', text };
+    return snapText(fs.readFileSync(local(p)));
   };
   const take = (p: string, role: SnapRole): SnapFile => {
     const f = read(p);

@@ -49,7 +49,7 @@ export function parseHosts(snaps: HostSnapshot[]): { confs: HostConf[]; diagnost
     for (const [path, f] of snap.files) {
       // A refused lo-script candidate is only not recognised; a refused config or script is lost.
       if (f.kind === 'refused' && snap.roles.get(path) === 'lo-script') ds.push(warning('import-file-refused', `${path}: ${f.reason}, not read`, { host: snap.host, file: path }));
-      else if (f.kind === 'refused') ds.push(error('import-file-refused', `${path}: ${f.reason}, not read`, { host: snap.host, file: path }, 'import reads text files up to 1 MiB; copy what matters into the inventory by hand'));
+      else if (f.kind === 'refused') ds.push(error('import-file-refused', `${path}: ${f.reason}, not read`, { host: snap.host, file: path, ...(f.line ? { line: f.line } : {}) }, 'import reads UTF-8 text files up to 1 MiB; convert the file to UTF-8 on the host (iconv), or copy what matters into the inventory by hand'));
     }
     ds.push(...includeFindings(snap));
     const main = snap.files.get(snap.keepalivedConf);

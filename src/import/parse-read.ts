@@ -3,15 +3,12 @@
  * host without base64) is a problem value, not an exception.
  */
 import { IMPORT_MARK } from './read-script.js';
-import { emptySnapshot, type HostSnapshot, type SnapRole } from './snapshot.js';
+import { emptySnapshot, snapText, type HostSnapshot, type SnapRole } from './snapshot.js';
 
 const ROLES = new Set<SnapRole>(['keepalived', 'script', 'nginx', 'sysctl-file', 'lo-script']);
 
 const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
 
-/** Control characters other than tab/newline/CR: a text file does not have them. */
-// eslint-disable-next-line no-control-regex
-const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 export function parseImportReport(host: string, out: string): { snapshot: HostSnapshot; problem?: string } {
   const snap = emptySnapshot(host);
@@ -39,10 +36,9 @@ export function parseImportReport(host: string, out: string): { snapshot: HostSn
       else {
         const body: string[] = [];
         for (i++; i < lines.length && lines[i] !== `${IMPORT_MARK} end`; i++) body.push(lines[i]!);
-        const text = unb64(body.join(''));
         const mode = /^[0-7]{3,4}$/.test(w[3] ?? '') ? w[3] : undefined;
         const uid = /^\d+$/.test(w[4] ?? '') ? Number(w[4]) : undefined;
-        snap.files.set(path, BINARY.test(text) ? { kind: 'refused', reason: 'a binary file' } : { kind: 'text', text, ...(mode ? { mode } : {}), ...(uid !== undefined ? { uid } : {}) });
+        snap.files.set(path, snapText(Buffer.from(body.join(''), 'base64'), { ...(mode ? { mode } : {}), ...(uid !== undefined ? { uid } : {}) }));
       }
     } else if (kind === 'nginx-T') {
       const body: string[] = [];

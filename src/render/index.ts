@@ -17,3 +17,5 @@ export { kq, kw, nq, nw, nwords, sh, shwords, shlist, fspath, fsname, pathProble
 export { CONTEXT_HELPERS } from './template-guard.js';
 export { nginxListenPort } from './view-nginx.js';
 export { withMaintenance, maintenanceOf } from './view.js';
+export { readUserFile, USER_FILE_MAX_BYTES, type UserFileRead } from './user-file.js';
+export { shownValue } from './escape.js';

@@ -38,6 +38,7 @@ import { nopreemptOwner } from './nopreempt-owner.js';
 import { trackOwner } from './track-owner.js';
 import { trackWeightZero } from './track-weight-zero.js';
 import { scriptSecurityOff } from './script-security-off.js';
+import { userFile } from './user-file.js';
 
 /** Every rule, in the order findings are printed: the inventory's shape first, then the HA model. */
 export const rules: readonly Rule[] = [
@@ -47,5 +48,5 @@ export const rules: readonly Rule[] = [
   authPassLength, authV3, advertInt, nopreemptState, preemptDelayNeedsPreempt, trackWeight, unicastPeers,
   vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, vipLabel, lvsDrRealserverVip, nginxProxyLoop,
   lbAlgo, healthCheck, persistenceAlgo, nginxBackupLbAlgo, modeVsProtocol, engineAgentFeatures,
-  nopreemptOwner, trackOwner, trackWeightZero, scriptSecurityOff,
+  nopreemptOwner, trackOwner, trackWeightZero, scriptSecurityOff, userFile,
 ];

@@ -60,6 +60,27 @@ test('binary files and files over 1 MiB are refused with their path', (t) => {
   assert.deepEqual(refused.sort(), ['/usr/local/bin/chk: a binary file, not read', '/usr/local/bin/huge: larger than 1 MiB (1048577 bytes), not read']);
 });
 
+test('a kept script that is not UTF-8 (a Latin-1 comment) is refused with host, file and line, not decoded with U+FFFD', (t) => {
+  const root = tree({
+    '/etc/keepalived/keepalived.conf': 'vrrp_script c {\n script /usr/local/bin/chk\n}\n',
+    // "# vérifie" in Latin-1 on line 2: one byte 0xe9 that UTF-8 does not have alone.
+    '/usr/local/bin/chk': Buffer.concat([Buffer.from('#!/bin/sh\n# v'), Buffer.from([0xe9]), Buffer.from('rifie\nexit 0\n')]),
+  });
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const snap = snapshotFromFiles(root, 'lb1');
+  assert.deepEqual(snap.files.get('/usr/local/bin/chk'), { kind: 'refused', reason: 'not UTF-8 text (kept scripts are deployed as text)', line: 2 });
+  const r = buildImport([snap], HOSTS);
+  const d = r.diagnostics.find((x) => x.code === 'import-file-refused');
+  assert.ok(d && d.severity === 'error', JSON.stringify(r.diagnostics));
+  assert.deepEqual([d.where.host, d.where.file, d.where.line], ['lb1', '/usr/local/bin/chk', 2]);
+  assert.match(d.hint ?? '', /iconv/);
+  assert.ok(!r.keptFiles.some((k) => k.path === '/usr/local/bin/chk'), 'not kept altered');
+  // UTF-8 with a BOM and an é is text, kept byte for byte.
+  const ok = tree({ '/etc/keepalived/keepalived.conf': 'vrrp_script c {\n script /usr/local/bin/chk\n}\n', '/usr/local/bin/chk': '\ufeff#!/bin/sh\n# vérifie\nexit 0\n' });
+  t.after(() => fs.rmSync(ok, { recursive: true, force: true }));
+  assert.deepEqual(snapshotFromFiles(ok, 'lb1').files.get('/usr/local/bin/chk'), { kind: 'text', text: '\ufeff#!/bin/sh\n# vérifie\nexit 0\n' });
+});
+
 test('a configuration keepalived rejects is an error with its file:line', (t) => {
   const root = tree({ '/etc/keepalived/keepalived.conf': 'vrrp_instance A {\n interface eth0\n' });
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -49,6 +49,7 @@ test('frames: file, refused (too big, binary), missing, include, speaker, sysctl
     `${IMPORT_MARK} refused script ${b64('/usr/local/bin/elf')} binary`,
     `${IMPORT_MARK} missing script ${b64(evil)}`,
     `${IMPORT_MARK} file script ${b64('/usr/local/bin/ctl')}`, b64('a\u0001b'), `${IMPORT_MARK} end`,
+    `${IMPORT_MARK} file script ${b64('/usr/local/bin/latin1')} 755 0`, Buffer.from([0x23, 0x21, 0x0a, 0x23, 0xe9, 0x0a]).toString('base64'), `${IMPORT_MARK} end`,
     `${IMPORT_MARK} sysctl ${b64('/proc/sys/net/ipv4/conf/lo/arp_ignore')} 1`,
     `${IMPORT_MARK} nginx-T ${b64('nginx')} 0`, b64('# configuration file /etc/nginx/nginx.conf:\nevents {}\n'), `${IMPORT_MARK} end`,
     `${IMPORT_MARK} done`,
@@ -62,6 +63,7 @@ test('frames: file, refused (too big, binary), missing, include, speaker, sysctl
   assert.deepEqual(s.files.get('/usr/local/bin/elf'), { kind: 'refused', reason: 'a binary file' });
   assert.deepEqual(s.files.get(evil), { kind: 'missing' });
   assert.deepEqual(s.files.get('/usr/local/bin/ctl'), { kind: 'refused', reason: 'a binary file' });
+  assert.deepEqual(s.files.get('/usr/local/bin/latin1'), { kind: 'refused', reason: 'not UTF-8 text (kept scripts are deployed as text)', line: 2 });
   assert.equal(s.sysctls.get('net.ipv4.conf.lo.arp_ignore'), '1');
   assert.equal(s.nginxDump?.exitCode, 0);
   assert.match(s.nginxDump!.text, /events/);

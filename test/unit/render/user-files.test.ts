@@ -15,6 +15,7 @@ import { formatDiagnostic, type Diagnostic } from '../../../src/diagnostics/inde
 import { loadInventory } from '../../../src/inventory/index.js';
 import { buildTopology } from '../../../src/topology/index.js';
 import { renderFleet } from '../../../src/render/index.js';
+import { lintInventory } from '../../../src/lint/index.js';
 import { copyExample } from './example.js';
 
 const SCRIPT = '#!/bin/sh\n# hand-written, years ago\tby someone who left — é\r\ncurl -fsS http://127.0.0.1/health >/dev/null || exit 1\n';
@@ -122,5 +123,12 @@ test('hafleet_files refused at render, before any host, with the src key named: 
     assert.equal(d.where.key, 'hafleet_files[0].src', what);
     assert.match(d.where.file ?? '', /host_vars\/lb1\.yml$/, what);
     assert.ok(!formatDiagnostic(d).includes('$6$secret'), 'the outside file is never read into a message');
+    // hafleet lint (the gate render/plan/deploy pass first) says the same, with its own code.
+    const l = loadInventory(dir);
+    assert.ok(l.ok);
+    const byLint = lintInventory(l.value).filter((x) => x.code === 'user-file');
+    assert.equal(byLint.length, 1, `${what}: ${byLint.map(formatDiagnostic).join('\n')}`);
+    assert.match(formatDiagnostic(byLint[0]!), why, what);
+    assert.equal(byLint[0]!.where.key, 'hafleet_files[0].src', what);
   }
 });
