@@ -24,7 +24,14 @@ export function parseImportReport(host: string, out: string): { snapshot: HostSn
       if (!snap.speakers.includes(w[1])) snap.speakers.push(w[1]);
     } else if (kind === 'conf' && w[1]) snap.keepalivedConf = unb64(w[1]);
     else if (kind === 'include' && w[1] && w[2]) snap.includes.push({ from: unb64(w[1]), pattern: unb64(w[2]) });
-    else if (kind === 'sysctl' && w[1] && w[2] !== undefined) {
+    else if (kind === 'sysctls') {
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== `${IMPORT_MARK} end`; i++) body.push(lines[i]!);
+      for (const line of unb64(body.join('')).split('\n')) {
+        const m = /^\/proc\/sys\/(net\/ipv4\/conf\/[^/:\s]+\/arp_(?:ignore|announce)):(\S+)$/.exec(line);
+        if (m) snap.sysctls.set(m[1]!.replace(/\//g, '.'), m[2]!);
+      }
+    } else if (kind === 'sysctl' && w[1] && w[2] !== undefined) {
       // /proc/sys/net/ipv4/conf/eth0/arp_ignore → net.ipv4.conf.eth0.arp_ignore
       snap.sysctls.set(unb64(w[1]).replace(/^\/proc\/sys\//, '').replace(/\//g, '.'), w[2]);
     } else if ((kind === 'missing' || kind === 'refused' || kind === 'file') && w[1] && ROLES.has(w[1] as SnapRole) && w[2]) {

@@ -32,19 +32,18 @@ export function buildImportScript(): string {
   return `umask 077
 M='${m}'
 MAX=${IMPORT_MAX_BYTES}
-b64() { printf '%s' "$1" | base64 | tr -d '\\n'; }
-# emit KIND PATH: the file framed, or why not (missing, not a file, too big, binary).
+b64() { printf '%s' "$1" | base64 -w0; }
+# emit KIND PATH: the file framed, or why not (missing, not a file, too big). One stat gives size,
+# mode and owner; a binary or non-UTF-8 file is refused by the importer, which sees the bytes.
 emit() {
   k=$1; p=$2; e=$(b64 "$p")
   if [ ! -e "$p" ]; then echo "$M missing $k $e"; return; fi
   if [ ! -f "$p" ]; then echo "$M refused $k $e not-a-regular-file"; return; fi
   if [ ! -r "$p" ]; then echo "$M refused $k $e unreadable"; return; fi
-  s=$(wc -c < "$p" 2>/dev/null | tr -d ' ')
-  if [ "\${s:-0}" -gt "$MAX" ]; then echo "$M refused $k $e too-big $s"; return; fi
-  n=$(tr -d '\\000' < "$p" | wc -c | tr -d ' ')
-  if [ "$n" != "$s" ]; then echo "$M refused $k $e binary"; return; fi
+  set -- $(stat -L -c '%s %a %u' "$p" 2>/dev/null)
+  if [ "\${1:-0}" -gt "$MAX" ]; then echo "$M refused $k $e too-big $1"; return; fi
   # Mode and owner: a kept script is deployed with its mode, so the first plan shows no change.
-  echo "$M file $k $e $(stat -c '%a %u' "$p" 2>/dev/null)"; base64 < "$p"; echo "$M end"
+  echo "$M file $k $e $2 $3"; base64 < "$p"; echo "$M end"
 }
 echo "$M hafleet-import 1"
 # The VRRP speaker: keepalived (its -f names the config), the hafleet agent, or none.
@@ -98,11 +97,8 @@ else
   for f in /etc/nginx/nginx.conf /etc/nginx/conf.d/*.conf /etc/nginx/sites-enabled/*; do [ -e "$f" ] && emit nginx "$f"; done
 fi
 # ARP sysctls in effect, and where they are set.
-for f in /proc/sys/net/ipv4/conf/*/arp_ignore /proc/sys/net/ipv4/conf/*/arp_announce; do
-  [ -e "$f" ] || continue
-  # read fails at an end of file without a newline (some kernels' /proc): the value counts.
-  v=''; { IFS= read -r v < "$f"; } 2>/dev/null; [ -n "$v" ] && echo "$M sysctl $(b64 "$f") $v"
-done
+# One grep for them all: PATH:VALUE lines (an interface name has no '/', ':' or space).
+echo "$M sysctls"; grep -Hs . /proc/sys/net/ipv4/conf/*/arp_ignore /proc/sys/net/ipv4/conf/*/arp_announce | base64; echo "$M end"
 for f in /etc/sysctl.conf /etc/sysctl.d/*.conf; do
   [ -f "$f" ] && grep -qs 'arp_\\(ignore\\|announce\\)' "$f" && emit sysctl-file "$f"
 done
