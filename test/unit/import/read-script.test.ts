@@ -51,6 +51,7 @@ test('frames: file, refused (too big, binary), missing, include, speaker, sysctl
     `${IMPORT_MARK} file script ${b64('/usr/local/bin/ctl')}`, b64('a\u0001b'), `${IMPORT_MARK} end`,
     `${IMPORT_MARK} file script ${b64('/usr/local/bin/latin1')} 755 0`, Buffer.from([0x23, 0x21, 0x0a, 0x23, 0xe9, 0x0a]).toString('base64'), `${IMPORT_MARK} end`,
     `${IMPORT_MARK} sysctl ${b64('/proc/sys/net/ipv4/conf/lo/arp_ignore')} 1`,
+    `${IMPORT_MARK} sysctls`, b64('/proc/sys/net/ipv4/conf/eth0/arp_announce:2\n/proc/sys/kernel/evil:1\nnot a line\n'), `${IMPORT_MARK} end`,
     `${IMPORT_MARK} nginx-T ${b64('nginx')} 0`, b64('# configuration file /etc/nginx/nginx.conf:\nevents {}\n'), `${IMPORT_MARK} end`,
     `${IMPORT_MARK} done`,
   ].join('\n');
@@ -65,6 +66,8 @@ test('frames: file, refused (too big, binary), missing, include, speaker, sysctl
   assert.deepEqual(s.files.get('/usr/local/bin/ctl'), { kind: 'refused', reason: 'a binary file' });
   assert.deepEqual(s.files.get('/usr/local/bin/latin1'), { kind: 'refused', reason: 'not UTF-8 text (kept scripts are deployed as text)', line: 2 });
   assert.equal(s.sysctls.get('net.ipv4.conf.lo.arp_ignore'), '1');
+  // The one-grep frame: PATH:VALUE lines of the ARP keys only.
+  assert.deepEqual([...s.sysctls].sort(), [['net.ipv4.conf.eth0.arp_announce', '2'], ['net.ipv4.conf.lo.arp_ignore', '1']]);
   assert.equal(s.nginxDump?.exitCode, 0);
   assert.match(s.nginxDump!.text, /events/);
 });
