@@ -93,3 +93,9 @@ test('script-security-off: a warning on a keepalived director, an error on an ag
     .filter((d) => d.code === 'script-security-off');
   assert.deepEqual(agent.map((d) => d.severity), ['error']);
 });
+
+test('engine-agent-features: smtp_alert with the agent (it sends no mail); with keepalived it is fine', () => {
+  assert.deepEqual(codes([cluster({ vrrp: { smtp_alert: true } })]), []);
+  assert.deepEqual(codes([cluster({ vrrp_engine: 'agent', vrrp: { smtp_alert: true } })]), ['engine-agent-features']);
+  assert.deepEqual(codes([cluster({ vrrp_engine: 'agent', vrrp: { smtp_alert: false } })]), []);
+});
