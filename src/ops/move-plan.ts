@@ -1,5 +1,5 @@
 import type { VrrpInstance } from '../topology/types.js';
-import { MAX_PRIORITY, RELEASE_VALUE, type MovePlan, type MoveWrite } from './types.js';
+import { bidValue, RELEASE_VALUE, type MovePlan, type MoveWrite } from './types.js';
 
 /**
  * The move values that make `target` the holder of `inst` and keep it there, from the base
@@ -19,10 +19,10 @@ export function planMove(inst: VrrpInstance, holder: string, target: string, cur
   const now = (h: string) => current.get(h) ?? 0;
   // Strictly below the target, never below 1 (a priority keepalived accepts); 0 when already below.
   const below = (h: string) => (base.get(h)! >= tp ? Math.max(1, tp - 1) - base.get(h)! : 0);
-  // During the election the target bids 254: Skew_Time is (256 − priority)/256 × advert_int, so
-  // it takes over ~8 ms after the holder's priority 0 instead of ~600 ms at priority 100 — the
-  // window in which nobody holds the VIP and a client's SYN is lost.
-  const prepare: MoveWrite[] = [{ host: target, instance: inst.name, value: MAX_PRIORITY - tp }];
+  // During the election the target bids BID_PRIORITY: Skew_Time is (256 − priority)/256 × advert_int,
+  // so it takes over ~100 ms after the holder's priority 0 instead of ~600 ms at priority 100 — the
+  // window in which nobody holds the VIP — and not before the holder has deleted it (types.ts).
+  const prepare: MoveWrite[] = [{ host: target, instance: inst.name, value: bidValue(tp) }];
   for (const m of inst.members) {
     if (m.host === target || m.host === holder) continue;
     prepare.push({ host: m.host, instance: inst.name, value: inst.preempt ? below(m.host) : Math.min(0, below(m.host)) });

@@ -13,7 +13,7 @@ import { directorHealth, maintenancePreflight, placements } from './preflight.js
 import { atMs, maintenanceScript } from './state-script.js';
 import { LINGER_SEC, lingerScript, lingerVips } from './linger.js';
 import { masterDownBoundMs } from './timing.js';
-import { MAX_PRIORITY, type Refusal } from './types.js';
+import { bidValue, type Refusal } from './types.js';
 
 export interface MaintenanceOptions extends ProbeOptions {
   host: string;
@@ -119,10 +119,10 @@ export async function runMaintenance(target: VerifyTarget, o: MaintenanceOptions
         await systemClock.sleep(500, o.signal);
       }
       o.log(`${o.host}: maintenance ${o.on ? 'on' : 'off'}`);
-      // As in a switchover, the successor bids 254 while this host lets go (Skew_Time ~8 ms, not
+      // As in a switchover, the successor bids BID_PRIORITY while this host lets go (Skew_Time ~100 ms, not
       // ~600 ms at priority 100), then goes back to its own value.
       if (o.on) {
-        const failed = await writeMoves(o.transport, target.hosts, bids.map((b) => ({ ...b, value: MAX_PRIORITY - b.base })), o.signal);
+        const failed = await writeMoves(o.transport, target.hosts, bids.map((b) => ({ ...b, value: bidValue(b.base) })), o.signal);
         if (failed.length) problems.push(`could not raise the successor's bid (${failed.join('; ')}): the move takes Skew_Time at its own priority`);
         // The agent reads track files every 100 ms (keepalived at once): the bid first, then the flag.
         if (bids.some((b) => insts.some((i) => i.members.some((m) => m.host === b.host && m.engine === 'agent')))) await systemClock.sleep(150, o.signal);

@@ -25,8 +25,20 @@ export interface MoveWrite {
 
 /** track_file weight 1: a value of −254 puts the instance in FAULT (keepalived: a result below −253). */
 export const RELEASE_VALUE = -254;
-/** The highest priority tracking can give (255 is the address owner's). */
-export const MAX_PRIORITY = 254;
+/**
+ * The target's priority during a move, unless its own is higher. Skew_Time at it is
+ * (256 − 230)/256 × advert_int ≈ 100 ms: the backup waits that long after the holder's priority-0
+ * advert. Not the highest possible (254, ≈ 8 ms): keepalived sends the priority-0 advert before it
+ * deletes the VIP (vrrp.c vrrp_restore_interface: advert, rules, routes, then addresses), so a
+ * takeover quicker than that deletion makes two holders for a moment — seen once for 24.6 ms with a
+ * 254 bid on a machine at load 20. 100 ms is the margin; SYNs in the gap are held, not lost (linger.ts).
+ */
+export const BID_PRIORITY = 230;
+
+/** The move value that raises a member of base priority `base` to the bid (never lowers it). */
+export function bidValue(base: number): number {
+  return Math.max(0, BID_PRIORITY - base);
+}
 
 /**
  * A planned switchover of one instance, decided before anything is touched:

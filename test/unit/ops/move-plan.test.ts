@@ -7,7 +7,7 @@ const pair = instance([member('lb1', 150, '198.18.0.11'), member('lb2', 100, '19
 
 test('two directors, preempt: the holder lets go with -254, then settles just below the target', () => {
   const p = planMove(pair, 'lb1', 'lb2', new Map());
-  assert.deepEqual(p.prepare, [{ host: 'lb2', instance: 'web_51', value: 154 }], 'the target bids 254 for the election: Skew_Time ~8 ms');
+  assert.deepEqual(p.prepare, [{ host: 'lb2', instance: 'web_51', value: 130 }], 'the target bids 230 for the election: Skew_Time ~100 ms');
   assert.deepEqual(p.release, { host: 'lb1', instance: 'web_51', value: RELEASE_VALUE });
   assert.deepEqual(p.settle, [{ host: 'lb1', instance: 'web_51', value: -51 }, { host: 'lb2', instance: 'web_51', value: 0 }]);
   assert.deepEqual(p.after, { lb1: 99, lb2: 100 });
@@ -16,7 +16,7 @@ test('two directors, preempt: the holder lets go with -254, then settles just be
 
 test('moving back to the inventory favourite clears every value', () => {
   const p = planMove(pair, 'lb2', 'lb1', new Map([['lb1', -51]]));
-  assert.deepEqual(p.prepare, [{ host: 'lb1', instance: 'web_51', value: 104 }]);
+  assert.deepEqual(p.prepare, [{ host: 'lb1', instance: 'web_51', value: 80 }]);
   assert.deepEqual(p.settle, [{ host: 'lb2', instance: 'web_51', value: 0 }, { host: 'lb1', instance: 'web_51', value: 0 }]);
   assert.deepEqual(p.undo, [{ host: 'lb1', instance: 'web_51', value: -51 }, { host: 'lb2', instance: 'web_51', value: 0 }]);
   assert.deepEqual(p.after, { lb1: 150, lb2: 100 });
@@ -25,7 +25,7 @@ test('moving back to the inventory favourite clears every value', () => {
 test('three directors: one that would outbid the target is lowered before the holder lets go', () => {
   const three = instance([member('lb1', 150, '198.18.0.11'), member('lb2', 120, '198.18.0.12'), member('lb3', 100, '198.18.0.13')]);
   const p = planMove(three, 'lb1', 'lb3', new Map());
-  assert.deepEqual(p.prepare, [{ host: 'lb3', instance: 'web_51', value: 154 }, { host: 'lb2', instance: 'web_51', value: -21 }]);
+  assert.deepEqual(p.prepare, [{ host: 'lb3', instance: 'web_51', value: 130 }, { host: 'lb2', instance: 'web_51', value: -21 }]);
   assert.deepEqual(p.after, { lb1: 99, lb2: 99, lb3: 100 });
   // The election after the holder's priority 0: lb3 is the highest of the rest.
   assert.equal(expectedHolder({ ...three, members: three.members.filter((m) => m.host !== 'lb1') }, new Map([['lb2', -21]])), 'lb3');

@@ -43,7 +43,7 @@ test('a move: the target bids first, the holder lets go, then both settle', asyn
   const controller = new AbortController();
   const { transport, log } = fake({ controller });
   const m = await moveInstance(ctx(transport, controller.signal), inst, planMove(inst, 'lb1', 'lb2', new Map()));
-  assert.deepEqual(log, ['lb2 154', 'lb1 -254', 'lb1 -51', 'lb2 0']);
+  assert.deepEqual(log, ['lb2 130', 'lb1 -254', 'lb1 -51', 'lb2 0']);
   assert.deepEqual(m.problems, []);
 });
 
@@ -58,5 +58,5 @@ test('Ctrl-C while waiting for the target: the planned final values, the holder 
   const controller = new AbortController();
   const { transport, log } = fake({ controller, abortAt: 'poll' });
   await assert.rejects(moveInstance(ctx(transport, controller.signal), inst, planMove(inst, 'lb1', 'lb2', new Map())));
-  assert.deepEqual(log, ['lb2 154', 'lb1 -254', 'lb1 -51', 'lb2 0']);
+  assert.deepEqual(log, ['lb2 130', 'lb1 -254', 'lb1 -51', 'lb2 0']);
 });

@@ -99,7 +99,7 @@ test('a group moves with both bids first, one release of both instances on the h
   assert.equal(ms.length, 2);
   assert.deepEqual(ms.map((m) => m.problems), [[], []]);
   assert.equal(f.releases, 1, 'one exec releases the whole group');
-  assert.deepEqual(f.log, ['lb2 web_v4 154', 'lb2 web_v6 154', 'lb1 web_v4 -254', 'lb1 web_v6 -254', 'lb1 web_v4 -51', 'lb1 web_v6 -51', 'lb2 web_v4 0', 'lb2 web_v6 0']);
+  assert.deepEqual(f.log, ['lb2 web_v4 130', 'lb2 web_v6 130', 'lb1 web_v4 -254', 'lb1 web_v6 -254', 'lb1 web_v4 -51', 'lb1 web_v6 -51', 'lb2 web_v4 0', 'lb2 web_v6 0']);
   assert.deepEqual(ms.map((m) => m.record.vip), ['198.18.0.100', '198.18.0.101']);
 });
 
