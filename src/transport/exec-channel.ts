@@ -12,6 +12,7 @@ export interface RawExecOptions {
   stdin?: string | Buffer;
   signal?: AbortSignal;
   timeoutMs?: number;
+  onStdout?: (chunk: Buffer) => void;
 }
 
 // The login shell's pid is its process group (sshd makes each session a new session), printed
@@ -81,7 +82,10 @@ export function execOnChannel(client: Client, host: string, cmd: string, o: RawE
         const errOut: Buffer[] = [];
         let code: number | null = null;
         let signalName: string | undefined;
-        ch.on('data', (d: Buffer) => out.push(d));
+        ch.on('data', (d: Buffer) => {
+          out.push(d);
+          o.onStdout?.(d);
+        });
         // The marker is usually the first stderr line, but a login shell may print before it
         // (Debian's bash reads ~/.bashrc under sshd): look for it until found.
         let seen = 0;

@@ -120,6 +120,7 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
       ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(o.onStdout ? { onStdout: o.onStdout } : {}),
     };
     return o.privileged && needsSudo(host) ? runPrivileged(conn.value, host, cmd, raw) : run(conn.value, host, cmd, raw);
   }

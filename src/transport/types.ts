@@ -23,6 +23,12 @@ export interface ExecOptions {
   /** Bytes fed to the command's stdin. */
   stdin?: string | Buffer;
   timeoutMs?: number;
+  /**
+   * Each piece of stdout as it comes, for a long-lived command whose first lines matter before
+   * it ends (the result still holds all of it). A transport may not call it: callers keep a
+   * way to learn the same without it.
+   */
+  onStdout?: (chunk: Buffer) => void;
   /** Run through become (sudo) when the host asks for it. Default true. */
   privileged?: boolean;
 }

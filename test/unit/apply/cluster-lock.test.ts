@@ -85,7 +85,7 @@ class LockFleet implements Transport {
   readonly log: string[] = [];
   readonly tokens = new Map<string, string>();
   private readonly ends = new Map<string, () => void>();
-  constructor(private readonly how: Record<string, 'take' | 'locked' | 'unreachable' | 'stale'>) {}
+  constructor(private readonly how: Record<string, 'take' | 'locked' | 'unreachable' | 'stale' | 'says-locked'>) {}
   async exec(h: HostRef, cmd: string, o: ExecOptions = {}): Promise<Outcome<ExecOutput>> {
     const how = this.how[h.name] ?? 'take';
     if (how === 'unreachable') return { ok: false, failure: { kind: 'unreachable', host: h.name, message: 'connect ETIMEDOUT' } };
@@ -95,10 +95,15 @@ class LockFleet implements Transport {
       if (how === 'locked') return ok('@@hafleet locked 30 yes by=bob@adm pid=7 at=2026-12-04T09:59:00Z deploy=p0 boot=x start=1\n', 75);
       this.tokens.set(h.name, /printf %s '([0-9a-f]+)' >/.exec(String(o.stdin))![1]!);
       const stale = how === 'stale' ? '@@hafleet lock-stale 9000 by=carol@old pid=4 at=2026-12-01T00:00:00Z deploy=p-1 boot=y start=2\n' : '';
+      // A streaming transport: the keeper's line as it comes, split across two pieces.
+      if (how === 'says-locked') setImmediate(() => { o.onStdout?.(Buffer.from('@@hafleet cluster-lo')); o.onStdout?.(Buffer.from('cked\n')); });
       // Held until released, as the real keeper.
       return new Promise((resolve) => this.ends.set(h.name, () => resolve(ok(`${stale}@@hafleet cluster-locked\n.\n@@hafleet cluster-released\n`))));
     }
-    if (cmd.startsWith('cat -- ')) return ok(this.tokens.get(h.name) ?? '');
+    if (cmd.startsWith('cat -- ')) {
+      this.log.push(`look ${h.name}`);
+      return ok(this.how[h.name] === 'says-locked' ? '' : this.tokens.get(h.name) ?? '');
+    }
     this.log.push(`release ${h.name}`);
     this.ends.get(h.name)?.();
     return ok('');
@@ -119,7 +124,16 @@ test('takeClusterLock: held on every director → ok; release asks each keeper t
   const r = await takeClusterLock(t, [ref('lb1'), ref('lb2')], { ...opts, clock: new FakeClock() });
   assert.ok(r.ok);
   await r.release();
-  assert.deepEqual(t.log.sort(), ['keeper lb1', 'keeper lb2', 'release lb1', 'release lb2']);
+  assert.deepEqual(t.log.filter((l) => !l.startsWith('look')).sort(), ['keeper lb1', 'keeper lb2', 'release lb1', 'release lb2']);
+});
+
+test('takeClusterLock: the keeper\'s cluster-locked line, streamed as it comes, is enough (no token look answers here)', async () => {
+  const t = new LockFleet({ lb1: 'says-locked', lb2: 'says-locked' });
+  const clock = new FakeClock();
+  const r = await takeClusterLock(t, [ref('lb1'), ref('lb2')], { ...opts, clock });
+  assert.ok(r.ok, r.ok ? '' : r.message);
+  assert.deepEqual(t.log.filter((l) => l.startsWith('look')), [], 'held on the line alone, before any look at the token file');
+  await r.release();
 });
 
 test('takeClusterLock: held elsewhere on one director → refused naming the holder, the lock taken on the other is given back', async () => {
