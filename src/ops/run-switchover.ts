@@ -234,7 +234,17 @@ export async function runSwitchover(target: VerifyTarget, o: SwitchoverOptions):
           : `before ${holder} let go: the move files are back as they were, ${holder} keeps the VIP`;
         interrupted = `interrupted during ${label} ${how}`;
         // What the hosts say now, not what the plan meant: every VIP of the unit with its holders.
-        placement = Object.fromEntries(await Promise.all(unit.instances.flatMap((i) => i.vips.map(async (v) => [v.address, (await holders(o.transport, i.members.map((m) => target.hosts.get(m.host)!), v.address, AbortSignal.timeout(10_000))).holders] as const))));
+        const read = async () => Object.fromEntries(await Promise.all(unit.instances.flatMap((i) => i.vips.map(async (v) => [v.address, (await holders(o.transport, i.members.map((m) => target.hosts.get(m.host)!), v.address, AbortSignal.timeout(10_000))).holders] as const))));
+        placement = await read();
+        // Let go but not yet taken: the target takes the VIP Skew_Time after the priority-0 advert
+        // (≈ 100 ms, at worst Master_Down_Interval); a reading inside that window says "nobody".
+        if (e instanceof MoveInterrupted && e.released && Object.values(placement).some((h) => h.length === 0)) {
+          const deadline = Date.now() + Math.max(...unit.instances.map(masterDownBoundMs)) + 1000;
+          while (Date.now() < deadline && Object.values(placement).some((h) => h.length === 0)) {
+            await systemClock.sleep(100);
+            placement = await read();
+          }
+        }
         break;
       }
     }
