@@ -39,6 +39,7 @@ import { trackOwner } from './track-owner.js';
 import { trackWeightZero } from './track-weight-zero.js';
 import { scriptSecurityOff } from './script-security-off.js';
 import { userFile } from './user-file.js';
+import { syncGroupTrackingWeight } from './sync-group-tracking-weight.js';
 
 /** Every rule, in the order findings are printed: the inventory's shape first, then the HA model. */
 export const rules: readonly Rule[] = [
@@ -48,5 +49,5 @@ export const rules: readonly Rule[] = [
   authPassLength, authV3, advertInt, nopreemptState, preemptDelayNeedsPreempt, trackWeight, unicastPeers,
   vipInSubnet, vipNotHostAddress, vipUnique, vipFamily, vipLabel, lvsDrRealserverVip, nginxProxyLoop,
   lbAlgo, healthCheck, persistenceAlgo, nginxBackupLbAlgo, modeVsProtocol, engineAgentFeatures,
-  nopreemptOwner, trackOwner, trackWeightZero, scriptSecurityOff, userFile,
+  nopreemptOwner, trackOwner, trackWeightZero, scriptSecurityOff, userFile, syncGroupTrackingWeight,
 ];

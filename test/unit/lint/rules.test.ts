@@ -99,3 +99,18 @@ test('engine-agent-features: smtp_alert with the agent (it sends no mail); with 
   assert.deepEqual(codes([cluster({ vrrp_engine: 'agent', vrrp: { smtp_alert: true } })]), ['engine-agent-features']);
   assert.deepEqual(codes([cluster({ vrrp_engine: 'agent', vrrp: { smtp_alert: false } })]), []);
 });
+
+test('sync-group-tracking-weight: a group in extra_keepalived without the keyword is a warning naming it and its line; with it (or no group, or only in a comment) nothing', async () => {
+  const { syncGroupsWithoutWeight } = await import('../../../src/lint/rules/sync-group-tracking-weight.js');
+  const without = 'vrrp_sync_group G1 {\n  group {\n    web_51\n  }\n}\n';
+  const withIt = 'vrrp_sync_group G2 {\n  group { web_51 web_52 }\n  sync_group_tracking_weight\n}\n';
+  assert.deepEqual(syncGroupsWithoutWeight(without + withIt), [{ name: 'G1', line: 1 }]);
+  assert.deepEqual(syncGroupsWithoutWeight('# vrrp_sync_group G3 {\n! }\n'), []);
+  // The keyword in another block does not count for the group.
+  assert.deepEqual(syncGroupsWithoutWeight('vrrp_sync_group G4 {\n group { a }\n}\nglobal_defs {\n sync_group_tracking_weight\n}\n'), [{ name: 'G4', line: 1 }]);
+  const ds = lintInventory(fakeInventory({ all: { hafleet_clusters: [cluster()] }, groups: { directors: lbs, webservers: webs }, hostVars: { lb2: { extra_keepalived: without } } }))
+    .filter((d) => d.code === 'sync-group-tracking-weight');
+  assert.deepEqual(ds.map((d) => [d.severity, d.where.host]), [['warning', 'lb2']]);
+  assert.match(ds[0]!.message, /G1 \(extra_keepalived line 1\)/);
+  assert.deepEqual(codes([cluster()], { hostVars: { lb2: { extra_keepalived: withIt } } }).filter((c) => c === 'sync-group-tracking-weight'), []);
+});

@@ -1,0 +1,57 @@
+import { warning, type Diagnostic } from '../../diagnostics/index.js';
+import { whereAt } from '../../topology/index.js';
+import type { Rule } from '../rule.js';
+
+/**
+ * A vrrp_sync_group (it comes verbatim, in extra_keepalived) without `sync_group_tracking_weight`:
+ * keepalived then ignores the weights of its members' tracked scripts and files — each counts as
+ * weight 0, so a failure is FAULT for the whole group instead of a lower priority. The
+ * inventory's track.nginx weight, hafleet's maintenance file and its switchover move file all rely
+ * on weights: maintenance moves such a group at the backups' own priority, and switchover refuses it.
+ */
+export const syncGroupTrackingWeight: Rule = {
+  code: 'sync-group-tracking-weight',
+  summary: 'vrrp_sync_group without sync_group_tracking_weight: track weights ignored, a failure is FAULT',
+  check: ({ inv, topology }) => {
+    const out: Diagnostic[] = [];
+    for (const [host, roles] of topology.roles) {
+      if (!roles.has('director')) continue;
+      const text = inv.hosts.get(host)?.vars['extra_keepalived'];
+      if (typeof text !== 'string') continue;
+      for (const g of syncGroupsWithoutWeight(text)) {
+        out.push(warning('sync-group-tracking-weight',
+          `vrrp_sync_group ${g.name} (extra_keepalived line ${g.line}) has no sync_group_tracking_weight: keepalived ignores the weights of its instances' track scripts and files, so a failing check puts the whole group in FAULT, hafleet switchover refuses the group and maintenance moves it at the backups' own priority`,
+          { ...whereAt(inv, host, ['extra_keepalived'], true), host },
+          'add `sync_group_tracking_weight` inside the vrrp_sync_group block (keepalived ≥ 2.0)'));
+      }
+    }
+    return out;
+  },
+};
+
+/** The groups of a keepalived.conf text that lack the keyword, with their 1-based line. Comments (# !) ignored. */
+export function syncGroupsWithoutWeight(text: string): { name: string; line: number }[] {
+  const out: { name: string; line: number }[] = [];
+  let open: { name: string; line: number; depth: number; weighted: boolean } | undefined;
+  let depth = 0;
+  let pending: { name?: string; line: number } | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/[#!].*$/, '');
+    for (const word of line.match(/[{}]|[^\s{}]+/g) ?? []) {
+      if (word === '{') {
+        depth++;
+        if (pending && !open) open = { name: pending.name ?? '?', line: pending.line, depth, weighted: false };
+        pending = undefined;
+      } else if (word === '}') {
+        if (open && depth === open.depth) {
+          if (!open.weighted) out.push({ name: open.name, line: open.line });
+          open = undefined;
+        }
+        depth--;
+      } else if (!open && word === 'vrrp_sync_group') pending = { line: i + 1 };
+      else if (pending && pending.name === undefined) pending.name = word;
+      else if (open && word === 'sync_group_tracking_weight') open.weighted = true;
+    }
+  });
+  return out;
+}
