@@ -45,14 +45,27 @@ export function keeperScript(i: KeeperInput): string {
     'umask 077',
     ...acquireLockLines(dir, { by: i.by, deployId: i.deployId, now: i.now }, CLUSTER_LOCK_EXIT, { breakLock: i.breakLock }),
     `printf %s ${q(i.token)} > ${q(dir + '/token')}`,
+    // The tick waits on a FIFO of the lock, held open on fd 3 (open at both ends: never EOF, and
+    // its path may go without the wait spinning): the release request wakes it at once instead
+    // of at the next tenth of a second. Without a FIFO, sleep.
+    `hafleet_wake=0; if mkfifo -m 600 -- ${q(dir + '/wake')} 2>/dev/null && exec 3<> ${q(dir + '/wake')}; then hafleet_wake=1; fi`,
     `echo "${MARK} cluster-locked"`,
     'hafleet_kn=0',
     // The heartbeat is how a dead session is noticed: the write fails (HUP and PIPE are ignored).
-    `while [ -d ${q(dir)} ] && [ ! -e ${q(dir + '/release')} ] && [ $hafleet_kn -lt ${ticks} ]; do printf '.\\n' 2>/dev/null || break; sleep 0.1; hafleet_kn=$((hafleet_kn + 1)); done`,
+    `while [ -d ${q(dir)} ] && [ ! -e ${q(dir + '/release')} ] && [ $hafleet_kn -lt ${ticks} ]; do printf '.\\n' 2>/dev/null || break; if [ $hafleet_wake = 1 ]; then read -r -t 0.1 -u 3 _ || true; else sleep 0.1; fi; hafleet_kn=$((hafleet_kn + 1)); done`,
     ...releaseLockLines(dir),
     // No one may be listening any more (that is why the loop ended): not a failure.
     `echo "${MARK} cluster-released" 2>/dev/null || true`,
   ]);
+}
+
+/**
+ * Ask the keeper holding `dir` with `token` to release: the request file, then a line into the
+ * keeper's FIFO to wake it (only when it is a FIFO: no file is ever made here).
+ */
+export function releaseCommand(dir: string, token: string): string {
+  const wake = q(dir + '/wake');
+  return `[ "$(cat -- ${q(dir + '/token')} 2>/dev/null)" = ${q(token)} ] && : > ${q(dir + '/release')} && [ -p ${wake} ] && { printf '\\n' 1<> ${wake}; } 2>/dev/null; true`;
 }
 
 /** `by=… pid=… at=… deploy=…` from a `locked` line → who holds it, for the message. */
@@ -168,8 +181,8 @@ export async function takeClusterLock(transport: Transport, directors: readonly 
     }),
   );
   const releaseAll = async () => {
-    await Promise.all(held.map((d) => transport.exec(d, `[ "$(cat -- ${q(dir + '/token')} 2>/dev/null)" = ${q(token)} ] && : > ${q(dir + '/release')}; true`, { timeoutMs: 15_000 })));
-    // Each keeper sees the request within a tenth of a second and ends; one that lost its session already has.
+    await Promise.all(held.map((d) => transport.exec(d, releaseCommand(dir, token), { timeoutMs: 15_000 })));
+    // Each keeper is woken by it (else sees it within a tenth of a second) and ends; one that lost its session already has.
     await Promise.race([Promise.allSettled(keepers), o.clock.sleep(10_000)]);
     return takeoverNotes(o.cluster, ends);
   };

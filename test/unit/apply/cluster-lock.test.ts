@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { takeClusterLock } from '../../../src/apply/index.js';
-import { clusterLockDir, keeperScript, lockHolder } from '../../../src/apply/cluster-lock.js';
+import { clusterLockDir, keeperScript, lockHolder, releaseCommand } from '../../../src/apply/cluster-lock.js';
 import type { ExecOptions, ExecOutput, HostRef, Outcome, Transport } from '../../../src/transport/types.js';
 import { FakeClock, ref } from './fake-transport.js';
 
@@ -58,11 +58,26 @@ test('the keeper for real: holds the lock, a second keeper is refused naming the
     const two = runKeeper(dir, 't2');
     assert.equal(await two.exited, 75);
     assert.match(two.out(), /@@hafleet locked \d+ yes .*by=alice@ctl .*deploy=p1/);
-    spawnSync('touch', [join(dir, 'release')]);
+    assert.ok(statSync(join(dir, 'wake')).isFIFO(), 'the keeper waits on a FIFO of the lock');
+    assert.equal(spawnSync('bash', ['-c', releaseCommand(dir, 'not-the-token')]).status, 0);
+    assert.ok(!existsSync(join(dir, 'release')), 'another token asks nothing');
+    assert.equal(spawnSync('bash', ['-c', releaseCommand(dir, 't1')]).status, 0);
     assert.equal(await one.exited, 0);
     assert.ok(!existsSync(dir), 'released');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('the release command never makes a wake file where the keeper has no FIFO (an older keeper, or none)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hafleet-cl-'));
+  try {
+    writeFileSync(join(dir, 'token'), 't1');
+    assert.equal(spawnSync('bash', ['-c', releaseCommand(dir, 't1')]).status, 0);
+    assert.ok(existsSync(join(dir, 'release')), 'asked by the file');
+    assert.ok(!existsSync(join(dir, 'wake')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
