@@ -111,7 +111,7 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
       const speakerMs = p?.speakerReloaded ? lane.speakerCycleMs : 0;
       const quietMs = Math.min(windowMs, Math.max(1000, speakerMs));
       const workers = p?.untilHealthy ? undefined : workersBefore.get(host);
-      const turnover = workers?.size ? { workersBefore: workers, afterMs: Math.min(windowMs, speakerMs) } : undefined;
+      const turnover = workers?.size ? { workersBefore: workers, afterMs: Math.min(windowMs, speakerMs), ...(p?.nginxReloaded ? { nginxReloaded: true } : {}) } : undefined;
       return proveServes(transport, refOf(host)!, lane, { clock, windowMs, quietMs, pollMs: 500, ...(before ? { before } : {}), ...(turnover ? { turnover } : {}), ...(p?.untilHealthy ? { untilHealthy: true } : {}) });
     },
     rollback: async (host) => {

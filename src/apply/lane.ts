@@ -12,7 +12,7 @@ export interface LaneOps {
   /** What the director's nginx answers before its change (the proof compares with it). */
   baseline(host: string, lane: DirectorLane): Promise<Map<number, number>>;
   /** Null when the director serves with its new config; else why not. `untilHealthy`: wait for it. */
-  prove(host: string, lane: DirectorLane, before: ReadonlyMap<number, number> | undefined, o?: { untilHealthy?: boolean; speakerReloaded?: boolean }): Promise<string | null>;
+  prove(host: string, lane: DirectorLane, before: ReadonlyMap<number, number> | undefined, o?: { untilHealthy?: boolean; speakerReloaded?: boolean; nginxReloaded?: boolean }): Promise<string | null>;
   /** Put a director back on its files from before this deploy; null when done. */
   rollback(host: string): Promise<string | null>;
 }
@@ -138,7 +138,8 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
       if (reload && proving) {
         x.emit({ kind: 'serve-check', cluster: lane.cluster, host });
         const speakerReloaded = r.status === 'changed' && r.handlers.some((h) => /keepalived|agent/.test(h));
-        const bad = await x.ops.prove(host, lane, before, { speakerReloaded });
+        const nginxReloaded = r.status === 'changed' && r.handlers.some((h) => /nginx/.test(h));
+        const bad = await x.ops.prove(host, lane, before, { speakerReloaded, nginxReloaded });
         if (bad) {
           results.set(host, x.record({ host, status: 'failed', step: 'serve', message: bad, rolledBack: false }));
           stop = `director ${host} of cluster ${lane.cluster} did not prove it serves`;

@@ -55,7 +55,9 @@ function scriptRuns(scripts: DirectorLane['scripts']): string[] {
  * one /proc file); else every process of the namespace is looked at (own_procs: a stat per
  * process, tens of ms on a machine with thousands of them, as a lab's).
  */
-export const nginxWorkersScript = (pidFile = '/run/nginx.pid') => `${ownProcsShell}hafleet_m=$(cat ${q(pidFile)} 2>/dev/null)
+export const nginxWorkersScript = (pidFile = '/run/nginx.pid', waitGone: readonly number[] = []) => {
+  const list = `hafleet_workers() {
+hafleet_m=$(cat ${q(pidFile)} 2>/dev/null)
 if [ -n "$hafleet_m" ] && [ "$(cat /proc/$hafleet_m/comm 2>/dev/null)" = nginx ] && [ "$(readlink /proc/$hafleet_m/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ -r /proc/$hafleet_m/task/$hafleet_m/children ]; then
   hafleet_w=$(cat /proc/$hafleet_m/task/$hafleet_m/children)
 else
@@ -64,17 +66,32 @@ fi
 for p in $hafleet_w; do
   t=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null) || continue
   case $t in *"worker process is shutting down"*) echo "${MARK} nginx-worker $p old";; *"worker process"*) echo "${MARK} nginx-worker $p live";; esac
-done`;
+done
+}`;
+  const pids = waitGone.filter((p) => Number.isSafeInteger(p) && p > 0);
+  if (pids.length === 0) return `${ownProcsShell}${list}\nhafleet_workers`;
+  // Just after a reload its master is still starting the new workers (milliseconds): wait up to
+  // a second, in this look, for the workers seen before to stop taking requests and a live one,
+  // so the look usually sees the reload taken instead of needing a second look.
+  return `${ownProcsShell}${list}
+for _ in $(seq 1 50); do
+  hafleet_out=$(hafleet_workers); hafleet_stale=0
+  case $hafleet_out in *" live"*) ;; *) hafleet_stale=1;; esac
+  for p in ${pids.join(' ')}; do case $hafleet_out in *"nginx-worker $p live"*) hafleet_stale=1;; esac; done
+  [ $hafleet_stale = 0 ] && break; sleep 0.02
+done
+printf '%s\\n' "$hafleet_out"`;
+};
 
 /**
  * nginx's workers first (nginxWorkersScript), then one request per nginx port from the director
  * itself, then verify's probe for the speaker.
  */
-export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = []): string {
+export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = [], waitGone: readonly number[] = []): string {
   const http = ports.map(
     (p) => `echo "${MARK} http ${p.port} $(curl -s -o /dev/null -m 3 -w '%{http_code}' -H ${q(`Host: ${p.host}`)} ${q(`http://127.0.0.1:${p.port}/`)} 2>/dev/null || true)"`,
   );
-  return [...(ports.length ? [nginxWorkersScript()] : []), ...http, ...scriptRuns(scripts), hostProbeScript()].join('\n');
+  return [...(ports.length ? [nginxWorkersScript('/run/nginx.pid', waitGone)] : []), ...http, ...scriptRuns(scripts), hostProbeScript()].join('\n');
 }
 
 export function parseServeProbe(stdout: string): ServeObservation {
@@ -151,9 +168,10 @@ export interface ProveOptions {
   /**
    * What ends it sooner than quietMs: a good look that saw nginx's reload taken (no worker of
    * `workersBefore` still live, a new one live: nginxTurnedOver), at least `afterMs` after the
-   * start (the speaker's own cycle when it was reloaded too).
+   * start (the speaker's own cycle when it was reloaded too). `nginxReloaded`: the deploy ran
+   * nginx's reload, so each look waits (≤ 1 s, on the host) for the turnover before its requests.
    */
-  turnover?: { workersBefore: ReadonlySet<number>; afterMs: number };
+  turnover?: { workersBefore: ReadonlySet<number>; afterMs: number; nginxReloaded?: boolean };
   pollMs?: number;
   signal?: AbortSignal;
   before?: ReadonlyMap<number, number>;
@@ -161,8 +179,8 @@ export interface ProveOptions {
   untilHealthy?: boolean;
 }
 
-async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<ServeObservation | string> {
-  const r = await transport.exec(ref, 'bash -s', { stdin: serveProbeScript(lane.ports, lane.scripts ?? []), timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal, waitGone: readonly number[] = []): Promise<ServeObservation | string> {
+  const r = await transport.exec(ref, 'bash -s', { stdin: serveProbeScript(lane.ports, lane.scripts ?? [], waitGone), timeoutMs: 20_000, ...(signal ? { signal } : {}) });
   if (!r.ok) return r.failure.message;
   return parseServeProbe(r.value.stdout);
 }
@@ -193,7 +211,7 @@ export async function proveServes(transport: Transport, ref: HostRef, lane: Dire
   const start = o.clock.now();
   let last: string[] = ['not observed'];
   for (;;) {
-    const seen = await observe(transport, ref, lane, o.signal);
+    const seen = await observe(transport, ref, lane, o.signal, o.turnover?.nginxReloaded ? [...o.turnover.workersBefore] : []);
     let turnedOver = false;
     if (typeof seen === 'string') last = [`cannot observe it: ${seen}`];
     else {

@@ -16,6 +16,11 @@ import { FakeClock, ref } from './fake-transport.js';
  */
 
 test('the probe lists nginx workers before its requests; parsed back as live or old', () => {
+  const waiting = serveProbeScript([{ port: 80, host: 'v' }], [], [41, 57]);
+  assert.match(waiting, /for p in 41 57; do/, 'after a reload it waits for the workers seen before');
+  assert.equal(spawnSync('bash', ['-n'], { input: waiting }).status, 0);
+  const sc = spawnSync('shellcheck', ['-s', 'bash', '-S', 'warning', '-'], { input: waiting, encoding: 'utf8' });
+  assert.equal(sc.status, 0, sc.stdout);
   const s = serveProbeScript([{ port: 80, host: 'v' }]);
   assert.ok(s.indexOf('nginx-worker') < s.indexOf('curl '), 'workers first: a request after a list without a live old worker reaches the new config');
   assert.ok(!serveProbeScript([]).includes('nginx-worker'), 'no nginx port: no worker list');
@@ -38,14 +43,16 @@ test('turned over: no worker from before is live and a new one is; unknown befor
 /** A director whose look at time t reports `workers(t)` and nginx answering `code(t)`. */
 function director(clock: FakeClock, workers: (t: number) => string, code: (t: number) => number = () => 200) {
   const looks: number[] = [];
+  const scripts: string[] = [];
   const transport = {
-    exec: async () => {
+    exec: async (_h: unknown, _c: string, o: { stdin?: string }) => {
       const t = clock.now();
       looks.push(t);
+      scripts.push(String(o.stdin));
       return { ok: true, value: { code: 0, stdout: `${workers(t)}@@hafleet http 80 ${code(t)}\n@@hafleet:procs@@\nhafleet-agent 1\n@@hafleet:agent@@\n{"instances":[{"name":"web_51","state":"BACKUP","priority":100}]}\n@@hafleet:end@@\n`, stderr: '' } };
     },
   } as unknown as Transport;
-  return { transport, looks };
+  return { transport, looks, scripts };
 }
 const l = { ports: [{ port: 80, host: 'v' }], instances: [], scripts: [], directors: [], hosts: [], vips: [], served: true, cluster: 'web', trackWindowMs: 8000, speakerCycleMs: 4000 };
 const base = { windowMs: 8000, quietMs: 1000, pollMs: 500 };
@@ -57,6 +64,12 @@ test('the proof ends at the first good look that sees the reload taken, not afte
   let d = director(clock, () => OLD);
   assert.equal(await proveServes(d.transport, ref('lb2'), l, { ...base, clock, turnover: { workersBefore: new Set([10]), afterMs: 0 } }), null);
   assert.deepEqual(d.looks, [0], 'one look');
+  assert.ok(!d.scripts[0]!.includes('for p in 10;'), 'nginx not reloaded by this deploy: no wait on the host for its workers');
+
+  clock = new FakeClock();
+  d = director(clock, () => OLD);
+  assert.equal(await proveServes(d.transport, ref('lb2'), l, { ...base, clock, turnover: { workersBefore: new Set([10]), afterMs: 0, nginxReloaded: true } }), null);
+  assert.match(d.scripts[0]!, /for p in 10; do/, 'nginx reloaded: the look waits on the host for worker 10 to stop taking requests');
 
   clock = new FakeClock();
   d = director(clock, (t) => (t < 250 ? NOT_YET : OLD));
@@ -92,8 +105,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function workersNow(master: number, pidFile: string): Map<number, 'live' | 'old'> {
-  const out = spawnSync('bash', ['-c', nginxWorkersScript(pidFile)], { encoding: 'utf8' }).stdout;
+function workersNow(master: number, pidFile: string, waitGone: number[] = []): Map<number, 'live' | 'old'> {
+  const out = spawnSync('bash', ['-c', nginxWorkersScript(pidFile, waitGone)], { encoding: 'utf8' }).stdout;
   const all = parseServeProbe(out).nginxWorkers ?? new Map();
   // Other nginx may run in this network namespace: keep this master's children.
   const ppid = (pid: number) => {
@@ -131,9 +144,10 @@ http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fas
   assert.deepEqual([...before.values()], ['live']);
   const started = performance.now();
   process.kill(nginx.pid!, 'SIGHUP');
-  let now = new Map<number, 'live' | 'old'>();
-  await until('the reload is seen taken', () => nginxTurnedOver(new Set(before.keys()), (now = workersNow(nginx.pid!, pidFile))));
-  t.diagnostic(`turned over ${Math.round(performance.now() - started)} ms after SIGHUP; workers ${JSON.stringify([...now])}`);
+  // One look right after the reload, as the proof's first: it waits on the host for the turnover.
+  const now = workersNow(nginx.pid!, pidFile, [...before.keys()]);
+  t.diagnostic(`one look ${Math.round(performance.now() - started)} ms after SIGHUP; workers ${JSON.stringify([...now])}`);
+  assert.ok(nginxTurnedOver(new Set(before.keys()), now), `the first look saw the reload taken: ${JSON.stringify([...now])}`);
   const [oldPid] = before.keys();
   assert.notEqual(now.get(oldPid!), 'live');
 });
