@@ -1,15 +1,21 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabState } from './state.js';
 
 /**
- * The checkout this module runs from (src/lab/ under tsx, dist/src/lab/ when built): lab hosts
- * share this machine's filesystem, so its built CLI runs the agent there (`hafleet` is not on
- * their PATH).
+ * The checkout this module runs from (src/lab/ under tsx, dist/src/lab/ when built, a chunk in
+ * dist/bundle/ from the bundle): the nearest folder above it with a package.json. Lab hosts share
+ * this machine's filesystem, so its built CLI runs the agent there (`hafleet` is not on their PATH).
  */
-const HERE = dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = HERE.endsWith(join('dist', 'src', 'lab')) ? join(HERE, '..', '..', '..') : join(HERE, '..', '..');
+function checkoutOf(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return join(from, '..', '..');
+  }
+}
+export const REPO_ROOT = checkoutOf(dirname(fileURLToPath(import.meta.url)));
 
 /** `hafleet_agent_command` for lab directors: this node binary and the checkout's built CLI. */
 export function labAgentCommand(): string {
