@@ -25,6 +25,12 @@ const slowSite = (host: string) => `server {
 }
 `;
 
+/** The PIDs of the nginx worker processes of `host`'s own network namespace (the lab shares one PID space). */
+async function workers(host: string): Promise<string[]> {
+  const r = await lab.hostExec(host, `for d in /proc/[0-9]*; do { IFS= read -r c < "$d/comm"; } 2>/dev/null || continue; [ "$c" = nginx ] || continue; [ "$d/ns/net" -ef /proc/self/ns/net ] || continue; case "$(tr '\\0' ' ' < "$d/cmdline" 2>/dev/null)" in *'worker process'*) echo "\${d#/proc/}";; esac; done`);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
 async function hits(n: number): Promise<string[]> {
   const r = await lab.adminExec('sh', ['-c', `i=0; while [ $i -lt ${n} ]; do curl -s --max-time 3 http://${lab.vip}/ || echo FAIL; i=$((i+1)); done`], { timeoutMs: 60_000 });
   return r.stdout.split('\n').filter(Boolean);
@@ -36,15 +42,23 @@ describe('hafleet maintenance on a realserver (nginx mode)', { timeout: 900_000 
     const d = await lab.hafleet(['deploy', '-i', lab.inventoryPath, '--yes'], { timeoutMs: 180_000 });
     assert.equal(d.code, 0, d.stderr);
     await lab.waitForVipHolder('lb1', { timeoutMs: 20_000 });
+    const oldWorkers = new Map<string, string[]>();
     for (const h of ['web1', 'web2']) {
+      oldWorkers.set(h, await workers(h));
+      assert.ok(oldWorkers.get(h)!.length > 0, `${h}: its nginx workers are listed`);
       const r = await lab.hostExec(h, `head -c 400000 /dev/zero > /tmp/hafleet-slow.bin && chmod 0644 /tmp/hafleet-slow.bin && cat > /etc/nginx/sites-enabled/hafleet-lab-backend <<'EOF'\n${slowSite(h)}EOF\nnginx -t 2>&1 && nginx -s reload`);
       assert.equal(r.code, 0, r.stdout + r.stderr);
     }
     // nginx -s reload returns before the new workers answer: wait until each serves /slow.
     for (const h of ['web1', 'web2']) {
       await waitFor(`${h} serves /slow`, async () => /x-served-by/i.test((await lab.hostExec(h, 'curl -sI --max-time 2 http://127.0.0.1/slow')).stdout), { timeoutMs: 10_000 });
-      // …and its old workers are gone: they would answer the directors' kept-alive connections with the old site.
-      await waitFor(`${h}'s old nginx workers gone`, async () => drainingCount((await lab.hostExec(h, DRAINING_SCRIPT)).stdout) === 0, { timeoutMs: 30_000 });
+      // …and every worker from before the reload is gone: until its master tells it to quit, an
+      // old worker still accepts (and answers with the old site, no /slow) — "none draining"
+      // alone also holds in that moment (a CI run saw all six downloads answered so).
+      await waitFor(`${h}'s old nginx workers gone`, async () => {
+        const now = await workers(h);
+        return now.length > 0 && !now.some((p) => oldWorkers.get(h)!.includes(p)) && drainingCount((await lab.hostExec(h, DRAINING_SCRIPT)).stdout) === 0;
+      }, { timeoutMs: 30_000 });
     }
   });
   after(async () => {
