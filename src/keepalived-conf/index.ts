@@ -26,6 +26,7 @@
  * `TrackScript`'s names and units (intervalSec, timeoutSec, weight, fall, rise, user).
  */
 export { readTree, singleFile, argWords, type ConfTree } from './read-tree.js';
+export { syncGroupBlocks, type SyncGroupBlock } from './sync-groups.js';
 export { tokenize, expandGlob, type ConfFiles, type Token } from './conf-lexer.js';
 export { buildTree, whereOf, type Stmt } from './conf-tree.js';
 export { loadConfig, nodeFiles, parseConfig, type ParsedConfig } from './config.js';

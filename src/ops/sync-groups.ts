@@ -1,4 +1,4 @@
-import { readTree, singleFile } from '../keepalived-conf/index.js';
+import { readTree, singleFile, syncGroupBlocks } from '../keepalived-conf/index.js';
 import type { Cluster, VrrpInstance } from '../topology/types.js';
 import type { VerifyTarget } from '../verify/index.js';
 import type { Refusal } from './types.js';
@@ -40,14 +40,11 @@ export function syncGroupsOf(cluster: Cluster, desired: VerifyTarget['desired'])
   const out = new Map<string, SyncGroup>();
   for (const host of directors) {
     for (const f of desired?.get(host)?.files.filter((x) => isSpeakerConf(x.path)) ?? []) {
-      for (const s of readTree(f.path, singleFile(f.path, f.content)).stmts) {
-        if (s.keyword !== 'vrrp_sync_group' || !s.args[0]) continue;
-        const members = (s.block ?? []).filter((a) => a.keyword === 'group').flatMap((a) => (a.block ?? []).flatMap((m) => [m.keyword, ...m.args.map((t) => t.text)]));
-        const weight = (s.block ?? []).some((a) => a.keyword === 'sync_group_tracking_weight' || a.keyword === 'global_tracking');
-        const g = out.get(s.args[0].text) ?? { name: s.args[0].text, instances: [], trackingWeight: true };
-        for (const m of members) if (names.has(m) && !g.instances.includes(m)) g.instances.push(m);
+      for (const b of syncGroupBlocks(readTree(f.path, singleFile(f.path, f.content)).stmts)) {
+        const g = out.get(b.name) ?? { name: b.name, instances: [], trackingWeight: true };
+        for (const m of b.instances) if (names.has(m) && !g.instances.includes(m)) g.instances.push(m);
         // One director without it is enough for its target to FAULT on the bid.
-        g.trackingWeight &&= weight;
+        g.trackingWeight &&= b.trackingWeight;
         out.set(g.name, g);
       }
     }
