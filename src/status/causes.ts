@@ -1,3 +1,4 @@
+import { transitionKey } from './transitions.js';
 import type { MemberStatus, Transition } from './types.js';
 
 /**
@@ -99,7 +100,7 @@ export function withCauses(members: readonly MemberStatus[], known: ReadonlyMap<
   return members.map((m) => {
     const t = m.lastTransition;
     if (!t || t.reason) return m;
-    const had = known.get(`${t.at}|${t.host}|${t.instance}|${t.to}`);
+    const had = known.get(transitionKey(t));
     if (had?.reason) return { ...m, lastTransition: { ...t, reason: had.reason, ...(had.reasonFrom ? { reasonFrom: had.reasonFrom } : {}) } };
     const peers = members.filter((p) => p.host !== m.host);
     const age = Date.parse(at) - Date.parse(t.at);
