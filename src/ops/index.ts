@@ -14,7 +14,7 @@ export { runSwitchover, selectInstances, moveInstance, moveInstances, MoveInterr
 export { runMaintenance, type MaintenanceOptions, type MaintenanceRun } from './run-maintenance.js';
 export { lingerScript, lingerVips, LINGER_SEC, type LingerVip } from './linger.js';
 export { runRolling, rollingOrder, type RollingOptions, type RollingRun, type RollingStep } from './run-rolling.js';
-export { listStates, formatStates, type DirectorState } from './list-state.js';
+export { listStates, formatStates, maintenanceText, type DirectorState } from './list-state.js';
 export { realserverPreflight, clustersServedBy, type RealserverCheck } from './realserver-preflight.js';
 export { runRealserverMaintenance, drainingCount, DRAINING_SCRIPT, type RealserverOptions, type RealserverRun } from './run-realserver.js';
 export { syncGroupsOf, moveUnits, unitRefusals, type SyncGroup, type MoveUnit } from './sync-groups.js';

@@ -1,3 +1,4 @@
+import { printable } from '../terminal/index.js';
 import type { Topology } from '../topology/types.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import { readStates } from './host-state.js';
@@ -20,13 +21,22 @@ export async function listStates(transport: Transport, topology: Topology, refs:
   return out;
 }
 
+/** A host's text on one line: its controls (colours too) and newlines shown escaped, so it cannot forge a line of ours. */
+const field = (t: string) => printable(t, { keepOwnColour: false }).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+
+/** `in maintenance since … by … (why)` or `in service`; since/by/why are the host's text, kept on one line. */
+export function maintenanceText(s: OpsState): string {
+  const i = s.info;
+  return s.maintenance ? `in maintenance${i ? ` since ${field(i.at)} by ${field(i.by)}${i.reason ? ` (${field(i.reason)})` : ''}` : ''}` : 'in service';
+}
+
 /** The list as lines: `lb1  web  in maintenance since … by … (why)`, move values that are not 0. */
 export function formatStates(list: readonly DirectorState[]): string {
   const w = Math.max(4, ...list.map((d) => d.host.length));
   return list.map((d) => {
     if (!d.read) return `${d.host.padEnd(w)}  ${d.cluster}  could not be read`;
     const s = d.state;
-    const m = s.maintenance ? `in maintenance${s.info ? ` since ${s.info.at} by ${s.info.by}${s.info.reason ? ` (${s.info.reason})` : ''}` : ''}` : 'in service';
+    const m = maintenanceText(s);
     const moves = Object.entries(s.moves).filter(([, v]) => v !== 0).map(([i, v]) => `${i} ${v > 0 ? '+' : ''}${v}`);
     return `${d.host.padEnd(w)}  ${d.cluster}  ${m}${moves.length ? `; priority moved: ${moves.join(', ')}` : ''}`;
   }).join('\n') + '\n';

@@ -7,7 +7,7 @@ import { inventoryFor, inventoryOption } from '../inventory-source.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../context.js';
 import { printDiagnostics, printJson, writeHuman } from '../output.js';
-import { readStates } from '../../ops/index.js';
+import { maintenanceText, readStates } from '../../ops/index.js';
 import { fleetFor } from '../args.js';
 import { cliTransport, connectionOptions } from '../transport.js';
 
@@ -111,11 +111,8 @@ async function live(opts: InventoryOptions, host: string, ctx: CommandContext): 
     await transport.close();
   }
   if (!state) throw new CommandExit(ExitCode.failed, `hafleet: ${host}: its maintenance state could not be read (is it reachable? hafleet verify says more)`);
-  const i = state.info;
-  // by/at/reason are text from the host: writeHuman makes them printable.
-  writeHuman(process.stderr, state.maintenance
-    ? `hafleet: ${host} is in maintenance${i ? ` since ${i.at} by ${i.by}${i.reason ? ` (${i.reason})` : ''}` : ''}\n`
-    : `hafleet: ${host} is in service (not in maintenance)\n`);
+  // by/at/reason are text from the host: maintenanceText keeps them on one line, writeHuman printable.
+  writeHuman(process.stderr, `hafleet: ${host} is ${maintenanceText(state)}${state.maintenance ? '' : ' (not in maintenance)'}\n`);
 }
 
 function fail(diagnostics: Diagnostic[]): never {
