@@ -1,3 +1,4 @@
+import { hostProbeSections, keepalivedDataBlocks as blocks, keepalivedDataSections as dataSections } from '../verify/index.js';
 import type { MemberStatus } from './types.js';
 
 /**
@@ -14,40 +15,6 @@ export type Track = MemberStatus['tracks'][number];
 /** Instance name → its tracks. */
 export interface SpeakerTracks {
   byInstance: ReadonlyMap<string, Track[]>;
-}
-
-/** The `@@hafleet:NAME@@` sections of verify's host probe output. */
-function section(out: string, name: string): string | undefined {
-  const head = `@@hafleet:${name}@@\n`;
-  const at = out.indexOf(head);
-  if (at < 0) return undefined;
-  const rest = out.slice(at + head.length);
-  const end = rest.search(/^@@hafleet:[a-z]+@@$/m);
-  return end < 0 ? rest : rest.slice(0, end);
-}
-
-/** keepalived.data's `------< Title >------` sections. */
-function dataSections(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let cur: string[] | null = null;
-  for (const line of text.split('\n')) {
-    const m = /^-+<\s*(.+?)\s*>-+$/.exec(line.trim());
-    if (m) out.set(m[1]!, (cur = []));
-    else cur?.push(line);
-  }
-  return out;
-}
-
-/** `Key = value` blocks that begin at `startKey = name` (first value of a key wins). */
-function blocks(lines: readonly string[], startKey: string): { name: string; fields: Map<string, string> }[] {
-  const out: { name: string; fields: Map<string, string> }[] = [];
-  for (const line of lines) {
-    const m = /^\s*([^=]+?)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    if (m[1] === startKey) out.push({ name: m[2]!.trim(), fields: new Map() });
-    else if (out.length && !out.at(-1)!.fields.has(m[1]!)) out.at(-1)!.fields.set(m[1]!, m[2]!.trim());
-  }
-  return out;
 }
 
 /** keepalived (vrrp_track.c): a file's value × weight (negated with `reverse`); ≤ −254 → FAULT; weight 0 and non-zero → FAULT. */
@@ -145,9 +112,10 @@ export function agentTracks(statusJson: string): SpeakerTracks | null {
 
 /** verify's host probe output → the speaker's tracks (keepalived's dump, else the agent's status). */
 export function speakerTracks(probeOutput: string): SpeakerTracks | null {
-  const kdata = section(probeOutput, 'kdata');
+  const sec = hostProbeSections(probeOutput);
+  const kdata = sec.get('kdata');
   if (kdata && kdata.trim()) return { byInstance: keepalivedTracks(kdata) };
-  const agent = section(probeOutput, 'agent');
+  const agent = sec.get('agent');
   return agent && agent.trim() ? agentTracks(agent) : null;
 }
 

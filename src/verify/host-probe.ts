@@ -77,7 +77,8 @@ export interface HostProbe {
   sysctls: Record<string, string>;
 }
 
-function splitSections(out: string): Map<string, string> {
+/** The `@@hafleet:NAME@@` sections of the host probe's output (status reads the same output for its tracks). */
+export function splitSections(out: string): Map<string, string> {
   const m = new Map<string, string>();
   let name: string | null = null;
   let buf: string[] = [];

@@ -8,11 +8,11 @@ export type {
 } from './types.js';
 export { evaluate, verifyReport } from './evaluate.js';
 export { formatReport, table } from './format.js';
-export { keepalivedReport, parseKeepalivedData, parseKeepalivedJson } from './keepalived-report.js';
+export { keepalivedReport, parseKeepalivedData, parseKeepalivedJson, sections as keepalivedDataSections, blocks as keepalivedDataBlocks } from './keepalived-report.js';
 export { agentReport } from './agent-status.js';
 export { authLogLines, authLogSources } from './speaker-logs.js';
 export { arpingMacs, ndiscMacs } from './arping-output.js';
-export { hostProbeScript, parseHostProbe, parseIpAddr, type HostProbe } from './host-probe.js';
+export { hostProbeScript, parseHostProbe, parseIpAddr, splitSections as hostProbeSections, type HostProbe } from './host-probe.js';
 export { probe, urlOf, type GatherFacts, type VerifyTarget, type ProbeOptions } from './probe.js';
 export { arpProbe, routeDev, httpGet, servedBy, type HttpAnswer } from './local-probes.js';
 export { verify } from './verify.js';

@@ -15,7 +15,7 @@ function textState(s: string): VrrpState {
 }
 
 /** Split the data dump into its `------< Title >------` sections. */
-function sections(text: string): Map<string, string[]> {
+export function sections(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   let current: string[] | null = null;
   for (const line of text.split('\n')) {
@@ -29,7 +29,7 @@ function sections(text: string): Map<string, string[]> {
 }
 
 /** `Key = value` lines grouped into blocks that start with `startKey = name`. */
-function blocks(lines: string[], startKey: string): { name: string; fields: Map<string, string> }[] {
+export function blocks(lines: readonly string[], startKey: string): { name: string; fields: Map<string, string> }[] {
   const out: { name: string; fields: Map<string, string> }[] = [];
   for (const line of lines) {
     const m = /^\s*([^=]+?)\s*=\s*(.*)$/.exec(line);
