@@ -26,10 +26,12 @@ export function writeImportDir(sources: readonly string[], out: string, r: Impor
   }
   const append = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const exists = fs.existsSync(file);
+    const before = exists ? fs.readFileSync(file, 'utf8') : '';
     if (/^hafleet_clusters\s*:/m.test(before) && text.includes('hafleet_clusters:')) return [error('import-inventory-has-clusters', `${file} already defines hafleet_clusters`, { file }, 'import takes an inventory of hosts only')];
-    // A file copied from the source inventory keeps its mode (0644 often): made 0600 before a secret goes in.
-    if (before) fs.chmodSync(file, 0o600);
+    // A file copied from the source inventory keeps its mode (0644 often), empty or not: made 0600
+    // before a secret goes in (writeFileSync's mode applies only to a file it creates).
+    if (exists) fs.chmodSync(file, 0o600);
     fs.writeFileSync(file, (before && !before.endsWith('\n') ? before + '\n' : before) + (before ? '\n' : '') + text, { mode: 0o600 });
     return [];
   };
