@@ -58,6 +58,7 @@ function scriptRuns(scripts: DirectorLane['scripts']): string[] {
 export const nginxWorkersScript = (pidFile = '/run/nginx.pid', waitGone: readonly number[] = []) => {
   const list = `hafleet_workers() {
 hafleet_m=$(cat ${q(pidFile)} 2>/dev/null)
+case $hafleet_m in ''|*[!0-9]*) hafleet_m=;; esac
 if [ -n "$hafleet_m" ] && [ "$(cat /proc/$hafleet_m/comm 2>/dev/null)" = nginx ] && [ "$(readlink /proc/$hafleet_m/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ -r /proc/$hafleet_m/task/$hafleet_m/children ]; then
   hafleet_w=$(cat /proc/$hafleet_m/task/$hafleet_m/children)
 else
