@@ -102,10 +102,6 @@ export type HostKeyVerdict =
   /** Nothing recorded for this key type; `otherTypes` lists types that are recorded. */
   | { kind: 'unknown'; otherTypes: string[] };
 
-/**
- * What the recorded keys say about `key` presented by `name` (see knownHostsName).
- * @cert-authority lines are ignored: ssh2 does not present host certificates.
- */
 interface NameIndex {
   /** Lines whose patterns are all plain names, by each name (lowercased), with their position. */
   byName: Map<string, { at: number; e: KnownHostsEntry }[]>;
@@ -142,6 +138,10 @@ export function entriesForHost(entries: readonly KnownHostsEntry[], name: string
   return hits.sort((a, b) => a.at - b.at).map((x) => x.e);
 }
 
+/**
+ * What the recorded keys say about `key` presented by `name` (see knownHostsName).
+ * @cert-authority lines are ignored: ssh2 does not present host certificates.
+ */
 export function checkHostKey(entries: readonly KnownHostsEntry[], name: string, keyType: string, key: Buffer): HostKeyVerdict {
   const forHost = entriesForHost(entries, name).filter((e) => e.marker !== 'cert-authority');
   const revoked = forHost.find((e) => e.marker === 'revoked' && e.key.equals(key));
