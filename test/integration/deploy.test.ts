@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { labCommand } from '../../src/lab/index.js';
 import { startLab, REPO_ROOT, type TestLab } from './support/lab.js';
+import { spawnCollecting } from './support/spawn.js';
 import { waitFor } from './support/wait.js';
 
 let lab: TestLab;
@@ -277,25 +277,20 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.ok(c.ok);
     // `ip netns exec` execs the command: this pid is the CLI's own.
     assert.equal((await lab.hostExec(first, HOLD)).code, 0);
-    const child = spawn(c.value.cmd, c.value.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    const p = spawnCollecting(c.value.cmd, c.value.args, REPO_ROOT);
     try {
       await waitFor(`${first} deploy under way`, async () => (await lab.hostExec(first, LOCKED)).code === 0, { timeoutMs: 30_000, intervalMs: 20 });
-      child.kill('SIGINT');
+      p.child.kill('SIGINT');
       // Release only once the CLI has taken the interrupt (it says so as it aborts), and while the
       // script still runs: otherwise the script could end first and the holder would start.
-      await waitFor('the CLI took the interrupt', () => err.includes('interrupted:'), { timeoutMs: 15_000, intervalMs: 20 });
+      await waitFor('the CLI took the interrupt', () => p.err.includes('interrupted:'), { timeoutMs: 15_000, intervalMs: 20 });
       assert.equal((await lab.hostExec(first, LOCKED)).code, 0, `Ctrl-C landed while ${first}'s script ran`);
     } finally {
       await lab.hostExec(first, `${RELEASE} 2>/dev/null; true`);
     }
-    const code = await exited;
+    const code = await p.exited;
     assert.equal(code, 1);
-    const doc = JSON.parse(out);
+    const doc = JSON.parse(p.out);
     const st = statusOf(doc);
     assert.equal(st[first], 'changed', 'the script under way ran to its end');
     assert.equal(st[holder], 'skipped');

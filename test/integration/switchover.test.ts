@@ -7,11 +7,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { labCommand } from '../../src/lab/index.js';
 import { keeperScript, clusterLockDir } from '../../src/apply/cluster-lock.js';
 import { startLab, REPO_ROOT, type TestLab } from './support/lab.js';
+import { spawnCollecting } from './support/spawn.js';
 import { waitFor } from './support/wait.js';
 
 let lab: TestLab;
@@ -192,18 +192,14 @@ describe('hafleet switchover and maintenance on a 2+2 lab', { timeout: 900_000 }
     const c = labCommand(lab.state, undefined, [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), ...args, '-i', lab.inventoryPath, '--json']);
     assert.ok(c.ok);
     // `ip netns exec` execs the command: this pid is the CLI's own.
-    const child = spawn(c.value.cmd, c.value.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    const p = spawnCollecting(c.value.cmd, c.value.args, REPO_ROOT);
     try {
-      await waitFor('the hook', () => hook(err), { timeoutMs: 120_000, intervalMs: 10 });
+      await waitFor('the hook', () => hook(p.err), { timeoutMs: 120_000, intervalMs: 10 });
     } finally {
-      child.kill('SIGINT');
+      p.child.kill('SIGINT');
     }
-    const code = await exited;
+    const code = await p.exited;
+    const { out, err } = p;
     let doc: any = null;
     try {
       doc = JSON.parse(out);
