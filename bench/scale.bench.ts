@@ -26,9 +26,10 @@ interface Step { wallS: number; maxRssMiB: number; rc: number; tcpMax: number; s
 
 /** One command in the admin namespace under /usr/bin/time, with ss sampling beside it. */
 async function step(s: LabState, args: string[]): Promise<Step> {
-  const out = `/tmp/hf-scale-out.${process.pid}`;
   const cmd = ['/usr/bin/time', '-f', 'TIME %e %M', process.execPath, CLI, ...args].map(sh).join(' ');
-  const script = `${cmd} >${out} 2>&1 & p=$!
+  // mktemp, not a name of our own in /tmp: this runs as root, and a name known in advance can be planted.
+  const script = `out=$(mktemp) || exit 1
+${cmd} >"$out" 2>&1 & p=$!
 max=0; peers=''
 while kill -0 $p 2>/dev/null; do
   n=$(ss -Htn state established | grep -c . || true)
@@ -39,7 +40,7 @@ done
 wait $p; rc=$?
 echo "rc=$rc max=$max"
 echo "peers=$(printf '%s\\n' $peers | sort -u | tr '\\n' ' ')"
-tail -n 40 ${out}; rm -f ${out}`;
+tail -n 40 "$out"; rm -f "$out"`;
   const c = labCommand(s, undefined, ['sh', '-c', script]);
   if (!c.ok) throw new Error(c.diagnostics.map((d) => d.message).join('; '));
   const r = await run(c.value.cmd, c.value.args, { timeoutMs: 900_000 });

@@ -26,7 +26,8 @@ describe('a fleet behind one bastion', { concurrency: false }, () => {
    */
   const watched = async (args: string[]) => {
     const cmd = [process.execPath, '--import', 'tsx', CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const script = `${cmd} >/tmp/hf-bastion-out.$$ 2>&1 & p=$!
+    const script = `out=$(mktemp) || exit 1
+${cmd} >"$out" 2>&1 & p=$!
 max=0; peers=''
 while kill -0 $p 2>/dev/null; do
   now=$(ss -Htn state established '( dport = :22 )' | awk '{print $4}')
@@ -38,7 +39,7 @@ done
 wait $p; rc=$?
 echo "rc=$rc max=$max"
 echo "peers=$(printf '%s\\n' $peers | sort -u | tr '\\n' ' ')"
-cat /tmp/hf-bastion-out.$$; rm -f /tmp/hf-bastion-out.$$`;
+cat "$out"; rm -f "$out"`;
     const r = await inNs(undefined, ['sh', '-c', script]);
     const rc = Number(/^rc=(\d+)/m.exec(r.stdout)?.[1]);
     const max = Number(/ max=(\d+)/.exec(r.stdout)?.[1]);
