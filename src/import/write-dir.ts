@@ -21,7 +21,9 @@ export function writeImportDir(sources: readonly string[], out: string, r: Impor
   fs.mkdirSync(out, { recursive: true });
   for (const src of sources) {
     const st = fs.statSync(src);
-    if (st.isDirectory()) fs.cpSync(src, out, { recursive: true, filter: (p) => !path.basename(p).startsWith('.') });
+    // Copied as files, links followed (a dangling one has nothing to copy): a group_vars file or
+    // folder kept as a symlink would take the auth_pass appended below into the source inventory.
+    if (st.isDirectory()) fs.cpSync(src, out, { recursive: true, dereference: true, filter: (p) => !path.basename(p).startsWith('.') && fs.existsSync(p) });
     else fs.copyFileSync(src, path.join(out, path.basename(src)));
   }
   const append = (file: string, text: string) => {

@@ -48,3 +48,27 @@ test('a group_vars/host_vars file copied from the source inventory (0644) is 060
   assert.ok(inv.ok, JSON.stringify(inv.diagnostics));
   assert.equal(inv.value.hosts.get('lb1')?.vars['rack'], 'a1');
 });
+
+test('a group_vars file or host_vars folder kept as a symlink in the source is copied as files: the secret never goes through the link into the source inventory', (t) => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hf-import-wd-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const src = path.join(tmp, 'src');
+  const shared = path.join(tmp, 'shared');
+  fs.mkdirSync(path.join(src, 'group_vars'), { recursive: true });
+  fs.mkdirSync(path.join(shared, 'host_vars'), { recursive: true });
+  fs.copyFileSync(path.join(FIX, 'hosts.yml'), path.join(src, 'hosts.yml'));
+  fs.writeFileSync(path.join(shared, 'all.yml'), 'ntp_server: 198.18.0.1\n', { mode: 0o644 });
+  fs.writeFileSync(path.join(shared, 'host_vars', 'lb1.yml'), 'rack: a1\n', { mode: 0o644 });
+  fs.symlinkSync(path.join(shared, 'all.yml'), path.join(src, 'group_vars', 'all.yml'));
+  fs.symlinkSync(path.join(shared, 'host_vars'), path.join(src, 'host_vars'));
+  fs.symlinkSync(path.join(tmp, 'nowhere'), path.join(src, 'dangling'));
+  const copies = path.join(FIX, 'single-vip', 'copies');
+  const r = buildImport(fs.readdirSync(copies).sort().map((h) => snapshotFromFiles(copies, h)), HOSTS);
+  const out = path.join(tmp, 'out');
+  assert.deepEqual(writeImportDir([src], out, r), []);
+  for (const f of [path.join(out, 'group_vars', 'all.yml'), path.join(out, 'host_vars'), path.join(out, 'host_vars', 'lb1.yml')]) assert.equal(fs.lstatSync(f).isSymbolicLink(), false, `${f} is a copy`);
+  assert.match(fs.readFileSync(path.join(out, 'group_vars', 'all.yml'), 'utf8'), /^ntp_server: 198\.18\.0\.1\n[^]*auth_pass: /);
+  assert.equal(fs.readFileSync(path.join(shared, 'all.yml'), 'utf8'), 'ntp_server: 198.18.0.1\n', 'the source file is untouched');
+  assert.equal(fs.readFileSync(path.join(shared, 'host_vars', 'lb1.yml'), 'utf8'), 'rack: a1\n');
+  assert.deepEqual(fs.readdirSync(path.join(shared, 'host_vars')), ['lb1.yml'], 'nothing written into the linked folder');
+});
