@@ -45,7 +45,7 @@ export async function raiseNeighbourLimits(entries: number, ipv6: boolean): Prom
     const dir = FAMILIES[family];
     const read = async (k: string) => Number((await readFile(`${dir}/${k}`, 'utf8')).trim());
     const have = { thresh2: await read('gc_thresh2'), thresh3: await read('gc_thresh3') };
-    if (!Number.isFinite(have.thresh3) || have.thresh3 >= 2 * entries) continue;
+    if (!Number.isFinite(have.thresh3) || !Number.isFinite(have.thresh2) || have.thresh3 >= 2 * entries) continue;
     const want = neighbourLimits(entries, have);
     // thresh3 first: the kernel does not check the order, but a reader should never see 2 > 3.
     for (const [k, from, to] of [['gc_thresh3', have.thresh3, want.thresh3], ['gc_thresh2', have.thresh2, want.thresh2]] as const) {

@@ -1,6 +1,6 @@
 /**
  * How requests spread over realservers, in words. A handful are named one by one (`web1 4, web2 4`);
- * a big pool is summed up (`498 realservers, 3–5 each`, and any that served far fewer): one line
+ * a big pool is summed up (`498 realservers, 3–5 each`, and how many answers named none): one line
  * per VIP stays one line at 500 hosts. The full distribution stays in --json.
  */
 export const NAMED_UP_TO = 10;
