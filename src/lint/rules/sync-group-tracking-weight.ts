@@ -1,4 +1,5 @@
 import { warning, type Diagnostic } from '../../diagnostics/index.js';
+import { readTree, singleFile, syncGroupBlocks } from '../../keepalived-conf/index.js';
 import { whereAt } from '../../topology/index.js';
 import type { Rule } from '../rule.js';
 
@@ -29,29 +30,8 @@ export const syncGroupTrackingWeight: Rule = {
   },
 };
 
-/** The groups of a keepalived.conf text that lack the keyword, with their 1-based line. Comments (# !) ignored. */
+/** The groups of a keepalived.conf text that lack the keyword, with their 1-based line: keepalived-conf's reader, as ops' moves read them. */
 export function syncGroupsWithoutWeight(text: string): { name: string; line: number }[] {
-  const out: { name: string; line: number }[] = [];
-  let open: { name: string; line: number; depth: number; weighted: boolean } | undefined;
-  let depth = 0;
-  let pending: { name?: string; line: number } | undefined;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/[#!].*$/, '');
-    for (const word of line.match(/[{}]|[^\s{}]+/g) ?? []) {
-      if (word === '{') {
-        depth++;
-        if (pending && !open) open = { name: pending.name ?? '?', line: pending.line, depth, weighted: false };
-        pending = undefined;
-      } else if (word === '}') {
-        if (open && depth === open.depth) {
-          if (!open.weighted) out.push({ name: open.name, line: open.line });
-          open = undefined;
-        }
-        depth--;
-      } else if (!open && word === 'vrrp_sync_group') pending = { line: i + 1 };
-      else if (pending && pending.name === undefined) pending.name = word;
-      else if (open && word === 'sync_group_tracking_weight') open.weighted = true;
-    }
-  });
-  return out;
+  const file = 'extra_keepalived';
+  return syncGroupBlocks(readTree(file, singleFile(file, text)).stmts).filter((g) => !g.trackingWeight).map((g) => ({ name: g.name, line: g.line }));
 }
