@@ -137,8 +137,7 @@ async function run(words: string[], flags: MaintenanceFlags, ctx: CommandContext
   if (!host || !state || extra.length) throw new CommandExit(ExitCode.usage, 'maintenance HOST on|off (or --rolling --limit P -- COMMAND…)');
   if (flags.limit !== undefined) throw new CommandExit(ExitCode.usage, '--limit goes with --rolling; maintenance HOST on|off names its host');
   if (state !== 'on' && state !== 'off') throw new CommandExit(ExitCode.usage, `maintenance ${host} ${state}: say on or off`);
-  const drain = flags.drainTimeout === undefined ? undefined : Number(flags.drainTimeout);
-  if (drain !== undefined && !(drain > 0)) throw new CommandExit(ExitCode.usage, `--drain-timeout ${flags.drainTimeout}: a number of seconds above 0`);
+  const drain = drainTimeoutOf(flags);
   const { fleet, choice, forks } = fleetFor('maintenance', flags, ctx, { forks: 20 });
   await confirmProduction(fleet, flags.yes, ctx, 'Maintenance', 'maintenance');
   const transport = cliTransport(flags, choice, ctx);
@@ -146,7 +145,7 @@ async function run(words: string[], flags: MaintenanceFlags, ctx: CommandContext
   if (roles?.has('realserver') && !roles.has('director')) {
     let rs: RealserverRun;
     try {
-      rs = await runRealserverMaintenance(fleet, { transport, forks, host, on: state === 'on', by: whoAmI(), log: info, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(flags.reason ? { reason: flags.reason } : {}), ...(drain ? { drainTimeoutSec: drain } : {}) });
+      rs = await runRealserverMaintenance(fleet, { transport, forks, host, on: state === 'on', by: whoAmI(), log: info, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(flags.reason ? { reason: flags.reason } : {}), ...drain });
     } finally {
       await transport.close();
     }
@@ -160,7 +159,7 @@ async function run(words: string[], flags: MaintenanceFlags, ctx: CommandContext
   try {
     r = await runMaintenance(
       { topology: fleet.topology, hosts: fleet.refs, desired: fleet.desired },
-      { transport, gatherFacts, forks, host, on: state === 'on', by: whoAmI(), log: info, signal: ctx.signal, ...(flags.reason ? { reason: flags.reason } : {}), ...(drain ? { drainTimeoutSec: drain } : {}) },
+      { transport, gatherFacts, forks, host, on: state === 'on', by: whoAmI(), log: info, signal: ctx.signal, ...(flags.reason ? { reason: flags.reason } : {}), ...drain },
     );
   } finally {
     await transport.close();
