@@ -4,6 +4,8 @@ import type { LockOutcome } from './cluster-lock.js';
 import type { DirectorLane } from './rolling.js';
 import { holds as holdsVip } from '../host-addresses/index.js';
 import { addressesOf, waitForVips } from './vip-wait.js';
+import { firstElectionShortcut } from './first-election.js';
+import { sendAdverts } from './first-election-send.js';
 import type { ClusterOutcome, DeployEvent, DeployOptions, HostResult } from './types.js';
 
 /** The I/O steps of a lane beyond running a host's script; passed in so the order is testable. */
@@ -158,11 +160,15 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
     }
   }
   // The deploy is done when the cluster serves again: after the last director's reload (or the
-  // first deploy, when keepalived starts BACKUP and takes Master_Down_Interval to elect), every
-  // VIP must have exactly one holder. Only when every director of the cluster can be asked: the
+  // first deploy, when keepalived starts BACKUP and takes Master_Down_Interval to elect, unless a
+  // priority-0 advert cuts that to Skew_Time), every VIP must have exactly one holder. Only when every director of the cluster can be asked: the
   // VIP may sit on one we cannot see, which would look like nobody for the whole deadline.
   const seesAll = lane.directors.every((d) => x.refOf(d));
   if (!stop && reloaded && seesAll && !x.o.signal?.aborted) {
+    if (!lane.served) {
+      const warning = await hastenFirstElection(x, lane, results);
+      if (warning) outcome.warnings.push(warning);
+    }
     const s = await settle(x, lane, reloaded);
     if (s.reason) {
       results.set(reloaded, x.record({ host: reloaded, status: 'failed', step: 'vip', message: s.reason, rolledBack: false }));
@@ -175,6 +181,26 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   outcome.reason = stop ?? 'a director failed';
   if (changed.length === 0) return;
   await clusterRollback(x, lane, outcome, [...changed].reverse(), results);
+}
+
+/**
+ * A first deploy's election without keepalived's full Master_Down_Interval: a director that is
+ * not the intended holder sends one priority-0 advert per instance (first-election.ts says when
+ * and which). Never once a VIP is held anywhere (an election has happened: nothing to hasten,
+ * and no master to disturb), nor when a director cannot be asked. A failed send is a warning:
+ * the settle then waits for the speaker's own timer, as without the shortcut.
+ */
+async function hastenFirstElection(x: Rollout, lane: DirectorLane, results: ReadonlyMap<string, HostResult>): Promise<string | null> {
+  const plan = firstElectionShortcut(x.o.topology?.clusters.find((c) => c.name === lane.cluster), lane, results);
+  if (!plan.take) return null;
+  const looks = await Promise.all(lane.directors.map(async (d) => addressesOf(x.transport, x.refOf(d)!, 5000, x.o.signal)));
+  if (looks.some((l) => l === null || l.some((a) => lane.vips.some((v) => holdsVip(a, v))))) return null;
+  const failed = await Promise.all(plan.senders.map(async (s) => {
+    const why = await sendAdverts(x.transport, x.refOf(s.host)!, s.packets, { timeoutMs: 5000, ...(x.o.signal ? { signal: x.o.signal } : {}) });
+    return why ? `${s.host} (${s.instances.join(', ')}): ${why}` : null;
+  }));
+  const bad = failed.filter(Boolean);
+  return bad.length ? `first election not hastened, waited for the speaker's own timer instead: priority-0 advert from ${bad.join('; ')}` : null;
 }
 
 /** Every director this deploy changed goes back, newest first; then one healthy holder per VIP. */
