@@ -66,6 +66,16 @@ async function leftovers(host: string): Promise<string> {
   return r.stdout.trim();
 }
 
+/**
+ * keepalived's priority-0 adverts received, per instance, from its JSON dump (written to its
+ * /tmp: the host's own; removed at once, it holds auth_pass).
+ */
+async function priorityZeroReceived(host: string): Promise<Record<string, number>> {
+  const r = await lab.hostExec(host, "p=$(cat /run/keepalived.pid) && rm -f /tmp/keepalived.json && kill -$(keepalived --signum=JSON) $p && i=0; while [ $i -lt 50 ] && ! [ -s /tmp/keepalived.json ]; do sleep 0.05; i=$((i+1)); done; sleep 0.05; cat /tmp/keepalived.json; rm -f /tmp/keepalived.json");
+  assert.equal(r.code, 0, r.stderr);
+  return Object.fromEntries(JSON.parse(r.stdout).map((i: any) => [i.data.iname, i.stats.pri_zero_rcvd]));
+}
+
 /** Names served through the VIP from the admin namespace. */
 async function servedNames(n: number): Promise<Set<string>> {
   const names = new Set<string>();
@@ -113,6 +123,15 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     }
     const holder = await waitFor('one VIP holder', async () => (await lab.vipHolder()) ?? undefined, { timeoutMs: 15_000 });
     assert.ok(holder === 'lb1' || holder === 'lb2');
+    // The first election took the protocol's shortcut (RFC 3768 §6.4.2), not keepalived's full
+    // Master_Down_Interval: its own counters say the holder got one priority-0 advert per
+    // instance (the other director's, sent by the deploy once both ran the new config), and the
+    // sender's speaker none (multicast loop off). No warning: the send worked.
+    assert.deepEqual(r.doc.result.clusters, []);
+    const other = holder === 'lb1' ? 'lb2' : 'lb1';
+    const got = await priorityZeroReceived(holder);
+    assert.ok(Object.keys(got).length > 0 && Object.values(got).every((n) => n === 1), `${holder}: ${JSON.stringify(got)}`);
+    assert.ok(Object.values(await priorityZeroReceived(other)).every((n) => n === 0));
     const names = await waitFor('both realservers through the VIP', async () => {
       const n = await servedNames(6);
       return n.has('web1') && n.has('web2') ? n : undefined;
