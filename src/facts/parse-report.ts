@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AddressFact, DeployRecord, FileFact, HostFacts, ServiceManager } from './types.js';
 import { MARK } from './script.js';
 
@@ -118,6 +119,13 @@ export function parseFactsReport(host: string, text: string): HostFacts {
         // Any number but 0 is on, as the speakers read the director's track_file.
         facts.maintenance = /^\s*-?\d+/.test(body[0] ?? '') && Number(/-?\d+/.exec(body[0]!)![0]) !== 0;
         break;
+      case 'realserver-ledger': {
+        // Kept raw (with the checksum of its bytes): the fleet layer parses it, and writes the
+        // next one only where the file is still what was read here.
+        const bytes = Buffer.from(body.join(''), 'base64');
+        facts.realserverLedger = { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+        break;
+      }
       case 'last-deploy':
         facts.lastDeploy = deployRecordOf(Buffer.from(body.join(''), 'base64').toString('utf8'));
         break;

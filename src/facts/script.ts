@@ -1,6 +1,6 @@
 import type { FactsRequest } from './types.js';
 import { q as shellWord, UMASK } from '../apply/shell.js';
-import { AGENT_PID_FILE, DEPLOY_RECORD_PATH, MAINTENANCE_FILE } from '../host-paths/index.js';
+import { AGENT_PID_FILE, DEPLOY_RECORD_PATH, MAINTENANCE_FILE, REALSERVER_LEDGER_PATH } from '../host-paths/index.js';
 
 /** Report lines starting with this begin a section; base64 and numbers can never start so. */
 export const MARK = '@@HF@@';
@@ -106,6 +106,7 @@ else echo "$M addr-oneline"; ip -o addr show 2>/dev/null; fi
 }
 ${sysctls}
 if [ -f ${q(DEPLOY_RECORD_PATH)} ]; then echo "$M last-deploy"; base64 < ${q(DEPLOY_RECORD_PATH)}; fi
+if [ -f ${q(REALSERVER_LEDGER_PATH)} ]; then echo "$M realserver-ledger"; base64 < ${q(REALSERVER_LEDGER_PATH)}; fi
 ${maintenanceSection()}${probeSections(req.probes ?? [])}echo "$M end"
 `;
 }

@@ -47,10 +47,19 @@ export interface HostFacts {
   /** hafleet's maintenance flag on the host (MAINTENANCE_FILE): true when it holds a non-zero number. */
   maintenance?: boolean;
   /**
-   * `record`: only the deploy record was read (the host's roles render no file here), so
-   * files, processes, tools and addresses are empty, not absent.
+   * A director's ledger of the realservers that may carry something of hafleet's (REALSERVER_LEDGER_PATH),
+   * raw: parsed by the fleet layer. Absent when the file is (and on hosts read record-only).
    */
-  readScope?: 'record' | 'files';
+  realserverLedger?: { text: string; sha256: string };
+  /**
+   * `record`: only the deploy record was read (the host's roles render no file here), so
+   * files, processes, tools and addresses are empty, not absent. `ledger`: the host was not
+   * contacted at all — every director's ledger says hafleet keeps nothing there (no file, no
+   * maintenance flag) and its roles render no file: everything is empty, nothing was read.
+   */
+  readScope?: 'record' | 'files' | 'ledger';
+  /** With readScope `ledger`: why the host was not contacted (plan prints it). */
+  notContacted?: string;
 }
 
 /**

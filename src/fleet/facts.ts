@@ -4,6 +4,7 @@ import type { Outcome, Transport } from '../transport/index.js';
 import { gatherFacts, type HostFacts, type ServiceManager } from '../facts/index.js';
 import { isManagedPath, type FactsByHost } from '../plan/index.js';
 import type { Fleet } from './load.js';
+import { fleetDirectors, ledgerCandidates, ledgerView, notContactedFacts, notContactedWhy } from './ledger.js';
 
 /** Paths an earlier deploy placed (its record) that are no longer rendered: removal candidates. */
 function placedNotRendered(facts: HostFacts, renderedPaths: ReadonlySet<string>, managedPaths: readonly string[]): string[] {
@@ -17,6 +18,8 @@ export interface GatherOptions {
   signal?: AbortSignal;
   /** Each host's facts as soon as they are in (plan validates that host meanwhile). */
   onHost?: (host: string, facts: Outcome<HostFacts>) => void;
+  /** Ask every host, also realservers the directors' ledger vouches for (--contact-all). */
+  contactAll?: boolean;
 }
 
 /**
@@ -24,10 +27,14 @@ export interface GatherOptions {
  * rendered files. Listing whole managed dirs costs every host a fork per file there (system
  * files in /etc/sysctl.d, /usr/local/sbin…); only the deploy record's files can be removed, so
  * those are read in a second command, and only on hosts that have any.
+ *
+ * Realservers whose roles render nothing (nginx mode) are read after the directors, and only
+ * those the directors' realserver ledger does not vouch for (ledger.ts): the others stand in
+ * the facts as not contacted (readScope `ledger`, saying why).
  */
 export async function gatherFleetFacts(fleet: Fleet, transport: Transport, o: GatherOptions): Promise<FactsByHost> {
   const out: FactsByHost = new Map();
-  await mapLimit(fleet.hosts, o.forks, async (host) => {
+  const readHost = async (host: string) => {
     const want = fleet.desired.get(host)!;
     const ref = fleet.refs.get(host)!;
     const paths = want.files.map((f) => f.path);
@@ -44,8 +51,22 @@ export async function gatherFleetFacts(fleet: Fleet, transport: Transport, o: Ga
     }
     out.set(host, r);
     o.onHost?.(host, r);
-  });
-  return out;
+  };
+  // The ledger can vouch only when every director is in this run: otherwise one pass, as before.
+  const inRun = new Set(fleet.hosts);
+  const candidates = o.contactAll || !fleetDirectors(fleet.topology).every((d) => inRun.has(d)) ? new Set<string>() : ledgerCandidates(fleet.topology, fleet.hosts, fleet.desired);
+  await mapLimit(fleet.hosts.filter((h) => !candidates.has(h)), o.forks, readHost);
+  if (candidates.size === 0) return ordered(fleet.hosts, out);
+  const view = ledgerView(fleet.topology, out);
+  const ask = [...candidates].filter((h) => !view.usable || view.marked.has(h));
+  if (view.usable) for (const h of candidates) if (!view.marked.has(h)) out.set(h, { ok: true, value: notContactedFacts(h, notContactedWhy(view)) });
+  await mapLimit(ask, o.forks, readHost);
+  return ordered(fleet.hosts, out);
+}
+
+/** The map in the fleet's host order (callers print facts in it). */
+function ordered(hosts: readonly string[], m: FactsByHost): FactsByHost {
+  return new Map(hosts.filter((h) => m.has(h)).map((h) => [h, m.get(h)!]));
 }
 
 /** The inventory's `service_manager` for a host, when it forces one (lint checks the value). */

@@ -13,3 +13,6 @@ export { rolloutOf } from './rollout.js';
 export { whoAmI } from './who.js';
 export { drainedRealservers, settleDrained } from './maintenance.js';
 export { hostsInMaintenance, maintenanceText, type HostInMaintenance } from './maintenance.js';
+export { fleetDirectors, ledgerView, parseLedger, ledgerText, type LedgerView, type RealserverLedger } from './ledger.js';
+export { tombstoneLedgers, writeLedgers, type LedgerWrite } from './ledger-write.js';
+export { ledgerBeforeDeploy, ledgerAfterDeploy, ledgerAfterText, type LedgerAfter, type LedgerBefore } from './ledger-deploy.js';

@@ -5,6 +5,7 @@ import type { FactsByHost } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostRefOf } from './host-refs.js';
 import type { Fleet } from './load.js';
+import { ledgerView } from './ledger.js';
 
 /**
  * The realservers in maintenance (`hafleet maintenance RS on`) among those the fleet's directors
@@ -13,7 +14,7 @@ import type { Fleet } from './load.js';
  * cheapest read there is, its deploy record, so a `deploy --limit lb*` keeps it drained too.
  * A realserver that cannot be read counts as in service (nginx's max_fails still guards it).
  */
-export async function drainedRealservers(fleet: Fleet, transport: Transport, facts: FactsByHost, o: { forks: number; signal?: AbortSignal }): Promise<string[]> {
+export async function drainedRealservers(fleet: Fleet, transport: Transport, facts: FactsByHost, o: { forks: number; signal?: AbortSignal; contactAll?: boolean }): Promise<string[]> {
   const inFleet = new Set(fleet.hosts);
   const wanted = new Set<string>();
   for (const c of fleet.topology.clusters) {
@@ -28,7 +29,11 @@ export async function drainedRealservers(fleet: Fleet, transport: Transport, fac
       if (f.ok && f.value.maintenance) drained.add(r);
     } else outside.push(r);
   }
-  await mapLimit(outside, o.forks, async (r) => {
+  // The directors' realserver ledger lists every realserver with a maintenance flag: when it can
+  // be trusted (ledger.ts), the others need no session.
+  const view = o.contactAll || outside.length === 0 ? null : ledgerView(fleet.topology, facts);
+  const ask = view?.usable ? outside.filter((r) => view.marked.has(r)) : outside;
+  await mapLimit(ask, o.forks, async (r) => {
     const got = await gatherFacts(transport, hostRefOf(fleet.inventory, r), { paths: [], managedDirs: [], sysctls: [], recordOnly: true }, o.signal, { timeoutMs: 30_000 });
     if (got.ok && got.value.maintenance) drained.add(r);
   });

@@ -10,6 +10,8 @@ export interface PlanFleetOptions {
   signal?: AbortSignal;
   /** Check each changed file on its host with the real tool (plan does; deploy validates while it runs). */
   validate: boolean;
+  /** Ask every host, also realservers the directors' realserver ledger vouches for. */
+  contactAll?: boolean;
 }
 
 export interface PlannedFleet {
@@ -30,6 +32,7 @@ export async function planFleet(fleet: Fleet, transport: Transport, o: PlanFleet
   const facts = await gatherFleetFacts(fleet, transport, {
     forks: o.forks,
     ...signal,
+    ...(o.contactAll ? { contactAll: true } : {}),
     onHost: (host, got) => {
       if (!o.validate || !got.ok) return;
       const one = makePlan(new Map([[host, fleet.desired.get(host)!]]), new Map([[host, got]]));
@@ -38,7 +41,7 @@ export async function planFleet(fleet: Fleet, transport: Transport, o: PlanFleet
   });
   // The directors' upstreams follow the realservers' maintenance flags (state on the hosts):
   // the desired state is rendered again with them, and validated again as a whole.
-  const maintenance = await drainedRealservers(fleet, transport, facts, { forks: o.forks, ...signal });
+  const maintenance = await drainedRealservers(fleet, transport, facts, { forks: o.forks, ...signal, ...(o.contactAll ? { contactAll: true } : {}) });
   settleDrained(fleet, maintenance);
   let p = makePlan(fleet.desired, facts);
   if (o.validate) {

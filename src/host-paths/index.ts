@@ -10,6 +10,11 @@
 export const STATE_DIR = '/var/lib/hafleet';
 /** What the last deploy installed (facts read it back to tell drift from a deploy). */
 export const DEPLOY_RECORD_PATH = `${STATE_DIR}/last-deploy.json`;
+/**
+ * On every director: which realservers may carry something of hafleet's (files a deploy placed,
+ * a maintenance flag), so plan and deploy can leave the others alone (see fleet/ledger.ts).
+ */
+export const REALSERVER_LEDGER_PATH = `${STATE_DIR}/realservers.json`;
 /** Backups live here, never beside the file: nginx would load `conf.d/x.conf.bak` twice. */
 export const BACKUP_ROOT = `${STATE_DIR}/backup`;
 /** The per-host deploy lock (one deploy script at a time on a host). */

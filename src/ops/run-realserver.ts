@@ -1,6 +1,6 @@
 import { systemClock } from '../async/index.js';
 import { deploy, exitCodeFor, takeClusterLock, describeResult, type LockOutcome } from '../apply/index.js';
-import { hostRefOf, planFleet, type Fleet } from '../fleet/index.js';
+import { fleetDirectors, hostRefOf, planFleet, tombstoneLedgers, type Fleet } from '../fleet/index.js';
 import { hostHasChanges } from '../plan/index.js';
 import type { HostRef, Transport } from '../transport/types.js';
 import { readStates } from './host-state.js';
@@ -97,6 +97,12 @@ export async function runRealserverMaintenance(fleet: Fleet, o: RealserverOption
     }
     const was = inMaintenance.has(o.host);
     o.log(`${o.host}: maintenance ${o.on ? 'on' : 'off'}${was === o.on ? ' (already: bringing the directors in line)' : ''}`);
+    if (o.on) {
+      // The flag must be seen by every later plan: the directors' realserver ledger (which lets
+      // plan skip realservers) is made incomplete first, on every director of the inventory.
+      const t = await tombstoneLedgers(o.transport, fleetDirectors(fleet.topology).map(refOf), { ...(o.signal ? { signal: o.signal } : {}) });
+      if (!t.ok) return { kind: 'ran', ok: false, role: 'realserver', host: o.host, on: o.on, unchanged: false, reloaded: [], drainMs: null, problems: [`nothing written: no director took the realserver ledger update that must come before ${o.host}'s flag (${t.writes.map((w) => `${w.host}: ${w.message ?? w.outcome}`).join('; ')})`], notes };
+    }
     const flag = (on: boolean) => o.transport.exec(refOf(o.host), maintenanceScript(on, { by: o.by, at: new Date().toISOString(), ...(o.reason ? { reason: o.reason } : {}) }), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
     const w = await flag(o.on);
     if (!w.ok || w.value.code !== 0) return { kind: 'ran', ok: false, role: 'realserver', host: o.host, on: o.on, unchanged: false, reloaded: [], drainMs: null, problems: [`could not write the maintenance flag on ${o.host}: ${w.ok ? `exit ${w.value.code}` : w.failure.message}`], notes };

@@ -72,6 +72,7 @@ export function planHost(want: HostDesired, have: HostFacts): HostPlan {
     handlers: handlersToRun(want, changes),
     validations: [],
     recordCurrent: recordMatches(have.lastDeploy, want),
+    ...(have.readScope === 'ledger' ? { notContacted: { why: have.notContacted ?? 'the directors\' realserver ledger vouches for it' } } : {}),
     ...(have.readScope === 'record' ? { checkedOnly: { read: 'deploy-record' as const, why: `role ${want.roles.join(', ')} renders no file on this host${changes.length ? '; an earlier deploy placed files here' : ''}` } } : {}),
   };
 }

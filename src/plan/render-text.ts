@@ -85,9 +85,23 @@ export function renderHostText(h: HostPlan, opts: TextOptions = {}): string {
   return lines.join('\n') + '\n';
 }
 
-/** Human plan: one block per host, then the closing line. */
+/**
+ * Human plan: one block per host, then the closing line. Hosts not contacted (the realserver
+ * ledger vouched for them) share one block: on a big nginx-mode fleet they are nearly all of it.
+ */
 export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
-  return plan.hosts.map((h) => renderHostText(h, opts)).join('\n') + '\n' + closingLine(plan) + '\n';
+  const quiet = plan.hosts.filter((h): h is Extract<HostPlan, { status: 'planned' }> => h.status === 'planned' && Boolean(h.notContacted) && h.changes.length === 0);
+  const blocks = plan.hosts.filter((h) => !quiet.includes(h as never)).map((h) => renderHostText(h, opts));
+  if (quiet.length) blocks.push(notContactedText(quiet, opts));
+  return blocks.join('\n') + '\n' + closingLine(plan) + '\n';
+}
+
+function notContactedText(hosts: readonly Extract<HostPlan, { status: 'planned' }>[], opts: TextOptions): string {
+  const paint = painter(Boolean(opts.color));
+  const names = hosts.map((h) => shown(h.host));
+  const list = names.length <= 10 ? names.join(', ') : `${names.slice(0, 8).join(', ')} … and ${names.length - 8} more (--json lists them)`;
+  const whys = [...new Set(hosts.map((h) => h.notContacted!.why))];
+  return `${paint('not contacted', 'bold')}: ${list}\n${whys.map((w) => `  ${shown(w)}; --contact-all asks them anyway`).join('\n')}\n`;
 }
 
 /** The `--json` document: the Plan value itself (diffs already masked, no file contents). */

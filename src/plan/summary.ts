@@ -13,6 +13,7 @@ export function summarize(hosts: readonly HostPlan[]): Plan['summary'] {
       for (const name of h.handlers) s.handlers[name] = (s.handlers[name] ?? 0) + 1;
       s.validationFailed! += h.validations.filter((v) => !v.ok).length;
       if (h.checkedOnly) s.checkedOnly = (s.checkedOnly ?? 0) + 1;
+      if (h.notContacted) s.notContacted = (s.notContacted ?? 0) + 1;
     }
   }
   return s;
@@ -47,6 +48,7 @@ export function closingLine(plan: Plan): string {
   if (s.unreachable) tail.push(`${plural(s.unreachable, 'host')} unreachable`);
   if (s.failed) tail.push(`${plural(s.failed, 'host')} failed`);
   if (s.checkedOnly) tail.push(`${plural(s.checkedOnly, 'host')} only checked (deploy record read: nothing managed there)`);
+  if (s.notContacted) tail.push(`${plural(s.notContacted, 'realserver')} not contacted (nothing of hafleet's there; --contact-all asks them)`);
   if (s.validationFailed) tail.push(`${plural(s.validationFailed, 'file')} failing validation: deploy would fail`);
   if (s.filesToChange === 0) {
     const ok = plan.hosts.length - s.unreachable - s.failed;

@@ -41,6 +41,11 @@ export type HostPlan =
        * so only its deploy record was read (for files an earlier deploy placed, to remove them).
        */
       checkedOnly?: { read: 'deploy-record'; why: string };
+      /**
+       * Present when the host was not contacted at all: its roles render no file here and the
+       * directors' realserver ledger says hafleet keeps nothing on it (`why` says which).
+       */
+      notContacted?: { why: string };
     }
   | { host: string; status: 'unreachable' | 'failed'; message: string; hint?: string };
 
@@ -58,5 +63,7 @@ export interface Plan {
     validationFailed?: number;
     /** Hosts of which only the deploy record was read (nothing managed on them). */
     checkedOnly?: number;
+    /** Hosts not contacted (the directors' realserver ledger vouches for them). */
+    notContacted?: number;
   };
 }

@@ -101,9 +101,10 @@ describe('hafleet deploy on a 2+2 lab', { timeout: 600_000 }, () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stdout, /✓ validated \/etc\/keepalived\/keepalived.conf/);
     assert.match(r.stdout, /✓ validated \/etc\/nginx\/conf.d\/hafleet-web.conf/);
-    // The 2 realservers render nothing in nginx mode: only their deploy record is read, and the plan says so.
-    assert.match(r.stdout, /^Plan: \d+ files to change on 2 hosts, 4 reloads \(keepalived ×2, nginx ×2\), 2 hosts only checked \(deploy record read: nothing managed there\)\.$/m);
-    assert.match(r.stdout, /^web1: no changes \(only checked: deploy record read, role realserver renders no file on this host\)$/m);
+    // The 2 realservers render nothing in nginx mode, and hafleet never deployed this fleet: they
+    // are not contacted, and the plan says so (test/integration/ledger.test.ts has the rest).
+    assert.match(r.stdout, /^Plan: \d+ files to change on 2 hosts, 4 reloads \(keepalived ×2, nginx ×2\), 2 realservers not contacted \(nothing of hafleet's there; --contact-all asks them\)\.$/m);
+    assert.match(r.stdout, /^not contacted: web1, web2$/m);
     assert.match(r.stdout, /auth_pass "?\*{8}"?/);
     assert.ok(!/auth_pass (?!"?\*)/.test(r.stdout), 'auth_pass is masked');
     assert.equal(await leftovers('lb1'), '', 'plan leaves nothing behind');

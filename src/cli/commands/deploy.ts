@@ -7,7 +7,7 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printJson, useColor, writeHuman } from '../output.js';
 import { printable } from '../../terminal/index.js';
-import { clusterRefsOf, whoAmI } from '../../fleet/index.js';
+import { clusterRefsOf, hostRefOf, ledgerAfterDeploy, ledgerAfterText, ledgerBeforeDeploy, whoAmI } from '../../fleet/index.js';
 import { refSource } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
@@ -70,10 +70,15 @@ async function runDeploy(flags: DeployFlags, ctx: CommandContext): Promise<void>
       }
       if (!(await confirm(plan, ctx))) throw new CommandExit(ExitCode.failed, 'deploy: not confirmed; nothing was changed');
     }
+    // A realserver about to get a file the directors' ledger does not list: the ledger is made
+    // incomplete on every director first (fleet/ledger.ts), or nothing is touched.
+    const clusterRefs = clusterRefsOf(fleet, refSource(ctx));
+    const ledgerBefore = needsWork(plan) ? await ledgerBeforeDeploy(fleet, facts, transport, (h) => clusterRefs.get(h) ?? hostRefOf(fleet.inventory, h, refSource(ctx)), { signal: ctx.signal }) : { tombstoned: [], writes: [] };
+    if (ledgerBefore.refused) throw new CommandExit(ExitCode.unreachable, `deploy: nothing was changed: ${ledgerBefore.refused} (hint: deploy when a director is reachable)`);
     const tty = !flags.json && Boolean(ctx.stderr.isTTY) && !('CI' in ctx.env);
     const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host), ctx.stderr) : plainProgress(info);
     const raw: DeployResult = await deploy(plan, fleet.desired, transport, {
-      refs: fleet.refs, clusterRefs: clusterRefsOf(fleet, refSource(ctx)), facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
+      refs: fleet.refs, clusterRefs, facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
       ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), signal: ctx.signal,
       ...(progress ? { onEvent: (e) => progress.onEvent(e.kind === 'host-done' ? { ...e, result: maskResult(e.result, fleet.secrets) } : e) } : {}),
     });
@@ -82,12 +87,15 @@ async function runDeploy(flags: DeployFlags, ctx: CommandContext): Promise<void>
       clusters: raw.clusters.map((c) => ({ ...c, ...(c.reason ? { reason: maskText(c.reason, fleet.secrets) } : {}), warnings: c.warnings.map((w) => maskText(w, fleet.secrets)), rollbackFailed: c.rollbackFailed.map((f) => ({ ...f, message: maskText(f.message, fleet.secrets) })) })),
     };
     await progress?.done();
-    if (flags.json) printJson({ plan, result });
+    const ledger = await ledgerAfterDeploy(fleet, facts, raw, ledgerBefore, transport, { signal: ctx.signal });
+    if (flags.json) printJson({ plan, result, ledger });
     else {
       for (const h of result.hosts) {
         if (h.status === 'failed' || h.status === 'unreachable' || h.status === 'skipped') info(paint(printable(`${h.host}: ${describeResult(h)}`, { keepOwnColour: false }), h.status === 'skipped' ? 'yellow' : 'red', color));
       }
       for (const c of result.clusters) for (const line of describeCluster(c)) info(paint(maskText(line, fleet.secrets), c.outcome === 'deployed' ? 'yellow' : 'red', color));
+      const ledgerLine = ledgerAfterText(ledger);
+      if (ledgerLine) info(printable(ledgerLine, { keepOwnColour: false }));
       writeHuman(process.stdout, `\nRECAP ${'*'.repeat(60)}\n${recapLines(result).join('\n')}\n`);
       info(`${closingLine(plan).replace(/^Plan:/, 'Planned:')} Took ${(result.durationMs / 1000).toFixed(1)} s.`);
     }

@@ -15,6 +15,7 @@ export interface PlanFlags extends FleetFlags {
   validate?: boolean;
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
+  contactAll?: boolean;
 }
 
 export interface Planned {
@@ -37,7 +38,7 @@ export async function preparePlan(flags: PlanFlags, o: { validate: boolean; quie
   const transport = cliTransport(flags, choice, ctx);
   if (!o.quiet) info(`gathering facts from ${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'}…`);
   try {
-    const { facts, plan, maintenance } = await planFleet(fleet, transport, { forks, validate: o.validate, signal: ctx.signal });
+    const { facts, plan, maintenance } = await planFleet(fleet, transport, { forks, validate: o.validate, signal: ctx.signal, ...(flags.contactAll ? { contactAll: true } : {}) });
     return { fleet, forks, transport, facts, plan, drained: maintenance };
   } catch (e) {
     await transport.close();
@@ -92,7 +93,8 @@ export function planOptions(cmd: Command): Command {
     .addOption(inventoryOption())
     .addOption(limitOption("'lb*:!lb3'"))
     .option('--json', 'the plan as one JSON document on stdout')
-    .addOption(forksOption('hosts contacted at once', 50)));
+    .addOption(forksOption('hosts contacted at once', 50))
+    .option('--contact-all', "also contact realservers that render no file and that the directors' realserver ledger says carry nothing of hafleet's (skipped otherwise)"));
 }
 
 /** `hafleet plan`: what deploy would change, with diffs (secrets masked) and on-host validation. */

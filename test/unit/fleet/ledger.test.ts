@@ -1,0 +1,118 @@
+/**
+ * The realserver ledger (fleet/ledger.ts): when the directors' ledgers let plan leave a
+ * realserver alone, and when they do not. The lab side (writes, tombstones, a skipped realserver
+ * whose sshd is down) is test/integration/ledger.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { ledgerCandidates, ledgerText, ledgerView, notContactedFacts, parseLedger, TOMBSTONE } from '../../../src/fleet/ledger.js';
+import { ledgerWriteScript } from '../../../src/fleet/ledger-write.js';
+import { MARK, buildFactsScript } from '../../../src/facts/script.js';
+import { parseFactsReport } from '../../../src/facts/parse-report.js';
+import type { HostFacts } from '../../../src/facts/index.js';
+import { closingLine, plan, renderPlanText, type FactsByHost } from '../../../src/plan/index.js';
+import type { Topology } from '../../../src/topology/index.js';
+import type { DesiredState, HostDesired } from '../../../src/render/index.js';
+
+const topology = { clusters: [{ name: 'web', directors: ['lb1', 'lb2'], realservers: ['web1', 'web2', 'web3'] }] } as unknown as Topology;
+
+function director(host: string, o: { ledger?: string; deployed?: boolean } = {}): HostFacts {
+  return {
+    host, serviceManager: 'direct', processes: {}, files: {}, addresses: [], sysctls: {}, tools: {}, managedFiles: {},
+    lastDeploy: o.deployed ? { at: '2026-12-01T00:00:00Z', by: 'op@admin', planId: 'p', files: [] } : null,
+    ...(o.ledger !== undefined ? { realserverLedger: { text: o.ledger, sha256: createHash('sha256').update(o.ledger).digest('hex') } } : {}),
+  };
+}
+const factsOf = (...fs: HostFacts[]): FactsByHost => new Map(fs.map((f) => [f.host, { ok: true as const, value: f }]));
+const complete = (marked: string[], gen = 'g1') => ledgerText({ complete: true, gen, marked });
+
+test('a ledger reads back what was written; anything else is not a ledger', () => {
+  assert.deepEqual(parseLedger(ledgerText({ complete: true, gen: 'abc', marked: ['web2', 'web1'] })), { complete: true, gen: 'abc', marked: ['web1', 'web2'] });
+  assert.deepEqual(parseLedger(TOMBSTONE), { complete: false, gen: 'tombstone', marked: [] });
+  for (const bad of ['', 'not json', '{}', '{"kind":"hafleet-realserver-ledger","v":2,"complete":true,"gen":"a","marked":[]}', '{"kind":"hafleet-realserver-ledger","v":1,"complete":true,"gen":"a","marked":[1]}', '{"kind":"other","v":1,"complete":true,"gen":"a","marked":[]}']) {
+    assert.equal(parseLedger(bad), null, bad);
+  }
+  // Host names are JSON strings: any name an inventory allows survives.
+  assert.deepEqual(parseLedger(ledgerText({ complete: true, gen: 'x', marked: ['web "1"\n'] }))?.marked, ['web "1"\n']);
+});
+
+test('agreeing complete ledgers vouch for the realservers they do not list', () => {
+  const v = ledgerView(topology, factsOf(director('lb1', { ledger: complete(['web3']), deployed: true }), director('lb2', { ledger: complete(['web3']), deployed: true })));
+  assert.ok(v.usable && v.kind === 'complete');
+  assert.deepEqual([...(v as { marked: ReadonlySet<string> }).marked], ['web3']);
+});
+
+test('a fleet hafleet never deployed (no record, no ledger on any director) carries nothing of hafleet\'s', () => {
+  const v = ledgerView(topology, factsOf(director('lb1'), director('lb2')));
+  assert.ok(v.usable && v.kind === 'fresh');
+});
+
+test('every doubt asks every realserver', () => {
+  const cases: [string, FactsByHost, RegExp][] = [
+    ['deployed before, no ledger yet (an older hafleet)', factsOf(director('lb1', { deployed: true }), director('lb2')), /lb1 was deployed before/],
+    ['one director has none', factsOf(director('lb1', { ledger: complete([]) }), director('lb2', { deployed: true })), /lb2 keeps no realserver ledger/],
+    ['a tombstone (a realserver got a flag since)', factsOf(director('lb1', { ledger: TOMBSTONE }), director('lb2', { ledger: complete([]) })), /incomplete/],
+    ['generations differ (one missed a write)', factsOf(director('lb1', { ledger: complete([], 'g1') }), director('lb2', { ledger: complete([], 'g2') })), /differ/],
+    ['same generation, other lists', factsOf(director('lb1', { ledger: complete(['web1']) }), director('lb2', { ledger: complete([]) })), /differ/],
+    ['not ours', factsOf(director('lb1', { ledger: '{"x":1}' }), director('lb2', { ledger: complete([]) })), /not hafleet's/],
+    ['a director outside the run', factsOf(director('lb1', { ledger: complete([]) })), /lb2 is not in this run/],
+  ];
+  for (const [name, facts, why] of cases) {
+    const v = ledgerView(topology, facts);
+    assert.equal(v.usable, false, name);
+    assert.match((v as { why: string }).why, why, name);
+  }
+  const unreachable = factsOf(director('lb1', { ledger: complete([]) }));
+  unreachable.set('lb2', { ok: false, failure: { kind: 'unreachable', host: 'lb2', message: 'no route' } });
+  assert.match((ledgerView(topology, unreachable) as { why: string }).why, /lb2 could not be read/);
+  const partial = factsOf(director('lb1', { ledger: complete([]) }), { ...director('lb2', { ledger: complete([]) }), readScope: 'record' });
+  assert.equal(ledgerView(topology, partial).usable, false, 'a director read record-only says nothing of its ledger');
+});
+
+test('candidates: realservers whose roles render nothing; never a director, a host in no cluster or one with files', () => {
+  const t = { clusters: [{ name: 'a', directors: ['lb1', 'lb2'], realservers: ['web1', 'web2', 'lb2'] }] } as unknown as Topology;
+  const want = (host: string, files: number): HostDesired => ({ host, files: Array.from({ length: files }, (_, n) => ({ path: `/x/${n}` })) } as unknown as HostDesired);
+  const desired: DesiredState = new Map([['lb1', want('lb1', 3)], ['lb2', want('lb2', 3)], ['web1', want('web1', 0)], ['web2', want('web2', 1)], ['free', want('free', 0)]]);
+  assert.deepEqual([...ledgerCandidates(t, ['lb1', 'lb2', 'web1', 'web2', 'free'], desired)], ['web1']);
+});
+
+test('a host not contacted plans nothing, is neither deployed nor checked, and the plan says why in one block', () => {
+  const want = (host: string): HostDesired => ({ host, roles: ['realserver'], files: [], managedPaths: ['/etc/sysctl.d'], handlers: [] } as unknown as HostDesired);
+  const desired: DesiredState = new Map([['web1', want('web1')], ['web2', want('web2')]]);
+  const facts: FactsByHost = new Map([['web1', { ok: true, value: notContactedFacts('web1', 'the ledger says so') }], ['web2', { ok: true, value: notContactedFacts('web2', 'the ledger says so') }]]);
+  const p = plan(desired, facts, { id: 'x', now: new Date(0) });
+  const h = p.hosts[0]!;
+  assert.ok(h.status === 'planned');
+  assert.deepEqual(h.changes, []);
+  assert.equal(h.recordCurrent, true, 'no record to write: deploy leaves it alone');
+  assert.deepEqual(h.notContacted, { why: 'the ledger says so' });
+  assert.equal(h.checkedOnly, undefined);
+  assert.equal(p.summary.notContacted, 2);
+  assert.match(closingLine(p), /2 realservers not contacted/);
+  const text = renderPlanText(p);
+  assert.match(text, /^not contacted: web1, web2$/m);
+  assert.match(text, /^ {2}the ledger says so; --contact-all asks them anyway$/m);
+  assert.doesNotMatch(text, /^web1:/m, 'no block per host');
+});
+
+test('the facts script reads a director\'s ledger; the parser keeps its text and the sha256 of its bytes', () => {
+  const script = buildFactsScript({ paths: [], managedDirs: [], sysctls: [] });
+  assert.match(script, /realservers\.json/);
+  const body = complete(['web1']);
+  const text = [`${MARK} hafleet-facts 1`, `${MARK} realserver-ledger`, Buffer.from(body).toString('base64'), `${MARK} end`, ''].join('\n');
+  const f = parseFactsReport('lb1', text);
+  assert.equal(f.realserverLedger?.text, body);
+  assert.equal(f.realserverLedger?.sha256, createHash('sha256').update(body).digest('hex'));
+});
+
+test('the write script: compare-and-swap on the file read, valid sh (shellcheck); a bad expectation is refused before it is a script', () => {
+  for (const expect of ['absent', 'any', 'a'.repeat(64)]) {
+    const s = ledgerWriteScript(expect);
+    assert.equal(spawnSync('sh', ['-n'], { input: s }).status, 0);
+    const sc = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: s, encoding: 'utf8' });
+    assert.equal(sc.status, 0, sc.stdout);
+  }
+  for (const bad of ["x'; rm -rf /; '", 'A'.repeat(64), '']) assert.throws(() => ledgerWriteScript(bad), /not a sha256/);
+});
