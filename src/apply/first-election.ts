@@ -1,5 +1,6 @@
 import type { Cluster, VrrpInstance, VrrpMember } from '../topology/types.js';
 import { encodeAdvert, ipv4ToBytes, VRRP_MCAST_GROUP, type Advert } from '../vrrp/packet.js';
+import { rfcSkewTimeMs } from '../vrrp/timing.js';
 import type { DirectorLane } from './rolling.js';
 import type { HostResult } from './types.js';
 
@@ -37,7 +38,8 @@ export interface ElectionSender {
 }
 
 export type ElectionShortcut =
-  | { take: true; senders: ElectionSender[]; skipped: string[] }
+  /** `skewMs`: the longest Skew_Time of an intended holder, how long after the advert it elects. */
+  | { take: true; senders: ElectionSender[]; skipped: string[]; skewMs: number }
   | { take: false; why: string };
 
 /** Both speakers hafleet runs honour priority 0 in BACKUP (keepalived vrrp_state_backup, the agent's backupAdvert). */
@@ -75,6 +77,7 @@ export function firstElectionShortcut(cluster: Cluster | undefined, lane: Direct
   if (idle) return { take: false, why: `director ${idle} did not (re)start its VRRP speaker in this deploy` };
   const skipped: string[] = [];
   const byHost = new Map<string, ElectionSender>();
+  let skewMs = 0;
   for (const inst of cluster.instances) {
     const p = instancePackets(inst);
     if ('why' in p) {
@@ -85,13 +88,14 @@ export function firstElectionShortcut(cluster: Cluster | undefined, lane: Direct
     s.instances.push(inst.name);
     s.packets.push(...p.packets);
     byHost.set(p.sender, s);
+    skewMs = Math.max(skewMs, p.skewMs);
   }
   if (byHost.size === 0) return { take: false, why: skipped.join('; ') || 'no VRRP instance' };
-  return { take: true, senders: [...byHost.values()], skipped };
+  return { take: true, senders: [...byHost.values()], skipped, skewMs };
 }
 
 /** One instance's priority-0 adverts and who sends them, or why this instance waits. */
-export function instancePackets(inst: VrrpInstance): { sender: string; packets: AdvertPacket[] } | { why: string } {
+export function instancePackets(inst: VrrpInstance): { sender: string; packets: AdvertPacket[]; skewMs: number } | { why: string } {
   const members: VrrpMember[] = inst.members ?? [];
   if (members.length < 2) return { why: 'fewer than two directors' };
   const engine = members.find((m) => !HONOURS_PRIORITY_ZERO.has(m.engine));
@@ -122,7 +126,7 @@ export function instancePackets(inst: VrrpInstance): { sender: string; packets: 
   // VRRPv3 has no authentication (keepalived ignores it there); v2 carries the PASS data.
   const auth = inst.version === 2 && inst.authPass !== undefined ? { authPass: inst.authPass } : {};
   const packets = (dsts as string[]).map((dst) => ({ dev, src, dst, bytes: encodeAdvert(advert, { src, dst, ...auth }) }));
-  return { sender: sender.host, packets };
+  return { sender: sender.host, packets, skewMs: rfcSkewTimeMs(inst.version, top, interval * 10) };
 }
 
 /** v2: whole seconds 1–255 (the receiver drops any other); v3: centiseconds 1–4095. */

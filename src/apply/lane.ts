@@ -165,11 +165,10 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   // VIP may sit on one we cannot see, which would look like nobody for the whole deadline.
   const seesAll = lane.directors.every((d) => x.refOf(d));
   if (!stop && reloaded && seesAll && !x.o.signal?.aborted) {
-    if (!lane.served) {
-      const warning = await hastenFirstElection(x, lane, results);
-      if (warning) outcome.warnings.push(warning);
-    }
+    const hasten = lane.served ? null : await hastenFirstElection(x, lane, results);
+    const again = hasten?.again();
     const s = await settle(x, lane, reloaded);
+    for (const w of [hasten?.warning, await again]) if (w) outcome.warnings.push(w);
     if (s.reason) {
       results.set(reloaded, x.record({ host: reloaded, status: 'failed', step: 'vip', message: s.reason, rolledBack: false }));
       stop = s.reason;
@@ -189,18 +188,36 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
  * and which). Never once a VIP is held anywhere (an election has happened: nothing to hasten,
  * and no master to disturb), nor when a director cannot be asked. A failed send is a warning:
  * the settle then waits for the speaker's own timer, as without the shortcut.
+ *
+ * `again`, run beside the settle: a speaker still starting when the advert came (keepalived
+ * drops adverts before it is BACKUP; the agent's node start takes ~0.3 s and its handler does
+ * not wait for it) missed it, so when no VIP is held a Skew_Time after the send, it is sent once
+ * more, under the same rule.
  */
-async function hastenFirstElection(x: Rollout, lane: DirectorLane, results: ReadonlyMap<string, HostResult>): Promise<string | null> {
+async function hastenFirstElection(x: Rollout, lane: DirectorLane, results: ReadonlyMap<string, HostResult>): Promise<{ warning: string | null; again: () => Promise<string | null> }> {
   const plan = firstElectionShortcut(x.o.topology?.clusters.find((c) => c.name === lane.cluster), lane, results);
-  if (!plan.take) return null;
-  const looks = await Promise.all(lane.directors.map(async (d) => addressesOf(x.transport, x.refOf(d)!, 5000, x.o.signal)));
-  if (looks.some((l) => l === null || l.some((a) => lane.vips.some((v) => holdsVip(a, v))))) return null;
-  const failed = await Promise.all(plan.senders.map(async (s) => {
-    const why = await sendAdverts(x.transport, x.refOf(s.host)!, s.packets, { timeoutMs: 5000, ...(x.o.signal ? { signal: x.o.signal } : {}) });
-    return why ? `${s.host} (${s.instances.join(', ')}): ${why}` : null;
-  }));
-  const bad = failed.filter(Boolean);
-  return bad.length ? `first election not hastened, waited for the speaker's own timer instead: priority-0 advert from ${bad.join('; ')}` : null;
+  if (!plan.take) return { warning: null, again: async () => null };
+  const send = async (): Promise<string | null | undefined> => {
+    const looks = await Promise.all(lane.directors.map(async (d) => addressesOf(x.transport, x.refOf(d)!, 5000, x.o.signal)));
+    if (looks.some((l) => l === null || l.some((a) => lane.vips.some((v) => holdsVip(a, v))))) return undefined;
+    const failed = await Promise.all(plan.senders.map(async (s) => {
+      const why = await sendAdverts(x.transport, x.refOf(s.host)!, s.packets, { timeoutMs: 5000, ...(x.o.signal ? { signal: x.o.signal } : {}) });
+      return why ? `${s.host} (${s.instances.join(', ')}): ${why}` : null;
+    }));
+    const bad = failed.filter(Boolean);
+    return bad.length ? `first election not hastened, waited for the speaker's own timer instead: priority-0 advert from ${bad.join('; ')}` : null;
+  };
+  const first = await send();
+  if (first !== null) return { warning: first ?? null, again: async () => null };
+  return {
+    warning: null,
+    again: async () => {
+      // Its VIPs show a moment after the election: allow for one poll of the settle.
+      await x.clock.sleep(plan.skewMs + 300, x.o.signal).catch(() => undefined);
+      if (x.o.signal?.aborted) return null;
+      return (await send()) ?? null;
+    },
+  };
 }
 
 /** Every director this deploy changed goes back, newest first; then one healthy holder per VIP. */

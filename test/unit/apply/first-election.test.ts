@@ -239,3 +239,21 @@ test('a send that fails is a warning, and the deploy waits for the speaker as be
   assert.equal(r.clusters[0]!.outcome, 'deployed');
   assert.deepEqual(r.clusters[0]!.warnings, ["first election not hastened, waited for the speaker's own timer instead: priority-0 advert from lb2 (web_2): perl on lb2 exited 2: bind to 198.18.0.12: Cannot assign requested address"]);
 });
+
+test('a holder whose speaker was still starting missed the advert: sent once more a Skew_Time later, never a third time', async () => {
+  const { t, run } = deployed(null);
+  let looks = 0;
+  const exec = t.exec.bind(t);
+  t.exec = async (h, cmd, o) => {
+    // Neither advert lands (say both came too early); keepalived's own timer elects lb1 later.
+    if (cmd === 'ip -j addr show' && h.name === 'lb1' && t.sent.length === 2 && ++looks === 10) t.addrs.set('lb1', [VIP]);
+    return exec(h, cmd, o);
+  };
+  const r = await run();
+  assert.equal(exitCodeFor(r), 0);
+  assert.deepEqual(r.clusters, []);
+  assert.deepEqual(t.sent.map((s) => s.host), ['lb2', 'lb2']);
+  // lb1's Skew_Time at priority 150 in v2: (256 − 150)/256 s ≈ 414 ms, then one poll's margin.
+  assert.ok(t.sent[1]!.at - t.sent[0]!.at >= 414 + 300, `${t.sent[1]!.at - t.sent[0]!.at} ms`);
+  assert.equal(t.sent[0]!.stdin, t.sent[1]!.stdin);
+});
