@@ -53,13 +53,16 @@ export async function gatherFleetFacts(fleet: Fleet, transport: Transport, o: Ga
     o.onHost?.(host, r);
   };
   // The ledger can vouch only when every director is in this run: otherwise one pass, as before.
+  // The candidates are read after the directors even with --contact-all: a deploy writes a
+  // complete ledger only from realservers read after the ledger it replaces (ledger.ts).
   const inRun = new Set(fleet.hosts);
-  const candidates = o.contactAll || !fleetDirectors(fleet.topology).every((d) => inRun.has(d)) ? new Set<string>() : ledgerCandidates(fleet.topology, fleet.hosts, fleet.desired);
+  const candidates = !fleetDirectors(fleet.topology).every((d) => inRun.has(d)) ? new Set<string>() : ledgerCandidates(fleet.topology, fleet.hosts, fleet.desired);
   await mapLimit(fleet.hosts.filter((h) => !candidates.has(h)), o.forks, readHost);
   if (candidates.size === 0) return ordered(fleet.hosts, out);
   const view = ledgerView(fleet.topology, out);
-  const ask = [...candidates].filter((h) => !view.usable || view.marked.has(h));
-  if (view.usable) for (const h of candidates) if (!view.marked.has(h)) out.set(h, { ok: true, value: notContactedFacts(h, notContactedWhy(view)) });
+  const vouched = (h: string) => view.usable && !o.contactAll && !view.marked.has(h);
+  const ask = [...candidates].filter((h) => !vouched(h));
+  if (view.usable) for (const h of candidates) if (vouched(h)) out.set(h, { ok: true, value: notContactedFacts(h, notContactedWhy(view)) });
   await mapLimit(ask, o.forks, readHost);
   return ordered(fleet.hosts, out);
 }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { DeployResult } from '../apply/index.js';
 import type { FactsByHost } from '../plan/index.js';
 import type { HostRef, Transport } from '../transport/index.js';
-import { fleetDirectors, fleetRealservers, ledgerText, ledgerView, newGeneration, TOMBSTONE } from './ledger.js';
+import { fleetDirectors, fleetRealservers, ledgerText, ledgerView, newGeneration } from './ledger.js';
 import { tombstoneLedgers, writeLedgers, type LedgerExpect, type LedgerWrite } from './ledger-write.js';
 import type { Fleet } from './load.js';
 
@@ -13,8 +12,10 @@ function carriers(fleet: Fleet): string[] {
 }
 
 export interface LedgerBefore {
-  /** Directors whose ledger this run replaced with the tombstone (the end write expects it there). */
+  /** Directors whose ledger this run replaced with its tombstone (the end write expects it there). */
   tombstoned: string[];
+  /** The sha256 of that tombstone. */
+  tombstoneSha256?: string;
   writes: LedgerWrite[];
   /** Set when no director took the tombstone: the deploy must not place realserver files. */
   refused?: string;
@@ -34,9 +35,10 @@ export async function ledgerBeforeDeploy(fleet: Fleet, facts: FactsByHost, trans
   if (view.usable && view.kind === 'complete' && files.every((r) => view.marked.has(r))) return { tombstoned: [], writes: [] };
   const t = await tombstoneLedgers(transport, directors.map(refOf), o);
   const tombstoned = t.writes.filter((w) => w.outcome === 'written').map((w) => w.host);
-  if (t.ok) return { tombstoned, writes: t.writes };
+  if (t.ok) return { tombstoned, tombstoneSha256: t.sha256, writes: t.writes };
   return {
     tombstoned,
+    tombstoneSha256: t.sha256,
     writes: t.writes,
     refused: `no director (${directors.join(', ')}) could be told that ${files.join(', ')} will carry hafleet's files (realserver ledger: ${t.writes.map((w) => `${w.host}: ${w.message ?? w.outcome}`).join('; ')})`,
   };
@@ -48,6 +50,12 @@ export interface LedgerAfter {
   why?: string;
   marked?: string[];
   writes?: LedgerWrite[];
+  /**
+   * This run tombstoned the ledger and its complete one did not land on every director: a
+   * second tombstone went everywhere, so no run that read the realservers before this one's
+   * files landed has the last word.
+   */
+  sealed?: LedgerWrite[];
 }
 
 /**
@@ -56,7 +64,16 @@ export interface LedgerAfter {
  * realservers that carry hafleet's files or a maintenance flag — written only over the file
  * this run read (or its own tombstone), so a run that marked a realserver meanwhile wins.
  */
-export async function ledgerAfterDeploy(fleet: Fleet, facts: FactsByHost, result: DeployResult, before: LedgerBefore, transport: Transport, o: { signal?: AbortSignal } = {}): Promise<LedgerAfter> {
+export async function ledgerAfterDeploy(fleet: Fleet, facts: FactsByHost, result: DeployResult, before: LedgerBefore, transport: Transport, refOf: (host: string) => HostRef, o: { signal?: AbortSignal } = {}): Promise<LedgerAfter> {
+  const a = await completeAfterDeploy(fleet, facts, result, before, transport, o);
+  if (before.tombstoned.length === 0) return a;
+  const landed = a.outcome === 'written' && a.writes!.every((w) => w.outcome === 'written');
+  if (landed) return a;
+  const seal = await tombstoneLedgers(transport, fleetDirectors(fleet.topology).map(refOf), o);
+  return { ...a, sealed: seal.writes };
+}
+
+async function completeAfterDeploy(fleet: Fleet, facts: FactsByHost, result: DeployResult, before: LedgerBefore, transport: Transport, o: { signal?: AbortSignal }): Promise<LedgerAfter> {
   const directors = fleetDirectors(fleet.topology);
   if (directors.length === 0) return { outcome: 'not-written', why: 'the inventory has no director' };
   const inRun = new Set(fleet.hosts);
@@ -74,10 +91,9 @@ export async function ledgerAfterDeploy(fleet: Fleet, facts: FactsByHost, result
   }).sort();
   const view = ledgerView(fleet.topology, facts);
   if (before.tombstoned.length === 0 && view.usable && view.kind === 'complete' && [...view.marked].sort().join('\n') === marked.join('\n')) return { outcome: 'current', marked };
-  const tombSha = createHash('sha256').update(TOMBSTONE).digest('hex');
   const targets = directors.map((d) => {
     const f = facts.get(d)!;
-    const expect: LedgerExpect = before.tombstoned.includes(d) ? tombSha : f.ok && f.value.realserverLedger ? f.value.realserverLedger.sha256 : 'absent';
+    const expect: LedgerExpect = before.tombstoned.includes(d) && before.tombstoneSha256 ? before.tombstoneSha256 : f.ok && f.value.realserverLedger ? f.value.realserverLedger.sha256 : 'absent';
     return { ref: fleet.refs.get(d)!, expect };
   });
   const text = ledgerText({ complete: true, gen: newGeneration(), marked, at: new Date().toISOString() });

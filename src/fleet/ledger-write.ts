@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mapLimit } from '../async/index.js';
 import { q, UMASK } from '../apply/shell.js';
 import { REALSERVER_LEDGER_PATH, STATE_DIR } from '../host-paths/index.js';
 import type { HostRef, Transport } from '../transport/index.js';
-import { TOMBSTONE } from './ledger.js';
+import { tombstoneText } from './ledger.js';
 
 /** Write only over the file this sha256 names, or where there is none (`absent`); `any`: always. */
 export type LedgerExpect = string | 'absent' | 'any';
@@ -48,7 +49,8 @@ export async function writeLedgers(transport: Transport, targets: readonly { ref
  * deploy that read them all writes a complete one. At least one director must take it: with
  * none, nothing tells a later run to ask the realservers again.
  */
-export async function tombstoneLedgers(transport: Transport, directors: readonly HostRef[], o: { signal?: AbortSignal } = {}): Promise<{ ok: boolean; writes: LedgerWrite[] }> {
-  const writes = await writeLedgers(transport, directors.map((ref) => ({ ref, expect: 'any' as const })), TOMBSTONE, o);
-  return { ok: writes.some((w) => w.outcome === 'written'), writes };
+export async function tombstoneLedgers(transport: Transport, directors: readonly HostRef[], o: { signal?: AbortSignal } = {}): Promise<{ ok: boolean; writes: LedgerWrite[]; sha256: string }> {
+  const text = tombstoneText();
+  const writes = await writeLedgers(transport, directors.map((ref) => ({ ref, expect: 'any' as const })), text, o);
+  return { ok: writes.some((w) => w.outcome === 'written'), writes, sha256: createHash('sha256').update(text).digest('hex') };
 }

@@ -16,13 +16,15 @@ import type { DesiredState } from '../render/index.js';
  *   hold the same complete ledger (same generation); anything else — a director outside
  *   --limit or unreachable, one ledger missing or different — and every realserver is asked.
  * - Before hafleet places a file or a maintenance flag on a realserver the ledger does not
- *   list, it overwrites the ledger on every director it reaches with an incomplete one
- *   (TOMBSTONE): from then on the ledgers disagree or are incomplete until a deploy that read
- *   every realserver writes a complete one again.
+ *   list, it overwrites the ledger on every director it reaches with an incomplete one (a
+ *   tombstone, each with its own generation): from then on the ledgers disagree or are
+ *   incomplete until a deploy that read every realserver writes a complete one again. The run
+ *   that placed it ends with its own complete ledger on every director or a second tombstone:
+ *   a run that read the realservers before the file or flag landed cannot have the last word.
  * - A complete ledger is written only by a deploy that knew every realserver of the inventory
- *   (read, or vouched for by the agreeing ledgers) and deployed all of them without a failure,
- *   and only over the file it read (compare-and-swap on its sha256): a concurrent run that
- *   tombstoned it in between wins.
+ *   (read after the directors' ledgers, or vouched for by them) and deployed all of them
+ *   without a failure, and only over the file it read (compare-and-swap on its sha256): a
+ *   concurrent run that tombstoned it in between wins.
  * A fleet hafleet never deployed (no director has a deploy record or a ledger) carries nothing
  * of hafleet's on its realservers either: they are not asked on the first plan.
  */
@@ -54,11 +56,16 @@ export function ledgerText(l: RealserverLedger & { at?: string; by?: string }): 
   return JSON.stringify({ kind: KIND, v: 1, complete: l.complete, gen: l.gen, marked: [...l.marked].sort(), ...(l.at ? { at: l.at } : {}), ...(l.by ? { by: l.by } : {}) }) + '\n';
 }
 
-/** An incomplete ledger: it makes every later run ask every realserver until a complete one is written. */
-export const TOMBSTONE = ledgerText({ complete: false, gen: 'tombstone', marked: [] });
-
 export function newGeneration(): string {
   return randomBytes(8).toString('hex');
+}
+
+/**
+ * An incomplete ledger: every later run asks every realserver until a complete one is written.
+ * Each has its own generation, so a compare-and-swap over one tombstone fails over a later one.
+ */
+export function tombstoneText(): string {
+  return ledgerText({ complete: false, gen: `tombstone-${newGeneration()}`, marked: [] });
 }
 
 /** Every director of the inventory (all clusters: the ledger is one for the whole fleet). */

@@ -105,6 +105,9 @@ export async function runRealserverMaintenance(fleet: Fleet, o: RealserverOption
     }
     const flag = (on: boolean) => o.transport.exec(refOf(o.host), maintenanceScript(on, { by: o.by, at: new Date().toISOString(), ...(o.reason ? { reason: o.reason } : {}) }), { privileged: true, timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
     const w = await flag(o.on);
+    // …and again once the flag is there: a deploy that read this realserver before the flag
+    // landed and the ledger after the first tombstone must not have the last word (ledger.ts).
+    if (o.on) await tombstoneLedgers(o.transport, fleetDirectors(fleet.topology).map(refOf), { ...(o.signal ? { signal: o.signal } : {}) });
     if (!w.ok || w.value.code !== 0) return { kind: 'ran', ok: false, role: 'realserver', host: o.host, on: o.on, unchanged: false, reloaded: [], drainMs: null, problems: [`could not write the maintenance flag on ${o.host}: ${w.ok ? `exit ${w.value.code}` : w.failure.message}`], notes };
 
     // The directors alone, as `deploy --limit` them would: planFleet reads the flag back.

@@ -39,7 +39,9 @@ async function plan(...extra: string[]): Promise<{ doc: PlanDoc; asked: string[]
 
 const skipped = (d: PlanDoc) => d.hosts.filter((h) => h.notContacted).map((h) => h.host);
 
-async function deploy(): Promise<{ ledger: { outcome: string; marked?: string[] }; asked: string[] }> {
+type LedgerDoc = { outcome: string; marked?: string[]; writes?: { host: string; outcome: string }[]; sealed?: { host: string; outcome: string }[] };
+
+async function deploy(): Promise<{ ledger: LedgerDoc; asked: string[] }> {
   const before = await logins();
   const r = await lab.hafleetJson(['deploy', '-i', lab.inventoryPath, '--yes', '--json'], { timeoutMs: 180_000 });
   assert.equal(r.code, 0, r.stderr.slice(-2000));
@@ -90,8 +92,17 @@ describe('the realserver ledger: realservers hafleet keeps nothing on are not co
     const hv = join(inv, 'host_vars', 'web2.yml');
     writeFileSync(hv, `hafleet_files:\n  - src: files/hello.sh\n    dest: ${HELLO}\n    mode: "0755"\n`, { mode: 0o600 });
     try {
+      // lb2 cannot take the complete ledger (its temp name is a directory): the run that gave
+      // web2 a file leaves a second tombstone everywhere rather than lb1's complete one.
+      await lab.hostExec('lb2', `mkdir ${LEDGER}.new`);
+      const sealed = await deploy();
+      assert.ok(sealed.asked.includes('web2'), 'web2 got its file');
+      assert.deepEqual(sealed.ledger.writes?.map((w) => [w.host, w.outcome]), [['lb1', 'written'], ['lb2', 'failed']]);
+      assert.ok(sealed.ledger.sealed?.some((w) => w.host === 'lb1' && w.outcome === 'written'), JSON.stringify(sealed.ledger));
+      assert.equal(JSON.parse(await ledgerOn('lb1')).complete, false, 'lb1 holds the second tombstone, not its complete ledger');
+      await lab.hostExec('lb2', `rmdir ${LEDGER}.new`);
+      assert.deepEqual(skipped((await plan()).doc), [], 'nobody vouched for');
       const d = await deploy();
-      assert.ok(d.asked.includes('web2'), 'web2 got its file');
       assert.deepEqual(d.ledger.marked, ['web2']);
       assert.equal((await lab.hostExec('web2', HELLO)).stdout.trim(), 'hello');
       assert.deepEqual(JSON.parse(await ledgerOn('lb2')).marked, ['web2']);

@@ -73,7 +73,8 @@ async function runDeploy(flags: DeployFlags, ctx: CommandContext): Promise<void>
     // A realserver about to get a file the directors' ledger does not list: the ledger is made
     // incomplete on every director first (fleet/ledger.ts), or nothing is touched.
     const clusterRefs = clusterRefsOf(fleet, refSource(ctx));
-    const ledgerBefore = needsWork(plan) ? await ledgerBeforeDeploy(fleet, facts, transport, (h) => clusterRefs.get(h) ?? hostRefOf(fleet.inventory, h, refSource(ctx)), { signal: ctx.signal }) : { tombstoned: [], writes: [] };
+    const directorRef = (h: string) => clusterRefs.get(h) ?? hostRefOf(fleet.inventory, h, refSource(ctx));
+    const ledgerBefore = needsWork(plan) ? await ledgerBeforeDeploy(fleet, facts, transport, directorRef, { signal: ctx.signal }) : { tombstoned: [], writes: [] };
     if (ledgerBefore.refused) throw new CommandExit(ExitCode.unreachable, `deploy: nothing was changed: ${ledgerBefore.refused} (hint: deploy when a director is reachable)`);
     const tty = !flags.json && Boolean(ctx.stderr.isTTY) && !('CI' in ctx.env);
     const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host), ctx.stderr) : plainProgress(info);
@@ -87,7 +88,7 @@ async function runDeploy(flags: DeployFlags, ctx: CommandContext): Promise<void>
       clusters: raw.clusters.map((c) => ({ ...c, ...(c.reason ? { reason: maskText(c.reason, fleet.secrets) } : {}), warnings: c.warnings.map((w) => maskText(w, fleet.secrets)), rollbackFailed: c.rollbackFailed.map((f) => ({ ...f, message: maskText(f.message, fleet.secrets) })) })),
     };
     await progress?.done();
-    const ledger = await ledgerAfterDeploy(fleet, facts, raw, ledgerBefore, transport, { signal: ctx.signal });
+    const ledger = await ledgerAfterDeploy(fleet, facts, raw, ledgerBefore, transport, directorRef, { signal: ctx.signal });
     if (flags.json) printJson({ plan, result, ledger });
     else {
       for (const h of result.hosts) {

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { ledgerCandidates, ledgerText, ledgerView, notContactedFacts, parseLedger, TOMBSTONE } from '../../../src/fleet/ledger.js';
+import { ledgerCandidates, ledgerText, ledgerView, notContactedFacts, parseLedger, tombstoneText } from '../../../src/fleet/ledger.js';
+
+const TOMBSTONE = tombstoneText();
 import { ledgerWriteScript } from '../../../src/fleet/ledger-write.js';
 import { MARK, buildFactsScript } from '../../../src/facts/script.js';
 import { parseFactsReport } from '../../../src/facts/parse-report.js';
@@ -30,7 +32,10 @@ const complete = (marked: string[], gen = 'g1') => ledgerText({ complete: true, 
 
 test('a ledger reads back what was written; anything else is not a ledger', () => {
   assert.deepEqual(parseLedger(ledgerText({ complete: true, gen: 'abc', marked: ['web2', 'web1'] })), { complete: true, gen: 'abc', marked: ['web1', 'web2'] });
-  assert.deepEqual(parseLedger(TOMBSTONE), { complete: false, gen: 'tombstone', marked: [] });
+  const t = parseLedger(TOMBSTONE)!;
+  assert.equal(t.complete, false);
+  assert.match(t.gen, /^tombstone-[0-9a-f]{16}$/);
+  assert.notEqual(tombstoneText(), TOMBSTONE, 'each tombstone its own generation: a compare-and-swap over one fails over the next');
   for (const bad of ['', 'not json', '{}', '{"kind":"hafleet-realserver-ledger","v":2,"complete":true,"gen":"a","marked":[]}', '{"kind":"hafleet-realserver-ledger","v":1,"complete":true,"gen":"a","marked":[1]}', '{"kind":"other","v":1,"complete":true,"gen":"a","marked":[]}']) {
     assert.equal(parseLedger(bad), null, bad);
   }
