@@ -8,7 +8,7 @@
  * Goals: plan ≤ 10 s at 500, cost linear in hosts, controller max RSS ≤ 300 MiB, one TCP
  * connection (to the bastion). Prints one table; figures go to bench/results/issue17-scale.md.
  *
- * Run (root, after `npx tsc -p tsconfig.json`: the commands run the built CLI as a user would):
+ * Run (root, after `make build`: the commands run the built CLI, the bundle, as a user would):
  *   node --import tsx bench/scale.bench.ts [N…]     # default 10 100 500
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { labCommand, labDown, pidsByNetns, pssKb, readState, rssKb, run, type LabState } from '../src/lab/index.js';
 import { REPO_ROOT } from '../src/lab/inventory-files.js';
 
-const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+// What `bin` runs (package.json): the bundle, as a user's `hafleet` would.
+const CLI = join(REPO_ROOT, 'dist', 'bundle', 'hafleet.mjs');
 const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 3);
 const Ns = sizes.length ? sizes : [10, 100, 500];
 
