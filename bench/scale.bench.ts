@@ -1,7 +1,8 @@
 /**
  * 500 hosts behind one bastion (issue 17 part 2): for each N (2 directors + N−2 realservers),
  * `hafleet lab up --bastion`, then in the lab's admin namespace, where SSH reaches only the
- * bastion: plan (fresh), deploy, plan again, verify — each under /usr/bin/time (wall, max RSS)
+ * bastion: plan (fresh), deploy, plan again, plan --contact-all (every realserver asked, as LVS-DR
+ * mode must), verify — each under /usr/bin/time (wall, max RSS)
  * while ss samples, every 20 ms, the TCP connections the admin namespace has open (port 22: to
  * whom; any port: the most at once). Then `lab down`. Memory per lab host is the sum of RSS and
  * PSS of the processes in the hosts' namespaces (init, sshd, backend nginx; daemons after deploy).
@@ -83,13 +84,16 @@ for (const N of Ns) {
   const plan = await step(s, ['plan', ...inv]);
   const deploy = await step(s, ['deploy', ...inv, '--yes']);
   const again = await step(s, ['plan', ...inv]);
+  // Every host asked, as in LVS-DR mode (realservers render files) or with --contact-all: what
+  // each host costs when it must be contacted.
+  const all = await step(s, ['plan', ...inv, '--contact-all']);
   const verify = await step(s, ['verify', ...inv]);
   const memDeployed = await memory(s);
   const loadAfter = load();
   const t1 = performance.now();
   const down = await labDown(name);
   const downS = (performance.now() - t1) / 1000;
-  const steps = { plan, deploy, again, verify };
+  const steps = { plan, deploy, again, all, verify };
   for (const [k, v] of Object.entries(steps)) {
     if (v.rc !== 0) {
       failed = true;
@@ -101,12 +105,12 @@ for (const N of Ns) {
   const rss = Math.max(...Object.values(steps).map((v) => v.maxRssMiB));
   const perHost = (m: { rssKb: number; pssKb: number }) => `${f(m.rssKb / N / 1024, 2)}/${f(m.pssKb / N / 1024, 2)}`;
   rows.push(`| ${N} | ${f(upS)} s | ${f(downS)} s${down.remaining.length ? ' (left: ' + down.remaining.length + ')' : ''} | ${perHost(memUp)} | ${perHost(memDeployed)} | ` +
-    `${f(plan.wallS, 2)} s | ${f(deploy.wallS, 2)} s | ${f(again.wallS, 2)} s | ${f(verify.wallS, 2)} s${verify.rc ? ' (rc ' + verify.rc + ')' : ''} | ${f(rss, 0)} MiB | ` +
+    `${f(plan.wallS, 2)} s | ${f(deploy.wallS, 2)} s | ${f(again.wallS, 2)} s | ${f(all.wallS, 2)} s | ${f(verify.wallS, 2)} s${verify.rc ? ' (rc ' + verify.rc + ')' : ''} | ${f(rss, 0)} MiB | ` +
     `${tcp} (${peers.join(' ') || 'none'}) | ${loadBefore} → ${loadAfter} |`);
   console.error(`N=${N} done: ${rows.at(-1)}`);
 }
 
-console.log('| hosts | lab up | lab down | MiB per host up (RSS/PSS) | MiB per host deployed (RSS/PSS) | plan (fresh) | deploy | plan again | verify | controller max RSS | most TCP conns at once (SSH peers) | load 1/5/15 before → after |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| hosts | lab up | lab down | MiB per host up (RSS/PSS) | MiB per host deployed (RSS/PSS) | plan (fresh) | deploy | plan again | plan --contact-all | verify | controller max RSS | most TCP conns at once (SSH peers) | load 1/5/15 before → after |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 process.exitCode = failed ? 1 : 0;
