@@ -99,14 +99,51 @@ export function createEnv(): typeof Handlebars {
 
 export type CompiledTemplate = (context: unknown) => string;
 
+type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
+
+/** What `Handlebars.precompile` generates, evaluated: an object of template functions. */
+export type TemplateSpec = Parameters<typeof Handlebars.template>[0];
+
+/**
+ * The options of every hafleet template, compiled at run time or ahead of it (precompiled-templates.ts):
+ * one place, so both ways generate the same code. A fresh object each time: handlebars' precompile
+ * writes `data` into the one it is given.
+ */
+function compileOptions(): CompileOptions {
+  return { strict: true, noEscape: true };
+}
+
 /** Parse now (syntax errors surface at load time, with a line), compile strictly. */
 export function compileTemplate(env: typeof Handlebars, source: string): { ok: true; fn: CompiledTemplate } | { ok: false; fault: TemplateFault } {
   try {
     const ast = guardTemplate(env.parse(source));
-    const fn = env.compile(ast, { strict: true, noEscape: true });
+    const fn = env.compile(ast, compileOptions());
     return { ok: true, fn: (ctx) => fn(ctx) };
   } catch (e) {
     return { ok: false, fault: faultOf(e) };
+  }
+}
+
+/**
+ * The same steps as compileTemplate up to handlebars' code generation, whose JS source (a template
+ * spec) is returned instead of compiled: scripts/precompile-templates.mjs writes it into
+ * precompiled-templates.ts for the bundled templates. Throws what compileTemplate reports as a fault.
+ */
+export function precompileTemplate(env: typeof Handlebars, source: string): string {
+  const ast = guardTemplate(env.parse(source));
+  return env.precompile(ast, compileOptions()) as unknown as string;
+}
+
+/**
+ * A template from a spec precompileTemplate generated, bound to `env` (its helpers); null when
+ * this handlebars runtime refuses the spec (another compiler revision): compile it instead.
+ */
+export function templateFromSpec(env: typeof Handlebars, spec: TemplateSpec): CompiledTemplate | null {
+  try {
+    const fn = env.template(spec);
+    return (ctx) => fn(ctx);
+  } catch {
+    return null;
   }
 }
 
