@@ -5,6 +5,7 @@ import type { HostRef, Transport } from '../transport/types.js';
 import { BACKUP_ROOT, RECORD_PATH, STATE_DIR, type ScriptHandler } from './deploy-script.js';
 import { parseScriptOutput } from './script-output.js';
 import { MARK, dirname, q, wrapScript, writeFileLines } from './shell.js';
+import { healthPollLine } from './health-poll.js';
 
 /**
  * Put one director back on the files it had before this deploy, after it deployed fine but a
@@ -51,7 +52,7 @@ export function rollbackScript(i: RollbackInput): string {
   for (const h of i.handlers) {
     if (!h.check) continue;
     body.push(
-      `hafleet_ok=0; for _ in $(seq 1 ${tries}); do if ( ${h.check} ) >/dev/null 2>&1; then hafleet_ok=1; break; fi; sleep 0.25; done`,
+      healthPollLine(h.check, tries),
       `if [ $hafleet_ok = 0 ]; then echo "${MARK} rollback-fail health $(printf %s ${q(h.name + ' health check failed after the rollback')} | base64 -w0)"; hafleet_bad=1; fi`,
     );
   }

@@ -2,6 +2,7 @@ import type { Change } from '../plan/index.js';
 import { q, dirname, basename, wrapScript, writeFileLines, MARK, DAEMON_UMASK } from './shell.js';
 import { acquireLockLines, releaseLockLines } from './lock-lines.js';
 import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
+import { healthPollLine } from './health-poll.js';
 
 import { BACKUP_ROOT, DEPLOY_RECORD_PATH, HOST_LOCK_DIR, STATE_DIR } from '../host-paths/index.js';
 
@@ -41,7 +42,7 @@ export interface DeployScriptInput {
   /** Random suffix for the temp names beside each destination. */
   rand: string;
   now: string;
-  /** Health check tries, 0.25 s apart. */
+  /** Health check budget: this many × 0.25 s of waiting between tries (health-poll.ts). */
   healthTries?: number;
 }
 
@@ -103,7 +104,7 @@ function handlerLines(i: DeployScriptInput): string[] {
     if (!h.check) continue;
     // Reloads are asynchronous: poll until healthy, then give the check's own words on failure.
     out.push(
-      `hafleet_ok=0; for _ in $(seq 1 ${tries}); do if ( ${h.check} ) >/dev/null 2>&1; then hafleet_ok=1; break; fi; sleep 0.25; done`,
+      healthPollLine(h.check, tries),
       `if [ $hafleet_ok = 0 ]; then hafleet_out=$( ( ${h.check} ) 2>&1 ); hafleet_fail health ${q(h.name + ' health check failed: ')}"$hafleet_out"; fi`,
       `echo "${MARK} healthy "${q(h.name)}`,
     );

@@ -37,13 +37,16 @@ export interface Rollout {
 
 export const INTERRUPTED = 'interrupted before this host started';
 
-/** Wait until each VIP of the cluster has exactly one holder; the reason to stop if not. */
-async function settle(x: Rollout, lane: DirectorLane, after: string): Promise<{ reason: string | null; holders: Record<string, string> }> {
+/**
+ * Wait until each VIP of the cluster has exactly one holder; the reason to stop if not.
+ * `looks`: settled looks in a row that end it (see `speakerUntouched` for when one is enough).
+ */
+async function settle(x: Rollout, lane: DirectorLane, after: string, looks: 1 | 2 = 2): Promise<{ reason: string | null; holders: Record<string, string> }> {
   x.emit({ kind: 'vip-wait', cluster: lane.cluster, after });
   const refs = lane.directors.map(x.refOf).filter((r): r is HostRef => Boolean(r));
   // A look is one `ip -j addr` per director (a few ms): polling at 100 ms ends the wait within
   // ~0.2 s of the election (two settled looks in a row), where 300 ms cost up to 0.6 s.
-  const w = await waitForVips(x.transport, refs, lane.vips, { clock: x.clock, deadlineMs: x.o.vipDeadlineMs ?? 30_000, pollMs: 100, ...(x.o.signal ? { signal: x.o.signal } : {}) });
+  const w = await waitForVips(x.transport, refs, lane.vips, { clock: x.clock, deadlineMs: x.o.vipDeadlineMs ?? 30_000, pollMs: 100, looks, ...(x.o.signal ? { signal: x.o.signal } : {}) });
   const holders = Object.fromEntries(Object.entries(w.holders).map(([v, hs]) => [v, hs.join(',') || 'nobody']));
   x.emit({ kind: 'vip-settled', cluster: lane.cluster, holders });
   if (w.settled) return { reason: null, holders };
@@ -118,6 +121,9 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   let stop: string | null = null;
   let failed = false;
   let reloaded: string | null = null;
+  // Directors whose speaker this deploy left running as it was and that proved they serve: the
+  // settle after them needs one settled look, not two (see `speakerUntouched`).
+  const quiet = new Set<string>();
   // A cluster that serves nothing yet (first deploy) has no service to protect, nor a state to prove.
   const proving = lane.served && (lane.ports.length > 0 || lane.instances.length > 0);
   for (const host of lane.hosts) {
@@ -148,9 +154,10 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
           failed = true;
           continue;
         }
+        if (!speakerReloaded) quiet.add(host);
       }
       if (host !== lane.hosts[lane.hosts.length - 1]) {
-        const s = await settle(x, lane, host);
+        const s = await settle(x, lane, host, speakerUntouched(quiet, host));
         if (s.reason) {
           if (r.status === 'changed') results.set(host, x.record({ host, status: 'failed', step: 'vip', message: s.reason, rolledBack: false }));
           stop = s.reason;
@@ -167,7 +174,7 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   if (!stop && reloaded && seesAll && !x.o.signal?.aborted) {
     const hasten = lane.served ? null : await hastenFirstElection(x, lane, results);
     const again = hasten?.again();
-    const s = await settle(x, lane, reloaded);
+    const s = await settle(x, lane, reloaded, speakerUntouched(quiet, reloaded));
     for (const w of [hasten?.warning, await again]) if (w) outcome.warnings.push(w);
     if (s.reason) {
       results.set(reloaded, x.record({ host: reloaded, status: 'failed', step: 'vip', message: s.reason, rolledBack: false }));
@@ -180,6 +187,19 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   outcome.reason = stop ?? 'a director failed';
   if (changed.length === 0) return;
   await clusterRollback(x, lane, outcome, [...changed].reverse(), results);
+}
+
+/**
+ * Settled looks the settle after `host` needs. Two in a row where a speaker was reloaded: its
+ * state machine starts over and may flip a VIP a moment after a first good look. One where this
+ * deploy changed nothing the speaker reads on `host` (an nginx-only change) and its proof saw,
+ * after the change, its speaker in BACKUP or MASTER at its configured priority and every track
+ * script passing when run: nothing this deploy did there can move a VIP (VRRP moves one only on
+ * a state or priority change of a speaker, and the directors before it had their own settle).
+ * The one look still checks every director: exactly one holder per VIP before the next.
+ */
+function speakerUntouched(quiet: ReadonlySet<string>, host: string): 1 | 2 {
+  return quiet.has(host) ? 1 : 2;
 }
 
 /**
@@ -204,6 +224,8 @@ async function hastenFirstElection(x: Rollout, lane: DirectorLane, results: Read
       const why = await sendAdverts(x.transport, x.refOf(s.host)!, s.packets, { timeoutMs: 5000, ...(x.o.signal ? { signal: x.o.signal } : {}) });
       return why ? `${s.host} (${s.instances.join(', ')}): ${why}` : null;
     }));
+    const sent = plan.senders.filter((_, n) => failed[n] === null);
+    if (sent.length) x.emit({ kind: 'election-hastened', cluster: lane.cluster, senders: sent.map((s) => s.host), instances: sent.flatMap((s) => s.instances) });
     const bad = failed.filter(Boolean);
     return bad.length ? `first election not hastened, waited for the speaker's own timer instead: priority-0 advert from ${bad.join('; ')}` : null;
   };

@@ -61,6 +61,8 @@ export type DeployEvent =
   | { kind: 'vip-wait'; cluster: string; after: string }
   | { kind: 'vip-settled'; cluster: string; holders: Record<string, string> }
   | { kind: 'serve-check'; cluster: string; host: string }
+  /** A first deploy's priority-0 adverts went out (lane.ts hastenFirstElection): from `senders`, for `instances`. */
+  | { kind: 'election-hastened'; cluster: string; senders: string[]; instances: string[] }
   | { kind: 'cluster-rollback'; cluster: string; hosts: string[]; reason: string }
   | { kind: 'cluster-done'; outcome: ClusterOutcome };
 

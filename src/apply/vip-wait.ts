@@ -25,11 +25,17 @@ export interface VipWaitOptions {
   deadlineMs: number;
   pollMs?: number;
   signal?: AbortSignal;
+  /**
+   * Settled looks in a row that end the wait (default 2: a speaker's reload can flip a VIP a
+   * moment after a first good look). 1 only where nothing that could move a VIP was touched.
+   */
+  looks?: 1 | 2;
 }
 
 /**
  * Poll the directors until each VIP is held by exactly one of them, twice in a row (a reload can
- * flip a VIP a moment after a first good look). Unreachable directors count as holding nothing.
+ * flip a VIP a moment after a first good look; `looks: 1` where none was reloaded).
+ * Unreachable directors count as holding nothing.
  */
 export async function waitForVips(transport: Transport, directors: readonly HostRef[], vips: readonly string[], o: VipWaitOptions): Promise<{ settled: boolean; holders: Record<string, string[]> }> {
   const start = o.clock.now();
@@ -42,7 +48,7 @@ export async function waitForVips(transport: Transport, directors: readonly Host
     await Promise.all(directors.map(async (d) => { byHost.set(d.name, await addressesOf(transport, d, 5000, o.signal)); }));
     last = vipPlacement(vips, byHost);
     streak = last.settled ? streak + 1 : 0;
-    if (streak >= 2) return last;
+    if (streak >= (o.looks ?? 2)) return last;
     if (o.clock.now() - start >= o.deadlineMs || o.signal?.aborted) return last;
     await o.clock.sleep(o.pollMs ?? 300, o.signal).catch(() => undefined);
   }

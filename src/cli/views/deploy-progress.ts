@@ -16,6 +16,12 @@ export interface Progress {
   done(): Promise<void>;
 }
 
+/** e.g. "cluster web: first election hastened: priority-0 advert from lb2 (web_2)". */
+export function electionHastenedLine(e: Extract<DeployEvent, { kind: 'election-hastened' }>): string {
+  const adverts = e.instances.length === 1 ? 'advert' : 'adverts';
+  return `cluster ${e.cluster}: first election hastened: priority-0 ${adverts} from ${e.senders.join(', ')} (${e.instances.join(', ')})`;
+}
+
 /** Plain lines on stderr: CI logs and pipes. */
 export function plainProgress(write: (line: string) => void): Progress {
   return {
@@ -26,6 +32,7 @@ export function plainProgress(write: (line: string) => void): Progress {
       else if (e.kind === 'vip-wait') write(`cluster ${e.cluster}: waiting for exactly one director per VIP after ${e.after}`);
       else if (e.kind === 'vip-settled') write(`cluster ${e.cluster}: VIPs on ${Object.entries(e.holders).map(([v, h]) => `${v}→${h}`).join(', ')}`);
       else if (e.kind === 'serve-check') write(`cluster ${e.cluster}: proving ${e.host} serves with its new config before the next director`);
+      else if (e.kind === 'election-hastened') write(electionHastenedLine(e));
       else if (e.kind === 'cluster-rollback') write(`cluster ${e.cluster}: putting ${e.hosts.join(', ')} back on their previous files (${e.reason})`);
       else for (const line of describeCluster(e.outcome)) write(line);
     },

@@ -333,3 +333,37 @@ test('--force past an unreachable director: it is not asked where the VIPs are (
   assert.equal(r.hosts.find((h) => h.host === 'lb1')!.status, 'changed');
   assert.deepEqual(r.clusters[0]!.warnings, ['lb2: not locked (connection lost); going on because of --force']);
 });
+
+test('after an nginx-only change that proved itself, one settled look of every director ends the wait; after a speaker reload, two', async () => {
+  const nginxOnly = (h: HostDesired): HostDesired => ({
+    ...h,
+    files: h.files.map((f) => ({ ...f, path: '/etc/nginx/conf.d/web.conf', validate: 'nginx-tree', notify: ['reload nginx'] })),
+    handlers: [{ name: 'reload nginx', commands: { systemd: 'systemctl reload nginx', sysv: 'service nginx reload', direct: 'nginx -s reload' }, order: 20 }],
+    managedPaths: ['/etc/nginx/conf.d'],
+  });
+  const looksPerWait = async (nginx: boolean, proveFails = false) => {
+    const { desired, f, clock, t, refs, ops, fo } = fleet(['lb1', 'lb2'], 'lb1');
+    if (proveFails) fo.proveFails.add('lb2');
+    const d: DesiredState = nginx ? new Map([...desired].map(([h, w]) => [h, nginxOnly(w)])) : desired;
+    const facts: FactsByHost = nginx ? new Map([...f].map(([h, x]) => [h, x.ok ? { ok: true as const, value: { ...x.value, files: { '/etc/nginx/conf.d/web.conf': { ...x.value.files['/etc/keepalived/keepalived.conf']!, path: '/etc/nginx/conf.d/web.conf' } } } } : x])) : f;
+    const p = plan(d, facts, { id: 'p1', now: new Date(0) });
+    const looks: number[] = [];
+    const exec = t.exec.bind(t);
+    t.exec = async (h, cmd, o) => {
+      if (cmd === 'ip -j addr show' && looks.length && h.name === 'lb1') looks[looks.length - 1]!++;
+      return exec(h, cmd, o);
+    };
+    const r = await deploy(p, d, t, { refs, ops, facts, topology, clock, onEvent: (e) => e.kind === 'vip-wait' && looks.push(0) });
+    return { looks, r };
+  };
+  const nginx = await looksPerWait(true);
+  assert.equal(exitCodeFor(nginx.r), 0);
+  assert.deepEqual(nginx.looks, [1, 1], 'one look after lb2, one after lb1');
+  const speaker = await looksPerWait(false);
+  assert.equal(exitCodeFor(speaker.r), 0);
+  assert.deepEqual(speaker.looks, [2, 2], 'keepalived reloaded: two looks in a row each time');
+  // A proof that failed is no reason for a short settle: the rollback's wait takes two looks.
+  const failed = await looksPerWait(true, true);
+  assert.equal(exitCodeFor(failed.r), 1);
+  assert.deepEqual(failed.looks, [2]);
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { firstElectionShortcut, instancePackets, ipv4Literal, ifname } from '../../../src/apply/first-election.js';
 import { SEND_COMMAND, SEND_SCRIPT, sendInput } from '../../../src/apply/first-election-send.js';
-import { deploy, exitCodeFor } from '../../../src/apply/index.js';
+import { deploy, exitCodeFor, type DeployEvent } from '../../../src/apply/index.js';
 import type { LaneOps } from '../../../src/apply/lane.js';
 import { plan, type FactsByHost } from '../../../src/plan/index.js';
 import type { DesiredState, HostDesired } from '../../../src/render/types.js';
@@ -185,18 +185,19 @@ function deployed(holderAtStart: string | null) {
   if (holderAtStart) t.addrs.set(holderAtStart, [VIP]);
   const topology = { clusters: [cluster([instance()])], roles: new Map() } as unknown as Topology;
   const waits: number[] = [];
+  const hastened: DeployEvent[] = [];
   const ops: Partial<LaneOps> = {
     lock: async () => ({ ok: true, warnings: [], unlocked: [], release: async () => [] }),
     baseline: async () => new Map([[80, 200]]),
     prove: async () => null,
     rollback: async () => null,
   };
-  const run = () => deploy(p, desired, t, { refs: new Map(hosts.map((h) => [h, ref(h)])), ops, facts, topology, clock, onEvent: (e) => e.kind === 'vip-wait' && waits.push(clock.now()) });
-  return { t, run, waits };
+  const run = () => deploy(p, desired, t, { refs: new Map(hosts.map((h) => [h, ref(h)])), ops, facts, topology, clock, onEvent: (e) => { if (e.kind === 'vip-wait') waits.push(clock.now()); if (e.kind === 'election-hastened') hastened.push(e); } });
+  return { t, run, waits, hastened };
 }
 
 test('a first deploy: once both directors run the new config, lb2 sends priority 0 for lb1, then the wait', async () => {
-  const { t, run, waits } = deployed(null);
+  const { t, run, waits, hastened } = deployed(null);
   // keepalived on lb1 elects itself after the advert (its Skew_Time), not before.
   const exec = t.exec.bind(t);
   t.exec = async (h, cmd, o) => {
@@ -212,12 +213,14 @@ test('a first deploy: once both directors run the new config, lb2 sends priority
   assert.ok(t.sent[0]!.at >= lastDeploy, 'after every director deployed');
   assert.ok(waits.length === 1 && waits[0]! >= t.sent[0]!.at, 'before the wait for one holder');
   assert.deepEqual(r.clusters, [], 'no warning');
+  assert.deepEqual(hastened, [{ kind: 'election-hastened', cluster: 'web', senders: ['lb2'], instances: ['web_2'] }], 'said once, when it was sent');
 });
 
 test('never once a VIP is held: not when the cluster served at the start, nor when the election already happened', async () => {
   const served = deployed('lb1');
   assert.equal(exitCodeFor(await served.run()), 0);
   assert.deepEqual(served.t.sent, []);
+  assert.deepEqual(served.hastened, []);
   const elected = deployed(null);
   elected.t.afterDeploy = (h) => h === 'lb1' && elected.t.addrs.set('lb1', [VIP]);
   assert.equal(exitCodeFor(await elected.run()), 0);
@@ -225,7 +228,7 @@ test('never once a VIP is held: not when the cluster served at the start, nor wh
 });
 
 test('a send that fails is a warning, and the deploy waits for the speaker as before', async () => {
-  const { t, run } = deployed(null);
+  const { t, run, hastened } = deployed(null);
   t.answer = () => ({ code: 2, stdout: '', stderr: 'bind to 198.18.0.12: Cannot assign requested address\n' });
   let looks = 0;
   const exec = t.exec.bind(t);
@@ -237,6 +240,7 @@ test('a send that fails is a warning, and the deploy waits for the speaker as be
   const r = await run();
   assert.equal(exitCodeFor(r), 0);
   assert.equal(r.clusters[0]!.outcome, 'deployed');
+  assert.deepEqual(hastened, [], 'nothing sent: not said to be hastened');
   assert.deepEqual(r.clusters[0]!.warnings, ["first election not hastened, waited for the speaker's own timer instead: priority-0 advert from lb2 (web_2): perl on lb2 exited 2: bind to 198.18.0.12: Cannot assign requested address"]);
 });
 
