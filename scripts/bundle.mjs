@@ -50,4 +50,10 @@ await build({
   },
   logLevel: 'warning',
   legalComments: 'none',
+  // Less text for V8 to scan at every start: `plan --help` 138 → 132 ms (medians of 12 alternating
+  // runs in a lab, three rounds alike; minifySyntax alone changed nothing; a lab plan, ±50 ms of
+  // noise, showed no difference). Identifiers stay: a --debug stack trace keeps its function names
+  // (as file:line:column into long lines).
+  minifyWhitespace: true,
+  minifySyntax: true,
 });
