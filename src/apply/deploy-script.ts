@@ -3,6 +3,8 @@ import { q, dirname, basename, wrapScript, writeFileLines, MARK, DAEMON_UMASK } 
 import { acquireLockLines, releaseLockLines } from './lock-lines.js';
 import { makeValidateDirLines, validateLines, type ValidateItem } from './validate-script.js';
 import { healthPollLine } from './health-poll.js';
+import { serveLookLines } from './serve-check.js';
+import type { DirectorLane } from './rolling.js';
 
 import { BACKUP_ROOT, DEPLOY_RECORD_PATH, HOST_LOCK_DIR, STATE_DIR } from '../host-paths/index.js';
 
@@ -42,6 +44,12 @@ export interface DeployScriptInput {
   /** Random suffix for the temp names beside each destination. */
   rand: string;
   now: string;
+  /**
+   * nginx ports (with their Host) to look at before anything changes: the director's answers
+   * and its live workers, the baseline its proof compares with (serve-check.ts), taken here so
+   * it costs no round trip of its own and is as close to the reload as it can be.
+   */
+  look?: DirectorLane['ports'];
   /** Health check budget: this many × 0.25 s of waiting between tries (health-poll.ts). */
   healthTries?: number;
 }
@@ -205,6 +213,9 @@ export function deployScript(i: DeployScriptInput): string {
     body.push(`echo "${MARK} step validate $EPOCHREALTIME"`, ...makeValidateDirLines(i.validateDir), ...validateLines(items, contentTemps, deleted, i.validateDir));
     body.push(`if [ $invalid = 1 ]; then echo ${q(`${MARK} fail validate ${Buffer.from('the new configuration was rejected').toString('base64')}`)}; exit ${ScriptExit.invalid}; fi`);
   }
+  // After validation (a rejected config changes nothing and needs no baseline), before the
+  // first rename: nginx still runs its old config and its old workers, whatever lies on disk.
+  if (i.files.length > 0 && i.look?.length) body.push(`echo "${MARK} step look $EPOCHREALTIME"`, ...serveLookLines(i.look));
   if (i.files.length > 0) body.push(...installLines(i, temps), ...handlerLines(i));
   body.push(`echo "${MARK} step record $EPOCHREALTIME"`, ...recordLines(i), `echo "${MARK} done $EPOCHREALTIME"`);
   return wrapScript(body);

@@ -7,7 +7,8 @@ import { deployHost } from './host-deploy.js';
 import { rollingOrder } from './rolling.js';
 import { INTERRUPTED, runLane, type LaneOps, type Rollout } from './lane.js';
 import { takeClusterLock } from './cluster-lock.js';
-import { proveServes, serveBaseline } from './serve-check.js';
+import { proveServes, type ServeBaseline } from './serve-check.js';
+import type { DirectorLane } from './rolling.js';
 import { rollbackHost, rollbackInput } from './cluster-rollback.js';
 import type { ClusterOutcome, DeployOptions, DeployResult, HostResult } from './types.js';
 
@@ -38,7 +39,7 @@ async function runBatches(x: Rollout, batches: string[][]): Promise<void> {
       for (const host of batch) x.record({ host, status: 'skipped', reason: `--max-fail ${x.o.maxFail} exceeded (${failures} realservers failed) before batch ${n + 1}` });
       continue;
     }
-    const rs = await Promise.all(batch.map(x.runHost));
+    const rs = await Promise.all(batch.map((h) => x.runHost(h)));
     failures += rs.filter((r) => r.status === 'failed' || r.status === 'unreachable').length;
   }
 }
@@ -69,22 +70,24 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
   const running = new Set(work);
   for (const h of plan.hosts) if (!running.has(h.host)) record({ host: h.host, status: 'ok', recordWritten: false });
   const byHost = new Map(plan.hosts.map((h) => [h.host, h]));
-  const runHost = (host: string): Promise<HostResult> =>
+  // What each director's deploy script saw of its nginx before its change (its baseline), for its proof.
+  const baselines = new Map<string, ServeBaseline>();
+  const runHost = (host: string, l: { look?: DirectorLane['ports'] } = {}): Promise<HostResult> =>
     sem.run(async () => {
       if (o.signal?.aborted) return record({ host, status: 'skipped', reason: INTERRUPTED });
       emit({ kind: 'host-start', host });
+      baselines.delete(host);
       return record(
         await deployHost(transport, {
           plan: byHost.get(host)!, desired: desired.get(host), facts: o.facts.get(host), ref: o.refs.get(host),
           deployId, planId: plan.id, by: o.by ?? 'hafleet', breakLock: Boolean(o.breakLock), now,
           onStep: (step) => emit({ kind: 'host-step', host, step }),
+          ...(l.look?.length ? { look: l.look, onLook: (b: ServeBaseline) => baselines.set(host, b) } : {}),
         }),
       );
     });
 
   const refOf = (host: string) => o.clusterRefs?.get(host) ?? o.refs.get(host);
-  // nginx's workers on each director before its change (its baseline look), for its proof.
-  const workersBefore = new Map<string, ReadonlySet<number>>();
   const ops: LaneOps = {
     lock: async (lane) => {
       const refs = lane.directors.map(refOf);
@@ -96,11 +99,7 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
       const r = await takeClusterLock(transport, refs.filter((x): x is HostRef => Boolean(x)), { cluster: lane.cluster, by: o.by ?? 'hafleet', deployId, now, breakLock: Boolean(o.breakLock), force: Boolean(o.force), clock });
       return r.ok && missing.length ? { ...r, warnings: [...r.warnings, ...missing.map((m) => `${m}: not locked (no connection); going on because of --force`)], unlocked: [...r.unlocked, ...missing] } : r;
     },
-    baseline: async (host, lane) => {
-      const b = await serveBaseline(transport, refOf(host)!, lane, o.signal);
-      workersBefore.set(host, b.nginxWorkers);
-      return b.http;
-    },
+    baseline: async (host) => baselines.get(host)?.http,
     prove: (host, lane, before, p) => {
       const windowMs = p?.untilHealthy ? 30_000 : Math.min(60_000, Math.max(3000, o.serveWindowMs ?? lane.trackWindowMs));
       // Serving with nothing wrong ends the proof early: once nginx's old workers no longer take
@@ -110,7 +109,7 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
       // of the window.
       const speakerMs = p?.speakerReloaded ? lane.speakerCycleMs : 0;
       const quietMs = Math.min(windowMs, Math.max(1000, speakerMs));
-      const workers = p?.untilHealthy ? undefined : workersBefore.get(host);
+      const workers = p?.untilHealthy ? undefined : baselines.get(host)?.nginxWorkers;
       const turnover = workers?.size ? { workersBefore: workers, afterMs: Math.min(windowMs, speakerMs), ...(p?.nginxReloaded ? { nginxReloaded: true } : {}) } : undefined;
       return proveServes(transport, refOf(host)!, lane, { clock, windowMs, quietMs, pollMs: 500, ...(before ? { before } : {}), ...(turnover ? { turnover } : {}), ...(p?.untilHealthy ? { untilHealthy: true } : {}) });
     },
@@ -132,6 +131,6 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
   for (const [host, f] of o.facts) if (f.ok) addresses.set(host, f.value.addresses);
   const order = rollingOrder(work, o.topology, addresses, o.serial);
   const x: Rollout = { o, transport, clock, emit, runHost, record, ops, refOf, reloads, clusters };
-  await Promise.all([...order.lanes.map((lane) => runLane(x, lane)), runBatches(x, order.batches), Promise.all(order.free.map(runHost))]);
+  await Promise.all([...order.lanes.map((lane) => runLane(x, lane)), runBatches(x, order.batches), Promise.all(order.free.map((h) => runHost(h)))]);
   return { deployId, planId: plan.id, hosts: plan.hosts.map((h) => results.get(h.host)!), clusters, durationMs: Math.round(clock.now() - started) };
 }

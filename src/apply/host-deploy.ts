@@ -7,6 +7,8 @@ import { dirname } from './shell.js';
 import { deployScript, ScriptExit, type ScriptFile, type ScriptHandler } from './deploy-script.js';
 import { parseScriptOutput, type ScriptReport } from './script-output.js';
 import type { FailStep, HostResult } from './types.js';
+import type { DirectorLane } from './rolling.js';
+import { baselineOf, parseServeLook, type ServeBaseline } from './serve-check.js';
 
 export interface HostDeployInput {
   plan: HostPlan;
@@ -19,6 +21,9 @@ export interface HostDeployInput {
   breakLock: boolean;
   now: string;
   onStep?: (step: string) => void;
+  /** Look at these nginx ports before the change (DeployScriptInput.look); what was seen goes to `onLook`. */
+  look?: DirectorLane['ports'];
+  onLook?: (b: ServeBaseline) => void;
 }
 
 export function failureResult(host: string, f: TransportFailure, during: string): HostResult {
@@ -68,7 +73,7 @@ export async function deployHost(transport: Transport, i: HostDeployInput): Prom
   const changed = h.changes.filter((c) => c.kind !== 'unchanged');
   if (changed.length === 0 && h.recordCurrent) return { host: h.host, status: 'ok', recordWritten: false };
   if (!i.desired || !i.facts?.ok || !i.ref) return { host: h.host, status: 'failed', step: 'plan', message: 'no desired state, facts or connection for this host', hint: 'a bug: please report it', rolledBack: false };
-  const input = scriptInput(h, i.desired, i.facts.value, i);
+  const input = { ...scriptInput(h, i.desired, i.facts.value, i), ...(i.look?.length ? { look: i.look } : {}) };
   i.onStep?.(changed.length ? `${changed.length} file(s): stage, validate, install, ${h.handlers.length ? h.handlers.join(', ') : 'no handler'}` : 'write deploy record');
   // No signal: a started script finishes or rolls back on its own; cutting it off helps nobody.
   // setsid: the script leaves the SSH session, so neither the hang-up of a dropped connection nor
@@ -76,6 +81,8 @@ export async function deployHost(transport: Transport, i: HostDeployInput): Prom
   const r = await transport.exec(i.ref, 'setsid -w bash -s', { stdin: deployScript(input), timeoutMs: 180_000 });
   if (!r.ok) return failureResult(h.host, r.failure, 'deploy');
   const report = parseScriptOutput(r.value.stdout);
+  // Only a look the script finished before its first rename counts as "before".
+  if (i.look?.length && i.onLook && report.events.some((e) => e.event === 'step' && /^install\b/.test(e.rest))) i.onLook(baselineOf(parseServeLook(r.value.stdout)));
   return interpret(h.host, r.value.code, report, r.value.stderr, changed.map((c) => c.path), h.handlers);
 }
 

@@ -11,8 +11,12 @@ import type { ClusterOutcome, DeployEvent, DeployOptions, HostResult } from './t
 /** The I/O steps of a lane beyond running a host's script; passed in so the order is testable. */
 export interface LaneOps {
   lock(lane: DirectorLane): Promise<LockOutcome>;
-  /** What the director's nginx answers before its change (the proof compares with it). */
-  baseline(host: string, lane: DirectorLane): Promise<Map<number, number>>;
+  /**
+   * What the director's nginx answered before its change (the proof compares with it), as its
+   * own deploy script saw it just before its first rename (runHost's `look`); undefined when it
+   * saw nothing. Asked once that script has run.
+   */
+  baseline(host: string, lane: DirectorLane): Promise<ReadonlyMap<number, number> | undefined>;
   /** Null when the director serves with its new config; else why not. `untilHealthy`: wait for it. */
   prove(host: string, lane: DirectorLane, before: ReadonlyMap<number, number> | undefined, o?: { untilHealthy?: boolean; speakerReloaded?: boolean; nginxReloaded?: boolean }): Promise<string | null>;
   /** Put a director back on its files from before this deploy; null when done. */
@@ -25,7 +29,8 @@ export interface Rollout {
   transport: Transport;
   clock: Clock;
   emit: (e: DeployEvent) => void;
-  runHost: (host: string) => Promise<HostResult>;
+  /** `look`: the deploy script looks at these nginx ports before it changes anything (LaneOps.baseline). */
+  runHost: (host: string, o?: { look?: DirectorLane['ports'] }) => Promise<HostResult>;
   record: (r: HostResult) => HostResult;
   ops: LaneOps;
   /** Connection to any director of the cluster, also outside --limit. */
@@ -131,8 +136,11 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
       x.record({ host, status: 'skipped', reason: stop });
       continue;
     }
-    const before = proving && x.reloads(host) ? await x.ops.baseline(host, lane) : undefined;
-    const r = await x.runHost(host);
+    // The baseline is taken by the director's own deploy script, before its first rename: no
+    // round trip of its own, and nothing of this director changed between it and the reload.
+    const look = proving && x.reloads(host);
+    const r = await x.runHost(host, look && lane.ports.length ? { look: lane.ports } : {});
+    const before = look ? await x.ops.baseline(host, lane) : undefined;
     results.set(host, r);
     const reload = r.status === 'changed' && r.handlers.length > 0;
     if (r.status === 'changed') changed.push(host);

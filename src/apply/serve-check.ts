@@ -86,27 +86,39 @@ printf '%s\\n' "$hafleet_out"`;
 
 /**
  * nginx's workers first (nginxWorkersScript), then one request per nginx port from the director
- * itself, then verify's probe for the speaker. `speaker: false` leaves that probe out: a
- * baseline reads only the answers and the workers, and the probe (a dump of keepalived's state,
- * waited for on the host, and a scan of every process) was most of its time (≈0.1–0.2 s of a
- * loaded lab host's, per director and deploy).
+ * itself, then verify's probe for the speaker.
  */
-export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = [], waitGone: readonly number[] = [], o: { speaker?: boolean } = {}): string {
+export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = [], waitGone: readonly number[] = []): string {
+  return [...serveLookLines(ports, waitGone), ...scriptRuns(scripts), hostProbeScript()].join('\n');
+}
+
+/**
+ * nginx's workers, then one request per nginx port from the director itself: the look a proof
+ * compares with, and the baseline the deploy script takes of its own director (deploy-script.ts)
+ * before it changes anything. Nothing in it is secret. `bash`, `set -u` safe.
+ */
+export function serveLookLines(ports: DirectorLane['ports'], waitGone: readonly number[] = []): string[] {
   const http = ports.map(
     (p) => `echo "${MARK} http ${p.port} $(curl -s -o /dev/null -m 3 -w '%{http_code}' -H ${q(`Host: ${p.host}`)} ${q(`http://127.0.0.1:${p.port}/`)} 2>/dev/null || true)"`,
   );
-  return [...(ports.length ? [nginxWorkersScript('/run/nginx.pid', waitGone)] : []), ...http, ...scriptRuns(scripts), ...(o.speaker === false ? [] : [hostProbeScript()])].join('\n');
+  return [...(ports.length ? [nginxWorkersScript('/run/nginx.pid', waitGone)] : []), ...http];
+}
+
+/** The answers and the workers of a look (serveLookLines), read from any script's output. */
+export function parseServeLook(stdout: string): Pick<ServeObservation, 'http' | 'nginxWorkers'> {
+  const http = new Map<number, number>();
+  for (const m of stdout.matchAll(new RegExp(`^${MARK} http (\\d+) (\\d*)`, 'gm'))) http.set(Number(m[1]), Number(m[2] || 0));
+  const nginxWorkers = new Map<number, 'live' | 'old'>();
+  for (const m of stdout.matchAll(new RegExp(`^${MARK} nginx-worker (\\d+) (live|old)$`, 'gm'))) nginxWorkers.set(Number(m[1]), m[2] as 'live' | 'old');
+  return { http, ...(nginxWorkers.size ? { nginxWorkers } : {}) };
 }
 
 export function parseServeProbe(stdout: string): ServeObservation {
-  const http = new Map<number, number>();
-  for (const m of stdout.matchAll(new RegExp(`^${MARK} http (\\d+) (\\d*)`, 'gm'))) http.set(Number(m[1]), Number(m[2] || 0));
   const scripts = new Map<number, number>();
   for (const m of stdout.matchAll(new RegExp(`^${MARK} script (\\d+) (\\d+)`, 'gm'))) scripts.set(Number(m[1]), Number(m[2]));
-  const nginxWorkers = new Map<number, 'live' | 'old'>();
-  for (const m of stdout.matchAll(new RegExp(`^${MARK} nginx-worker (\\d+) (live|old)$`, 'gm'))) nginxWorkers.set(Number(m[1]), m[2] as 'live' | 'old');
   const p = parseHostProbe(stdout);
-  return { http, speaker: p.speaker, speakerRuns: Boolean(p.running.keepalived || p.running['hafleet-agent']), ...(scripts.size ? { scripts } : {}), ...(nginxWorkers.size ? { nginxWorkers } : {}) };
+  const look = parseServeLook(stdout);
+  return { http: look.http, speaker: p.speaker, speakerRuns: Boolean(p.running.keepalived || p.running['hafleet-agent']), ...(scripts.size ? { scripts } : {}), ...(look.nginxWorkers ? { nginxWorkers: look.nginxWorkers } : {}) };
 }
 
 /**
@@ -183,8 +195,8 @@ export interface ProveOptions {
   untilHealthy?: boolean;
 }
 
-async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal, waitGone: readonly number[] = [], speaker = true): Promise<ServeObservation | string> {
-  const r = await transport.exec(ref, 'bash -s', { stdin: serveProbeScript(lane.ports, lane.scripts ?? [], waitGone, { speaker }), timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+async function observe(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal, waitGone: readonly number[] = []): Promise<ServeObservation | string> {
+  const r = await transport.exec(ref, 'bash -s', { stdin: serveProbeScript(lane.ports, lane.scripts ?? [], waitGone), timeoutMs: 20_000, ...(signal ? { signal } : {}) });
   if (!r.ok) return r.failure.message;
   return parseServeProbe(r.value.stdout);
 }
@@ -196,13 +208,11 @@ export interface ServeBaseline {
   nginxWorkers: Set<number>;
 }
 
-export async function serveBaseline(transport: Transport, ref: HostRef, lane: DirectorLane, signal?: AbortSignal): Promise<ServeBaseline> {
-  if (lane.ports.length === 0) return { http: new Map(), nginxWorkers: new Set() };
-  // Neither track scripts nor the speaker: the proof judges those on their own, not against a before.
-  const o = await observe(transport, ref, { ...lane, scripts: [] }, signal, [], false);
-  if (typeof o === 'string') return { http: new Map(), nginxWorkers: new Set() };
-  return { http: o.http, nginxWorkers: new Set([...(o.nginxWorkers ?? [])].filter(([, s]) => s === 'live').map(([pid]) => pid)) };
+/** A look (serveLookLines) as a baseline: the answers, and the workers that were live. */
+export function baselineOf(look: Pick<ServeObservation, 'http' | 'nginxWorkers'>): ServeBaseline {
+  return { http: look.http, nginxWorkers: new Set([...(look.nginxWorkers ?? [])].filter(([, s]) => s === 'live').map(([pid]) => pid)) };
 }
+
 
 /**
  * Look at `host` until it serves with nothing wrong once `quietMs` have passed, or until the

@@ -74,3 +74,14 @@ test('script output: validator messages decoded, foreign lines kept apart', () =
   assert.deepEqual(r.other, ['noise']);
   assert.deepEqual(r.events.map((e) => [e.event, e.rest]), [['step', 'validate'], ['fail', 'validate rejected']]);
 });
+
+test('deploy script with a look: nginx workers and one request per port after validation, before the first rename; none without', () => {
+  const s = deployScript({ ...input, look: [{ port: 80, host: 'web' }] });
+  const at = (re: RegExp) => s.search(re);
+  assert.ok(at(/step validate/) < at(/step look/), 'a rejected config needs no baseline');
+  assert.ok(at(/step look/) < at(/hafleet_workers\n/) && at(/hafleet_workers\n/) < at(/http 80 \$\(curl/));
+  assert.ok(at(/http 80 \$\(curl/) < at(/step install/) && at(/step install/) < at(/mv -f -- '\/etc\/nginx\/conf.d\/.hafleet-tmp-/), 'before anything changes');
+  assert.match(s, /-H 'Host: web' 'http:\/\/127\.0\.0\.1:80\/'/);
+  assert.ok(!deployScript(input).includes('step look'));
+  assert.ok(!deployScript({ ...input, look: [] }).includes('step look'));
+});

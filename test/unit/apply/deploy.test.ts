@@ -367,3 +367,23 @@ test('after an nginx-only change that proved itself, one settled look of every d
   assert.equal(exitCodeFor(failed.r), 1);
   assert.deepEqual(failed.looks, [2]);
 });
+
+test("a director's baseline comes from its own deploy script, seen before its first rename: no look of its own", async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(['lb1', 'lb2'], 'lb1');
+  delete ops.baseline;
+  const exec = t.exec.bind(t);
+  const scripts: string[] = [];
+  t.exec = async (h, cmd, o) => {
+    const r = await exec(h, cmd, o);
+    if (cmd !== 'setsid -w bash -s' || !r.ok) return r;
+    scripts.push(String(o?.stdin));
+    // lb2's realservers already failed before (502); lb1's look ends before the install step.
+    const look = h.name === 'lb2' ? '@@hafleet step look 1\n@@hafleet nginx-worker 41 live\n@@hafleet http 80 502\n' : '@@hafleet step look 1\n@@hafleet http 80 200\n';
+    return { ok: true, value: { ...r.value, stdout: look + r.value.stdout.replace(h.name === 'lb1' ? '@@hafleet step install\n' : '', '') } };
+  };
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.equal(exitCodeFor(r), 0);
+  assert.ok(scripts.every((s) => /step look[^]*http 80 \$\(curl[^]*step install/.test(s)), 'each director looks before its change');
+  assert.deepEqual(fo.calls, ['lock web on lb1,lb2', 'prove lb2 (before 502)', 'prove lb1', 'release web'], 'lb1 never reached its install: no baseline');
+  assert.ok(!t.log.some((l) => l.cmd === 'bash -s'), 'no separate baseline look');
+});
