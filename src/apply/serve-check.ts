@@ -86,10 +86,21 @@ printf '%s\\n' "$hafleet_out"`;
 
 /**
  * nginx's workers first (nginxWorkersScript), then one request per nginx port from the director
- * itself, then verify's probe for the speaker.
+ * itself, the track scripts, then verify's probe for the speaker. The speaker's account needs
+ * nothing of nginx: the probe runs beside the rest from the start, and its output is read at the
+ * end. Right after a reload the look waits ~0.05–0.1 s for nginx's old workers, and the probe
+ * (keepalived's dump, waited for on the host) takes as long: one look was their sum. Its output
+ * stays in a pipe (never a file: keepalived's dump holds auth_pass); its stdin is not the script.
  */
 export function serveProbeScript(ports: DirectorLane['ports'], scripts: DirectorLane['scripts'] = [], waitGone: readonly number[] = []): string {
-  return [...serveLookLines(ports, waitGone), ...scriptRuns(scripts), hostProbeScript()].join('\n');
+  return [
+    `hafleet_speaker() {\n${hostProbeScript()}\n}`,
+    'exec 4< <(hafleet_speaker </dev/null)',
+    ...serveLookLines(ports, waitGone),
+    ...scriptRuns(scripts),
+    'cat <&4',
+    'exec 4<&-',
+  ].join('\n');
 }
 
 /**
