@@ -15,6 +15,7 @@ import type { DirectorLane } from '../../../src/apply/rolling.js';
 import type { HostResult } from '../../../src/apply/types.js';
 import { decodeVrrp } from '../../../src/vrrp/packet.js';
 import type { Cluster, VrrpInstance, VrrpMember } from '../../../src/topology/types.js';
+import { electionHastenedLine, plainProgress } from '../../../src/cli/views/deploy-progress.js';
 
 const VIP = '198.18.0.100';
 
@@ -260,4 +261,11 @@ test('a holder whose speaker was still starting missed the advert: sent once mor
   // lb1's Skew_Time at priority 150 in v2: (256 − 150)/256 s ≈ 414 ms, then one poll's margin.
   assert.ok(t.sent[1]!.at - t.sent[0]!.at >= 414 + 300, `${t.sent[1]!.at - t.sent[0]!.at} ms`);
   assert.equal(t.sent[0]!.stdin, t.sent[1]!.stdin);
+});
+
+test('the plain progress prints the hastened election as one line', () => {
+  const lines: string[] = [];
+  plainProgress((l) => lines.push(l)).onEvent({ kind: 'election-hastened', cluster: 'web', senders: ['lb2'], instances: ['web_2'] });
+  assert.deepEqual(lines, ['cluster web: first election hastened: priority-0 advert from lb2 (web_2)']);
+  assert.equal(electionHastenedLine({ kind: 'election-hastened', cluster: 'db', senders: ['lb2', 'lb3'], instances: ['db_1', 'db_2'] }), 'cluster db: first election hastened: priority-0 adverts from lb2, lb3 (db_1, db_2)');
 });

@@ -151,3 +151,16 @@ http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fas
   const [oldPid] = before.keys();
   assert.notEqual(now.get(oldPid!), 'live');
 });
+
+test("the speaker's probe runs beside the look from the start, its output (in a pipe) read after the requests, its stdin not the script", () => {
+  const s = serveProbeScript([{ port: 80, host: 'v' }], [{ name: 'chk', command: '/usr/local/sbin/hafleet-check-nginx', user: 'nobody', timeoutSec: 2 }], [41]);
+  const at = (needle: string) => s.indexOf(needle);
+  assert.ok(at('exec 4< <(hafleet_speaker </dev/null)') > at('hafleet_speaker() {'), 'started once defined');
+  assert.ok(at('exec 4< <(hafleet_speaker </dev/null)') < at('for p in 41; do'), 'before the wait for the old workers');
+  assert.ok(at('@@hafleet script 0') < at('cat <&4'), 'read after the look and the track scripts');
+  assert.ok(!/>\s*\/tmp|mktemp/.test(s.slice(at('exec 4<'))), 'never through a file: keepalived\'s dump holds auth_pass');
+  // The same parse as before: a look's lines first, then the probe's sections.
+  const o = parseServeProbe('@@hafleet nginx-worker 57 live\n@@hafleet http 80 200\n@@hafleet script 0 0\n@@hafleet:addr@@\n[]\n@@hafleet:procs@@\nkeepalived 120\n@@hafleet:end@@\n');
+  assert.equal(o.speakerRuns, true);
+  assert.deepEqual([...o.http], [[80, 200]]);
+});
