@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { serveLookLines } from '../../../src/apply/serve-check.js';
 import assert from 'node:assert/strict';
 import { deployScript, tempNameFor, BACKUP_ROOT } from '../../../src/apply/deploy-script.js';
 import { planValidationScript } from '../../../src/apply/validate-remote.js';
@@ -84,4 +86,10 @@ test('deploy script with a look: nginx workers and one request per port after va
   assert.match(s, /-H 'Host: web' 'http:\/\/127\.0\.0\.1:80\/'/);
   assert.ok(!deployScript(input).includes('step look'));
   assert.ok(!deployScript({ ...input, look: [] }).includes('step look'));
+});
+
+test("the deploy script's look runs under its set -u and goes on whatever nginx's state (here: none answers)", () => {
+  const r = spawnSync('bash', ['-c', ['set -u', 'umask 077', ...serveLookLines([{ port: 1, host: 'x' }]), 'echo "@@hafleet end"'].join('\n')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^@@hafleet http 1 0+\n@@hafleet end\n$/m);
 });
