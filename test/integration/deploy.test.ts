@@ -21,7 +21,7 @@ const NGINX = '/etc/nginx/conf.d/hafleet-web.conf';
 
 /**
  * Keeps a host's deploy script in its health-check loop until `nft delete table inet hftest`:
- * nginx's local health URL goes unanswered (dropped, so each of the script's 40 tries waits out
+ * nginx's local health URL goes unanswered (dropped, so each of the script's ~40 tries waits out
  * curl's 1 s limit: ≈50 s of hold, not the ≈10 s a refused connection gives under load). A step
  * that lands "while the script runs" then does, and the test checks that it did before releasing.
  */
