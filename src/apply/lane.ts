@@ -3,7 +3,7 @@ import type { HostRef, Transport } from '../transport/types.js';
 import type { LockOutcome } from './cluster-lock.js';
 import type { DirectorLane } from './rolling.js';
 import { holds as holdsVip } from '../host-addresses/index.js';
-import { addressesOf, waitForVips } from './vip-wait.js';
+import { addressesOf, waitForVips, type VipWaitOptions } from './vip-wait.js';
 import { firstElectionShortcut } from './first-election.js';
 import { sendAdverts } from './first-election-send.js';
 import type { ClusterOutcome, DeployEvent, DeployOptions, HostResult } from './types.js';
@@ -43,15 +43,25 @@ export interface Rollout {
 export const INTERRUPTED = 'interrupted before this host started';
 
 /**
+ * The settle's looks after a priority-0 advert: the first one a Skew_Time after it (plus a
+ * margin for the new master to add its VIPs), then short steps (a look is one `ip -j addr` per
+ * director, a few ms) for long enough to find an election a little late (a slow or loaded
+ * director), then the usual 100 ms.
+ */
+const DUE_MARGIN_MS = 15;
+const DUE_EVERY_MS = 25;
+const DUE_WINDOW_MS = 500;
+
+/**
  * Wait until each VIP of the cluster has exactly one holder; the reason to stop if not.
  * `looks`: settled looks in a row that end it (see `speakerUntouched` for when one is enough).
  */
-async function settle(x: Rollout, lane: DirectorLane, after: string, looks: 1 | 2 = 2): Promise<{ reason: string | null; holders: Record<string, string> }> {
+async function settle(x: Rollout, lane: DirectorLane, after: string, looks: 1 | 2 = 2, due?: VipWaitOptions['due']): Promise<{ reason: string | null; holders: Record<string, string> }> {
   x.emit({ kind: 'vip-wait', cluster: lane.cluster, after });
   const refs = lane.directors.map(x.refOf).filter((r): r is HostRef => Boolean(r));
   // A look is one `ip -j addr` per director (a few ms): polling at 100 ms ends the wait within
   // ~0.2 s of the election (two settled looks in a row), where 300 ms cost up to 0.6 s.
-  const w = await waitForVips(x.transport, refs, lane.vips, { clock: x.clock, deadlineMs: x.o.vipDeadlineMs ?? 30_000, pollMs: 100, looks, ...(x.o.signal ? { signal: x.o.signal } : {}) });
+  const w = await waitForVips(x.transport, refs, lane.vips, { clock: x.clock, deadlineMs: x.o.vipDeadlineMs ?? 30_000, pollMs: 100, looks, ...(due ? { due } : {}), ...(x.o.signal ? { signal: x.o.signal } : {}) });
   const holders = Object.fromEntries(Object.entries(w.holders).map(([v, hs]) => [v, hs.join(',') || 'nobody']));
   x.emit({ kind: 'vip-settled', cluster: lane.cluster, holders });
   if (w.settled) return { reason: null, holders };
@@ -80,7 +90,8 @@ async function placeNow(x: Rollout, lane: DirectorLane): Promise<DirectorLane | 
 }
 
 /**
- * One cluster's directors, under the cluster lock, one at a time, the VIP holder last. After
+ * One cluster's directors, under the cluster lock, one at a time, the VIP holder last (all at
+ * once when the cluster serves nothing yet: a first deploy has no service to protect). After
  * each director that reloaded, it must prove it serves (real requests through its nginx, its
  * speaker neither in FAULT nor demoted) and the VIPs settle before the next one starts, so a
  * config that only breaks once active is caught on a director that holds no VIP. Any failure
@@ -131,20 +142,28 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   const quiet = new Set<string>();
   // A cluster that serves nothing yet (first deploy) has no service to protect, nor a state to prove.
   const proving = lane.served && (lane.ports.length > 0 || lane.instances.length > 0);
+  // Nor a reason to wait for one director before the next: they all run at once (bounded by
+  // --forks, runHost's own limit), and their results are then taken in the lane's order, the
+  // intended holder first, as if they had run one after another — except that none is left out
+  // once one fails: every one that changed goes back with the cluster, as it would have.
+  const atOnce = lane.served ? null : new Map(await Promise.all(lane.hosts.map(async (h) => [h, await x.runHost(h)] as const)));
   for (const host of lane.hosts) {
-    if (stop) {
+    const ran = atOnce?.get(host);
+    if (stop && !ran) {
       x.record({ host, status: 'skipped', reason: stop });
       continue;
     }
     // The baseline is taken by the director's own deploy script, before its first rename: no
     // round trip of its own, and nothing of this director changed between it and the reload.
     const look = proving && x.reloads(host);
-    const r = await x.runHost(host, look && lane.ports.length ? { look: lane.ports } : {});
+    const r = ran ?? (await x.runHost(host, look && lane.ports.length ? { look: lane.ports } : {}));
     const before = look ? await x.ops.baseline(host, lane) : undefined;
     results.set(host, r);
     const reload = r.status === 'changed' && r.handlers.length > 0;
     if (r.status === 'changed') changed.push(host);
     if (reload) reloaded = host;
+    // Ran beside one that already stopped the lane: only whether it changed counts (it goes back).
+    if (stop) continue;
     const untouched = r.status === 'unreachable' || (r.status === 'failed' && r.step === 'plan');
     if (x.o.signal?.aborted) stop = INTERRUPTED;
     else if (!untouched && (r.status === 'failed' || r.status === 'skipped')) {
@@ -181,8 +200,12 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   const seesAll = lane.directors.every((d) => x.refOf(d));
   if (!stop && reloaded && seesAll && !x.o.signal?.aborted) {
     const hasten = lane.served ? null : await hastenFirstElection(x, lane, results);
-    const again = hasten?.again();
-    const s = await settle(x, lane, reloaded, speakerUntouched(quiet, reloaded));
+    // Once the settle has seen one holder per VIP there is nothing left to send again: `again`
+    // ends then instead of sleeping out its own wait.
+    const settled = new AbortController();
+    const again = hasten?.again(settled.signal);
+    const s = await settle(x, lane, reloaded, speakerUntouched(quiet, reloaded), hasten?.due);
+    settled.abort();
     for (const w of [hasten?.warning, await again]) if (w) outcome.warnings.push(w);
     if (s.reason) {
       results.set(reloaded, x.record({ host: reloaded, status: 'failed', step: 'vip', message: s.reason, rolledBack: false }));
@@ -222,7 +245,7 @@ function speakerUntouched(quiet: ReadonlySet<string>, host: string): 1 | 2 {
  * not wait for it) missed it, so when no VIP is held a Skew_Time after the send, it is sent once
  * more, under the same rule.
  */
-async function hastenFirstElection(x: Rollout, lane: DirectorLane, results: ReadonlyMap<string, HostResult>): Promise<{ warning: string | null; again: () => Promise<string | null> }> {
+async function hastenFirstElection(x: Rollout, lane: DirectorLane, results: ReadonlyMap<string, HostResult>): Promise<{ warning: string | null; again: (settled: AbortSignal) => Promise<string | null>; due?: VipWaitOptions['due'] }> {
   const plan = firstElectionShortcut(x.o.topology?.clusters.find((c) => c.name === lane.cluster), lane, results);
   if (!plan.take) return { warning: null, again: async () => null };
   const send = async (): Promise<string | null | undefined> => {
@@ -239,12 +262,17 @@ async function hastenFirstElection(x: Rollout, lane: DirectorLane, results: Read
   };
   const first = await send();
   if (first !== null) return { warning: first ?? null, again: async () => null };
+  // The adverts left before their sender said so: the holder elects itself at most its Skew_Time
+  // from now, and shows its VIPs a moment later (keepalived adds them as it becomes MASTER).
+  const at = x.clock.now() + plan.skewMs + DUE_MARGIN_MS;
   return {
+    due: { at, every: DUE_EVERY_MS, until: at + DUE_WINDOW_MS },
     warning: null,
-    again: async () => {
-      // Its VIPs show a moment after the election: allow for one poll of the settle.
-      await x.clock.sleep(plan.skewMs + 300, x.o.signal).catch(() => undefined);
-      if (x.o.signal?.aborted) return null;
+    again: async (settled) => {
+      // Its VIPs show a moment after the election: allow for one poll of the settle. Not once
+      // the settle is over: it saw exactly one holder per VIP (or gave up, long after this).
+      await x.clock.sleep(plan.skewMs + 300, x.o.signal ? AbortSignal.any([x.o.signal, settled]) : settled).catch(() => undefined);
+      if (x.o.signal?.aborted || settled.aborted) return null;
       return (await send()) ?? null;
     },
   };

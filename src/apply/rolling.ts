@@ -3,7 +3,7 @@ import type { AddressFact } from '../facts/types.js';
 import type { Serial } from './types.js';
 import { vipHolders } from '../host-addresses/index.js';
 
-/** Directors of one cluster: one at a time, the current VIP holder last. */
+/** Directors of one cluster: one at a time, the current VIP holder last (all at once when it serves nothing yet). */
 export interface DirectorLane {
   cluster: string;
   hosts: string[];
@@ -87,8 +87,8 @@ export function rollingOrder(hosts: readonly string[], topology: Topology | unde
     // Stable sort: non-holders first in the cluster's order, holders last.
     const served = c.directors.some(holds);
     const proof = laneProof(c);
-    // Nothing served yet (first deploy): the intended holder goes first, so its election timer
-    // (keepalived's Master_Down_Interval, 3–4 advert intervals) runs while the others deploy.
+    // Nothing served yet (first deploy): the directors deploy at once (lane.ts), the intended
+    // holder first in the order their results are taken and shown, and last to be put back.
     const top = (d: string) => Math.max(0, ...proof.instances.map((i) => i.priorities[d] ?? 0));
     const ordered = served ? [...mine.filter((d) => !holds(d)), ...mine.filter(holds)] : [...mine].sort((a, b) => top(b) - top(a));
     lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served, ...proof });

@@ -30,6 +30,13 @@ export interface VipWaitOptions {
    * moment after a first good look). 1 only where nothing that could move a VIP was touched.
    */
   looks?: 1 | 2;
+  /**
+   * When the protocol says the VIPs are due (clock time; a hastened first election: the holder's
+   * Skew_Time after the priority-0 advert, plus a margin). No look before then (nobody can hold
+   * them yet), then looks `every` ms apart until `until` (clock time), then every `pollMs`. A
+   * settled look is confirmed `pollMs` later, as in any wait: the window only finds the election.
+   */
+  due?: { at: number; every: number; until: number };
 }
 
 /**
@@ -41,6 +48,7 @@ export async function waitForVips(transport: Transport, directors: readonly Host
   const start = o.clock.now();
   let streak = 0;
   let last = vipPlacement(vips, new Map());
+  if (o.due && o.due.at > start) await o.clock.sleep(Math.min(o.due.at - start, o.deadlineMs), o.signal).catch(() => undefined);
   for (;;) {
     const byHost = new Map<string, HostAddress[] | null>();
     // Filled in the directors' order, so holders are named in that order whoever answers first.
@@ -50,6 +58,14 @@ export async function waitForVips(transport: Transport, directors: readonly Host
     streak = last.settled ? streak + 1 : 0;
     if (streak >= (o.looks ?? 2)) return last;
     if (o.clock.now() - start >= o.deadlineMs || o.signal?.aborted) return last;
-    await o.clock.sleep(o.pollMs ?? 300, o.signal).catch(() => undefined);
+    await o.clock.sleep(nextLookMs(o, streak), o.signal).catch(() => undefined);
   }
+}
+
+/** How long until the next look: the due window's short steps while the election is not seen yet. */
+export function nextLookMs(o: Pick<VipWaitOptions, 'clock' | 'pollMs' | 'due'>, streak: number): number {
+  const poll = o.pollMs ?? 300;
+  if (!o.due || streak > 0) return poll;
+  const left = o.due.until - o.clock.now();
+  return left > 0 ? Math.min(poll, o.due.every) : poll;
 }

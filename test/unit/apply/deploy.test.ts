@@ -270,6 +270,48 @@ test('a first deploy (no VIP served yet) proves nothing: there is no service to 
   assert.deepEqual(fo.calls, ['lock web on lb1,lb2', 'release web']);
 });
 
+test('a first deploy: its directors deploy at once (bounded by --forks); a lane that serves never does', async () => {
+  const first = fleet(all, null);
+  first.t.afterDeploy = (h) => h === 'lb1' && first.t.addrs.set('lb1', [VIP]);
+  const r = await deploy(first.p, first.desired, first.t, { refs: first.refs, ops: first.ops, facts: first.f, topology, clock: first.clock });
+  assert.equal(exitCodeFor(r), 0);
+  const lbs = first.t.log.filter((l) => l.host.startsWith('lb'));
+  assert.deepEqual(lbs.map((l) => l.host).sort(), ['lb1', 'lb2']);
+  assert.ok(lbs.every((l) => l.at === lbs[0]!.at), `both started together: ${JSON.stringify(lbs)}`);
+  const one = fleet(all, null);
+  one.t.afterDeploy = (h) => h === 'lb1' && one.t.addrs.set('lb1', [VIP]);
+  assert.equal(exitCodeFor(await deploy(one.p, one.desired, one.t, { refs: one.refs, ops: one.ops, facts: one.f, topology, clock: one.clock, forks: 1 })), 0);
+  const [a, b] = one.t.log.filter((l) => l.host.startsWith('lb'));
+  assert.ok(b!.at >= a!.end, '--forks 1: one after the other');
+});
+
+test('a first deploy where the intended holder fails: its peer ran beside it, and goes back', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, null);
+  t.behaviour.set('lb1', 'invalid');
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.equal(exitCodeFor(r), 1);
+  const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
+  const lb2 = r.hosts.find((h) => h.host === 'lb2')!;
+  assert.ok(lb1.status === 'failed' && lb1.step === 'validate', JSON.stringify(lb1));
+  assert.ok(lb2.status === 'failed' && lb2.step === 'cluster' && lb2.rolledBack, JSON.stringify(lb2));
+  assert.match(lb2.message, /put back on its previous files with its cluster: director lb1 of cluster web did not deploy/);
+  assert.deepEqual(fo.calls, ['lock web on lb1,lb2', 'rollback lb2', 'release web']);
+  assert.equal(r.clusters[0]!.outcome, 'rolled-back');
+  assert.deepEqual(r.clusters[0]!.rolledBack, ['lb2']);
+});
+
+test('a first deploy where both change and the peer fails its handler: the intended holder goes back too', async () => {
+  const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, null);
+  t.behaviour.set('lb2', 'handler-fails');
+  const r = await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  assert.equal(exitCodeFor(r), 1);
+  assert.deepEqual(fo.calls.filter((c) => c.startsWith('rollback')), ['rollback lb1']);
+  const lb1 = r.hosts.find((h) => h.host === 'lb1')!;
+  assert.ok(lb1.status === 'failed' && lb1.step === 'cluster' && lb1.rolledBack, JSON.stringify(lb1));
+  assert.match(lb1.message, /director lb2 of cluster web did not deploy/);
+  assert.equal(r.hosts.find((h) => h.host === 'lb2')!.status, 'failed');
+});
+
 test('Ctrl-C after a director: the lane stops without a rollback and the lock is released', async () => {
   const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, 'lb1');
   const ac = new AbortController();

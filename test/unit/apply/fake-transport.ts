@@ -68,14 +68,26 @@ export class FakeClock implements Clock {
   now(): number {
     return this.t;
   }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.timers.push({ at: this.t + ms, resolve });
+  /** Like the system clock's: an abort ends the sleep at once (the timer goes), as a rejection. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+      const timer = { at: this.t + ms, resolve: () => (signal?.removeEventListener('abort', onAbort), resolve()) };
+      const onAbort = () => {
+        this.timers = this.timers.filter((x) => x !== timer);
+        // One advance is queued per timer: the one queued for this timer has none left to move.
+        this.skips++;
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.timers.push(timer);
       // Let every runnable task queue its own timer first, then advance to the earliest.
       setImmediate(() => this.advance());
     });
   }
+  private skips = 0;
   private advance(): void {
+    if (this.skips > 0) return void this.skips--;
     if (this.timers.length === 0) return;
     this.timers.sort((a, b) => a.at - b.at);
     const next = this.timers.shift()!;

@@ -269,3 +269,26 @@ test('the plain progress prints the hastened election as one line', () => {
   assert.deepEqual(lines, ['cluster web: first election hastened: priority-0 advert from lb2 (web_2)']);
   assert.equal(electionHastenedLine({ kind: 'election-hastened', cluster: 'db', senders: ['lb2', 'lb3'], instances: ['db_1', 'db_2'] }), 'cluster db: first election hastened: priority-0 adverts from lb2, lb3 (db_1, db_2)');
 });
+
+test('after the advert the wait looks when the holder is due (its Skew_Time), not before, and ends without sleeping out the second send', async () => {
+  const { t, run, waits } = deployed(null);
+  const looks: number[] = [];
+  const exec = t.exec.bind(t);
+  t.exec = async (h, cmd, o) => {
+    const sent = t.sent[0]?.at;
+    if (cmd === 'ip -j addr show' && h.name === 'lb1' && sent !== undefined) {
+      looks.push(t.clock.now() - sent);
+      // keepalived on lb1: MASTER a Skew_Time after the priority-0 advert, (256 − 150)/256 s.
+      if (t.clock.now() - sent >= 414) t.addrs.set('lb1', [VIP]);
+    }
+    return exec(h, cmd, o);
+  };
+  const r = await run();
+  assert.equal(exitCodeFor(r), 0);
+  assert.deepEqual(t.sent.map((s) => s.host), ['lb2'], 'elected: no second send');
+  assert.equal(waits.length, 1);
+  // The first look at Skew_Time + 15 ms sees lb1; the second, a poll (100 ms) later, confirms.
+  assert.deepEqual(looks.map(Math.round), [429, 529]);
+  // The second send's wait (Skew_Time + 300 ms) ended with the settle instead of being slept out.
+  assert.ok(t.clock.now() - t.sent[0]!.at < 414 + 300, `${t.clock.now() - t.sent[0]!.at} ms`);
+});
