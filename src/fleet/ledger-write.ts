@@ -12,16 +12,27 @@ export type LedgerExpect = string | 'absent' | 'any';
  * The director side of a ledger write: the new text arrives on stdin; it replaces the file (a
  * rename: never half written) only when the file is still what the run read. Prints
  * `ledger-written` or `ledger-changed`.
+ *
+ * The look and the rename happen under flock(1) on a lock file beside the ledger, taken by
+ * every write (tombstones too): unlocked, a complete write could look, see the tombstone it
+ * expects, and rename over a second tombstone that landed in between — the very one that must
+ * have the last word. A compare-and-swap where flock is missing is refused (no complete ledger
+ * there, so every run asks the realservers); a tombstone still goes. The text goes to a temp
+ * file mktemp creates (O_EXCL: never a symlink or another run's file that was there before).
  */
 export function ledgerWriteScript(expect: LedgerExpect): string {
   if (!/^([0-9a-f]{64}|absent|any)$/.test(expect)) throw new Error(`ledger: expected checksum ${JSON.stringify(expect)} is not a sha256, absent or any`);
   const f = q(REALSERVER_LEDGER_PATH);
   return `umask ${UMASK}
 mkdir -p ${q(STATE_DIR)} || exit 1
-if [ -f ${f} ]; then cur=$(sha256sum < ${f}) || exit 1; cur=\${cur%% *}; else cur=absent; fi
 want=${q(expect)}
+exec 9>>${q(REALSERVER_LEDGER_PATH + '.lock')} || exit 1
+if command -v flock >/dev/null 2>&1; then flock -w 30 9 || { echo 'ledger: lock busy' >&2; exit 1; }
+elif [ "$want" != any ]; then echo 'ledger: no flock here: a compare-and-swap cannot be made safe' >&2; exit 1; fi
+if [ -f ${f} ]; then cur=$(sha256sum < ${f}) || exit 1; cur=\${cur%% *}; else cur=absent; fi
 if [ "$want" != any ] && [ "$cur" != "$want" ]; then echo ledger-changed; exit 0; fi
-cat > ${f}.new && mv -f ${f}.new ${f} && echo ledger-written
+t=$(mktemp ${q(REALSERVER_LEDGER_PATH + '.XXXXXX')}) || exit 1
+if cat > "$t" && mv -f "$t" ${f}; then echo ledger-written; else rm -f "$t"; exit 1; fi
 `;
 }
 

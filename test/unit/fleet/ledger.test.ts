@@ -5,7 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ledgerCandidates, ledgerText, ledgerView, notContactedFacts, parseLedger, tombstoneText } from '../../../src/fleet/ledger.js';
 
@@ -120,4 +123,50 @@ test('the write script: compare-and-swap on the file read, valid sh (shellcheck)
     assert.equal(sc.status, 0, sc.stdout);
   }
   for (const bad of ["x'; rm -rf /; '", 'A'.repeat(64), '']) assert.throws(() => ledgerWriteScript(bad), /not a sha256/);
+});
+
+/** The write script as it runs on a director, with the state dir moved into `dir` (sh, no root). */
+function runWrite(dir: string, expect: string, text: string, o: { waitS?: number } = {}) {
+  let s = ledgerWriteScript(expect).split('/var/lib/hafleet').join(dir);
+  if (o.waitS !== undefined) s = s.replace(/flock -w \d+/, `flock -w ${o.waitS}`);
+  const sh = join(dir, 'write.sh');
+  writeFileSync(sh, s);
+  return spawnSync('sh', [sh], { input: text, encoding: 'utf8' });
+}
+
+test('the write script writes through no name that was there before (a symlink at the temp name is left alone)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hf-ledger-'));
+  try {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, 'realservers.json.new'));
+    const r = runWrite(dir, 'any', TOMBSTONE);
+    assert.match(r.stdout, /^ledger-written$/m, r.stderr);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.equal(readFileSync(join(dir, 'realservers.json'), 'utf8'), TOMBSTONE);
+    assert.equal((statSync(join(dir, 'realservers.json')).mode & 0o077), 0, 'root\'s alone (umask)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the write script looks and renames under the ledger\'s lock: while another write holds it, nothing is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hf-ledger-'));
+  const holder = spawn('flock', [join(dir, 'realservers.json.lock'), '-c', 'echo held; read x'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    const first = complete([]);
+    writeFileSync(join(dir, 'realservers.json'), first);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (d: Buffer) => { if (String(d).includes('held')) resolve(); });
+      holder.on('exit', () => reject(new Error('the lock holder ended first')));
+    });
+    const r = runWrite(dir, createHash('sha256').update(first).digest('hex'), complete(['web1'], 'g2'), { waitS: 0 });
+    assert.notEqual(r.status, 0);
+    assert.doesNotMatch(r.stdout, /ledger-written/);
+    assert.equal(readFileSync(join(dir, 'realservers.json'), 'utf8'), first);
+  } finally {
+    holder.stdin.end();
+    await new Promise((resolve) => holder.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
