@@ -121,7 +121,9 @@ export async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
     const now = await placeNow(y, lane);
     // `plan` showed the order from the plan's facts; say so when the VIPs moved since.
     if (now && now.hosts.join() !== lane.hosts.join()) outcome.warnings.push(`order re-decided under the lock, the VIP holder last: ${now.hosts.join(' → ')} (the plan showed ${lane.hosts.join(' → ')})`);
-    await rollout(y, now ?? lane, outcome);
+    // Serving nothing counts only as seen under the lock: a director that could not be asked
+    // may hold a VIP, and then its peers must not all be deployed at once.
+    await rollout(y, now ?? lane, outcome, now !== null && !now.served);
   } finally {
     outcome.warnings.push(...(await lock.release()));
   }
@@ -131,7 +133,7 @@ export async function runLane(x: Rollout, lane: DirectorLane): Promise<void> {
   }
 }
 
-async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome): Promise<void> {
+async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome, idleSeen: boolean): Promise<void> {
   const changed: string[] = [];
   const results = new Map<string, HostResult>();
   let stop: string | null = null;
@@ -145,8 +147,9 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome):
   // Nor a reason to wait for one director before the next: they all run at once (bounded by
   // --forks, runHost's own limit), and their results are then taken in the lane's order, the
   // intended holder first, as if they had run one after another — except that none is left out
-  // once one fails: every one that changed goes back with the cluster, as it would have.
-  const atOnce = lane.served ? null : new Map(await Promise.all(lane.hosts.map(async (h) => [h, await x.runHost(h)] as const)));
+  // once one fails: every one that changed goes back with the cluster, as it would have. Only
+  // when every director was asked under the lock and none holds a VIP (`idleSeen`).
+  const atOnce = lane.served || !idleSeen ? null : new Map(await Promise.all(lane.hosts.map(async (h) => [h, await x.runHost(h)] as const)));
   for (const host of lane.hosts) {
     const ran = atOnce?.get(host);
     if (stop && !ran) {

@@ -285,6 +285,16 @@ test('a first deploy: its directors deploy at once (bounded by --forks); a lane 
   assert.ok(b!.at >= a!.end, '--forks 1: one after the other');
 });
 
+test('a director that cannot be asked under the lock may hold a VIP: its peers deploy one after the other, never at once', async () => {
+  const { desired, f, p, clock, t, refs, ops } = fleet(all, null);
+  // lb2 answers its deploy script but not `ip -j addr` (the plan's facts said it held nothing).
+  const exec = t.exec.bind(t);
+  t.exec = async (h, cmd, o) => (cmd === 'ip -j addr show' && h.name === 'lb2' ? { ok: true, value: { code: 1, stdout: '', stderr: 'ip: not found' } } : exec(h, cmd, o));
+  await deploy(p, desired, t, { refs, ops, facts: f, topology, clock });
+  const [a, b] = t.log.filter((l) => l.host.startsWith('lb'));
+  assert.ok(a && b && b.at >= a.end, `one after the other: ${JSON.stringify(t.log.filter((l) => l.host.startsWith('lb')))}`);
+});
+
 test('a first deploy where the intended holder fails: its peer ran beside it, and goes back', async () => {
   const { desired, f, p, clock, t, refs, ops, fo } = fleet(all, null);
   t.behaviour.set('lb1', 'invalid');
