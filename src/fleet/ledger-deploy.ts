@@ -69,7 +69,10 @@ export async function ledgerAfterDeploy(fleet: Fleet, facts: FactsByHost, result
   if (before.tombstoned.length === 0) return a;
   const landed = a.outcome === 'written' && a.writes!.every((w) => w.outcome === 'written');
   if (landed) return a;
-  const seal = await tombstoneLedgers(transport, fleetDirectors(fleet.topology).map(refOf), o);
+  // Not under the run's signal: after a Ctrl-C (or a deploy cut short by one) the seal is what
+  // keeps a concurrent run that read the realservers before this one's files from having the
+  // last word. Each write still ends within its own timeout.
+  const seal = await tombstoneLedgers(transport, fleetDirectors(fleet.topology).map(refOf));
   return { ...a, sealed: seal.writes };
 }
 

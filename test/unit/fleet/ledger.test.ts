@@ -14,6 +14,10 @@ import { ledgerCandidates, ledgerText, ledgerView, notContactedFacts, parseLedge
 
 const TOMBSTONE = tombstoneText();
 import { ledgerWriteScript } from '../../../src/fleet/ledger-write.js';
+import { ledgerAfterDeploy } from '../../../src/fleet/ledger-deploy.js';
+import type { Fleet } from '../../../src/fleet/load.js';
+import type { HostRef, Transport } from '../../../src/transport/index.js';
+import type { DeployResult } from '../../../src/apply/index.js';
 import { MARK, buildFactsScript } from '../../../src/facts/script.js';
 import { parseFactsReport } from '../../../src/facts/parse-report.js';
 import type { HostFacts } from '../../../src/facts/index.js';
@@ -169,4 +173,24 @@ test('the write script looks and renames under the ledger\'s lock: while another
     await new Promise((resolve) => holder.once('exit', resolve));
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a deploy cut short by Ctrl-C still seals the ledger it tombstoned (the seal is not under the run\'s signal)', async () => {
+  const refs = new Map(['lb1', 'lb2', 'web1'].map((h) => [h, { name: h, host: h } as unknown as HostRef]));
+  const fleet = { topology, hosts: ['lb1', 'lb2', 'web1'], refs, desired: new Map([['web1', { host: 'web1', files: [{ path: '/etc/sysctl.d/x.conf' }] }]]) } as unknown as Fleet;
+  const landed: string[] = [];
+  const transport = {
+    exec: async (ref: HostRef, _cmd: string, o?: { stdin?: string; signal?: AbortSignal }) => {
+      if (o?.signal?.aborted) return { ok: false, failure: { kind: 'unreachable', host: ref.name, message: 'aborted' } };
+      landed.push(`${ref.name} ${o?.stdin ?? ''}`);
+      return { ok: true, value: { stdout: 'ledger-written\n', stderr: '', code: 0 } };
+    },
+  } as unknown as Transport;
+  const ac = new AbortController();
+  ac.abort();
+  const result = { hosts: [{ host: 'web1', status: 'skipped', reason: 'interrupted' }] } as unknown as DeployResult;
+  const a = await ledgerAfterDeploy(fleet, factsOf(director('lb1'), director('lb2')), result, { tombstoned: ['lb1', 'lb2'], tombstoneSha256: 'a'.repeat(64), writes: [] }, transport, (h) => refs.get(h)!, { signal: ac.signal });
+  assert.equal(a.outcome, 'not-written');
+  assert.deepEqual(a.sealed?.map((w) => `${w.host} ${w.outcome}`), ['lb1 written', 'lb2 written']);
+  assert.ok(landed.every((l) => parseLedger(l.slice(4))?.complete === false), 'what went out is a tombstone');
 });
