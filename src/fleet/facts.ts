@@ -4,7 +4,7 @@ import type { Outcome, Transport } from '../transport/index.js';
 import { gatherFacts, type HostFacts, type ServiceManager } from '../facts/index.js';
 import { isManagedPath, type FactsByHost } from '../plan/index.js';
 import type { Fleet } from './load.js';
-import { fleetDirectors, ledgerCandidates, ledgerView, notContactedFacts, notContactedWhy } from './ledger.js';
+import { fleetDirectors, ledgerCandidates, ledgerView, notContactedFacts, notContactedWhy, vouches } from './ledger.js';
 
 /** Paths an earlier deploy placed (its record) that are no longer rendered: removal candidates. */
 function placedNotRendered(facts: HostFacts, renderedPaths: ReadonlySet<string>, managedPaths: readonly string[]): string[] {
@@ -60,7 +60,7 @@ export async function gatherFleetFacts(fleet: Fleet, transport: Transport, o: Ga
   await mapLimit(fleet.hosts.filter((h) => !candidates.has(h)), o.forks, readHost);
   if (candidates.size === 0) return ordered(fleet.hosts, out);
   const view = ledgerView(fleet.topology, out);
-  const vouched = (h: string) => view.usable && !o.contactAll && !view.marked.has(h);
+  const vouched = (h: string) => !o.contactAll && vouches(view, h);
   const ask = [...candidates].filter((h) => !vouched(h));
   if (view.usable) for (const h of candidates) if (vouched(h)) out.set(h, { ok: true, value: notContactedFacts(h, notContactedWhy(view)) });
   await mapLimit(ask, o.forks, readHost);

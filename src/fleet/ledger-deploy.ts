@@ -93,13 +93,14 @@ async function completeAfterDeploy(fleet: Fleet, facts: FactsByHost, result: Dep
     return (fleet.desired.get(r)?.files.length ?? 0) > 0 || (f.ok && f.value.maintenance === true);
   }).sort();
   const view = ledgerView(fleet.topology, facts);
-  if (before.tombstoned.length === 0 && view.usable && view.kind === 'complete' && [...view.marked].sort().join('\n') === marked.join('\n')) return { outcome: 'current', marked };
+  const same = (a: Iterable<string>, b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+  if (before.tombstoned.length === 0 && view.usable && view.kind === 'complete' && same(view.marked, marked) && same(view.known, realservers)) return { outcome: 'current', marked };
   const targets = directors.map((d) => {
     const f = facts.get(d)!;
     const expect: LedgerExpect = before.tombstoned.includes(d) && before.tombstoneSha256 ? before.tombstoneSha256 : f.ok && f.value.realserverLedger ? f.value.realserverLedger.sha256 : 'absent';
     return { ref: fleet.refs.get(d)!, expect };
   });
-  const text = ledgerText({ complete: true, gen: newGeneration(), marked, at: new Date().toISOString() });
+  const text = ledgerText({ complete: true, gen: newGeneration(), marked, known: realservers, at: new Date().toISOString() });
   const writes = await writeLedgers(transport, targets, text, o);
   return { outcome: 'written', marked, writes };
 }

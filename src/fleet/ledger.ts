@@ -25,6 +25,9 @@ import type { DesiredState } from '../render/index.js';
  *   (read after the directors' ledgers, or vouched for by them) and deployed all of them
  *   without a failure, and only over the file it read (compare-and-swap on its sha256): a
  *   concurrent run that tombstoned it in between wins.
+ * - A ledger vouches only for the realservers it names as `known` (those the complete write
+ *   was made from): a realserver added or renamed since — a name the ledger never saw, maybe a
+ *   machine with a flag or files under its old name — is asked until the next complete write.
  * A fleet hafleet never deployed (no director has a deploy record or a ledger) carries nothing
  * of hafleet's on its realservers either: they are not asked on the first plan.
  */
@@ -33,6 +36,8 @@ export interface RealserverLedger {
   gen: string;
   /** Realservers that may carry hafleet's files or a maintenance flag: always asked. */
   marked: string[];
+  /** Every realserver the complete ledger was written from: the only ones it can vouch for. */
+  known: string[];
 }
 
 const KIND = 'hafleet-realserver-ledger';
@@ -45,15 +50,17 @@ export function parseLedger(text: string): RealserverLedger | null {
   } catch {
     return null;
   }
-  const o = v as { kind?: unknown; v?: unknown; complete?: unknown; gen?: unknown; marked?: unknown };
+  const o = v as { kind?: unknown; v?: unknown; complete?: unknown; gen?: unknown; marked?: unknown; known?: unknown };
   if (!o || typeof o !== 'object' || o.kind !== KIND || o.v !== 1 || typeof o.complete !== 'boolean' || typeof o.gen !== 'string') return null;
-  if (!Array.isArray(o.marked) || !o.marked.every((m): m is string => typeof m === 'string')) return null;
-  return { complete: o.complete, gen: o.gen, marked: [...o.marked].sort() };
+  const names = (a: unknown): a is string[] => Array.isArray(a) && a.every((m) => typeof m === 'string');
+  if (!names(o.marked) || (o.known !== undefined && !names(o.known))) return null;
+  // A ledger without `known` (the first ones written) vouches for no realserver.
+  return { complete: o.complete, gen: o.gen, marked: [...o.marked].sort(), known: names(o.known) ? [...o.known].sort() : [] };
 }
 
 /** The file's text: one JSON document; names are JSON strings, whatever the inventory calls hosts. */
 export function ledgerText(l: RealserverLedger & { at?: string; by?: string }): string {
-  return JSON.stringify({ kind: KIND, v: 1, complete: l.complete, gen: l.gen, marked: [...l.marked].sort(), ...(l.at ? { at: l.at } : {}), ...(l.by ? { by: l.by } : {}) }) + '\n';
+  return JSON.stringify({ kind: KIND, v: 1, complete: l.complete, gen: l.gen, marked: [...l.marked].sort(), known: [...l.known].sort(), ...(l.at ? { at: l.at } : {}), ...(l.by ? { by: l.by } : {}) }) + '\n';
 }
 
 export function newGeneration(): string {
@@ -65,7 +72,7 @@ export function newGeneration(): string {
  * Each has its own generation, so a compare-and-swap over one tombstone fails over a later one.
  */
 export function tombstoneText(): string {
-  return ledgerText({ complete: false, gen: `tombstone-${newGeneration()}`, marked: [] });
+  return ledgerText({ complete: false, gen: `tombstone-${newGeneration()}`, marked: [], known: [] });
 }
 
 /** Every director of the inventory (all clusters: the ledger is one for the whole fleet). */
@@ -89,7 +96,7 @@ export function ledgerCandidates(topology: Topology, hosts: readonly string[], d
 }
 
 export type LedgerView =
-  | { usable: true; kind: 'complete'; gen: string; marked: ReadonlySet<string>; directors: string[] }
+  | { usable: true; kind: 'complete'; gen: string; marked: ReadonlySet<string>; known: ReadonlySet<string>; directors: string[] }
   | { usable: true; kind: 'fresh'; marked: ReadonlySet<string>; directors: string[] }
   | { usable: false; why: string };
 
@@ -120,8 +127,17 @@ export function ledgerView(topology: Topology, facts: FactsByHost): LedgerView {
   if (bad.length) return { usable: false, why: `the realserver ledger on ${bad.join(', ')} is not hafleet's` };
   const first = ledgers[0]!;
   if (!ledgers.every((l) => l!.complete)) return { usable: false, why: 'the realserver ledger is incomplete (a realserver got a file or a maintenance flag since the last full deploy)' };
-  if (!ledgers.every((l) => l!.gen === first.gen && l!.marked.join('\n') === first.marked.join('\n'))) return { usable: false, why: 'the directors\' realserver ledgers differ' };
-  return { usable: true, kind: 'complete', gen: first.gen, marked: new Set(first.marked), directors };
+  if (!ledgers.every((l) => l!.gen === first.gen && l!.marked.join('\n') === first.marked.join('\n') && l!.known.join('\n') === first.known.join('\n'))) return { usable: false, why: 'the directors\' realserver ledgers differ' };
+  return { usable: true, kind: 'complete', gen: first.gen, marked: new Set(first.marked), known: new Set(first.known), directors };
+}
+
+/**
+ * Whether the view lets this run leave `host` alone: a usable view, the host not marked, and
+ * named by the ledger (a fresh fleet's view vouches for every realserver). Pure.
+ */
+export function vouches(v: LedgerView | null, host: string): boolean {
+  if (!v?.usable || v.marked.has(host)) return false;
+  return v.kind === 'fresh' || v.known.has(host);
 }
 
 /** Why a realserver was not contacted, as plan says it. */

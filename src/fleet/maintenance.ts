@@ -5,7 +5,7 @@ import type { FactsByHost } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostRefOf } from './host-refs.js';
 import type { Fleet } from './load.js';
-import { ledgerView } from './ledger.js';
+import { ledgerView, vouches } from './ledger.js';
 
 /**
  * The realservers in maintenance (`hafleet maintenance RS on`) among those the fleet's directors
@@ -32,7 +32,7 @@ export async function drainedRealservers(fleet: Fleet, transport: Transport, fac
   // The directors' realserver ledger lists every realserver with a maintenance flag: when it can
   // be trusted (ledger.ts), the others need no session.
   const view = o.contactAll || outside.length === 0 ? null : ledgerView(fleet.topology, facts);
-  const ask = view?.usable ? outside.filter((r) => view.marked.has(r)) : outside;
+  const ask = outside.filter((r) => !vouches(view, r));
   await mapLimit(ask, o.forks, async (r) => {
     const got = await gatherFacts(transport, hostRefOf(fleet.inventory, r), { paths: [], managedDirs: [], sysctls: [], recordOnly: true }, o.signal, { timeoutMs: 30_000 });
     if (got.ok && got.value.maintenance) drained.add(r);

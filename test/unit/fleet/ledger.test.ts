@@ -10,7 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { ledgerCandidates, ledgerText, ledgerView, notContactedFacts, parseLedger, tombstoneText } from '../../../src/fleet/ledger.js';
+import { ledgerCandidates, ledgerText, ledgerView, notContactedFacts, parseLedger, tombstoneText, vouches } from '../../../src/fleet/ledger.js';
+import { gatherFleetFacts } from '../../../src/fleet/facts.js';
+import { drainedRealservers } from '../../../src/fleet/maintenance.js';
 
 const TOMBSTONE = tombstoneText();
 import { ledgerWriteScript } from '../../../src/fleet/ledger-write.js';
@@ -35,19 +37,20 @@ function director(host: string, o: { ledger?: string; deployed?: boolean } = {})
   };
 }
 const factsOf = (...fs: HostFacts[]): FactsByHost => new Map(fs.map((f) => [f.host, { ok: true as const, value: f }]));
-const complete = (marked: string[], gen = 'g1') => ledgerText({ complete: true, gen, marked });
+const complete = (marked: string[], gen = 'g1', known = ['web1', 'web2', 'web3']) => ledgerText({ complete: true, gen, marked, known });
 
 test('a ledger reads back what was written; anything else is not a ledger', () => {
-  assert.deepEqual(parseLedger(ledgerText({ complete: true, gen: 'abc', marked: ['web2', 'web1'] })), { complete: true, gen: 'abc', marked: ['web1', 'web2'] });
+  assert.deepEqual(parseLedger(ledgerText({ complete: true, gen: 'abc', marked: ['web2', 'web1'], known: ['web3', 'web1'] })), { complete: true, gen: 'abc', marked: ['web1', 'web2'], known: ['web1', 'web3'] });
+  assert.deepEqual(parseLedger('{"kind":"hafleet-realserver-ledger","v":1,"complete":true,"gen":"a","marked":[]}')?.known, [], 'no known list: it vouches for no one');
   const t = parseLedger(TOMBSTONE)!;
   assert.equal(t.complete, false);
   assert.match(t.gen, /^tombstone-[0-9a-f]{16}$/);
   assert.notEqual(tombstoneText(), TOMBSTONE, 'each tombstone its own generation: a compare-and-swap over one fails over the next');
-  for (const bad of ['', 'not json', '{}', '{"kind":"hafleet-realserver-ledger","v":2,"complete":true,"gen":"a","marked":[]}', '{"kind":"hafleet-realserver-ledger","v":1,"complete":true,"gen":"a","marked":[1]}', '{"kind":"other","v":1,"complete":true,"gen":"a","marked":[]}']) {
+  for (const bad of ['', 'not json', '{}', '{"kind":"hafleet-realserver-ledger","v":2,"complete":true,"gen":"a","marked":[]}', '{"kind":"hafleet-realserver-ledger","v":1,"complete":true,"gen":"a","marked":[1]}', '{"kind":"other","v":1,"complete":true,"gen":"a","marked":[]}', '{"kind":"hafleet-realserver-ledger","v":1,"complete":true,"gen":"a","marked":[],"known":"web1"}']) {
     assert.equal(parseLedger(bad), null, bad);
   }
   // Host names are JSON strings: any name an inventory allows survives.
-  assert.deepEqual(parseLedger(ledgerText({ complete: true, gen: 'x', marked: ['web "1"\n'] }))?.marked, ['web "1"\n']);
+  assert.deepEqual(parseLedger(ledgerText({ complete: true, gen: 'x', marked: ['web "1"\n'], known: [] }))?.marked, ['web "1"\n']);
 });
 
 test('agreeing complete ledgers vouch for the realservers they do not list', () => {
@@ -68,6 +71,7 @@ test('every doubt asks every realserver', () => {
     ['a tombstone (a realserver got a flag since)', factsOf(director('lb1', { ledger: TOMBSTONE }), director('lb2', { ledger: complete([]) })), /incomplete/],
     ['generations differ (one missed a write)', factsOf(director('lb1', { ledger: complete([], 'g1') }), director('lb2', { ledger: complete([], 'g2') })), /differ/],
     ['same generation, other lists', factsOf(director('lb1', { ledger: complete(['web1']) }), director('lb2', { ledger: complete([]) })), /differ/],
+    ['same generation, other known realservers', factsOf(director('lb1', { ledger: complete([], 'g1', ['web1']) }), director('lb2', { ledger: complete([]) })), /differ/],
     ['not ours', factsOf(director('lb1', { ledger: '{"x":1}' }), director('lb2', { ledger: complete([]) })), /not hafleet's/],
     ['a director outside the run', factsOf(director('lb1', { ledger: complete([]) })), /lb2 is not in this run/],
   ];
@@ -193,4 +197,36 @@ test('a deploy cut short by Ctrl-C still seals the ledger it tombstoned (the sea
   assert.equal(a.outcome, 'not-written');
   assert.deepEqual(a.sealed?.map((w) => `${w.host} ${w.outcome}`), ['lb1 written', 'lb2 written']);
   assert.ok(landed.every((l) => parseLedger(l.slice(4))?.complete === false), 'what went out is a tombstone');
+});
+
+test('a realserver the ledger never named (added or renamed since its complete write) is asked, by plan and for its flag', async () => {
+  const five = { clusters: [{ name: 'web', directors: ['lb1', 'lb2'], realservers: ['web1', 'web2', 'web9'] }] } as unknown as Topology;
+  const hosts = ['lb1', 'lb2', 'web1', 'web2', 'web9'];
+  const refs = new Map(hosts.map((h) => [h, { name: h, host: h } as unknown as HostRef]));
+  const files = (h: string) => (h.startsWith('lb') ? [{ path: '/etc/keepalived/keepalived.conf', content: 'x' }] : []);
+  const desired = new Map(hosts.map((h) => [h, { host: h, roles: ['x'], files: files(h), managedPaths: [], handlers: [] }])) as unknown as DesiredState;
+  const ledger = complete([], 'g1', ['web1', 'web2']); // written when web9 was called web3
+  const asked: string[] = [];
+  const transport = {
+    exec: async (ref: HostRef) => {
+      asked.push(ref.name);
+      const lines = [`${MARK} hafleet-facts 1`, `${MARK} service-manager`, 'direct', `${MARK} files`];
+      if (ref.name.startsWith('lb')) lines.push(`${MARK} realserver-ledger`, Buffer.from(ledger).toString('base64'));
+      if (ref.name === 'web9') lines.push(`${MARK} maintenance`, '1');
+      return { ok: true, value: { stdout: [...lines, `${MARK} end`, ''].join('\n'), stderr: '', code: 0 } };
+    },
+  } as unknown as Transport;
+  const fleet = { topology: five, hosts, refs, desired, inventory: { hosts: new Map() } } as unknown as Fleet;
+  const facts = await gatherFleetFacts(fleet, transport, { forks: 4 });
+  assert.deepEqual(asked.sort(), ['lb1', 'lb2', 'web9']);
+  assert.equal(facts.get('web9')?.ok && facts.get('web9')!.ok && (facts.get('web9') as { value: HostFacts }).value.maintenance, true);
+  assert.equal((facts.get('web1') as { value: HostFacts }).value.readScope, 'ledger');
+  // The same realserver outside --limit: drainedRealservers asks it too.
+  asked.length = 0;
+  const limited = { ...fleet, hosts: ['lb1', 'lb2'] } as unknown as Fleet;
+  const drained = await drainedRealservers(limited, transport, new Map([...facts].filter(([h]) => h.startsWith('lb'))), { forks: 4 });
+  assert.deepEqual(asked, ['web9']);
+  assert.deepEqual(drained, ['web9']);
+  assert.equal(vouches(ledgerView(five, facts), 'web1'), true);
+  assert.equal(vouches(ledgerView(five, facts), 'web9'), false);
 });
