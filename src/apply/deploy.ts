@@ -129,7 +129,11 @@ export async function deploy(plan: Plan, desired: DesiredState, transport: Trans
   const clusters: ClusterOutcome[] = [];
   const addresses = new Map<string, AddressFact[]>();
   for (const [host, f] of o.facts) if (f.ok) addresses.set(host, f.value.addresses);
-  const order = rollingOrder(work, o.topology, addresses, o.serial);
+  // Whether each director read in full ran a VRRP speaker: only a cluster where none did is a
+  // first deploy whose directors may go at once (rolling.ts quietBefore).
+  const speakers = new Map<string, boolean>();
+  for (const [host, f] of o.facts) if (f.ok && !f.value.readScope) speakers.set(host, Boolean(f.value.processes['keepalived']?.length || f.value.processes['hafleet-agent']?.length));
+  const order = rollingOrder(work, o.topology, addresses, o.serial, speakers);
   const x: Rollout = { o, transport, clock, emit, runHost, record, ops, refOf, reloads, clusters };
   await Promise.all([...order.lanes.map((lane) => runLane(x, lane)), runBatches(x, order.batches), Promise.all(order.free.map((h) => runHost(h)))]);
   return { deployId, planId: plan.id, hosts: plan.hosts.map((h) => results.get(h.host)!), clusters, durationMs: Math.round(clock.now() - started) };

@@ -72,6 +72,9 @@ function speakerRestarted(r: HostResult | undefined): boolean {
  */
 export function firstElectionShortcut(cluster: Cluster | undefined, lane: DirectorLane, results: ReadonlyMap<string, HostResult>): ElectionShortcut {
   if (lane.served) return { take: false, why: 'a VIP was held when the deploy started' };
+  // A speaker that ran before may hold addresses the inventory no longer names: a master of the
+  // old config this advert must not disturb.
+  if (!lane.quietBefore) return { take: false, why: 'a VRRP speaker ran on a director before the deploy' };
   if (!cluster) return { take: false, why: 'no topology for the cluster' };
   const idle = lane.directors.find((d) => !speakerRestarted(results.get(d)));
   if (idle) return { take: false, why: `director ${idle} did not (re)start its VRRP speaker in this deploy` };

@@ -149,7 +149,7 @@ async function rollout(x: Rollout, lane: DirectorLane, outcome: ClusterOutcome, 
   // intended holder first, as if they had run one after another — except that none is left out
   // once one fails: every one that changed goes back with the cluster, as it would have. Only
   // when every director was asked under the lock and none holds a VIP (`idleSeen`).
-  const atOnce = lane.served || !idleSeen ? null : new Map(await Promise.all(lane.hosts.map(async (h) => [h, await x.runHost(h)] as const)));
+  const atOnce = lane.served || !idleSeen || !lane.quietBefore ? null : new Map(await Promise.all(lane.hosts.map(async (h) => [h, await x.runHost(h)] as const)));
   for (const host of lane.hosts) {
     const ran = atOnce?.get(host);
     if (stop && !ran) {

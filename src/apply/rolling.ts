@@ -12,6 +12,13 @@ export interface DirectorLane {
   vips: string[];
   /** Someone held a VIP before the deploy: service to keep, so wait between directors. */
   served: boolean;
+  /**
+   * Every director of the cluster was read before the deploy and none ran a VRRP speaker: a
+   * first deploy in the strict sense. A speaker that ran may serve addresses the inventory no
+   * longer names (a VIP changed) — `served` cannot see those — so only then do the directors
+   * deploy at once and a priority-0 advert hasten the election (lane.ts).
+   */
+  quietBefore?: boolean;
   /** nginx mode: each port nginx serves and a Host it answers to (a VIP); empty for LVS. */
   ports: { port: number; host: string }[];
   /** The cluster's VRRP instances and each director's configured priority in them. */
@@ -70,9 +77,10 @@ export function batchSize(serial: Serial | undefined, total: number): number {
 
 /**
  * Decide the order before anything runs (a plan decision, not an apply accident). `hosts` are the
- * hosts with work to do, `addresses` what each director has now.
+ * hosts with work to do, `addresses` what each director has now, `speakers` whether each director
+ * read in full ran a VRRP speaker (keepalived or the agent; a director missing from it: unknown).
  */
-export function rollingOrder(hosts: readonly string[], topology: Topology | undefined, addresses: ReadonlyMap<string, AddressFact[]>, serial?: Serial): RollingOrder {
+export function rollingOrder(hosts: readonly string[], topology: Topology | undefined, addresses: ReadonlyMap<string, AddressFact[]>, serial?: Serial, speakers?: ReadonlyMap<string, boolean>): RollingOrder {
   const todo = new Set(hosts);
   const placed = new Set<string>();
   const lanes: DirectorLane[] = [];
@@ -91,7 +99,8 @@ export function rollingOrder(hosts: readonly string[], topology: Topology | unde
     // holder first in the order their results are taken and shown, and last to be put back.
     const top = (d: string) => Math.max(0, ...proof.instances.map((i) => i.priorities[d] ?? 0));
     const ordered = served ? [...mine.filter((d) => !holds(d)), ...mine.filter(holds)] : [...mine].sort((a, b) => top(b) - top(a));
-    lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served, ...proof });
+    const quietBefore = speakers !== undefined && c.directors.every((d) => speakers.get(d) === false);
+    lanes.push({ cluster: c.name, hosts: ordered, directors: [...c.directors], vips, served, quietBefore, ...proof });
   }
   const realservers: string[] = [];
   for (const c of topology?.clusters ?? []) for (const r of c.realservers) if (todo.has(r) && !placed.has(r)) { placed.add(r); realservers.push(r); }

@@ -37,8 +37,8 @@ function cluster(instances: VrrpInstance[]): Cluster {
   return { name: 'web', mode: 'nginx', engine: 'keepalived', directors: ['lb1', 'lb2'], realservers: [], instances, services: [], trackScripts: [], where: {} } as unknown as Cluster;
 }
 
-function lane(served = false): DirectorLane {
-  return { cluster: 'web', hosts: ['lb1', 'lb2'], directors: ['lb1', 'lb2'], vips: [VIP], served, ports: [], instances: [], trackWindowMs: 0, scripts: [], speakerCycleMs: 0 };
+function lane(served = false, quietBefore = true): DirectorLane {
+  return { cluster: 'web', hosts: ['lb1', 'lb2'], directors: ['lb1', 'lb2'], vips: [VIP], served, quietBefore, ports: [], instances: [], trackWindowMs: 0, scripts: [], speakerCycleMs: 0 };
 }
 
 const restarted = (h: string): HostResult => ({ host: h, status: 'changed', changed: ['/etc/keepalived/keepalived.conf'], handlers: ['reload nginx', 'reload keepalived'] });
@@ -105,6 +105,8 @@ test('instances it leaves to their timer, each with why', () => {
 test('when: only a cluster that served nothing, every director deployed with its speaker (re)started', () => {
   const c = cluster([instance()]);
   assert.deepEqual(firstElectionShortcut(c, lane(true), both), { take: false, why: 'a VIP was held when the deploy started' });
+  // A speaker that ran before may serve a VIP the inventory no longer names (a changed VIP).
+  assert.deepEqual(firstElectionShortcut(c, lane(false, false), both), { take: false, why: 'a VRRP speaker ran on a director before the deploy' });
   const ok = firstElectionShortcut(c, lane(), both);
   assert.ok(ok.take);
   assert.deepEqual(ok.senders.map((s) => [s.host, s.instances]), [['lb2', ['web_2']]]);
@@ -171,12 +173,12 @@ class SendingFleet extends FakeFleet {
   }
 }
 
-function deployed(holderAtStart: string | null) {
+function deployed(holderAtStart: string | null, speakerBefore?: string) {
   const handlers = [{ name: 'reload keepalived', commands: { systemd: 'x', sysv: 'x', direct: 'x' }, order: 10 }];
   const hosts = ['lb1', 'lb2'];
   const desired: DesiredState = new Map(hosts.map((h) => [h, { host: h, roles: ['director'], files: [{ path: '/etc/keepalived/keepalived.conf', content: 'new\n', mode: '0640', owner: 'root', group: 'root', role: 'director', validate: 'keepalived -t -f {path}', notify: ['reload keepalived'], secrets: [] }], handlers, managedPaths: ['/etc/keepalived'] } as HostDesired]));
   const facts: FactsByHost = new Map(hosts.map((h) => [h, { ok: true as const, value: {
-    host: h, serviceManager: 'direct', processes: {}, tools: {}, sysctls: {}, lastDeploy: null,
+    host: h, serviceManager: 'direct', processes: h === speakerBefore ? { keepalived: [42] } : {}, tools: {}, sysctls: {}, lastDeploy: null,
     files: { '/etc/keepalived/keepalived.conf': { path: '/etc/keepalived/keepalived.conf', content: 'old\n', sha256: null, mode: '0640', owner: 'root', group: 'root' } },
     addresses: h === holderAtStart ? [{ dev: 'eth0', address: VIP, prefix: 24, family: 'inet' as const }] : [],
   } as HostFacts }]));
@@ -226,6 +228,18 @@ test('never once a VIP is held: not when the cluster served at the start, nor wh
   elected.t.afterDeploy = (h) => h === 'lb1' && elected.t.addrs.set('lb1', [VIP]);
   assert.equal(exitCodeFor(await elected.run()), 0);
   assert.deepEqual(elected.t.sent, []);
+});
+
+test('a VIP changed in the inventory: keepalived ran on a director (the old VIP may be served there), so no advert and one director at a time', async () => {
+  const { t, run, hastened } = deployed(null, 'lb1');
+  // keepalived elects on its own timer: the holder shows its (new) VIP once it is deployed.
+  t.afterDeploy = (h) => h === 'lb1' && t.addrs.set('lb1', [VIP]);
+  assert.equal(exitCodeFor(await run()), 0);
+  assert.deepEqual(t.sent, [], 'no priority-0 advert to a master of the old config');
+  assert.deepEqual(hastened, []);
+  const scripts = t.log.filter((l) => l.host.startsWith('lb') && /setsid/.test(l.cmd));
+  assert.equal(scripts.length, 2);
+  assert.ok(scripts[1]!.at >= scripts[0]!.end, `one after the other: ${JSON.stringify(scripts.map((l) => [l.host, l.at, l.end]))}`);
 });
 
 test('a send that fails is a warning, and the deploy waits for the speaker as before', async () => {
