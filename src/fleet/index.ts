@@ -15,4 +15,4 @@ export { drainedRealservers, settleDrained } from './maintenance.js';
 export { hostsInMaintenance, maintenanceText, type HostInMaintenance } from './maintenance.js';
 export { fleetDirectors, ledgerView, parseLedger, ledgerText, type LedgerView, type RealserverLedger } from './ledger.js';
 export { tombstoneLedgers, writeLedgers, type LedgerWrite } from './ledger-write.js';
-export { ledgerBeforeDeploy, ledgerAfterDeploy, ledgerAfterText, type LedgerAfter, type LedgerBefore } from './ledger-deploy.js';
+export { ledgerBeforeDeploy, ledgerAfterDeploy, ledgerAfterText, sealLedgers, type LedgerAfter, type LedgerBefore } from './ledger-deploy.js';

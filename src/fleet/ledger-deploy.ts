@@ -69,11 +69,17 @@ export async function ledgerAfterDeploy(fleet: Fleet, facts: FactsByHost, result
   if (before.tombstoned.length === 0) return a;
   const landed = a.outcome === 'written' && a.writes!.every((w) => w.outcome === 'written');
   if (landed) return a;
-  // Not under the run's signal: after a Ctrl-C (or a deploy cut short by one) the seal is what
-  // keeps a concurrent run that read the realservers before this one's files from having the
-  // last word. Each write still ends within its own timeout.
-  const seal = await tombstoneLedgers(transport, fleetDirectors(fleet.topology).map(refOf));
-  return { ...a, sealed: seal.writes };
+  return { ...a, sealed: await sealLedgers(fleet, transport, refOf) };
+}
+
+/**
+ * The second tombstone of a run that tombstoned before placing realserver files: also when the
+ * deploy itself threw. Not under the run's signal: after a Ctrl-C (or a deploy cut short by one)
+ * the seal is what keeps a concurrent run that read the realservers before this one's files from
+ * having the last word. Each write still ends within its own timeout.
+ */
+export async function sealLedgers(fleet: Fleet, transport: Transport, refOf: (host: string) => HostRef): Promise<LedgerWrite[]> {
+  return (await tombstoneLedgers(transport, fleetDirectors(fleet.topology).map(refOf))).writes;
 }
 
 async function completeAfterDeploy(fleet: Fleet, facts: FactsByHost, result: DeployResult, before: LedgerBefore, transport: Transport, o: { signal?: AbortSignal }): Promise<LedgerAfter> {

@@ -107,7 +107,9 @@ export async function runRealserverMaintenance(fleet: Fleet, o: RealserverOption
     const w = await flag(o.on);
     // …and again once the flag is there: a deploy that read this realserver before the flag
     // landed and the ledger after the first tombstone must not have the last word (ledger.ts).
-    if (o.on) await tombstoneLedgers(o.transport, fleetDirectors(fleet.topology).map(refOf), { ...(o.signal ? { signal: o.signal } : {}) });
+    // Not cut short by Ctrl-C: the flag may be there already (each write has its own timeout).
+    const after = o.on ? await tombstoneLedgers(o.transport, fleetDirectors(fleet.topology).map(refOf)) : null;
+    if (after && !after.ok) problems.push(`the realserver ledger could not be made incomplete again after ${o.host}'s flag (${after.writes.map((x) => `${x.host}: ${x.message ?? x.outcome}`).join('; ')}): run plan and deploy with --contact-all until a deploy writes a complete ledger`);
     if (!w.ok || w.value.code !== 0) return { kind: 'ran', ok: false, role: 'realserver', host: o.host, on: o.on, unchanged: false, reloaded: [], drainMs: null, problems: [`could not write the maintenance flag on ${o.host}: ${w.ok ? `exit ${w.value.code}` : w.failure.message}`], notes };
 
     // The directors alone, as `deploy --limit` them would: planFleet reads the flag back.

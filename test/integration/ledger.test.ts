@@ -72,7 +72,7 @@ describe('the realserver ledger: realservers hafleet keeps nothing on are not co
     assert.deepEqual(d.ledger.marked, []);
     const l1 = await ledgerOn('lb1');
     assert.equal(l1, await ledgerOn('lb2'), 'one ledger, the same on every director');
-    assert.deepEqual({ ...JSON.parse(l1), gen: 'g', at: 't' }, { kind: 'hafleet-realserver-ledger', v: 1, complete: true, gen: 'g', marked: [], at: 't' });
+    assert.deepEqual({ ...JSON.parse(l1), gen: 'g', at: 't' }, { kind: 'hafleet-realserver-ledger', v: 1, complete: true, gen: 'g', marked: [], known: RS, at: 't' });
     assert.equal((await lab.hostExec('lb1', `stat -c '%a %U' ${LEDGER}`)).stdout.trim(), '600 root');
 
     const again = await plan();

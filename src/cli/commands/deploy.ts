@@ -7,7 +7,7 @@ import { CommandExit } from '../command-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { info, paint, printJson, useColor, writeHuman } from '../output.js';
 import { printable } from '../../terminal/index.js';
-import { clusterRefsOf, hostRefOf, ledgerAfterDeploy, ledgerAfterText, ledgerBeforeDeploy, whoAmI } from '../../fleet/index.js';
+import { clusterRefsOf, hostRefOf, ledgerAfterDeploy, ledgerAfterText, ledgerBeforeDeploy, sealLedgers, whoAmI } from '../../fleet/index.js';
 import { refSource } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { planOptions, preparePlan, runPlan, type PlanFlags } from './plan.js';
@@ -78,11 +78,18 @@ async function runDeploy(flags: DeployFlags, ctx: CommandContext): Promise<void>
     if (ledgerBefore.refused) throw new CommandExit(ExitCode.unreachable, `deploy: nothing was changed: ${ledgerBefore.refused} (hint: deploy when a director is reachable)`);
     const tty = !flags.json && Boolean(ctx.stderr.isTTY) && !('CI' in ctx.env);
     const progress = flags.json ? null : tty ? listrProgress(plan.hosts.map((h) => h.host), ctx.stderr) : plainProgress(info);
-    const raw: DeployResult = await deploy(plan, fleet.desired, transport, {
-      refs: fleet.refs, clusterRefs, facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
-      ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), signal: ctx.signal,
-      ...(progress ? { onEvent: (e) => progress.onEvent(e.kind === 'host-done' ? { ...e, result: maskResult(e.result, fleet.secrets) } : e) } : {}),
-    });
+    let ran: DeployResult | undefined;
+    try {
+      ran = await deploy(plan, fleet.desired, transport, {
+        refs: fleet.refs, clusterRefs, facts, topology: fleet.topology, forks, by: whoAmI(), breakLock: Boolean(flags.breakLock), force: Boolean(flags.force),
+        ...(serial ? { serial } : {}), ...(maxFail !== undefined ? { maxFail } : {}), signal: ctx.signal,
+        ...(progress ? { onEvent: (e) => progress.onEvent(e.kind === 'host-done' ? { ...e, result: maskResult(e.result, fleet.secrets) } : e) } : {}),
+      });
+    } finally {
+      // A deploy that threw after the tombstone may have placed realserver files: seal (ledger-deploy.ts).
+      if (!ran && ledgerBefore.tombstoned.length) await sealLedgers(fleet, transport, directorRef);
+    }
+    const raw: DeployResult = ran;
     const result: DeployResult = {
       ...raw, hosts: raw.hosts.map((h) => maskResult(h, fleet.secrets)),
       clusters: raw.clusters.map((c) => ({ ...c, ...(c.reason ? { reason: maskText(c.reason, fleet.secrets) } : {}), warnings: c.warnings.map((w) => maskText(w, fleet.secrets)), rollbackFailed: c.rollbackFailed.map((f) => ({ ...f, message: maskText(f.message, fleet.secrets) })) })),
