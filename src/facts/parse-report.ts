@@ -126,6 +126,10 @@ export function parseFactsReport(host: string, text: string): HostFacts {
         facts.realserverLedger = { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
         break;
       }
+      case 'realserver-ledger-big':
+        // Too big to be one: unreadable as a ledger (vouches for nobody), replaceable by its checksum.
+        if (a && /^[0-9a-f]{64}$/.test(a)) facts.realserverLedger = { text: '', sha256: a };
+        break;
       case 'last-deploy':
         facts.lastDeploy = deployRecordOf(Buffer.from(body.join(''), 'base64').toString('utf8'));
         break;

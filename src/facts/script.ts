@@ -4,6 +4,11 @@ import { AGENT_PID_FILE, DEPLOY_RECORD_PATH, MAINTENANCE_FILE, REALSERVER_LEDGER
 
 /** Report lines starting with this begin a section; base64 and numbers can never start so. */
 export const MARK = '@@HF@@';
+/**
+ * A director's realserver ledger is read up to this size (names of a few thousand realservers);
+ * a bigger one is not hafleet's: its checksum alone, so a complete ledger may replace it.
+ */
+export const LEDGER_CAP_BYTES = 256 * 1024;
 /** Content is read only for regular files up to this size; bigger ones get a sha256 alone. */
 export const CONTENT_CAP_BYTES = 1024 * 1024;
 // Where the deploy record and the agent's pid are (the agent is also found by its process title).
@@ -106,7 +111,10 @@ else echo "$M addr-oneline"; ip -o addr show 2>/dev/null; fi
 }
 ${sysctls}
 if [ -f ${q(DEPLOY_RECORD_PATH)} ]; then echo "$M last-deploy"; base64 < ${q(DEPLOY_RECORD_PATH)}; fi
-if [ -f ${q(REALSERVER_LEDGER_PATH)} ]; then echo "$M realserver-ledger"; base64 < ${q(REALSERVER_LEDGER_PATH)}; fi
+if [ -f ${q(REALSERVER_LEDGER_PATH)} ]; then
+  if [ "$(stat -c %s ${q(REALSERVER_LEDGER_PATH)} 2>/dev/null || echo 0)" -le ${LEDGER_CAP_BYTES} ]; then echo "$M realserver-ledger"; base64 < ${q(REALSERVER_LEDGER_PATH)}
+  else echo "$M realserver-ledger-big $(sha256sum < ${q(REALSERVER_LEDGER_PATH)} | cut -c1-64)"; fi
+fi
 ${maintenanceSection()}${probeSections(req.probes ?? [])}echo "$M end"
 `;
 }

@@ -20,7 +20,7 @@ import { ledgerAfterDeploy } from '../../../src/fleet/ledger-deploy.js';
 import type { Fleet } from '../../../src/fleet/load.js';
 import type { HostRef, Transport } from '../../../src/transport/index.js';
 import type { DeployResult } from '../../../src/apply/index.js';
-import { MARK, buildFactsScript } from '../../../src/facts/script.js';
+import { LEDGER_CAP_BYTES, MARK, buildFactsScript } from '../../../src/facts/script.js';
 import { parseFactsReport } from '../../../src/facts/parse-report.js';
 import type { HostFacts } from '../../../src/facts/index.js';
 import { closingLine, plan, renderPlanText, type FactsByHost } from '../../../src/plan/index.js';
@@ -229,4 +229,27 @@ test('a realserver the ledger never named (added or renamed since its complete w
   assert.deepEqual(drained, ['web9']);
   assert.equal(vouches(ledgerView(five, facts), 'web1'), true);
   assert.equal(vouches(ledgerView(five, facts), 'web9'), false);
+});
+
+test('a ledger file too big to be one is not read: its checksum stands for it, and it vouches for nobody', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hafleet-ledger-'));
+  try {
+    const read = (body: string | Buffer) => {
+      const path = join(dir, 'realservers.json');
+      writeFileSync(path, body);
+      const script = buildFactsScript({ paths: [], managedDirs: [], sysctls: [] }).replaceAll("'/var/lib/hafleet/realservers.json'", `'${path}'`);
+      const r = spawnSync('sh', ['-s'], { input: script, encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.equal(r.status, 0, r.stderr);
+      return parseFactsReport('lb1', r.stdout).realserverLedger;
+    };
+    const small = complete(['web1']);
+    assert.deepEqual(read(small), { text: small, sha256: createHash('sha256').update(small).digest('hex') });
+    const big = Buffer.alloc(LEDGER_CAP_BYTES + 1, 'x');
+    assert.deepEqual(read(big), { text: '', sha256: createHash('sha256').update(big).digest('hex') }, 'not base64\'d into the report');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(parseFactsReport('lb1', [`${MARK} hafleet-facts 1`, `${MARK} realserver-ledger-big x; rm -rf /`, `${MARK} end`, ''].join('\n')).realserverLedger, undefined);
+  const v = ledgerView(topology, factsOf({ ...director('lb1'), realserverLedger: { text: '', sha256: 'b'.repeat(64) } }, director('lb2', { ledger: complete([]) })));
+  assert.equal(v.usable, false);
 });
