@@ -92,15 +92,15 @@ describe('the realserver ledger: realservers hafleet keeps nothing on are not co
     const hv = join(inv, 'host_vars', 'web2.yml');
     writeFileSync(hv, `hafleet_files:\n  - src: files/hello.sh\n    dest: ${HELLO}\n    mode: "0755"\n`, { mode: 0o600 });
     try {
-      // lb2 cannot take the complete ledger (its temp name is a directory): the run that gave
-      // web2 a file leaves a second tombstone everywhere rather than lb1's complete one.
-      await lab.hostExec('lb2', `mkdir ${LEDGER}.new`);
+      // lb2 cannot take any ledger write (its lock file is a directory): the run that gave web2
+      // a file leaves a second tombstone everywhere rather than lb1's complete one.
+      await lab.hostExec('lb2', `rm -f ${LEDGER}.lock && mkdir ${LEDGER}.lock`);
       const sealed = await deploy();
       assert.ok(sealed.asked.includes('web2'), 'web2 got its file');
       assert.deepEqual(sealed.ledger.writes?.map((w) => [w.host, w.outcome]), [['lb1', 'written'], ['lb2', 'failed']]);
       assert.ok(sealed.ledger.sealed?.some((w) => w.host === 'lb1' && w.outcome === 'written'), JSON.stringify(sealed.ledger));
       assert.equal(JSON.parse(await ledgerOn('lb1')).complete, false, 'lb1 holds the second tombstone, not its complete ledger');
-      await lab.hostExec('lb2', `rmdir ${LEDGER}.new`);
+      await lab.hostExec('lb2', `rmdir ${LEDGER}.lock`);
       assert.deepEqual(skipped((await plan()).doc), [], 'nobody vouched for');
       const d = await deploy();
       assert.deepEqual(d.ledger.marked, ['web2']);
