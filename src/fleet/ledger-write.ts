@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mapLimit } from '../async/index.js';
 import { q, UMASK } from '../apply/shell.js';
 import { REALSERVER_LEDGER_PATH, STATE_DIR } from '../host-paths/index.js';
 import type { HostRef, Transport } from '../transport/index.js';
+import { sha256 } from '../plan/index.js';
 import { tombstoneText } from './ledger.js';
 
 /** Write only over the file this sha256 names, or where there is none (`absent`); `any`: always. */
@@ -63,5 +63,5 @@ export async function writeLedgers(transport: Transport, targets: readonly { ref
 export async function tombstoneLedgers(transport: Transport, directors: readonly HostRef[], o: { signal?: AbortSignal } = {}): Promise<{ ok: boolean; writes: LedgerWrite[]; sha256: string }> {
   const text = tombstoneText();
   const writes = await writeLedgers(transport, directors.map((ref) => ({ ref, expect: 'any' as const })), text, o);
-  return { ok: writes.some((w) => w.outcome === 'written'), writes, sha256: createHash('sha256').update(text).digest('hex') };
+  return { ok: writes.some((w) => w.outcome === 'written'), writes, sha256: sha256(text) };
 }

@@ -91,7 +91,8 @@ export function renderHostText(h: HostPlan, opts: TextOptions = {}): string {
  */
 export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   const quiet = plan.hosts.filter((h): h is Extract<HostPlan, { status: 'planned' }> => h.status === 'planned' && Boolean(h.notContacted) && h.changes.length === 0);
-  const blocks = plan.hosts.filter((h) => !quiet.includes(h as never)).map((h) => renderHostText(h, opts));
+  const alone = new Set<HostPlan>(quiet);
+  const blocks = plan.hosts.filter((h) => !alone.has(h)).map((h) => renderHostText(h, opts));
   if (quiet.length) blocks.push(notContactedText(quiet, opts));
   return blocks.join('\n') + '\n' + closingLine(plan) + '\n';
 }
